@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { ErrorCode, parse, PROTOCOL_VERSION } from '@flare/protocol'
+import type { TSchema } from '@sinclair/typebox'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Clock } from './auth/identity.js'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { HttpError } from './errors.js'
+import { authPlugin } from './plugins/auth.js'
+import { databasePlugin } from './plugins/database.js'
+import { socketServerPlugin } from './realtime/socket-server.js'
+import { authRoutes } from './routes/auth.js'
+import { healthRoutes } from './routes/health.js'
+import { spaceRoutes } from './routes/spaces.js'
+import { tokenRoutes } from './routes/tokens.js'
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  cookieSecret: string
+  clock?: Clock
+  logger?: FastifyServerOptions['logger']
+  /** Login attempts per minute for one address and email; lower in tests. */
+  loginAttemptsPerMinute?: number
+}
+
+/**
+ * Builds the whole Flare app without listening, so tests can `inject` requests or listen on a
+ * port of their own. The caller owns the database's opening; the app closes it.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // generous for the API, tight enough that a runaway client cannot exhaust memory
+    bodyLimit: 256 * 1024,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  })
+
+  // every schema is a TypeBox schema from @flare/protocol, checked by the same code that checks
+  // socket payloads, so REST and realtime refuse bad input with the same words
+  app.setValidatorCompiler(({ schema }) => (data) => {
+    const result = parse(schema as TSchema, data)
+    return result.ok ? { value: result.value } : { error: new HttpError(400, result.error) }
+  })
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
+    const status = error.statusCode ?? 500
+    if (status === 429) {
+      return reply.code(429).send({
+        error: { code: ErrorCode.RATE_LIMITED, message: 'Too many attempts. Wait a minute and try again.' },
+      })
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: { code: ErrorCode.VALIDATION, message: error.message } })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return reply
+      .code(500)
+      .send({ error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on our side. It has been logged.' } })
+  })
+
+  await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
+  await app.register(authPlugin, {
+    cookieSecret: options.cookieSecret,
+    secureCookies: config.publicUrl.startsWith('https:'),
+  })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () =>
+      new HttpError(429, { code: ErrorCode.RATE_LIMITED, message: 'Too many attempts. Wait a minute and try again.' }),
+  })
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Flare API',
+        version: String(PROTOCOL_VERSION),
+        description:
+          'REST API of Flare. Authenticate with the session cookie from POST /api/auth/login, or with ' +
+          '`Authorization: Bearer <token>` using a personal API token. Errors are `{error: {code, message, field?}}`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'flare_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes)
+      await api.register(authRoutes, {
+        sessionTtlMs: config.sessionTtlMs,
+        loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10,
+      })
+      await api.register(tokenRoutes)
+      await api.register(spaceRoutes)
+    },
+    { prefix: '/api' },
+  )
+
+  await app.register(socketServerPlugin, { redisUrl: config.redisUrl })
+
+  const webDist = config.webDist
+  const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false })
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url
+    if (request.method === 'GET' && serveWeb && !url.startsWith('/api') && !url.startsWith('/socket.io')) {
+      // the web app routes on the client: every other page is its index.html
+      return reply.type('text/html').sendFile('index.html')
+    }
+    return reply
+      .code(404)
+      .send({ error: { code: ErrorCode.NOT_FOUND, message: `No route for ${request.method} ${url.split('?')[0]}` } })
+  })
+
+  return app
+}

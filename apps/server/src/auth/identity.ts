@@ -1,0 +1,135 @@
+import type { ApiTokenDto, UserDto } from '@flare/protocol'
+import { and, eq, isNull } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import { apiTokens, sessions, users } from '../db/schema.js'
+import { unauthenticated } from '../errors.js'
+import { verifyPassword } from './passwords.js'
+import { generateSecret, hashSecret } from './secrets.js'
+
+export const SESSION_COOKIE = 'flare_session'
+export const API_TOKEN_PREFIX = 'flr_'
+
+export type Clock = () => Date
+
+/** Who is making a request, and how they proved it. */
+export interface Identity {
+  userId: string
+  via: 'session' | 'token'
+  /** The session's id (hash), so logout can end exactly this session. */
+  sessionId: string | null
+}
+
+type UserRow = typeof users.$inferSelect
+
+export function toUserDto(row: UserRow): UserDto {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    phone: row.phone,
+    preferences: row.preferences,
+  }
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** Email and password in, a new session out, or null when either is wrong. */
+export async function logIn(
+  db: Db,
+  clock: Clock,
+  ttlMs: number,
+  email: string,
+  password: string,
+): Promise<{ user: UserRow; sessionToken: string; expiresAt: Date } | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)))
+  const ok = await verifyPassword(user?.passwordHash ?? null, password)
+  if (!user || !ok) return null
+  const sessionToken = generateSecret()
+  const expiresAt = new Date(clock().getTime() + ttlMs)
+  await db.insert(sessions).values({ id: hashSecret(sessionToken), userId: user.id, expiresAt })
+  return { user, sessionToken, expiresAt }
+}
+
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId))
+}
+
+/** The identity behind a session cookie's token; throws 401 with the reason when there is none. */
+export async function identifyBySession(db: Db, clock: Clock, token: string): Promise<Identity> {
+  const id = hashSecret(token)
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id))
+  if (!row) throw unauthenticated('Your session has ended. Log in again.')
+  if (row.expiresAt.getTime() <= clock().getTime()) {
+    await endSession(db, id)
+    throw unauthenticated('Your session has expired. Log in again.')
+  }
+  return { userId: row.userId, via: 'session', sessionId: id }
+}
+
+/** The identity behind a personal API token; throws 401 when unknown or revoked. */
+export async function identifyByToken(db: Db, clock: Clock, token: string): Promise<Identity> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) throw unauthenticated('That is not a Flare API token.')
+  const [row] = await db
+    .select({ id: apiTokens.id, userId: apiTokens.userId, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashSecret(token)))
+  if (!row) throw unauthenticated('Unknown API token.')
+  if (row.revokedAt) throw unauthenticated('This API token has been revoked.')
+  await db.update(apiTokens).set({ lastUsedAt: clock() }).where(eq(apiTokens.id, row.id))
+  return { userId: row.userId, via: 'token', sessionId: null }
+}
+
+export async function findUser(db: Db, userId: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId))
+  return row ?? null
+}
+
+function toTokenDto(row: typeof apiTokens.$inferSelect): ApiTokenDto {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt ? row.lastUsedAt.toISOString() : null,
+  }
+}
+
+export async function createApiToken(
+  db: Db,
+  userId: string,
+  name: string,
+): Promise<{ token: ApiTokenDto; secret: string }> {
+  const secret = generateSecret(API_TOKEN_PREFIX)
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: hashSecret(secret), prefix: secret.slice(0, 10) })
+    .returning()
+  if (!row) throw new Error('insert returned no row')
+  return { token: toTokenDto(row), secret }
+}
+
+export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenDto[]> {
+  const rows = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(apiTokens.createdAt)
+  return rows.map(toTokenDto)
+}
+
+/** Revokes one of the user's own tokens; false when they have no such live token. */
+export async function revokeApiToken(
+  db: Db,
+  clock: Clock,
+  userId: string,
+  tokenId: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: clock() })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id })
+  return rows.length > 0
+}

@@ -1,0 +1,199 @@
+import { sql } from 'drizzle-orm'
+import {
+
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+export const memberRole = pgEnum('member_role', ['admin', 'manager', 'agent'])
+
+export interface UserPreferences {
+  emailNotifications: boolean
+  sound: boolean
+  push: boolean
+}
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // stored lower-cased: logins compare case-insensitively
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    phone: text('phone'),
+    preferences: jsonb('preferences')
+      .$type<UserPreferences>()
+      .notNull()
+      .default(sql`'{"emailNotifications":true,"sound":true,"push":false}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+)
+
+export const spaces = pgTable('spaces', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  mapWidth: integer('map_width').notNull(),
+  mapHeight: integer('map_height').notNull(),
+  timezone: text('timezone').notNull(),
+  createdAt: createdAt(),
+})
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: memberRole('role').notNull(),
+    // the org hierarchy used by the `manager` escalation target (SPEC §1)
+    managerUserId: uuid('manager_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+)
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // the `@handle` used in mentions and the recipient picker, without the `@`
+    handle: text('handle').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('groups_space_handle_key').on(t.spaceId, t.handle)],
+)
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
+)
+
+export const meetingRooms = pgTable(
+  'meeting_rooms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    x: integer('x').notNull(),
+    y: integer('y').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+  },
+  (t) => [index('meeting_rooms_space_idx').on(t.spaceId)],
+)
+
+export const inboxes = pgTable(
+  'inboxes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // for SMS, the inbox's text number; inbound webhooks pick the inbox by it
+    channelAddress: text('channel_address'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('inboxes_space_idx').on(t.spaceId),
+    uniqueIndex('inboxes_channel_address_key').on(t.channelAddress),
+  ],
+)
+
+export const inboxAdmins = pgTable(
+  'inbox_admins',
+  {
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.userId] })],
+)
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    // SHA-256 of the cookie's token: a database leak does not hand out live sessions
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+)
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // SHA-256 of the token; the token itself is shown once, at creation
+    tokenHash: text('token_hash').notNull(),
+    // the first characters, so a user can tell their tokens apart in a list
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+)
+
+/** Small facts about this database itself: whether the demo was seeded, the cookie secret. */
+export const appMeta = pgTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+export const schema = {
+  users,
+  spaces,
+  memberships,
+  groups,
+  groupMembers,
+  meetingRooms,
+  inboxes,
+  inboxAdmins,
+  sessions,
+  apiTokens,
+  appMeta,
+}
+
+export type MemberRole = (typeof memberRole.enumValues)[number]

@@ -1,0 +1,127 @@
+import { eq, sql } from 'drizzle-orm'
+import { hashPassword } from '../auth/passwords.js'
+import type { Database } from '../db/database.js'
+import {
+  appMeta,
+  groupMembers,
+  groups,
+  inboxAdmins,
+  inboxes,
+  meetingRooms,
+  memberships,
+  type MemberRole,
+  spaces,
+  users,
+} from '../db/schema.js'
+
+/** Every demo account shares this password; the logins are printed on each start. */
+export const DEMO_PASSWORD = 'flare-demo'
+
+interface DemoPerson {
+  key: string
+  displayName: string
+  email: string
+  role: MemberRole
+  manager?: string
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { key: 'ada', displayName: 'Ada Admin', email: 'admin@flare.test', role: 'admin' },
+  { key: 'max', displayName: 'Max Manager', email: 'manager@flare.test', role: 'manager', manager: 'ada' },
+  { key: 'dana', displayName: 'Dana Reyes', email: 'dana@flare.test', role: 'agent', manager: 'max' },
+  { key: 'eli', displayName: 'Eli Novak', email: 'eli@flare.test', role: 'agent', manager: 'max' },
+  { key: 'fatima', displayName: 'Fatima Khan', email: 'fatima@flare.test', role: 'agent', manager: 'max' },
+  { key: 'gus', displayName: 'Gus Okafor', email: 'gus@flare.test', role: 'agent', manager: 'max' },
+]
+
+export interface DemoLogins {
+  spaceName: string
+  password: string
+  people: ReadonlyArray<{ email: string; role: MemberRole; displayName: string }>
+}
+
+const SEEDED_KEY = 'demo_seeded'
+
+/**
+ * Seeds the demo space into an empty database, once. A database that has any user, or that
+ * was seeded before, is left exactly as it is. Returns the demo logins when the demo exists.
+ */
+export async function seedDemo(database: Database): Promise<DemoLogins | null> {
+  const { db } = database
+  const [seeded] = await db.select().from(appMeta).where(eq(appMeta.key, SEEDED_KEY))
+  if (!seeded) {
+    const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users)
+    if (count > 0) return null
+    const hashed = await hashPassword(DEMO_PASSWORD)
+    await db.transaction(async (tx) => {
+      const [space] = await tx
+        .insert(spaces)
+        .values({ name: 'Contact Center', mapWidth: 1600, mapHeight: 1000, timezone: 'Europe/London' })
+        .returning()
+      if (!space) throw new Error('demo space was not created')
+      const ids = new Map<string, string>()
+      for (const person of DEMO_PEOPLE) {
+        const [row] = await tx
+          .insert(users)
+          .values({ email: person.email, displayName: person.displayName, passwordHash: hashed })
+          .returning({ id: users.id })
+        if (!row) throw new Error('demo user was not created')
+        ids.set(person.key, row.id)
+      }
+      const id = (key: string) => {
+        const value = ids.get(key)
+        if (!value) throw new Error(`no demo person ${key}`)
+        return value
+      }
+      await tx.insert(memberships).values(
+        DEMO_PEOPLE.map((p) => ({
+          spaceId: space.id,
+          userId: id(p.key),
+          role: p.role,
+          managerUserId: p.manager ? id(p.manager) : null,
+        })),
+      )
+      const [tier1, supervisors] = await tx
+        .insert(groups)
+        .values([
+          { spaceId: space.id, name: 'Tier 1 support', handle: 'tier1' },
+          { spaceId: space.id, name: 'Supervisors', handle: 'supervisors' },
+        ])
+        .returning()
+      if (!tier1 || !supervisors) throw new Error('demo groups were not created')
+      await tx.insert(groupMembers).values([
+        ...['dana', 'eli', 'fatima', 'gus'].map((k) => ({ groupId: tier1.id, userId: id(k) })),
+        ...['ada', 'max'].map((k) => ({ groupId: supervisors.id, userId: id(k) })),
+      ])
+      await tx.insert(meetingRooms).values([
+        { spaceId: space.id, name: 'Huddle Room', x: 80, y: 80, width: 360, height: 240 },
+        { spaceId: space.id, name: 'Training Room', x: 1160, y: 80, width: 360, height: 240 },
+      ])
+      const [inbox] = await tx
+        .insert(inboxes)
+        .values({ spaceId: space.id, name: 'Support SMS', channelAddress: '+15550100' })
+        .returning()
+      if (!inbox) throw new Error('demo inbox was not created')
+      await tx.insert(inboxAdmins).values([{ inboxId: inbox.id, userId: id('max') }])
+      await tx.insert(appMeta).values({ key: SEEDED_KEY, value: { spaceId: space.id } })
+    })
+  }
+  const [space] = await db.select({ name: spaces.name }).from(spaces).limit(1)
+  return {
+    spaceName: space?.name ?? 'Contact Center',
+    password: DEMO_PASSWORD,
+    people: DEMO_PEOPLE.map(({ email, role, displayName }) => ({ email, role, displayName })),
+  }
+}
+
+export function formatDemoLogins(logins: DemoLogins, url: string): string {
+  const width = Math.max(...logins.people.map((p) => p.email.length))
+  const lines = logins.people.map((p) => `    ${p.email.padEnd(width)}  ${p.role.padEnd(7)}  ${p.displayName}`)
+  return [
+    '',
+    `  Flare demo space "${logins.spaceName}" is ready at ${url}`,
+    `  Demo logins (password for all: ${logins.password}):`,
+    ...lines,
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,96 @@
+import cookie from '@fastify/cookie'
+import type { MemberRole } from '@flare/protocol'
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import {
+  type Identity,
+  identifyBySession,
+  identifyByToken,
+  SESSION_COOKIE,
+} from '../auth/identity.js'
+import { forbidden, notFound, unauthenticated } from '../errors.js'
+import { findMembership, type Membership } from '../spaces/space-repository.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves who sent a raw request (HTTP or a Socket.IO handshake), or throws 401. */
+    identify(headers: { authorization?: string | undefined; cookie?: string | undefined }): Promise<Identity>
+    /** preHandler: the request must come from a logged-in user or a valid API token. */
+    requireUser: preHandlerAsyncHookHandler
+    /** preHandler: the caller must be a member of `:spaceId`, with one of `roles` if given. */
+    requireSpaceRole(...roles: MemberRole[]): preHandlerAsyncHookHandler
+    setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void
+    secureCookies: boolean
+  }
+  interface FastifyRequest {
+    identity: Identity | null
+    membership: Membership | null
+  }
+}
+
+/** The identity of a request whose preHandler was `requireUser`. */
+export function identityOf(request: FastifyRequest): Identity {
+  if (!request.identity) throw unauthenticated()
+  return request.identity
+}
+
+/** The membership of a request whose preHandler was `requireSpaceRole`. */
+export function membershipOf(request: FastifyRequest): Membership {
+  if (!request.membership) throw notFound('No such space.')
+  return request.membership
+}
+
+export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
+  async (app, { cookieSecret, secureCookies }) => {
+    await app.register(cookie, { secret: cookieSecret, hook: false })
+    app.decorateRequest('identity', null)
+    app.decorateRequest('membership', null)
+    app.decorate('secureCookies', secureCookies)
+
+    app.decorate('identify', async (headers) => {
+      const bearer = headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+      if (headers.authorization && !bearer) {
+        throw unauthenticated('The Authorization header must be "Bearer <token>".')
+      }
+      if (bearer) return identifyByToken(app.database.db, app.clock, bearer)
+      const signed = headers.cookie ? app.parseCookie(headers.cookie)[SESSION_COOKIE] : undefined
+      if (!signed) throw unauthenticated()
+      const unsigned = app.unsignCookie(signed)
+      if (!unsigned.valid || !unsigned.value) throw unauthenticated('Your session cookie is not valid. Log in again.')
+      return identifyBySession(app.database.db, app.clock, unsigned.value)
+    })
+
+    app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+        signed: true,
+        expires: expiresAt,
+      })
+    })
+
+    const requireUser: preHandlerAsyncHookHandler = async (request) => {
+      request.identity = await app.identify(request.headers)
+    }
+    app.decorate('requireUser', requireUser)
+
+    app.decorate('requireSpaceRole', (...roles: MemberRole[]) => {
+      const guard: preHandlerAsyncHookHandler = async (request) => {
+        request.identity ??= await app.identify(request.headers)
+        const spaceId = (request.params as { spaceId?: string }).spaceId
+        if (!spaceId) throw new Error('requireSpaceRole on a route without :spaceId')
+        const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
+        // not a member: answer as if the space did not exist, so ids of other spaces leak nothing
+        if (!membership) throw notFound('No such space.')
+        if (roles.length > 0 && !roles.includes(membership.role)) {
+          throw forbidden(`This needs the ${roles.join(' or ')} role in this space.`)
+        }
+        request.membership = membership
+      }
+      return guard
+    })
+  },
+  { name: 'auth', dependencies: ['database'] },
+)

@@ -1,0 +1,74 @@
+import { ErrorCode, LoginRequest, LoginResponse, MeResponse } from '@flare/protocol'
+import type { FastifyPluginAsync } from 'fastify'
+import { endSession, findUser, logIn, SESSION_COOKIE, toUserDto } from '../auth/identity.js'
+import { HttpError, unauthenticated } from '../errors.js'
+import { identityOf } from '../plugins/auth.js'
+import { listSpacesOf } from '../spaces/space-repository.js'
+
+export interface AuthRouteOptions {
+  sessionTtlMs: number
+  /** Login attempts allowed per minute for one address and email. */
+  loginAttemptsPerMinute: number
+}
+
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts) => {
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with email and password; sets the httpOnly session cookie',
+        body: LoginRequest,
+        response: { 200: LoginResponse },
+      },
+      config: {
+        rateLimit: {
+          max: opts.loginAttemptsPerMinute,
+          timeWindow: 60_000,
+          hook: 'preHandler',
+          // per address and account: one attacker cannot lock everyone out, nor hammer one account
+          keyGenerator: (request) =>
+            `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body as LoginRequest
+      const result = await logIn(app.database.db, app.clock, opts.sessionTtlMs, email, password)
+      if (!result) {
+        throw new HttpError(401, {
+          code: ErrorCode.INVALID_CREDENTIALS,
+          message: 'That email and password do not match an account.',
+        })
+      }
+      app.setSessionCookie(reply, result.sessionToken, result.expiresAt)
+      return { user: toUserDto(result.user) }
+    },
+  )
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: app.requireUser },
+    async (request, reply) => {
+      const identity = identityOf(request)
+      if (identity.sessionId) await endSession(app.database.db, identity.sessionId)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.code(204).send()
+    },
+  )
+
+  app.get(
+    '/me',
+    {
+      schema: { tags: ['auth'], summary: 'Who is logged in, and their spaces and roles', response: { 200: MeResponse } },
+      preHandler: app.requireUser,
+    },
+    async (request) => {
+      const identity = identityOf(request)
+      const user = await findUser(app.database.db, identity.userId)
+      if (!user) throw unauthenticated('This account no longer exists.')
+      const spaces = await listSpacesOf(app.database.db, user.id)
+      return { user: toUserDto(user), spaces }
+    },
+  )
+}

@@ -1,0 +1,136 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+/** Bumped when an event or payload changes incompatibly; sent in every snapshot. */
+export const PROTOCOL_VERSION = 1
+
+export const Uuid = Type.String({ format: 'uuid' })
+
+export const MemberRole = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('agent')])
+export type MemberRole = Static<typeof MemberRole>
+
+export const ApiErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      field: Type.Optional(Type.String()),
+    }),
+  },
+  { $id: 'ApiErrorBody' },
+)
+
+export const LoginRequest = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 320 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+)
+export type LoginRequest = Static<typeof LoginRequest>
+
+export const UserPreferences = Type.Object({
+  emailNotifications: Type.Boolean(),
+  sound: Type.Boolean(),
+  push: Type.Boolean(),
+})
+
+export const UserDto = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  displayName: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  preferences: UserPreferences,
+})
+export type UserDto = Static<typeof UserDto>
+
+export const SpaceMembershipDto = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  role: MemberRole,
+})
+
+export const LoginResponse = Type.Object({ user: UserDto })
+
+export const MeResponse = Type.Object({
+  user: UserDto,
+  spaces: Type.Array(SpaceMembershipDto),
+})
+export type MeResponse = Static<typeof MeResponse>
+
+export const CreateTokenRequest = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+)
+export type CreateTokenRequest = Static<typeof CreateTokenRequest>
+
+export const ApiTokenDto = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type ApiTokenDto = Static<typeof ApiTokenDto>
+
+export const CreateTokenResponse = Type.Object({
+  token: ApiTokenDto,
+  /** The token itself: shown this once, never again. */
+  secret: Type.String(),
+})
+export type CreateTokenResponse = Static<typeof CreateTokenResponse>
+
+export const TokenListResponse = Type.Object({ tokens: Type.Array(ApiTokenDto) })
+
+export const TokenParams = Type.Object({ tokenId: Uuid })
+export const SpaceParams = Type.Object({ spaceId: Uuid })
+
+export const RoomDto = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  x: Type.Number(),
+  y: Type.Number(),
+  width: Type.Number(),
+  height: Type.Number(),
+})
+export type RoomDto = Static<typeof RoomDto>
+
+export const GroupDto = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  handle: Type.String(),
+  memberIds: Type.Array(Uuid),
+})
+export type GroupDto = Static<typeof GroupDto>
+
+export const SpaceMemberDto = Type.Object({
+  userId: Uuid,
+  displayName: Type.String(),
+  role: MemberRole,
+  managerUserId: Type.Union([Uuid, Type.Null()]),
+})
+export type SpaceMemberDto = Static<typeof SpaceMemberDto>
+
+export const SpaceDto = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  mapWidth: Type.Number(),
+  mapHeight: Type.Number(),
+  timezone: Type.String(),
+})
+export type SpaceDto = Static<typeof SpaceDto>
+
+export const SpaceResponse = Type.Object({
+  space: SpaceDto,
+  /** The caller's own role in this space. */
+  role: MemberRole,
+  rooms: Type.Array(RoomDto),
+  groups: Type.Array(GroupDto),
+  members: Type.Array(SpaceMemberDto),
+})
+export type SpaceResponse = Static<typeof SpaceResponse>
+
+export const HealthResponse = Type.Object({
+  status: Type.Literal('ok'),
+  database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+  protocolVersion: Type.Number(),
+})

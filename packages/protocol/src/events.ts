@@ -1,0 +1,80 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { MemberRole, RoomDto, Uuid } from './api.js'
+import type { Result } from './result.js'
+
+export const PresenceStatus = Type.Union([
+  Type.Literal('available'),
+  Type.Literal('busy'),
+  Type.Literal('away'),
+])
+export type PresenceStatus = Static<typeof PresenceStatus>
+
+/** What a Socket.IO client sends in `auth` when it connects. */
+export const SocketAuth = Type.Object({
+  spaceId: Uuid,
+  /** A personal API token, for clients without the session cookie. */
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+})
+export type SocketAuth = Static<typeof SocketAuth>
+
+export interface MemberPresence {
+  userId: string
+  displayName: string
+  role: MemberRole
+  x: number
+  y: number
+  status: PresenceStatus
+  /** The meeting room the avatar stands in, derived on the server from its position. */
+  roomId: string | null
+}
+
+export interface EscalationResponseDto {
+  userId: string
+  action: 'approach' | 'chat'
+  at: string
+}
+
+export interface EscalationDto {
+  id: string
+  raisedBy: string
+  message: string
+  color: 'yellow' | 'red'
+  recipients: { userIds: string[]; groupIds: string[] }
+  startedAt: string
+  responses: EscalationResponseDto[]
+}
+
+export interface SpaceSnapshot {
+  protocolVersion: number
+  spaceId: string
+  /** The server's clock when the snapshot was taken, so clients can show "up for 3 min". */
+  serverTime: string
+  you: string
+  members: MemberPresence[]
+  rooms: RoomDto[]
+  escalations: EscalationDto[]
+}
+
+export type PresenceUpdate =
+  | { kind: 'joined'; member: MemberPresence }
+  | { kind: 'left'; userId: string }
+  | { kind: 'moved'; userId: string; x: number; y: number; roomId: string | null }
+  | { kind: 'status'; userId: string; status: PresenceStatus }
+
+/** The reason a Socket.IO connection was refused, in `connect_error`'s `data`. */
+export interface ConnectErrorData {
+  code: string
+  message: string
+}
+
+export type Ack<T extends object = Record<never, never>> = (result: Result<T>) => void
+
+export interface ServerToClientEvents {
+  'space:snapshot': (snapshot: SpaceSnapshot) => void
+  'presence:update': (update: PresenceUpdate) => void
+}
+
+// client → server events arrive with the presence and escalation issues
+export type ClientToServerEvents = Record<never, never>
+
+export const SOCKET_PATH = '/socket.io'

@@ -1,0 +1,33 @@
+/**
+ * The error codes every client can rely on. REST answers `{error: {code, message, field?}}`;
+ * Socket.IO acknowledgements answer `{ok: false, error: {code, message, field?}}`.
+ */
+export const ErrorCode = {
+  VALIDATION: 'VALIDATION',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
+  INTERNAL: 'INTERNAL',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export interface ApiError {
+  code: ErrorCode
+  message: string
+  /** The offending input field, dotted (`recipients.userIds.0`), when one is to blame. */
+  field?: string
+}
+
+/** A Socket.IO acknowledgement: `{ok: true, ...payload}` or `{ok: false, error}`. */
+export type Result<T extends object = Record<never, never>> =
+  | ({ ok: true } & T)
+  | { ok: false; error: ApiError }
+
+/** The body of every REST error response. */
+export interface ErrorBody {
+  error: ApiError
+}
