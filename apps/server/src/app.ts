@@ -4,9 +4,13 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { ErrorCode, parse, PROTOCOL_VERSION } from '@flare/protocol'
+import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
 import type { TSchema } from '@sinclair/typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
 import type { Clock } from './auth/identity.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
@@ -55,16 +59,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const status = error.statusCode ?? 500
     if (status === 429) {
       return reply.code(429).send({
-        error: { code: ErrorCode.RATE_LIMITED, message: 'Too many attempts. Wait a minute and try again.' },
+        error: {
+          code: ErrorCode.RATE_LIMITED,
+          message: 'Too many attempts. Wait a minute and try again.',
+        },
       })
     }
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: ErrorCode.VALIDATION, message: error.message } })
+      return reply
+        .code(status)
+        .send({ error: { code: ErrorCode.VALIDATION, message: error.message } })
     }
     request.log.error({ err: error }, 'request failed')
-    return reply
-      .code(500)
-      .send({ error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on our side. It has been logged.' } })
+    return reply.code(500).send({
+      error: {
+        code: ErrorCode.INTERNAL,
+        message: 'Something went wrong on our side. It has been logged.',
+      },
+    })
   })
 
   await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
@@ -75,7 +87,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () =>
-      new HttpError(429, { code: ErrorCode.RATE_LIMITED, message: 'Too many attempts. Wait a minute and try again.' }),
+      new HttpError(429, {
+        code: ErrorCode.RATE_LIMITED,
+        message: 'Too many attempts. Wait a minute and try again.',
+      }),
   })
   await app.register(swagger, {
     openapi: {
@@ -119,13 +134,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url
-    if (request.method === 'GET' && serveWeb && !url.startsWith('/api') && !url.startsWith('/socket.io')) {
+    if (
+      request.method === 'GET' &&
+      serveWeb &&
+      !url.startsWith('/api') &&
+      !url.startsWith('/socket.io')
+    ) {
       // the web app routes on the client: every other page is its index.html
       return reply.type('text/html').sendFile('index.html')
     }
-    return reply
-      .code(404)
-      .send({ error: { code: ErrorCode.NOT_FOUND, message: `No route for ${request.method} ${url.split('?')[0]}` } })
+    return reply.code(404).send({
+      error: {
+        code: ErrorCode.NOT_FOUND,
+        message: `No route for ${request.method} ${url.split('?')[0]}`,
+      },
+    })
   })
 
   return app

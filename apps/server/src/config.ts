@@ -57,14 +57,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   const host = str('HOST') ?? 'localhost'
 
-  const publicUrl = (str('PUBLIC_URL') ?? `http://localhost:${portText}`).replace(/\/+$/, '')
-  if (!isUrl(publicUrl, ['http:', 'https:'])) {
-    problems.push(`PUBLIC_URL must be an http(s) URL such as https://flare.example.com (got "${publicUrl}")`)
+  const configuredUrl = str('PUBLIC_URL')
+  const publicUrl = (configuredUrl ?? `http://localhost:${portText}`).replace(/\/+$/, '')
+  // a bad PORT is reported once, not again through the address derived from it
+  if (configuredUrl && !isUrl(publicUrl, ['http:', 'https:'])) {
+    problems.push(
+      `PUBLIC_URL must be an http(s) URL such as https://flare.example.com (got "${publicUrl}")`,
+    )
   }
 
   const databaseUrl = str('DATABASE_URL')
   if (databaseUrl && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
-    problems.push('DATABASE_URL must be a postgres:// URL, or be unset to use the embedded database')
+    problems.push(
+      'DATABASE_URL must be a postgres:// URL, or be unset to use the embedded database',
+    )
   }
   const dataDir = path.resolve(cwd, str('DATA_DIR') ?? 'data')
   const database: DatabaseTarget = databaseUrl

@@ -9,7 +9,10 @@ const COOKIE_SECRET_KEY = 'cookie_secret'
  * The secret that signs session cookies: SESSION_SECRET when set, else one generated on first
  * start and kept in the database, so sessions survive a restart without any setup.
  */
-export async function resolveCookieSecret(database: Database, configured: string | null): Promise<string> {
+export async function resolveCookieSecret(
+  database: Database,
+  configured: string | null,
+): Promise<string> {
   if (configured) return configured
   const { db } = database
   await db

@@ -11,7 +11,14 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database)
   const demo = config.demo ? await seedDemo(database) : null
   const cookieSecret = await resolveCookieSecret(database, config.sessionSecret)
-  const app = await buildApp({ config, database, cookieSecret })
+  // readable logs for a person at a terminal, JSON lines for everything else
+  const pretty = process.stdout.isTTY && process.env.NODE_ENV !== 'production'
+  const app = await buildApp({
+    config,
+    database,
+    cookieSecret,
+    logger: { level: config.logLevel, ...(pretty ? { transport: { target: 'pino-pretty' } } : {}) },
+  })
 
   let closing = false
   const shutdown = (signal: string) => {
@@ -46,7 +53,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`)
   } else {
-    process.stderr.write(`Flare failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `Flare failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
   }
   process.exit(1)
 })

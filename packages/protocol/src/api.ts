@@ -5,7 +5,11 @@ export const PROTOCOL_VERSION = 1
 
 export const Uuid = Type.String({ format: 'uuid' })
 
-export const MemberRole = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('agent')])
+export const MemberRole = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('manager'),
+  Type.Literal('agent'),
+])
 export type MemberRole = Static<typeof MemberRole>
 
 export const ApiErrorBody = Type.Object(

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { MemberRole, RoomDto, Uuid } from './api.js'
+import { type MemberRole, type RoomDto, Uuid } from './api.js'
 import type { Result } from './result.js'
 
 export const PresenceStatus = Type.Union([

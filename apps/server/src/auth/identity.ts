@@ -43,7 +43,10 @@ export async function logIn(
   email: string,
   password: string,
 ): Promise<{ user: UserRow; sessionToken: string; expiresAt: Date } | null> {
-  const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)))
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)))
   const ok = await verifyPassword(user?.passwordHash ?? null, password)
   if (!user || !ok) return null
   const sessionToken = generateSecret()
@@ -129,7 +132,9 @@ export async function revokeApiToken(
   const rows = await db
     .update(apiTokens)
     .set({ revokedAt: clock() })
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .where(
+      and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)),
+    )
     .returning({ id: apiTokens.id })
   return rows.length > 0
 }

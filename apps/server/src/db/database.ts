@@ -18,7 +18,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /**
  * PGlite in a folder (or in memory when `dataDir` is null), or a real PostgreSQL.
  */
-export type DatabaseTarget = { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string }
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'postgres'; url: string }
 
 export interface Database {
   db: Db

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm'
 import {
-
   index,
   integer,
   jsonb,
@@ -64,7 +63,10 @@ export const memberships = pgTable(
     managerUserId: uuid('manager_user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.spaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.spaceId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+  ],
 )
 
 export const groups = pgTable(
@@ -172,7 +174,10 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('api_tokens_hash_key').on(t.tokenHash),
+    index('api_tokens_user_idx').on(t.userId),
+  ],
 )
 
 /** Small facts about this database itself: whether the demo was seeded, the cookie secret. */

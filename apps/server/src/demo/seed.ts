@@ -7,9 +7,9 @@ import {
   groups,
   inboxAdmins,
   inboxes,
+  type MemberRole,
   meetingRooms,
   memberships,
-  type MemberRole,
   spaces,
   users,
 } from '../db/schema.js'
@@ -27,10 +27,28 @@ interface DemoPerson {
 
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { key: 'ada', displayName: 'Ada Admin', email: 'admin@flare.test', role: 'admin' },
-  { key: 'max', displayName: 'Max Manager', email: 'manager@flare.test', role: 'manager', manager: 'ada' },
-  { key: 'dana', displayName: 'Dana Reyes', email: 'dana@flare.test', role: 'agent', manager: 'max' },
+  {
+    key: 'max',
+    displayName: 'Max Manager',
+    email: 'manager@flare.test',
+    role: 'manager',
+    manager: 'ada',
+  },
+  {
+    key: 'dana',
+    displayName: 'Dana Reyes',
+    email: 'dana@flare.test',
+    role: 'agent',
+    manager: 'max',
+  },
   { key: 'eli', displayName: 'Eli Novak', email: 'eli@flare.test', role: 'agent', manager: 'max' },
-  { key: 'fatima', displayName: 'Fatima Khan', email: 'fatima@flare.test', role: 'agent', manager: 'max' },
+  {
+    key: 'fatima',
+    displayName: 'Fatima Khan',
+    email: 'fatima@flare.test',
+    role: 'agent',
+    manager: 'max',
+  },
   { key: 'gus', displayName: 'Gus Okafor', email: 'gus@flare.test', role: 'agent', manager: 'max' },
 ]
 
@@ -50,13 +68,20 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
   const { db } = database
   const [seeded] = await db.select().from(appMeta).where(eq(appMeta.key, SEEDED_KEY))
   if (!seeded) {
-    const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users)
+    const [{ count } = { count: 0 }] = await db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(users)
     if (count > 0) return null
     const hashed = await hashPassword(DEMO_PASSWORD)
     await db.transaction(async (tx) => {
       const [space] = await tx
         .insert(spaces)
-        .values({ name: 'Contact Center', mapWidth: 1600, mapHeight: 1000, timezone: 'Europe/London' })
+        .values({
+          name: 'Contact Center',
+          mapWidth: 1600,
+          mapHeight: 1000,
+          timezone: 'Europe/London',
+        })
         .returning()
       if (!space) throw new Error('demo space was not created')
       const ids = new Map<string, string>()
@@ -89,10 +114,12 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
         ])
         .returning()
       if (!tier1 || !supervisors) throw new Error('demo groups were not created')
-      await tx.insert(groupMembers).values([
-        ...['dana', 'eli', 'fatima', 'gus'].map((k) => ({ groupId: tier1.id, userId: id(k) })),
-        ...['ada', 'max'].map((k) => ({ groupId: supervisors.id, userId: id(k) })),
-      ])
+      await tx
+        .insert(groupMembers)
+        .values([
+          ...['dana', 'eli', 'fatima', 'gus'].map((k) => ({ groupId: tier1.id, userId: id(k) })),
+          ...['ada', 'max'].map((k) => ({ groupId: supervisors.id, userId: id(k) })),
+        ])
       await tx.insert(meetingRooms).values([
         { spaceId: space.id, name: 'Huddle Room', x: 80, y: 80, width: 360, height: 240 },
         { spaceId: space.id, name: 'Training Room', x: 1160, y: 80, width: 360, height: 240 },
@@ -116,7 +143,9 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
 
 export function formatDemoLogins(logins: DemoLogins, url: string): string {
   const width = Math.max(...logins.people.map((p) => p.email.length))
-  const lines = logins.people.map((p) => `    ${p.email.padEnd(width)}  ${p.role.padEnd(7)}  ${p.displayName}`)
+  const lines = logins.people.map(
+    (p) => `    ${p.email.padEnd(width)}  ${p.role.padEnd(7)}  ${p.displayName}`,
+  )
   return [
     '',
     `  Flare demo space "${logins.spaceName}" is ready at ${url}`,

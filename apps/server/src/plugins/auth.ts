@@ -14,7 +14,10 @@ import { findMembership, type Membership } from '../spaces/space-repository.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves who sent a raw request (HTTP or a Socket.IO handshake), or throws 401. */
-    identify(headers: { authorization?: string | undefined; cookie?: string | undefined }): Promise<Identity>
+    identify(headers: {
+      authorization?: string | undefined
+      cookie?: string | undefined
+    }): Promise<Identity>
     /** preHandler: the request must come from a logged-in user or a valid API token. */
     requireUser: preHandlerAsyncHookHandler
     /** preHandler: the caller must be a member of `:spaceId`, with one of `roles` if given. */
@@ -56,7 +59,8 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
       const signed = headers.cookie ? app.parseCookie(headers.cookie)[SESSION_COOKIE] : undefined
       if (!signed) throw unauthenticated()
       const unsigned = app.unsignCookie(signed)
-      if (!unsigned.valid || !unsigned.value) throw unauthenticated('Your session cookie is not valid. Log in again.')
+      if (!unsigned.valid || !unsigned.value)
+        throw unauthenticated('Your session cookie is not valid. Log in again.')
       return identifyBySession(app.database.db, app.clock, unsigned.value)
     })
 

@@ -70,8 +70,12 @@ export class SpacePresence {
     for (let i = 0; i < 500; i += 1) {
       const angle = i * 2.4
       const radius = 40 * Math.sqrt(i)
-      const x = Math.round(Math.min(this.map.width - 20, Math.max(20, cx + radius * Math.cos(angle))))
-      const y = Math.round(Math.min(this.map.height - 20, Math.max(20, cy + radius * Math.sin(angle))))
+      const x = Math.round(
+        Math.min(this.map.width - 20, Math.max(20, cx + radius * Math.cos(angle))),
+      )
+      const y = Math.round(
+        Math.min(this.map.height - 20, Math.max(20, cy + radius * Math.sin(angle))),
+      )
       const free = taken.every((m) => Math.hypot(m.x - x, m.y - y) >= 40)
       if (free && roomAt(this.rooms, x, y) === null) return { x, y }
     }

@@ -26,8 +26,18 @@ export interface SocketData {
 }
 
 type InterServerEvents = Record<never, never>
-export type FlareServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
-export type FlareSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+export type FlareServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>
+export type FlareSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,7 +76,10 @@ export const socketServerPlugin = fp<{ redisUrl: string | null }>(
             findSpace(app.database.db, spaceId),
             listRooms(app.database.db, spaceId),
           ])
-          return new SpacePresence({ width: space?.mapWidth ?? 1200, height: space?.mapHeight ?? 800 }, rooms)
+          return new SpacePresence(
+            { width: space?.mapWidth ?? 1200, height: space?.mapHeight ?? 800 },
+            rooms,
+          )
         })()
         presences.set(spaceId, presence)
       }
@@ -76,7 +89,9 @@ export const socketServerPlugin = fp<{ redisUrl: string | null }>(
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
-        return next(refuse(ErrorCode.VALIDATION, `Connect with auth: {spaceId}. ${auth.error.message}`))
+        return next(
+          refuse(ErrorCode.VALIDATION, `Connect with auth: {spaceId}. ${auth.error.message}`),
+        )
       }
       try {
         const { authorization, cookie } = socket.handshake.headers
@@ -125,7 +140,8 @@ export const socketServerPlugin = fp<{ redisUrl: string | null }>(
         rooms,
         escalations: [],
       })
-      if (joined) socket.to(spaceRoom(spaceId)).emit('presence:update', { kind: 'joined', member: joined })
+      if (joined)
+        socket.to(spaceRoom(spaceId)).emit('presence:update', { kind: 'joined', member: joined })
     })
 
     // connections are closed before the HTTP server, or its close would wait on them

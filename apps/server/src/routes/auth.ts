@@ -60,7 +60,11 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
   app.get(
     '/me',
     {
-      schema: { tags: ['auth'], summary: 'Who is logged in, and their spaces and roles', response: { 200: MeResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is logged in, and their spaces and roles',
+        response: { 200: MeResponse },
+      },
       preHandler: app.requireUser,
     },
     async (request) => {

@@ -1,15 +1,25 @@
 import { HealthResponse, PROTOCOL_VERSION } from '@flare/protocol'
-import type { FastifyPluginAsync } from 'fastify'
 import { sql } from 'drizzle-orm'
+import type { FastifyPluginAsync } from 'fastify'
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: HealthResponse } } },
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and database reachability',
+        response: { 200: HealthResponse },
+      },
+    },
     async () => {
       // a round trip proves the database answers, not just that the process is up
       await app.database.query(sql`select 1 as ok`)
-      return { status: 'ok' as const, database: app.database.kind, protocolVersion: PROTOCOL_VERSION }
+      return {
+        status: 'ok' as const,
+        database: app.database.kind,
+        protocolVersion: PROTOCOL_VERSION,
+      }
     },
   )
 }

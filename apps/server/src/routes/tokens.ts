@@ -14,8 +14,16 @@ export const tokenRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/tokens',
-    { schema: { tags: ['auth'], summary: 'Your live API tokens (never the secrets)', response: { 200: TokenListResponse } } },
-    async (request) => ({ tokens: await listApiTokens(app.database.db, identityOf(request).userId) }),
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your live API tokens (never the secrets)',
+        response: { 200: TokenListResponse },
+      },
+    },
+    async (request) => ({
+      tokens: await listApiTokens(app.database.db, identityOf(request).userId),
+    }),
   )
 
   app.post(
@@ -31,7 +39,8 @@ export const tokenRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const identity = identityOf(request)
       // a leaked token must not be able to mint fresh ones that outlive its revocation
-      if (identity.via !== 'session') throw forbidden('API tokens can only be created from a logged-in session.')
+      if (identity.via !== 'session')
+        throw forbidden('API tokens can only be created from a logged-in session.')
       const { name } = request.body as CreateTokenRequest
       const created = await createApiToken(app.database.db, identity.userId, name)
       return reply.code(201).send(created)
@@ -43,7 +52,12 @@ export const tokenRoutes: FastifyPluginAsync = async (app) => {
     { schema: { tags: ['auth'], summary: 'Revoke one of your API tokens', params: TokenParams } },
     async (request, reply) => {
       const { tokenId } = request.params as { tokenId: string }
-      const revoked = await revokeApiToken(app.database.db, app.clock, identityOf(request).userId, tokenId)
+      const revoked = await revokeApiToken(
+        app.database.db,
+        app.clock,
+        identityOf(request).userId,
+        tokenId,
+      )
       if (!revoked) throw notFound('You have no live API token with that id.')
       return reply.code(204).send()
     },

@@ -9,7 +9,11 @@ export interface Membership {
   role: MemberRole
 }
 
-export async function findMembership(db: Db, spaceId: string, userId: string): Promise<Membership | null> {
+export async function findMembership(
+  db: Db,
+  spaceId: string,
+  userId: string,
+): Promise<Membership | null> {
   const [row] = await db
     .select({ spaceId: memberships.spaceId, userId: memberships.userId, role: memberships.role })
     .from(memberships)

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+describe('configuration from the environment', () => {
+  it('starts with no settings at all on the embedded database under ./data', () => {
+    const config = loadConfig({}, '/srv/flare')
+    expect(config).toMatchObject({
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      database: { kind: 'pglite', dataDir: '/srv/flare/data/pglite' },
+      redisUrl: null,
+      demo: true,
+    })
+  })
+
+  it('switches to PostgreSQL with DATABASE_URL and keeps DATA_DIR relative to the working folder', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/flare' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/flare',
+    })
+    expect(loadConfig({ DATA_DIR: 'state' }, '/srv').database).toEqual({
+      kind: 'pglite',
+      dataDir: '/srv/state/pglite',
+    })
+  })
+
+  it('names every bad setting at once', () => {
+    let error: unknown
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        REDIS_URL: 'localhost:6379',
+        SESSION_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+        FLARE_DEMO: 'maybe',
+      })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems).toHaveLength(6)
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'SESSION_SECRET',
+      'LOG_LEVEL',
+      'FLARE_DEMO',
+    ]) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true)
+    }
+  })
+})

@@ -1,0 +1,60 @@
+import type {
+  ApiError,
+  ErrorBody,
+  LoginRequest,
+  MeResponse,
+  SpaceResponse,
+  UserDto,
+} from '@flare/protocol'
+
+/** A refused or failed API call, carrying the server's `{code, message, field?}`. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: ApiError,
+  ) {
+    super(error.message)
+    this.name = 'ApiRequestError'
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  const error = (value as { error?: { code?: unknown; message?: unknown } } | null)?.error
+  return typeof error?.code === 'string' && typeof error.message === 'string'
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiRequestError(0, {
+      code: 'INTERNAL',
+      message: 'Flare cannot be reached. Check your connection and try again.',
+    })
+  }
+  if (response.status === 204) return undefined as T
+  const payload: unknown = await response.json().catch(() => null)
+  if (!response.ok) {
+    throw new ApiRequestError(
+      response.status,
+      isErrorBody(payload)
+        ? payload.error
+        : { code: 'INTERNAL', message: `The server answered ${response.status}.` },
+    )
+  }
+  return payload as T
+}
+
+export const api = {
+  login: (body: LoginRequest) => request<{ user: UserDto }>('POST', '/auth/login', body),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<MeResponse>('GET', '/me'),
+  space: (spaceId: string) =>
+    request<SpaceResponse>('GET', `/spaces/${encodeURIComponent(spaceId)}`),
+}

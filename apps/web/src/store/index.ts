@@ -1,0 +1,47 @@
+import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol'
+import { create, type StateCreator } from 'zustand'
+
+export type Loadable<T> =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready'; value: T }
+  | { status: 'error'; message: string }
+
+export interface SessionSlice {
+  /** Who is logged in: `ready` with null when nobody is. */
+  me: Loadable<MeResponse | null>
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused'
+
+export interface SpaceSlice {
+  spaceId: string | null
+  space: Loadable<SpaceResponse>
+  connection: { state: ConnectionState; message: string | null }
+  snapshot: SpaceSnapshot | null
+}
+
+export type FlareState = SessionSlice & SpaceSlice
+
+const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
+  me: { status: 'idle' },
+})
+
+const createSpaceSlice: StateCreator<FlareState, [], [], SpaceSlice> = () => ({
+  spaceId: null,
+  space: { status: 'idle' },
+  connection: { state: 'connecting', message: null },
+  snapshot: null,
+})
+
+export const useFlare = create<FlareState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createSpaceSlice(...a),
+}))
+
+const initialState = useFlare.getState()
+
+/** Back to a fresh store: on logout, and between tests. */
+export function resetStore(): void {
+  useFlare.setState(initialState, true)
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  accessibilityViolations,
+  type Browser,
+  hasChromium,
+  launchBrowser,
+  screenshot,
+} from './support/browser.js'
+import { type RunningFlare, startFlare } from './support/server.js'
+
+describe.skipIf(!hasChromium())('logging in through the real page', () => {
+  let flare: RunningFlare
+  let browser: Browser
+
+  beforeAll(async () => {
+    flare = await startFlare()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await flare?.close()
+  })
+
+  it('[1] a demo login reaches the space page, and a second person appears live', async () => {
+    const page = await browser.context.newPage()
+    await page.goto(flare.url)
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+    await screenshot(page, 'login')
+    expect(await accessibilityViolations(page)).toEqual([])
+
+    // a wrong password is refused on the page, with the reason
+    await page.getByLabel('Email').fill('dana@flare.test')
+    await page.getByLabel('Password').fill('not-the-password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('do not match')
+
+    await page.getByLabel('Password').fill('flare-demo')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByRole('heading', { name: 'Contact Center' }).waitFor()
+    expect(await page.getByTestId('who-am-i').textContent()).toBe('Dana Reyesagent')
+    await page.getByText('Dana Reyes (you)').waitFor()
+    expect(page.url()).toMatch(/\/spaces\/[0-9a-f-]{36}$/)
+
+    // another person logs in in their own browser: Dana's page shows them without a reload
+    const other = await launchBrowser()
+    try {
+      const maxPage = await other.context.newPage()
+      await maxPage.goto(flare.url)
+      await maxPage.getByLabel('Email').fill('manager@flare.test')
+      await maxPage.getByLabel('Password').fill('flare-demo')
+      await maxPage.getByRole('button', { name: 'Log in' }).click()
+      await maxPage.getByText('Max Manager (you)').waitFor()
+      await page.getByText('Max Manager', { exact: true }).waitFor()
+      expect(await page.getByRole('heading', { name: /Here now/ }).textContent()).toBe(
+        'Here now (2)',
+      )
+    } finally {
+      await other.close()
+    }
+    await page.getByRole('heading', { name: 'Here now (1)' }).waitFor()
+    await screenshot(page, 'space')
+    expect(await accessibilityViolations(page)).toEqual([])
+
+    // a reload keeps the session (the cookie), and logging out returns to the login page
+    await page.reload()
+    await page.getByText('Dana Reyes (you)').waitFor()
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+  })
+})
