@@ -180,6 +180,100 @@ export const apiTokens = pgTable(
   ],
 )
 
+export const chatChannelKind = pgEnum('chat_channel_kind', ['space', 'direct'])
+
+/**
+ * Chat messages of a space: the space-wide channel, or a direct thread between two members
+ * (a mention chat is a direct thread opened addressed with `@name`).
+ */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: chatChannelKind('kind').notNull(),
+    // for `direct`: the two user ids sorted and joined by ':', so one thread has one key
+    threadKey: text('thread_key').notNull(),
+    body: text('body').notNull(),
+    mentions: jsonb('mentions')
+      .$type<{ userIds: string[]; groupIds: string[] }>()
+      .notNull()
+      .default(sql`'{"userIds":[],"groupIds":[]}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chat_messages_thread_idx').on(t.spaceId, t.threadKey, t.createdAt)],
+)
+
+/** How far each member has read each thread, for unread counts. */
+export const chatReads = pgTable(
+  'chat_reads',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadKey: text('thread_key').notNull(),
+    lastReadAt: timestamp('last_read_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.userId, t.threadKey] })],
+)
+
+export const escalationColor = pgEnum('escalation_color', ['yellow', 'red'])
+
+/** Manual escalations (the raised hand, SPEC §3). */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    raisedBy: uuid('raised_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+    color: escalationColor('color').notNull(),
+    // as chosen by the raiser
+    recipientUserIds: jsonb('recipient_user_ids').$type<string[]>().notNull(),
+    recipientGroupIds: jsonb('recipient_group_ids').$type<string[]>().notNull(),
+    // the users actually notified: groups expanded at the moment of raising, raiser removed
+    notifiedUserIds: jsonb('notified_user_ids').$type<string[]>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: text('end_reason'),
+    endedBy: uuid('ended_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    // one active escalation per member, enforced by the database across every server process
+    uniqueIndex('escalations_one_active_key')
+      .on(t.spaceId, t.raisedBy)
+      .where(sql`${t.endedAt} is null`),
+    index('escalations_space_started_idx').on(t.spaceId, t.startedAt),
+  ],
+)
+
+export const escalationResponses = pgTable(
+  'escalation_responses',
+  {
+    escalationId: uuid('escalation_id')
+      .notNull()
+      .references(() => escalations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    action: text('action').$type<'approach' | 'chat'>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.escalationId, t.userId, t.action] })],
+)
+
 /** Small facts about this database itself: whether the demo was seeded, the cookie secret. */
 export const appMeta = pgTable('app_meta', {
   key: text('key').primaryKey(),
@@ -198,6 +292,10 @@ export const schema = {
   inboxAdmins,
   sessions,
   apiTokens,
+  chatMessages,
+  chatReads,
+  escalations,
+  escalationResponses,
   appMeta,
 }
 
