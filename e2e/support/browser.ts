@@ -80,3 +80,17 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
     }))
   })
 }
+
+/** Logs in through the real login page and waits for the space page. */
+export async function logInAs(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password = 'flare-demo',
+): Promise<void> {
+  await page.goto(baseUrl)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.locator('.members').getByText('(you)', { exact: false }).waitFor()
+}

@@ -31,6 +31,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Login attempts per minute for one address and email; lower in tests. */
   loginAttemptsPerMinute?: number
+  /** How long a dropped connection keeps its member's place (SPEC §2: 30 s); shorter in tests. */
+  reconnectGraceMs?: number
+  /** How often coalesced avatar moves go out to the space. */
+  moveFlushMs?: number
 }
 
 /**
@@ -125,7 +129,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
-  await app.register(socketServerPlugin, { redisUrl: config.redisUrl })
+  await app.register(socketServerPlugin, {
+    redisUrl: config.redisUrl,
+    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    moveFlushMs: options.moveFlushMs ?? 100,
+  })
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))

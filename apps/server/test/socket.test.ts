@@ -1,76 +1,27 @@
-import type {
-  ClientToServerEvents,
-  ConnectErrorData,
-  PresenceUpdate,
-  ServerToClientEvents,
-  SpaceSnapshot,
-} from '@flare/protocol'
-import { io, type Socket } from 'socket.io-client'
+import type { PresenceUpdate } from '@flare/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Clients, nextPresence, recordPresence, refusalOf, snapshotOf } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 
 describe.each(databaseKinds())('Socket.IO handshake on $name', (kind) => {
   let t: TestApp
-  let url: string
-  const clients: Client[] = []
+  let url = ''
+  const clients = new Clients(() => url)
 
   beforeAll(async () => {
     t = await startTestApp(kind)
-    await t.app.listen({ host: '127.0.0.1', port: 0 })
-    const address = t.app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no port')
-    url = `http://127.0.0.1:${address.port}`
+    url = await t.listen()
   })
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.disconnect()
-  })
+  afterEach(() => clients.closeAll())
   afterAll(async () => {
     await t.close()
   })
 
-  function client(options: {
-    spaceId?: unknown
-    cookie?: string
-    token?: string
-    transports?: ('websocket' | 'polling')[]
-  }): Client {
-    const auth: Record<string, unknown> = {}
-    if (options.spaceId !== undefined) auth.spaceId = options.spaceId
-    if (options.token) auth.token = options.token
-    const c: Client = io(url, {
-      auth,
-      reconnection: false,
-      forceNew: true,
-      extraHeaders: options.cookie ? { cookie: options.cookie } : {},
-      transports: options.transports ?? ['polling', 'websocket'],
-    })
-    clients.push(c)
-    return c
-  }
-
-  function snapshotOf(c: Client): Promise<SpaceSnapshot> {
-    return new Promise((resolve, reject) => {
-      c.once('space:snapshot', resolve)
-      c.once('connect_error', reject)
-    })
-  }
-
-  function refusalOf(c: Client): Promise<ConnectErrorData> {
-    return new Promise((resolve, reject) => {
-      c.once('connect_error', (err) => resolve((err as Error & { data: ConnectErrorData }).data))
-      c.once('connect', () => reject(new Error('connected but should have been refused')))
-    })
-  }
-
-  function nextPresence(c: Client): Promise<PresenceUpdate> {
-    return new Promise((resolve) => c.once('presence:update', resolve))
-  }
-
   it('[9] a member connecting with the session cookie gets a space:snapshot', async () => {
     const cookie = await t.login('dana@flare.test')
-    const snapshot = await snapshotOf(client({ spaceId: t.spaceId, cookie }))
+    const snapshot = await snapshotOf(
+      clients.connect({ spaceId: t.spaceId, cookie, transports: ['polling'] }),
+    )
     const dana = await t.userId('dana@flare.test')
     expect(snapshot.spaceId).toBe(t.spaceId)
     expect(snapshot.you).toBe(dana)
@@ -97,14 +48,14 @@ describe.each(databaseKinds())('Socket.IO handshake on $name', (kind) => {
         payload: { name: 'ws' },
       })
     ).json()
-    const c = client({ spaceId: t.spaceId, token: secret, transports: ['websocket'] })
+    const c = clients.connect({ spaceId: t.spaceId, token: secret, transports: ['websocket'] })
     const snapshot = await snapshotOf(c)
     expect(snapshot.you).toBe(await t.userId('eli@flare.test'))
     expect(c.io.engine.transport.name).toBe('websocket')
   })
 
   it('refuses a connection with no credentials', async () => {
-    const refusal = await refusalOf(client({ spaceId: t.spaceId }))
+    const refusal = await refusalOf(clients.connect({ spaceId: t.spaceId }))
     expect(refusal.code).toBe('UNAUTHENTICATED')
   })
 
@@ -119,7 +70,7 @@ describe.each(databaseKinds())('Socket.IO handshake on $name', (kind) => {
       })
     ).json()
     await t.app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: { cookie } })
-    const refusal = await refusalOf(client({ spaceId: t.spaceId, token: secret }))
+    const refusal = await refusalOf(clients.connect({ spaceId: t.spaceId, token: secret }))
     expect(refusal).toEqual({
       code: 'UNAUTHENTICATED',
       message: 'This API token has been revoked.',
@@ -128,17 +79,14 @@ describe.each(databaseKinds())('Socket.IO handshake on $name', (kind) => {
 
   it("refuses a member of space A asking for space B, and doesn't tell B's members", async () => {
     const outsider = await t.login(t.otherSpace.email)
-    const cookie = await t.login('gus@flare.test')
-    const watcher = client({ spaceId: t.spaceId, cookie })
-    await snapshotOf(watcher)
-    const seen: PresenceUpdate[] = []
-    watcher.on('presence:update', (u) => seen.push(u))
-    const refusal = await refusalOf(client({ spaceId: t.spaceId, cookie: outsider }))
+    const { client: watcher } = await clients.join(t.spaceId, await t.login('gus@flare.test'))
+    const seen = recordPresence(watcher)
+    const refusal = await refusalOf(clients.connect({ spaceId: t.spaceId, cookie: outsider }))
     expect(refusal).toEqual({ code: 'NOT_FOUND', message: 'No such space.' })
     // events arrive in order: once a real join afterwards is seen, anything about the outsider
     // would have been seen before it
     const fatimaJoined = nextPresence(watcher)
-    client({ spaceId: t.spaceId, cookie: await t.login('fatima@flare.test') })
+    clients.connect({ spaceId: t.spaceId, cookie: await t.login('fatima@flare.test') })
     await fatimaJoined
     expect(seen).toEqual([
       { kind: 'joined', member: expect.objectContaining({ displayName: 'Fatima Khan' }) },
@@ -147,29 +95,29 @@ describe.each(databaseKinds())('Socket.IO handshake on $name', (kind) => {
 
   it('refuses a missing or malformed spaceId with a VALIDATION error', async () => {
     const cookie = await t.login('dana@flare.test')
-    expect((await refusalOf(client({ cookie }))).code).toBe('VALIDATION')
-    expect((await refusalOf(client({ cookie, spaceId: 'space-1' }))).code).toBe('VALIDATION')
-    expect((await refusalOf(client({ cookie, spaceId: { $ne: null } }))).code).toBe('VALIDATION')
+    expect((await refusalOf(clients.connect({ cookie }))).code).toBe('VALIDATION')
+    expect((await refusalOf(clients.connect({ cookie, spaceId: 'space-1' }))).code).toBe(
+      'VALIDATION',
+    )
+    expect((await refusalOf(clients.connect({ cookie, spaceId: { $ne: null } }))).code).toBe(
+      'VALIDATION',
+    )
   })
 
   it('[2] tells the space when a member joins and leaves; two tabs count as one member', async () => {
-    const watcher = client({ spaceId: t.spaceId, cookie: await t.login('admin@flare.test') })
-    await snapshotOf(watcher)
+    const { client: watcher } = await clients.join(t.spaceId, await t.login('admin@flare.test'))
     const max = await t.userId('manager@flare.test')
     const cookie = await t.login('manager@flare.test')
 
     const joined = nextPresence(watcher)
-    const tab1 = client({ spaceId: t.spaceId, cookie })
-    await snapshotOf(tab1)
+    const { client: tab1 } = await clients.join(t.spaceId, cookie)
     expect(await joined).toEqual({
       kind: 'joined',
       member: expect.objectContaining({ userId: max }),
     })
 
-    const updates: PresenceUpdate[] = []
-    watcher.on('presence:update', (u) => updates.push(u))
-    const tab2 = client({ spaceId: t.spaceId, cookie })
-    const second = await snapshotOf(tab2)
+    const updates: PresenceUpdate[] = recordPresence(watcher)
+    const { client: tab2, snapshot: second } = await clients.join(t.spaceId, cookie)
     expect(second.members.filter((m) => m.userId === max)).toHaveLength(1)
 
     tab1.disconnect()

@@ -73,6 +73,8 @@ export interface TestApp {
   /** A second space with one member of its own, for "another space's ids" cases. */
   otherSpace: { spaceId: string; email: string }
   userId(email: string): Promise<string>
+  /** Starts listening on a free loopback port and returns the base URL. */
+  listen(): Promise<string>
   /** Logs in through the real endpoint and returns the `cookie` header to send. */
   login(email: string): Promise<string>
   close(): Promise<void>
@@ -80,7 +82,12 @@ export interface TestApp {
 
 export async function startTestApp(
   kind: TestDatabaseKind,
-  options: { config?: Record<string, string>; loginAttemptsPerMinute?: number } = {},
+  options: {
+    config?: Record<string, string>
+    loginAttemptsPerMinute?: number
+    reconnectGraceMs?: number
+    moveFlushMs?: number
+  } = {},
 ): Promise<TestApp> {
   const { target, drop } = await kind.fresh()
   const database = await openDatabase(target)
@@ -97,6 +104,8 @@ export async function startTestApp(
     clock: clock.now,
     logger: false,
     loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
+    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    moveFlushMs: options.moveFlushMs ?? 100,
   })
   return {
     app,
@@ -112,6 +121,12 @@ export async function startTestApp(
         .where(eq(users.email, email))
       if (!row) throw new Error(`no user ${email}`)
       return row.id
+    },
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 })
+      const address = app.server.address()
+      if (!address || typeof address === 'string') throw new Error('no port')
+      return `http://127.0.0.1:${address.port}`
     },
     async login(email) {
       const res = await app.inject({

@@ -1,45 +1,23 @@
 import type {
   ClientToServerEvents,
   ConnectErrorData,
-  PresenceUpdate,
+  PresenceStatus,
+  Result,
   ServerToClientEvents,
-  SpaceSnapshot,
 } from '@flare/protocol'
 import { io, type Socket } from 'socket.io-client'
-import { useFlare } from './store/index.js'
+import { applyPresence, throttleLatest } from './presence.js'
+import { announce, useFlare } from './store/index.js'
 
 // The one place that talks to Socket.IO: components read the store and call these actions.
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null
 
-function applyPresence(snapshot: SpaceSnapshot, update: PresenceUpdate): SpaceSnapshot {
-  switch (update.kind) {
-    case 'joined':
-      return {
-        ...snapshot,
-        members: [
-          ...snapshot.members.filter((m) => m.userId !== update.member.userId),
-          update.member,
-        ],
-      }
-    case 'left':
-      return { ...snapshot, members: snapshot.members.filter((m) => m.userId !== update.userId) }
-    case 'moved':
-      return {
-        ...snapshot,
-        members: snapshot.members.map((m) =>
-          m.userId === update.userId
-            ? { ...m, x: update.x, y: update.y, roomId: update.roomId }
-            : m,
-        ),
-      }
-    case 'status':
-      return {
-        ...snapshot,
-        members: snapshot.members.map((m) =>
-          m.userId === update.userId ? { ...m, status: update.status } : m,
-        ),
-      }
-  }
+const MOVE_INTERVAL_MS = 100
+
+function nameOf(userId: string): string {
+  return (
+    useFlare.getState().snapshot?.members.find((m) => m.userId === userId)?.displayName ?? 'Someone'
+  )
 }
 
 export function connectToSpace(spaceId: string): void {
@@ -71,15 +49,67 @@ export function connectToSpace(spaceId: string): void {
       useFlare.setState({ connection: { state: 'reconnecting', message: null } })
     }
   })
+  // every (re)connection brings a full snapshot: it replaces whatever we had
   s.on('space:snapshot', (snapshot) => useFlare.setState({ snapshot }))
   s.on('presence:update', (update) => {
     const snapshot = useFlare.getState().snapshot
-    if (snapshot) useFlare.setState({ snapshot: applyPresence(snapshot, update) })
+    // updates before the first snapshot are already part of it
+    if (!snapshot) return
+    if (update.kind === 'joined' && update.member.userId !== snapshot.you) {
+      announce(`${update.member.displayName} joined the space`)
+    }
+    if (update.kind === 'left') announce(`${nameOf(update.userId)} left the space`)
+    useFlare.setState({ snapshot: applyPresence(snapshot, update) })
   })
 }
 
 export function disconnectFromSpace(): void {
-  socket?.removeAllListeners()
-  socket?.disconnect()
+  if (!socket) return
+  socket.removeAllListeners()
+  // a goodbye, not a drop: the server lets us go at once instead of holding our place
+  socket.disconnect()
   socket = null
+}
+
+const sendMove = throttleLatest<{ x: number; y: number }>(MOVE_INTERVAL_MS, (point) => {
+  socket?.emit('presence:move', point, (result) => {
+    if (!result.ok) announce(result.error.message)
+  })
+})
+
+/** Walks our avatar to a point: shown at once here, sent to the server throttled. */
+export function moveTo(x: number, y: number): void {
+  const snapshot = useFlare.getState().snapshot
+  if (!snapshot) return
+  useFlare.setState({
+    snapshot: applyPresence(snapshot, {
+      kind: 'moved',
+      userId: snapshot.you,
+      x,
+      y,
+      roomId: roomAt(snapshot, x, y),
+    }),
+  })
+  sendMove({ x, y })
+}
+
+function roomAt(
+  snapshot: NonNullable<ReturnType<typeof useFlare.getState>['snapshot']>,
+  x: number,
+  y: number,
+) {
+  return (
+    snapshot.rooms.find((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)
+      ?.id ?? null
+  )
+}
+
+export function setStatus(status: PresenceStatus): Promise<Result> {
+  return new Promise((resolve) => {
+    if (!socket) {
+      resolve({ ok: false, error: { code: 'INTERNAL', message: 'Not connected to the space.' } })
+      return
+    }
+    socket.emit('presence:status', { status }, resolve)
+  })
 }

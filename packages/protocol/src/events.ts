@@ -9,6 +9,22 @@ export const PresenceStatus = Type.Union([
 ])
 export type PresenceStatus = Static<typeof PresenceStatus>
 
+/** `presence:move`: walk the avatar to a point of the map (world units, inside the map). */
+export const PresenceMove = Type.Object(
+  { x: Type.Number(), y: Type.Number() },
+  { additionalProperties: false },
+)
+export type PresenceMove = Static<typeof PresenceMove>
+
+export const PresenceStatusChange = Type.Object(
+  { status: PresenceStatus },
+  { additionalProperties: false },
+)
+export type PresenceStatusChange = Static<typeof PresenceStatusChange>
+
+/** Events that carry nothing but may be sent with `{}`. */
+export const EmptyPayload = Type.Object({}, { additionalProperties: false })
+
 /** What a Socket.IO client sends in `auth` when it connects. */
 export const SocketAuth = Type.Object({
   spaceId: Uuid,
@@ -26,6 +42,8 @@ export interface MemberPresence {
   status: PresenceStatus
   /** The meeting room the avatar stands in, derived on the server from its position. */
   roomId: string | null
+  /** False while the member's connection has dropped and may still come back. */
+  connected: boolean
 }
 
 export interface EscalationResponseDto {
@@ -60,6 +78,9 @@ export type PresenceUpdate =
   | { kind: 'left'; userId: string }
   | { kind: 'moved'; userId: string; x: number; y: number; roomId: string | null }
   | { kind: 'status'; userId: string; status: PresenceStatus }
+  /** The member's last connection dropped; they keep their place for the reconnect grace. */
+  | { kind: 'away'; userId: string; connected: false }
+  | { kind: 'back'; userId: string; connected: true }
 
 /** The reason a Socket.IO connection was refused, in `connect_error`'s `data`. */
 export interface ConnectErrorData {
@@ -74,7 +95,14 @@ export interface ServerToClientEvents {
   'presence:update': (update: PresenceUpdate) => void
 }
 
-// client → server events arrive with the presence and escalation issues
-export type ClientToServerEvents = Record<never, never>
+export interface ClientToServerEvents {
+  'presence:move': (
+    payload: PresenceMove,
+    ack: Ack<{ x: number; y: number; roomId: string | null }>,
+  ) => void
+  'presence:status': (payload: PresenceStatusChange, ack: Ack) => void
+  /** Leave the space now, rather than after the reconnect grace of a dropped connection. */
+  'space:leave': (payload: Record<never, never>, ack: Ack) => void
+}
 
 export const SOCKET_PATH = '/socket.io'

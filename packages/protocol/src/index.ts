@@ -22,7 +22,50 @@ export {
   UserPreferences,
   Uuid,
 } from './api.js'
-export { PresenceStatus, SOCKET_PATH, SocketAuth } from './events.js'
+export {
+  AlwaysCalendar,
+  BusinessCalendar,
+  PerDayCalendar,
+  SameHoursCalendar,
+  TimeInterval,
+  validateCalendar,
+  WEEKDAYS,
+  Weekday,
+} from './calendar.js'
+export type {
+  ConditionField,
+  ConditionOperator,
+  ConditionValue,
+  EscalationRuleFields,
+  EscalationTarget,
+  NotificationChannel,
+  RuleAction,
+  RuleClock,
+  RulePriority,
+  TicketPriority,
+  TicketStatus,
+} from './escalation-rule.js'
+export {
+  applyRuleDefaults,
+  CONDITION_FIELDS,
+  CONDITION_OPERATORS,
+  ESCALATION_TARGETS,
+  EscalationRule,
+  EscalationRuleCreate,
+  EscalationRuleUpdate,
+  NOTIFICATION_CHANNELS,
+  NULLABLE_CONDITION_FIELDS,
+  RULE_ACTIONS,
+  RULE_CLOCKS,
+  RULE_PRIORITIES,
+  RuleCondition,
+  TARGET_REQUIRED_FIELD,
+  TEXT_CONDITION_FIELDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  validateRuleInput,
+  validateRuleUpdate,
+} from './escalation-rule.js'
 export type {
   Ack,
   ClientToServerEvents,
@@ -34,7 +77,15 @@ export type {
   ServerToClientEvents,
   SpaceSnapshot,
 } from './events.js'
-export { ErrorCode } from './result.js'
+export {
+  EmptyPayload,
+  PresenceMove,
+  PresenceStatus,
+  PresenceStatusChange,
+  SOCKET_PATH,
+  SocketAuth,
+} from './events.js'
 export type { ApiError, ErrorBody, Result } from './result.js'
-export { parse } from './validate.js'
+export { ErrorCode } from './result.js'
 export type { Parsed } from './validate.js'
+export { parse } from './validate.js'

@@ -2,12 +2,14 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
+  type EscalationDto,
   type MemberRole,
   PROTOCOL_VERSION,
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
+  type SpaceSnapshot,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
@@ -16,7 +18,8 @@ import { Server, type Socket } from 'socket.io'
 import { findUser } from '../auth/identity.js'
 import { HttpError } from '../errors.js'
 import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
-import { SpacePresence } from './presence.js'
+import { createPresenceHandlers } from './presence-handlers.js'
+import { SpaceHub } from './space-hub.js'
 
 export interface SocketData {
   userId: string
@@ -39,14 +42,32 @@ export type FlareSocket = Socket<
   SocketData
 >
 
+export interface Realtime {
+  io: FlareServer
+  /** The live state of a space in this process, created on first use. */
+  hub(spaceId: string): Promise<SpaceHub>
+  /** Features register the handlers of each new connection here (after it joined its space). */
+  onConnection(handler: (socket: FlareSocket, hub: SpaceHub) => void): void
+  /** Features subscribe to each space's presence events here, once per space. */
+  onHub(handler: (hub: SpaceHub, spaceId: string) => void): void
+  /** The active escalations that go into every snapshot; the escalation feature provides it. */
+  provideEscalations(source: (spaceId: string) => Promise<EscalationDto[]>): void
+  snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    io: FlareServer
+    realtime: Realtime
   }
 }
 
 export function spaceRoom(spaceId: string): string {
   return `space:${spaceId}`
+}
+
+/** The room of one user's connections in one space (all their tabs). */
+export function userRoom(spaceId: string, userId: string): string {
+  return `space:${spaceId}:user:${userId}`
 }
 
 function refuse(code: string, message: string): Error {
@@ -55,36 +76,87 @@ function refuse(code: string, message: string): Error {
   return error
 }
 
+export interface SocketServerOptions {
+  redisUrl: string | null
+  reconnectGraceMs: number
+  moveFlushMs: number
+}
+
 /**
  * Socket.IO on the app's own HTTP server. A connection names its space in `auth.spaceId`,
  * proves who it is with the session cookie or `auth.token`, and is let in only as a member.
  */
-export const socketServerPlugin = fp<{ redisUrl: string | null }>(
-  async (app, { redisUrl }) => {
-    const io: FlareServer = new Server(app.server, { path: SOCKET_PATH, serveClient: false })
-    app.decorate('io', io)
+export const socketServerPlugin = fp<SocketServerOptions>(
+  async (app, options) => {
+    const io: FlareServer = new Server(app.server, {
+      path: SOCKET_PATH,
+      serveClient: false,
+      // no legitimate event comes near this; a larger frame closes the connection
+      maxHttpBufferSize: 64 * 1024,
+    })
 
-    const redis = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl)] : []
+    const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
     if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
 
-    const presences = new Map<string, Promise<SpacePresence>>()
-    function presenceOf(spaceId: string): Promise<SpacePresence> {
-      let presence = presences.get(spaceId)
-      if (!presence) {
-        presence = (async () => {
+    const connectionHandlers: Array<(socket: FlareSocket, hub: SpaceHub) => void> = []
+    const hubHandlers: Array<(hub: SpaceHub, spaceId: string) => void> = []
+    let escalationsOf: (spaceId: string) => Promise<EscalationDto[]> = async () => []
+    const hubs = new Map<string, Promise<SpaceHub>>()
+
+    function hub(spaceId: string): Promise<SpaceHub> {
+      let existing = hubs.get(spaceId)
+      if (!existing) {
+        existing = (async () => {
           const [space, rooms] = await Promise.all([
             findSpace(app.database.db, spaceId),
             listRooms(app.database.db, spaceId),
           ])
-          return new SpacePresence(
-            { width: space?.mapWidth ?? 1200, height: space?.mapHeight ?? 800 },
+          if (!space) throw new Error(`no space ${spaceId}`)
+          const created = new SpaceHub({
+            map: { width: space.mapWidth, height: space.mapHeight },
             rooms,
-          )
+            reconnectGraceMs: options.reconnectGraceMs,
+            moveFlushMs: options.moveFlushMs,
+          })
+          const room = spaceRoom(spaceId)
+          created.on('update', (update) => io.to(room).emit('presence:update', update))
+          created.on('moved', (update, except) => {
+            // the mover's own tab already shows where it walked to
+            const target = except ? io.to(room).except(except) : io.to(room)
+            target.emit('presence:update', update)
+          })
+          for (const handler of hubHandlers) handler(created, spaceId)
+          return created
         })()
-        presences.set(spaceId, presence)
+        existing.catch(() => hubs.delete(spaceId))
+        hubs.set(spaceId, existing)
       }
-      return presence
+      return existing
     }
+
+    async function snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
+      const [h, escalations] = await Promise.all([hub(spaceId), escalationsOf(spaceId)])
+      return {
+        protocolVersion: PROTOCOL_VERSION,
+        spaceId,
+        serverTime: app.clock().toISOString(),
+        you: userId,
+        members: h.list(),
+        rooms: [...h.rooms],
+        escalations,
+      }
+    }
+
+    app.decorate('realtime', {
+      io,
+      hub,
+      onConnection: (handler) => connectionHandlers.push(handler),
+      onHub: (handler) => hubHandlers.push(handler),
+      provideEscalations: (source) => {
+        escalationsOf = source
+      },
+      snapshot,
+    } satisfies Realtime)
 
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
@@ -120,28 +192,31 @@ export const socketServerPlugin = fp<{ redisUrl: string | null }>(
 
     io.on('connection', async (socket: FlareSocket) => {
       const { spaceId, userId, displayName, role } = socket.data
-      const presence = await presenceOf(spaceId)
-      if (socket.disconnected) return
-      const joined = presence.connect({ userId, displayName, role })
-      socket.on('disconnect', () => {
-        if (presence.disconnect(userId)) {
-          io.to(spaceRoom(spaceId)).emit('presence:update', { kind: 'left', userId })
-        }
-      })
-      const rooms = await listRooms(app.database.db, spaceId)
-      // join before the snapshot: nothing broadcast from now on can fall between the two
-      await socket.join(spaceRoom(spaceId))
-      socket.emit('space:snapshot', {
-        protocolVersion: PROTOCOL_VERSION,
-        spaceId,
-        serverTime: app.clock().toISOString(),
-        you: userId,
-        members: presence.list(),
-        rooms,
-        escalations: [],
-      })
-      if (joined)
-        socket.to(spaceRoom(spaceId)).emit('presence:update', { kind: 'joined', member: joined })
+      try {
+        const h = await hub(spaceId)
+        if (socket.disconnected) return
+        // join the rooms before connecting: the member's own 'joined' and everything after it
+        // reach this socket too, so nothing falls between the snapshot and the live events
+        socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
+        h.connect({ userId, displayName, role })
+        socket.on('disconnect', (reason) => {
+          // the client said goodbye itself; any other reason may be a network drop that comes back
+          h.disconnect(userId, reason === 'client namespace disconnect')
+        })
+        const presence = createPresenceHandlers({
+          log: app.log,
+          hub: h,
+          userId,
+          socketId: socket.id,
+        })
+        for (const [event, handler] of Object.entries(presence))
+          socket.on(event as 'presence:move', handler)
+        for (const handler of connectionHandlers) handler(socket, h)
+        socket.emit('space:snapshot', await snapshot(spaceId, userId))
+      } catch (error) {
+        app.log.error({ err: error }, 'socket connection setup failed')
+        socket.disconnect(true)
+      }
     })
 
     // connections are closed before the HTTP server, or its close would wait on them
@@ -150,6 +225,7 @@ export const socketServerPlugin = fp<{ redisUrl: string | null }>(
       io.engine.close()
     })
     app.addHook('onClose', async () => {
+      for (const h of hubs.values()) (await h.catch(() => null))?.close()
       await Promise.all(redis.map((r) => r.quit()))
     })
   },

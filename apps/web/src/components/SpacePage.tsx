@@ -4,6 +4,7 @@ import { logOut, openSpace } from '../actions.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
 import { MemberList } from './MemberList.js'
+import { StatusPicker } from './StatusPicker.js'
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -15,6 +16,7 @@ const CONNECTION_TEXT = {
 export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto }) {
   const space = useFlare((s) => s.space)
   const connection = useFlare((s) => s.connection)
+  const announcement = useFlare((s) => s.announcement)
 
   useEffect(() => {
     void openSpace(spaceId)
@@ -31,6 +33,7 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         <span className={`connection connection-${connection.state}`} role="status">
           {CONNECTION_TEXT[connection.state]}
         </span>
+        <StatusPicker />
         <span className="who" data-testid="who-am-i">
           {user.displayName}
           {role && <span className="role">{role}</span>}
@@ -39,6 +42,9 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
           Log out
         </button>
       </header>
+      <div className="sr-only" aria-live="polite" key={announcement.seq}>
+        {announcement.text}
+      </div>
       {connection.state === 'refused' && connection.message && (
         <p role="alert" className="error banner">
           {connection.message}

@@ -19,6 +19,8 @@ export interface SpaceSlice {
   space: Loadable<SpaceResponse>
   connection: { state: ConnectionState; message: string | null }
   snapshot: SpaceSnapshot | null
+  /** The latest sentence for screen readers (joins, leaves, mentions), read by a live region. */
+  announcement: { text: string; seq: number }
 }
 
 export type FlareState = SessionSlice & SpaceSlice
@@ -32,6 +34,7 @@ const createSpaceSlice: StateCreator<FlareState, [], [], SpaceSlice> = () => ({
   space: { status: 'idle' },
   connection: { state: 'connecting', message: null },
   snapshot: null,
+  announcement: { text: '', seq: 0 },
 })
 
 export const useFlare = create<FlareState>()((...a) => ({
@@ -40,6 +43,11 @@ export const useFlare = create<FlareState>()((...a) => ({
 }))
 
 const initialState = useFlare.getState()
+
+/** Says something through the ARIA live region. */
+export function announce(text: string): void {
+  useFlare.setState((s) => ({ announcement: { text, seq: s.announcement.seq + 1 } }))
+}
 
 /** Back to a fresh store: on logout, and between tests. */
 export function resetStore(): void {

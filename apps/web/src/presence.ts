@@ -1,0 +1,56 @@
+import type { PresenceUpdate, SpaceSnapshot } from '@flare/protocol'
+
+/** Applies one presence update to a snapshot, returning a new snapshot. */
+export function applyPresence(snapshot: SpaceSnapshot, update: PresenceUpdate): SpaceSnapshot {
+  const patch = (userId: string, change: Partial<SpaceSnapshot['members'][number]>) => ({
+    ...snapshot,
+    members: snapshot.members.map((m) => (m.userId === userId ? { ...m, ...change } : m)),
+  })
+  switch (update.kind) {
+    case 'joined':
+      return {
+        ...snapshot,
+        members: [
+          ...snapshot.members.filter((m) => m.userId !== update.member.userId),
+          update.member,
+        ],
+      }
+    case 'left':
+      return { ...snapshot, members: snapshot.members.filter((m) => m.userId !== update.userId) }
+    case 'moved':
+      return patch(update.userId, { x: update.x, y: update.y, roomId: update.roomId })
+    case 'status':
+      return patch(update.userId, { status: update.status })
+    case 'away':
+    case 'back':
+      return patch(update.userId, { connected: update.connected })
+  }
+}
+
+/**
+ * Calls `send` at most once per `intervalMs` with the latest value, and always with the last
+ * one: a held arrow key or a fast series of clicks costs the server a few events a second.
+ */
+export function throttleLatest<T>(
+  intervalMs: number,
+  send: (value: T) => void,
+): (value: T) => void {
+  let lastSent = Number.NEGATIVE_INFINITY
+  let pending: { value: T } | null = null
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const flush = () => {
+    timer = null
+    if (!pending) return
+    lastSent = performance.now()
+    const { value } = pending
+    pending = null
+    send(value)
+  }
+  return (value: T) => {
+    pending = { value }
+    if (timer) return
+    const wait = lastSent + intervalMs - performance.now()
+    if (wait <= 0) flush()
+    else timer = setTimeout(flush, wait)
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The variables a note or notification template may use: SPEC §6.1's note variables
+ * plus §7's notification ones.
+ */
+export const TEMPLATE_VARIABLES = [
+  'escalation_target',
+  'minutes',
+  'priority',
+  'rule_name',
+  'ticket_id',
+  'subject',
+  'level',
+  'age',
+  'status',
+  'link',
+  'reason',
+  'previous_assignee',
+] as const
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
+
+/** Values to fill in; a variable with no value renders as nothing. */
+export type TemplateValues = Partial<Record<TemplateVariable, string | number | null>>
+
+/** The internal note a rule adds when it asks for one but gives no template. */
+export const DEFAULT_NOTE_TEMPLATE =
+  'Escalated to {escalation_target} after {minutes} minutes by rule "{rule_name}" (level {level}).'
+
+// `{{` and `}}` write literal braces; `{name}` is a variable
+const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+const KNOWN: ReadonlySet<string> = new Set(TEMPLATE_VARIABLES)
+
+/**
+ * Fills a template. Unknown variables are left as written (they are refused when a
+ * template is saved, see `findUnknownTemplateVariables`, so a firing never fails on one).
+ *
+ * @example
+ * renderTemplate('Escalated to {escalation_target} after {minutes} minutes', { escalation_target: 'Ana', minutes: 30 })
+ * // → 'Escalated to Ana after 30 minutes'
+ */
+export function renderTemplate(template: string, values: TemplateValues): string {
+  return template.replace(PLACEHOLDER, (match, name: string | undefined) => {
+    if (name === undefined) return match[0]!
+    if (!KNOWN.has(name)) return match
+    const value = values[name as TemplateVariable]
+    return value === undefined || value === null ? '' : String(value)
+  })
+}
+
+/**
+ * The `{variables}` of a template that are not known, each once, in order of appearance;
+ * empty when the template may be saved.
+ *
+ * @example
+ * findUnknownTemplateVariables('After {minutes} min, {asignee}') // → ['asignee']
+ */
+export function findUnknownTemplateVariables(template: string): string[] {
+  const unknown = new Set<string>()
+  for (const [, name] of template.matchAll(PLACEHOLDER)) {
+    if (name !== undefined && !KNOWN.has(name)) unknown.add(name)
+  }
+  return [...unknown]
+}
