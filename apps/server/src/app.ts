@@ -12,9 +12,11 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { Clock } from './auth/identity.js'
+import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { HttpError } from './errors.js'
+import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
@@ -22,6 +24,7 @@ import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
   config: Config
@@ -134,6 +137,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
   })
+  // features: each registers its own REST routes (under /api) and socket handlers
+  await app.register(escalationPlugin)
+  await app.register(chatPlugin)
+  await app.register(ticketsPlugin)
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))

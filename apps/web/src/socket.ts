@@ -6,11 +6,22 @@ import type {
   ServerToClientEvents,
 } from '@flare/protocol'
 import { io, type Socket } from 'socket.io-client'
+import { registerChatEvents } from './chat/chat-socket.js'
+import { registerEscalationEvents } from './escalations/escalation-socket.js'
+import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
 
-// The one place that talks to Socket.IO: components read the store and call these actions.
-let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null
+// The one place that opens the Socket.IO connection. Components never touch it: they read
+// the store and call actions; each feature's `*-socket.ts` applies its events to the store and
+// its actions emit through `currentSocket()`.
+export type FlareClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+let socket: FlareClientSocket | null = null
+
+/** The live connection, or null while not connected to a space. */
+export function currentSocket(): FlareClientSocket | null {
+  return socket
+}
 
 const MOVE_INTERVAL_MS = 100
 
@@ -61,6 +72,9 @@ export function connectToSpace(spaceId: string): void {
     if (update.kind === 'left') announce(`${nameOf(update.userId)} left the space`)
     useFlare.setState({ snapshot: applyPresence(snapshot, update) })
   })
+  registerEscalationEvents(s)
+  registerChatEvents(s)
+  registerInboxEvents(s)
 }
 
 export function disconnectFromSpace(): void {

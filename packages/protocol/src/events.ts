@@ -1,6 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { type MemberRole, type RoomDto, Uuid } from './api.js'
-import type { Result } from './result.js'
+import type { ChatClientToServerEvents, ChatServerToClientEvents } from './chat.js'
+import type { Ack } from './result-ack.js'
+import type { TicketClientToServerEvents, TicketServerToClientEvents } from './tickets.js'
 
 export const PresenceStatus = Type.Union([
   Type.Literal('available'),
@@ -88,14 +90,15 @@ export interface ConnectErrorData {
   message: string
 }
 
-export type Ack<T extends object = Record<never, never>> = (result: Result<T>) => void
+export type { Ack }
 
-export interface ServerToClientEvents {
+// each feature declares its own events in its own file; these maps are their union
+export interface ServerToClientEvents extends ChatServerToClientEvents, TicketServerToClientEvents {
   'space:snapshot': (snapshot: SpaceSnapshot) => void
   'presence:update': (update: PresenceUpdate) => void
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ChatClientToServerEvents, TicketClientToServerEvents {
   'presence:move': (
     payload: PresenceMove,
     ack: Ack<{ x: number; y: number; roomId: string | null }>,

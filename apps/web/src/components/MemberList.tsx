@@ -5,15 +5,15 @@ export function MemberList() {
   const snapshot = useFlare((s) => s.snapshot)
   if (!snapshot) {
     return (
-      <aside className="side" aria-busy="true">
-        <p className="muted">Connecting to the space…</p>
-      </aside>
+      <p className="muted" aria-busy="true">
+        Connecting to the space…
+      </p>
     )
   }
   const rooms = new Map(snapshot.rooms.map((r) => [r.id, r.name]))
   const members = [...snapshot.members].sort((a, b) => a.displayName.localeCompare(b.displayName))
   return (
-    <aside className="side" aria-labelledby="here-now">
+    <section aria-labelledby="here-now">
       <h2 id="here-now">Here now ({members.length})</h2>
       <ul className="members">
         {members.map((m) => (
@@ -30,6 +30,6 @@ export function MemberList() {
           </li>
         ))}
       </ul>
-    </aside>
+    </section>
   )
 }

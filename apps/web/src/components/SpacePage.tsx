@@ -3,7 +3,7 @@ import { useEffect } from 'react'
 import { logOut, openSpace } from '../actions.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
-import { MemberList } from './MemberList.js'
+import { SidePanel } from './SidePanel.js'
 import { StatusPicker } from './StatusPicker.js'
 
 const CONNECTION_TEXT = {
@@ -61,7 +61,7 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
       ) : (
         <div className="space-body">
           <FloorMap space={space.value.space} />
-          <MemberList />
+          <SidePanel />
         </div>
       )}
     </div>

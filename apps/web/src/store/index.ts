@@ -1,5 +1,8 @@
 import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol'
 import { create, type StateCreator } from 'zustand'
+import { type ChatSlice, createChatSlice } from './chat-slice.js'
+import { createEscalationSlice, type EscalationSlice } from './escalation-slice.js'
+import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -23,7 +26,7 @@ export interface SpaceSlice {
   announcement: { text: string; seq: number }
 }
 
-export type FlareState = SessionSlice & SpaceSlice
+export type FlareState = SessionSlice & SpaceSlice & ChatSlice & InboxSlice & EscalationSlice
 
 const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
   me: { status: 'idle' },
@@ -40,6 +43,9 @@ const createSpaceSlice: StateCreator<FlareState, [], [], SpaceSlice> = () => ({
 export const useFlare = create<FlareState>()((...a) => ({
   ...createSessionSlice(...a),
   ...createSpaceSlice(...a),
+  ...createChatSlice(...a),
+  ...createInboxSlice(...a),
+  ...createEscalationSlice(...a),
 }))
 
 const initialState = useFlare.getState()
