@@ -249,6 +249,9 @@ export const escalations = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endReason: text('end_reason'),
     endedBy: uuid('ended_by').references(() => users.id, { onDelete: 'set null' }),
+    // 'space': raised by a member in the space, so it ends when they leave or stay disconnected;
+    // 'api': raised by an integration, so it stays until ended explicitly
+    origin: text('origin').$type<'space' | 'api'>().notNull().default('space'),
   },
   (t) => [
     // one active escalation per member, enforced by the database across every server process

@@ -1,0 +1,1 @@
+ALTER TABLE "escalations" ADD COLUMN "origin" text DEFAULT 'space' NOT NULL;
