@@ -38,6 +38,8 @@ export interface AppOptions {
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
   moveFlushMs?: number
+  /** Manual escalations one member may raise per minute. */
+  raisesPerMinute?: number
 }
 
 /**
@@ -138,7 +140,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     moveFlushMs: options.moveFlushMs ?? 100,
   })
   // features: each registers its own REST routes (under /api) and socket handlers
-  await app.register(escalationPlugin)
+  await app.register(escalationPlugin, {
+    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    raisesPerMinute: options.raisesPerMinute ?? 10,
+  })
   await app.register(chatPlugin)
   await app.register(ticketsPlugin)
 

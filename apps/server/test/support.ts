@@ -87,6 +87,7 @@ export async function startTestApp(
     loginAttemptsPerMinute?: number
     reconnectGraceMs?: number
     moveFlushMs?: number
+    raisesPerMinute?: number
   } = {},
 ): Promise<TestApp> {
   const { target, drop } = await kind.fresh()
@@ -106,6 +107,7 @@ export async function startTestApp(
     loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
+    raisesPerMinute: options.raisesPerMinute ?? 1000,
   })
   return {
     app,

@@ -1,6 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { type MemberRole, type RoomDto, Uuid } from './api.js'
 import type { ChatClientToServerEvents, ChatServerToClientEvents } from './chat.js'
+import type {
+  EndReason,
+  EscalationAction,
+  EscalationEnd,
+  EscalationRaise,
+  EscalationRespond,
+} from './escalations.js'
 import type { Ack } from './result-ack.js'
 import type { TicketClientToServerEvents, TicketServerToClientEvents } from './tickets.js'
 
@@ -50,7 +57,7 @@ export interface MemberPresence {
 
 export interface EscalationResponseDto {
   userId: string
-  action: 'approach' | 'chat'
+  action: EscalationAction
   at: string
 }
 
@@ -62,6 +69,26 @@ export interface EscalationDto {
   recipients: { userIds: string[]; groupIds: string[] }
   startedAt: string
   responses: EscalationResponseDto[]
+}
+
+export interface EscalationEnded {
+  id: string
+  raisedBy: string
+  reason: EndReason
+  /** Who ended it: the raiser, an admin or manager, or null when the server did (room, away, left). */
+  endedBy: string | null
+  endedAt: string
+}
+
+/** Sent only to the recipients of a red escalation: show the card and play the sound. */
+export interface EscalationNotification {
+  escalation: EscalationDto
+  raiserName: string
+}
+
+export interface EscalationResponseEvent {
+  escalationId: string
+  response: EscalationResponseDto
 }
 
 export interface SpaceSnapshot {
@@ -96,6 +123,10 @@ export type { Ack }
 export interface ServerToClientEvents extends ChatServerToClientEvents, TicketServerToClientEvents {
   'space:snapshot': (snapshot: SpaceSnapshot) => void
   'presence:update': (update: PresenceUpdate) => void
+  'escalation:started': (escalation: EscalationDto) => void
+  'escalation:ended': (ended: EscalationEnded) => void
+  'escalation:notify': (notification: EscalationNotification) => void
+  'escalation:response': (event: EscalationResponseEvent) => void
 }
 
 export interface ClientToServerEvents extends ChatClientToServerEvents, TicketClientToServerEvents {
@@ -106,6 +137,14 @@ export interface ClientToServerEvents extends ChatClientToServerEvents, TicketCl
   'presence:status': (payload: PresenceStatusChange, ack: Ack) => void
   /** Leave the space now, rather than after the reconnect grace of a dropped connection. */
   'space:leave': (payload: Record<never, never>, ack: Ack) => void
+  'escalation:raise': (payload: EscalationRaise, ack: Ack<{ escalation: EscalationDto }>) => void
+  'escalation:end': (payload: EscalationEnd, ack: Ack<{ ended: EscalationEnded }>) => void
+  /** Admins and managers: end every active escalation of the space ("lower all"). */
+  'escalation:lower-all': (payload: Record<never, never>, ack: Ack<{ ended: number }>) => void
+  'escalation:respond': (
+    payload: EscalationRespond,
+    ack: Ack<{ response: EscalationResponseDto; position?: { x: number; y: number } }>,
+  ) => void
 }
 
 export const SOCKET_PATH = '/socket.io'

@@ -89,3 +89,17 @@ export type { ApiError, ErrorBody, Result } from './result.js'
 export { ErrorCode } from './result.js'
 export type { Parsed } from './validate.js'
 export { parse } from './validate.js'
+export {
+  countGraphemes,
+  ESCALATION_MESSAGE_MAX,
+  EndReason,
+  EscalationAction,
+  EscalationColor,
+  EscalationEnd,
+  EscalationParams,
+  EscalationRaise,
+  EscalationRecipients,
+  EscalationRespond,
+  normalizeEscalationMessage,
+} from './escalations.js'
+export type { EscalationEnded, EscalationNotification, EscalationResponseEvent } from './events.js'

@@ -11,6 +11,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
+  /** Approach is not available while the responder is inside a meeting room. */
+  IN_MEETING_ROOM: 'IN_MEETING_ROOM',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -1,0 +1,133 @@
+import { EscalationParams, EscalationRaise, SpaceParams } from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { findUser } from '../auth/identity.js'
+import { unauthenticated } from '../errors.js'
+import { identityOf, membershipOf } from '../plugins/auth.js'
+import { listActive, recentMessages } from './escalation-repository.js'
+import type { Actor, EscalationService } from './escalation-service.js'
+
+const Escalation = Type.Object({
+  id: Type.String(),
+  raisedBy: Type.String(),
+  message: Type.String(),
+  color: Type.Union([Type.Literal('yellow'), Type.Literal('red')]),
+  recipients: Type.Object({
+    userIds: Type.Array(Type.String()),
+    groupIds: Type.Array(Type.String()),
+  }),
+  startedAt: Type.String(),
+  responses: Type.Array(
+    Type.Object({ userId: Type.String(), action: Type.String(), at: Type.String() }),
+  ),
+})
+
+/** REST for integrations and the web app: the same rules as the socket events. */
+export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }> = async (
+  app,
+  { service },
+) => {
+  async function actorOf(request: FastifyRequest): Promise<Actor> {
+    const { userId, role } = membershipOf(request)
+    const user = await findUser(app.database.db, identityOf(request).userId)
+    if (!user) throw unauthenticated('This account no longer exists.')
+    return { userId, role, displayName: user.displayName }
+  }
+
+  app.get(
+    '/spaces/:spaceId/escalations',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Active escalations of the space, oldest first',
+        params: SpaceParams,
+        response: { 200: Type.Object({ escalations: Type.Array(Escalation) }) },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => ({
+      escalations: await listActive(app.database.db, membershipOf(request).spaceId),
+    }),
+  )
+
+  app.post(
+    '/spaces/:spaceId/escalations',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Raise an escalation as the caller (e.g. a supervisor script with a Bearer token)',
+        description:
+          'Same rules as the `escalation:raise` socket event: at most 50 characters (graphemes) after line ' +
+          'breaks become spaces (else 400 MESSAGE_TOO_LONG); `notify: true` makes it red and needs recipients; ' +
+          'one active escalation per member (409 CONFLICT). Raised through the API, it stays until ended with DELETE.',
+        params: SpaceParams,
+        body: EscalationRaise,
+        response: { 201: Type.Object({ escalation: Escalation }) },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request, reply) => {
+      const escalation = await service.raise(
+        membershipOf(request).spaceId,
+        await actorOf(request),
+        request.body as EscalationRaise,
+        'api',
+      )
+      return reply.code(201).send({ escalation })
+    },
+  )
+
+  app.delete(
+    '/spaces/:spaceId/escalations/:escalationId',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: "End an escalation: your own, or anyone's as an admin or manager",
+        params: EscalationParams,
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { escalationId } = request.params as { escalationId: string }
+      return {
+        ended: await service.end(
+          membershipOf(request).spaceId,
+          await actorOf(request),
+          escalationId,
+        ),
+      }
+    },
+  )
+
+  app.post(
+    '/spaces/:spaceId/escalations/lower-all',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'End every active escalation of the space (admins, managers)',
+        params: SpaceParams,
+      },
+      preHandler: app.requireSpaceRole('admin', 'manager'),
+    },
+    async (request) => ({
+      ended: await service.lowerAll(membershipOf(request).spaceId, await actorOf(request)),
+    }),
+  )
+
+  app.get(
+    '/spaces/:spaceId/escalations/recent-messages',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: "The caller's 5 most recent distinct escalation messages, newest first",
+        params: SpaceParams,
+        response: { 200: Type.Object({ messages: Type.Array(Type.String()) }) },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { spaceId, userId } = membershipOf(request)
+      return { messages: await recentMessages(app.database.db, spaceId, userId) }
+    },
+  )
+}
