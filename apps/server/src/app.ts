@@ -20,6 +20,7 @@ import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
+import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
@@ -134,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
+  // before Socket.IO attaches: the two share the server's upgrade requests (see stream.ts)
+  await app.register(websocketPlugin)
   await app.register(socketServerPlugin, {
     redisUrl: config.redisUrl,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
@@ -144,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     raisesPerMinute: options.raisesPerMinute ?? 10,
   })
+  await app.register(streamPlugin)
   await app.register(chatPlugin)
   await app.register(ticketsPlugin)
 

@@ -390,3 +390,40 @@ describe('cookies over https', () => {
     expect(res.cookies.find((c) => c.name === 'flare_session')?.secure).toBe(true)
   })
 })
+
+describe('preferences', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await startTestApp(databaseKinds()[0]!)
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  it('[7] a user turns their own sound off, and it stays off', async () => {
+    const cookie = await t.login('eli@flare.test')
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/me/preferences',
+      headers: { cookie },
+      payload: { sound: false },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ emailNotifications: true, sound: false, push: false })
+    const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
+    expect(me.json().user.preferences.sound).toBe(false)
+  })
+
+  it('refuses an empty or unknown preference change', async () => {
+    const cookie = await t.login('eli@flare.test')
+    for (const payload of [{}, { volume: 3 }, { sound: 'off' }]) {
+      const res = await t.app.inject({
+        method: 'PATCH',
+        url: '/api/me/preferences',
+        headers: { cookie },
+        payload,
+      })
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400)
+    }
+  })
+})

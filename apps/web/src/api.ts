@@ -3,6 +3,7 @@ import type {
   ErrorBody,
   LoginRequest,
   MeResponse,
+  PreferencesUpdate,
   SpaceResponse,
   UserDto,
 } from '@flare/protocol'
@@ -23,7 +24,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error?.code === 'string' && typeof error.message === 'string'
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response
   try {
     response = await fetch(`/api${path}`, {
@@ -57,4 +58,11 @@ export const api = {
   me: () => request<MeResponse>('GET', '/me'),
   space: (spaceId: string) =>
     request<SpaceResponse>('GET', `/spaces/${encodeURIComponent(spaceId)}`),
+  setPreferences: (change: PreferencesUpdate) =>
+    request<UserDto['preferences']>('PATCH', '/me/preferences', change),
+  recentEscalationMessages: (spaceId: string) =>
+    request<{ messages: string[] }>(
+      'GET',
+      `/spaces/${encodeURIComponent(spaceId)}/escalations/recent-messages`,
+    ),
 }

@@ -38,6 +38,16 @@ export const UserPreferences = Type.Object({
   push: Type.Boolean(),
 })
 
+export const PreferencesUpdate = Type.Object(
+  {
+    emailNotifications: Type.Optional(Type.Boolean()),
+    sound: Type.Optional(Type.Boolean()),
+    push: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type PreferencesUpdate = Static<typeof PreferencesUpdate>
+
 export const UserDto = Type.Object({
   id: Uuid,
   email: Type.String(),
@@ -87,6 +97,8 @@ export const TokenListResponse = Type.Object({ tokens: Type.Array(ApiTokenDto) }
 
 export const TokenParams = Type.Object({ tokenId: Uuid })
 export const SpaceParams = Type.Object({ spaceId: Uuid })
+export const StreamQuery = Type.Object({ spaceId: Uuid }, { additionalProperties: false })
+export type StreamQuery = Static<typeof StreamQuery>
 
 export const RoomDto = Type.Object({
   id: Uuid,

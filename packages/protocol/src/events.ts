@@ -91,6 +91,21 @@ export interface EscalationResponseEvent {
   response: EscalationResponseDto
 }
 
+/**
+ * What `GET /api/stream` (a plain WebSocket for wallboards and contact-center systems) pushes,
+ * one JSON object per message: first a snapshot, then every escalation change of the space.
+ */
+export type StreamEvent =
+  | { type: 'snapshot'; spaceId: string; serverTime: string; escalations: EscalationDto[] }
+  | { type: 'escalation:started'; spaceId: string; escalation: EscalationDto }
+  | { type: 'escalation:ended'; spaceId: string; ended: EscalationEnded }
+  | {
+      type: 'escalation:response'
+      spaceId: string
+      escalationId: string
+      response: EscalationResponseDto
+    }
+
 export interface SpaceSnapshot {
   protocolVersion: number
   spaceId: string

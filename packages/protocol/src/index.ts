@@ -10,12 +10,14 @@ export {
   LoginResponse,
   MemberRole,
   MeResponse,
+  PreferencesUpdate,
   PROTOCOL_VERSION,
   RoomDto,
   SpaceDto,
   SpaceMemberDto,
   SpaceParams,
   SpaceResponse,
+  StreamQuery,
   TokenListResponse,
   TokenParams,
   UserDto,
@@ -32,6 +34,29 @@ export {
   WEEKDAYS,
   Weekday,
 } from './calendar.js'
+export type { ChatClientToServerEvents, ChatServerToClientEvents } from './chat.js'
+export {
+  CHAT_BODY_MAX,
+  CHAT_MENTIONS_MAX,
+  CHAT_PAGE_DEFAULT,
+  CHAT_PAGE_MAX,
+  ChatHistoryQuery,
+  ChatHistoryResponse,
+  ChatMentions,
+  ChatMessageDto,
+  ChatRead,
+  ChatRecipient,
+  ChatSend,
+  ChatThreadDto,
+  ChatThreadKey,
+  ChatThreadParams,
+  ChatThreadsResponse,
+  chatBodyProblem,
+  chatCursor,
+  directThreadKey,
+  parseThreadKey,
+  SPACE_THREAD,
+} from './chat.js'
 export type {
   ConditionField,
   ConditionOperator,
@@ -102,4 +127,9 @@ export {
   EscalationRespond,
   normalizeEscalationMessage,
 } from './escalations.js'
-export type { EscalationEnded, EscalationNotification, EscalationResponseEvent } from './events.js'
+export type {
+  EscalationEnded,
+  EscalationNotification,
+  EscalationResponseEvent,
+  StreamEvent,
+} from './events.js'

@@ -57,7 +57,10 @@ export function createEscalationService({
   raisesPerMinute,
 }: EscalationServiceDeps) {
   function broadcastEnded(spaceId: string, ended: EscalationEnded[]): void {
-    for (const e of ended) realtime.io.to(spaceRoom(spaceId)).emit('escalation:ended', e)
+    for (const e of ended) {
+      realtime.io.to(spaceRoom(spaceId)).emit('escalation:ended', e)
+      realtime.publish({ type: 'escalation:ended', spaceId, ended: e })
+    }
   }
 
   async function raise(
@@ -151,6 +154,7 @@ export function createEscalationService({
     }
 
     realtime.io.to(spaceRoom(spaceId)).emit('escalation:started', escalation)
+    realtime.publish({ type: 'escalation:started', spaceId, escalation })
     if (escalation.color === 'red') {
       for (const userId of notified) {
         realtime.io
@@ -269,6 +273,12 @@ export function createEscalationService({
       realtime.io
         .to(spaceRoom(spaceId))
         .emit('escalation:response', { escalationId: escalation.id, response })
+      realtime.publish({
+        type: 'escalation:response',
+        spaceId,
+        escalationId: escalation.id,
+        response,
+      })
     }
     return position ? { response, position } : { response }
   }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import {
   type ClientToServerEvents,
   type ConnectErrorData,
@@ -10,6 +11,7 @@ import {
   SOCKET_PATH,
   SocketAuth,
   type SpaceSnapshot,
+  type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
@@ -28,7 +30,10 @@ export interface SocketData {
   role: MemberRole
 }
 
-type InterServerEvents = Record<never, never>
+interface InterServerEvents {
+  /** A stream event published in another process, for this process's stream subscribers. */
+  stream: (event: StreamEvent) => void
+}
 export type FlareServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
@@ -53,6 +58,10 @@ export interface Realtime {
   /** The active escalations that go into every snapshot; the escalation feature provides it. */
   provideEscalations(source: (spaceId: string) => Promise<EscalationDto[]>): void
   snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
+  /** Sends an escalation change to the `GET /api/stream` subscribers of its space, in every process. */
+  publish(event: StreamEvent): void
+  /** Listens to one space's stream events; returns the function that stops listening. */
+  subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void
 }
 
 declare module 'fastify' {
@@ -97,6 +106,19 @@ export const socketServerPlugin = fp<SocketServerOptions>(
 
     const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
     if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
+
+    const stream = new EventEmitter()
+    stream.setMaxListeners(0)
+    io.on('stream', (event) => stream.emit(event.spaceId, event))
+    function publish(event: StreamEvent): void {
+      stream.emit(event.spaceId, event)
+      // the other processes' subscribers hear it through the Redis adapter
+      if (redis.length > 0) io.serverSideEmit('stream', event)
+    }
+    function subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void {
+      stream.on(spaceId, listener)
+      return () => stream.off(spaceId, listener)
+    }
 
     const connectionHandlers: Array<(socket: FlareSocket, hub: SpaceHub) => void> = []
     const hubHandlers: Array<(hub: SpaceHub, spaceId: string) => void> = []
@@ -156,6 +178,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         escalationsOf = source
       },
       snapshot,
+      publish,
+      subscribe,
     } satisfies Realtime)
 
     io.use(async (socket, next) => {

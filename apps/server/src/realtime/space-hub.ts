@@ -212,9 +212,9 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     const taken = [...this.members.values()]
     for (let i = 0; i < 500; i += 1) {
       const angle = i * 2.4
-      const radius = 40 * Math.sqrt(i)
+      const radius = 64 * Math.sqrt(i)
       const spot = this.clamp(cx + radius * Math.cos(angle), cy + radius * Math.sin(angle))
-      const free = taken.every((m) => Math.hypot(m.x - spot.x, m.y - spot.y) >= 44)
+      const free = taken.every((m) => Math.hypot(m.x - spot.x, m.y - spot.y) >= 64)
       if (free && roomAt(this.rooms, spot.x, spot.y) === null) return spot
     }
     return this.clamp(cx, cy)

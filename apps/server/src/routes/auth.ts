@@ -1,6 +1,15 @@
-import { ErrorCode, LoginRequest, LoginResponse, MeResponse } from '@flare/protocol'
+import {
+  ErrorCode,
+  LoginRequest,
+  LoginResponse,
+  MeResponse,
+  PreferencesUpdate,
+  UserPreferences,
+} from '@flare/protocol'
+import { eq } from 'drizzle-orm'
 import type { FastifyPluginAsync } from 'fastify'
 import { endSession, findUser, logIn, SESSION_COOKIE, toUserDto } from '../auth/identity.js'
+import { users } from '../db/schema.js'
 import { HttpError, unauthenticated } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
 import { listSpacesOf } from '../spaces/space-repository.js'
@@ -73,6 +82,27 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
       if (!user) throw unauthenticated('This account no longer exists.')
       const spaces = await listSpacesOf(app.database.db, user.id)
       return { user: toUserDto(user), spaces }
+    },
+  )
+
+  app.patch(
+    '/me/preferences',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own notification preferences (email, sound, push)',
+        body: PreferencesUpdate,
+        response: { 200: UserPreferences },
+      },
+      preHandler: app.requireUser,
+    },
+    async (request) => {
+      const identity = identityOf(request)
+      const user = await findUser(app.database.db, identity.userId)
+      if (!user) throw unauthenticated('This account no longer exists.')
+      const preferences = { ...user.preferences, ...(request.body as PreferencesUpdate) }
+      await app.database.db.update(users).set({ preferences }).where(eq(users.id, user.id))
+      return preferences
     },
   )
 }

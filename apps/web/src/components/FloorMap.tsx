@@ -1,5 +1,8 @@
 import type { MemberPresence, SpaceDto } from '@flare/protocol'
 import { type KeyboardEvent, type MouseEvent, useRef, useState } from 'react'
+import { EscalationList } from '../escalations/EscalationList.js'
+import { EscalationPopups } from '../escalations/EscalationPopups.js'
+import { EscalationToolbar } from '../escalations/EscalationToolbar.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
 
@@ -102,6 +105,7 @@ export function FloorMap({ space }: { space: SpaceDto }) {
 
   return (
     <section className="floor" aria-label={`${space.name} floor`}>
+      <EscalationList />
       <div className="zoom" role="toolbar" aria-label="Zoom">
         <button
           type="button"
@@ -142,33 +146,44 @@ export function FloorMap({ space }: { space: SpaceDto }) {
         aria-label="Map. Arrow keys walk your avatar; click a spot to walk there."
         data-testid="map"
       >
-        {/* biome-ignore lint/a11y/useKeyWithClickEvents: the arrow keys on the map around it do what a click does */}
-        <svg
-          ref={svgRef}
-          viewBox={`0 0 ${space.mapWidth} ${space.mapHeight}`}
-          width={width}
-          onClick={onClick}
-        >
-          <title>{`Map of ${space.name}`}</title>
-          <rect className="floor-bg" x={0} y={0} width={space.mapWidth} height={space.mapHeight} />
-          {snapshot?.rooms.map((room) => (
-            <g key={room.id} className="room">
-              <rect x={room.x} y={room.y} width={room.width} height={room.height} rx={12} />
-              <text x={room.x + 16} y={room.y + 32}>
-                {room.name}
-              </text>
-            </g>
-          ))}
-          {snapshot?.members.map((member) => (
-            <Avatar
-              key={member.userId}
-              member={member}
-              isMe={member.userId === snapshot.you}
-              roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
+        <div className="map-stage" style={width ? { width } : undefined}>
+          {/* biome-ignore lint/a11y/useKeyWithClickEvents: the arrow keys on the map around it do what a click does */}
+          <svg
+            className="map-svg"
+            ref={svgRef}
+            viewBox={`0 0 ${space.mapWidth} ${space.mapHeight}`}
+            width={width}
+            onClick={onClick}
+          >
+            <title>{`Map of ${space.name}`}</title>
+            <rect
+              className="floor-bg"
+              x={0}
+              y={0}
+              width={space.mapWidth}
+              height={space.mapHeight}
             />
-          ))}
-        </svg>
+            {snapshot?.rooms.map((room) => (
+              <g key={room.id} className="room">
+                <rect x={room.x} y={room.y} width={room.width} height={room.height} rx={12} />
+                <text x={room.x + 16} y={room.y + 32}>
+                  {room.name}
+                </text>
+              </g>
+            ))}
+            {snapshot?.members.map((member) => (
+              <Avatar
+                key={member.userId}
+                member={member}
+                isMe={member.userId === snapshot.you}
+                roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
+              />
+            ))}
+          </svg>
+          <EscalationPopups space={space} />
+        </div>
       </div>
+      <EscalationToolbar />
     </section>
   )
 }

@@ -1,20 +1,27 @@
-import { type KeyboardEvent, useRef, useState } from 'react'
+import { type KeyboardEvent, useRef } from 'react'
 import { ChatPanel } from '../chat/ChatPanel.js'
+import { setSidePanelTab } from '../chat/chat-actions.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
+import type { SidePanelTab } from '../store/chat-slice.js'
+import { useFlare } from '../store/index.js'
 import { MemberList } from './MemberList.js'
 
 const TABS = [
   { id: 'people', label: 'People', Panel: MemberList },
   { id: 'chat', label: 'Chat', Panel: ChatPanel },
   { id: 'inbox', label: 'Inbox', Panel: InboxPanel },
-] as const
-type TabId = (typeof TABS)[number]['id']
+] as const satisfies ReadonlyArray<{ id: SidePanelTab; label: string; Panel: () => unknown }>
+type TabId = SidePanelTab
 
-/** The panel beside the map: people, chat and the inbox, as keyboard-operable tabs. */
+/**
+ * The panel beside the map: people, chat and the inbox, as keyboard-operable tabs. The tab
+ * lives in the store, so other features can bring the chat forward (an escalation's "Chat").
+ */
 export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) => void }) {
-  const [own, setOwn] = useState<TabId>('people')
-  const current = tab ?? own
-  const select = onTab ?? setOwn
+  const stored = useFlare((s) => s.sidePanelTab)
+  const unread = useFlare((s) => Object.values(s.chatThreads).reduce((sum, t) => sum + t.unread, 0))
+  const current = tab ?? stored
+  const select = onTab ?? setSidePanelTab
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
   function onKeyDown(event: KeyboardEvent) {
@@ -48,6 +55,12 @@ export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) =>
             onClick={() => select(t.id)}
           >
             {t.label}
+            {t.id === 'chat' && unread > 0 && ' '}
+            {t.id === 'chat' && unread > 0 && (
+              <span className="badge tab-badge">
+                {unread > 99 ? '99+' : unread} <span className="sr-only">unread</span>
+              </span>
+            )}
           </button>
         ))}
       </div>

@@ -1,6 +1,8 @@
 import type { UserDto } from '@flare/protocol'
 import { useEffect } from 'react'
 import { logOut, openSpace } from '../actions.js'
+import { EscalationDialog } from '../escalations/EscalationDialog.js'
+import { NotificationStack } from '../escalations/NotificationStack.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
@@ -62,6 +64,8 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         <div className="space-body">
           <FloorMap space={space.value.space} />
           <SidePanel />
+          <EscalationDialog />
+          <NotificationStack />
         </div>
       )}
     </div>

@@ -1,8 +1,19 @@
+import type { EscalationNotification } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
 import type { FlareState } from './index.js'
 
-/** Escalation state. Owned by the escalation feature. */
-// biome-ignore lint/suspicious/noEmptyInterface: the escalation feature adds its fields here
-export interface EscalationSlice {}
+/** Manual escalations: the active ones live in the snapshot; this is what is yours alone. */
+export interface EscalationSlice {
+  /** Red escalations that notified you and are still up, newest last. */
+  notifications: EscalationNotification[]
+  /** Whether the raise dialog is open. */
+  escalationDialogOpen: boolean
+  /** Server clock minus this browser's, so "up for 3 min" uses the server's time. */
+  serverSkewMs: number
+}
 
-export const createEscalationSlice: StateCreator<FlareState, [], [], EscalationSlice> = () => ({})
+export const createEscalationSlice: StateCreator<FlareState, [], [], EscalationSlice> = () => ({
+  notifications: [],
+  escalationDialogOpen: false,
+  serverSkewMs: 0,
+})

@@ -1,0 +1,108 @@
+import {
+  ChatRead,
+  ChatSend,
+  chatBodyProblem,
+  directThreadKey,
+  ErrorCode,
+  parseThreadKey,
+  type Result,
+  SPACE_THREAD,
+} from '@flare/protocol'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from '../auth/identity.js'
+import type { Db } from '../db/database.js'
+import { handleWithAck, refused } from '../realtime/ack.js'
+import {
+  type FlareServer,
+  type FlareSocket,
+  spaceRoom,
+  userRoom,
+} from '../realtime/socket-server.js'
+import { foreignGroups, insertMessage, markRead, nonMembers } from './chat-repository.js'
+
+interface ChatDeps {
+  log: FastifyBaseLogger
+  db: Db
+  io: FlareServer
+  clock: Clock
+  socket: FlareSocket
+}
+
+/** The chat events of one connection: sending a message, marking a thread read. */
+export function createChatHandlers({ log, db, io, clock, socket }: ChatDeps) {
+  const { spaceId, userId, displayName } = socket.data
+  return {
+    'chat:send': handleWithAck(log, ChatSend, async ({ to, body, mentions }) => {
+      const problem = chatBodyProblem(body)
+      if (problem) return refused(ErrorCode.VALIDATION, problem, 'body')
+      if (to.kind === 'direct') {
+        if (to.userId.toLowerCase() === userId) {
+          return refused(ErrorCode.VALIDATION, 'You cannot message yourself.', 'to.userId')
+        }
+        // another space's member, or nobody: answered the same way, so ids leak nothing
+        if ((await nonMembers(db, spaceId, [to.userId.toLowerCase()])).length > 0) {
+          return refused(ErrorCode.NOT_FOUND, 'That person is not in this space.', 'to.userId')
+        }
+      }
+      const userIds = unique(mentions?.userIds ?? [])
+      const groupIds = unique(mentions?.groupIds ?? [])
+      const [strangers, strangeGroups] = await Promise.all([
+        nonMembers(db, spaceId, userIds),
+        foreignGroups(db, spaceId, groupIds),
+      ])
+      if (strangers.length > 0) {
+        const index = userIds.indexOf(strangers[0]!)
+        return refused(
+          ErrorCode.NOT_FOUND,
+          'You mentioned someone who is not in this space.',
+          `mentions.userIds.${index}`,
+        )
+      }
+      if (strangeGroups.length > 0) {
+        const index = groupIds.indexOf(strangeGroups[0]!)
+        return refused(
+          ErrorCode.NOT_FOUND,
+          'You mentioned a group that is not in this space.',
+          `mentions.groupIds.${index}`,
+        )
+      }
+      const threadKey =
+        to.kind === 'space' ? SPACE_THREAD : directThreadKey(userId, to.userId.toLowerCase())
+      // store before broadcasting: whoever loads the history after hearing of it finds it there
+      const message = await insertMessage(db, {
+        spaceId,
+        authorId: userId,
+        authorName: displayName,
+        kind: to.kind,
+        threadKey,
+        body,
+        mentions: { userIds, groupIds },
+        createdAt: clock(),
+      })
+      const rooms =
+        to.kind === 'space'
+          ? [spaceRoom(spaceId)]
+          : [userRoom(spaceId, userId), userRoom(spaceId, to.userId.toLowerCase())]
+      io.to(rooms).emit('chat:message', message)
+      return { ok: true, message }
+    }),
+    'chat:read': handleWithAck(
+      log,
+      ChatRead,
+      async ({ threadKey }): Promise<Result<{ threadKey: string }>> => {
+        const thread = parseThreadKey(threadKey)
+        if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {
+          return refused(ErrorCode.NOT_FOUND, 'No such chat.', 'threadKey')
+        }
+        await markRead(db, spaceId, userId, threadKey)
+        // the member's other tabs clear their badge too
+        socket.to(userRoom(spaceId, userId)).emit('chat:thread-read', { threadKey })
+        return { ok: true, threadKey }
+      },
+    ),
+  }
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids.map((id) => id.toLowerCase()))]
+}

@@ -1,0 +1,97 @@
+import {
+  CHAT_PAGE_DEFAULT,
+  ChatHistoryQuery,
+  ChatHistoryResponse,
+  type ChatThreadDto,
+  ChatThreadParams,
+  ChatThreadsResponse,
+  parseThreadKey,
+  SPACE_THREAD,
+  SpaceParams,
+} from '@flare/protocol'
+import type { FastifyPluginAsync } from 'fastify'
+import { notFound } from '../errors.js'
+import { membershipOf } from '../plugins/auth.js'
+import { listMessages, listThreads } from './chat-repository.js'
+
+/** Chat history over REST (members only): the threads with unread counts, and paged messages. */
+export const chatRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/spaces/:spaceId/chat/threads',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Your chat threads in a space, with unread counts and the latest message',
+        params: SpaceParams,
+        response: { 200: ChatThreadsResponse },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { spaceId, userId } = membershipOf(request)
+      const summaries = await listThreads(app.database.db, spaceId, userId)
+      const threads: ChatThreadDto[] = summaries.map((s) => {
+        const thread = parseThreadKey(s.threadKey)
+        const otherUserId =
+          thread?.kind === 'direct' ? (thread.userIds.find((id) => id !== userId) ?? null) : null
+        return {
+          threadKey: s.threadKey,
+          kind: thread?.kind ?? 'space',
+          otherUserId,
+          unread: s.unread,
+          lastMessage: s.lastMessage,
+        }
+      })
+      // the space channel is always there, even before its first message
+      if (!threads.some((t) => t.threadKey === SPACE_THREAD)) {
+        threads.push({
+          threadKey: SPACE_THREAD,
+          kind: 'space',
+          otherUserId: null,
+          unread: 0,
+          lastMessage: null,
+        })
+      }
+      threads.sort(
+        (a, b) =>
+          Number(b.kind === 'space') - Number(a.kind === 'space') ||
+          (b.lastMessage?.createdAt ?? '').localeCompare(a.lastMessage?.createdAt ?? ''),
+      )
+      return { threads }
+    },
+  )
+
+  app.get(
+    '/spaces/:spaceId/chat/threads/:threadKey/messages',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: "A page of a thread's messages, newest page first (`before` pages backwards)",
+        params: ChatThreadParams,
+        querystring: ChatHistoryQuery,
+        response: { 200: ChatHistoryResponse },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { spaceId, userId } = membershipOf(request)
+      const { threadKey } = request.params as ChatThreadParams
+      const query = request.query as ChatHistoryQuery
+      const thread = parseThreadKey(threadKey)
+      // someone else's direct thread is answered as if it did not exist
+      if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {
+        throw notFound('No such chat.')
+      }
+      const before = query.before
+        ? {
+            createdAt: query.before.slice(0, query.before.indexOf('_')),
+            id: query.before.slice(query.before.indexOf('_') + 1),
+          }
+        : null
+      return listMessages(app.database.db, spaceId, threadKey, {
+        before,
+        limit: query.limit ? Number(query.limit) : CHAT_PAGE_DEFAULT,
+      })
+    },
+  )
+}

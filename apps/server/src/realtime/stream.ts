@@ -1,0 +1,73 @@
+import websocket from '@fastify/websocket'
+import { ErrorCode, type StreamEvent, StreamQuery } from '@flare/protocol'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { notFound } from '../errors.js'
+import { findMembership } from '../spaces/space-repository.js'
+
+/**
+ * Registers @fastify/websocket so that it shares the HTTP server's upgrades with Socket.IO:
+ * the plugin would route every upgrade through Fastify's router, which knows nothing of
+ * `/socket.io/`, so its listener is swapped for one that leaves Socket.IO's requests alone.
+ * Must be registered before Socket.IO attaches.
+ */
+export const websocketPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(websocket, { options: { maxPayload: 4096 } })
+    const listeners = app.server.listeners('upgrade') as Array<(...args: unknown[]) => void>
+    for (const listener of listeners) app.server.removeListener('upgrade', listener)
+    app.server.on('upgrade', (request: { url?: string }, ...rest: unknown[]) => {
+      if (request.url?.startsWith('/socket.io/')) return
+      for (const listener of listeners) listener(request, ...rest)
+    })
+  },
+  { name: 'websocket' },
+)
+
+/**
+ * `GET /api/stream?spaceId=…`: a plain WebSocket that pushes the space's escalation events as
+ * JSON, for wallboards and contact-center systems that do not speak Socket.IO. Authenticated
+ * like the REST API (Bearer token or session cookie), members only.
+ */
+export const streamPlugin = fp(
+  async (app) => {
+    app.get(
+      '/api/stream',
+      {
+        websocket: true,
+        schema: {
+          tags: ['escalations'],
+          summary:
+            'WebSocket: a snapshot of active escalations, then every escalation event, as JSON',
+          querystring: StreamQuery,
+        },
+        preHandler: async (request) => {
+          request.identity ??= await app.identify(request.headers)
+          const { spaceId } = request.query as StreamQuery
+          const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
+          if (!membership) throw notFound('No such space.')
+          request.membership = membership
+        },
+      },
+      async (socket, request) => {
+        const spaceId = request.membership?.spaceId
+        if (!spaceId) {
+          socket.close(1008, ErrorCode.NOT_FOUND)
+          return
+        }
+        const send = (event: StreamEvent) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event))
+        }
+        // subscribe before reading the snapshot, so nothing falls between the two
+        const stop = app.realtime.subscribe(spaceId, send)
+        socket.on('close', stop)
+        const { escalations, serverTime } = await app.realtime.snapshot(
+          spaceId,
+          request.membership?.userId ?? '',
+        )
+        send({ type: 'snapshot', spaceId, serverTime, escalations })
+      },
+    )
+  },
+  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket'] },
+)

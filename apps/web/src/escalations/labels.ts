@@ -1,0 +1,11 @@
+import type { EscalationDto } from '@flare/protocol'
+
+/** Colour is never the only signal: each kind has its own icon and words too. */
+export const ESCALATION_KIND = {
+  yellow: { label: 'Hand raised' },
+  red: { label: 'Urgent' },
+} as const satisfies Record<EscalationDto['color'], { label: string }>
+
+export function responseText(name: string, action: 'approach' | 'chat'): string {
+  return action === 'approach' ? `${name} is approaching` : `${name} is chatting`
+}

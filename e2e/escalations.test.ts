@@ -1,0 +1,116 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  accessibilityViolations,
+  type Browser,
+  hasChromium,
+  launchBrowser,
+  logInAs,
+  screenshot,
+} from './support/browser.js'
+import { type RunningFlare, startFlare } from './support/server.js'
+
+async function position(page: Page, userId: string): Promise<{ x: number; y: number }> {
+  const avatar = page.locator(`.avatar[data-user-id="${userId}"]`)
+  return { x: Number(await avatar.getAttribute('data-x')), y: Number(await avatar.getAttribute('data-y')) }
+}
+
+async function alertsPlayed(page: Page): Promise<number> {
+  return Number((await page.evaluate(() => document.documentElement.dataset.alertsPlayed)) ?? '0')
+}
+
+describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
+  let flare: RunningFlare
+  const browsers: Browser[] = []
+
+  beforeAll(async () => {
+    flare = await startFlare()
+    for (let i = 0; i < 3; i += 1) browsers.push(await launchBrowser())
+  })
+  afterAll(async () => {
+    for (const b of browsers) await b.close()
+    await flare?.close()
+  })
+
+  it('[3] yellow for everyone; red notifies only the recipient with a sound; Approach and Chat work', async () => {
+    const [dana, eli, fatima] = await Promise.all(browsers.map((b) => b.context.newPage()))
+    if (!dana || !eli || !fatima) throw new Error('pages')
+    await logInAs(dana, flare.url, 'dana@flare.test')
+    await logInAs(eli, flare.url, 'eli@flare.test')
+    await logInAs(fatima, flare.url, 'fatima@flare.test')
+    await dana.locator('.members').getByText('Fatima Khan').waitFor()
+    const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
+    const eliId = (await eli.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
+
+    // yellow: a raised hand with a message, seen by everyone within a second
+    await dana.getByRole('button', { name: 'Escalation' }).click()
+    await dana.getByLabel('Message (optional)').fill('Caller asks for a refund')
+    expect(await accessibilityViolations(dana)).toEqual([])
+    await screenshot(dana, 'escalation-dialog-yellow')
+    const raisedAt = Date.now()
+    await dana.getByRole('button', { name: 'Execute' }).click()
+    for (const page of [eli, fatima]) {
+      await page.locator('.popup-yellow', { hasText: 'Caller asks for a refund' }).waitFor({ timeout: 1000 })
+    }
+    expect(Date.now() - raisedAt).toBeLessThan(1500)
+    expect(await fatima.getByRole('heading', { name: 'Escalations (1)' }).isVisible()).toBe(true)
+    await screenshot(fatima, 'escalation-yellow-bystander')
+    expect(await accessibilityViolations(fatima)).toEqual([])
+
+    // the raiser's button lowers it, and it goes away everywhere
+    await dana.getByRole('button', { name: 'Lower hand' }).click()
+    for (const page of [dana, eli, fatima]) await page.locator('.popup').waitFor({ state: 'detached' })
+
+    // red: Eli is chosen; only Eli gets the card and the sound
+    await dana.getByRole('button', { name: 'Escalation' }).click()
+    await dana.getByLabel('Message (optional)').fill('Abusive caller, need backup')
+    await dana.getByRole('switch', { name: 'Notify users in the space' }).check()
+    await dana.getByRole('combobox', { name: 'Add people or groups to notify' }).fill('@eli')
+    await dana.keyboard.press('Enter')
+    await dana.getByRole('button', { name: 'Remove Eli Novak' }).waitFor()
+    await screenshot(dana, 'escalation-dialog-red')
+    await dana.getByRole('button', { name: 'Execute' }).click()
+
+    const card = eli.getByRole('alertdialog', { name: 'Dana Reyes needs help' })
+    await card.waitFor({ timeout: 1000 })
+    await fatima.locator('.popup-red').waitFor({ timeout: 1000 })
+    await expect.poll(() => alertsPlayed(eli)).toBe(1)
+    expect(await alertsPlayed(fatima)).toBe(0)
+    expect(await alertsPlayed(dana)).toBe(0)
+    expect(await fatima.getByRole('alertdialog').count()).toBe(0)
+    await screenshot(eli, 'escalation-red-recipient')
+    await screenshot(fatima, 'escalation-red-bystander')
+    expect(await accessibilityViolations(eli)).toEqual([])
+
+    // Approach: Eli walks off first, then his avatar lands beside Dana's on all three screens
+    await eli.getByTestId('map').focus()
+    for (let i = 0; i < 12; i += 1) await eli.keyboard.press('ArrowRight')
+    const danaAt = await position(fatima, danaId)
+    await expect
+      .poll(async () => {
+        const at = await position(fatima, eliId)
+        return Math.hypot(at.x - danaAt.x, at.y - danaAt.y)
+      })
+      .toBeGreaterThan(200)
+    await card.getByRole('button', { name: 'Approach' }).click()
+    for (const page of [dana, eli, fatima]) {
+      await expect
+        .poll(async () => {
+          const at = await position(page, eliId)
+          return Math.hypot(at.x - danaAt.x, at.y - danaAt.y)
+        })
+        .toBeLessThan(120)
+      const at = await position(page, eliId)
+      expect(Math.hypot(at.x - danaAt.x, at.y - danaAt.y)).toBeGreaterThanOrEqual(40)
+    }
+    await dana.getByText('Eli is approaching').waitFor()
+    await fatima.getByText('Eli is approaching').waitFor()
+    await dana.waitForTimeout(400) // the glide, for the picture
+    await screenshot(fatima, 'escalation-approached')
+
+    // Chat: opens the mention chat with the raiser
+    await card.getByRole('button', { name: 'Chat' }).click()
+    await eli.getByRole('tab', { name: 'Chat', selected: true }).waitFor()
+    await screenshot(eli, 'escalation-chat-opened')
+  })
+})
