@@ -44,6 +44,10 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port })
   if (demo) process.stdout.write(`${formatDemoLogins(demo, config.publicUrl)}\n`)
+  // simulated customers for the demo inbox: `npm start -- --demo-traffic` or FLARE_DEMO_TRAFFIC=true
+  if (process.argv.includes('--demo-traffic') || process.env.FLARE_DEMO_TRAFFIC === 'true') {
+    app.tickets.startDemoTraffic()
+  }
   if (config.webDist === null || !app.hasRoute({ method: 'GET', url: '/index.html' })) {
     app.log.warn('the web app is not built: run `npm run build:web` (npm start does this for you)')
   }

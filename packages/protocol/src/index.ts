@@ -112,6 +112,41 @@ export {
 } from './events.js'
 export type { ApiError, ErrorBody, Result } from './result.js'
 export { ErrorCode } from './result.js'
+export type {
+  MessageAuthorKind,
+  TicketClientToServerEvents,
+  TicketMessageEvent,
+  TicketServerToClientEvents,
+} from './tickets.js'
+export {
+  EscalationHistoryEntryDto,
+  InboundMessage,
+  InboundParams,
+  InboundResponse,
+  InboxCreate,
+  InboxDto,
+  InboxListResponse,
+  InboxParams,
+  InboxResponse,
+  InboxUpdate,
+  MAX_MESSAGE_LENGTH,
+  MESSAGE_AUTHOR_KINDS,
+  SmsWebhookForm,
+  TicketCreate,
+  TicketCustomer,
+  TicketCustomerInput,
+  TicketDto,
+  TicketListQuery,
+  TicketListResponse,
+  TicketMessageCreate,
+  TicketMessageDto,
+  TicketMessageResponse,
+  TicketParams,
+  TicketPrioritySchema,
+  TicketResponse,
+  TicketStatusSchema,
+  TicketUpdate,
+} from './tickets.js'
 export type { Parsed } from './validate.js'
 export { parse } from './validate.js'
 export {

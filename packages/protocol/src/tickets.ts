@@ -1,8 +1,322 @@
-// Inbox and ticket DTOs and events (SPEC §4). Owned by the inbox feature.
+// Inbox and ticket DTOs, REST schemas and events (SPEC §4, §6.2). Owned by the inbox feature.
+import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox'
+import { Uuid } from './api.js'
+import { BusinessCalendar } from './calendar.js'
+import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import type { Ack } from './result-ack.js'
 
-export type TicketServerToClientEvents = Record<never, never>
+function literals<const T extends readonly string[]>(values: T, options?: SchemaOptions) {
+  return Type.Union(
+    values.map((value: T[number]) => Type.Literal(value)),
+    options,
+  )
+}
 
-export type TicketClientToServerEvents = Record<never, never>
+const DateTime = Type.String({ format: 'date-time' })
+function Nullable<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()])
+}
+
+export const TicketStatusSchema = literals(TICKET_STATUSES)
+export const TicketPrioritySchema = literals(TICKET_PRIORITIES)
+
+export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system'] as const
+export type MessageAuthorKind = (typeof MESSAGE_AUTHOR_KINDS)[number]
+
+/** The longest message body accepted, staff or customer (a long email fits; a dump does not). */
+export const MAX_MESSAGE_LENGTH = 20_000
+
+const MessageBody = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH, pattern: '\\S' })
+const Subject = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' })
+const Category = Type.String({ minLength: 1, maxLength: 100 })
+const Email = Type.String({ maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' })
+const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ()./-]+$' })
+const CustomerName = Type.String({ minLength: 1, maxLength: 200 })
+/** A text number (`+15550100`), an email address or any other channel address. */
+const ChannelAddress = Type.String({ minLength: 3, maxLength: 320, pattern: '^\\S(?:.*\\S)?$' })
+
+// ---------------------------------------------------------------------------------------------
+// Inboxes
+
+export const InboxDto = Type.Object({
+  id: Uuid,
+  spaceId: Uuid,
+  name: Type.String(),
+  channelAddress: Type.Union([Type.String(), Type.Null()]),
+  adminUserIds: Type.Array(Uuid),
+  /** The inbox's own business hours; null = the space's default calendar. */
+  calendar: Type.Union([BusinessCalendar, Type.Null()]),
+  /**
+   * The secret inbound deliveries authenticate with. Present only for admins and managers
+   * of the space, who configure the SMS provider.
+   */
+  webhookSecret: Type.Optional(Type.String()),
+  createdAt: DateTime,
+})
+export type InboxDto = Static<typeof InboxDto>
+
+export const InboxListResponse = Type.Object({ inboxes: Type.Array(InboxDto) })
+export type InboxListResponse = Static<typeof InboxListResponse>
+
+export const InboxResponse = Type.Object({ inbox: InboxDto })
+export type InboxResponse = Static<typeof InboxResponse>
+
+export const InboxParams = Type.Object({ spaceId: Uuid, inboxId: Uuid })
+export type InboxParams = Static<typeof InboxParams>
+
+export const InboxCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    channelAddress: Type.Optional(Type.Union([ChannelAddress, Type.Null()])),
+    adminUserIds: Type.Optional(Type.Array(Uuid, { maxItems: 100, uniqueItems: true })),
+    /** Checked further by `validateCalendar` (timezone, overlapping intervals, dates). */
+    calendar: Type.Optional(Type.Union([Type.Unknown(), Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+export type InboxCreate = Static<typeof InboxCreate>
+
+export const InboxUpdate = Type.Partial(InboxCreate, { additionalProperties: false })
+export type InboxUpdate = Static<typeof InboxUpdate>
+
+// ---------------------------------------------------------------------------------------------
+// Tickets
+
+export const TicketCustomer = Type.Object({
+  name: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+})
+export type TicketCustomer = Static<typeof TicketCustomer>
+
+/** One entry of `escalationHistory` (SPEC §6.3.5), as the REST API shows it. */
+export const EscalationHistoryEntryDto = Type.Object({
+  escalatedAt: DateTime,
+  ruleId: Type.Union([Type.String(), Type.Null()]),
+  ruleName: Type.Optional(Type.String()),
+  escalatedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  escalatedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  escalationType: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  level: Type.Number(),
+})
+export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
+
+export const TicketDto = Type.Object({
+  id: Uuid,
+  spaceId: Uuid,
+  inboxId: Uuid,
+  subject: Type.String(),
+  customer: TicketCustomer,
+  status: TicketStatusSchema,
+  /** When an `on_hold` ticket reopens by itself; null = held until someone reopens it. */
+  holdUntil: Nullable(DateTime),
+  priority: TicketPrioritySchema,
+  category: Type.Union([Type.String(), Type.Null()]),
+  /** null = unassigned */
+  assignedToUserId: Type.Union([Uuid, Type.Null()]),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  /** Start of the current open life: created, or last reopened after resolved/closed (§6.2 `age`). */
+  openSince: DateTime,
+  /** The first customer message staff has not answered; null = not waiting on staff (§6.2). */
+  waitingSince: Nullable(DateTime),
+  /** Firings since staff last answered, or the ticket was last resolved or closed (§6.2). */
+  escalationLevel: Type.Integer({ minimum: 0 }),
+  lastEscalatedAt: Nullable(DateTime),
+  escalationHistory: Type.Array(EscalationHistoryEntryDto),
+  lastMessageAt: Nullable(DateTime),
+  /** The start of the latest message that is not an internal note, for the list. */
+  preview: Type.String(),
+})
+export type TicketDto = Static<typeof TicketDto>
+
+export const TicketMessageDto = Type.Object({
+  id: Uuid,
+  ticketId: Uuid,
+  authorKind: literals(MESSAGE_AUTHOR_KINDS),
+  /** The staff member who wrote it; null for customer and system messages. */
+  authorUserId: Type.Union([Uuid, Type.Null()]),
+  body: Type.String(),
+  /** An internal note: staff only, never a material response (§4, §6.2). */
+  internal: Type.Boolean(),
+  createdAt: DateTime,
+})
+export type TicketMessageDto = Static<typeof TicketMessageDto>
+
+export const TicketParams = Type.Object({ spaceId: Uuid, ticketId: Uuid })
+export type TicketParams = Static<typeof TicketParams>
+
+const STATUS_LIST = `(?:${TICKET_STATUSES.join('|')})`
+const PRIORITY_LIST = `(?:${TICKET_PRIORITIES.join('|')})`
+
+/**
+ * `GET /api/spaces/:spaceId/tickets` filters. Query values are strings: lists are
+ * comma-separated (`status=open,on_hold`), `assignee` is a user id, `me` or `none`.
+ */
+export const TicketListQuery = Type.Object(
+  {
+    inboxId: Type.Optional(Uuid),
+    status: Type.Optional(Type.String({ pattern: `^${STATUS_LIST}(?:,${STATUS_LIST})*$` })),
+    priority: Type.Optional(Type.String({ pattern: `^${PRIORITY_LIST}(?:,${PRIORITY_LIST})*$` })),
+    assignee: Type.Optional(
+      Type.Union([Uuid, Type.Literal('me'), Type.Literal('none')], {
+        description: 'a user id, `me` or `none` (unassigned)',
+      }),
+    ),
+    /** `true`: tickets escalated at least once (§8's perspective); `false`: never escalated. */
+    escalated: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    /** `true`: tickets waiting on staff now. */
+    waiting: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    /** From the previous page's `nextCursor`. */
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$' })),
+  },
+  { additionalProperties: false },
+)
+export type TicketListQuery = Static<typeof TicketListQuery>
+
+export const TicketListResponse = Type.Object({
+  /** Newest first. */
+  tickets: Type.Array(TicketDto),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+})
+export type TicketListResponse = Static<typeof TicketListResponse>
+
+export const TicketResponse = Type.Object({
+  ticket: TicketDto,
+  /** Oldest first. */
+  messages: Type.Array(TicketMessageDto),
+})
+export type TicketResponse = Static<typeof TicketResponse>
+
+export const TicketCustomerInput = Type.Object(
+  {
+    name: Type.Optional(Type.Union([CustomerName, Type.Null()])),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+
+export const TicketCreate = Type.Object(
+  {
+    inboxId: Uuid,
+    subject: Subject,
+    customer: TicketCustomerInput,
+    priority: Type.Optional(TicketPrioritySchema),
+    category: Type.Optional(Type.Union([Category, Type.Null()])),
+    assignedToUserId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    /**
+     * The first message: from the customer (a phone call taken down; the ticket waits on
+     * staff) or from staff (an outbound conversation; it does not).
+     */
+    message: Type.Optional(
+      Type.Object(
+        {
+          body: MessageBody,
+          authorKind: Type.Union([Type.Literal('customer'), Type.Literal('staff')]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type TicketCreate = Static<typeof TicketCreate>
+
+export const TicketUpdate = Type.Object(
+  {
+    subject: Type.Optional(Subject),
+    status: Type.Optional(TicketStatusSchema),
+    /** Only with `status: 'on_hold'` (or on a ticket already on hold); null = no end. */
+    holdUntil: Type.Optional(Nullable(DateTime)),
+    priority: Type.Optional(TicketPrioritySchema),
+    category: Type.Optional(Type.Union([Category, Type.Null()])),
+    assignedToUserId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    customer: Type.Optional(TicketCustomerInput),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type TicketUpdate = Static<typeof TicketUpdate>
+
+export const TicketMessageCreate = Type.Object(
+  { body: MessageBody },
+  { additionalProperties: false },
+)
+export type TicketMessageCreate = Static<typeof TicketMessageCreate>
+
+export const TicketMessageResponse = Type.Object({
+  ticket: TicketDto,
+  message: TicketMessageDto,
+})
+export type TicketMessageResponse = Static<typeof TicketMessageResponse>
+
+// ---------------------------------------------------------------------------------------------
+// Inbound (customer messages from a channel)
+
+export const InboundParams = Type.Object({ inboxId: Uuid })
+export type InboundParams = Static<typeof InboundParams>
+
+/** `POST /api/inbound/inboxes/:inboxId/messages`: one customer message, as JSON. */
+export const InboundMessage = Type.Object(
+  {
+    customer: TicketCustomerInput,
+    body: MessageBody,
+    /** The subject of a new ticket; by default the start of the body. */
+    subject: Type.Optional(Subject),
+    /** The provider's id of this message: a second delivery with the same id is stored once. */
+    messageId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type InboundMessage = Static<typeof InboundMessage>
+
+/**
+ * `POST /api/inbound/sms`: an SMS provider's form webhook. `To` picks the inbox by its text
+ * number; the message id is `MessageSid` (Twilio), `SmsSid` or `MessageId`. Other fields the
+ * provider sends are ignored.
+ */
+export const SmsWebhookForm = Type.Object({
+  From: Phone,
+  To: ChannelAddress,
+  Body: Type.String({ maxLength: MAX_MESSAGE_LENGTH }),
+  MessageSid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  SmsSid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  MessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+})
+export type SmsWebhookForm = Static<typeof SmsWebhookForm>
+
+export const InboundResponse = Type.Object({
+  ticketId: Uuid,
+  messageId: Uuid,
+  /** A new ticket was opened for this message. */
+  ticketCreated: Type.Boolean(),
+  /** This delivery repeated one already stored; nothing changed. */
+  duplicate: Type.Boolean(),
+})
+export type InboundResponse = Static<typeof InboundResponse>
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO (to every member of the space)
+
+export interface TicketMessageEvent {
+  ticket: TicketDto
+  message: TicketMessageDto
+}
+
+export interface TicketServerToClientEvents {
+  /** A ticket was opened (inbound or by staff). */
+  'ticket:created': (ticket: TicketDto) => void
+  /** A ticket's fields changed (status, priority, assignee, waiting state, hold ended …). */
+  'ticket:updated': (ticket: TicketDto) => void
+  /** A message was added to a ticket; `ticket` is the ticket after it. */
+  'ticket:message': (event: TicketMessageEvent) => void
+}
+
+// tickets change over REST, where every change gets a status code; nothing is sent this way yet
+// biome-ignore lint/suspicious/noEmptyInterface: merged into ClientToServerEvents by events.ts
+export interface TicketClientToServerEvents {}
 
 export type { Ack }

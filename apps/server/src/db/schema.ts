@@ -1,5 +1,8 @@
+import type { BusinessCalendar } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import {
+  bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -124,6 +127,15 @@ export const inboxes = pgTable(
     // for SMS, the inbox's text number; inbound webhooks pick the inbox by it
     channelAddress: text('channel_address'),
     createdAt: createdAt(),
+    // authenticates inbound deliveries (SMS webhook, JSON endpoint); every inbox gets its own,
+    // including those that existed before the column did
+    webhookSecret: text('webhook_secret')
+      .notNull()
+      .default(
+        sql`(replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))`,
+      ),
+    // the inbox's own business hours; null = the space's default calendar (SPEC §5)
+    calendar: jsonb('calendar').$type<BusinessCalendar>(),
   },
   (t) => [
     index('inboxes_space_idx').on(t.spaceId),
@@ -277,6 +289,109 @@ export const escalationResponses = pgTable(
   (t) => [primaryKey({ columns: [t.escalationId, t.userId, t.action] })],
 )
 
+export const ticketStatus = pgEnum('ticket_status', ['open', 'on_hold', 'resolved', 'closed'])
+export const ticketPriority = pgEnum('ticket_priority', ['urgent', 'high', 'medium', 'low'])
+export const messageAuthorKind = pgEnum('message_author_kind', ['customer', 'staff', 'system'])
+
+/** One entry of `tickets.escalation_history`, as `TicketSnapshot.escalationHistory` reads it. */
+export interface StoredEscalationEntry {
+  escalatedAt: string
+  ruleId: string | null
+  ruleName?: string
+  escalatedFrom?: string | null
+  escalatedTo?: string | null
+  escalationType?: string
+  reason?: string
+  level: number
+}
+
+/**
+ * Customer conversations in an inbox (SPEC §4). The columns line up with the rules engine's
+ * `TicketSnapshot`; `waiting_since` is kept exact on every change (SPEC §6.2) so the
+ * scheduler never has to derive it from the messages.
+ */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    customerName: text('customer_name'),
+    // stored lower-cased: inbound mail finds the customer's open ticket by it
+    customerEmail: text('customer_email'),
+    // stored without spaces or punctuation: inbound SMS finds the customer's open ticket by it
+    customerPhone: text('customer_phone'),
+    status: ticketStatus('status').notNull().default('open'),
+    holdUntil: timestamp('hold_until', { withTimezone: true }),
+    priority: ticketPriority('priority').notNull().default('medium'),
+    category: text('category'),
+    assignedToUserId: uuid('assigned_to_user_id').references(() => users.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // the `age` clock's period: created, or last reopened after resolved/closed
+    openSince: timestamp('open_since', { withTimezone: true }).notNull().defaultNow(),
+    // the `waiting` clock's period: first unanswered customer message, null when not waiting
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    lastEscalatedAt: timestamp('last_escalated_at', { withTimezone: true }),
+    escalationHistory: jsonb('escalation_history')
+      .$type<StoredEscalationEntry[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    // when the escalation scheduler must look at this ticket again; null = not until it changes
+    nextDueAt: timestamp('next_due_at', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    preview: text('preview').notNull().default(''),
+  },
+  (t) => [
+    index('tickets_space_created_idx').on(t.spaceId, t.createdAt, t.id),
+    index('tickets_inbox_status_idx').on(t.inboxId, t.status),
+    index('tickets_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`),
+    index('tickets_hold_until_idx')
+      .on(t.holdUntil)
+      .where(sql`${t.status} = 'on_hold' and ${t.holdUntil} is not null`),
+    index('tickets_inbox_phone_idx').on(t.inboxId, t.customerPhone),
+    index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
+  ],
+)
+
+export const ticketMessages = pgTable(
+  'ticket_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    // carried here so a provider's message id is unique per inbox, whichever ticket it landed on
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    authorKind: messageAuthorKind('author_kind').notNull(),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    // internal notes are staff-only and never a material response (SPEC §4, §6.2)
+    internal: boolean('internal').notNull().default(false),
+    createdAt: createdAt(),
+    providerMessageId: text('provider_message_id'),
+    // the order messages were stored in: several may share one instant
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('ticket_messages_ticket_idx').on(t.ticketId, t.seq),
+    // a provider that delivers one message twice gets it stored once
+    uniqueIndex('ticket_messages_provider_key')
+      .on(t.inboxId, t.providerMessageId)
+      .where(sql`${t.providerMessageId} is not null`),
+  ],
+)
+
 /** Small facts about this database itself: whether the demo was seeded, the cookie secret. */
 export const appMeta = pgTable('app_meta', {
   key: text('key').primaryKey(),
@@ -299,6 +414,8 @@ export const schema = {
   chatReads,
   escalations,
   escalationResponses,
+  tickets,
+  ticketMessages,
   appMeta,
 }
 

@@ -11,6 +11,8 @@ import {
   meetingRooms,
   memberships,
   spaces,
+  ticketMessages,
+  tickets,
   users,
 } from '../db/schema.js'
 
@@ -126,10 +128,23 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
       ])
       const [inbox] = await tx
         .insert(inboxes)
-        .values({ spaceId: space.id, name: 'Support SMS', channelAddress: '+15550100' })
+        .values({
+          spaceId: space.id,
+          name: 'Support SMS',
+          channelAddress: '+15550100',
+          // its webhook secret comes from the column's default: random per database
+          calendar: {
+            mode: 'same',
+            timezone: 'Europe/London',
+            workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+            start: '09:00',
+            end: '17:00',
+          },
+        })
         .returning()
       if (!inbox) throw new Error('demo inbox was not created')
       await tx.insert(inboxAdmins).values([{ inboxId: inbox.id, userId: id('max') }])
+      await seedSampleTickets(tx, space.id, inbox.id, id('dana'))
       await tx.insert(appMeta).values({ key: SEEDED_KEY, value: { spaceId: space.id } })
     })
   }
@@ -139,6 +154,71 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
     password: DEMO_PASSWORD,
     people: DEMO_PEOPLE.map(({ email, role, displayName }) => ({ email, role, displayName })),
   }
+}
+
+type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0]
+
+/** Two conversations so the inbox is not empty on first look: one waiting, one answered. */
+async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaId: string) {
+  const now = Date.now()
+  const ago = (minutes: number) => new Date(now - minutes * 60_000)
+  const [waiting, answered] = await tx
+    .insert(tickets)
+    .values([
+      {
+        spaceId,
+        inboxId,
+        subject: 'Order #4821 still processing',
+        customerName: 'Priya Shah',
+        customerPhone: '+15550111',
+        priority: 'high',
+        createdAt: ago(12),
+        updatedAt: ago(12),
+        openSince: ago(12),
+        waitingSince: ago(12),
+        lastMessageAt: ago(12),
+        preview: 'Hi, my order #4821 still shows as processing. Can you check?',
+      },
+      {
+        spaceId,
+        inboxId,
+        subject: 'Change of address',
+        customerName: 'Tom Becker',
+        customerPhone: '+15550112',
+        assignedToUserId: danaId,
+        createdAt: ago(30),
+        updatedAt: ago(25),
+        openSince: ago(30),
+        lastMessageAt: ago(25),
+        preview: 'Done! You can also change it yourself under Settings → Account.',
+      },
+    ])
+    .returning({ id: tickets.id })
+  if (!waiting || !answered) throw new Error('demo tickets were not created')
+  await tx.insert(ticketMessages).values([
+    {
+      ticketId: waiting.id,
+      inboxId,
+      authorKind: 'customer',
+      body: 'Hi, my order #4821 still shows as processing. Can you check?',
+      createdAt: ago(12),
+    },
+    {
+      ticketId: answered.id,
+      inboxId,
+      authorKind: 'customer',
+      body: 'How do I change the address on my account? I moved last week.',
+      createdAt: ago(30),
+    },
+    {
+      ticketId: answered.id,
+      inboxId,
+      authorKind: 'staff',
+      authorUserId: danaId,
+      body: 'Done! You can also change it yourself under Settings → Account.',
+      createdAt: ago(25),
+    },
+  ])
 }
 
 export function formatDemoLogins(logins: DemoLogins, url: string): string {

@@ -1,8 +1,46 @@
+import type { InboxDto, TicketDto, TicketMessageDto, TicketPriority } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
-import type { FlareState } from './index.js'
+import type { FlareState, Loadable } from './index.js'
+
+/** What the ticket list shows; `active` = open or on hold. */
+export interface TicketFilter {
+  status: 'active' | 'open' | 'on_hold' | 'resolved' | 'closed' | 'all'
+  priority: TicketPriority | 'all'
+  assignee: 'anyone' | 'me' | 'none'
+  inboxId: string | 'all'
+}
+
+export const DEFAULT_TICKET_FILTER: TicketFilter = {
+  status: 'active',
+  priority: 'all',
+  assignee: 'anyone',
+  inboxId: 'all',
+}
+
+export interface TicketListState {
+  status: 'idle' | 'loading' | 'ready' | 'error'
+  message: string | null
+  nextCursor: string | null
+  loadingMore: boolean
+}
 
 /** Inbox state. Owned by the inbox feature. */
-// biome-ignore lint/suspicious/noEmptyInterface: the inbox feature adds its fields here
-export interface InboxSlice {}
+export interface InboxSlice {
+  inboxes: Loadable<InboxDto[]>
+  ticketFilter: TicketFilter
+  ticketList: TicketListState
+  /** Every ticket we know of by id: list pages, live events and the open ticket. */
+  tickets: Record<string, TicketDto>
+  selectedTicketId: string | null
+  /** The conversation of the open ticket, oldest first. */
+  ticketConversation: Loadable<{ ticketId: string; messages: TicketMessageDto[] }>
+}
 
-export const createInboxSlice: StateCreator<FlareState, [], [], InboxSlice> = () => ({})
+export const createInboxSlice: StateCreator<FlareState, [], [], InboxSlice> = () => ({
+  inboxes: { status: 'idle' },
+  ticketFilter: DEFAULT_TICKET_FILTER,
+  ticketList: { status: 'idle', message: null, nextCursor: null, loadingMore: false },
+  tickets: {},
+  selectedTicketId: null,
+  ticketConversation: { status: 'idle' },
+})

@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import {
+  ApiErrorBody,
+  InboundMessage,
+  InboundParams,
+  InboundResponse,
+  SmsWebhookForm,
+} from '@flare/protocol'
+import { eq } from 'drizzle-orm'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { inboxes } from '../db/schema.js'
+import { unauthenticated } from '../errors.js'
+import { type InboxRow, normalizeAddress } from './ticket-repository.js'
+import type { TicketService } from './ticket-service.js'
+
+/** The header a caller that can set headers sends the inbox's secret in. */
+export const INBOX_SECRET_HEADER = 'x-flare-inbox-secret'
+
+// providers post a few fields; anything near this is not an SMS
+const FORM_BODY_LIMIT = 64 * 1024
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+/**
+ * The secret of a delivery: the `X-Flare-Inbox-Secret` header, or the password of HTTP Basic
+ * auth (what SMS providers send for `https://any:secret@host/...` webhook URLs), so the secret
+ * never has to sit in a URL's path or query, where request logs would keep it.
+ */
+function secretOf(request: FastifyRequest): string | null {
+  const header = request.headers[INBOX_SECRET_HEADER]
+  if (typeof header === 'string' && header) return header
+  const basic = request.headers.authorization?.match(/^Basic\s+(\S+)\s*$/i)?.[1]
+  if (!basic) return null
+  const decoded = Buffer.from(basic, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon >= 0 ? decoded.slice(colon + 1) : decoded
+}
+
+function sameSecret(given: string | null, expected: string): boolean {
+  if (!given) return false
+  // compare digests: equal length, and the time taken says nothing about the secret
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+function refuse() {
+  return unauthenticated(
+    `No inbox accepts this delivery: check the inbox's address and send its webhook secret in ` +
+      `the ${INBOX_SECRET_HEADER} header or as the password of HTTP Basic auth.`,
+  )
+}
+
+/**
+ * Customer messages from channels (SPEC §4): a JSON endpoint and an SMS provider's form
+ * webhook, each authenticated by the inbox's own secret rather than a user's session.
+ */
+export const inboundRoutes: FastifyPluginAsync<{ service: TicketService }> = async (
+  app,
+  { service },
+) => {
+  const db = app.database.db
+
+  // scoped to these routes: the rest of the API speaks JSON only
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    },
+  )
+
+  async function authorize(request: FastifyRequest, inbox: InboxRow | undefined) {
+    if (!inbox || !sameSecret(secretOf(request), inbox.webhookSecret)) throw refuse()
+    return inbox
+  }
+
+  app.post(
+    '/inbound/inboxes/:inboxId/messages',
+    {
+      schema: {
+        tags: ['inbound'],
+        summary:
+          "A customer message as JSON, authenticated by the inbox's webhook secret; opens a ticket or appends to the customer's open one",
+        security: [],
+        params: InboundParams,
+        body: InboundMessage,
+        response: {
+          200: InboundResponse,
+          201: InboundResponse,
+          400: ApiErrorBody,
+          401: ApiErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { inboxId } = request.params as InboundParams
+      const [row] = await db.select().from(inboxes).where(eq(inboxes.id, inboxId))
+      const inbox = await authorize(request, row)
+      const body = request.body as InboundMessage
+      const result = await service.receiveInbound({
+        inbox,
+        customer: body.customer,
+        body: body.body,
+        ...(body.subject ? { subject: body.subject } : {}),
+        providerMessageId: body.messageId ?? null,
+      })
+      return reply.code(result.duplicate ? 200 : 201).send(result)
+    },
+  )
+
+  app.post(
+    '/inbound/sms',
+    {
+      schema: {
+        tags: ['inbound'],
+        summary:
+          'SMS provider webhook (form fields From, To, Body, MessageSid): `To` picks the inbox; answers empty TwiML',
+        security: [],
+        body: SmsWebhookForm,
+      },
+    },
+    async (request, reply) => {
+      const form = request.body as SmsWebhookForm
+      const [row] = await db
+        .select()
+        .from(inboxes)
+        .where(eq(inboxes.channelAddress, normalizeAddress(form.To)))
+      const inbox = await authorize(request, row)
+      await service.receiveInbound({
+        inbox,
+        customer: { phone: form.From },
+        body: form.Body.trim() === '' ? '(a message with no text)' : form.Body,
+        providerMessageId: form.MessageSid ?? form.SmsSid ?? form.MessageId ?? null,
+      })
+      // an empty TwiML answer: receipt confirmed, nothing sent back to the customer
+      return reply.type('text/xml').send(EMPTY_TWIML)
+    },
+  )
+}

@@ -1,0 +1,287 @@
+import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
+import { useFlare } from '../store/index.js'
+import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
+import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
+import { WaitingTime } from './WaitingTime.js'
+
+const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
+
+function useMemberNames(): Map<string, string> {
+  const space = useFlare((s) => s.space)
+  return new Map(
+    space.status === 'ready' ? space.value.members.map((m) => [m.userId, m.displayName]) : [],
+  )
+}
+
+function Controls({
+  ticket,
+  onError,
+}: {
+  ticket: TicketDto
+  onError(message: string | null): void
+}) {
+  const space = useFlare((s) => s.space)
+  const members = space.status === 'ready' ? space.value.members : []
+  const [holdUntil, setHoldUntil] = useState(() =>
+    toLocalInput(new Date(Date.now() + 24 * 60 * 60_000)),
+  )
+  const [busy, setBusy] = useState(false)
+
+  async function change(update: TicketUpdate) {
+    setBusy(true)
+    onError(await updateTicket(ticket.id, update))
+    setBusy(false)
+  }
+
+  return (
+    <div className="ticket-controls">
+      <label>
+        Assignee
+        <select
+          value={ticket.assignedToUserId ?? ''}
+          disabled={busy}
+          onChange={(e) => void change({ assignedToUserId: e.target.value || null })}
+        >
+          <option value="">Unassigned</option>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.displayName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Priority
+        <select
+          value={ticket.priority}
+          disabled={busy}
+          onChange={(e) => void change({ priority: e.target.value as TicketPriority })}
+        >
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABEL[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <form
+        className="ticket-hold"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault()
+          const until = holdUntil ? new Date(holdUntil) : null
+          void change({
+            status: 'on_hold',
+            holdUntil: until && !Number.isNaN(until.getTime()) ? until.toISOString() : null,
+          })
+        }}
+      >
+        <label>
+          Hold until
+          <input
+            type="datetime-local"
+            value={holdUntil}
+            onChange={(e) => setHoldUntil(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="secondary" disabled={busy}>
+          Put on hold
+        </button>
+      </form>
+      <div className="ticket-status-actions">
+        {ticket.status !== 'open' && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void change({ status: 'open' })}
+          >
+            Reopen
+          </button>
+        )}
+        {(ticket.status === 'open' || ticket.status === 'on_hold') && (
+          <button type="button" disabled={busy} onClick={() => void change({ status: 'resolved' })}>
+            Resolve
+          </button>
+        )}
+      </div>
+    </div>
+  )
+}
+
+function Message({
+  message,
+  ticket,
+  names,
+}: {
+  message: TicketMessageDto
+  ticket: TicketDto
+  names: Map<string, string>
+}) {
+  const author =
+    message.authorKind === 'customer'
+      ? customerName(ticket.customer)
+      : message.authorKind === 'system'
+        ? 'Flare'
+        : (names.get(message.authorUserId ?? '') ?? 'Staff')
+  const kind = message.internal ? 'note' : message.authorKind
+  return (
+    <li className={`ticket-message ticket-message-${kind}`}>
+      <div className="ticket-message-head">
+        <span className="ticket-message-author">{author}</span>
+        {message.internal && <span className="ticket-badge note">Internal note</span>}
+        <time dateTime={message.createdAt} className="muted">
+          {new Date(message.createdAt).toLocaleString()}
+        </time>
+      </div>
+      <p className="ticket-message-body">{message.body}</p>
+    </li>
+  )
+}
+
+function Composer({ ticketId }: { ticketId: string }) {
+  const [body, setBody] = useState('')
+  const [sending, setSending] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const field = useRef<HTMLTextAreaElement>(null)
+
+  async function send(internal: boolean) {
+    if (!body.trim() || sending) return
+    setSending(true)
+    const failure = await sendTicketMessage(ticketId, body, internal)
+    setSending(false)
+    setError(failure)
+    if (!failure) setBody('')
+    field.current?.focus()
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault()
+      void send(false)
+    }
+  }
+
+  return (
+    <form
+      className="ticket-composer"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void send(false)
+      }}
+    >
+      <label htmlFor="ticket-message">Message</label>
+      <textarea
+        id="ticket-message"
+        ref={field}
+        rows={3}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        onKeyDown={onKeyDown}
+        aria-describedby="ticket-message-hint"
+      />
+      <span id="ticket-message-hint" className="muted ticket-hint">
+        Ctrl+Enter sends the reply. Internal notes are seen by staff only.
+      </span>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="ticket-composer-actions">
+        <button type="submit" disabled={sending || !body.trim()}>
+          Send reply
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={sending || !body.trim()}
+          onClick={() => void send(true)}
+        >
+          Add internal note
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** One ticket: its conversation, a reply box and what staff can change about it. */
+export function TicketView({ ticketId }: { ticketId: string }) {
+  const ticket = useFlare((s) => s.tickets[ticketId])
+  const conversation = useFlare((s) => s.ticketConversation)
+  const names = useMemberNames()
+  const [error, setError] = useState<string | null>(null)
+  const heading = useRef<HTMLHeadingElement>(null)
+
+  // keyboard and screen reader users land on what they opened
+  useEffect(() => {
+    heading.current?.focus()
+  }, [])
+
+  return (
+    <section className="ticket-view" aria-labelledby="ticket-heading">
+      <button type="button" className="secondary ticket-back" onClick={closeTicket}>
+        ← All tickets
+      </button>
+      {!ticket ? (
+        conversation.status === 'error' ? (
+          <p role="alert" className="error">
+            {conversation.message}
+          </p>
+        ) : (
+          <p className="muted" aria-busy="true">
+            Loading the ticket…
+          </p>
+        )
+      ) : (
+        <>
+          <h2 id="ticket-heading" ref={heading} tabIndex={-1}>
+            {ticket.subject}
+          </h2>
+          <p className="ticket-meta">
+            <span className={`ticket-badge status-${ticket.status}`} data-testid="ticket-status">
+              {STATUS_LABEL[ticket.status]}
+              {ticket.status === 'on_hold' && ticket.holdUntil
+                ? ` until ${new Date(ticket.holdUntil).toLocaleString()}`
+                : ''}
+            </span>
+            <span className="muted">
+              {customerName(ticket.customer)}
+              {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}
+              {ticket.customer.email ? ` · ${ticket.customer.email}` : ''}
+            </span>
+            <span data-testid="ticket-waiting">
+              <WaitingTime since={ticket.waitingSince} />
+            </span>
+          </p>
+          <Controls ticket={ticket} onError={setError} />
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {conversation.status === 'ready' && conversation.value.ticketId === ticketId ? (
+            conversation.value.messages.length === 0 ? (
+              <p className="muted">No messages yet.</p>
+            ) : (
+              <ol className="ticket-conversation" aria-label="Conversation">
+                {conversation.value.messages.map((m) => (
+                  <Message key={m.id} message={m} ticket={ticket} names={names} />
+                ))}
+              </ol>
+            )
+          ) : conversation.status === 'error' ? (
+            <p role="alert" className="error">
+              {conversation.message}
+            </p>
+          ) : (
+            <p className="muted" aria-busy="true">
+              Loading the conversation…
+            </p>
+          )}
+          <Composer ticketId={ticketId} />
+        </>
+      )}
+    </section>
+  )
+}

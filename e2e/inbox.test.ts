@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  accessibilityViolations,
+  type Browser,
+  hasChromium,
+  launchBrowser,
+  logInAs,
+  screenshot,
+} from './support/browser.js'
+import { type RunningFlare, startFlare } from './support/server.js'
+
+describe.skipIf(!hasChromium())('the inbox in a logged-in browser', () => {
+  let flare: RunningFlare
+  let browser: Browser
+
+  beforeAll(async () => {
+    flare = await startFlare()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await flare?.close()
+  })
+
+  /** What a manager sees of the demo inbox, secret included, and a cookie to look with. */
+  async function demoInbox() {
+    const login = await flare.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'manager@flare.test', password: 'flare-demo' },
+    })
+    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
+    const me = await flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
+    const spaceId: string = me.json().spaces[0].id
+    const inboxes = await flare.app.inject({
+      method: 'GET',
+      url: `/api/spaces/${spaceId}/inboxes`,
+      headers: { cookie },
+    })
+    const inbox = inboxes.json().inboxes[0] as { channelAddress: string; webhookSecret: string }
+    return { inbox, cookie, spaceId }
+  }
+
+  it('[4][6.2] a text to the SMS webhook shows up within a second; a reply from the page ends its wait', async () => {
+    const { inbox, cookie, spaceId } = await demoInbox()
+    const page = await browser.context.newPage()
+    await logInAs(page, flare.url, 'dana@flare.test')
+    await page.getByRole('tab', { name: 'Inbox' }).click()
+    await page.getByRole('list', { name: 'Tickets' }).waitFor()
+
+    const sentAt = Date.now()
+    const res = await fetch(`${flare.url}/api/inbound/sms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-flare-inbox-secret': inbox.webhookSecret,
+      },
+      body: new URLSearchParams({
+        From: '+15554440001',
+        To: inbox.channelAddress,
+        Body: 'My parcel never arrived',
+        MessageSid: 'SMe2e0001',
+      }).toString(),
+    })
+    expect(res.status).toBe(200)
+    const row = page.getByRole('button', { name: /My parcel never arrived/ }).first()
+    await row.waitFor({ timeout: 1000 })
+    expect(Date.now() - sentAt).toBeLessThan(1000)
+    expect(await row.textContent()).toContain('Waiting')
+    await screenshot(page, 'inbox-new-ticket')
+    expect(await accessibilityViolations(page)).toEqual([])
+
+    // keyboard: open the ticket, write and send the reply
+    await row.focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'My parcel never arrived' }).waitFor()
+    expect(await page.getByTestId('ticket-waiting').textContent()).toContain('Waiting')
+    await page.getByLabel('Message').fill('Sorry about that, a new one is on its way.')
+    await page.keyboard.press('Control+Enter')
+    await page
+      .getByRole('list', { name: 'Conversation' })
+      .getByText('Sorry about that, a new one is on its way.')
+      .waitFor()
+    await expect.poll(() => page.getByTestId('ticket-waiting').textContent()).toBe('')
+    await screenshot(page, 'inbox-replied')
+    expect(await accessibilityViolations(page)).toEqual([])
+
+    const list = await flare.app.inject({
+      method: 'GET',
+      url: `/api/spaces/${spaceId}/tickets?status=open`,
+      headers: { cookie },
+    })
+    const ticket = list
+      .json()
+      .tickets.find((x: { customer: { phone: string } }) => x.customer.phone === '+15554440001')
+    expect(ticket.waitingSince).toBeNull()
+  })
+})
