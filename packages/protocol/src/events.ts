@@ -1,5 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { type MemberRole, type RoomDto, Uuid } from './api.js'
+import type {
+  TicketAcknowledge,
+  TicketAcknowledgedEvent,
+  TicketEscalatedEvent,
+} from './automation.js'
 import type { ChatClientToServerEvents, ChatServerToClientEvents } from './chat.js'
 import type {
   EndReason,
@@ -142,6 +147,9 @@ export interface ServerToClientEvents extends ChatServerToClientEvents, TicketSe
   'escalation:ended': (ended: EscalationEnded) => void
   'escalation:notify': (notification: EscalationNotification) => void
   'escalation:response': (event: EscalationResponseEvent) => void
+  /** An automatic escalation reached you in the app: a red pop-up with the alert sound. */
+  'ticket:escalated': (event: TicketEscalatedEvent) => void
+  'ticket:acknowledged': (event: TicketAcknowledgedEvent) => void
 }
 
 export interface ClientToServerEvents extends ChatClientToServerEvents, TicketClientToServerEvents {
@@ -159,6 +167,11 @@ export interface ClientToServerEvents extends ChatClientToServerEvents, TicketCl
   'escalation:respond': (
     payload: EscalationRespond,
     ack: Ack<{ response: EscalationResponseDto; position?: { x: number; y: number } }>,
+  ) => void
+  /** "I'm on it" for an automatic escalation that reached you. */
+  'ticket:acknowledge': (
+    payload: TicketAcknowledge,
+    ack: Ack<{ acknowledged: TicketAcknowledgedEvent }>,
   ) => void
 }
 

@@ -10,8 +10,8 @@ export {
   LoginResponse,
   MemberRole,
   MeResponse,
-  PreferencesUpdate,
   PROTOCOL_VERSION,
+  PreferencesUpdate,
   RoomDto,
   SpaceDto,
   SpaceMemberDto,
@@ -24,6 +24,16 @@ export {
   UserPreferences,
   Uuid,
 } from './api.js'
+export type { TicketAcknowledgedEvent, TicketEscalatedEvent } from './automation.js'
+export {
+  BusinessHoursResponse,
+  BusinessHoursUpdate,
+  InboxPhoneEscalation,
+  RotationCreate,
+  RotationDto,
+  RotationUpdate,
+  TicketAcknowledge,
+} from './automation.js'
 export {
   AlwaysCalendar,
   BusinessCalendar,
@@ -91,16 +101,33 @@ export {
   validateRuleInput,
   validateRuleUpdate,
 } from './escalation-rule.js'
+export {
+  countGraphemes,
+  EndReason,
+  ESCALATION_MESSAGE_MAX,
+  EscalationAction,
+  EscalationColor,
+  EscalationEnd,
+  EscalationParams,
+  EscalationRaise,
+  EscalationRecipients,
+  EscalationRespond,
+  normalizeEscalationMessage,
+} from './escalations.js'
 export type {
   Ack,
   ClientToServerEvents,
   ConnectErrorData,
   EscalationDto,
+  EscalationEnded,
+  EscalationNotification,
   EscalationResponseDto,
+  EscalationResponseEvent,
   MemberPresence,
   PresenceUpdate,
   ServerToClientEvents,
   SpaceSnapshot,
+  StreamEvent,
 } from './events.js'
 export {
   EmptyPayload,
@@ -149,22 +176,3 @@ export {
 } from './tickets.js'
 export type { Parsed } from './validate.js'
 export { parse } from './validate.js'
-export {
-  countGraphemes,
-  ESCALATION_MESSAGE_MAX,
-  EndReason,
-  EscalationAction,
-  EscalationColor,
-  EscalationEnd,
-  EscalationParams,
-  EscalationRaise,
-  EscalationRecipients,
-  EscalationRespond,
-  normalizeEscalationMessage,
-} from './escalations.js'
-export type {
-  EscalationEnded,
-  EscalationNotification,
-  EscalationResponseEvent,
-  StreamEvent,
-} from './events.js'
