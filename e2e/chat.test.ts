@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  accessibilityViolations,
-  type Browser,
-  hasChromium,
-  launchBrowser,
-  logInAs,
-  screenshot,
-} from './support/browser.js'
-import { type RunningFlare, startFlare } from './support/server.js'
+import { describe, expect, it } from 'vitest'
+import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { useStage } from './support/stage.js'
 
 describe.skipIf(!hasChromium())('two people chatting', () => {
-  let flare: RunningFlare
-  const browsers: Browser[] = []
-
-  beforeAll(async () => {
-    flare = await startFlare()
-    browsers.push(await launchBrowser(), await launchBrowser())
-  })
-  afterAll(async () => {
-    for (const b of browsers) await b.close()
-    await flare?.close()
-  })
+  const stage = useStage(2)
 
   it('[2] one sends a space message with a mention and a direct message; the other sees both', async () => {
-    const [danaBrowser, maxBrowser] = browsers
+    const [danaBrowser, maxBrowser] = stage.browsers
     const dana = await danaBrowser!.context.newPage()
     const max = await maxBrowser!.context.newPage()
-    await logInAs(dana, flare.url, 'dana@flare.test')
-    await logInAs(max, flare.url, 'manager@flare.test')
+    await logInAs(dana, stage.flare.url, 'dana@flare.test')
+    await logInAs(max, stage.flare.url, 'manager@flare.test')
 
     await max.getByRole('tab', { name: 'Chat' }).click()
     await max.getByRole('button', { name: /^# Everyone/ }).waitFor()

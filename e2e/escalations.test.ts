@@ -1,18 +1,14 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  accessibilityViolations,
-  type Browser,
-  hasChromium,
-  launchBrowser,
-  logInAs,
-  screenshot,
-} from './support/browser.js'
-import { type RunningFlare, startFlare } from './support/server.js'
+import { describe, expect, it } from 'vitest'
+import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { useStage } from './support/stage.js'
 
 async function position(page: Page, userId: string): Promise<{ x: number; y: number }> {
   const avatar = page.locator(`.avatar[data-user-id="${userId}"]`)
-  return { x: Number(await avatar.getAttribute('data-x')), y: Number(await avatar.getAttribute('data-y')) }
+  return {
+    x: Number(await avatar.getAttribute('data-x')),
+    y: Number(await avatar.getAttribute('data-y')),
+  }
 }
 
 async function alertsPlayed(page: Page): Promise<number> {
@@ -20,24 +16,14 @@ async function alertsPlayed(page: Page): Promise<number> {
 }
 
 describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
-  let flare: RunningFlare
-  const browsers: Browser[] = []
-
-  beforeAll(async () => {
-    flare = await startFlare()
-    for (let i = 0; i < 3; i += 1) browsers.push(await launchBrowser())
-  })
-  afterAll(async () => {
-    for (const b of browsers) await b.close()
-    await flare?.close()
-  })
+  const stage = useStage(3)
 
   it('[3] yellow for everyone; red notifies only the recipient with a sound; Approach and Chat work', async () => {
-    const [dana, eli, fatima] = await Promise.all(browsers.map((b) => b.context.newPage()))
+    const [dana, eli, fatima] = await Promise.all(stage.browsers.map((b) => b.context.newPage()))
     if (!dana || !eli || !fatima) throw new Error('pages')
-    await logInAs(dana, flare.url, 'dana@flare.test')
-    await logInAs(eli, flare.url, 'eli@flare.test')
-    await logInAs(fatima, flare.url, 'fatima@flare.test')
+    await logInAs(dana, stage.flare.url, 'dana@flare.test')
+    await logInAs(eli, stage.flare.url, 'eli@flare.test')
+    await logInAs(fatima, stage.flare.url, 'fatima@flare.test')
     await dana.locator('.members').getByText('Fatima Khan').waitFor()
     const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
     const eliId = (await eli.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
@@ -50,7 +36,9 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     const raisedAt = Date.now()
     await dana.getByRole('button', { name: 'Execute' }).click()
     for (const page of [eli, fatima]) {
-      await page.locator('.popup-yellow', { hasText: 'Caller asks for a refund' }).waitFor({ timeout: 1000 })
+      await page
+        .locator('.popup-yellow', { hasText: 'Caller asks for a refund' })
+        .waitFor({ timeout: 1000 })
     }
     expect(Date.now() - raisedAt).toBeLessThan(1500)
     expect(await fatima.getByRole('heading', { name: 'Escalations (1)' }).isVisible()).toBe(true)
@@ -59,7 +47,8 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
 
     // the raiser's button lowers it, and it goes away everywhere
     await dana.getByRole('button', { name: 'Lower hand' }).click()
-    for (const page of [dana, eli, fatima]) await page.locator('.popup').waitFor({ state: 'detached' })
+    for (const page of [dana, eli, fatima])
+      await page.locator('.popup').waitFor({ state: 'detached' })
 
     // red: Eli is chosen; only Eli gets the card and the sound
     await dana.getByRole('button', { name: 'Escalation' }).click()

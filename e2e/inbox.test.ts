@@ -1,38 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  accessibilityViolations,
-  type Browser,
-  hasChromium,
-  launchBrowser,
-  logInAs,
-  screenshot,
-} from './support/browser.js'
-import { type RunningFlare, startFlare } from './support/server.js'
+import { describe, expect, it } from 'vitest'
+import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { useStage } from './support/stage.js'
 
 describe.skipIf(!hasChromium())('the inbox in a logged-in browser', () => {
-  let flare: RunningFlare
-  let browser: Browser
-
-  beforeAll(async () => {
-    flare = await startFlare()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await flare?.close()
-  })
+  const stage = useStage(1)
 
   /** What a manager sees of the demo inbox, secret included, and a cookie to look with. */
   async function demoInbox() {
-    const login = await flare.app.inject({
+    const login = await stage.flare.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: 'manager@flare.test', password: 'flare-demo' },
     })
     const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
-    const me = await flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
+    const me = await stage.flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
     const spaceId: string = me.json().spaces[0].id
-    const inboxes = await flare.app.inject({
+    const inboxes = await stage.flare.app.inject({
       method: 'GET',
       url: `/api/spaces/${spaceId}/inboxes`,
       headers: { cookie },
@@ -43,13 +26,13 @@ describe.skipIf(!hasChromium())('the inbox in a logged-in browser', () => {
 
   it('[4][6.2] a text to the SMS webhook shows up within a second; a reply from the page ends its wait', async () => {
     const { inbox, cookie, spaceId } = await demoInbox()
-    const page = await browser.context.newPage()
-    await logInAs(page, flare.url, 'dana@flare.test')
+    const page = await stage.browsers[0]!.context.newPage()
+    await logInAs(page, stage.flare.url, 'dana@flare.test')
     await page.getByRole('tab', { name: 'Inbox' }).click()
     await page.getByRole('list', { name: 'Tickets' }).waitFor()
 
     const sentAt = Date.now()
-    const res = await fetch(`${flare.url}/api/inbound/sms`, {
+    const res = await fetch(`${stage.flare.url}/api/inbound/sms`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -85,7 +68,7 @@ describe.skipIf(!hasChromium())('the inbox in a logged-in browser', () => {
     await screenshot(page, 'inbox-replied')
     expect(await accessibilityViolations(page)).toEqual([])
 
-    const list = await flare.app.inject({
+    const list = await stage.flare.app.inject({
       method: 'GET',
       url: `/api/spaces/${spaceId}/tickets?status=open`,
       headers: { cookie },

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   accessibilityViolations,
-  type Browser,
   hasChromium,
   launchBrowser,
   screenshot,
 } from './support/browser.js'
-import { type RunningFlare, startFlare } from './support/server.js'
+import { useStage } from './support/stage.js'
 
 describe.skipIf(!hasChromium())('logging in through the real page', () => {
-  let flare: RunningFlare
-  let browser: Browser
-
-  beforeAll(async () => {
-    flare = await startFlare()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await flare?.close()
-  })
+  const stage = useStage(1)
 
   it('[1] a demo login reaches the space page, and a second person appears live', async () => {
-    const page = await browser.context.newPage()
-    await page.goto(flare.url)
+    const page = await stage.browsers[0]!.context.newPage()
+    await page.goto(stage.flare.url)
     await page.getByRole('button', { name: 'Log in' }).waitFor()
     await screenshot(page, 'login')
     expect(await accessibilityViolations(page)).toEqual([])
@@ -45,7 +34,7 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
     const other = await launchBrowser()
     try {
       const maxPage = await other.context.newPage()
-      await maxPage.goto(flare.url)
+      await maxPage.goto(stage.flare.url)
       await maxPage.getByLabel('Email').fill('manager@flare.test')
       await maxPage.getByLabel('Password').fill('flare-demo')
       await maxPage.getByRole('button', { name: 'Log in' }).click()
