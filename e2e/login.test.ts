@@ -43,10 +43,12 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
       expect(await page.getByRole('heading', { name: /Here now/ }).textContent()).toBe(
         'Here now (2)',
       )
+      // the tab goes away without saying goodbye, as when a laptop lid closes
+      await maxPage.close({ runBeforeUnload: false })
     } finally {
       await other.close()
     }
-    // closing a browser is a dropped connection: Max keeps his place for the reconnect grace
+    // a dropped connection: Max keeps his place for the reconnect grace
     await page.getByRole('img', { name: 'Max Manager, available, reconnecting' }).waitFor()
     await screenshot(page, 'space')
     expect(await accessibilityViolations(page)).toEqual([])

@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { Clock } from './auth/identity.js'
+import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
@@ -41,6 +42,8 @@ export interface AppOptions {
   moveFlushMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
+  /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
+  scheduler?: boolean
 }
 
 /**
@@ -150,6 +153,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(streamPlugin)
   await app.register(chatPlugin)
   await app.register(ticketsPlugin)
+  await app.register(automationPlugin, {
+    scheduler: options.scheduler ?? options.clock === undefined,
+  })
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))

@@ -6,6 +6,7 @@ import type {
   ServerToClientEvents,
 } from '@flare/protocol'
 import { io, type Socket } from 'socket.io-client'
+import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
 import { registerEscalationEvents } from './escalations/escalation-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
@@ -75,6 +76,7 @@ export function connectToSpace(spaceId: string): void {
   registerEscalationEvents(s)
   registerChatEvents(s)
   registerInboxEvents(s)
+  registerAutomationEvents(s)
 }
 
 export function disconnectFromSpace(): void {

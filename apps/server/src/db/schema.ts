@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from '@flare/protocol'
+import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import {
   bigserial,
@@ -50,6 +50,8 @@ export const spaces = pgTable('spaces', {
   mapHeight: integer('map_height').notNull(),
   timezone: text('timezone').notNull(),
   createdAt: createdAt(),
+  // the space's default business hours (SPEC §5); null = Mon–Fri 09:00–17:00 in `timezone`
+  calendar: jsonb('calendar').$type<BusinessCalendar>(),
 })
 
 export const memberships = pgTable(
@@ -399,6 +401,125 @@ export const appMeta = pgTable('app_meta', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })
 
+/**
+ * Automatic escalation rules (SPEC §6.1). The rule's own fields live in `definition` as the
+ * API shows them (`EscalationRuleFields`), so a new optional field needs no migration; the
+ * columns are what the database itself must know: the space, the inbox (its deletion takes
+ * its rules with it) and the audit fields.
+ */
+export const escalationRules = pgTable(
+  'escalation_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    definition: jsonb('definition').$type<EscalationRuleFields>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('escalation_rules_space_idx').on(t.spaceId)],
+)
+
+/** On-call rotations: ordered members and whose turn is next (round-robin, one step per firing). */
+export const rotations = pgTable(
+  'rotations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    memberIds: jsonb('member_ids').$type<string[]>().notNull(),
+    nextIndex: integer('next_index').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('rotations_space_idx').on(t.spaceId)],
+)
+
+/** One firing of one rule on one ticket (SPEC §6.3.5): what acknowledgements refer to. */
+export const escalationFirings = pgTable(
+  'escalation_firings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    // no foreign key: the history outlives a deleted rule
+    ruleId: uuid('rule_id').notNull(),
+    level: integer('level').notNull(),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }).notNull(),
+    targetUserIds: jsonb('target_user_ids').$type<string[]>().notNull(),
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  },
+  (t) => [
+    // a second process that somehow fired the same rule at the same instant is refused here
+    uniqueIndex('escalation_firings_once_key').on(t.ticketId, t.ruleId, t.escalatedAt),
+  ],
+)
+
+/**
+ * The durable outbox of notifications (SPEC §7): written in the firing's transaction, one row
+ * per target and channel, delivered afterwards. The idempotency key makes a retried firing or
+ * delivery impossible to record twice.
+ */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    firingId: uuid('firing_id')
+      .notNull()
+      .references(() => escalationFirings.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    // `user:<id>`, `email:<address>`, `phone:<E.164>` or `space` (Slack, webhook)
+    target: text('target').notNull(),
+    channel: text('channel').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    state: text('state').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('notification_outbox_idempotency_key').on(t.idempotencyKey),
+    index('notification_outbox_firing_idx').on(t.firingId),
+    index('notification_outbox_pending_idx').on(t.createdAt).where(sql`${t.state} = 'pending'`),
+  ],
+)
+
+/** Who changed which setting when (SPEC §8: rule and setting changes are kept). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_space_at_idx').on(t.spaceId, t.at)],
+)
+
 export const schema = {
   users,
   spaces,
@@ -417,6 +538,11 @@ export const schema = {
   tickets,
   ticketMessages,
   appMeta,
+  escalationRules,
+  rotations,
+  escalationFirings,
+  notificationOutbox,
+  auditLog,
 }
 
 export type MemberRole = (typeof memberRole.enumValues)[number]

@@ -1,8 +1,10 @@
+import { applyRuleDefaults, type EscalationRuleFields } from '@flare/protocol'
 import { eq, sql } from 'drizzle-orm'
 import { hashPassword } from '../auth/passwords.js'
 import type { Database } from '../db/database.js'
 import {
   appMeta,
+  escalationRules,
   groupMembers,
   groups,
   inboxAdmins,
@@ -144,6 +146,15 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
         .returning()
       if (!inbox) throw new Error('demo inbox was not created')
       await tx.insert(inboxAdmins).values([{ inboxId: inbox.id, userId: id('max') }])
+      await tx.insert(escalationRules).values(
+        demoRules(inbox.id, supervisors.id).map((definition) => ({
+          spaceId: space.id,
+          inboxId: inbox.id,
+          definition,
+          createdBy: id('ada'),
+          updatedBy: id('ada'),
+        })),
+      )
       await seedSampleTickets(tx, space.id, inbox.id, id('dana'))
       await tx.insert(appMeta).values({ key: SEEDED_KEY, value: { spaceId: space.id } })
     })
@@ -154,6 +165,43 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
     password: DEMO_PASSWORD,
     people: DEMO_PEOPLE.map(({ email, role, displayName }) => ({ email, role, displayName })),
   }
+}
+
+/**
+ * Two escalation levels on the demo inbox, counted in wall-clock minutes so the demo
+ * escalates at any hour: the assignee (or the inbox admin) after 5 minutes, @supervisors after 15.
+ */
+function demoRules(inboxId: string, supervisorsId: string): EscalationRuleFields[] {
+  return [
+    applyRuleDefaults({
+      name: 'Waiting 5 minutes: nudge the assignee',
+      description: 'A pop-up with sound for the assignee, or the inbox admins when unassigned.',
+      enabled: true,
+      inboxId,
+      priority: 'all',
+      escalateAfterMinutes: 5,
+      businessHoursOnly: false,
+      escalateTo: 'assigned',
+      notificationChannels: ['in_app'],
+      addInternalNote: true,
+      internalNoteTemplate: 'Escalated to {escalation_target} after {minutes} minutes waiting.',
+    }),
+    applyRuleDefaults({
+      name: 'Waiting 15 minutes: call in @supervisors',
+      description: 'The customer has waited a quarter of an hour: the supervisors step in.',
+      enabled: true,
+      inboxId,
+      priority: 'all',
+      escalateAfterMinutes: 15,
+      businessHoursOnly: false,
+      escalateTo: 'team',
+      escalateToTeamId: supervisorsId,
+      notificationChannels: ['in_app', 'email'],
+      addInternalNote: true,
+      internalNoteTemplate:
+        'Escalated to {escalation_target} (level {level}): waiting {minutes} minutes, rule "{rule_name}".',
+    }),
+  ]
 }
 
 type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0]

@@ -102,6 +102,16 @@ function subjectFrom(body: string): string {
  */
 export function createTicketService(deps: TicketServiceDeps) {
   const { db, clock } = deps
+  // told of every committed change, e.g. so the escalation scheduler recomputes due instants
+  const changeListeners: Array<(ticketIds: string[]) => Promise<void>> = []
+  async function changed(ticketIds: string[]): Promise<void> {
+    for (const listener of changeListeners) {
+      // committed already: a failing listener must not turn the change into an error
+      await listener(ticketIds).catch((err: unknown) => {
+        deps.log.error({ err, ticketIds }, 'a ticket change listener failed')
+      })
+    }
+  }
 
   /** Adds a message to a locked ticket row and writes the new clock state; inside a transaction. */
   async function appendMessage(
@@ -253,6 +263,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       })
     })
     const ticket = toTicketDto(result.ticket)
+    await changed([ticket.id])
     deps.broadcast(spaceId, { kind: 'created', ticket })
     if (result.message) {
       deps.broadcast(spaceId, { kind: 'message', ticket, message: toMessageDto(result.message) })
@@ -312,6 +323,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       return updated
     })
     if (row.status === 'on_hold' && row.holdUntil) deps.holdSet(row.holdUntil)
+    await changed([row.id])
     const ticket = toTicketDto(row)
     deps.broadcast(spaceId, { kind: 'updated', ticket })
     return ticket
@@ -337,6 +349,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       })
     })
     const event = { ticket: toTicketDto(result.ticket), message: toMessageDto(result.message) }
+    await changed([event.ticket.id])
     deps.broadcast(spaceId, { kind: 'message', ...event })
     return event
   }
@@ -441,6 +454,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       }
     }
     const ticket = toTicketDto(result.ticket)
+    await changed([ticket.id])
     if (result.created) deps.broadcast(inbox.spaceId, { kind: 'created', ticket })
     deps.broadcast(inbox.spaceId, {
       kind: 'message',
@@ -480,6 +494,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       }
       return out
     })
+    if (reopened.length > 0) await changed(reopened.map((r) => r.ticket.id))
     for (const { ticket, message } of reopened) {
       const dto = toTicketDto(ticket)
       deps.broadcast(ticket.spaceId, { kind: 'updated', ticket: dto })
@@ -498,7 +513,12 @@ export function createTicketService(deps: TicketServiceDeps) {
     return row
   }
 
-  return { list, create, update, addStaffMessage, receiveInbound, checkHolds, read }
+  /** Calls `listener` with the ids of the tickets each committed change touched. */
+  function onChanged(listener: (ticketIds: string[]) => Promise<void>): void {
+    changeListeners.push(listener)
+  }
+
+  return { list, create, update, addStaffMessage, receiveInbound, checkHolds, read, onChanged }
 }
 
 export type TicketService = ReturnType<typeof createTicketService>

@@ -1,5 +1,7 @@
 import { useEffect } from 'react'
 import { loadSession } from '../actions.js'
+import { settingsSpaceId, usePathname } from '../automation/navigation.js'
+import { SettingsPage } from '../automation/SettingsPage.js'
 import { useFlare } from '../store/index.js'
 import { LoginPage } from './LoginPage.js'
 import { SpacePage } from './SpacePage.js'
@@ -11,6 +13,7 @@ function spaceIdFromPath(pathname: string): string | null {
 
 export function App() {
   const me = useFlare((s) => s.me)
+  const pathname = usePathname()
 
   useEffect(() => {
     void loadSession()
@@ -37,7 +40,7 @@ export function App() {
   }
   if (!me.value) return <LoginPage />
 
-  const wanted = spaceIdFromPath(window.location.pathname)
+  const wanted = spaceIdFromPath(pathname)
   const space = me.value.spaces.find((s) => s.id === wanted) ?? me.value.spaces[0]
   if (!space) {
     return (
@@ -48,6 +51,9 @@ export function App() {
         </div>
       </main>
     )
+  }
+  if (space.id === wanted && settingsSpaceId(pathname) === space.id) {
+    return <SettingsPage spaceId={space.id} user={me.value.user} />
   }
   return <SpacePage spaceId={space.id} user={me.value.user} />
 }

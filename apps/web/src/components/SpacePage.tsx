@@ -1,6 +1,8 @@
 import type { UserDto } from '@flare/protocol'
 import { useEffect } from 'react'
 import { logOut, openSpace } from '../actions.js'
+import { followLink } from '../automation/navigation.js'
+import { TicketAlertStack } from '../automation/TicketAlertStack.js'
 import { EscalationDialog } from '../escalations/EscalationDialog.js'
 import { NotificationStack } from '../escalations/NotificationStack.js'
 import { useFlare } from '../store/index.js'
@@ -36,6 +38,9 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
           {CONNECTION_TEXT[connection.state]}
         </span>
         <StatusPicker />
+        <a className="settings-link" href={`/spaces/${spaceId}/settings`} onClick={followLink}>
+          Settings
+        </a>
         <span className="who" data-testid="who-am-i">
           {user.displayName}
           {role && <span className="role">{role}</span>}
@@ -65,7 +70,10 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
           <FloorMap space={space.value.space} />
           <SidePanel />
           <EscalationDialog />
-          <NotificationStack />
+          <div className="alert-column">
+            <NotificationStack />
+            <TicketAlertStack />
+          </div>
         </div>
       )}
     </div>

@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
 import { useFlare } from '../store/index.js'
+import { AlertCard, AlertStack } from './AlertCard.js'
 import { dismissNotification, respondToEscalation } from './escalation-actions.js'
-import { UrgentIcon } from './icons.js'
 
 /** The cards of red escalations that notified you: Approach, Chat, or dismiss. */
 export function NotificationStack() {
@@ -20,51 +20,49 @@ export function NotificationStack() {
   }
 
   return (
-    <section className="notifications" aria-label="Escalations for you">
+    <AlertStack label="Escalations for you">
       {notifications.map(({ escalation, raiserName }) => (
-        <article
+        <AlertCard
           key={escalation.id}
-          className="notification-card"
-          role="alertdialog"
-          aria-labelledby={`n-${escalation.id}`}
-          aria-describedby={`nm-${escalation.id}`}
-        >
-          <h2 id={`n-${escalation.id}`}>
-            <UrgentIcon />
-            {raiserName} needs help
-          </h2>
-          <p id={`nm-${escalation.id}`}>
-            {escalation.message || 'No message: they raised their hand.'}
-          </p>
-          <div className="actions">
-            <span
-              title={
-                inRoom ? 'Not available inside a meeting room: leave the room first.' : undefined
-              }
-            >
-              <button type="button" disabled={inRoom} onClick={() => void approach(escalation.id)}>
-                Approach
+          id={escalation.id}
+          title={`${raiserName} needs help`}
+          body={<p>{escalation.message || 'No message: they raised their hand.'}</p>}
+          actions={
+            <>
+              <span
+                title={
+                  inRoom ? 'Not available inside a meeting room: leave the room first.' : undefined
+                }
+              >
+                <button
+                  type="button"
+                  disabled={inRoom}
+                  onClick={() => void approach(escalation.id)}
+                >
+                  Approach
+                </button>
+              </span>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  void respondToEscalation(escalation.id, 'chat')
+                  openDirectChat(escalation.raisedBy)
+                }}
+              >
+                Chat
               </button>
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                void respondToEscalation(escalation.id, 'chat')
-                openDirectChat(escalation.raisedBy)
-              }}
-            >
-              Chat
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              aria-label={`Dismiss ${raiserName}'s escalation card`}
-              onClick={() => dismissNotification(escalation.id)}
-            >
-              Dismiss
-            </button>
-          </div>
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Dismiss ${raiserName}'s escalation card`}
+                onClick={() => dismissNotification(escalation.id)}
+              >
+                Dismiss
+              </button>
+            </>
+          }
+        >
           {inRoom && (
             <p className="muted small">Approach is not available inside a meeting room.</p>
           )}
@@ -73,8 +71,8 @@ export function NotificationStack() {
               {errors[escalation.id]}
             </p>
           )}
-        </article>
+        </AlertCard>
       ))}
-    </section>
+    </AlertStack>
   )
 }

@@ -10,7 +10,9 @@ vi.mock('./sound.js', () => ({ playAlert: () => (played.count += 1) }))
 type Handler = (payload: unknown) => void
 function fakeSocket() {
   const handlers = new Map<string, Handler>()
-  const socket = { on: (event: string, h: Handler) => handlers.set(event, h) } as unknown as FlareClientSocket
+  const socket = {
+    on: (event: string, h: Handler) => handlers.set(event, h),
+  } as unknown as FlareClientSocket
   return { socket, fire: (event: string, payload: unknown) => handlers.get(event)?.(payload) }
 }
 
@@ -83,7 +85,13 @@ describe('escalation events in the browser', () => {
       response: { userId: 'eli', action: 'approach', at: '2026-11-23T10:01:00.000Z' },
     })
     expect(useFlare.getState().snapshot?.escalations[0]?.responses).toHaveLength(1)
-    fire('escalation:ended', { id: 'e3', raisedBy: 'dana', reason: 'raiser', endedBy: 'dana', endedAt: '' })
+    fire('escalation:ended', {
+      id: 'e3',
+      raisedBy: 'dana',
+      reason: 'raiser',
+      endedBy: 'dana',
+      endedAt: '',
+    })
     expect(useFlare.getState().snapshot?.escalations).toEqual([])
     expect(useFlare.getState().notifications).toEqual([])
   })

@@ -1,5 +1,6 @@
 import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
+import { EscalationHistory } from '../automation/EscalationHistory.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
@@ -255,6 +256,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </span>
           </p>
           <Controls ticket={ticket} onError={setError} />
+          <EscalationHistory history={ticket.escalationHistory} names={names} />
           {error && (
             <p role="alert" className="error">
               {error}

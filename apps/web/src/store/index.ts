@@ -1,5 +1,6 @@
 import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol'
 import { create, type StateCreator } from 'zustand'
+import { type AutomationSlice, createAutomationSlice } from './automation-slice.js'
 import { type ChatSlice, createChatSlice } from './chat-slice.js'
 import { createEscalationSlice, type EscalationSlice } from './escalation-slice.js'
 import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
@@ -26,7 +27,12 @@ export interface SpaceSlice {
   announcement: { text: string; seq: number }
 }
 
-export type FlareState = SessionSlice & SpaceSlice & ChatSlice & InboxSlice & EscalationSlice
+export type FlareState = SessionSlice &
+  SpaceSlice &
+  ChatSlice &
+  InboxSlice &
+  EscalationSlice &
+  AutomationSlice
 
 const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
   me: { status: 'idle' },
@@ -46,6 +52,7 @@ export const useFlare = create<FlareState>()((...a) => ({
   ...createChatSlice(...a),
   ...createInboxSlice(...a),
   ...createEscalationSlice(...a),
+  ...createAutomationSlice(...a),
 }))
 
 const initialState = useFlare.getState()

@@ -1,0 +1,170 @@
+import {
+  ApiErrorBody,
+  EscalationRule,
+  EscalationRuleCreate,
+  EscalationRuleUpdate,
+  Uuid,
+} from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsync, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
+import { badRequest, notFound } from '../errors.js'
+import { membershipOf } from '../plugins/auth.js'
+import type { Membership } from '../spaces/space-repository.js'
+import { listSpacesOf } from '../spaces/space-repository.js'
+import { type RuleService, requireSettingsRole } from './rule-service.js'
+
+const SpaceQuery = Type.Object({
+  spaceId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: 'The space whose rules these are; needed only by members of several spaces.',
+    }),
+  ),
+})
+const RuleParams = Type.Object({ id: Uuid })
+export const RuleResponse = Type.Object({ rule: EscalationRule })
+export const RuleListResponse = Type.Object({ rules: Type.Array(EscalationRule) })
+
+const SPACE_NOTE =
+  ' These paths carry no space id: the space is the caller’s only space; a member of several ' +
+  'spaces names one with `?spaceId=` (else 400 VALIDATION, field `spaceId`).'
+
+/**
+ * `/api/tickets/escalation-rules` (SPEC §6.1, §9), shaped as seed 004 prints it. Any member
+ * reads; admins and managers write.
+ */
+export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app, { rules }) => {
+  const db = app.database.db
+  const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
+
+  async function spaceOf(request: FastifyRequest): Promise<Membership> {
+    request.identity ??= await app.identify(request.headers)
+    const userId = request.identity.userId
+    const wanted = (request.query as { spaceId?: string }).spaceId
+    const spaces = await listSpacesOf(db, userId)
+    if (wanted) {
+      const space = spaces.find((s) => s.id === wanted)
+      if (!space) throw notFound('No such space.')
+      return { spaceId: space.id, userId, role: space.role }
+    }
+    const [only, ...others] = spaces
+    if (!only) throw notFound('You are not a member of any space.')
+    if (others.length > 0) {
+      throw badRequest(
+        'spaceId: you are a member of several spaces; name one with ?spaceId=',
+        'spaceId',
+      )
+    }
+    return { spaceId: only.id, userId, role: only.role }
+  }
+
+  // before the body is validated: who may not write learns that first, not what was wrong
+  function guard(write: boolean): preValidationAsyncHookHandler {
+    return async (request) => {
+      const membership = await spaceOf(request)
+      if (write) requireSettingsRole(membership.role)
+      request.membership = membership
+    }
+  }
+  const reader = guard(false)
+  const writer = guard(true)
+
+  app.get(
+    '/tickets/escalation-rules',
+    {
+      schema: {
+        tags: ['escalation rules'],
+        summary: 'Every escalation rule of the space, oldest first (any member)',
+        description: `Phone presets (chain \`phone:<inboxId>\`) are listed too.${SPACE_NOTE}`,
+        querystring: SpaceQuery,
+        response: { 200: RuleListResponse, ...errors },
+      },
+      preValidation: reader,
+    },
+    async (request) => ({ rules: await rules.list(membershipOf(request).spaceId) }),
+  )
+
+  app.post(
+    '/tickets/escalation-rules',
+    {
+      schema: {
+        tags: ['escalation rules'],
+        summary:
+          'Create an escalation rule (admins and managers); answers 201 with the stored rule',
+        description:
+          'Every field is validated; teams, users, rotations and inboxes named must exist in the space ' +
+          '(else 400 naming the field); `internalNoteTemplate` may use only the variables of SPEC §6.1. ' +
+          `Open tickets get new due instants at once.${SPACE_NOTE}`,
+        querystring: SpaceQuery,
+        body: EscalationRuleCreate,
+        response: { 201: RuleResponse, ...errors },
+      },
+      preValidation: writer,
+    },
+    async (request, reply) => {
+      const { spaceId, userId } = membershipOf(request)
+      const rule = await rules.create(spaceId, userId, request.body)
+      return reply.code(201).send({ rule })
+    },
+  )
+
+  app.get(
+    '/tickets/escalation-rules/:id',
+    {
+      schema: {
+        tags: ['escalation rules'],
+        summary: 'One escalation rule (any member)',
+        description: SPACE_NOTE.trim(),
+        params: RuleParams,
+        querystring: SpaceQuery,
+        response: { 200: RuleResponse, ...errors },
+      },
+      preValidation: reader,
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      return { rule: await rules.get(spaceId, (request.params as { id: string }).id) }
+    },
+  )
+
+  app.put(
+    '/tickets/escalation-rules/:id',
+    {
+      schema: {
+        tags: ['escalation rules'],
+        summary: 'Change an escalation rule: any subset of its fields (admins and managers)',
+        description: `The rule as changed must be as valid as a new one.${SPACE_NOTE}`,
+        params: RuleParams,
+        querystring: SpaceQuery,
+        body: EscalationRuleUpdate,
+        response: { 200: RuleResponse, ...errors },
+      },
+      preValidation: writer,
+    },
+    async (request) => {
+      const { spaceId, userId } = membershipOf(request)
+      const id = (request.params as { id: string }).id
+      return { rule: await rules.update(spaceId, userId, id, request.body) }
+    },
+  )
+
+  app.delete(
+    '/tickets/escalation-rules/:id',
+    {
+      schema: {
+        tags: ['escalation rules'],
+        summary: 'Delete an escalation rule (admins and managers)',
+        description: `Tickets keep the history of its firings.${SPACE_NOTE}`,
+        params: RuleParams,
+        querystring: SpaceQuery,
+        response: { 200: Type.Object({ deleted: Type.Literal(true) }), ...errors },
+      },
+      preValidation: writer,
+    },
+    async (request) => {
+      const { spaceId, userId } = membershipOf(request)
+      await rules.remove(spaceId, userId, (request.params as { id: string }).id)
+      return { deleted: true as const }
+    },
+  )
+}

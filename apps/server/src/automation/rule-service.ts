@@ -1,0 +1,239 @@
+import {
+  applyRuleDefaults,
+  type EscalationRule,
+  type EscalationRuleFields,
+  type MemberRole,
+  validateRuleInput,
+  validateRuleUpdate,
+} from '@flare/protocol'
+import { findUnknownTemplateVariables } from '@flare/rules'
+import { eq } from 'drizzle-orm'
+import type { Clock } from '../auth/identity.js'
+import type { Db } from '../db/database.js'
+import { escalationRules } from '../db/schema.js'
+import { badRequest, forbidden, type HttpError, notFound } from '../errors.js'
+import {
+  findRotationRow,
+  findRuleRow,
+  groupExists,
+  inboxExists,
+  listRuleRows,
+  membersAmong,
+  toRuleDto,
+  writeAudit,
+} from './automation-repository.js'
+
+/** Who may change rules, business hours, inbox escalation settings and rotations (SPEC §1). */
+export const SETTINGS_ROLES: readonly MemberRole[] = ['admin', 'manager']
+
+export function requireSettingsRole(role: MemberRole): void {
+  if (!SETTINGS_ROLES.includes(role)) {
+    throw forbidden('This needs the admin or manager role in this space.')
+  }
+}
+
+function refusal(error: { message: string; field?: string }): HttpError {
+  return badRequest(error.message, error.field)
+}
+
+/** The checks that need the database: every id a rule names must be of this space. */
+async function checkReferences(db: Db, spaceId: string, rule: EscalationRuleFields): Promise<void> {
+  if (rule.inboxId !== null && !(await inboxExists(db, spaceId, rule.inboxId))) {
+    throw badRequest('inboxId: no such inbox in this space', 'inboxId')
+  }
+  const target = rule.escalateTo
+  if (target === 'team' && rule.escalateToTeamId !== null) {
+    if (!(await groupExists(db, spaceId, rule.escalateToTeamId))) {
+      throw badRequest('escalateToTeamId: no such team in this space', 'escalateToTeamId')
+    }
+  }
+  if (target === 'specific_user' && rule.escalateToUserId !== null) {
+    if (!(await membersAmong(db, spaceId, [rule.escalateToUserId])).has(rule.escalateToUserId)) {
+      throw badRequest('escalateToUserId: not a member of this space', 'escalateToUserId')
+    }
+  }
+  if (target === 'rotation' && rule.escalateToRotationId !== null) {
+    if (!(await findRotationRow(db, spaceId, rule.escalateToRotationId))) {
+      throw badRequest(
+        'escalateToRotationId: no such rotation in this space',
+        'escalateToRotationId',
+      )
+    }
+  }
+  for (const [index, condition] of rule.conditions.entries()) {
+    // a condition on an assignee who is not a member could never hold: refuse it as a typo
+    if (condition.field !== 'assignedToUserId') continue
+    const values = (Array.isArray(condition.value) ? condition.value : [condition.value]).filter(
+      (v): v is string => typeof v === 'string',
+    )
+    const members = await membersAmong(db, spaceId, values.filter(isUuid))
+    const stranger = values.findIndex((v) => !members.has(v))
+    if (stranger >= 0) {
+      const field = Array.isArray(condition.value)
+        ? `conditions.${index}.value.${stranger}`
+        : `conditions.${index}.value`
+      throw badRequest(`${field}: not a member of this space`, field)
+    }
+  }
+  if (rule.internalNoteTemplate) {
+    const unknown = findUnknownTemplateVariables(rule.internalNoteTemplate)
+    if (unknown.length > 0) {
+      throw badRequest(
+        `internalNoteTemplate: unknown variable ${unknown.map((v) => `{${v}}`).join(', ')}`,
+        'internalNoteTemplate',
+      )
+    }
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+}
+
+function fieldsOf(rule: EscalationRule): EscalationRuleFields {
+  const { id: _id, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...fields } = rule
+  return fields
+}
+
+export interface RuleServiceDeps {
+  db: Db
+  clock: Clock
+  /** A rule changed: every open ticket of the space needs a new due instant. */
+  rulesChanged(spaceId: string): Promise<void>
+}
+
+/** Escalation rules (SPEC §6.1, §9): validated, referenced ids checked, every change audited. */
+export function createRuleService(deps: RuleServiceDeps) {
+  const { db, clock } = deps
+
+  async function list(spaceId: string): Promise<EscalationRule[]> {
+    return (await listRuleRows(db, spaceId)).map(toRuleDto)
+  }
+
+  async function get(spaceId: string, id: string): Promise<EscalationRule> {
+    const row = await findRuleRow(db, spaceId, id)
+    if (!row) throw notFound('No such escalation rule in this space.')
+    return toRuleDto(row)
+  }
+
+  async function create(spaceId: string, userId: string, input: unknown): Promise<EscalationRule> {
+    const parsed = validateRuleInput(input)
+    if (!parsed.ok) throw refusal(parsed.error)
+    const fields = applyRuleDefaults(parsed.value)
+    await checkReferences(db, spaceId, fields)
+    return insert(spaceId, userId, fields)
+  }
+
+  /** Stores an already checked rule (the phone preset uses it too). */
+  async function insert(
+    spaceId: string,
+    userId: string | null,
+    fields: EscalationRuleFields,
+  ): Promise<EscalationRule> {
+    const at = clock()
+    const row = await db.transaction(async (tx) => {
+      const [stored] = await tx
+        .insert(escalationRules)
+        .values({
+          spaceId,
+          inboxId: fields.inboxId,
+          definition: fields,
+          createdAt: at,
+          updatedAt: at,
+          createdBy: userId,
+          updatedBy: userId,
+        })
+        .returning()
+      if (!stored) throw new Error('rule was not stored')
+      await writeAudit(tx, {
+        spaceId,
+        actorUserId: userId,
+        action: 'create',
+        entity: 'escalation_rule',
+        entityId: stored.id,
+        before: null,
+        after: fields,
+        at,
+      })
+      return stored
+    })
+    await deps.rulesChanged(spaceId)
+    return toRuleDto(row)
+  }
+
+  async function update(
+    spaceId: string,
+    userId: string,
+    id: string,
+    input: unknown,
+  ): Promise<EscalationRule> {
+    const current = await get(spaceId, id)
+    const before = fieldsOf(current)
+    const parsed = validateRuleUpdate(input, before)
+    if (!parsed.ok) throw refusal(parsed.error)
+    const fields = applyRuleDefaults({ ...before, ...parsed.value })
+    // an action given without channels stands for its channels again (SPEC §6.1 shorthand)
+    if (parsed.value.action && !parsed.value.notificationChannels) {
+      fields.notificationChannels = applyRuleDefaults({
+        ...before,
+        ...parsed.value,
+        notificationChannels: undefined,
+      }).notificationChannels
+    }
+    await checkReferences(db, spaceId, fields)
+    return replace(spaceId, userId, id, before, fields)
+  }
+
+  async function replace(
+    spaceId: string,
+    userId: string | null,
+    id: string,
+    before: EscalationRuleFields,
+    fields: EscalationRuleFields,
+  ): Promise<EscalationRule> {
+    const at = clock()
+    const row = await db.transaction(async (tx) => {
+      const [stored] = await tx
+        .update(escalationRules)
+        .set({ inboxId: fields.inboxId, definition: fields, updatedAt: at, updatedBy: userId })
+        .where(eq(escalationRules.id, id))
+        .returning()
+      if (!stored) throw notFound('No such escalation rule in this space.')
+      await writeAudit(tx, {
+        spaceId,
+        actorUserId: userId,
+        action: 'update',
+        entity: 'escalation_rule',
+        entityId: id,
+        before,
+        after: fields,
+        at,
+      })
+      return stored
+    })
+    await deps.rulesChanged(spaceId)
+    return toRuleDto(row)
+  }
+
+  async function remove(spaceId: string, userId: string | null, id: string): Promise<void> {
+    const current = await get(spaceId, id)
+    await db.transaction(async (tx) => {
+      await tx.delete(escalationRules).where(eq(escalationRules.id, id))
+      await writeAudit(tx, {
+        spaceId,
+        actorUserId: userId,
+        action: 'delete',
+        entity: 'escalation_rule',
+        entityId: id,
+        before: fieldsOf(current),
+        after: null,
+        at: clock(),
+      })
+    })
+    await deps.rulesChanged(spaceId)
+  }
+
+  return { list, get, create, insert, update, replace, remove }
+}
+
+export type RuleService = ReturnType<typeof createRuleService>

@@ -1,0 +1,109 @@
+import {
+  CONDITION_FIELDS,
+  CONDITION_OPERATORS,
+  type ConditionField,
+  type ConditionOperator,
+  TEXT_CONDITION_FIELDS,
+} from '@flare/protocol'
+import { errorAt, type FieldErrors } from './field-errors.js'
+import type { ConditionDraft } from './rule-draft.js'
+import { Options } from './rule-fields.js'
+
+const FIELD_LABEL: Record<ConditionField, string> = {
+  status: 'Status',
+  priority: 'Priority',
+  categoryId: 'Category',
+  assignedToUserId: 'Assignee',
+  escalationLevel: 'Escalation level',
+  slaStatus: 'SLA status',
+  customerTag: 'Customer tag',
+}
+const OPERATOR_LABEL: Record<ConditionOperator, string> = {
+  equals: 'is',
+  not_equals: 'is not',
+  in: 'is one of',
+  not_in: 'is none of',
+  contains: 'contains',
+}
+
+/** The conditions of a rule: all must hold. */
+export function ConditionsEditor({
+  conditions,
+  errors,
+  onChange,
+  uid,
+}: {
+  conditions: ConditionDraft[]
+  errors: FieldErrors
+  onChange(next: ConditionDraft[]): void
+  uid: string
+}) {
+  function set(index: number, change: Partial<ConditionDraft>) {
+    onChange(conditions.map((c, i) => (i === index ? { ...c, ...change } : c)))
+  }
+  return (
+    <fieldset className="conditions">
+      <legend>Conditions (all must hold)</legend>
+      {conditions.length === 0 && <p className="muted small">None: every ticket in scope.</p>}
+      {conditions.map((c, i) => {
+        const error = errorAt(errors, `conditions.${i}`)
+        const operators = CONDITION_OPERATORS.filter(
+          (o) => o !== 'contains' || TEXT_CONDITION_FIELDS.includes(c.field),
+        )
+        const many = c.operator === 'in' || c.operator === 'not_in'
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity but their place
+          <div key={i} className="condition-row">
+            <select
+              aria-label={`Condition ${i + 1} field`}
+              value={c.field}
+              onChange={(e) => set(i, { field: e.target.value as ConditionField })}
+            >
+              <Options values={CONDITION_FIELDS} labels={FIELD_LABEL} />
+            </select>
+            <select
+              aria-label={`Condition ${i + 1} operator`}
+              value={c.operator}
+              onChange={(e) => set(i, { operator: e.target.value as ConditionOperator })}
+            >
+              <Options values={operators} labels={OPERATOR_LABEL} />
+            </select>
+            <input
+              type="text"
+              aria-label={`Condition ${i + 1} value`}
+              placeholder={
+                many ? 'a, b, c' : c.field === 'assignedToUserId' ? 'empty = unassigned' : ''
+              }
+              value={c.value}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${uid}-cond-${i}-error` : undefined}
+              onChange={(e) => set(i, { value: e.target.value })}
+            />
+            <button
+              type="button"
+              className="secondary small"
+              aria-label={`Remove condition ${i + 1}`}
+              onClick={() => onChange(conditions.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+            {error && (
+              <span id={`${uid}-cond-${i}-error`} className="field-error" role="alert">
+                {error}
+              </span>
+            )}
+          </div>
+        )
+      })}
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() =>
+          onChange([...conditions, { field: 'status', operator: 'equals', value: 'open' }])
+        }
+      >
+        Add condition
+      </button>
+    </fieldset>
+  )
+}

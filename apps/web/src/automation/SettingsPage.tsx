@@ -1,0 +1,202 @@
+import type { UserDto } from '@flare/protocol'
+import { useEffect, useState } from 'react'
+import { openSpace } from '../actions.js'
+import { NotificationStack } from '../escalations/NotificationStack.js'
+import { useFlare } from '../store/index.js'
+import { loadAutomationSettings, saveBusinessHours } from './automation-actions.js'
+import { BusinessHoursEditor } from './BusinessHoursEditor.js'
+import { InboxSettings } from './InboxSettings.js'
+import { followLink } from './navigation.js'
+import { RotationsPanel } from './RotationsPanel.js'
+import { RulesPanel } from './RulesPanel.js'
+import { TicketAlertStack } from './TicketAlertStack.js'
+import './automation.css'
+
+/** The current minute, re-rendering each minute: what the rule preview counts from. */
+function useMinuteClock(): Date {
+  const [now, setNow] = useState(() => new Date())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 30_000)
+    return () => clearInterval(timer)
+  }, [])
+  return now
+}
+
+function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" aria-busy="true">
+      Loading {what}…
+    </p>
+  )
+}
+
+function Failed({ message }: { message: string }) {
+  return (
+    <div role="alert" className="error">
+      <p>{message}</p>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => void loadAutomationSettings()}
+      >
+        Try again
+      </button>
+    </div>
+  )
+}
+
+/**
+ * Settings → Escalations (seed 002): business hours, the rules with a detail pane, rotations
+ * and each inbox's own hours and phone escalation. Admins and managers change them; agents
+ * read them.
+ */
+export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto }) {
+  const space = useFlare((s) => s.space)
+  const announcement = useFlare((s) => s.announcement)
+  const businessHours = useFlare((s) => s.businessHours)
+  const rules = useFlare((s) => s.escalationRules)
+  const rotations = useFlare((s) => s.rotations)
+  const inboxes = useFlare((s) => s.inboxes)
+  const inboxPhone = useFlare((s) => s.inboxPhone)
+  const now = useMinuteClock()
+  const ready = space.status === 'ready'
+
+  useEffect(() => {
+    void openSpace(spaceId)
+  }, [spaceId])
+  useEffect(() => {
+    if (ready) void loadAutomationSettings()
+  }, [ready])
+  useEffect(() => {
+    document.title = 'Settings · Flare'
+    return () => {
+      document.title = 'Flare'
+    }
+  }, [])
+
+  const role = ready ? space.value.role : null
+  const canEdit = role === 'admin' || role === 'manager'
+  const spaceCalendar = businessHours.status === 'ready' ? businessHours.value : null
+  const directory = {
+    members: ready ? space.value.members : [],
+    groups: ready ? space.value.groups : [],
+    rotations: rotations.status === 'ready' ? rotations.value : [],
+  }
+  const inboxList = inboxes.status === 'ready' ? inboxes.value : []
+  const timezone = ready ? space.value.space.timezone : 'UTC'
+
+  return (
+    <div className="settings-page">
+      <header className="topbar">
+        <h1>Settings{ready ? ` · ${space.value.space.name}` : ''}</h1>
+        <a className="button-link secondary" href={`/spaces/${spaceId}`} onClick={followLink}>
+          ← Back to the space
+        </a>
+        <span className="who">
+          {user.displayName}
+          {role && <span className="role">{role}</span>}
+        </span>
+      </header>
+      <div className="sr-only" aria-live="polite" key={announcement.seq}>
+        {announcement.text}
+      </div>
+      <main className="settings-main">
+        {space.status === 'error' ? (
+          <p role="alert" className="error banner">
+            {space.message}
+          </p>
+        ) : !ready ? (
+          <Loading what="the space" />
+        ) : (
+          <>
+            <h2 className="settings-title">Escalations</h2>
+            {!canEdit && (
+              <p className="note" role="note">
+                You can read these settings. Only admins and managers can change them.
+              </p>
+            )}
+            <section className="settings-card" aria-labelledby="bh-heading">
+              <h2 id="bh-heading">Business hours</h2>
+              <p className="muted small">
+                Escalation timers count only these minutes, so a ticket that arrives on Friday
+                evening does not escalate over the weekend. Inboxes may have their own.
+              </p>
+              {businessHours.status === 'error' ? (
+                <Failed message={businessHours.message} />
+              ) : spaceCalendar ? (
+                <BusinessHoursEditor
+                  title="Business hours of the space"
+                  saved={spaceCalendar}
+                  canEdit={canEdit}
+                  onSave={saveBusinessHours}
+                />
+              ) : (
+                <Loading what="the business hours" />
+              )}
+            </section>
+            <section className="settings-card" aria-labelledby="rules-heading">
+              <h2 id="rules-heading">Escalation rules</h2>
+              <p className="muted small">
+                Among the rules a waiting ticket has passed, only the one with the latest threshold
+                fires; lower ones stay quiet once a higher one has fired.
+              </p>
+              {rules.status === 'error' ? (
+                <Failed message={rules.message} />
+              ) : rules.status === 'ready' ? (
+                <RulesPanel
+                  rules={rules.value}
+                  directory={directory}
+                  inboxes={inboxList}
+                  spaceCalendar={spaceCalendar}
+                  spaceTimezone={timezone}
+                  canEdit={canEdit}
+                  now={now}
+                />
+              ) : (
+                <Loading what="the rules" />
+              )}
+            </section>
+            <section className="settings-card" aria-labelledby="rotations-heading">
+              <h2 id="rotations-heading">On-call rotations</h2>
+              {rotations.status === 'error' ? (
+                <Failed message={rotations.message} />
+              ) : rotations.status === 'ready' ? (
+                <RotationsPanel
+                  rotations={rotations.value}
+                  members={directory.members}
+                  canEdit={canEdit}
+                />
+              ) : (
+                <Loading what="the rotations" />
+              )}
+            </section>
+            <section className="settings-inboxes" aria-labelledby="inboxes-heading">
+              <h2 id="inboxes-heading">Inboxes</h2>
+              {inboxes.status === 'error' ? (
+                <Failed message={inboxes.message} />
+              ) : inboxes.status !== 'ready' ? (
+                <Loading what="the inboxes" />
+              ) : inboxList.length === 0 ? (
+                <p className="muted">No inboxes yet.</p>
+              ) : (
+                inboxList.map((inbox) => (
+                  <InboxSettings
+                    key={inbox.id}
+                    inbox={inbox}
+                    phone={inboxPhone[inbox.id]}
+                    spaceCalendar={spaceCalendar}
+                    canEdit={canEdit}
+                  />
+                ))
+              )}
+            </section>
+          </>
+        )}
+      </main>
+      <div className="alert-column">
+        <NotificationStack />
+        <TicketAlertStack />
+      </div>
+    </div>
+  )
+}

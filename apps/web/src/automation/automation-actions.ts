@@ -1,0 +1,356 @@
+import type {
+  ApiError,
+  BusinessCalendar,
+  EscalationRule,
+  EscalationRuleCreate,
+  EscalationRuleUpdate,
+  InboxPhoneEscalation,
+  Result,
+  RotationCreate,
+  RotationDto,
+  RotationUpdate,
+  TicketAcknowledgedEvent,
+} from '@flare/protocol'
+import { ApiRequestError } from '../api.js'
+import { setSidePanelTab } from '../chat/chat-actions.js'
+import { openTicket } from '../inbox/inbox-actions.js'
+import { inboxApi } from '../inbox/inbox-api.js'
+import { currentSocket } from '../socket.js'
+import { announce, useFlare } from '../store/index.js'
+import { automationApi } from './automation-api.js'
+import { navigate } from './navigation.js'
+
+// The automation feature's actions: the only automation code that talks to the server.
+// Components call these and read the store; `automation-socket.ts` applies server events.
+
+/** A write's outcome for a form: null on success, else the server's error (with its field). */
+export type SaveProblem = ApiError | null
+
+function problemOf(error: unknown): ApiError {
+  return error instanceof ApiRequestError
+    ? error.error
+    : { code: 'INTERNAL', message: 'Something went wrong. Try again.' }
+}
+
+function spaceIdOrNull(): string | null {
+  return useFlare.getState().spaceId
+}
+
+const NO_SPACE: ApiError = { code: 'INTERNAL', message: 'Not in a space.' }
+
+// the contract names the DTOs but not whether lists and writes come wrapped; accept both
+function unwrapList<T>(body: T[] | Record<string, T[]>, key: string): T[] {
+  return Array.isArray(body) ? body : (body[key] ?? [])
+}
+function unwrapOne<T extends object>(body: T | Record<string, T>, key: string): T {
+  return key in body ? (body as Record<string, T>)[key]! : (body as T)
+}
+
+/** Loads what the settings page shows: business hours, rules, rotations and inboxes. */
+export async function loadAutomationSettings(): Promise<void> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return
+  useFlare.setState({
+    businessHours: { status: 'loading' },
+    escalationRules: { status: 'loading' },
+    rotations: { status: 'loading' },
+  })
+  const still = () => useFlare.getState().spaceId === spaceId
+  await Promise.all([
+    automationApi.businessHours(spaceId).then(
+      (r) =>
+        still() && useFlare.setState({ businessHours: { status: 'ready', value: r.calendar } }),
+      (e: unknown) =>
+        still() &&
+        useFlare.setState({ businessHours: { status: 'error', message: problemOf(e).message } }),
+    ),
+    automationApi.rules(spaceId).then(
+      (r) =>
+        still() &&
+        useFlare.setState({
+          escalationRules: { status: 'ready', value: unwrapList(r, 'rules') },
+        }),
+      (e: unknown) =>
+        still() &&
+        useFlare.setState({ escalationRules: { status: 'error', message: problemOf(e).message } }),
+    ),
+    automationApi.rotations(spaceId).then(
+      (r) =>
+        still() &&
+        useFlare.setState({ rotations: { status: 'ready', value: unwrapList(r, 'rotations') } }),
+      (e: unknown) =>
+        still() &&
+        useFlare.setState({ rotations: { status: 'error', message: problemOf(e).message } }),
+    ),
+    loadInboxesWithPhones(spaceId),
+  ])
+}
+
+async function loadInboxesWithPhones(spaceId: string): Promise<void> {
+  useFlare.setState({ inboxes: { status: 'loading' } })
+  try {
+    const { inboxes } = await inboxApi.inboxes(spaceId)
+    useFlare.setState({ inboxes: { status: 'ready', value: inboxes } })
+    await Promise.all(inboxes.map((inbox) => loadInboxPhone(spaceId, inbox.id)))
+  } catch (error) {
+    useFlare.setState({ inboxes: { status: 'error', message: problemOf(error).message } })
+  }
+}
+
+function setInboxPhone(inboxId: string, value: InboxPhoneEscalation | null): void {
+  useFlare.setState((s) => ({
+    inboxPhone: { ...s.inboxPhone, [inboxId]: { status: 'ready', value } },
+  }))
+}
+
+async function loadInboxPhone(spaceId: string, inboxId: string): Promise<void> {
+  useFlare.setState((s) => ({ inboxPhone: { ...s.inboxPhone, [inboxId]: { status: 'loading' } } }))
+  try {
+    setInboxPhone(
+      inboxId,
+      unwrapOne(await automationApi.inboxPhone(spaceId, inboxId), 'escalation'),
+    )
+  } catch (error) {
+    // never configured: the form starts from its defaults
+    if (error instanceof ApiRequestError && error.status === 404) setInboxPhone(inboxId, null)
+    else
+      useFlare.setState((s) => ({
+        inboxPhone: {
+          ...s.inboxPhone,
+          [inboxId]: { status: 'error', message: problemOf(error).message },
+        },
+      }))
+  }
+}
+
+export async function saveBusinessHours(calendar: BusinessCalendar): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const r = await automationApi.saveBusinessHours(spaceId, calendar)
+    useFlare.setState({ businessHours: { status: 'ready', value: r.calendar } })
+    announce('Business hours saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+/** An inbox's own hours; null = follow the space's. */
+export async function saveInboxCalendar(
+  inboxId: string,
+  calendar: BusinessCalendar | null,
+): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const { inbox } = await automationApi.saveInboxCalendar(spaceId, inboxId, calendar)
+    useFlare.setState((s) => ({
+      inboxes:
+        s.inboxes.status === 'ready'
+          ? {
+              status: 'ready',
+              value: s.inboxes.value.map((i) => (i.id === inbox.id ? inbox : i)),
+            }
+          : s.inboxes,
+    }))
+    announce(`Business hours of ${inbox.name} saved`)
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+function storeRule(rule: EscalationRule): void {
+  useFlare.setState((s) => {
+    const known = s.escalationRules.status === 'ready' ? s.escalationRules.value : []
+    const others = known.filter((r) => r.id !== rule.id)
+    const index = known.findIndex((r) => r.id === rule.id)
+    const value = index < 0 ? [...others, rule] : known.map((r) => (r.id === rule.id ? rule : r))
+    return { escalationRules: { status: 'ready', value } }
+  })
+}
+
+export async function createRule(
+  body: EscalationRuleCreate,
+): Promise<{ rule: EscalationRule } | { problem: ApiError }> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return { problem: NO_SPACE }
+  try {
+    const rule = unwrapOne(await automationApi.createRule(spaceId, body), 'rule')
+    storeRule(rule)
+    announce(`Rule ${rule.name} added`)
+    return { rule }
+  } catch (error) {
+    return { problem: problemOf(error) }
+  }
+}
+
+export async function updateRule(
+  id: string,
+  body: EscalationRuleUpdate,
+): Promise<{ rule: EscalationRule } | { problem: ApiError }> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return { problem: NO_SPACE }
+  try {
+    const rule = unwrapOne(await automationApi.updateRule(spaceId, id, body), 'rule')
+    storeRule(rule)
+    return { rule }
+  } catch (error) {
+    return { problem: problemOf(error) }
+  }
+}
+
+export async function setRuleEnabled(rule: EscalationRule, enabled: boolean): Promise<SaveProblem> {
+  const result = await updateRule(rule.id, { enabled })
+  if ('problem' in result) {
+    announce(result.problem.message)
+    return result.problem
+  }
+  announce(`${rule.name} ${enabled ? 'on' : 'off'}`)
+  return null
+}
+
+export async function deleteRule(rule: EscalationRule): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    await automationApi.deleteRule(spaceId, rule.id)
+    useFlare.setState((s) => ({
+      escalationRules:
+        s.escalationRules.status === 'ready'
+          ? { status: 'ready', value: s.escalationRules.value.filter((r) => r.id !== rule.id) }
+          : s.escalationRules,
+    }))
+    announce(`Rule ${rule.name} deleted`)
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+function storeRotation(rotation: RotationDto): void {
+  useFlare.setState((s) => {
+    const known = s.rotations.status === 'ready' ? s.rotations.value : []
+    const exists = known.some((r) => r.id === rotation.id)
+    return {
+      rotations: {
+        status: 'ready',
+        value: exists
+          ? known.map((r) => (r.id === rotation.id ? rotation : r))
+          : [...known, rotation],
+      },
+    }
+  })
+}
+
+export async function saveRotation(
+  id: string | null,
+  body: RotationCreate | RotationUpdate,
+): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const answer = id
+      ? await automationApi.updateRotation(spaceId, id, body)
+      : await automationApi.createRotation(spaceId, body as RotationCreate)
+    const rotation = unwrapOne(answer, 'rotation')
+    storeRotation(rotation)
+    announce(`Rotation ${rotation.name} saved`)
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+export async function deleteRotation(rotation: RotationDto): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    await automationApi.deleteRotation(spaceId, rotation.id)
+    useFlare.setState((s) => ({
+      rotations:
+        s.rotations.status === 'ready'
+          ? { status: 'ready', value: s.rotations.value.filter((r) => r.id !== rotation.id) }
+          : s.rotations,
+    }))
+    announce(`Rotation ${rotation.name} deleted`)
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+export async function saveInboxPhone(
+  inboxId: string,
+  body: InboxPhoneEscalation,
+): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    setInboxPhone(
+      inboxId,
+      unwrapOne(await automationApi.saveInboxPhone(spaceId, inboxId, body), 'escalation'),
+    )
+    // the preset is a rule in the list: show it as the server now has it
+    void automationApi.rules(spaceId).then(
+      (r) =>
+        useFlare.setState({ escalationRules: { status: 'ready', value: unwrapList(r, 'rules') } }),
+      () => undefined,
+    )
+    announce('Escalation to a phone saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ticket pop-ups
+
+/** "I'm on it": tells the other targets you took it. */
+export function acknowledgeTicketAlert(
+  firingId: string,
+): Promise<Result<{ acknowledged: TicketAcknowledgedEvent }>> {
+  return new Promise((resolve) => {
+    const socket = currentSocket()
+    if (!socket?.connected) {
+      resolve({
+        ok: false,
+        error: { code: 'INTERNAL', message: 'Not connected to the space. Reconnecting…' },
+      })
+      return
+    }
+    socket.emit('ticket:acknowledge', { firingId }, (result) => {
+      if (result.ok) applyAcknowledgement(result.acknowledged)
+      resolve(result)
+    })
+  })
+}
+
+/** Marks every pop-up of that firing as taken by someone. */
+export function applyAcknowledgement(acknowledged: TicketAcknowledgedEvent): void {
+  useFlare.setState((s) => ({
+    ticketAlerts: s.ticketAlerts.map((a) =>
+      a.event.firingId === acknowledged.firingId && !a.acknowledged ? { ...a, acknowledged } : a,
+    ),
+  }))
+}
+
+export function dismissTicketAlert(firingId: string): void {
+  useFlare.setState((s) => ({
+    ticketAlerts: s.ticketAlerts.filter((a) => a.event.firingId !== firingId),
+  }))
+}
+
+/**
+ * Brings the inbox forward with the ticket open (back to the space first, from settings). The
+ * card goes: it has done its job, and it would cover the ticket.
+ */
+export function openEscalatedTicket(firingId: string, ticketId: string): void {
+  dismissTicketAlert(firingId)
+  const spaceId = useFlare.getState().spaceId
+  if (spaceId && window.location.pathname !== `/spaces/${spaceId}`) navigate(`/spaces/${spaceId}`)
+  setSidePanelTab('inbox')
+  void openTicket(ticketId)
+}
