@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { demoInboxAsManager } from './support/demo.js'
 import { useStage } from './support/stage.js'
 
 /** What the server's scheduler offers tests: fire what is due at a given instant. */
@@ -12,32 +13,12 @@ interface SchedulerHook {
 describe.skipIf(!hasChromium())('automatic escalations in the browser', () => {
   const stage = useStage(4)
 
-  async function asManager() {
-    const login = await stage.flare.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: 'manager@flare.test', password: 'flare-demo' },
-    })
-    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
-    const me = await stage.flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
-    const spaceId: string = me.json().spaces[0].id
-    const inboxes = await stage.flare.app.inject({
-      method: 'GET',
-      url: `/api/spaces/${spaceId}/inboxes`,
-      headers: { cookie },
-    })
-    const inbox = inboxes.json().inboxes[0] as { id: string; webhookSecret: string }
-    const get = async (url: string) =>
-      (await stage.flare.app.inject({ method: 'GET', url, headers: { cookie } })).json()
-    return { cookie, spaceId, inbox, get }
-  }
-
   async function expectNoViolations(page: Page) {
     expect(await accessibilityViolations(page)).toEqual([])
   }
 
   it('[5][6.1] an admin changes the business hours and adds a rule through the settings page', async () => {
-    const { spaceId, get } = await asManager()
+    const { spaceId, get } = await demoInboxAsManager(stage.flare)
     const page = await stage.browsers[2]!.context.newPage()
     await logInAs(page, stage.flare.url, 'admin@flare.test')
     await page.getByRole('link', { name: 'Settings' }).click()
@@ -147,7 +128,7 @@ describe.skipIf(!hasChromium())('automatic escalations in the browser', () => {
   })
 
   it('[7] a customer waits too long and the assigned agent gets the red pop-up', async () => {
-    const { cookie, spaceId, inbox, get } = await asManager()
+    const { cookie, spaceId, inbox, get } = await demoInboxAsManager(stage.flare)
     const dana = await stage.browsers[0]!.context.newPage()
     const eli = await stage.browsers[1]!.context.newPage()
     await logInAs(dana, stage.flare.url, 'dana@flare.test')

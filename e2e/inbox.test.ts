@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { demoInboxAsManager } from './support/demo.js'
 import { useStage } from './support/stage.js'
 
 describe.skipIf(!hasChromium())('the inbox in a logged-in browser', () => {
   const stage = useStage(1)
 
-  /** What a manager sees of the demo inbox, secret included, and a cookie to look with. */
-  async function demoInbox() {
-    const login = await stage.flare.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: 'manager@flare.test', password: 'flare-demo' },
-    })
-    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
-    const me = await stage.flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
-    const spaceId: string = me.json().spaces[0].id
-    const inboxes = await stage.flare.app.inject({
-      method: 'GET',
-      url: `/api/spaces/${spaceId}/inboxes`,
-      headers: { cookie },
-    })
-    const inbox = inboxes.json().inboxes[0] as { channelAddress: string; webhookSecret: string }
-    return { inbox, cookie, spaceId }
-  }
-
   it('[4][6.2] a text to the SMS webhook shows up within a second; a reply from the page ends its wait', async () => {
-    const { inbox, cookie, spaceId } = await demoInbox()
+    const { inbox, cookie, spaceId } = await demoInboxAsManager(stage.flare)
     const page = await stage.browsers[0]!.context.newPage()
     await logInAs(page, stage.flare.url, 'dana@flare.test')
     await page.getByRole('tab', { name: 'Inbox' }).click()

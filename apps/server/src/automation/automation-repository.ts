@@ -4,16 +4,8 @@ import type {
   EscalationRuleFields,
   RotationDto,
 } from '@flare/protocol'
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import {
-  auditLog,
-  escalationRules,
-  groups,
-  inboxes,
-  memberships,
-  rotations,
-  spaces,
-} from '../db/schema.js'
+import { and, asc, eq } from 'drizzle-orm'
+import { auditLog, escalationRules, groups, inboxes, rotations, spaces } from '../db/schema.js'
 import type { Tx } from '../tickets/ticket-repository.js'
 
 export type RuleRow = typeof escalationRules.$inferSelect
@@ -140,20 +132,6 @@ export async function inboxExists(db: Tx, spaceId: string, inboxId: string): Pro
     .from(inboxes)
     .where(and(eq(inboxes.id, inboxId), eq(inboxes.spaceId, spaceId)))
   return row !== undefined
-}
-
-/** Members of the space among `userIds`. */
-export async function membersAmong(
-  db: Tx,
-  spaceId: string,
-  userIds: string[],
-): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set()
-  const rows = await db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.spaceId, spaceId), inArray(memberships.userId, userIds)))
-  return new Set(rows.map((r) => r.userId))
 }
 
 export interface AuditEntry {

@@ -12,13 +12,13 @@ import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationRules } from '../db/schema.js'
 import { badRequest, forbidden, type HttpError, notFound } from '../errors.js'
+import { membersAmong } from '../spaces/space-repository.js'
 import {
   findRotationRow,
   findRuleRow,
   groupExists,
   inboxExists,
   listRuleRows,
-  membersAmong,
   toRuleDto,
   writeAudit,
 } from './automation-repository.js'

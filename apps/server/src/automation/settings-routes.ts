@@ -19,13 +19,13 @@ import type { FastifyPluginAsync } from 'fastify'
 import { rotations, spaces } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
+import { membersAmong } from '../spaces/space-repository.js'
 import { findInbox } from '../tickets/ticket-repository.js'
 import {
   findRotationRow,
   findSpaceCalendar,
   listRotationRows,
   listRuleRows,
-  membersAmong,
   toRotationDto,
   writeAudit,
 } from './automation-repository.js'

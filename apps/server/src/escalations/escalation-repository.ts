@@ -7,13 +7,7 @@ import type {
 } from '@flare/protocol'
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import {
-  escalationResponses,
-  escalations,
-  groupMembers,
-  groups,
-  memberships,
-} from '../db/schema.js'
+import { escalationResponses, escalations, groupMembers, groups } from '../db/schema.js'
 
 type Row = typeof escalations.$inferSelect
 
@@ -216,20 +210,6 @@ export async function recentMessages(
     .orderBy(desc(sql`max(${escalations.startedAt})`))
     .limit(limit)
   return rows.map((r) => r.message)
-}
-
-/** Which of these user ids are members of the space. */
-export async function membersAmong(
-  db: Db,
-  spaceId: string,
-  userIds: string[],
-): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set()
-  const rows = await db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.spaceId, spaceId), inArray(memberships.userId, userIds)))
-  return new Set(rows.map((r) => r.userId))
 }
 
 /** The members of these groups of the space, by group; groups of other spaces are absent. */

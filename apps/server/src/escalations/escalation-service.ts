@@ -16,6 +16,7 @@ import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { badRequest, forbidden, HttpError, notFound } from '../errors.js'
 import { type Realtime, spaceRoom, userRoom } from '../realtime/socket-server.js'
+import { membersAmong } from '../spaces/space-repository.js'
 import {
   addResponse,
   countRaisedSince,
@@ -24,7 +25,6 @@ import {
   groupsWithMembers,
   insertEscalation,
   isUniqueViolation,
-  membersAmong,
 } from './escalation-repository.js'
 
 export interface Actor {

@@ -97,3 +97,17 @@ export async function listGroups(db: Db, spaceId: string): Promise<GroupDto[]> {
     memberIds: links.filter((l) => l.groupId === g.id).map((l) => l.userId),
   }))
 }
+
+/** Which of these user ids are members of the space (inside a transaction or not). */
+export async function membersAmong(
+  db: Pick<Db, 'select'>,
+  spaceId: string,
+  userIds: string[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set()
+  const rows = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.spaceId, spaceId), inArray(memberships.userId, userIds)))
+  return new Set(rows.map((r) => r.userId))
+}
