@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import type { EscalationDto, EscalationEnded } from '@flare/protocol'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -8,22 +5,9 @@ import { buildApp } from '../src/app.js'
 import { type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js'
 import { Clients, emitAck } from './sockets.js'
-import { databaseKinds, testConfig } from './support.js'
+import { databaseKinds, durableDatabase, testConfig } from './support.js'
 
 const GRACE_MS = 500
-
-async function targetFor(name: string): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
-  if (name === 'pglite') {
-    const dir = await mkdtemp(path.join(tmpdir(), 'flare-esc-restart-'))
-    return {
-      target: { kind: 'pglite', dataDir: dir },
-      drop: () => rm(dir, { recursive: true, force: true }),
-    }
-  }
-  const kind = databaseKinds().find((k) => k.name === name)
-  if (!kind) throw new Error(name)
-  return kind.fresh()
-}
 
 async function boot(target: DatabaseTarget): Promise<{ app: FastifyInstance; url: string }> {
   const database = await openDatabase(target)
@@ -57,7 +41,7 @@ describe.each(databaseKinds().map((k) => k.name))('escalations across a restart 
   })
 
   it('[3] an active escalation survives a server restart and is still active on every reconnected client', async () => {
-    const { target, drop } = await targetFor(name)
+    const { target, drop } = await durableDatabase(name)
     cleanups.push(drop)
     let url = ''
     const clients = new Clients(() => url)
@@ -108,7 +92,7 @@ describe.each(databaseKinds().map((k) => k.name))('escalations across a restart 
   })
 
   it('[3] after a restart, a raiser who never comes back has the hand lowered after the grace', async () => {
-    const { target, drop } = await targetFor(name)
+    const { target, drop } = await durableDatabase(name)
     cleanups.push(drop)
     let url = ''
     const clients = new Clients(() => url)

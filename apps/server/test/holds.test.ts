@@ -1,32 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js'
-import { databaseKinds, TestClock, testConfig } from './support.js'
-
-async function kindTarget(
-  name: string,
-  onDisk = false,
-): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
-  if (name === 'pglite' && !onDisk)
-    return { target: { kind: 'pglite', dataDir: null }, drop: async () => {} }
-  if (name === 'pglite') {
-    // a real folder, as in `npm start`, so the restart reads from disk
-    const dir = await mkdtemp(path.join(tmpdir(), 'flare-holds-'))
-    return {
-      target: { kind: 'pglite', dataDir: dir },
-      drop: () => rm(dir, { recursive: true, force: true }),
-    }
-  }
-  const kind = databaseKinds().find((k) => k.name === name)
-  if (!kind) throw new Error(`no database kind ${name}`)
-  return kind.fresh()
-}
+import { databaseKinds, durableDatabase, freshDatabase, TestClock, testConfig } from './support.js'
 
 /** One run of the server against the database, as `npm start` does it. */
 async function boot(target: DatabaseTarget, clock: () => Date) {
@@ -107,7 +85,7 @@ describe.each(databaseKinds().map((k) => k.name))('holds on %s', (name) => {
   })
 
   it('[4] a hold reopens the ticket at its end, not before, and only once', async () => {
-    const { target, drop } = await kindTarget(name)
+    const { target, drop } = await freshDatabase(name)
     drops.push(drop)
     const clock = new TestClock()
     const { app } = await boot(target, clock.now)
@@ -129,7 +107,7 @@ describe.each(databaseKinds().map((k) => k.name))('holds on %s', (name) => {
   })
 
   it('[4] a hold that ended while the server was down reopens on the next start, once, with two servers', async () => {
-    const { target, drop } = await kindTarget(name, true)
+    const { target, drop } = await durableDatabase(name)
     drops.push(drop)
     const clock = new TestClock()
     const first = await boot(target, clock.now)
@@ -166,7 +144,7 @@ describe.each(databaseKinds().map((k) => k.name))('holds on %s', (name) => {
   })
 
   it('[4] the server’s own timer reopens a hold at its end', async () => {
-    const { target, drop } = await kindTarget(name)
+    const { target, drop } = await freshDatabase(name)
     drops.push(drop)
     const { app } = await boot(target, () => new Date())
     try {

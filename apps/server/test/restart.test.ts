@@ -1,29 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../src/demo/seed.js'
 import { resolveCookieSecret } from '../src/secrets-store.js'
-import { databaseKinds, testConfig } from './support.js'
-
-async function kindTarget(
-  name: string,
-): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
-  if (name === 'pglite') {
-    // a real folder, as in `npm start`, so the restart reads from disk
-    const dir = await mkdtemp(path.join(tmpdir(), 'flare-restart-'))
-    return {
-      target: { kind: 'pglite', dataDir: dir },
-      drop: () => rm(dir, { recursive: true, force: true }),
-    }
-  }
-  const kind = databaseKinds().find((k) => k.name === name)
-  if (!kind) throw new Error(`no database kind ${name}`)
-  return kind.fresh()
-}
+import { databaseKinds, durableDatabase, testConfig } from './support.js'
 
 /** One run of the server against the database, as `npm start` does it. */
 async function boot(target: DatabaseTarget) {
@@ -41,7 +22,7 @@ describe.each(databaseKinds().map((k) => k.name))('restart on %s', (name) => {
   })
 
   it('[10] keeps users, sessions and the space across a restart, and does not re-seed', async () => {
-    const { target, drop } = await kindTarget(name)
+    const { target, drop } = await durableDatabase(name)
     drops.push(drop)
 
     const first = await boot(target)
@@ -71,7 +52,7 @@ describe.each(databaseKinds().map((k) => k.name))('restart on %s', (name) => {
   })
 
   it('[10] never seeds the demo into a database that already has users', async () => {
-    const { target, drop } = await kindTarget(name)
+    const { target, drop } = await durableDatabase(name)
     drops.push(drop)
     const database = await openDatabase(target)
     await database.query(

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import postgres from 'postgres'
@@ -50,6 +53,32 @@ function postgresKind(baseUrl: string): TestDatabaseKind {
 export function databaseKinds(): TestDatabaseKind[] {
   const url = process.env.TEST_DATABASE_URL
   return url ? [pglite, postgresKind(url)] : [pglite]
+}
+
+/** A brand-new database of the named kind (PGlite in memory, or a fresh PostgreSQL one). */
+export function freshDatabase(
+  kindName: TestDatabaseKind['name'],
+): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+  const kind = databaseKinds().find((k) => k.name === kindName)
+  if (!kind) throw new Error(`no database kind ${kindName}`)
+  return kind.fresh()
+}
+
+/**
+ * A fresh database that outlives the app, for restart tests: PGlite in a real folder (as
+ * `npm start` uses it, so a restart reads from disk) or a fresh PostgreSQL database.
+ */
+export async function durableDatabase(
+  kindName: TestDatabaseKind['name'],
+): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+  if (kindName === 'pglite') {
+    const dir = await mkdtemp(path.join(tmpdir(), 'flare-durable-'))
+    return {
+      target: { kind: 'pglite', dataDir: dir },
+      drop: () => rm(dir, { recursive: true, force: true }),
+    }
+  }
+  return freshDatabase(kindName)
 }
 
 export class TestClock {
