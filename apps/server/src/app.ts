@@ -18,6 +18,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
+import { eventsPlugin } from './events/events-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
+  await app.register(eventsPlugin)
   // before Socket.IO attaches: the two share the server's upgrade requests (see stream.ts)
   await app.register(websocketPlugin)
   await app.register(socketServerPlugin, {

@@ -19,7 +19,9 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
     const service = createEscalationService({
       db,
       clock: app.clock,
-      realtime: app.realtime,
+      broadcast: app.broadcast,
+      events: app.events,
+      hub: (spaceId) => app.realtime.hub(spaceId),
       log,
       raisesPerMinute: options.raisesPerMinute,
     })
@@ -78,5 +80,5 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
 
     await app.register(escalationRoutes, { prefix: '/api', service })
   },
-  { name: 'escalations', dependencies: ['database', 'auth', 'socket-server'] },
+  { name: 'escalations', dependencies: ['database', 'auth', 'events', 'socket-server'] },
 )

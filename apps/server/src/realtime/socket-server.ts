@@ -20,6 +20,7 @@ import { Server, type Socket } from 'socket.io'
 import { findUser } from '../auth/identity.js'
 import { HttpError } from '../errors.js'
 import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
+import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { SpaceHub } from './space-hub.js'
 
@@ -58,8 +59,6 @@ export interface Realtime {
   /** The active escalations that go into every snapshot; the escalation feature provides it. */
   provideEscalations(source: (spaceId: string) => Promise<EscalationDto[]>): void
   snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
-  /** Sends an escalation change to the `GET /api/stream` subscribers of its space, in every process. */
-  publish(event: StreamEvent): void
   /** Listens to one space's stream events; returns the function that stops listening. */
   subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void
 }
@@ -67,17 +66,12 @@ export interface Realtime {
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: Realtime
+    /** The one way anything reaches connected clients and the integration stream. */
+    broadcast: Broadcaster
   }
 }
 
-export function spaceRoom(spaceId: string): string {
-  return `space:${spaceId}`
-}
-
-/** The room of one user's connections in one space (all their tabs). */
-export function userRoom(spaceId: string, userId: string): string {
-  return `space:${spaceId}:user:${userId}`
-}
+export { spaceRoom, userRoom }
 
 function refuse(code: string, message: string): Error {
   const error = new Error(message) as Error & { data: ConnectErrorData }
@@ -111,18 +105,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
     if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
 
-    const stream = new EventEmitter()
-    stream.setMaxListeners(0)
-    io.on('stream', (event) => stream.emit(event.spaceId, event))
-    function publish(event: StreamEvent): void {
-      stream.emit(event.spaceId, event)
-      // the other processes' subscribers hear it through the Redis adapter
-      if (redis.length > 0) io.serverSideEmit('stream', event)
-    }
-    function subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void {
-      stream.on(spaceId, listener)
-      return () => stream.off(spaceId, listener)
-    }
+    const broadcast = createBroadcaster(io, { clustered: redis.length > 0 })
+    app.decorate('broadcast', broadcast)
 
     const connectionHandlers: Array<(socket: FlareSocket, hub: SpaceHub) => void> = []
     const hubHandlers: Array<(hub: SpaceHub, spaceId: string) => void> = []
@@ -182,8 +166,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         escalationsOf = source
       },
       snapshot,
-      publish,
-      subscribe,
+      subscribe: (spaceId, listener) => broadcast.onStream(spaceId, listener),
     } satisfies Realtime)
 
     io.use(async (socket, next) => {
