@@ -27,6 +27,7 @@ import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { timerSignalsPlugin } from './scheduling/signals.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   )
 
   await app.register(eventsPlugin)
+  await app.register(timerSignalsPlugin)
   // before Socket.IO attaches: the two share the server's upgrade requests (see stream.ts)
   await app.register(websocketPlugin)
   await app.register(socketServerPlugin, {

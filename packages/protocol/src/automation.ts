@@ -52,6 +52,20 @@ export const InboxPhoneEscalation = Type.Object(
 )
 export type InboxPhoneEscalation = Static<typeof InboxPhoneEscalation>
 
+/**
+ * `GET /api/spaces/:spaceId/automation/recompute`: the background recompute of the space's
+ * open tickets' due instants after a rule or business-hours change. `running` until every open
+ * ticket has been recomputed against the latest change; `done` of `total` tickets so far.
+ */
+export const RecomputeStatus = Type.Object({
+  state: Type.Union([Type.Literal('idle'), Type.Literal('running')]),
+  done: Type.Integer({ minimum: 0 }),
+  total: Type.Integer({ minimum: 0 }),
+  /** When the current (or last) recompute began; null when the space never needed one. */
+  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type RecomputeStatus = Static<typeof RecomputeStatus>
+
 /** Sent over Socket.IO as `ticket:escalated` to each online in-app target (red pop-up, sound). */
 export interface TicketEscalatedEvent {
   /** One firing of one rule on one ticket: the key acknowledgements refer to. */

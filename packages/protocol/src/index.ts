@@ -29,6 +29,7 @@ export {
   BusinessHoursResponse,
   BusinessHoursUpdate,
   InboxPhoneEscalation,
+  RecomputeStatus,
   RotationCreate,
   RotationDto,
   RotationUpdate,

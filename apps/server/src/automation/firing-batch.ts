@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
@@ -22,20 +21,8 @@ import {
   ticketMessages,
   users,
 } from '../db/schema.js'
+import { calendarOf, type Rule, type SpaceContext, snapshotOf } from '../scheduling/due-instants.js'
 import type { MessageRow, TicketRow, Tx } from '../tickets/ticket-repository.js'
-
-export type Rule = EscalationRuleFields & { id: string }
-
-/** What one space's tickets are evaluated against. */
-export interface SpaceContext {
-  rules: Rule[]
-  space: BusinessCalendar
-  inboxes: Map<string, BusinessCalendar>
-}
-
-export function calendarOf(context: SpaceContext, inboxId: string): BusinessCalendar {
-  return context.inboxes.get(inboxId) ?? context.space
-}
 
 /** A firing as it was committed, for delivery after the transaction. */
 export interface CommittedFiring {
@@ -57,27 +44,6 @@ export interface CommittedFiring {
 export interface ProcessedTicket {
   ticket: TicketRow
   firings: CommittedFiring[]
-}
-
-export function snapshotOf(row: TicketRow): TicketSnapshot {
-  return {
-    id: row.id,
-    inboxId: row.inboxId,
-    status: row.status,
-    priority: row.priority,
-    categoryId: row.category,
-    assignedToUserId: row.assignedToUserId,
-    escalationLevel: row.escalationLevel,
-    slaStatus: null,
-    customerTags: [],
-    createdAt: row.createdAt,
-    openSince: row.openSince,
-    waitingSince: row.waitingSince,
-    escalationHistory: row.escalationHistory.map((entry) => ({
-      ...entry,
-      escalatedAt: new Date(entry.escalatedAt),
-    })),
-  }
 }
 
 interface Targets {

@@ -6,6 +6,7 @@ import {
   type EscalationRuleFields,
   InboxParams,
   InboxPhoneEscalation,
+  RecomputeStatus,
   RotationCreate,
   RotationDto,
   RotationUpdate,
@@ -19,6 +20,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { rotations, spaces } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
+import { requestRecompute } from '../scheduling/due-instants.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import { findInbox } from '../tickets/ticket-repository.js'
 import {
@@ -29,6 +31,7 @@ import {
   toRotationDto,
   writeAudit,
 } from './automation-repository.js'
+import type { DueRecompute } from './due-recompute.js'
 import type { RuleService } from './rule-service.js'
 
 const RotationParams = Type.Object({ spaceId: Uuid, rotationId: Uuid })
@@ -55,8 +58,7 @@ function toE164(phone: string): string | null {
 
 export interface SettingsRoutesOptions {
   rules: RuleService
-  /** A calendar changed: the space's open tickets need new due instants. */
-  calendarChanged(spaceId: string): Promise<void>
+  recompute: DueRecompute
 }
 
 /**
@@ -65,7 +67,7 @@ export interface SettingsRoutesOptions {
  */
 export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
   app,
-  { rules, calendarChanged },
+  { rules, recompute },
 ) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
@@ -258,7 +260,8 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         description:
           'Body `{calendar}`: a business calendar (`same`, `per-day` or `always`, an IANA timezone, ' +
           'holidays), checked with `validateCalendar`; a refusal names the field as `calendar.<field>`. ' +
-          'Inboxes without their own calendar use it; open tickets get new due instants at once.',
+          'Inboxes without their own calendar use it; open tickets get new due instants in the ' +
+          'background (see `GET …/automation/recompute`).',
         params: SpaceParams,
         // validated below with validateCalendar, whose messages name the field
         body: Type.Object({ calendar: Type.Unknown() }, { additionalProperties: false }),
@@ -275,6 +278,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
       }
       const calendar: BusinessCalendar = result.value
       const before = await findSpaceCalendar(db, spaceId)
+      const at = app.clock()
       await db.transaction(async (tx) => {
         await tx.update(spaces).set({ calendar }).where(eq(spaces.id, spaceId))
         await writeAudit(tx, {
@@ -285,12 +289,28 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
           entityId: spaceId,
           before: before?.stored ? before.calendar : null,
           after: calendar,
-          at: app.clock(),
+          at,
         })
+        await requestRecompute(tx, spaceId, at)
       })
-      await calendarChanged(spaceId)
+      void app.events.publish('calendar.changed', { spaceId, inboxId: null })
       return { calendar }
     },
+  )
+
+  app.get(
+    '/spaces/:spaceId/automation/recompute',
+    {
+      schema: {
+        tags: ['business hours'],
+        summary:
+          'Progress of the background recompute of due instants after a rule or business-hours change (admins and managers)',
+        params: SpaceParams,
+        response: { 200: RecomputeStatus, ...errors },
+      },
+      preHandler: writer,
+    },
+    async (request) => recompute.status(membershipOf(request).spaceId),
   )
 
   async function phonePreset(spaceId: string, inboxId: string) {

@@ -361,6 +361,8 @@ export const tickets = pgTable(
       .where(sql`${t.status} = 'on_hold' and ${t.holdUntil} is not null`),
     index('tickets_inbox_phone_idx').on(t.inboxId, t.customerPhone),
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
+    // the background recompute walks a space's open tickets in id order
+    index('tickets_space_open_idx').on(t.spaceId, t.id).where(sql`${t.status} = 'open'`),
   ],
 )
 
@@ -520,6 +522,29 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_space_at_idx').on(t.spaceId, t.at)],
 )
 
+/**
+ * The background recompute of a space's due instants after a rule or calendar change
+ * (docs/decisions/0003). A change bumps `generation` in its own transaction, so the request is
+ * as durable as the change; any server process then works through the open tickets in batches,
+ * keeping its place in `cursor`, so a pass survives the death of the process that began it.
+ */
+export const dueRecomputes = pgTable('due_recomputes', {
+  spaceId: uuid('space_id')
+    .primaryKey()
+    .references(() => spaces.id, { onDelete: 'cascade' }),
+  // bumped by every rule or calendar change of the space
+  generation: integer('generation').notNull().default(1),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+  // the generation the current (or last) pass recomputes for, and the last one finished
+  passGeneration: integer('pass_generation').notNull().default(0),
+  finishedGeneration: integer('finished_generation').notNull().default(0),
+  // the last ticket id the pass has done: tickets are walked in id order
+  cursor: uuid('cursor'),
+  done: integer('done').notNull().default(0),
+  total: integer('total').notNull().default(0),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+})
+
 export const schema = {
   users,
   spaces,
@@ -543,6 +568,7 @@ export const schema = {
   escalationFirings,
   notificationOutbox,
   auditLog,
+  dueRecomputes,
 }
 
 export type MemberRole = (typeof memberRole.enumValues)[number]

@@ -15,6 +15,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { inboxAdmins, inboxes } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
+import { requestRecompute } from '../scheduling/due-instants.js'
 import {
   adminsOf,
   findInbox,
@@ -199,6 +200,9 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
           if (Object.keys(set).length > 0) {
             await tx.update(inboxes).set(set).where(eq(inboxes.id, inboxId))
           }
+          // the inbox's tickets need new due instants: asked for with the change, done in the
+          // background (docs/decisions/0003)
+          if (calendar !== undefined) await requestRecompute(tx, spaceId, app.clock())
           if (body.adminUserIds) {
             await tx.delete(inboxAdmins).where(eq(inboxAdmins.inboxId, inboxId))
             if (body.adminUserIds.length > 0) {
@@ -212,6 +216,7 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
         if (isUniqueViolation(error)) throw addressTaken()
         throw error
       }
+      if (calendar !== undefined) void app.events.publish('calendar.changed', { spaceId, inboxId })
       return { inbox: await inboxDto(spaceId, inboxId, true) }
     },
   )
