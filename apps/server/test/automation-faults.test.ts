@@ -5,7 +5,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseTarget } from '../src/db/database.js'
 import { inboxes, spaces, tickets } from '../src/db/schema.js'
-import { bootOn, MINUTE } from './automation-support.js'
+import { bootOn, holdLocks, MINUTE } from './automation-support.js'
 import { type PrivatePostgres, postgresBin, startPrivatePostgres } from './private-postgres.js'
 
 const bin = postgresBin()
@@ -48,11 +48,8 @@ describe.skipIf(!bin && !inCi)(
       return { kind: 'postgres', url: url.toString() }
     }
 
-    /**
-     * `TICKETS` customers in a new inbox with a one-minute rule, due from `firstDue` on,
-     * `spreadMs` apart in all; their due instants are stored and signalled as a change would.
-     */
-    async function dueWave(app: FastifyInstance, firstDue: number, spreadMs: number) {
+    /** A new inbox with a one-minute rule. */
+    async function ruleInbox(app: FastifyInstance): Promise<{ spaceId: string; inboxId: string }> {
       const db = app.database.db
       const [space] = await db.select().from(spaces).limit(1)
       const [inbox] = await db
@@ -73,12 +70,25 @@ describe.skipIf(!bin && !inCi)(
         }),
       )
       await app.dueRecompute.runPending()
-      const rows = await db
+      return { spaceId: space!.id, inboxId: inbox!.id }
+    }
+
+    /**
+     * `TICKETS` customers due from `firstDue` on, `spreadMs` apart in all; their due instants are
+     * stored and signalled as a change would.
+     */
+    async function dueWave(
+      app: FastifyInstance,
+      where: { spaceId: string; inboxId: string },
+      firstDue: number,
+      spreadMs: number,
+    ): Promise<string[]> {
+      const rows = await app.database.db
         .insert(tickets)
         .values(
           Array.from({ length: TICKETS }, (_, i) => ({
-            spaceId: space!.id,
-            inboxId: inbox!.id,
+            spaceId: where.spaceId,
+            inboxId: where.inboxId,
             subject: `Fault ${i}`,
             customerPhone: `+1666${i}`,
             waitingSince: new Date(firstDue + Math.floor((i * spreadMs) / TICKETS) - MINUTE),
@@ -87,22 +97,24 @@ describe.skipIf(!bin && !inCi)(
         .returning({ id: tickets.id })
       const ids = rows.map((r) => r.id)
       await app.scheduler.recompute(ids)
-      return { inboxId: inbox!.id, ids }
+      return ids
     }
 
-    async function firedCounts(url: string, inboxId: string) {
+    /** How many of the inbox's tickets fired, over one connection that outlives an outage. */
+    function firedCounter(url: string) {
       const client = postgres(url, { max: 1, onnotice: () => {} })
-      try {
-        const [row] = await client<Array<{ fired: number; firings: number; last: Date | null }>>`
-        select
-          (select count(*)::int from tickets where inbox_id = ${inboxId} and escalation_level > 0) as fired,
-          (select count(*)::int from escalation_firings f join tickets t on t.id = f.ticket_id
-            where t.inbox_id = ${inboxId}) as firings,
-          (select max(f.escalated_at) from escalation_firings f join tickets t on t.id = f.ticket_id
-            where t.inbox_id = ${inboxId}) as last`
-        return row!
-      } finally {
-        await client.end()
+      return {
+        async counts(inboxId: string) {
+          const [row] = await client<Array<{ fired: number; firings: number; last: Date | null }>>`
+          select
+            (select count(*)::int from tickets where inbox_id = ${inboxId} and escalation_level > 0) as fired,
+            (select count(*)::int from escalation_firings f join tickets t on t.id = f.ticket_id
+              where t.inbox_id = ${inboxId}) as firings,
+            (select max(f.escalated_at) from escalation_firings f join tickets t on t.id = f.ticket_id
+              where t.inbox_id = ${inboxId}) as last`
+          return row!
+        },
+        end: () => client.end(),
       }
     }
 
@@ -112,21 +124,16 @@ describe.skipIf(!bin && !inCi)(
       closers.push(() => a.app.close())
       const b = await bootOn(target, { scheduler: true })
       closers.push(() => b.app.close())
+      const where = await ruleInbox(a.app)
+      const { inboxId } = where
       const dueAt = Date.now() + 2_000
-      const { inboxId, ids } = await dueWave(a.app, dueAt, 0)
+      const ids = await dueWave(a.app, where, dueAt, 0)
 
       // another transaction takes the tickets before they fall due and keeps them
-      const locker = postgres(target.url, { max: 1, onnotice: () => {} })
-      let release: () => void = () => {}
-      const released = new Promise<void>((resolve) => (release = resolve))
-      let taken: () => void = () => {}
-      const locked = new Promise<void>((resolve) => (taken = resolve))
-      const holding = locker.begin(async (tx) => {
-        await tx`select id from tickets where id in ${tx(ids)} for update`
-        taken()
-        await released
-      })
-      await locked
+      const lock = await holdLocks(
+        target.url,
+        (tx) => tx`select id from tickets where id in ${tx(ids)} for update`,
+      )
       await sleep(Math.max(0, dueAt - Date.now()) + 500)
 
       const stats = postgres(target.url, { max: 1, onnotice: () => {} })
@@ -146,17 +153,17 @@ describe.skipIf(!bin && !inCi)(
       )
       expect(during).toBeLessThan(50)
       expect(busy).toBeGreaterThan(0)
-      expect((await firedCounts(target.url, inboxId)).fired).toBe(0)
+      const counter = firedCounter(target.url)
+      closers.push(counter.end)
+      expect((await counter.counts(inboxId)).fired).toBe(0)
 
       // the lock goes: the next backoff (at most 1 s) finds them, and they fire once each
       const releasedAt = Date.now()
-      release()
-      await holding
-      await locker.end()
-      let counts = await firedCounts(target.url, inboxId)
+      await lock.release()
+      let counts = await counter.counts(inboxId)
       while (counts.firings < TICKETS && Date.now() - releasedAt < 5_000) {
-        await sleep(50)
-        counts = await firedCounts(target.url, inboxId)
+        await sleep(25)
+        counts = await counter.counts(inboxId)
       }
       expect(counts).toMatchObject({ fired: TICKETS, firings: TICKETS })
       expect(Date.now() - releasedAt).toBeLessThan(2_000)
@@ -166,22 +173,27 @@ describe.skipIf(!bin && !inCi)(
       const target = await freshTarget()
       const app = await bootOn(target, { seed: true, scheduler: true })
       closers.push(() => app.app.close())
-      // due from 2 s to 7 s into the outage
-      const firstDue = Date.now() + 2_500
-      const { inboxId } = await dueWave(app.app, firstDue, 5_000)
+      const where = await ruleInbox(app.app)
+      const { inboxId } = where
+      // due from about 2 s to 7 s into the outage
+      const firstDue = Date.now() + 2_000
+      await dueWave(app.app, where, firstDue, 5_000)
 
       await server.stop()
       const downAt = Date.now()
       await sleep(10_000)
       await server.start()
       const backAt = Date.now()
+      // connected after the return, so its own reconnection is not part of the measure
+      const counter = firedCounter(target.url)
+      closers.push(counter.end)
       expect(firstDue + 5_000).toBeLessThan(backAt)
       expect(firstDue).toBeGreaterThan(downAt)
 
-      let counts = await firedCounts(target.url, inboxId)
+      let counts = await counter.counts(inboxId)
       while (counts.firings < TICKETS && Date.now() - backAt < 10_000) {
-        await sleep(50)
-        counts = await firedCounts(target.url, inboxId)
+        await sleep(25)
+        counts = await counter.counts(inboxId)
       }
       const firedWithin = Date.now() - backAt
       process.stdout.write(

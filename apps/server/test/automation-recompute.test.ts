@@ -2,13 +2,12 @@ import type { RecomputeStatus } from '@flare/protocol'
 import { applyRuleDefaults } from '@flare/protocol'
 import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseTarget } from '../src/db/database.js'
 import { groups, inboxes, spaces } from '../src/db/schema.js'
 import { DEMO_PASSWORD } from '../src/demo/seed.js'
 import { requestRecompute } from '../src/scheduling/due-instants.js'
-import { bootOn, MINUTE } from './automation-support.js'
+import { bootOn, holdLocks, MINUTE } from './automation-support.js'
 import { databaseKinds, TestClock } from './support.js'
 
 const pg = databaseKinds().find((k) => k.name === 'postgres')
@@ -100,19 +99,12 @@ describe.skipIf(!pg)('the background recompute after a rule change on PostgreSQL
 
     // another transaction holds the 400th ticket: the recompute gets through its first batch
     // (250 tickets) and then waits for that lock, in the background
-    const locker = postgres(target.url, { max: 1, onnotice: () => {} })
-    let release: () => void = () => {}
-    const released = new Promise<void>((resolve) => (release = resolve))
-    let lockTaken: () => void = () => {}
-    const locked = new Promise<void>((resolve) => (lockTaken = resolve))
-    const holding = locker.begin(async (tx) => {
-      // (OFFSET would lock every row it skips: pick the row first, then lock it alone)
-      await tx`select id from tickets where id = (select id from tickets where inbox_id = ${inbox!.id}
-        order by id offset 399 limit 1) for update`
-      lockTaken()
-      await released
-    })
-    await locked
+    // (OFFSET would lock every row it skips: pick the row first, then lock it alone)
+    const lock = await holdLocks(
+      target.url,
+      (tx) => tx`select id from tickets where id = (select id from tickets
+        where inbox_id = ${inbox!.id} order by id offset 399 limit 1) for update`,
+    )
 
     const saved = await a.app.inject({
       method: 'POST',
@@ -141,9 +133,7 @@ describe.skipIf(!pg)('the background recompute after a rule change on PostgreSQL
     expect(firedDuring).toBeGreaterThan(200)
     expect(firedDuring).toBeLessThan(TICKETS)
 
-    release()
-    await holding
-    await locker.end()
+    await lock.release()
     await a.app.dueRecompute.runPending()
     expect(await statusOf(b.app, space!.id)).toMatchObject({
       state: 'idle',
