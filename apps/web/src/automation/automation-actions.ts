@@ -46,6 +46,33 @@ function unwrapOne<T extends object>(body: T | Record<string, T>, key: string): 
   return key in body ? (body as Record<string, T>)[key]! : (body as T)
 }
 
+const RECOMPUTE_POLL_MS = 1_000
+let recomputePoll: ReturnType<typeof setTimeout> | null = null
+
+/**
+ * Follows the background recompute of due instants that a rule or hours change started, once
+ * a second while it runs, for the settings page's progress line. Admins and managers only
+ * (the only ones who can start one).
+ */
+export async function watchRecompute(): Promise<void> {
+  const spaceId = spaceIdOrNull()
+  const space = useFlare.getState().space
+  const role = space.status === 'ready' ? space.value.role : null
+  if (!spaceId || (role !== 'admin' && role !== 'manager')) return
+  if (recomputePoll) clearTimeout(recomputePoll)
+  recomputePoll = null
+  try {
+    const status = await automationApi.recompute(spaceId)
+    if (spaceIdOrNull() !== spaceId) return
+    useFlare.setState({ recompute: status })
+    if (status.state === 'running') {
+      recomputePoll = setTimeout(() => void watchRecompute(), RECOMPUTE_POLL_MS)
+    }
+  } catch {
+    // progress is a courtesy: the saved change stands either way
+  }
+}
+
 /** Loads what the settings page shows: business hours, rules, rotations and inboxes. */
 export async function loadAutomationSettings(): Promise<void> {
   const spaceId = spaceIdOrNull()
@@ -129,6 +156,7 @@ export async function saveBusinessHours(calendar: BusinessCalendar): Promise<Sav
   try {
     const r = await automationApi.saveBusinessHours(spaceId, calendar)
     useFlare.setState({ businessHours: { status: 'ready', value: r.calendar } })
+    void watchRecompute()
     announce('Business hours saved')
     return null
   } catch (error) {
@@ -154,6 +182,7 @@ export async function saveInboxCalendar(
             }
           : s.inboxes,
     }))
+    void watchRecompute()
     announce(`Business hours of ${inbox.name} saved`)
     return null
   } catch (error) {
@@ -179,6 +208,7 @@ export async function createRule(
   try {
     const rule = unwrapOne(await automationApi.createRule(spaceId, body), 'rule')
     storeRule(rule)
+    void watchRecompute()
     announce(`Rule ${rule.name} added`)
     return { rule }
   } catch (error) {
@@ -195,6 +225,7 @@ export async function updateRule(
   try {
     const rule = unwrapOne(await automationApi.updateRule(spaceId, id, body), 'rule')
     storeRule(rule)
+    void watchRecompute()
     return { rule }
   } catch (error) {
     return { problem: problemOf(error) }
@@ -222,6 +253,7 @@ export async function deleteRule(rule: EscalationRule): Promise<SaveProblem> {
           ? { status: 'ready', value: s.escalationRules.value.filter((r) => r.id !== rule.id) }
           : s.escalationRules,
     }))
+    void watchRecompute()
     announce(`Rule ${rule.name} deleted`)
     return null
   } catch (error) {

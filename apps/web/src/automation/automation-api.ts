@@ -6,6 +6,7 @@ import type {
   EscalationRuleUpdate,
   InboxPhoneEscalation,
   InboxResponse,
+  RecomputeStatus,
   RotationCreate,
   RotationDto,
   RotationUpdate,
@@ -22,6 +23,8 @@ export const automationApi = {
     request<BusinessHoursResponse>('GET', `${space(spaceId)}/business-hours`),
   saveBusinessHours: (spaceId: string, calendar: BusinessCalendar) =>
     request<BusinessHoursResponse>('PUT', `${space(spaceId)}/business-hours`, { calendar }),
+  recompute: (spaceId: string) =>
+    request<RecomputeStatus>('GET', `${space(spaceId)}/automation/recompute`),
   saveInboxCalendar: (spaceId: string, inboxId: string, calendar: BusinessCalendar | null) =>
     request<InboxResponse>('PATCH', `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}`, {
       calendar,
