@@ -21,6 +21,7 @@ import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { connectionsPlugin } from './realtime/connections.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
@@ -158,6 +159,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
   })
+  // every connection's handlers, registered once the features they call exist
+  await app.register(connectionsPlugin)
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
