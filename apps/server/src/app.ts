@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
@@ -20,6 +19,8 @@ import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   })
 
+  await app.register(securityHeadersPlugin, { publicUrl: config.publicUrl })
   await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
@@ -159,24 +161,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
-  if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false })
-  }
+  if (serveWeb) await app.register(webAssetsPlugin, { root: webDist })
   app.setNotFoundHandler((request, reply) => {
-    const url = request.url
-    if (
-      request.method === 'GET' &&
-      serveWeb &&
-      !url.startsWith('/api') &&
-      !url.startsWith('/socket.io')
-    ) {
-      // the web app routes on the client: every other page is its index.html
-      return reply.type('text/html').sendFile('index.html')
-    }
+    // the web app routes on the client: every other page is its index.html
+    if (serveWeb && isWebAppPage(request)) return sendWebApp(reply)
     return reply.code(404).send({
       error: {
         code: ErrorCode.NOT_FOUND,
-        message: `No route for ${request.method} ${url.split('?')[0]}`,
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
       },
     })
   })
