@@ -17,6 +17,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
+import { safeLoggerOptions } from './logging.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
@@ -54,7 +55,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerFor(options.logger ?? { level: config.logLevel }),
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
@@ -174,4 +175,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   return app
+}
+
+/** Every logger the app gets keeps secrets and customer text out of its lines (see logging.ts). */
+function loggerFor(logger: NonNullable<AppOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === false) return false
+  return safeLoggerOptions(logger === true ? {} : logger)
 }
