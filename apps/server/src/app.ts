@@ -20,7 +20,7 @@ import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { safeLoggerOptions } from './logging.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
-import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
 import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
@@ -126,7 +126,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { session: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: docsContentSecurityPolicy,
+  })
 
   await app.register(
     async (api) => {

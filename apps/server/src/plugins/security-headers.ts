@@ -39,6 +39,14 @@ export function contentSecurityPolicy(publicUrl: string): Record<string, string[
 }
 
 /**
+ * The CSP of the Swagger UI at /api/docs: the app's, with inline styles, which Swagger UI
+ * injects at run time. Scripts stay as strict as everywhere else.
+ */
+export function docsContentSecurityPolicy(header: string): string {
+  return header.replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'")
+}
+
+/**
  * Security headers on every answer, pages and API alike: the CSP above, no framing, nosniff,
  * a same-origin referrer policy, and HSTS when Flare is reached over https.
  */
