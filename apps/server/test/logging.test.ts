@@ -59,7 +59,7 @@ describe.each(databaseKinds())('[12] error logs on $name', (kind) => {
       logger: { level: 'info', stream: log },
       scheduler: false,
     })
-  })
+  }, 120_000)
   afterAll(async () => {
     await app?.close()
     await drop?.()

@@ -32,6 +32,7 @@ describe.skipIf(!existsSync(CURL) && process.env.CI !== 'true')(
     let baseUrl = ''
     let workDir = ''
 
+    // a fresh embedded database with the demo seeded: slow on a busy 2-core machine
     beforeAll(async () => {
       const database = await openDatabase({ kind: 'pglite', dataDir: null })
       await seedDemo(database)
@@ -46,7 +47,7 @@ describe.skipIf(!existsSync(CURL) && process.env.CI !== 'true')(
       if (!address || typeof address === 'string') throw new Error('no port')
       baseUrl = `http://127.0.0.1:${address.port}`
       workDir = await mkdtemp(path.join(tmpdir(), 'flare-readme-'))
-    })
+    }, 120_000)
     afterAll(async () => {
       await app?.close()
       await rm(workDir, { recursive: true, force: true })
