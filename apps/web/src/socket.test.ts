@@ -5,6 +5,7 @@ import type { ManagerOptions, SocketOptions } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { raiseEscalation } from './escalations/escalation-actions.js'
 import { connectToSpace, currentSocket, disconnectFromSpace, request } from './socket.js'
+import { useFlare } from './store/index.js'
 
 // the app connects to its own origin; here, to a real Socket.IO server on loopback
 const target = vi.hoisted(() => ({ url: '' }))
@@ -19,12 +20,22 @@ vi.mock('socket.io-client', async (importOriginal) => {
 
 const SPACE = '0b6c7a52-0000-4000-8000-000000000090'
 const HAND = '0b6c7a52-0000-4000-8000-000000000042'
+const NOT_A_MEMBER = '0b6c7a52-0000-4000-8000-000000000091'
 const received: string[] = []
 let server: Server
 
 beforeAll(async () => {
   const http = createServer()
   server = new Server(http)
+  server.use((socket, next) => {
+    if (socket.handshake.auth.spaceId !== NOT_A_MEMBER) return next()
+    // refused as the Flare server refuses: the reason in the error's `data`
+    next(
+      Object.assign(new Error('No such space.'), {
+        data: { code: 'NOT_FOUND', message: 'No such space.' },
+      }),
+    )
+  })
   server.on('connection', (socket) => {
     // answers status changes at once, and never answers a raised hand: a lost acknowledgement
     socket.on('presence:status', (payload: unknown, ack: (result: unknown) => void) => {
@@ -112,5 +123,18 @@ describe('request(): the one way the web sends a client event', () => {
       error: { code: 'INTERNAL', message: 'Not connected to the space. Reconnecting…' },
     })
     expect(received).toEqual([])
+  })
+
+  it("[9] shows a refused connection with the server's reason, and does not retry", async () => {
+    connectToSpace(NOT_A_MEMBER)
+    const refused = await new Promise((resolve) => {
+      const stop = useFlare.subscribe((state) => {
+        if (state.connection.state !== 'refused') return
+        stop()
+        resolve(state.connection)
+      })
+    })
+    expect(refused).toEqual({ state: 'refused', message: 'No such space.' })
+    expect(currentSocket()?.active).toBe(false)
   })
 })

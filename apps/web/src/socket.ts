@@ -4,9 +4,10 @@ import {
   type ClientEventPayload,
   type ClientEventResult,
   type ClientToServerEvents,
-  type ConnectErrorData,
+  ConnectErrorData,
   ErrorCode,
   type PresenceStatus,
+  parse,
   type Result,
   type ServerToClientEvents,
 } from '@flare/protocol'
@@ -100,11 +101,11 @@ export function connectToSpace(spaceId: string): void {
     })
   })
   s.on('connect_error', (error) => {
-    const data = (error as Error & { data?: ConnectErrorData }).data
-    if (data) {
+    const refusal = 'data' in error ? parse(ConnectErrorData, error.data) : null
+    if (refusal?.ok) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
-      useFlare.setState({ connection: { state: 'refused', message: data.message } })
+      useFlare.setState({ connection: { state: 'refused', message: refusal.value.message } })
     } else {
       useFlare.setState({ connection: { state: 'reconnecting', message: null } })
     }
