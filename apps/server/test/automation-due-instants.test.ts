@@ -1,6 +1,7 @@
+import type { EscalationHistoryEntryDto } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StoredEscalationEntry, tickets } from '../src/db/schema.js'
+import type { tickets } from '../src/db/schema.js'
 import { loadSpaceContext, nextDueOf } from '../src/scheduling/due-instants.js'
 import { createRule, customerWrites, fireAt, isolatedInbox, MINUTE } from './automation-support.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
@@ -46,7 +47,7 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     nextDueAt: dateOf(raw.next_due_at),
     escalationHistory: (typeof history === 'string'
       ? JSON.parse(history)
-      : history) as StoredEscalationEntry[],
+      : history) as EscalationHistoryEntryDto[],
     holdUntil: dateOf(raw.hold_until),
     subject: String(raw.subject),
     customerName: null,

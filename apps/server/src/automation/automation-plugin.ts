@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
-import { createAcknowledgeHandlers, createDelivery } from './acknowledgements.js'
+import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
 import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
@@ -56,21 +56,6 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     // other processes' tickets falling due, recomputes they asked for, the database's return
     app.timerSignals.attach(ESCALATION_TIMER, scheduler.timer)
     app.timerSignals.attach(RECOMPUTE_TIMER, recompute.timer)
-
-    app.realtime.onConnection((socket) => {
-      const { spaceId, userId } = socket.data
-      const handlers = createAcknowledgeHandlers({
-        db,
-        broadcast: app.broadcast,
-        clock: app.clock,
-        log,
-        spaceId,
-        userId,
-      })
-      for (const [event, handler] of Object.entries(handlers)) {
-        socket.on(event as 'ticket:acknowledge', handler)
-      }
-    })
 
     await app.register(
       async (api) => {
