@@ -137,6 +137,39 @@ export {
   SOCKET_PATH,
   SocketAuth,
 } from './events.js'
+export type {
+  DeliveryState,
+  PushPayload,
+  TemplateChannel,
+  WebhookEvent,
+} from './notifications.js'
+export {
+  CapturedMessageDto,
+  DELIVERY_EVENTS,
+  DELIVERY_STATES,
+  DeliveryDto,
+  DeliveryListQuery,
+  DeliveryListResponse,
+  DeliveryParams,
+  DeliveryResponse,
+  NotificationTemplateDto,
+  NotificationTemplateListResponse,
+  NotificationTemplateParams,
+  NotificationTemplateUpdate,
+  PushPublicKeyResponse,
+  PushSubscriptionCreate,
+  PushSubscriptionDelete,
+  SlackIntegrationResponse,
+  SlackIntegrationUpdate,
+  TEMPLATE_CHANNELS,
+  WEBHOOK_EVENTS,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDto,
+  WebhookListResponse,
+  WebhookParams,
+  WebhookTestResult,
+} from './notifications.js'
 export type { ApiError, ErrorBody, Result } from './result.js'
 export { ErrorCode } from './result.js'
 export type {

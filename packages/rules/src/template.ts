@@ -1,6 +1,6 @@
 /**
  * The variables a note or notification template may use: SPEC §6.1's note variables
- * plus §7's notification ones.
+ * plus §7's notification ones, and the customer's name (seed 000's forward names them).
  */
 export const TEMPLATE_VARIABLES = [
   'escalation_target',
@@ -15,6 +15,8 @@ export const TEMPLATE_VARIABLES = [
   'link',
   'reason',
   'previous_assignee',
+  'customer_name',
+  'transcript_excerpt',
 ] as const
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 

@@ -30,11 +30,20 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     const db = app.database.db
     const log = app.log.child({ feature: 'automation' })
     const io = app.realtime.io
+    const deliverInApp = createDelivery({ db, io, clock: app.clock })
     const scheduler = createEscalationScheduler({
       database: app.database,
       clock: app.clock,
       log,
-      delivered: createDelivery({ db, io, clock: app.clock }),
+      delivered: async (processed) => {
+        await deliverInApp(processed)
+        // the firings' other channels wait in the outbox: this process's worker sends them now
+        for (const spaceId of new Set(
+          processed.flatMap((p) => p.firings.map((firing) => firing.spaceId)),
+        )) {
+          void app.events.publish('outbox.queued', { spaceId })
+        }
+      },
       batchSize: options.batchSize,
     })
     const rules = createRuleService({

@@ -16,6 +16,7 @@ import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { ticketMessages, tickets } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
+import { queueCustomerReply } from '../notifications/customer-replies.js'
 import {
   findInbox,
   findTicket,
@@ -340,13 +341,18 @@ export function createTicketService(deps: TicketServiceDeps) {
     const at = clock()
     const result = await db.transaction(async (tx) => {
       const row = await lockTicket(tx, spaceId, ticketId)
-      return appendMessage(tx, row, {
+      const appended = await appendMessage(tx, row, {
         authorKind: 'staff',
         authorUserId: userId,
         body,
         internal,
         at,
       })
+      // an SMS customer gets the reply by text, queued with it (SPEC §7)
+      return {
+        ...appended,
+        message: await queueCustomerReply(tx, appended.ticket, appended.message),
+      }
     })
     const event = { ticket: toTicketDto(result.ticket), message: toMessageDto(result.message) }
     await changed([event.ticket.id])
