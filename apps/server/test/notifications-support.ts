@@ -1,4 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import {
+  createDecipheriv,
+  createECDH,
+  createHmac,
+  createPublicKey,
+  type ECDH,
+  randomBytes,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type ParsedMail, simpleParser } from 'mailparser'
@@ -86,6 +95,7 @@ export interface ReceivedRequest {
   url: string
   headers: IncomingHttpHeaders
   body: string
+  raw: Buffer
   at: number
 }
 
@@ -124,6 +134,7 @@ export class LocalHttp {
           url: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
+          raw: Buffer.concat(chunks),
           at: Date.now(),
         })
         for (const wake of this.waiters.splice(0)) wake()
@@ -187,4 +198,81 @@ export function signatureVerifies(secret: string, header: string, rawBody: strin
   const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest()
   const given = Buffer.from(v1, 'hex')
   return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/** A browser's side of a push subscription: its key pair and auth secret (RFC 8291). */
+export class PushBrowser {
+  readonly ecdh: ECDH = createECDH('prime256v1')
+  readonly auth = randomBytes(16)
+  constructor() {
+    this.ecdh.generateKeys()
+  }
+
+  /** `PushSubscription.toJSON()` for an endpoint. */
+  subscription(endpoint: string) {
+    return {
+      endpoint,
+      expirationTime: null,
+      keys: {
+        p256dh: this.ecdh.getPublicKey().toString('base64url'),
+        auth: this.auth.toString('base64url'),
+      },
+    }
+  }
+
+  /** Decrypts an `aes128gcm` push message body as the browser would (RFC 8188, RFC 8291). */
+  decrypt(body: Buffer): string {
+    const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest()
+    const salt = body.subarray(0, 16)
+    const idLength = body.readUInt8(20)
+    const serverKey = body.subarray(21, 21 + idLength)
+    const ciphertext = body.subarray(21 + idLength)
+    const shared = this.ecdh.computeSecret(serverKey)
+    const keyInfo = Buffer.concat([
+      Buffer.from('WebPush: info\0'),
+      this.ecdh.getPublicKey(),
+      serverKey,
+    ])
+    const ikm = hmac(hmac(this.auth, shared), Buffer.concat([keyInfo, Buffer.from([1])]))
+    const prk = hmac(salt, ikm)
+    const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01')).subarray(0, 16)
+    const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12)
+    const decipher = createDecipheriv('aes-128-gcm', cek, nonce)
+    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16))
+    const padded = Buffer.concat([
+      decipher.update(ciphertext.subarray(0, ciphertext.length - 16)),
+      decipher.final(),
+    ])
+    // the last record ends with the delimiter 2, then zero padding
+    let end = padded.length - 1
+    while (end >= 0 && padded[end] === 0) end -= 1
+    return padded.subarray(0, end).toString('utf8')
+  }
+}
+
+/** Checks a Web Push `Authorization: vapid t=<jwt>, k=<key>` header: signed by `publicKey`, for `audience`. */
+export function vapidVerifies(header: string, publicKey: string, audience: string): boolean {
+  const jwt = header.match(/t=([^,\s]+)/)?.[1]
+  const k = header.match(/k=([^,\s]+)/)?.[1]
+  if (!jwt || k !== publicKey) return false
+  const [head, payload, signature] = jwt.split('.')
+  if (!head || !payload || !signature) return false
+  const raw = Buffer.from(publicKey, 'base64url')
+  const key = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33, 65).toString('base64url'),
+    },
+    format: 'jwk',
+  })
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${head}.${payload}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  )
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { aud?: string }
+  return signed && claims.aud === audience
 }
