@@ -92,7 +92,10 @@ describe('configuration from the environment', () => {
     expect(error).toBeInstanceOf(ConfigError)
     const problems = (error as ConfigError).problems
     for (const name of ['SMTP_URL', 'MAIL_FROM', 'SMS_API_URL needs', 'ALLOW_PRIVATE_URLS']) {
-      expect(problems.some((p) => p.startsWith(name)), name).toBe(true)
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        name,
+      ).toBe(true)
     }
   })
 })

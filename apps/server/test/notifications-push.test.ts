@@ -116,6 +116,21 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
       spaceId: t.spaceId,
     })
     expect(payload.title).toMatch(/^Escalated: /)
+
+    // "I'm on it" from the notification: the service worker has only the cookie
+    const ack = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/firings/${payload.firingId}/acknowledge`,
+      headers: { cookie: dana },
+    })
+    expect(ack.statusCode).toBe(200)
+    expect(ack.json().acknowledged).toMatchObject({ ticketId, userId: danaId })
+    const stranger = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/firings/${payload.firingId}/acknowledge`,
+      headers: { cookie: await cookieOf(t, 'gus@flare.test') },
+    })
+    expect(stranger.statusCode).toBe(403)
   })
 
   it('[3] a red raised hand pushes to its recipients who allowed push', async () => {

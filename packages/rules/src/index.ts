@@ -10,6 +10,7 @@ export {
   findUnknownTemplateVariables,
   renderTemplate,
   TEMPLATE_VARIABLES,
+  templatePreviewValues,
 } from './template.js'
 export type {
   EscalationHistoryEntry,

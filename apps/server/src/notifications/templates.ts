@@ -7,6 +7,7 @@ import {
   smsLength,
   type TemplateValues,
   type TemplateVariable,
+  templatePreviewValues,
 } from '@flare/rules'
 
 /** A channel's wording of `ticket_escalation`: subject (email, push title) and body. */
@@ -65,26 +66,6 @@ const SMS_SHRINKABLE: readonly TemplateVariable[] = [
   'escalation_target',
   'previous_assignee',
 ]
-
-/** Values that show what a template will look like, for the preview and the save check. */
-export function sampleValues(publicUrl: string): TemplateValues {
-  return {
-    escalation_target: 'Dana Agent',
-    minutes: 5,
-    priority: 'high',
-    rule_name: 'Escalation to a phone',
-    ticket_id: '3f0c6a0e-5d1b-4b8e-9a51-2f4c8e7d9b10',
-    subject: 'Where is my order?',
-    level: 1,
-    age: '12 min',
-    status: 'open',
-    link: `${publicUrl}/t/3f0c6a0e-5d1b-4b8e-9a51-2f4c8e7d9b10`,
-    reason: 'Customer waiting 5 minutes without a reply',
-    previous_assignee: 'nobody',
-    customer_name: 'Maria Lopez',
-    transcript_excerpt: 'Where is my order? It was due Monday.',
-  }
-}
 
 function escapeHtml(text: string): string {
   return text
@@ -156,7 +137,7 @@ export function templateProblem(
     return { field: 'subject', message: `subject: a ${channel} needs one` }
   }
   if (channel === 'sms') {
-    const rendered = renderTemplate(template.body, sampleValues(publicUrl))
+    const rendered = renderTemplate(template.body, templatePreviewValues(publicUrl))
     if (!fitsOneSms(rendered)) {
       const length = smsLength(rendered)
       return {
