@@ -324,7 +324,7 @@ export function NotificationSettings({ spaceId, canEdit }: { spaceId: string; ca
       <MyPreferences />
       {canEdit && (
         <>
-          <p>
+          <p className="notifications-link">
             <a href={`/spaces/${spaceId}/deliveries`} onClick={followLink}>
               Delivery log
             </a>{' '}
