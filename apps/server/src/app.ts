@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
@@ -19,10 +18,14 @@ import type { Database } from './db/database.js'
 import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
+import { safeLoggerOptions } from './logging.js'
 import type { RetryPolicy } from './notifications/backoff.js'
 import { notificationsPlugin } from './notifications/notifications-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
+import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
+import { connectionsPlugin } from './realtime/connections.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
@@ -67,7 +70,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerFor(options.logger ?? { level: config.logLevel }),
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
@@ -106,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   })
 
+  await app.register(securityHeadersPlugin, { publicUrl: config.publicUrl })
   await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
@@ -137,7 +141,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { session: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: docsContentSecurityPolicy,
+  })
 
   await app.register(
     async (api) => {
@@ -182,30 +189,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,
   })
+  // every connection's handlers, registered once the features they call exist
+  await app.register(connectionsPlugin)
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
-  if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false })
-  }
+  if (serveWeb) await app.register(webAssetsPlugin, { root: webDist })
   app.setNotFoundHandler((request, reply) => {
-    const url = request.url
-    if (
-      request.method === 'GET' &&
-      serveWeb &&
-      !url.startsWith('/api') &&
-      !url.startsWith('/socket.io')
-    ) {
-      // the web app routes on the client: every other page is its index.html
-      return reply.type('text/html').sendFile('index.html')
-    }
+    // the web app routes on the client: every other page is its index.html
+    if (serveWeb && isWebAppPage(request)) return sendWebApp(reply)
     return reply.code(404).send({
       error: {
         code: ErrorCode.NOT_FOUND,
-        message: `No route for ${request.method} ${url.split('?')[0]}`,
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
       },
     })
   })
 
   return app
+}
+
+/** Every logger the app gets keeps secrets and customer text out of its lines (see logging.ts). */
+function loggerFor(logger: NonNullable<AppOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === false) return false
+  return safeLoggerOptions(logger === true ? {} : logger)
 }

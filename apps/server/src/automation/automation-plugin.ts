@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { createAcknowledgeHandlers, createDelivery } from './acknowledgements.js'
+import { createDelivery } from './acknowledgements.js'
 import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
 import { createRuleService, type RuleService } from './rule-service.js'
@@ -72,14 +72,6 @@ export const automationPlugin = fp<AutomationPluginOptions>(
         await scheduler.recomputeSpace((request.params as { spaceId: string }).spaceId)
       }
       return payload
-    })
-
-    app.realtime.onConnection((socket) => {
-      const { spaceId, userId } = socket.data
-      const handlers = createAcknowledgeHandlers({ db, io, clock: app.clock, log, spaceId, userId })
-      for (const [event, handler] of Object.entries(handlers)) {
-        socket.on(event as 'ticket:acknowledge', handler)
-      }
     })
 
     await app.register(

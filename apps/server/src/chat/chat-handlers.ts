@@ -12,25 +12,24 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { handleWithAck, refused } from '../realtime/ack.js'
-import {
-  type FlareServer,
-  type FlareSocket,
-  spaceRoom,
-  userRoom,
-} from '../realtime/socket-server.js'
+import type { Broadcaster } from '../realtime/broadcaster.js'
 import { foreignGroups, insertMessage, markRead, nonMembers } from './chat-repository.js'
 
 interface ChatDeps {
   log: FastifyBaseLogger
   db: Db
-  io: FlareServer
+  broadcast: Broadcaster
   clock: Clock
-  socket: FlareSocket
+  /** Who is sending, on which connection. */
+  spaceId: string
+  userId: string
+  displayName: string
+  socketId: string
 }
 
 /** The chat events of one connection: sending a message, marking a thread read. */
-export function createChatHandlers({ log, db, io, clock, socket }: ChatDeps) {
-  const { spaceId, userId, displayName } = socket.data
+export function createChatHandlers(deps: ChatDeps) {
+  const { log, db, broadcast, clock, spaceId, userId, displayName, socketId } = deps
   return {
     'chat:send': handleWithAck(log, ChatSend, async ({ to, body, mentions }) => {
       const problem = chatBodyProblem(body)
@@ -79,11 +78,8 @@ export function createChatHandlers({ log, db, io, clock, socket }: ChatDeps) {
         mentions: { userIds, groupIds },
         createdAt: clock(),
       })
-      const rooms =
-        to.kind === 'space'
-          ? [spaceRoom(spaceId)]
-          : [userRoom(spaceId, userId), userRoom(spaceId, to.userId.toLowerCase())]
-      io.to(rooms).emit('chat:message', message)
+      if (to.kind === 'space') broadcast.toSpace(spaceId, 'chat:message', message)
+      else broadcast.toUsers(spaceId, [userId, to.userId.toLowerCase()], 'chat:message', message)
       return { ok: true, message }
     }),
     'chat:read': handleWithAck(
@@ -96,7 +92,13 @@ export function createChatHandlers({ log, db, io, clock, socket }: ChatDeps) {
         }
         await markRead(db, spaceId, userId, threadKey)
         // the member's other tabs clear their badge too
-        socket.to(userRoom(spaceId, userId)).emit('chat:thread-read', { threadKey })
+        broadcast.toUsers(
+          spaceId,
+          [userId],
+          'chat:thread-read',
+          { threadKey },
+          { exceptSocketId: socketId },
+        )
         return { ok: true, threadKey }
       },
     ),

@@ -27,12 +27,13 @@ export interface Broadcaster {
     payload: ServerEventPayload<E>,
     options?: { exceptSocketId?: string },
   ): void
-  /** Every connection of these users in the space, in every process. */
+  /** Every connection of these users in the space, in every process (except one socket). */
   toUsers<E extends ServerEventName>(
     spaceId: string,
     userIds: readonly string[],
     event: E,
     payload: ServerEventPayload<E>,
+    options?: { exceptSocketId?: string },
   ): void
   /** One connection only (its own snapshot). */
   toSocket<E extends ServerEventName>(
@@ -93,9 +94,10 @@ export function createBroadcaster(io: FlareServer, options: { clustered: boolean
       emitTo(target, event, payload)
       mirror(spaceId, event, payload)
     },
-    toUsers(spaceId, userIds, event, payload) {
+    toUsers(spaceId, userIds, event, payload, options) {
       if (userIds.length === 0) return
-      emitTo(io.to(userIds.map((id) => userRoom(spaceId, id))), event, payload)
+      const rooms = io.to(userIds.map((id) => userRoom(spaceId, id)))
+      emitTo(options?.exceptSocketId ? rooms.except(options.exceptSocketId) : rooms, event, payload)
     },
     toSocket(socketId, event, payload) {
       emitTo(io.to(socketId), event, payload)

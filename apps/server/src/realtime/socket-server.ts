@@ -1,16 +1,12 @@
-import { EventEmitter } from 'node:events'
 import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
-  type EscalationDto,
   type MemberRole,
-  PROTOCOL_VERSION,
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
-  type SpaceSnapshot,
   type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
@@ -21,7 +17,6 @@ import { findUser } from '../auth/identity.js'
 import { HttpError } from '../errors.js'
 import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
-import { createPresenceHandlers } from './presence-handlers.js'
 import { SpaceHub } from './space-hub.js'
 
 export interface SocketData {
@@ -49,18 +44,10 @@ export type FlareSocket = Socket<
 >
 
 export interface Realtime {
+  /** Connections arrive here once authenticated; the `connections` plugin handles them. */
   io: FlareServer
-  /** The live state of a space in this process, created on first use. */
+  /** The live presence of a space in this process, created on first use. */
   hub(spaceId: string): Promise<SpaceHub>
-  /** Features register the handlers of each new connection here (after it joined its space). */
-  onConnection(handler: (socket: FlareSocket, hub: SpaceHub) => void): void
-  /** Features subscribe to each space's presence events here, once per space. */
-  onHub(handler: (hub: SpaceHub, spaceId: string) => void): void
-  /** The active escalations that go into every snapshot; the escalation feature provides it. */
-  provideEscalations(source: (spaceId: string) => Promise<EscalationDto[]>): void
-  snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
-  /** Listens to one space's stream events; returns the function that stops listening. */
-  subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void
 }
 
 declare module 'fastify' {
@@ -108,9 +95,6 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     const broadcast = createBroadcaster(io, { clustered: redis.length > 0 })
     app.decorate('broadcast', broadcast)
 
-    const connectionHandlers: Array<(socket: FlareSocket, hub: SpaceHub) => void> = []
-    const hubHandlers: Array<(hub: SpaceHub, spaceId: string) => void> = []
-    let escalationsOf: (spaceId: string) => Promise<EscalationDto[]> = async () => []
     const hubs = new Map<string, Promise<SpaceHub>>()
 
     function hub(spaceId: string): Promise<SpaceHub> {
@@ -128,14 +112,26 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             reconnectGraceMs: options.reconnectGraceMs,
             moveFlushMs: options.moveFlushMs,
           })
-          const room = spaceRoom(spaceId)
-          created.on('update', (update) => io.to(room).emit('presence:update', update))
+          created.on('update', (update) => broadcast.toSpace(spaceId, 'presence:update', update))
           created.on('moved', (update, except) => {
             // the mover's own tab already shows where it walked to
-            const target = except ? io.to(room).except(except) : io.to(room)
-            target.emit('presence:update', update)
+            broadcast.toSpace(
+              spaceId,
+              'presence:update',
+              update,
+              except ? { exceptSocketId: except } : undefined,
+            )
           })
-          for (const handler of hubHandlers) handler(created, spaceId)
+          // what members do in the space is news for other features (a hand ends on these)
+          created.on('roomEntered', (userId, roomId) => {
+            void app.events.publish('member.enteredRoom', { spaceId, userId, roomId })
+          })
+          created.on('statusChanged', (userId, status) => {
+            void app.events.publish('member.statusChanged', { spaceId, userId, status })
+          })
+          created.on('memberLeft', (userId, reason) => {
+            void app.events.publish('member.left', { spaceId, userId, reason })
+          })
           return created
         })()
         existing.catch(() => hubs.delete(spaceId))
@@ -144,30 +140,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       return existing
     }
 
-    async function snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
-      const [h, escalations] = await Promise.all([hub(spaceId), escalationsOf(spaceId)])
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        spaceId,
-        serverTime: app.clock().toISOString(),
-        you: userId,
-        members: h.list(),
-        rooms: [...h.rooms],
-        escalations,
-      }
-    }
-
-    app.decorate('realtime', {
-      io,
-      hub,
-      onConnection: (handler) => connectionHandlers.push(handler),
-      onHub: (handler) => hubHandlers.push(handler),
-      provideEscalations: (source) => {
-        escalationsOf = source
-      },
-      snapshot,
-      subscribe: (spaceId, listener) => broadcast.onStream(spaceId, listener),
-    } satisfies Realtime)
+    app.decorate('realtime', { io, hub } satisfies Realtime)
 
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
@@ -201,35 +174,6 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       }
     })
 
-    io.on('connection', async (socket: FlareSocket) => {
-      const { spaceId, userId, displayName, role } = socket.data
-      try {
-        const h = await hub(spaceId)
-        if (socket.disconnected) return
-        // join the rooms before connecting: the member's own 'joined' and everything after it
-        // reach this socket too, so nothing falls between the snapshot and the live events
-        socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
-        h.connect({ userId, displayName, role })
-        socket.on('disconnect', (reason) => {
-          // the client said goodbye itself; any other reason may be a network drop that comes back
-          h.disconnect(userId, reason === 'client namespace disconnect')
-        })
-        const presence = createPresenceHandlers({
-          log: app.log,
-          hub: h,
-          userId,
-          socketId: socket.id,
-        })
-        for (const [event, handler] of Object.entries(presence))
-          socket.on(event as 'presence:move', handler)
-        for (const handler of connectionHandlers) handler(socket, h)
-        socket.emit('space:snapshot', await snapshot(spaceId, userId))
-      } catch (error) {
-        app.log.error({ err: error }, 'socket connection setup failed')
-        socket.disconnect(true)
-      }
-    })
-
     // connections are closed before the HTTP server, or its close would wait on them
     app.addHook('preClose', async () => {
       io.local.disconnectSockets(true)
@@ -240,5 +184,5 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       await Promise.all(redis.map((r) => r.quit()))
     })
   },
-  { name: 'socket-server', dependencies: ['database', 'auth'] },
+  { name: 'socket-server', dependencies: ['database', 'auth', 'events'] },
 )

@@ -59,15 +59,12 @@ export const streamPlugin = fp(
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event))
         }
         // subscribe before reading the snapshot, so nothing falls between the two
-        const stop = app.realtime.subscribe(spaceId, send)
+        const stop = app.broadcast.onStream(spaceId, send)
         socket.on('close', stop)
-        const { escalations, serverTime } = await app.realtime.snapshot(
-          spaceId,
-          request.membership?.userId ?? '',
-        )
-        send({ type: 'snapshot', spaceId, serverTime, escalations })
+        const escalations = await app.hands.listActive(spaceId)
+        send({ type: 'snapshot', spaceId, serverTime: app.clock().toISOString(), escalations })
       },
     )
   },
-  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket'] },
+  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket', 'hands'] },
 )
