@@ -53,7 +53,7 @@ describe('configuration from the environment', () => {
     }
   })
 
-  it('[7] reads the notification settings: MAIL_FROM, the SMS API and ALLOW_PRIVATE_URLS', () => {
+  it('[7.2.2][7.2.3][12.5] reads the notification settings: MAIL_FROM, the SMS API and ALLOW_PRIVATE_URLS', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://flare.example.com' })).toMatchObject({
       smtpUrl: null,
       mailFrom: 'Flare <flare@flare.example.com>',
@@ -77,7 +77,7 @@ describe('configuration from the environment', () => {
     })
   })
 
-  it('[7] names bad notification settings', () => {
+  it('[7.2.2][7.2.3] names bad notification settings', () => {
     let error: unknown
     try {
       loadConfig({

@@ -56,7 +56,7 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     await Promise.all([smtp.stop(), sms.stop(), slack.stop(), hooks.stop()])
   })
 
-  it('[7] a 1-minute rule on email, sms, slack and webhook delivers one of each within 5 s; the signature verifies', async () => {
+  it('[7.1][7.2.2][7.2.3][7.2.4][7.2.5] a 1-minute rule on email, sms, slack and webhook delivers one of each within 5 s; the signature verifies', async () => {
     const manager = await cookieOf(t, 'manager@flare.test')
     const dana = await t.userId('dana@flare.test')
     await t.database.db.update(users).set({ phone: '+14155550123' }).where(eq(users.id, dana))
@@ -162,7 +162,7 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     expect(hooks.to('/flare-hook')).toHaveLength(1)
   })
 
-  it("[6.5] seed 000's phone forward sends one SMS from the inbox number with the name, an excerpt and the link", async () => {
+  it("[6.5.3] seed 000's phone forward sends one SMS from the inbox number with the name, an excerpt and the link", async () => {
     const manager = await cookieOf(t, 'manager@flare.test')
     const inbox = await isolatedInbox(t)
     const before = sms.to(MESSAGES_PATH).length
@@ -200,7 +200,7 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     expect(body.length).toBeLessThanOrEqual(160)
   })
 
-  it('[7] the short link in a notification opens the ticket in its space', async () => {
+  it('[7.4] the short link in a notification opens the ticket in its space', async () => {
     const inbox = await isolatedInbox(t)
     const ticketId = await customerWrites(t, inbox)
     const res = await t.app.inject({ method: 'GET', url: `/t/${ticketId}` })
@@ -208,7 +208,7 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     expect(res.headers.location).toBe(`/spaces/${t.spaceId}?ticket=${ticketId}`)
   })
 
-  it('[7] a staff reply on an SMS ticket reaches the provider as one POST …/Messages.json from the inbox number', async () => {
+  it('[7.2.3] a staff reply on an SMS ticket reaches the provider as one POST …/Messages.json from the inbox number', async () => {
     const inbox = await isolatedInbox(t)
     const ticketId = await customerWrites(t, inbox, 'Is the store open on Sunday?')
     const before = sms.to(MESSAGES_PATH).length

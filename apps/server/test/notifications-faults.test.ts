@@ -77,7 +77,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
       .where(inArray(notificationOutbox.id, ids))
   }
 
-  it('[12] SMTP down for 5 minutes, then back: every mail arrives within a minute of its return, once', async () => {
+  it('[7.1][12.2] SMTP down for 5 minutes, then back: every mail arrives within a minute of its return, once', async () => {
     await smtp.stop()
     const { ticketIds, rows } = await fired(
       {
@@ -129,7 +129,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     expect(entry.lastError).toMatch(/SMTP/)
   })
 
-  it('[7] a provider 500 is retried after a second; a 429 waits its Retry-After; one message in the end', async () => {
+  it('[7.1] a provider 500 is retried after a second; a 429 waits its Retry-After; one message in the end', async () => {
     sms.answers = [
       { status: 500, body: 'upstream trouble' },
       { status: 429, headers: { 'retry-after': '30' }, body: 'slow down' },
@@ -172,7 +172,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     expect(new Set(posts.map((p) => p.headers['idempotency-key'])).size).toBe(1)
   })
 
-  it('[7] a provider that does not answer times out and is tried again', async () => {
+  it('[7.1] a provider that does not answer times out and is tried again', async () => {
     const manager = await cookieOf(t, 'manager@flare.test')
     const created = await t.app.inject({
       method: 'POST',
@@ -198,7 +198,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     await t.database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.spaceId, t.spaceId))
   })
 
-  it('[7] a URL that answers 404 fails at once, with the reason; "retry now" queues it again', async () => {
+  it('[7.1][7.3] a URL that answers 404 fails at once, with the reason; "retry now" queues it again', async () => {
     await t.database.db
       .insert(slackIntegrations)
       .values({ spaceId: t.spaceId, webhookUrl: `${hooks.url}/services/gone` })
@@ -238,7 +238,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     await t.database.db.delete(slackIntegrations).where(eq(slackIntegrations.spaceId, t.spaceId))
   })
 
-  it('[7] a process killed mid-send leaves its rows to another after the lease; none goes twice', async () => {
+  it('[7.1] a process killed mid-send leaves its rows to another after the lease; none goes twice', async () => {
     const before = sms.to(MESSAGES_PATH).length
     sms.answers = []
     sms.fallback = twilioAccepted('SM0000000000000000000000000000000b')
@@ -301,7 +301,7 @@ describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
       await hooks.stop()
     })
 
-    it('[7] no row is sent twice when two processes claim at once', async () => {
+    it('[7.1] no row is sent twice when two processes claim at once', async () => {
       const [space] = await database.db.select({ id: spaces.id }).from(spaces)
       const [endpoint] = await database.db
         .insert(webhookEndpoints)

@@ -53,7 +53,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     await Promise.all([pushService.stop(), receiver.stop()])
   })
 
-  it('[7] a firing reaches a subscribed browser as a VAPID-signed, encrypted Web Push', async () => {
+  it('[7.2.6] a firing reaches a subscribed browser as a VAPID-signed, encrypted Web Push', async () => {
     const dana = await cookieOf(t, 'dana@flare.test')
     const key = await t.app.inject({
       method: 'GET',
@@ -133,7 +133,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     expect(stranger.statusCode).toBe(403)
   })
 
-  it('[3] a red raised hand pushes to its recipients who allowed push', async () => {
+  it('[3.11][7.2.6] a red raised hand pushes to its recipients who allowed push', async () => {
     const before = pushService.to('/push/dana-browser').length
     const raised = await t.app.inject({
       method: 'POST',
@@ -162,7 +162,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     })
   })
 
-  it('[7] a browser the push service says is gone is forgotten', async () => {
+  it('[7.2.6] a browser the push service says is gone is forgotten', async () => {
     const gus = await cookieOf(t, 'gus@flare.test')
     const other = new PushBrowser()
     await t.app.inject({
@@ -201,7 +201,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     expect(unsubscribe.json()).toEqual({ deleted: true })
   })
 
-  it('[7] webhook endpoints: the secret is shown once, a test ping is signed, admins and managers only', async () => {
+  it('[7.2.5] webhook endpoints: the secret is shown once, a test ping is signed, admins and managers only', async () => {
     const manager = await cookieOf(t, 'manager@flare.test')
     receiver.fallback = { status: 200, body: 'thanks' }
     const created = await t.app.inject({

@@ -43,7 +43,7 @@ describe.each(databaseKinds())(
       })
     }
 
-    it('[7] without SMTP_URL and SMS_API_URL, email and SMS are captured and shown as not sent outside', async () => {
+    it('[7.3] without SMTP_URL and SMS_API_URL, email and SMS are captured and shown as not sent outside', async () => {
       const { inbox, ticketId } = await fire({
         escalateTo: 'specific_user',
         escalateToUserId: await t.userId('gus@flare.test'),
@@ -81,7 +81,7 @@ describe.each(databaseKinds())(
       expect(inbox.channelAddress).not.toBe(phone.inbox.channelAddress)
     })
 
-    it('[7] the log filters by state, channel and ticket, pages, and is for admins and managers only', async () => {
+    it('[7.3] the log filters by state, channel and ticket, pages, and is for admins and managers only', async () => {
       await fire({ escalateTo: 'assigned', notificationChannels: ['slack'] })
       await t.app.notifications.runDue(t.clock.now())
       const failed = (await deliveries('?state=failed&channel=slack')).json()
@@ -111,7 +111,7 @@ describe.each(databaseKinds())(
       expect(missing.statusCode).toBe(404)
     })
 
-    it('[12] Slack, webhook and push URLs on private addresses are refused unless allowed', async () => {
+    it('[12.5] Slack, webhook and push URLs on private addresses are refused unless allowed', async () => {
       for (const webhookUrl of [
         'http://127.0.0.1:9/hook',
         'http://10.1.2.3/x',
@@ -155,7 +155,7 @@ describe.each(databaseKinds())(
       await t.database.db.delete(slackIntegrations).where(eq(slackIntegrations.spaceId, t.spaceId))
     })
 
-    it('[7] templates: unknown variables and SMS over one message are refused; a saved one is used', async () => {
+    it('[7.4] templates: unknown variables and SMS over one message are refused; a saved one is used', async () => {
       const list = await t.app.inject({
         method: 'GET',
         url: `/api/spaces/${t.spaceId}/notification-templates`,
@@ -212,7 +212,7 @@ describe.each(databaseKinds())(
       )
     })
 
-    it('[7] `notify` emails only those whose email notifications are on; `email` emails everyone', async () => {
+    it('[7.5] `notify` emails only those whose email notifications are on; `email` emails everyone', async () => {
       const admin = await cookieOf(t, 'admin@flare.test')
       const off = await t.app.inject({
         method: 'PATCH',

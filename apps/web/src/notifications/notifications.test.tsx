@@ -48,7 +48,7 @@ afterEach(() => {
 })
 
 describe('the delivery log', () => {
-  it('[7] lists each delivery with its state, attempts and error, marks captured ones, and retries', async () => {
+  it('[7.3] lists each delivery with its state, attempts and error, marks captured ones, and retries', async () => {
     const failed = delivery({
       id: '0b6c7a52-0000-4000-8000-0000000000a2',
       channel: 'slack',
@@ -114,7 +114,7 @@ describe('the template editor', () => {
     customized: false,
   }
 
-  it('[7] previews an SMS live, counts it as the provider does and will not save one too long', async () => {
+  it('[7.4] previews an SMS live, counts it as the provider does and will not save one too long', async () => {
     const onSave = vi.fn(async () => null)
     render(
       <TemplateEditor
