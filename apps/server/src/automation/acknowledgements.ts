@@ -1,16 +1,10 @@
-import {
-  ErrorCode,
-  TicketAcknowledge,
-  type TicketAcknowledgedEvent,
-  type TicketEscalatedEvent,
-} from '@flare/protocol'
+import { ErrorCode, type TicketAcknowledgedEvent, type TicketEscalatedEvent } from '@flare/protocol'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
-import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
-import { handleWithAck } from '../realtime/ack.js'
+import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { type FlareServer, spaceRoom, userRoom } from '../realtime/socket-server.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { CommittedFiring, ProcessedTicket } from './escalation-scheduler.js'
@@ -131,14 +125,13 @@ export function createAcknowledgeHandlers(deps: {
   db: Db
   io: FlareServer
   clock: Clock
-  log: FastifyBaseLogger
   spaceId: string
   userId: string
 }) {
   return {
-    'ticket:acknowledge': handleWithAck(deps.log, TicketAcknowledge, async ({ firingId }) => ({
-      ok: true as const,
+    'ticket:acknowledge': async ({ firingId }) => ({
+      ok: true,
       acknowledged: await acknowledge(deps, deps.spaceId, deps.userId, firingId),
-    })),
-  }
+    }),
+  } satisfies ClientEventHandlers
 }

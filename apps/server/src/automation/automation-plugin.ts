@@ -1,3 +1,4 @@
+import { parse, SpaceParams } from '@flare/protocol'
 import fp from 'fastify-plugin'
 import { createDelivery } from './acknowledgements.js'
 import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
@@ -69,7 +70,8 @@ export const automationPlugin = fp<AutomationPluginOptions>(
         request.body !== null &&
         'calendar' in request.body
       ) {
-        await scheduler.recomputeSpace((request.params as { spaceId: string }).spaceId)
+        const params = parse(SpaceParams, request.params)
+        if (params.ok) await scheduler.recomputeSpace(params.value.spaceId)
       }
       return payload
     })

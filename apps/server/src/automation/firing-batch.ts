@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
+import type {
+  BusinessCalendar,
+  EscalationHistoryEntryDto,
+  EscalationRuleFields,
+  UserPreferences,
+} from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
@@ -9,7 +14,6 @@ import {
   type TicketSnapshot,
 } from '@flare/rules'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import type { UserPreferences } from '../db/schema.js'
 import {
   escalationFirings,
   groupMembers,
@@ -18,7 +22,6 @@ import {
   memberships,
   notificationOutbox,
   rotations,
-  type StoredEscalationEntry,
   ticketMessages,
   users,
 } from '../db/schema.js'
@@ -269,7 +272,7 @@ export async function fireBatch(
     const calendar = calendarOf(context, row.inboxId)
     let snapshot = snapshotOf(row)
     let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
-    const entries: StoredEscalationEntry[] = []
+    const entries: EscalationHistoryEntryDto[] = []
     const firings: CommittedFiring[] = []
     while (evaluation.fire && firings.length < maxFiringsPerTicket) {
       const rule = evaluation.fire

@@ -1,21 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   type BusinessCalendar,
   BusinessHoursResponse,
+  DeletedResponse,
   ErrorCode,
   type EscalationRuleFields,
   InboxParams,
   InboxPhoneEscalation,
+  InboxPhoneEscalationResponse,
   RotationCreate,
-  RotationDto,
+  RotationListResponse,
+  RotationParams,
+  RotationResponse,
   RotationUpdate,
   SpaceParams,
-  Uuid,
   validateCalendar,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { rotations, spaces } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
@@ -30,16 +33,6 @@ import {
   writeAudit,
 } from './automation-repository.js'
 import type { RuleService } from './rule-service.js'
-
-const RotationParams = Type.Object({ spaceId: Uuid, rotationId: Uuid })
-const RotationResponse = Type.Object({ rotation: RotationDto })
-const PhoneEscalationResponse = Type.Object({
-  enabled: Type.Boolean(),
-  phone: Type.String(),
-  minutes: Type.Integer(),
-  /** The preset rule in the rules list; null until the setting is first saved. */
-  ruleId: Type.Union([Type.String(), Type.Null()]),
-})
 
 export const PHONE_PRESET_NAME = 'Escalation to a phone'
 export function phoneChain(inboxId: string): string {
@@ -63,7 +56,7 @@ export interface SettingsRoutesOptions {
  * Rotations, the space's business hours and each inbox's phone escalation (SPEC §5, §6.1,
  * §6.5). Members read; admins and managers change.
  */
-export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
+export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = async (
   app,
   { rules, calendarChanged },
 ) => {
@@ -86,7 +79,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         tags: ['escalation rules'],
         summary: "The space's on-call rotations",
         params: SpaceParams,
-        response: { 200: Type.Object({ rotations: Type.Array(RotationDto) }), ...errors },
+        response: { 200: RotationListResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -109,7 +102,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request, reply) => {
       const { spaceId, userId } = membershipOf(request)
-      const body = request.body as RotationCreate
+      const body = request.body
       await checkMembers(spaceId, body.memberIds)
       const row = await db.transaction(async (tx) => {
         const [stored] = await tx
@@ -147,8 +140,8 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { rotationId } = request.params as { rotationId: string }
-      const body = request.body as RotationUpdate
+      const { rotationId } = request.params
+      const body = request.body
       if (body.memberIds) await checkMembers(spaceId, body.memberIds)
       const row = await db.transaction(async (tx) => {
         const [current] = await tx
@@ -191,17 +184,13 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         tags: ['escalation rules'],
         summary: 'Delete a rotation no rule uses (admins and managers); 409 while a rule uses it',
         params: RotationParams,
-        response: {
-          200: Type.Object({ deleted: Type.Literal(true) }),
-          ...errors,
-          409: ApiErrorBody,
-        },
+        response: { 200: DeletedResponse, ...errors, 409: ApiErrorBody },
       },
       preHandler: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { rotationId } = request.params as { rotationId: string }
+      const { rotationId } = request.params
       const current = await findRotationRow(db, spaceId, rotationId)
       if (!current) throw notFound('No such rotation in this space.')
       const users = (await listRuleRows(db, spaceId)).filter(
@@ -268,7 +257,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const result = validateCalendar((request.body as { calendar: unknown }).calendar)
+      const result = validateCalendar(request.body.calendar)
       if (!result.ok) {
         const field = result.error.field ? `calendar.${result.error.field}` : 'calendar'
         throw badRequest(`calendar: ${result.error.message}`, field)
@@ -306,13 +295,13 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         summary:
           "The inbox's escalation to a phone (SPEC §6.5); disabled with no phone until first saved",
         params: InboxParams,
-        response: { 200: PhoneEscalationResponse, ...errors },
+        response: { 200: InboxPhoneEscalationResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
+      const { inboxId } = request.params
       if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
       const preset = await phonePreset(spaceId, inboxId)
       if (!preset) return { enabled: false, phone: '', minutes: 5, ruleId: null }
@@ -337,14 +326,14 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
           "list and never silences, nor is silenced by, the team's other rules.",
         params: InboxParams,
         body: InboxPhoneEscalation,
-        response: { 200: PhoneEscalationResponse, ...errors },
+        response: { 200: InboxPhoneEscalationResponse, ...errors },
       },
       preHandler: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
-      const body = request.body as InboxPhoneEscalation
+      const { inboxId } = request.params
+      const body = request.body
       const inbox = await findInbox(db, spaceId, inboxId)
       if (!inbox) throw notFound('No such inbox in this space.')
       const phone = toE164(body.phone)

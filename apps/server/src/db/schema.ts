@@ -1,4 +1,18 @@
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  CHAT_THREAD_KINDS,
+  type ChatMentions,
+  type EndReason,
+  ESCALATION_ACTIONS,
+  ESCALATION_COLORS,
+  type EscalationHistoryEntryDto,
+  type EscalationRuleFields,
+  MEMBER_ROLES,
+  MESSAGE_AUTHOR_KINDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type UserPreferences,
+} from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import {
   bigserial,
@@ -17,13 +31,8 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
-export const memberRole = pgEnum('member_role', ['admin', 'manager', 'agent'])
-
-export interface UserPreferences {
-  emailNotifications: boolean
-  sound: boolean
-  push: boolean
-}
+// every enum is built from the protocol's list, so the database accepts exactly what the API does
+export const memberRole = pgEnum('member_role', MEMBER_ROLES)
 
 export const users = pgTable(
   'users',
@@ -194,7 +203,7 @@ export const apiTokens = pgTable(
   ],
 )
 
-export const chatChannelKind = pgEnum('chat_channel_kind', ['space', 'direct'])
+export const chatChannelKind = pgEnum('chat_channel_kind', CHAT_THREAD_KINDS)
 
 /**
  * Chat messages of a space: the space-wide channel, or a direct thread between two members
@@ -215,7 +224,7 @@ export const chatMessages = pgTable(
     threadKey: text('thread_key').notNull(),
     body: text('body').notNull(),
     mentions: jsonb('mentions')
-      .$type<{ userIds: string[]; groupIds: string[] }>()
+      .$type<ChatMentions>()
       .notNull()
       .default(sql`'{"userIds":[],"groupIds":[]}'::jsonb`),
     createdAt: createdAt(),
@@ -239,7 +248,7 @@ export const chatReads = pgTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.userId, t.threadKey] })],
 )
 
-export const escalationColor = pgEnum('escalation_color', ['yellow', 'red'])
+export const escalationColor = pgEnum('escalation_color', ESCALATION_COLORS)
 
 /** Manual escalations (the raised hand, SPEC §3). */
 export const escalations = pgTable(
@@ -261,7 +270,7 @@ export const escalations = pgTable(
     notifiedUserIds: jsonb('notified_user_ids').$type<string[]>().notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
-    endReason: text('end_reason'),
+    endReason: text('end_reason').$type<EndReason>(),
     endedBy: uuid('ended_by').references(() => users.id, { onDelete: 'set null' }),
     // 'space': raised by a member in the space, so it ends when they leave or stay disconnected;
     // 'api': raised by an integration, so it stays until ended explicitly
@@ -285,27 +294,15 @@ export const escalationResponses = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    action: text('action').$type<'approach' | 'chat'>().notNull(),
+    action: text('action', { enum: ESCALATION_ACTIONS }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.escalationId, t.userId, t.action] })],
 )
 
-export const ticketStatus = pgEnum('ticket_status', ['open', 'on_hold', 'resolved', 'closed'])
-export const ticketPriority = pgEnum('ticket_priority', ['urgent', 'high', 'medium', 'low'])
-export const messageAuthorKind = pgEnum('message_author_kind', ['customer', 'staff', 'system'])
-
-/** One entry of `tickets.escalation_history`, as `TicketSnapshot.escalationHistory` reads it. */
-export interface StoredEscalationEntry {
-  escalatedAt: string
-  ruleId: string | null
-  ruleName?: string
-  escalatedFrom?: string | null
-  escalatedTo?: string | null
-  escalationType?: string
-  reason?: string
-  level: number
-}
+export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES)
+export const ticketPriority = pgEnum('ticket_priority', TICKET_PRIORITIES)
+export const messageAuthorKind = pgEnum('message_author_kind', MESSAGE_AUTHOR_KINDS)
 
 /**
  * Customer conversations in an inbox (SPEC §4). The columns line up with the rules engine's
@@ -343,8 +340,9 @@ export const tickets = pgTable(
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     escalationLevel: integer('escalation_level').notNull().default(0),
     lastEscalatedAt: timestamp('last_escalated_at', { withTimezone: true }),
+    // stored as the API shows it; `TicketSnapshot.escalationHistory` reads it with Date instants
     escalationHistory: jsonb('escalation_history')
-      .$type<StoredEscalationEntry[]>()
+      .$type<EscalationHistoryEntryDto[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
     // when the escalation scheduler must look at this ticket again; null = not until it changes
@@ -647,5 +645,3 @@ export const schema = {
   notificationTemplates,
   auditLog,
 }
-
-export type MemberRole = (typeof memberRole.enumValues)[number]

@@ -1,11 +1,15 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
+  DELIVERY_STATES,
   type DeliveryDto,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  type DeliveryState,
   ErrorCode,
+  NOTIFICATION_CHANNELS,
   type NotificationChannel,
   SpaceParams,
   TicketMessageResponse,
@@ -13,7 +17,6 @@ import {
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import type { Db } from '../db/database.js'
 import {
   notificationOutbox,
@@ -29,6 +32,15 @@ import type { OutboxRow } from './channels/index.js'
 import { notifyOutbox } from './outbox-signal.js'
 
 const DEFAULT_PAGE = 50
+
+function isDeliveryState(value: string): value is DeliveryState {
+  return (DELIVERY_STATES as readonly string[]).includes(value)
+}
+
+// rows are written with a channel of this list only; the guard keeps the type honest
+function isChannel(value: string): value is NotificationChannel {
+  return (NOTIFICATION_CHANNELS as readonly string[]).includes(value)
+}
 
 function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null
@@ -99,7 +111,7 @@ export function toDeliveryDto(row: OutboxRow, label: string): DeliveryDto {
   return {
     id: row.id,
     event: row.event,
-    channel: row.channel as NotificationChannel,
+    channel: isChannel(row.channel) ? row.channel : 'in_app',
     target: row.target,
     targetLabel: label,
     state: row.state,
@@ -173,7 +185,10 @@ async function requeue(db: Db, row: OutboxRow, now: Date): Promise<OutboxRow> {
 }
 
 /** The delivery log and "retry now" (SPEC §7), for admins and managers. */
-export const deliveryRoutes: FastifyPluginAsync<{ wake(): void }> = async (app, { wake }) => {
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async (
+  app,
+  { wake },
+) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody }
 
@@ -191,11 +206,11 @@ export const deliveryRoutes: FastifyPluginAsync<{ wake(): void }> = async (app, 
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const query = request.query as DeliveryListQuery
+      const query = request.query
       const where: SQL[] = [eq(notificationOutbox.spaceId, spaceId)]
       if (query.state) {
         where.push(
-          inArray(notificationOutbox.state, query.state.split(',') as Array<OutboxRow['state']>),
+          inArray(notificationOutbox.state, query.state.split(',').filter(isDeliveryState)),
         )
       }
       if (query.channel) where.push(inArray(notificationOutbox.channel, query.channel.split(',')))
@@ -239,7 +254,7 @@ export const deliveryRoutes: FastifyPluginAsync<{ wake(): void }> = async (app, 
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { deliveryId } = request.params as DeliveryParams
+      const { deliveryId } = request.params
       const [row] = await db
         .select()
         .from(notificationOutbox)
@@ -266,7 +281,7 @@ export const deliveryRoutes: FastifyPluginAsync<{ wake(): void }> = async (app, 
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { ticketId, messageId } = request.params as { ticketId: string; messageId: string }
+      const { ticketId, messageId } = request.params
       const [found] = await db
         .select({ row: notificationOutbox })
         .from(notificationOutbox)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   SlackIntegrationResponse,
@@ -12,7 +13,6 @@ import {
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, asc, eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { generateSecret } from '../auth/secrets.js'
 import { auditLog, slackIntegrations, webhookEndpoints } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
@@ -45,7 +45,7 @@ export interface IntegrationRoutesOptions {
 }
 
 /** Slack and signed webhooks of a space (SPEC §7): admins and managers set them up. */
-export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = async (
+export const integrationRoutes: FastifyPluginAsyncTypebox<IntegrationRoutesOptions> = async (
   app,
   { allowPrivateUrls, sendTimeoutMs },
 ) => {
@@ -94,7 +94,7 @@ export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = a
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { webhookUrl } = request.body as SlackIntegrationUpdate
+      const { webhookUrl } = request.body
       await checkUrl(webhookUrl, 'webhookUrl')
       const now = app.clock()
       await db.transaction(async (tx) => {
@@ -187,7 +187,7 @@ export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = a
     },
     async (request, reply) => {
       const { spaceId, userId } = membershipOf(request)
-      const body = request.body as WebhookCreate
+      const body = request.body
       await checkUrl(body.url, 'url')
       const now = app.clock()
       const row = await db.transaction(async (tx) => {
@@ -240,7 +240,7 @@ export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = a
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { webhookId } = request.params as WebhookParams
+      const { webhookId } = request.params
       const now = app.clock()
       await db.transaction(async (tx) => {
         const [gone] = await tx
@@ -276,7 +276,7 @@ export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = a
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { webhookId } = request.params as WebhookParams
+      const { webhookId } = request.params
       const [endpoint] = await db
         .select()
         .from(webhookEndpoints)

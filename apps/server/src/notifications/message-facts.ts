@@ -1,3 +1,4 @@
+import type { EscalationHistoryEntryDto } from '@flare/protocol'
 import type { TemplateValues } from '@flare/rules'
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
@@ -5,7 +6,6 @@ import {
   escalationFirings,
   escalations,
   inboxes,
-  type StoredEscalationEntry,
   spaces,
   ticketMessages,
   tickets,
@@ -103,7 +103,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       .where(eq(escalationFirings.id, row.firingId))
     if (firing) {
       // the history entry of this firing carries its reason and who had the ticket before
-      const entry: StoredEscalationEntry | undefined = ticket?.escalationHistory.find(
+      const entry: EscalationHistoryEntryDto | undefined = ticket?.escalationHistory.find(
         (e) =>
           e.ruleId === firing.ruleId &&
           new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),

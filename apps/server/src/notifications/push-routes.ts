@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   PushPublicKeyResponse,
@@ -7,7 +8,6 @@ import {
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, eq, sql } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { acknowledge } from '../automation/acknowledgements.js'
 import { pushSubscriptions, users } from '../db/schema.js'
 import { badRequest } from '../errors.js'
@@ -15,7 +15,7 @@ import { identityOf, membershipOf } from '../plugins/auth.js'
 import { outboundUrlProblem } from './outbound-http.js'
 
 /** Web Push (SPEC §7): the server's public key and each user's browsers. */
-export const pushRoutes: FastifyPluginAsync<{ allowPrivateUrls: boolean }> = async (
+export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }> = async (
   app,
   { allowPrivateUrls },
 ) => {
@@ -48,7 +48,7 @@ export const pushRoutes: FastifyPluginAsync<{ allowPrivateUrls: boolean }> = asy
     },
     async (request, reply) => {
       const { userId } = identityOf(request)
-      const body = request.body as PushSubscriptionCreate
+      const body = request.body
       const problem = await outboundUrlProblem(body.endpoint, allowPrivateUrls)
       if (problem) throw badRequest(`endpoint: ${problem}`, 'endpoint')
       await db.transaction(async (tx) => {
@@ -88,7 +88,7 @@ export const pushRoutes: FastifyPluginAsync<{ allowPrivateUrls: boolean }> = asy
     },
     async (request) => {
       const { userId } = identityOf(request)
-      const { endpoint } = request.body as PushSubscriptionDelete
+      const { endpoint } = request.body
       const gone = await db
         .delete(pushSubscriptions)
         .where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
@@ -124,7 +124,7 @@ export const pushRoutes: FastifyPluginAsync<{ allowPrivateUrls: boolean }> = asy
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { firingId } = request.params as { firingId: string }
+      const { firingId } = request.params
       return {
         acknowledged: await acknowledge(
           { db, io: app.realtime.io, clock: app.clock },

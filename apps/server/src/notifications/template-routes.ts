@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   NotificationTemplateDto,
@@ -6,12 +7,10 @@ import {
   NotificationTemplateUpdate,
   SpaceParams,
   TEMPLATE_CHANNELS,
-  type TemplateChannel,
 } from '@flare/protocol'
 import { TEMPLATE_VARIABLES } from '@flare/rules'
 import { Type } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { auditLog, notificationTemplates } from '../db/schema.js'
 import { badRequest } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
@@ -21,7 +20,7 @@ import { DEFAULT_TEMPLATES, TEMPLATE_NAME, templateProblem } from './templates.j
  * The `ticket_escalation` template per channel (SPEC §7): members read, admins and managers
  * change. A save with an unknown variable, or an SMS that does not fit one message, is refused.
  */
-export const templateRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (
+export const templateRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (
   app,
   { publicUrl },
 ) => {
@@ -82,8 +81,8 @@ export const templateRoutes: FastifyPluginAsync<{ publicUrl: string }> = async (
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { channel } = request.params as { channel: TemplateChannel }
-      const body = request.body as NotificationTemplateUpdate
+      const { channel } = request.params
+      const body = request.body
       const usesSubject = channel === 'email' || channel === 'push'
       const text = { subject: usesSubject ? (body.subject ?? null) : null, body: body.body }
       const problem = templateProblem(channel, text, publicUrl)

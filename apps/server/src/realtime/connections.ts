@@ -5,6 +5,7 @@ import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
+import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
 
 declare module 'fastify' {
@@ -41,22 +42,16 @@ export const connectionsPlugin = fp(
     }
     app.decorate('spaceSnapshot', spaceSnapshot)
 
-    function registerHandlers(
-      socket: FlareSocket,
-      hub: Awaited<ReturnType<typeof app.realtime.hub>>,
-    ) {
+    function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
       const { spaceId, userId, displayName, role } = socket.data
-      const log = app.log
-      const handlers = {
-        ...createPresenceHandlers({ log, hub, userId, socketId: socket.id }),
+      return {
+        ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
         ...createEscalationHandlers({
-          log,
           service: app.hands.service,
           spaceId,
           actor: { userId, displayName, role },
         }),
         ...createChatHandlers({
-          log,
           db,
           broadcast: app.broadcast,
           clock: app.clock,
@@ -65,10 +60,7 @@ export const connectionsPlugin = fp(
           displayName,
           socketId: socket.id,
         }),
-        ...createAcknowledgeHandlers({ db, io, clock: app.clock, log, spaceId, userId }),
-      }
-      for (const [event, handler] of Object.entries(handlers)) {
-        socket.on(event as 'presence:move', handler)
+        ...createAcknowledgeHandlers({ db, io, clock: app.clock, spaceId, userId }),
       }
     }
 
@@ -85,7 +77,8 @@ export const connectionsPlugin = fp(
           // the client said goodbye itself; any other reason may be a network drop that comes back
           hub.disconnect(userId, reason === 'client namespace disconnect')
         })
-        registerHandlers(socket, hub)
+        registerHandlers(socket, handlersOf(socket, hub), app.log)
+        refuseUnknownEvents(socket)
         socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId))
       } catch (error) {
         app.log.error({ err: error }, 'socket connection setup failed')

@@ -1,13 +1,18 @@
 import type {
-  DeliveryDto,
   DeliveryListResponse,
-  NotificationTemplateDto,
+  DeliveryResponse,
+  NotificationTemplateListResponse,
+  NotificationTemplateUpdate,
+  PushPublicKeyResponse,
   PushSubscriptionCreate,
+  SlackIntegrationResponse,
   TemplateChannel,
   TicketMessageResponse,
-  WebhookDto,
+  WebhookCreated,
+  WebhookListResponse,
+  WebhookTestResult,
 } from '@flare/protocol'
-import { request } from '../api.js'
+import { fetchApi } from '../api.js'
 
 const space = (spaceId: string) => `/spaces/${encodeURIComponent(spaceId)}`
 
@@ -24,63 +29,55 @@ export const notificationsApi = {
     const query = new URLSearchParams(
       Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])),
     ).toString()
-    return request<DeliveryListResponse>(
+    return fetchApi<DeliveryListResponse>(
       'GET',
       `${space(spaceId)}/deliveries${query ? `?${query}` : ''}`,
     )
   },
   retry: (spaceId: string, deliveryId: string) =>
-    request<{ delivery: DeliveryDto }>(
+    fetchApi<DeliveryResponse>(
       'POST',
       `${space(spaceId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`,
     ),
   retryReply: (spaceId: string, ticketId: string, messageId: string) =>
-    request<TicketMessageResponse>(
+    fetchApi<TicketMessageResponse>(
       'POST',
       `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}/messages/${encodeURIComponent(messageId)}/retry`,
     ),
   slack: (spaceId: string) =>
-    request<{ webhookUrl: string | null }>('GET', `${space(spaceId)}/integrations/slack`),
+    fetchApi<SlackIntegrationResponse>('GET', `${space(spaceId)}/integrations/slack`),
   setSlack: (spaceId: string, webhookUrl: string) =>
-    request<{ webhookUrl: string | null }>('PUT', `${space(spaceId)}/integrations/slack`, {
+    fetchApi<SlackIntegrationResponse>('PUT', `${space(spaceId)}/integrations/slack`, {
       webhookUrl,
     }),
   removeSlack: (spaceId: string) =>
-    request<{ webhookUrl: null }>('DELETE', `${space(spaceId)}/integrations/slack`),
-  webhooks: (spaceId: string) =>
-    request<{ webhooks: WebhookDto[] }>('GET', `${space(spaceId)}/webhooks`),
+    fetchApi<SlackIntegrationResponse>('DELETE', `${space(spaceId)}/integrations/slack`),
+  webhooks: (spaceId: string) => fetchApi<WebhookListResponse>('GET', `${space(spaceId)}/webhooks`),
   addWebhook: (spaceId: string, url: string) =>
-    request<{ webhook: WebhookDto & { secret: string } }>('POST', `${space(spaceId)}/webhooks`, {
+    fetchApi<WebhookCreated>('POST', `${space(spaceId)}/webhooks`, {
       url,
     }),
   removeWebhook: (spaceId: string, webhookId: string) =>
-    request<{ deleted: boolean }>(
+    fetchApi<{ deleted: boolean }>(
       'DELETE',
       `${space(spaceId)}/webhooks/${encodeURIComponent(webhookId)}`,
     ),
   testWebhook: (spaceId: string, webhookId: string) =>
-    request<{ delivered: boolean; status: number | null; error: string | null }>(
+    fetchApi<WebhookTestResult>(
       'POST',
       `${space(spaceId)}/webhooks/${encodeURIComponent(webhookId)}/test`,
     ),
   templates: (spaceId: string) =>
-    request<{ templates: NotificationTemplateDto[]; variables: string[] }>(
-      'GET',
-      `${space(spaceId)}/notification-templates`,
-    ),
-  saveTemplate: (
-    spaceId: string,
-    channel: TemplateChannel,
-    text: { subject: string | null; body: string },
-  ) =>
-    request<{ template: NotificationTemplateDto }>(
+    fetchApi<NotificationTemplateListResponse>('GET', `${space(spaceId)}/notification-templates`),
+  saveTemplate: (spaceId: string, channel: TemplateChannel, text: NotificationTemplateUpdate) =>
+    fetchApi<{ template: NotificationTemplateListResponse['templates'][number] }>(
       'PUT',
       `${space(spaceId)}/notification-templates/${channel}`,
       text,
     ),
-  pushPublicKey: () => request<{ publicKey: string }>('GET', '/push/public-key'),
+  pushPublicKey: () => fetchApi<PushPublicKeyResponse>('GET', '/push/public-key'),
   subscribePush: (subscription: PushSubscriptionCreate) =>
-    request<{ subscribed: boolean }>('POST', '/me/push-subscriptions', subscription),
+    fetchApi<{ subscribed: boolean }>('POST', '/me/push-subscriptions', subscription),
   unsubscribePush: (endpoint: string) =>
-    request<{ deleted: boolean }>('DELETE', '/me/push-subscriptions', { endpoint }),
+    fetchApi<{ deleted: boolean }>('DELETE', '/me/push-subscriptions', { endpoint }),
 }

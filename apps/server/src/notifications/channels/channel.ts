@@ -1,6 +1,6 @@
-import type { NotificationChannel, RuleAction } from '@flare/protocol'
+import type { NotificationChannel, RuleAction, UserPreferences } from '@flare/protocol'
 import type { Db } from '../../db/database.js'
-import type { CapturedMessage, notificationOutbox, UserPreferences } from '../../db/schema.js'
+import type { CapturedMessage, notificationOutbox } from '../../db/schema.js'
 import type { MessageFacts } from '../message-facts.js'
 import { type OutboundRequest, type OutboundResponse, retryAfterMs } from '../outbound-http.js'
 import type { RenderedTemplate } from '../templates.js'

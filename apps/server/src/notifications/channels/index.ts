@@ -1,6 +1,5 @@
-import type { NotificationChannel, RuleAction } from '@flare/protocol'
+import type { NotificationChannel, RuleAction, UserPreferences } from '@flare/protocol'
 import { eq } from 'drizzle-orm'
-import type { UserPreferences } from '../../db/schema.js'
 import { webhookEndpoints } from '../../db/schema.js'
 import type { Tx } from '../../tickets/ticket-repository.js'
 import type { Channel } from './channel.js'
@@ -29,8 +28,12 @@ export const QUEUED_CHANNELS: NotificationChannel[] = Object.values(CHANNELS)
   .filter((c) => c.queued)
   .map((c) => c.name)
 
+function isChannelName(name: string): name is NotificationChannel {
+  return Object.hasOwn(CHANNELS, name)
+}
+
 export function channelOf(name: string): Channel | null {
-  return Object.hasOwn(CHANNELS, name) ? CHANNELS[name as NotificationChannel] : null
+  return isChannelName(name) ? CHANNELS[name] : null
 }
 
 /** One firing, as the firing batch resolved it. */
