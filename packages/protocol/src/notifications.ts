@@ -29,6 +29,7 @@ export const CapturedMessageDto = Type.Object({
   text: Type.String(),
   html: Type.Optional(Type.String()),
 })
+export type CapturedMessageDto = Static<typeof CapturedMessageDto>
 
 /** One row of the delivery log (`GET /api/spaces/:spaceId/deliveries`). */
 export const DeliveryDto = Type.Object({
@@ -85,6 +86,7 @@ export type DeliveryListResponse = Static<typeof DeliveryListResponse>
 export const DeliveryParams = Type.Object({ spaceId: Uuid, deliveryId: Uuid })
 export type DeliveryParams = Static<typeof DeliveryParams>
 export const DeliveryResponse = Type.Object({ delivery: DeliveryDto })
+export type DeliveryResponse = Static<typeof DeliveryResponse>
 
 // ---------------------------------------------------------------------------------------------
 // Slack and webhooks
@@ -98,6 +100,7 @@ export const SlackIntegrationResponse = Type.Object({
   /** The incoming-webhook URL, or null when Slack is not connected. */
   webhookUrl: Nullable(Type.String()),
 })
+export type SlackIntegrationResponse = Static<typeof SlackIntegrationResponse>
 
 export const WEBHOOK_EVENTS = ['ticket.escalated'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
@@ -129,7 +132,9 @@ export const WebhookCreated = Type.Object({
     createdAt: DateTime,
   }),
 })
+export type WebhookCreated = Static<typeof WebhookCreated>
 export const WebhookListResponse = Type.Object({ webhooks: Type.Array(WebhookDto) })
+export type WebhookListResponse = Static<typeof WebhookListResponse>
 export const WebhookParams = Type.Object({ spaceId: Uuid, webhookId: Uuid })
 export type WebhookParams = Static<typeof WebhookParams>
 /** The result of "send test event" (a `ping`). */
@@ -138,11 +143,13 @@ export const WebhookTestResult = Type.Object({
   status: Nullable(Type.Integer()),
   error: Nullable(Type.String()),
 })
+export type WebhookTestResult = Static<typeof WebhookTestResult>
 
 // ---------------------------------------------------------------------------------------------
 // Web Push
 
 export const PushPublicKeyResponse = Type.Object({ publicKey: Type.String() })
+export type PushPublicKeyResponse = Static<typeof PushPublicKeyResponse>
 /** A browser's `PushSubscription.toJSON()`. */
 export const PushSubscriptionCreate = Type.Object(
   {
@@ -200,10 +207,12 @@ export const NotificationTemplateListResponse = Type.Object({
   /** Variables a template may use, each `{name}`. */
   variables: Type.Array(Type.String()),
 })
+export type NotificationTemplateListResponse = Static<typeof NotificationTemplateListResponse>
 export const NotificationTemplateParams = Type.Object({
   spaceId: Uuid,
   channel: literals(TEMPLATE_CHANNELS),
 })
+export type NotificationTemplateParams = Static<typeof NotificationTemplateParams>
 export const NotificationTemplateUpdate = Type.Object(
   {
     subject: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),

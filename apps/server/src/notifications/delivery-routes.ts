@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
+  DELIVERY_STATES,
   type DeliveryDto,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  type DeliveryState,
   ErrorCode,
+  NOTIFICATION_CHANNELS,
   type NotificationChannel,
   SpaceParams,
   TicketMessageResponse,
@@ -29,6 +32,15 @@ import type { OutboxRow } from './channels/index.js'
 import { notifyOutbox } from './outbox-signal.js'
 
 const DEFAULT_PAGE = 50
+
+function isDeliveryState(value: string): value is DeliveryState {
+  return (DELIVERY_STATES as readonly string[]).includes(value)
+}
+
+// rows are written with a channel of this list only; the guard keeps the type honest
+function isChannel(value: string): value is NotificationChannel {
+  return (NOTIFICATION_CHANNELS as readonly string[]).includes(value)
+}
 
 function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null
@@ -99,7 +111,7 @@ export function toDeliveryDto(row: OutboxRow, label: string): DeliveryDto {
   return {
     id: row.id,
     event: row.event,
-    channel: row.channel as NotificationChannel,
+    channel: isChannel(row.channel) ? row.channel : 'in_app',
     target: row.target,
     targetLabel: label,
     state: row.state,
@@ -198,7 +210,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       const where: SQL[] = [eq(notificationOutbox.spaceId, spaceId)]
       if (query.state) {
         where.push(
-          inArray(notificationOutbox.state, query.state.split(',') as Array<OutboxRow['state']>),
+          inArray(notificationOutbox.state, query.state.split(',').filter(isDeliveryState)),
         )
       }
       if (query.channel) where.push(inArray(notificationOutbox.channel, query.channel.split(',')))

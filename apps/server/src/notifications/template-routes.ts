@@ -7,7 +7,6 @@ import {
   NotificationTemplateUpdate,
   SpaceParams,
   TEMPLATE_CHANNELS,
-  type TemplateChannel,
 } from '@flare/protocol'
 import { TEMPLATE_VARIABLES } from '@flare/rules'
 import { Type } from '@sinclair/typebox'

@@ -1,11 +1,16 @@
 import type {
-  DeliveryDto,
   DeliveryListResponse,
-  NotificationTemplateDto,
+  DeliveryResponse,
+  NotificationTemplateListResponse,
+  NotificationTemplateUpdate,
+  PushPublicKeyResponse,
   PushSubscriptionCreate,
+  SlackIntegrationResponse,
   TemplateChannel,
   TicketMessageResponse,
-  WebhookDto,
+  WebhookCreated,
+  WebhookListResponse,
+  WebhookTestResult,
 } from '@flare/protocol'
 import { fetchApi } from '../api.js'
 
@@ -30,7 +35,7 @@ export const notificationsApi = {
     )
   },
   retry: (spaceId: string, deliveryId: string) =>
-    fetchApi<{ delivery: DeliveryDto }>(
+    fetchApi<DeliveryResponse>(
       'POST',
       `${space(spaceId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`,
     ),
@@ -40,17 +45,16 @@ export const notificationsApi = {
       `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}/messages/${encodeURIComponent(messageId)}/retry`,
     ),
   slack: (spaceId: string) =>
-    fetchApi<{ webhookUrl: string | null }>('GET', `${space(spaceId)}/integrations/slack`),
+    fetchApi<SlackIntegrationResponse>('GET', `${space(spaceId)}/integrations/slack`),
   setSlack: (spaceId: string, webhookUrl: string) =>
-    fetchApi<{ webhookUrl: string | null }>('PUT', `${space(spaceId)}/integrations/slack`, {
+    fetchApi<SlackIntegrationResponse>('PUT', `${space(spaceId)}/integrations/slack`, {
       webhookUrl,
     }),
   removeSlack: (spaceId: string) =>
-    fetchApi<{ webhookUrl: null }>('DELETE', `${space(spaceId)}/integrations/slack`),
-  webhooks: (spaceId: string) =>
-    fetchApi<{ webhooks: WebhookDto[] }>('GET', `${space(spaceId)}/webhooks`),
+    fetchApi<SlackIntegrationResponse>('DELETE', `${space(spaceId)}/integrations/slack`),
+  webhooks: (spaceId: string) => fetchApi<WebhookListResponse>('GET', `${space(spaceId)}/webhooks`),
   addWebhook: (spaceId: string, url: string) =>
-    fetchApi<{ webhook: WebhookDto & { secret: string } }>('POST', `${space(spaceId)}/webhooks`, {
+    fetchApi<WebhookCreated>('POST', `${space(spaceId)}/webhooks`, {
       url,
     }),
   removeWebhook: (spaceId: string, webhookId: string) =>
@@ -59,26 +63,19 @@ export const notificationsApi = {
       `${space(spaceId)}/webhooks/${encodeURIComponent(webhookId)}`,
     ),
   testWebhook: (spaceId: string, webhookId: string) =>
-    fetchApi<{ delivered: boolean; status: number | null; error: string | null }>(
+    fetchApi<WebhookTestResult>(
       'POST',
       `${space(spaceId)}/webhooks/${encodeURIComponent(webhookId)}/test`,
     ),
   templates: (spaceId: string) =>
-    fetchApi<{ templates: NotificationTemplateDto[]; variables: string[] }>(
-      'GET',
-      `${space(spaceId)}/notification-templates`,
-    ),
-  saveTemplate: (
-    spaceId: string,
-    channel: TemplateChannel,
-    text: { subject: string | null; body: string },
-  ) =>
-    fetchApi<{ template: NotificationTemplateDto }>(
+    fetchApi<NotificationTemplateListResponse>('GET', `${space(spaceId)}/notification-templates`),
+  saveTemplate: (spaceId: string, channel: TemplateChannel, text: NotificationTemplateUpdate) =>
+    fetchApi<{ template: NotificationTemplateListResponse['templates'][number] }>(
       'PUT',
       `${space(spaceId)}/notification-templates/${channel}`,
       text,
     ),
-  pushPublicKey: () => fetchApi<{ publicKey: string }>('GET', '/push/public-key'),
+  pushPublicKey: () => fetchApi<PushPublicKeyResponse>('GET', '/push/public-key'),
   subscribePush: (subscription: PushSubscriptionCreate) =>
     fetchApi<{ subscribed: boolean }>('POST', '/me/push-subscriptions', subscription),
   unsubscribePush: (endpoint: string) =>

@@ -28,8 +28,12 @@ export const QUEUED_CHANNELS: NotificationChannel[] = Object.values(CHANNELS)
   .filter((c) => c.queued)
   .map((c) => c.name)
 
+function isChannelName(name: string): name is NotificationChannel {
+  return Object.hasOwn(CHANNELS, name)
+}
+
 export function channelOf(name: string): Channel | null {
-  return Object.hasOwn(CHANNELS, name) ? CHANNELS[name as NotificationChannel] : null
+  return isChannelName(name) ? CHANNELS[name] : null
 }
 
 /** One firing, as the firing batch resolved it. */
