@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,6 +11,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { Clock } from './auth/identity.js'
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle.js'
 import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
@@ -34,8 +34,8 @@ export interface AppOptions {
   cookieSecret: string
   clock?: Clock
   logger?: FastifyServerOptions['logger']
-  /** Login attempts per minute for one address and email; lower in tests. */
-  loginAttemptsPerMinute?: number
+  /** Failed-login limits per account and per address (README "Limits"); changed in tests. */
+  loginLimits?: Partial<LoginLimits>
   /** How long a dropped connection keeps its member's place (SPEC §2: 30 s); shorter in tests. */
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
@@ -70,14 +70,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
     const status = error.statusCode ?? 500
-    if (status === 429) {
-      return reply.code(429).send({
-        error: {
-          code: ErrorCode.RATE_LIMITED,
-          message: 'Too many attempts. Wait a minute and try again.',
-        },
-      })
-    }
     if (status >= 400 && status < 500) {
       return reply
         .code(status)
@@ -96,14 +88,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
     secureCookies: config.publicUrl.startsWith('https:'),
-  })
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () =>
-      new HttpError(429, {
-        code: ErrorCode.RATE_LIMITED,
-        message: 'Too many attempts. Wait a minute and try again.',
-      }),
   })
   await app.register(swagger, {
     openapi: {
@@ -130,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes)
       await api.register(authRoutes, {
         sessionTtlMs: config.sessionTtlMs,
-        loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10,
+        loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits },
       })
       await api.register(tokenRoutes)
       await api.register(spaceRoutes)

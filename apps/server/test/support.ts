@@ -6,6 +6,8 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import postgres from 'postgres'
 import { buildApp } from '../src/app.js'
+import { normaliseEmail } from '../src/auth/identity.js'
+import type { LoginLimits } from '../src/auth/login-throttle.js'
 import { hashPassword } from '../src/auth/passwords.js'
 import { type Config, loadConfig } from '../src/config.js'
 import { type Database, type DatabaseTarget, openDatabase } from '../src/db/database.js'
@@ -113,7 +115,7 @@ export async function startTestApp(
   kind: TestDatabaseKind,
   options: {
     config?: Record<string, string>
-    loginAttemptsPerMinute?: number
+    loginLimits?: Partial<LoginLimits>
     reconnectGraceMs?: number
     moveFlushMs?: number
     raisesPerMinute?: number
@@ -133,7 +135,8 @@ export async function startTestApp(
     cookieSecret: 'test-cookie-secret-of-at-least-32-chars!',
     clock: clock.now,
     logger: false,
-    loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
+    // tests log in a lot from one address; the limits' own tests set them low
+    loginLimits: options.loginLimits ?? { accountFailures: 1000, addressFailures: 1000 },
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     raisesPerMinute: options.raisesPerMinute ?? 1000,
@@ -186,7 +189,7 @@ async function createOtherSpace(database: Database): Promise<{ spaceId: string; 
   const [user] = await database.db
     .insert(users)
     .values({
-      email,
+      email: normaliseEmail(email),
       displayName: 'Olive Outsider',
       passwordHash: await hashPassword(DEMO_PASSWORD),
     })

@@ -18,6 +18,8 @@ export const ApiErrorBody = Type.Object(
       code: Type.String(),
       message: Type.String(),
       field: Type.Optional(Type.String()),
+      /** With `RATE_LIMITED`: how long to wait before trying again, in milliseconds. */
+      retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
   },
   { $id: 'ApiErrorBody' },

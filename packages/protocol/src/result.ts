@@ -22,6 +22,8 @@ export interface ApiError {
   message: string
   /** The offending input field, dotted (`recipients.userIds.0`), when one is to blame. */
   field?: string
+  /** With `RATE_LIMITED`: how long to wait before trying again, in milliseconds. */
+  retryAfterMs?: number
 }
 
 /** A Socket.IO acknowledgement: `{ok: true, ...payload}` or `{ok: false, error}`. */

@@ -31,8 +31,13 @@ export function toUserDto(row: UserRow): UserDto {
   }
 }
 
+/**
+ * The one form of an email address that accounts are stored, looked up and rate-limited by:
+ * surrounding white space gone, lower case, Unicode NFC (so a composed and a decomposed "é"
+ * are one address). Every place that reads or writes `users.email` goes through it.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase()
+  return email.trim().toLowerCase().normalize('NFC')
 }
 
 /** Email and password in, a new session out, or null when either is wrong. */

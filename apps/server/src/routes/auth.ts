@@ -8,7 +8,15 @@ import {
 } from '@flare/protocol'
 import { eq } from 'drizzle-orm'
 import type { FastifyPluginAsync } from 'fastify'
-import { endSession, findUser, logIn, SESSION_COOKIE, toUserDto } from '../auth/identity.js'
+import {
+  endSession,
+  findUser,
+  logIn,
+  normaliseEmail,
+  SESSION_COOKIE,
+  toUserDto,
+} from '../auth/identity.js'
+import { createLoginThrottle, type LoginLimits } from '../auth/login-throttle.js'
 import { users } from '../db/schema.js'
 import { HttpError, unauthenticated } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
@@ -16,33 +24,41 @@ import { listSpacesOf } from '../spaces/space-repository.js'
 
 export interface AuthRouteOptions {
   sessionTtlMs: number
-  /** Login attempts allowed per minute for one address and email. */
-  loginAttemptsPerMinute: number
+  loginLimits: LoginLimits
 }
 
 export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts) => {
+  const throttle = createLoginThrottle(app.database.db, app.clock, opts.loginLimits)
+
   app.post(
     '/auth/login',
     {
       schema: {
         tags: ['auth'],
         summary: 'Log in with email and password; sets the httpOnly session cookie',
+        description:
+          `After ${opts.loginLimits.accountFailures} failed attempts for one account, or ` +
+          `${opts.loginLimits.addressFailures} from one address, further attempts (even right ones) ` +
+          'answer 429 RATE_LIMITED with `Retry-After` (seconds) until a lock ends; each further ' +
+          'failure doubles the lock, from 1 to at most 15 minutes.',
         body: LoginRequest,
         response: { 200: LoginResponse },
       },
-      config: {
-        rateLimit: {
-          max: opts.loginAttemptsPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          // per address and account: one attacker cannot lock everyone out, nor hammer one account
-          keyGenerator: (request) =>
-            `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-        },
-      },
     },
     async (request, reply) => {
-      const { email, password } = request.body as LoginRequest
+      const { password } = request.body as LoginRequest
+      // one form of the address for the limits and the lookup: " A@x" and "a@x" are one account
+      const email = normaliseEmail((request.body as LoginRequest).email)
+      const refusal = await throttle.admit(email, request.ip)
+      if (refusal) {
+        const seconds = Math.ceil(refusal.retryAfterMs / 1000)
+        reply.header('retry-after', String(seconds))
+        throw new HttpError(429, {
+          code: ErrorCode.RATE_LIMITED,
+          message: `Too many failed logins. Try again in ${seconds} seconds.`,
+          retryAfterMs: refusal.retryAfterMs,
+        })
+      }
       const result = await logIn(app.database.db, app.clock, opts.sessionTtlMs, email, password)
       if (!result) {
         throw new HttpError(401, {
@@ -50,6 +66,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
           message: 'That email and password do not match an account.',
         })
       }
+      await throttle.succeeded(email, request.ip)
       app.setSessionCookie(reply, result.sessionToken, result.expiresAt)
       return { user: toUserDto(result.user) }
     },
