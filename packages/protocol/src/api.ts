@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { Text } from './text.js'
 
 /** Bumped when an event or payload changes incompatibly; sent in every snapshot. */
 export const PROTOCOL_VERSION = 1
@@ -27,8 +28,8 @@ export const ApiErrorBody = Type.Object(
 
 export const LoginRequest = Type.Object(
   {
-    email: Type.String({ minLength: 3, maxLength: 320 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    email: Text({ minLength: 3, maxLength: 320 }),
+    password: Text({ minLength: 1, maxLength: 1024 }),
   },
   { additionalProperties: false },
 )
@@ -74,7 +75,7 @@ export const MeResponse = Type.Object({
 export type MeResponse = Static<typeof MeResponse>
 
 export const CreateTokenRequest = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { name: Text({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 )
 export type CreateTokenRequest = Static<typeof CreateTokenRequest>

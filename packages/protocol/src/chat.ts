@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { countGraphemes } from './escalations.js'
 import type { Ack } from './result-ack.js'
+import { Text } from './text.js'
 
 /** The longest message body, in user-perceived characters (an emoji counts once). */
 export const CHAT_BODY_MAX = 2000
@@ -85,7 +86,7 @@ export type ChatRecipient = Static<typeof ChatRecipient>
 export const ChatSend = Type.Object(
   {
     to: ChatRecipient,
-    body: Type.String({ minLength: 1, maxLength: CHAT_BODY_MAX * 4 }),
+    body: Text({ minLength: 1, maxLength: CHAT_BODY_MAX * 4 }),
     mentions: Type.Optional(ChatMentions),
   },
   { additionalProperties: false },

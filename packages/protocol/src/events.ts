@@ -13,7 +13,9 @@ import type {
   EscalationRaise,
   EscalationRespond,
 } from './escalations.js'
+
 import type { Ack } from './result-ack.js'
+import { Text } from './text.js'
 import type { TicketClientToServerEvents, TicketServerToClientEvents } from './tickets.js'
 
 export const PresenceStatus = Type.Union([
@@ -43,7 +45,7 @@ export const EmptyPayload = Type.Object({}, { additionalProperties: false })
 export const SocketAuth = Type.Object({
   spaceId: Uuid,
   /** A personal API token, for clients without the session cookie. */
-  token: Type.Optional(Type.String({ maxLength: 200 })),
+  token: Type.Optional(Text({ maxLength: 200 })),
 })
 export type SocketAuth = Static<typeof SocketAuth>
 
