@@ -20,6 +20,7 @@ import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { originCheckPlugin } from './plugins/origin-check.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
@@ -88,6 +89,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
     secureCookies: config.publicUrl.startsWith('https:'),
+  })
+  // before every route: a foreign Origin is refused before anything else is looked at
+  await app.register(originCheckPlugin, {
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
   })
   await app.register(swagger, {
     openapi: {

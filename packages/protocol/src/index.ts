@@ -139,6 +139,7 @@ export {
 } from './events.js'
 export type { ApiError, ErrorBody, Result } from './result.js'
 export { ErrorCode } from './result.js'
+export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export type {
   MessageAuthorKind,
   TicketClientToServerEvents,

@@ -7,6 +7,11 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * A cookie-authenticated change or a WebSocket handshake sent from a page of another origin
+   * (not the server's own, `PUBLIC_URL`'s or one in `ALLOWED_ORIGINS`): 403.
+   */
+  BAD_ORIGIN: 'BAD_ORIGIN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',

@@ -186,6 +186,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       subscribe,
     } satisfies Realtime)
 
+    // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
+    io.use(app.originCheck.socketMiddleware)
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
@@ -257,5 +259,5 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       await Promise.all(redis.map((r) => r.quit()))
     })
   },
-  { name: 'socket-server', dependencies: ['database', 'auth'] },
+  { name: 'socket-server', dependencies: ['database', 'auth', 'origin-check'] },
 )
