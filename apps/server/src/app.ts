@@ -21,6 +21,11 @@ import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { originCheckPlugin } from './plugins/origin-check.js'
+import {
+  authorityPlugin,
+  DEFAULT_REALTIME_LIMITS,
+  type RealtimeLimits,
+} from './realtime/authority.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
@@ -43,6 +48,8 @@ export interface AppOptions {
   moveFlushMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
+  /** Per-member limits on chat and connections (README "Limits"); changed in tests. */
+  realtimeLimits?: Partial<RealtimeLimits>
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
   scheduler?: boolean
 }
@@ -69,7 +76,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
+    if (error instanceof HttpError) {
+      // a limit says when to come back, in the header HTTP clients and proxies understand too
+      if (error.body.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.ceil(error.body.retryAfterMs / 1000)))
+      }
+      return reply.code(error.statusCode).send({ error: error.body })
+    }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
       return reply
@@ -134,6 +147,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     redisUrl: config.redisUrl,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
+  })
+  await app.register(authorityPlugin, {
+    redisUrl: config.redisUrl,
+    limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers
   await app.register(escalationPlugin, {

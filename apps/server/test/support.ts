@@ -13,6 +13,7 @@ import { type Config, loadConfig } from '../src/config.js'
 import { type Database, type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { memberships, spaces, users } from '../src/db/schema.js'
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js'
+import type { RealtimeLimits } from '../src/realtime/authority.js'
 
 /** A database a test suite can run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export interface TestDatabaseKind {
@@ -119,6 +120,7 @@ export async function startTestApp(
     reconnectGraceMs?: number
     moveFlushMs?: number
     raisesPerMinute?: number
+    realtimeLimits?: Partial<RealtimeLimits>
   } = {},
 ): Promise<TestApp> {
   const { target, drop } = await kind.fresh()
@@ -140,6 +142,11 @@ export async function startTestApp(
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     raisesPerMinute: options.raisesPerMinute ?? 1000,
+    // the test clock stands still, so every message of a suite falls in one window
+    realtimeLimits: options.realtimeLimits ?? {
+      chat: { limit: 100_000, windowMs: 10_000 },
+      connectionsPerUser: 1000,
+    },
   })
   return {
     app,

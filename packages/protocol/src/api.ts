@@ -129,6 +129,13 @@ export const SpaceMemberDto = Type.Object({
 })
 export type SpaceMemberDto = Static<typeof SpaceMemberDto>
 
+/** `PATCH /api/spaces/:spaceId/members/:userId` and `DELETE …` (admins only). */
+export const MemberParams = Type.Object({ spaceId: Uuid, userId: Uuid })
+export type MemberParams = Static<typeof MemberParams>
+export const MemberRoleUpdate = Type.Object({ role: MemberRole }, { additionalProperties: false })
+export type MemberRoleUpdate = Static<typeof MemberRoleUpdate>
+export const MemberResponse = Type.Object({ member: SpaceMemberDto })
+
 export const SpaceDto = Type.Object({
   id: Uuid,
   name: Type.String(),

@@ -28,12 +28,13 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
     app.realtime.provideEscalations((spaceId) => listActive(db, spaceId))
 
     app.realtime.onConnection((socket) => {
-      const { spaceId, userId, displayName, role } = socket.data
+      // socket.data itself, not a copy: the authority check refreshes its role before each
+      // event that needs one, so a demoted manager is refused at once
       const handlers = createEscalationHandlers({
         log,
         service,
-        spaceId,
-        actor: { userId, displayName, role },
+        spaceId: socket.data.spaceId,
+        actor: socket.data,
       })
       for (const [event, handler] of Object.entries(handlers))
         socket.on(event as 'escalation:raise', handler)

@@ -28,6 +28,9 @@ export interface SocketData {
   displayName: string
   spaceId: string
   role: MemberRole
+  /** The session (logout closes this connection) or API token (revoking it does) it rests on. */
+  sessionId: string | null
+  tokenId: string | null
 }
 
 interface InterServerEvents {
@@ -211,6 +214,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           displayName: user.displayName,
           spaceId: membership.spaceId,
           role: membership.role,
+          sessionId: identity.sessionId,
+          tokenId: identity.tokenId,
         }
         next()
       } catch (error) {

@@ -60,7 +60,20 @@ export const streamPlugin = fp(
         }
         // subscribe before reading the snapshot, so nothing falls between the two
         const stop = app.realtime.subscribe(spaceId, send)
-        socket.on('close', stop)
+        // logout, a revoked token or a removed membership closes it (1008: policy violation)
+        const forget = app.authority.trackStream(
+          {
+            spaceId,
+            userId: request.membership?.userId ?? '',
+            sessionId: request.identity?.sessionId ?? null,
+            tokenId: request.identity?.tokenId ?? null,
+          },
+          () => socket.close(1008, 'REVOKED'),
+        )
+        socket.on('close', () => {
+          stop()
+          forget()
+        })
         const { escalations, serverTime } = await app.realtime.snapshot(
           spaceId,
           request.membership?.userId ?? '',
@@ -69,5 +82,5 @@ export const streamPlugin = fp(
       },
     )
   },
-  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket'] },
+  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket', 'authority'] },
 )

@@ -52,7 +52,6 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
       const refusal = await throttle.admit(email, request.ip)
       if (refusal) {
         const seconds = Math.ceil(refusal.retryAfterMs / 1000)
-        reply.header('retry-after', String(seconds))
         throw new HttpError(429, {
           code: ErrorCode.RATE_LIMITED,
           message: `Too many failed logins. Try again in ${seconds} seconds.`,
@@ -77,7 +76,11 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
     { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: app.requireUser },
     async (request, reply) => {
       const identity = identityOf(request)
-      if (identity.sessionId) await endSession(app.database.db, identity.sessionId)
+      if (identity.sessionId) {
+        await endSession(app.database.db, identity.sessionId)
+        // the tabs this session opened stop receiving the space now, in every process
+        await app.authority.sessionEnded(identity.sessionId)
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.code(204).send()
     },
