@@ -66,6 +66,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // response schemas that share a Text() field with requests (a calendar's timezone) reach the
+    // serializer's Ajv, which must know the protocol's `text` format rather than warn about it
+    serializerOpts: { ajv: { formats: { text: true } } },
   })
 
   // every schema is a TypeBox schema from @flare/protocol, checked by the same code that checks

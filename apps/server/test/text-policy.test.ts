@@ -235,7 +235,11 @@ describe.each(databaseKinds())('the text policy at the boundary on $name', (kind
           payload: { ...rule, escalateTo, [field]: NOT_A_UUID },
         })
         expect(res.statusCode, res.body).toBe(400)
-        expect(res.json().error).toMatchObject({ code: 'VALIDATION', field })
+        expect(res.json().error).toMatchObject({
+          code: 'VALIDATION',
+          field,
+          message: `${field}: must be a UUID (or null)`,
+        })
       }
     })
   }

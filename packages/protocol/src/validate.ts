@@ -25,13 +25,13 @@ function describeError(error: ValueError): string {
   if (error.type === ValueErrorType.StringFormat && error.schema.format === TEXT_FORMAT) {
     return TEXT_PROBLEM
   }
-  // `null or text` that failed on the text policy: say so rather than "Expected union value"
+  // `text or null`, `id or null` that failed on the string: say why rather than "Expected union value"
   if (error.type === ValueErrorType.Union) {
     for (const variant of error.errors) {
       for (const inner of variant) {
-        if (inner.type === ValueErrorType.StringFormat && inner.schema.format === TEXT_FORMAT) {
-          return TEXT_PROBLEM
-        }
+        if (inner.type !== ValueErrorType.StringFormat) continue
+        if (inner.schema.format === TEXT_FORMAT) return TEXT_PROBLEM
+        if (inner.schema.format === 'uuid') return 'must be a UUID (or null)'
       }
     }
   }
