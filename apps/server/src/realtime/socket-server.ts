@@ -24,6 +24,9 @@ export interface SocketData {
   displayName: string
   spaceId: string
   role: MemberRole
+  /** The session (logout closes this connection) or API token (revoking it does) it rests on. */
+  sessionId: string | null
+  tokenId: string | null
 }
 
 interface InterServerEvents {
@@ -142,6 +145,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
 
     app.decorate('realtime', { io, hub } satisfies Realtime)
 
+    // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
+    io.use(app.originCheck.socketMiddleware)
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
@@ -165,6 +170,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           displayName: user.displayName,
           spaceId: membership.spaceId,
           role: membership.role,
+          sessionId: identity.sessionId,
+          tokenId: identity.tokenId,
         }
         next()
       } catch (error) {
@@ -184,5 +191,5 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       await Promise.all(redis.map((r) => r.quit()))
     })
   },
-  { name: 'socket-server', dependencies: ['database', 'auth', 'events'] },
+  { name: 'socket-server', dependencies: ['database', 'auth', 'events', 'origin-check'] },
 )
