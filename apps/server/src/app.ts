@@ -19,6 +19,8 @@ import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
 import { safeLoggerOptions } from './logging.js'
+import type { RetryPolicy } from './notifications/backoff.js'
+import { notificationsPlugin } from './notifications/notifications-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
 import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
@@ -49,6 +51,17 @@ export interface AppOptions {
   raisesPerMinute?: number
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
   scheduler?: boolean
+  /**
+   * Notification delivery: `worker` runs the outbox worker's timer (default: only with the real
+   * clock; tests call `app.notifications.runDue`), the rest tunes retries for tests.
+   */
+  notifications?: {
+    worker?: boolean
+    policy?: RetryPolicy
+    random?: () => number
+    sendTimeoutMs?: number
+    leaseMs?: number
+  }
 }
 
 /**
@@ -166,6 +179,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ticketsPlugin)
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
+  })
+  await app.register(notificationsPlugin, {
+    settings: {
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      smtpUrl: config.smtpUrl,
+      sms: config.sms,
+      allowPrivateUrls: config.allowPrivateUrls,
+    },
+    ...options.notifications,
+    worker: options.notifications?.worker ?? options.clock === undefined,
   })
   // every connection's handlers, registered once the features they call exist
   await app.register(connectionsPlugin)

@@ -180,6 +180,39 @@ export {
   StreamEvent,
 } from './events.js'
 export { literals } from './literals.js'
+export type {
+  DeliveryState,
+  PushPayload,
+  TemplateChannel,
+  WebhookEvent,
+} from './notifications.js'
+export {
+  CapturedMessageDto,
+  DELIVERY_EVENTS,
+  DELIVERY_STATES,
+  DeliveryDto,
+  DeliveryListQuery,
+  DeliveryListResponse,
+  DeliveryParams,
+  DeliveryResponse,
+  NotificationTemplateDto,
+  NotificationTemplateListResponse,
+  NotificationTemplateParams,
+  NotificationTemplateUpdate,
+  PushPublicKeyResponse,
+  PushSubscriptionCreate,
+  PushSubscriptionDelete,
+  SlackIntegrationResponse,
+  SlackIntegrationUpdate,
+  TEMPLATE_CHANNELS,
+  WEBHOOK_EVENTS,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDto,
+  WebhookListResponse,
+  WebhookParams,
+  WebhookTestResult,
+} from './notifications.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'

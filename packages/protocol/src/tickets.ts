@@ -140,6 +140,17 @@ export const TicketMessageDto = Type.Object({
   /** An internal note: staff only, never a material response (§4, §6.2). */
   internal: Type.Boolean(),
   createdAt: DateTime,
+  /**
+   * A staff reply sent to the customer (SMS inboxes, SPEC §7): `sending` until the provider
+   * took it (`error` then says why the last try failed), `sent`, or `failed` with the reason.
+   * Absent for messages that are not sent anywhere.
+   */
+  delivery: Type.Optional(
+    Type.Object({
+      state: Type.Union([Type.Literal('sending'), Type.Literal('sent'), Type.Literal('failed')]),
+      error: Nullable(Type.String()),
+    }),
+  ),
 })
 export type TicketMessageDto = Static<typeof TicketMessageDto>
 

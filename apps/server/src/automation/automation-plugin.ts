@@ -32,16 +32,25 @@ export const automationPlugin = fp<AutomationPluginOptions>(
   async (app, options) => {
     const db = app.database.db
     const log = app.log.child({ feature: 'automation' })
+    const deliverInApp = createDelivery({
+      db,
+      broadcast: app.broadcast,
+      clock: app.clock,
+      announce: app.tickets.service.announce,
+    })
     const scheduler = createEscalationScheduler({
       database: app.database,
       clock: app.clock,
       log,
-      delivered: createDelivery({
-        db,
-        broadcast: app.broadcast,
-        clock: app.clock,
-        announce: app.tickets.service.announce,
-      }),
+      delivered: async (processed) => {
+        await deliverInApp(processed)
+        // the firings' other channels wait in the outbox: this process's worker sends them now
+        for (const spaceId of new Set(
+          processed.flatMap((p) => p.firings.map((firing) => firing.spaceId)),
+        )) {
+          void app.events.publish('outbox.queued', { spaceId })
+        }
+      },
       batchSize: options.batchSize,
     })
     const recompute = createDueRecompute({ db, clock: app.clock, log })

@@ -384,6 +384,10 @@ export const ticketMessages = pgTable(
     providerMessageId: text('provider_message_id'),
     // the order messages were stored in: several may share one instant
     seq: bigserial('seq', { mode: 'number' }).notNull(),
+    // a staff reply sent to the customer (SMS inboxes): its outbox row and how it went
+    deliveryId: uuid('delivery_id'),
+    deliveryState: text('delivery_state').$type<'sending' | 'sent' | 'failed'>(),
+    deliveryError: text('delivery_error'),
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.seq),
@@ -467,8 +471,14 @@ export const escalationFirings = pgTable(
 
 /**
  * The durable outbox of notifications (SPEC §7): written in the firing's transaction, one row
- * per target and channel, delivered afterwards. The idempotency key makes a retried firing or
- * delivery impossible to record twice.
+ * per target and channel, delivered afterwards by the delivery worker of any process. The
+ * idempotency key makes a retried firing or delivery impossible to record twice, and travels
+ * on every message sent so receivers can drop a repeat.
+ *
+ * A row is due when `state = 'pending'` and `next_attempt_at` has passed. Claiming it moves
+ * `next_attempt_at` to the end of a lease and sets `lease_token`: a process killed mid-send
+ * leaves the row due again when the lease ends, and an outcome is recorded only by the holder
+ * of the current lease.
  */
 export const notificationOutbox = pgTable(
   'notification_outbox',
@@ -477,28 +487,117 @@ export const notificationOutbox = pgTable(
     spaceId: uuid('space_id')
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
-    firingId: uuid('firing_id')
+    // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
+    // (`ticket.reply`) or a raised hand (`hand.raised`)
+    event: text('event')
+      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
       .notNull()
-      .references(() => escalationFirings.id, { onDelete: 'cascade' }),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    // `user:<id>`, `email:<address>`, `phone:<E.164>` or `space` (Slack, webhook)
+      .default('ticket.escalated'),
+    firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
+    escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
+    // `user:<id>`, `email:<address>`, `phone:<E.164>`, `webhook:<endpoint id>` or `space` (Slack)
     target: text('target').notNull(),
     channel: text('channel').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     state: text('state').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    // attempts since the row was (re)queued; a manual retry starts again from 0
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    // when the row was queued, or queued again by "retry now": the give-up age counts from it
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    // due instant while pending; while leased, the end of the lease
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseToken: uuid('lease_token'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    // the provider's id for the sent message (an SMS sid, an SMTP response), for support
+    providerId: text('provider_id'),
+    // without SMTP_URL / SMS_API_URL: what would have been sent, kept for the delivery log
+    captured: jsonb('captured').$type<CapturedMessage>(),
   },
   (t) => [
     uniqueIndex('notification_outbox_idempotency_key').on(t.idempotencyKey),
     index('notification_outbox_firing_idx').on(t.firingId),
-    index('notification_outbox_pending_idx').on(t.createdAt).where(sql`${t.state} = 'pending'`),
+    index('notification_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index('notification_outbox_space_idx').on(t.spaceId, t.createdAt, t.id),
+    index('notification_outbox_message_idx').on(t.messageId),
   ],
+)
+
+/** A message the built-in sink kept instead of sending (no SMTP_URL / SMS_API_URL). */
+export interface CapturedMessage {
+  from: string
+  to: string
+  subject?: string
+  text: string
+  html?: string
+}
+
+/** Signed webhook endpoints of a space (SPEC §7). The secret signs every delivery. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    events: jsonb('events').$type<string[]>().notNull().default(sql`'["ticket.escalated"]'::jsonb`),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('webhook_endpoints_space_idx').on(t.spaceId)],
+)
+
+/** A space's Slack incoming webhook (SPEC §7). */
+export const slackIntegrations = pgTable('slack_integrations', {
+  spaceId: uuid('space_id')
+    .primaryKey()
+    .references(() => spaces.id, { onDelete: 'cascade' }),
+  webhookUrl: text('webhook_url').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+})
+
+/** Browsers that may receive Web Push for a user (SPEC §7). */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+)
+
+/** A space's own wording of a notification, per channel; absent = the built-in default. */
+export const notificationTemplates = pgTable(
+  'notification_templates',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    channel: text('channel').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.name, t.channel] })],
 )
 
 /** Who changed which setting when (SPEC §8: rule and setting changes are kept). */
@@ -565,6 +664,10 @@ export const schema = {
   rotations,
   escalationFirings,
   notificationOutbox,
+  webhookEndpoints,
+  slackIntegrations,
+  pushSubscriptions,
+  notificationTemplates,
   auditLog,
   dueRecomputes,
 }

@@ -30,6 +30,7 @@ import type { Db } from '../db/database.js'
 import { ticketMessages, tickets } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import type { EventBus } from '../events/domain-events.js'
+import { queueCustomerReply } from '../notifications/customer-replies.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import { storeDueInstants } from '../scheduling/due-instants.js'
 import { lookAhead } from '../scheduling/look-ahead.js'
@@ -386,7 +387,12 @@ export function createTicketService(deps: TicketServiceDeps) {
         internal,
         at,
       })
-      return { ...appended, ticket: await withDueInstant(tx, appended.ticket, at) }
+      // an SMS customer gets the reply by text, queued with it (SPEC §7)
+      return {
+        ...appended,
+        message: await queueCustomerReply(tx, appended.ticket, appended.message),
+        ticket: await withDueInstant(tx, appended.ticket, at),
+      }
     })
     const event = { ticket: toTicketDto(result.ticket), message: toMessageDto(result.message) }
     changed(spaceId, [{ kind: 'message', ...event }])

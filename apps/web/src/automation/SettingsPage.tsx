@@ -2,6 +2,7 @@ import type { UserDto } from '@flare/protocol'
 import { useEffect, useState } from 'react'
 import { openSpace } from '../actions.js'
 import { NotificationStack } from '../escalations/NotificationStack.js'
+import { NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
 import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
 import { BusinessHoursEditor } from './BusinessHoursEditor.js'
@@ -199,6 +200,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                 ))
               )}
             </section>
+            <NotificationSettings spaceId={spaceId} canEdit={canEdit} />
           </>
         )}
       </main>
