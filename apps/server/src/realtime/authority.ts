@@ -199,10 +199,15 @@ export const authorityPlugin = fp<AuthorityOptions>(
     async function openConnections(userId: string): Promise<number> {
       const room = personRoom(userId)
       const here = io.sockets.adapter.rooms.get(room)?.size ?? 0
-      // other processes' connections come through the adapter (Redis when configured)
-      const everywhere = await io.in(room).fetchSockets()
-      const elsewhere = everywhere.filter((s) => !io.sockets.sockets.has(s.id)).length
-      return here + elsewhere
+      // other processes' connections come through the adapter (Redis when configured); if
+      // they cannot be asked, count this process's alone rather than refuse everyone
+      try {
+        const everywhere = await io.in(room).fetchSockets()
+        return here + everywhere.filter((s) => !io.sockets.sockets.has(s.id)).length
+      } catch (err) {
+        log.warn({ err }, 'could not count connections in other processes')
+        return here
+      }
     }
 
     // registered after the handshake's authentication, which fills socket.data
