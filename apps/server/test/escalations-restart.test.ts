@@ -89,7 +89,7 @@ describe.each(databaseKinds().map((k) => k.name))('escalations across a restart 
     ])
     expect(danaBack.connected).toBe(true)
     clients.closeAll()
-  })
+  }, 120_000)
 
   it('[3] after a restart, a raiser who never comes back has the hand lowered after the grace', async () => {
     const { target, drop } = await durableDatabase(name)
@@ -123,5 +123,5 @@ describe.each(databaseKinds().map((k) => k.name))('escalations across a restart 
     )
     expect(ended.reason).toBe('disconnected')
     clients.closeAll()
-  })
+  }, 120_000)
 })
