@@ -137,6 +137,15 @@ export {
   SOCKET_PATH,
   SocketAuth,
 } from './events.js'
+export type {
+  FloorDesk,
+  FloorInput,
+  FloorPlan,
+  FloorRect,
+  FloorZone,
+  FloorZoneKind,
+} from './floor.js'
+export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type { ApiError, ErrorBody, Result } from './result.js'
 export { ErrorCode } from './result.js'
 export type {

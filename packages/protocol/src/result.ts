@@ -11,7 +11,10 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
-  /** Approach is not available while the responder is inside a meeting room. */
+  /**
+   * Inside a meeting room: Approach is not available there, and a hand cannot be raised there
+   * (entering a room ends one).
+   */
   IN_MEETING_ROOM: 'IN_MEETING_ROOM',
   INTERNAL: 'INTERNAL',
 } as const

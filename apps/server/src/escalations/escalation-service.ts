@@ -78,6 +78,18 @@ export function createEscalationService({
         field: 'message',
       })
     }
+    if (origin === 'space') {
+      // entering a room ends a hand, so one raised inside a room would end as it starts
+      const hub = await realtime.hub(spaceId)
+      const roomId = hub.get(raiser.userId)?.roomId
+      if (roomId) {
+        const room = hub.rooms.find((r) => r.id === roomId)?.name ?? 'a meeting room'
+        throw new HttpError(409, {
+          code: ErrorCode.IN_MEETING_ROOM,
+          message: `You are in ${room}: a hand cannot be raised inside a meeting room. Leave the room first.`,
+        })
+      }
+    }
     const { userIds, groupIds } = input.recipients
     if (!input.notify && (userIds.length > 0 || groupIds.length > 0)) {
       throw badRequest(

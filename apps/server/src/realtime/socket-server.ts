@@ -21,6 +21,7 @@ import { findUser } from '../auth/identity.js'
 import { HttpError } from '../errors.js'
 import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
 import { createPresenceHandlers } from './presence-handlers.js'
+import { seatOf } from './seats.js'
 import { SpaceHub } from './space-hub.js'
 
 export interface SocketData {
@@ -222,11 +223,13 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       const { spaceId, userId, displayName, role } = socket.data
       try {
         const h = await hub(spaceId)
+        // a member new to this space's floor starts at their desk; a returning one where they were
+        const seat = h.get(userId) ? null : await seatOf(app.database.db, spaceId, h, userId)
         if (socket.disconnected) return
         // join the rooms before connecting: the member's own 'joined' and everything after it
         // reach this socket too, so nothing falls between the snapshot and the live events
         socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
-        h.connect({ userId, displayName, role })
+        h.connect({ userId, displayName, role }, seat)
         socket.on('disconnect', (reason) => {
           // the client said goodbye itself; any other reason may be a network drop that comes back
           h.disconnect(userId, reason === 'client namespace disconnect')
