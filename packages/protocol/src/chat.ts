@@ -1,23 +1,20 @@
 // Chat events and payloads (SPEC §2, §9: `chat:send`, `chat:message`). Owned by the chat feature.
 import { type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
+import { CHAT_BODY_MAX, CHAT_MENTIONS_MAX, THREAD_KEY, UUID_SOURCE } from './chat-text.js'
 import type { Ack } from './result-ack.js'
-import { CHAT_BODY_MAX, THREAD_KEY, UUID_SOURCE } from './thread-keys.js'
 
 export {
   CHAT_BODY_MAX,
+  CHAT_MENTIONS_MAX,
+  CHAT_PAGE_DEFAULT,
+  CHAT_PAGE_MAX,
   chatBodyProblem,
   chatCursor,
   directThreadKey,
   parseThreadKey,
   SPACE_THREAD,
-} from './thread-keys.js'
-
-/** The most users, and separately groups, one message may mention. */
-export const CHAT_MENTIONS_MAX = 20
-/** The most messages one history page holds. */
-export const CHAT_PAGE_MAX = 100
-export const CHAT_PAGE_DEFAULT = 30
+} from './chat-text.js'
 
 export const ChatMentions = Type.Object(
   {

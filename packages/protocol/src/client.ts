@@ -1,5 +1,5 @@
 // The browser's front door to @flare/protocol: every type, and only the values that need no
-// TypeBox (constants, text rules, thread keys, the floor plan), so the web bundle stays free of
+// TypeBox (constants, text rules, chat thread keys, the floor plan), so the web bundle stays free of
 // the schema builder and the compiler. The server and the settings pages use `index.ts`; a
 // name that is a schema there is only its type here.
 export type {
@@ -51,6 +51,17 @@ export type {
   ChatThreadParams,
   ChatThreadsResponse,
 } from './chat.js'
+export {
+  CHAT_BODY_MAX,
+  CHAT_MENTIONS_MAX,
+  CHAT_PAGE_DEFAULT,
+  CHAT_PAGE_MAX,
+  chatBodyProblem,
+  chatCursor,
+  directThreadKey,
+  parseThreadKey,
+  SPACE_THREAD,
+} from './chat-text.js'
 export type {
   ConditionField,
   ConditionOperator,
@@ -116,14 +127,6 @@ export type {
   Result,
 } from './result.js'
 export { ErrorCode } from './result.js'
-export {
-  CHAT_BODY_MAX,
-  chatBodyProblem,
-  chatCursor,
-  directThreadKey,
-  parseThreadKey,
-  SPACE_THREAD,
-} from './thread-keys.js'
 export type {
   EscalationHistoryEntryDto,
   InboundMessage,

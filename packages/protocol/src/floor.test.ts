@@ -42,7 +42,14 @@ describe('floorPlan', () => {
     for (const n of [1, 2])
       expect(inside(plan.seats[id(n)] ?? { x: -1, y: -1 }, supervisors)).toBe(true)
     // the larger team sits nearest the centre; a lounge and a kitchen furnish the rest
-    expect(plan.zones.map((z) => z.kind)).toEqual(['team', 'team', 'lounge', 'kitchen'])
+    expect(plan.zones.map((z) => z.label)).toEqual([
+      'Tier 1 support',
+      'Supervisors',
+      'Hot desks',
+      'Hot desks',
+      'Lounge',
+      'Kitchen',
+    ])
     for (const zone of plan.zones)
       for (const room of demo.rooms)
         expect(

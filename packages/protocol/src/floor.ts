@@ -49,9 +49,11 @@ export interface FloorInput {
 }
 
 /** A zone's size in world units: three desks wide, two rows facing each other. */
-export const FLOOR_ZONE = { width: 340, height: 260, gap: 40, margin: 40 } as const
+export const FLOOR_ZONE = { width: 352, height: 260, gap: 16, margin: 40 } as const
 const DESKS_PER_ZONE = 6
-const DESK = { width: 80, height: 34, pitch: 100, firstCentre: 70 } as const
+const DESK = { width: 84, height: 34, pitch: 108, firstCentre: 68 } as const
+/** Free desks for visitors and the overflow, placed after the teams when the floor has room. */
+const HOT_DESK_ZONES = 2
 
 function overlaps(a: FloorRect, b: FloorRect): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
@@ -108,7 +110,7 @@ function desksIn(zone: FloorRect, owners: readonly (string | null)[]): FloorDesk
 
 /**
  * Lays out the office: a team area per group (largest team nearest the centre), open desks
- * for members in no group, then a lounge and a kitchen, on a grid that avoids the meeting
+ * for members in no group, two areas of hot desks, then a lounge and a kitchen, on a grid that avoids the meeting
  * rooms. Deterministic: the same space, rooms, groups and members give the same plan, whatever
  * order they come in.
  *
@@ -149,6 +151,10 @@ export function floorPlan(input: FloorInput): FloorPlan {
       for (const desk of desks) if (desk.userId) seats[desk.userId] = desk.seat
       zones.push({ ...slot, kind: group.kind, label: group.label, desks })
     }
+  }
+  for (let i = 0; i < HOT_DESK_ZONES; i += 1) {
+    const slot = slots.shift()
+    if (slot) zones.push({ ...slot, kind: 'open', label: 'Hot desks', desks: desksIn(slot, []) })
   }
   for (const [kind, label] of [
     ['lounge', 'Lounge'],

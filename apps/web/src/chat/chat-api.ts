@@ -3,7 +3,7 @@ import {
   type ChatHistoryResponse,
   type ChatThreadsResponse,
   type ErrorBody,
-} from '@flare/protocol'
+} from '@flare/protocol/client'
 import { ApiRequestError } from '../api.js'
 
 async function getJson<T>(path: string): Promise<T> {

@@ -1,10 +1,14 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { loadSession } from '../actions.js'
 import { settingsSpaceId, usePathname } from '../automation/navigation.js'
-import { SettingsPage } from '../automation/SettingsPage.js'
 import { useFlare } from '../store/index.js'
 import { LoginPage } from './LoginPage.js'
 import { SpacePage } from './SpacePage.js'
+
+// the settings pages carry the rule editor and the schema validator: loaded only when opened
+const SettingsPage = lazy(() =>
+  import('../automation/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
+)
 
 /** The spaceId in `/spaces/:spaceId`, if the address names one. */
 function spaceIdFromPath(pathname: string): string | null {
@@ -53,7 +57,17 @@ export function App() {
     )
   }
   if (space.id === wanted && settingsSpaceId(pathname) === space.id) {
-    return <SettingsPage spaceId={space.id} user={me.value.user} />
+    return (
+      <Suspense
+        fallback={
+          <main className="centered" aria-busy="true">
+            <p className="muted">Loading the settings…</p>
+          </main>
+        }
+      >
+        <SettingsPage spaceId={space.id} user={me.value.user} />
+      </Suspense>
+    )
   }
   return <SpacePage spaceId={space.id} user={me.value.user} />
 }

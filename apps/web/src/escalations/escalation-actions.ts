@@ -6,6 +6,7 @@ import type {
   Result,
 } from '@flare/protocol'
 import { ApiRequestError, api } from '../api.js'
+import { countOf } from '../layout/words.js'
 import { currentSocket } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 
@@ -31,7 +32,7 @@ function emit<T extends object>(
 }
 
 export function openEscalationDialog(): void {
-  useFlare.setState({ escalationDialogOpen: true })
+  useFlare.setState({ escalationDialogOpen: true, handEnded: null })
 }
 
 export function closeEscalationDialog(): void {
@@ -54,7 +55,7 @@ export async function endEscalation(escalationId?: string): Promise<void> {
 
 export async function lowerAllEscalations(): Promise<void> {
   const result = await emit<{ ended: number }>((s, ack) => s.emit('escalation:lower-all', {}, ack))
-  announce(result.ok ? `Lowered ${result.ended} escalations` : result.error.message)
+  announce(result.ok ? `Lowered ${countOf(result.ended, 'hand', 'hands')}` : result.error.message)
 }
 
 export function respondToEscalation(

@@ -1,9 +1,14 @@
-// Chat thread keys, cursors and the body rule, free of TypeBox so the browser can load them
+// Chat's limits, thread keys, cursors and the body rule, free of TypeBox so the browser can load them
 // without the schema builder (see `client.ts`).
 import { countGraphemes } from './escalation-text.js'
 
 /** The longest message body, in user-perceived characters (an emoji counts once). */
 export const CHAT_BODY_MAX = 2000
+/** The most users, and separately groups, one message may mention. */
+export const CHAT_MENTIONS_MAX = 20
+/** The most messages one history page holds. */
+export const CHAT_PAGE_MAX = 100
+export const CHAT_PAGE_DEFAULT = 30
 
 /** The thread key of the space-wide channel. */
 export const SPACE_THREAD = 'space'
