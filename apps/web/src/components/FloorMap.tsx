@@ -60,7 +60,9 @@ function Avatar({
   roomName,
   color,
   activity,
+  still = false,
 }: {
+  still?: boolean
   member: MemberPresence
   isMe: boolean
   roomName: string | null
@@ -84,7 +86,7 @@ function Avatar({
       data-user-id={member.userId}
       data-x={member.x}
       data-y={member.y}
-      tabIndex={0}
+      tabIndex={still ? undefined : 0}
       role="img"
       aria-label={label}
     >
@@ -256,6 +258,7 @@ export function FloorMap({
           roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
           color={avatarColor(member.userId, memberIds)}
           activity={doing.get(member.userId) ?? null}
+          still={mini}
         />
       ))}
     </svg>

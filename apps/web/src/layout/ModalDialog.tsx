@@ -1,5 +1,7 @@
 import { type ComponentPropsWithoutRef, type ReactNode, useEffect, useRef } from 'react'
 
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])'
+
 /**
  * A modal on the native `<dialog>`: `showModal()` makes the rest of the page inert, so focus
  * stays inside; Escape closes it; focus goes back to whatever had it before. Mounted means
@@ -44,7 +46,25 @@ export function ModalDialog({
         close.current()
       }}
       onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented) return
+        if (e.defaultPrevented) return
+        if (e.key === 'Tab') {
+          // the page behind is inert; wrapping here also keeps focus off the browser's own bar
+          const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+            (el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0,
+          )
+          const first = focusable[0]
+          const last = focusable[focusable.length - 1]
+          if (!first || !last) return
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault()
+            last.focus()
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault()
+            first.focus()
+          }
+          return
+        }
+        if (e.key !== 'Escape') return
         e.preventDefault()
         e.stopPropagation()
         close.current()
