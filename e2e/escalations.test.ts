@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     await logInAs(dana, stage.flare.url, 'dana@flare.test')
     await logInAs(eli, stage.flare.url, 'eli@flare.test')
     await logInAs(fatima, stage.flare.url, 'fatima@flare.test')
-    await dana.locator('.members').getByText('Fatima Khan').waitFor()
+    await dana.getByRole('img', { name: /^Fatima Khan/ }).waitFor()
     const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
     const eliId = (await eli.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
 
