@@ -149,7 +149,9 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await dana.locator('.popup-responding', { hasText: 'Eli is approaching' }).waitFor()
     // on the map, too: the approaching avatar says so under its name
     await dana
-      .locator(`.avatar[data-user-id="${eliId}"] .note-label`, { hasText: 'approaching Dana' })
+      .locator(`.avatar-label[data-user-id="${eliId}"] .note-label`, {
+        hasText: 'approaching Dana',
+      })
       .waitFor()
     await eli.keyboard.press('Escape')
     await card.waitFor({ state: 'detached' })

@@ -75,8 +75,6 @@ function Avatar({
   const label = `${member.displayName}${isMe ? ' (you)' : ''}, ${member.status}${roomName ? `, in ${roomName}` : ''}${
     member.connected ? '' : ', reconnecting'
   }${doing ? `, ${doing}` : ''}`
-  // the word under the name: what they are doing about a hand, else a status that is not the usual
-  const note = doing ?? (member.status === 'available' ? null : STATUS_WORD[member.status])
   return (
     // focusable so a keyboard user can read each name, as a mouse user does by hovering
     // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an avatar is a picture of a person, named on focus
@@ -101,6 +99,29 @@ function Avatar({
         <circle r={8.5} />
         <StatusGlyph status={member.status} />
       </g>
+    </g>
+  )
+}
+
+/**
+ * An avatar's name and note, drawn in a layer above every avatar, so someone standing close
+ * (an approacher beside a raiser) never hides a name. Decorative: the avatar itself carries
+ * the same words as its accessible name.
+ */
+function AvatarLabel({ member, activity }: { member: MemberPresence; activity: Activity | null }) {
+  const doing = activity
+    ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
+    : null
+  // the word under the name: what they are doing about a hand, else a status that is not the usual
+  const note = doing ?? (member.status === 'available' ? null : STATUS_WORD[member.status])
+  return (
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group with no tabindex is not focusable; the avatar carries these words
+    <g
+      className={`avatar-label status-${member.status}${member.connected ? '' : ' dropped'}`}
+      style={{ transform: `translate(${member.x}px, ${member.y}px)` }}
+      data-user-id={member.userId}
+      aria-hidden="true"
+    >
       <text className="name-label" textAnchor="middle" y={46}>
         {mapLabelOf(member.displayName)}
       </text>
@@ -131,6 +152,11 @@ function usePlan(space: SpaceDto): FloorPlan {
       }),
     [space.mapWidth, space.mapHeight, rooms, details, fallback],
   )
+}
+
+/** People with a hand up are drawn last, so whoever walks up to them never hides them. */
+function drawOrder(members: readonly MemberPresence[], raisers: ReadonlySet<string>) {
+  return [...members].sort((a, b) => Number(raisers.has(a.userId)) - Number(raisers.has(b.userId)))
 }
 
 /** Who is approaching or chatting with whom, from the active escalations' responses. */
@@ -173,6 +199,7 @@ export function FloorMap({
     snapshot?.members.find((m) => m.userId === id)?.displayName ?? 'someone'
   const doing = activities(snapshot?.escalations ?? [], nameOf)
   const meAt = me ? `${me.x},${me.y}` : null
+  const raisers = new Set(snapshot?.escalations.map((e) => e.raisedBy) ?? [])
 
   // zoomed in (the phone's readable zoom), keep your own avatar in view on first paint
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when zoom changes or we first appear
@@ -250,17 +277,25 @@ export function FloorMap({
           y2={l.to.y}
         />
       ))}
-      {snapshot?.members.map((member) => (
+      {drawOrder(snapshot?.members ?? [], raisers).map((member) => (
         <Avatar
           key={member.userId}
           member={member}
-          isMe={member.userId === snapshot.you}
+          isMe={member.userId === snapshot?.you}
           roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
           color={avatarColor(member.userId, memberIds)}
           activity={doing.get(member.userId) ?? null}
           still={mini}
         />
       ))}
+      {!mini &&
+        drawOrder(snapshot?.members ?? [], raisers).map((member) => (
+          <AvatarLabel
+            key={member.userId}
+            member={member}
+            activity={doing.get(member.userId) ?? null}
+          />
+        ))}
     </svg>
   )
 
