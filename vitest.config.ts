@@ -42,6 +42,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'docs',
+          root: '.',
+          include: ['scripts/spec-ids.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root: './e2e',
           environment: 'node',

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
@@ -12,20 +11,35 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { Clock } from './auth/identity.js'
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle.js'
 import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { HttpError } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
+import { eventsPlugin } from './events/events-plugin.js'
+import { safeLoggerOptions } from './logging.js'
+import type { RetryPolicy } from './notifications/backoff.js'
+import { notificationsPlugin } from './notifications/notifications-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { originCheckPlugin } from './plugins/origin-check.js'
+import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
+import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
+import {
+  authorityPlugin,
+  DEFAULT_REALTIME_LIMITS,
+  type RealtimeLimits,
+} from './realtime/authority.js'
+import { connectionsPlugin } from './realtime/connections.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
 import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { timerSignalsPlugin } from './scheduling/signals.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -34,16 +48,29 @@ export interface AppOptions {
   cookieSecret: string
   clock?: Clock
   logger?: FastifyServerOptions['logger']
-  /** Login attempts per minute for one address and email; lower in tests. */
-  loginAttemptsPerMinute?: number
+  /** Failed-login limits per account and per address (README "Limits"); changed in tests. */
+  loginLimits?: Partial<LoginLimits>
   /** How long a dropped connection keeps its member's place (SPEC §2: 30 s); shorter in tests. */
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
   moveFlushMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
+  /** Per-member limits on chat and connections (README "Limits"); changed in tests. */
+  realtimeLimits?: Partial<RealtimeLimits>
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
   scheduler?: boolean
+  /**
+   * Notification delivery: `worker` runs the outbox worker's timer (default: only with the real
+   * clock; tests call `app.notifications.runDue`), the rest tunes retries for tests.
+   */
+  notifications?: {
+    worker?: boolean
+    policy?: RetryPolicy
+    random?: () => number
+    sendTimeoutMs?: number
+    leaseMs?: number
+  }
 }
 
 /**
@@ -53,11 +80,14 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerFor(options.logger ?? { level: config.logLevel }),
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // response schemas that share a Text() field with requests (a calendar's timezone) reach the
+    // serializer's Ajv, which must know the protocol's `text` format rather than warn about it
+    serializerOpts: { ajv: { formats: { text: true } } },
   })
 
   // every schema is a TypeBox schema from @flare/protocol, checked by the same code that checks
@@ -68,16 +98,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
-    const status = error.statusCode ?? 500
-    if (status === 429) {
-      return reply.code(429).send({
-        error: {
-          code: ErrorCode.RATE_LIMITED,
-          message: 'Too many attempts. Wait a minute and try again.',
-        },
-      })
+    if (error instanceof HttpError) {
+      // a limit says when to come back, in the header HTTP clients and proxies understand too
+      if (error.body.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.ceil(error.body.retryAfterMs / 1000)))
+      }
+      return reply.code(error.statusCode).send({ error: error.body })
     }
+    const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
       return reply
         .code(status)
@@ -92,18 +120,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   })
 
+  await app.register(securityHeadersPlugin, { publicUrl: config.publicUrl })
   await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
     secureCookies: config.publicUrl.startsWith('https:'),
   })
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () =>
-      new HttpError(429, {
-        code: ErrorCode.RATE_LIMITED,
-        message: 'Too many attempts. Wait a minute and try again.',
-      }),
+  // before every route: a foreign Origin is refused before anything else is looked at
+  await app.register(originCheckPlugin, {
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
   })
   await app.register(swagger, {
     openapi: {
@@ -123,14 +149,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { session: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: docsContentSecurityPolicy,
+  })
 
   await app.register(
     async (api) => {
       await api.register(healthRoutes)
       await api.register(authRoutes, {
         sessionTtlMs: config.sessionTtlMs,
-        loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10,
+        loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits },
       })
       await api.register(tokenRoutes)
       await api.register(spaceRoutes)
@@ -138,12 +167,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
+  await app.register(eventsPlugin)
+  await app.register(timerSignalsPlugin)
   // before Socket.IO attaches: the two share the server's upgrade requests (see stream.ts)
   await app.register(websocketPlugin)
   await app.register(socketServerPlugin, {
     redisUrl: config.redisUrl,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
+  })
+  await app.register(authorityPlugin, {
+    redisUrl: config.redisUrl,
+    limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers
   await app.register(escalationPlugin, {
@@ -156,30 +191,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
   })
+  await app.register(notificationsPlugin, {
+    settings: {
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      smtpUrl: config.smtpUrl,
+      sms: config.sms,
+      allowPrivateUrls: config.allowPrivateUrls,
+    },
+    ...options.notifications,
+    worker: options.notifications?.worker ?? options.clock === undefined,
+  })
+  // every connection's handlers, registered once the features they call exist
+  await app.register(connectionsPlugin)
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
-  if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false })
-  }
+  if (serveWeb) await app.register(webAssetsPlugin, { root: webDist })
   app.setNotFoundHandler((request, reply) => {
-    const url = request.url
-    if (
-      request.method === 'GET' &&
-      serveWeb &&
-      !url.startsWith('/api') &&
-      !url.startsWith('/socket.io')
-    ) {
-      // the web app routes on the client: every other page is its index.html
-      return reply.type('text/html').sendFile('index.html')
-    }
+    // the web app routes on the client: every other page is its index.html
+    if (serveWeb && isWebAppPage(request)) return sendWebApp(reply)
     return reply.code(404).send({
       error: {
         code: ErrorCode.NOT_FOUND,
-        message: `No route for ${request.method} ${url.split('?')[0]}`,
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
       },
     })
   })
 
   return app
+}
+
+/** Every logger the app gets keeps secrets and customer text out of its lines (see logging.ts). */
+function loggerFor(logger: NonNullable<AppOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === false) return false
+  return safeLoggerOptions(logger === true ? {} : logger)
 }

@@ -1,32 +1,35 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { literals } from './literals.js'
+import { Text } from './text.js'
 
 /** Bumped when an event or payload changes incompatibly; sent in every snapshot. */
 export const PROTOCOL_VERSION = 1
 
 export const Uuid = Type.String({ format: 'uuid' })
 
-export const MemberRole = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('manager'),
-  Type.Literal('agent'),
-])
+/** A member's role in a space; the database's `member_role` enum is built from this list. */
+export const MEMBER_ROLES = ['admin', 'manager', 'agent'] as const
+export const MemberRole = literals(MEMBER_ROLES)
 export type MemberRole = Static<typeof MemberRole>
 
-export const ApiErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      field: Type.Optional(Type.String()),
-    }),
-  },
-  { $id: 'ApiErrorBody' },
-)
+/** Events that carry nothing but may be sent with `{}`. */
+export const EmptyPayload = Type.Object({}, { additionalProperties: false })
+export type EmptyPayload = Static<typeof EmptyPayload>
+
+/** An acknowledgement that says nothing beyond `ok: true`. */
+export const EmptyResult = Type.Object({})
+
+/** An ISO 8601 instant, as every timestamp crosses the wire. */
+export const DateTime = Type.String({ format: 'date-time' })
+
+/** What a `DELETE` that removed something answers. */
+export const DeletedResponse = Type.Object({ deleted: Type.Literal(true) })
+export type DeletedResponse = Static<typeof DeletedResponse>
 
 export const LoginRequest = Type.Object(
   {
-    email: Type.String({ minLength: 3, maxLength: 320 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    email: Text({ minLength: 3, maxLength: 320 }),
+    password: Text({ minLength: 1, maxLength: 1024 }),
   },
   { additionalProperties: false },
 )
@@ -37,6 +40,7 @@ export const UserPreferences = Type.Object({
   sound: Type.Boolean(),
   push: Type.Boolean(),
 })
+export type UserPreferences = Static<typeof UserPreferences>
 
 export const PreferencesUpdate = Type.Object(
   {
@@ -62,8 +66,10 @@ export const SpaceMembershipDto = Type.Object({
   name: Type.String(),
   role: MemberRole,
 })
+export type SpaceMembershipDto = Static<typeof SpaceMembershipDto>
 
 export const LoginResponse = Type.Object({ user: UserDto })
+export type LoginResponse = Static<typeof LoginResponse>
 
 export const MeResponse = Type.Object({
   user: UserDto,
@@ -72,7 +78,7 @@ export const MeResponse = Type.Object({
 export type MeResponse = Static<typeof MeResponse>
 
 export const CreateTokenRequest = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { name: Text({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 )
 export type CreateTokenRequest = Static<typeof CreateTokenRequest>
@@ -94,9 +100,12 @@ export const CreateTokenResponse = Type.Object({
 export type CreateTokenResponse = Static<typeof CreateTokenResponse>
 
 export const TokenListResponse = Type.Object({ tokens: Type.Array(ApiTokenDto) })
+export type TokenListResponse = Static<typeof TokenListResponse>
 
 export const TokenParams = Type.Object({ tokenId: Uuid })
+export type TokenParams = Static<typeof TokenParams>
 export const SpaceParams = Type.Object({ spaceId: Uuid })
+export type SpaceParams = Static<typeof SpaceParams>
 export const StreamQuery = Type.Object({ spaceId: Uuid }, { additionalProperties: false })
 export type StreamQuery = Static<typeof StreamQuery>
 
@@ -126,6 +135,13 @@ export const SpaceMemberDto = Type.Object({
 })
 export type SpaceMemberDto = Static<typeof SpaceMemberDto>
 
+/** `PATCH /api/spaces/:spaceId/members/:userId` and `DELETE …` (admins only). */
+export const MemberParams = Type.Object({ spaceId: Uuid, userId: Uuid })
+export type MemberParams = Static<typeof MemberParams>
+export const MemberRoleUpdate = Type.Object({ role: MemberRole }, { additionalProperties: false })
+export type MemberRoleUpdate = Static<typeof MemberRoleUpdate>
+export const MemberResponse = Type.Object({ member: SpaceMemberDto })
+
 export const SpaceDto = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -150,3 +166,4 @@ export const HealthResponse = Type.Object({
   database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   protocolVersion: Type.Number(),
 })
+export type HealthResponse = Static<typeof HealthResponse>

@@ -24,3 +24,24 @@ describe('the browser entry @flare/protocol/client', () => {
     expect(loaded.filter((m) => !m.startsWith('./'))).toEqual([])
   })
 })
+
+describe('isConnectRefusal', () => {
+  it('[2] agrees with the ConnectErrorData schema on what a refusal is', async () => {
+    const { ConnectErrorData } = await import('./events.js')
+    const { parse } = await import('./validate.js')
+    const { isConnectRefusal } = await import('./error-codes.js')
+    const samples: unknown[] = [
+      { code: 'NOT_FOUND', message: 'No such space.' },
+      { code: 'NOT_FOUND' },
+      { code: 1, message: 'x' },
+      null,
+      'refused',
+      { code: 'X', message: 'y', extra: true },
+    ]
+    for (const sample of samples) {
+      expect(isConnectRefusal(sample), JSON.stringify(sample)).toBe(
+        parse(ConnectErrorData, sample).ok,
+      )
+    }
+  })
+})

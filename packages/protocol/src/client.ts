@@ -1,31 +1,47 @@
 // The browser's front door to @flare/protocol: every type, and only the values that need no
-// TypeBox (constants, text rules, chat thread keys, the floor plan), so the web bundle stays free of
-// the schema builder and the compiler. The server and the settings pages use `index.ts`; a
-// name that is a schema there is only its type here.
+// TypeBox (error codes, text rules and limits, chat thread keys, the floor plan), so the web
+// bundle stays free of the schema builder and the compiler. The server and the settings pages
+// use `index.ts`; a name that is a schema there is only its type here.
 export type {
   ApiTokenDto,
   CreateTokenRequest,
   CreateTokenResponse,
+  DeletedResponse,
   GroupDto,
+  HealthResponse,
   LoginRequest,
+  LoginResponse,
+  MemberParams,
   MemberRole,
+  MemberRoleUpdate,
   MeResponse,
   PreferencesUpdate,
   RoomDto,
   SpaceDto,
   SpaceMemberDto,
+  SpaceMembershipDto,
+  SpaceParams,
   SpaceResponse,
   StreamQuery,
+  TokenListResponse,
+  TokenParams,
   UserDto,
+  UserPreferences,
 } from './api.js'
 export type {
   BusinessHoursResponse,
   BusinessHoursUpdate,
   InboxPhoneEscalation,
+  InboxPhoneEscalationResponse,
+  RecomputeStatus,
   RotationCreate,
   RotationDto,
+  RotationListResponse,
+  RotationParams,
+  RotationResponse,
   RotationUpdate,
   TicketAcknowledge,
+  TicketAcknowledged,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
 } from './automation.js'
@@ -38,17 +54,18 @@ export type {
   Weekday,
 } from './calendar.js'
 export type {
-  ChatClientToServerEvents,
   ChatHistoryQuery,
   ChatHistoryResponse,
   ChatMentions,
   ChatMessageDto,
+  ChatMessageSent,
   ChatRead,
   ChatRecipient,
   ChatSend,
-  ChatServerToClientEvents,
   ChatThreadDto,
+  ChatThreadKind,
   ChatThreadParams,
+  ChatThreadRead,
   ChatThreadsResponse,
 } from './chat.js'
 export {
@@ -62,6 +79,7 @@ export {
   parseThreadKey,
   SPACE_THREAD,
 } from './chat-text.js'
+export { ErrorCode, isConnectRefusal } from './error-codes.js'
 export type {
   ConditionField,
   ConditionOperator,
@@ -69,6 +87,10 @@ export type {
   EscalationRule,
   EscalationRuleCreate,
   EscalationRuleFields,
+  EscalationRuleListResponse,
+  EscalationRuleParams,
+  EscalationRuleQuery,
+  EscalationRuleResponse,
   EscalationRuleUpdate,
   EscalationTarget,
   NotificationChannel,
@@ -88,22 +110,33 @@ export {
 export type {
   EscalationAction,
   EscalationColor,
+  EscalationDto,
   EscalationEnd,
+  EscalationEnded,
+  EscalationEndResponse,
+  EscalationListResponse,
+  EscalationNotification,
+  EscalationParams,
   EscalationRaise,
+  EscalationRaised,
   EscalationRecipients,
   EscalationRespond,
+  EscalationResponded,
+  EscalationResponseDto,
+  EscalationResponseEvent,
+  EscalationsLowered,
+  RecentEscalationMessages,
 } from './escalations.js'
 export type {
   Ack,
+  ClientEventName,
+  ClientEventPayload,
+  ClientEventResult,
   ClientToServerEvents,
   ConnectErrorData,
-  EscalationDto,
-  EscalationEnded,
-  EscalationNotification,
-  EscalationResponseDto,
-  EscalationResponseEvent,
   MemberPresence,
   PresenceMove,
+  PresenceMoved,
   PresenceStatus,
   PresenceStatusChange,
   PresenceUpdate,
@@ -122,11 +155,42 @@ export type {
 } from './floor.js'
 export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type {
+  CapturedMessageDto,
+  DeliveryDto,
+  DeliveryListQuery,
+  DeliveryListResponse,
+  DeliveryParams,
+  DeliveryResponse,
+  DeliveryState,
+  NotificationTemplateDto,
+  NotificationTemplateListResponse,
+  NotificationTemplateParams,
+  NotificationTemplateUpdate,
+  PushPayload,
+  PushPublicKeyResponse,
+  PushSubscriptionCreate,
+  PushSubscriptionDelete,
+  SlackIntegrationResponse,
+  SlackIntegrationUpdate,
+  TemplateChannel,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDto,
+  WebhookEvent,
+  WebhookListResponse,
+  WebhookParams,
+  WebhookTestResult,
+} from './notifications.js'
+export type {
   ApiError,
   ErrorBody,
   Result,
 } from './result.js'
-export { ErrorCode } from './result.js'
+export type {
+  ClientEventMap,
+  ClientEventSpec,
+  ServerEventMap,
+} from './result-ack.js'
 export type {
   EscalationHistoryEntryDto,
   InboundMessage,
@@ -140,7 +204,6 @@ export type {
   InboxUpdate,
   MessageAuthorKind,
   SmsWebhookForm,
-  TicketClientToServerEvents,
   TicketCreate,
   TicketCustomer,
   TicketDto,
@@ -150,9 +213,9 @@ export type {
   TicketMessageDto,
   TicketMessageEvent,
   TicketMessageResponse,
+  TicketOnlyResponse,
   TicketParams,
   TicketResponse,
-  TicketServerToClientEvents,
   TicketUpdate,
 } from './tickets.js'
 export type { Parsed } from './validate.js'

@@ -1,13 +1,9 @@
 import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
+import { Uuid } from './api.js'
+import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
+import { Text } from './text.js'
 import { type Parsed, parse } from './validate.js'
-
-function literals<const T extends readonly string[]>(values: T, options?: SchemaOptions) {
-  return Type.Union(
-    values.map((value: T[number]) => Type.Literal(value)),
-    options,
-  )
-}
 
 export const TICKET_STATUSES = ['open', 'on_hold', 'resolved', 'closed'] as const
 export type TicketStatus = (typeof TICKET_STATUSES)[number]
@@ -45,7 +41,7 @@ export const NULLABLE_CONDITION_FIELDS: readonly ConditionField[] = [
 
 // numbers are accepted because the seed's examples use numeric ids (`categoryId: 5`);
 // conditions compare them to our string ids by their decimal text
-const Scalar = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Null()])
+const Scalar = Type.Union([Text({ maxLength: 200 }), Type.Number(), Type.Null()])
 export const ConditionValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 100 })])
 export type ConditionValue = Static<typeof ConditionValue>
 
@@ -92,19 +88,22 @@ export const TARGET_REQUIRED_FIELD = {
 /** Minutes in a leap year: no threshold or repeat may be longer. */
 const MAX_MINUTES = 527_040
 const Minutes = Type.Integer({ minimum: 1, maximum: MAX_MINUTES })
+/** Ids as stored rules carry them (rules stored before ids were checked may hold others). */
 const Id = Type.String({ minLength: 1, maxLength: 64 })
 const NullableId = Type.Union([Id, Type.Null()])
+/** Ids a request names: UUIDs, so a typo is a 400 naming the field, never a database error. */
+const NullableRef = Type.Union([Uuid, Type.Null()])
 
 const ruleFields = {
-  name: Type.String({ minLength: 1, maxLength: 120 }),
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  name: Text({ minLength: 1, maxLength: 120 }),
+  description: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
   enabled: Type.Boolean(),
   inboxId: Type.Optional(
-    Type.Union([Id, Type.Null()], { description: 'The inbox watched; null = every inbox.' }),
+    Type.Union([Uuid, Type.Null()], { description: 'The inbox watched; null = every inbox.' }),
   ),
   priority: RulePriority,
   chain: Type.Optional(
-    Type.String({
+    Text({
       minLength: 1,
       maxLength: 64,
       default: 'default',
@@ -119,17 +118,14 @@ const ruleFields = {
   ),
   businessHoursOnly: Type.Optional(Type.Boolean({ default: true })),
   escalateTo: Type.Optional(literals(ESCALATION_TARGETS, { default: 'assigned' })),
-  escalateToTeamId: Type.Optional(NullableId),
-  escalateToUserId: Type.Optional(NullableId),
-  escalateToRotationId: Type.Optional(NullableId),
+  escalateToTeamId: Type.Optional(NullableRef),
+  escalateToUserId: Type.Optional(NullableRef),
+  escalateToRotationId: Type.Optional(NullableRef),
   recipientEmail: Type.Optional(
-    Type.Union([
-      Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
-      Type.Null(),
-    ]),
+    Type.Union([Text({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), Type.Null()]),
   ),
   recipientPhone: Type.Optional(
-    Type.Union([Type.String({ pattern: '^\\+[1-9]\\d{6,14}$' }), Type.Null()], {
+    Type.Union([Text({ pattern: '^\\+[1-9]\\d{6,14}$' }), Type.Null()], {
       description: 'E.164, e.g. +14155550100',
     }),
   ),
@@ -138,7 +134,7 @@ const ruleFields = {
   ),
   action: Type.Optional(Type.Union([literals(RULE_ACTIONS), Type.Null()])),
   addInternalNote: Type.Optional(Type.Boolean({ default: false })),
-  internalNoteTemplate: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  internalNoteTemplate: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
 }
 
 /**
@@ -189,6 +185,28 @@ export const EscalationRule = Type.Object(
   { additionalProperties: false },
 )
 export type EscalationRule = Static<typeof EscalationRule>
+
+/** `…/escalation-rules?spaceId=`: needed only by members of several spaces. */
+export const EscalationRuleQuery = Type.Object({
+  spaceId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: 'The space whose rules these are; needed only by members of several spaces.',
+    }),
+  ),
+})
+export type EscalationRuleQuery = Static<typeof EscalationRuleQuery>
+
+export const EscalationRuleParams = Type.Object({ id: Uuid })
+export type EscalationRuleParams = Static<typeof EscalationRuleParams>
+
+/** One rule: what `POST`, `GET` and `PUT …/escalation-rules[/:id]` answer. */
+export const EscalationRuleResponse = Type.Object({ rule: EscalationRule })
+export type EscalationRuleResponse = Static<typeof EscalationRuleResponse>
+
+/** `GET /api/tickets/escalation-rules`: every rule of the space, oldest first. */
+export const EscalationRuleListResponse = Type.Object({ rules: Type.Array(EscalationRule) })
+export type EscalationRuleListResponse = Static<typeof EscalationRuleListResponse>
 
 /** The fields of a stored rule that its create body decides (ids and audit fields aside). */
 export type EscalationRuleFields = Omit<

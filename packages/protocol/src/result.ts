@@ -1,38 +1,25 @@
-/**
- * The error codes every client can rely on. REST answers `{error: {code, message, field?}}`;
- * Socket.IO acknowledgements answer `{ok: false, error: {code, message, field?}}`.
- */
-export const ErrorCode = {
-  VALIDATION: 'VALIDATION',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
-  /**
-   * Inside a meeting room: Approach is not available there, and a hand cannot be raised there
-   * (entering a room ends one).
-   */
-  IN_MEETING_ROOM: 'IN_MEETING_ROOM',
-  INTERNAL: 'INTERNAL',
-} as const
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+import { type Static, Type } from '@sinclair/typebox'
+import { ErrorCode } from './error-codes.js'
+import { literals } from './literals.js'
 
-export interface ApiError {
-  code: ErrorCode
-  message: string
+export { ErrorCode } from './error-codes.js'
+export const ErrorCodeSchema = literals(Object.values(ErrorCode))
+
+export const ApiError = Type.Object({
+  code: ErrorCodeSchema,
+  message: Type.String(),
   /** The offending input field, dotted (`recipients.userIds.0`), when one is to blame. */
-  field?: string
-}
+  field: Type.Optional(Type.String()),
+  /** With `RATE_LIMITED`: how long to wait before trying again, in milliseconds. */
+  retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+})
+export type ApiError = Static<typeof ApiError>
+
+/** The body of every REST error response. */
+export const ApiErrorBody = Type.Object({ error: ApiError }, { $id: 'ApiErrorBody' })
+export type ErrorBody = Static<typeof ApiErrorBody>
 
 /** A Socket.IO acknowledgement: `{ok: true, ...payload}` or `{ok: false, error}`. */
 export type Result<T extends object = Record<never, never>> =
   | ({ ok: true } & T)
   | { ok: false; error: ApiError }
-
-/** The body of every REST error response. */
-export interface ErrorBody {
-  error: ApiError
-}

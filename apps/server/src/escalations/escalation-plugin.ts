@@ -1,9 +1,8 @@
-import { EndReason } from '@flare/protocol'
+import { EndReason, type EscalationDto } from '@flare/protocol'
 import fp from 'fastify-plugin'
-import { createEscalationHandlers } from './escalation-handlers.js'
 import { listActive, listAllActive } from './escalation-repository.js'
 import { escalationRoutes } from './escalation-routes.js'
-import { createEscalationService } from './escalation-service.js'
+import { createEscalationService, type EscalationService } from './escalation-service.js'
 
 export interface EscalationPluginOptions {
   /** How long a raiser may stay away after a server restart before their hand comes down. */
@@ -11,7 +10,22 @@ export interface EscalationPluginOptions {
   raisesPerMinute: number
 }
 
-/** Manual escalations, the raised hand (SPEC §3). */
+export interface Hands {
+  service: EscalationService
+  /** The hands up in a space, oldest first: every snapshot carries them (escalations are state). */
+  listActive(spaceId: string): Promise<EscalationDto[]>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hands: Hands
+  }
+}
+
+/**
+ * Manual escalations, the raised hand (SPEC §3). Its socket events (`createEscalationHandlers`)
+ * are registered with every connection's in `realtime/connections.ts`.
+ */
 export const escalationPlugin = fp<EscalationPluginOptions>(
   async (app, options) => {
     const db = app.database.db
@@ -19,40 +33,37 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
     const service = createEscalationService({
       db,
       clock: app.clock,
-      realtime: app.realtime,
+      broadcast: app.broadcast,
+      events: app.events,
+      hub: (spaceId) => app.realtime.hub(spaceId),
       log,
       raisesPerMinute: options.raisesPerMinute,
     })
 
-    // escalations are state: every snapshot carries the active ones
-    app.realtime.provideEscalations((spaceId) => listActive(db, spaceId))
-
-    app.realtime.onConnection((socket) => {
-      const { spaceId, userId, displayName, role } = socket.data
-      const handlers = createEscalationHandlers({
-        log,
-        service,
-        spaceId,
-        actor: { userId, displayName, role },
-      })
-      for (const [event, handler] of Object.entries(handlers))
-        socket.on(event as 'escalation:raise', handler)
-    })
+    app.decorate('hands', {
+      service,
+      listActive: (spaceId) => listActive(db, spaceId),
+    } satisfies Hands)
 
     const endQuietly = (spaceId: string, userId: string, reason: EndReason) => {
       service.endBecause(spaceId, userId, reason).catch((err: unknown) => {
         log.error({ err, spaceId, userId, reason }, 'could not end an escalation')
       })
     }
-    app.realtime.onHub((hub, spaceId) => {
-      hub.on('roomEntered', (userId) => endQuietly(spaceId, userId, EndReason.ENTERED_ROOM))
-      hub.on('statusChanged', (userId, status) => {
-        if (status === 'away') endQuietly(spaceId, userId, EndReason.AWAY)
-      })
-      hub.on('memberLeft', (userId, reason) =>
-        endQuietly(spaceId, userId, reason === 'left' ? EndReason.LEFT : EndReason.DISCONNECTED),
-      )
+    // a hand comes down when its raiser walks into a room, goes away or leaves (SPEC §3)
+    app.events.on('member.enteredRoom', ({ spaceId, userId }) =>
+      service.endBecause(spaceId, userId, EndReason.ENTERED_ROOM),
+    )
+    app.events.on('member.statusChanged', async ({ spaceId, userId, status }) => {
+      if (status === 'away') await service.endBecause(spaceId, userId, EndReason.AWAY)
     })
+    app.events.on('member.left', ({ spaceId, userId, reason }) =>
+      service.endBecause(
+        spaceId,
+        userId,
+        reason === 'left' ? EndReason.LEFT : EndReason.DISCONNECTED,
+      ),
+    )
 
     // after a restart nobody is connected: give each raiser the same grace as a dropped
     // connection to come back before their hand comes down
@@ -78,5 +89,5 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
 
     await app.register(escalationRoutes, { prefix: '/api', service })
   },
-  { name: 'escalations', dependencies: ['database', 'auth', 'socket-server'] },
+  { name: 'hands', dependencies: ['database', 'auth', 'events', 'socket-server'] },
 )

@@ -15,16 +15,18 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { badRequest, forbidden, HttpError, notFound } from '../errors.js'
-import { type Realtime, spaceRoom, userRoom } from '../realtime/socket-server.js'
+import type { EventBus } from '../events/domain-events.js'
+import type { Broadcaster } from '../realtime/broadcaster.js'
+import type { SpaceHub } from '../realtime/space-hub.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import {
   addResponse,
-  countRaisedSince,
   endEscalations,
   findActive,
   groupsWithMembers,
   insertEscalation,
   isUniqueViolation,
+  raisedSince,
 } from './escalation-repository.js'
 
 export interface Actor {
@@ -36,7 +38,10 @@ export interface Actor {
 export interface EscalationServiceDeps {
   db: Db
   clock: Clock
-  realtime: Realtime
+  broadcast: Broadcaster
+  events: EventBus
+  /** The live presence of a space: where the raiser stands (a room refuses a raise), for Approach. */
+  hub(spaceId: string): Promise<SpaceHub>
   log: FastifyBaseLogger
   /** Raises allowed per member per minute. */
   raisesPerMinute: number
@@ -52,15 +57,16 @@ const MANAGING_ROLES: readonly MemberRole[] = ['admin', 'manager']
 export function createEscalationService({
   db,
   clock,
-  realtime,
+  broadcast,
+  events,
+  hub,
   log,
   raisesPerMinute,
 }: EscalationServiceDeps) {
   function broadcastEnded(spaceId: string, ended: EscalationEnded[]): void {
-    for (const e of ended) {
-      realtime.io.to(spaceRoom(spaceId)).emit('escalation:ended', e)
-      realtime.publish({ type: 'escalation:ended', spaceId, ended: e })
-    }
+    if (ended.length === 0) return
+    for (const e of ended) broadcast.toSpace(spaceId, 'escalation:ended', e)
+    void events.publish('hand.ended', { spaceId, ended })
   }
 
   async function raise(
@@ -80,10 +86,10 @@ export function createEscalationService({
     }
     if (origin === 'space') {
       // entering a room ends a hand, so one raised inside a room would end as it starts
-      const hub = await realtime.hub(spaceId)
-      const roomId = hub.get(raiser.userId)?.roomId
+      const live = await hub(spaceId)
+      const roomId = live.get(raiser.userId)?.roomId
       if (roomId) {
-        const room = hub.rooms.find((r) => r.id === roomId)?.name ?? 'a meeting room'
+        const room = live.rooms.find((r) => r.id === roomId)?.name ?? 'a meeting room'
         throw new HttpError(409, {
           code: ErrorCode.IN_MEETING_ROOM,
           message: `You are in ${room}: a hand cannot be raised inside a meeting room. Leave the room first.`,
@@ -132,13 +138,18 @@ export function createEscalationService({
     }
 
     const now = clock()
-    if (
-      (await countRaisedSince(db, spaceId, raiser.userId, new Date(now.getTime() - 60_000))) >=
-      raisesPerMinute
-    ) {
+    // counted in the database, so the limit holds across server processes
+    const recent = await raisedSince(db, spaceId, raiser.userId, new Date(now.getTime() - 60_000))
+    if (recent.count >= raisesPerMinute) {
+      // the oldest raise of the minute leaves the window first
+      const retryAfterMs = Math.max(
+        1000,
+        (recent.oldest?.getTime() ?? now.getTime()) + 60_000 - now.getTime(),
+      )
       throw new HttpError(429, {
         code: ErrorCode.RATE_LIMITED,
-        message: `At most ${raisesPerMinute} escalations a minute. Wait a moment and try again.`,
+        message: `At most ${raisesPerMinute} escalations a minute. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+        retryAfterMs,
       })
     }
 
@@ -165,15 +176,14 @@ export function createEscalationService({
       throw error
     }
 
-    realtime.io.to(spaceRoom(spaceId)).emit('escalation:started', escalation)
-    realtime.publish({ type: 'escalation:started', spaceId, escalation })
+    broadcast.toSpace(spaceId, 'escalation:started', escalation)
     if (escalation.color === 'red') {
-      for (const userId of notified) {
-        realtime.io
-          .to(userRoom(spaceId, userId))
-          .emit('escalation:notify', { escalation, raiserName: raiser.displayName })
-      }
+      broadcast.toUsers(spaceId, notified, 'escalation:notify', {
+        escalation,
+        raiserName: raiser.displayName,
+      })
     }
+    void events.publish('hand.raised', { spaceId, hand: escalation })
     log.info(
       { spaceId, escalationId: escalation.id, color: escalation.color, notified: notified.length },
       'escalation raised',
@@ -260,8 +270,8 @@ export function createEscalationService({
 
     let position: { x: number; y: number } | undefined
     if (input.action === 'approach') {
-      const hub = await realtime.hub(spaceId)
-      const me = hub.get(responder.userId)
+      const space = await hub(spaceId)
+      const me = space.get(responder.userId)
       if (!me) throw notFound('Join the space to approach someone.')
       if (me.roomId) {
         throw new HttpError(409, {
@@ -269,11 +279,11 @@ export function createEscalationService({
           message: 'Approach is not available inside a meeting room. Leave the room first.',
         })
       }
-      const raiser = hub.get(escalation.raisedBy)
+      const raiser = space.get(escalation.raisedBy)
       if (!raiser) throw notFound('The person who raised it is not in the space right now.')
-      position = hub.freeSpotNear(raiser.x, raiser.y, responder.userId)
+      position = space.freeSpotNear(raiser.x, raiser.y, responder.userId)
       // no mover to leave out: every tab of the responder walks there too
-      hub.move(responder.userId, position.x, position.y, null)
+      space.move(responder.userId, position.x, position.y, null)
     }
 
     const response: EscalationResponseDto = {
@@ -282,15 +292,7 @@ export function createEscalationService({
       at: clock().toISOString(),
     }
     if (await addResponse(db, escalation.id, { ...response, at: new Date(response.at) })) {
-      realtime.io
-        .to(spaceRoom(spaceId))
-        .emit('escalation:response', { escalationId: escalation.id, response })
-      realtime.publish({
-        type: 'escalation:response',
-        spaceId,
-        escalationId: escalation.id,
-        response,
-      })
+      broadcast.toSpace(spaceId, 'escalation:response', { escalationId: escalation.id, response })
     }
     return position ? { response, position } : { response }
   }

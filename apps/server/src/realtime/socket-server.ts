@@ -1,16 +1,12 @@
-import { EventEmitter } from 'node:events'
 import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
-  type EscalationDto,
   type MemberRole,
-  PROTOCOL_VERSION,
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
-  type SpaceSnapshot,
   type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
@@ -20,8 +16,7 @@ import { Server, type Socket } from 'socket.io'
 import { findUser } from '../auth/identity.js'
 import { HttpError } from '../errors.js'
 import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
-import { createPresenceHandlers } from './presence-handlers.js'
-import { seatOf } from './seats.js'
+import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { SpaceHub } from './space-hub.js'
 
 export interface SocketData {
@@ -29,6 +24,9 @@ export interface SocketData {
   displayName: string
   spaceId: string
   role: MemberRole
+  /** The session (logout closes this connection) or API token (revoking it does) it rests on. */
+  sessionId: string | null
+  tokenId: string | null
 }
 
 interface InterServerEvents {
@@ -49,36 +47,21 @@ export type FlareSocket = Socket<
 >
 
 export interface Realtime {
+  /** Connections arrive here once authenticated; the `connections` plugin handles them. */
   io: FlareServer
-  /** The live state of a space in this process, created on first use. */
+  /** The live presence of a space in this process, created on first use. */
   hub(spaceId: string): Promise<SpaceHub>
-  /** Features register the handlers of each new connection here (after it joined its space). */
-  onConnection(handler: (socket: FlareSocket, hub: SpaceHub) => void): void
-  /** Features subscribe to each space's presence events here, once per space. */
-  onHub(handler: (hub: SpaceHub, spaceId: string) => void): void
-  /** The active escalations that go into every snapshot; the escalation feature provides it. */
-  provideEscalations(source: (spaceId: string) => Promise<EscalationDto[]>): void
-  snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
-  /** Sends an escalation change to the `GET /api/stream` subscribers of its space, in every process. */
-  publish(event: StreamEvent): void
-  /** Listens to one space's stream events; returns the function that stops listening. */
-  subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: Realtime
+    /** The one way anything reaches connected clients and the integration stream. */
+    broadcast: Broadcaster
   }
 }
 
-export function spaceRoom(spaceId: string): string {
-  return `space:${spaceId}`
-}
-
-/** The room of one user's connections in one space (all their tabs). */
-export function userRoom(spaceId: string, userId: string): string {
-  return `space:${spaceId}:user:${userId}`
-}
+export { spaceRoom, userRoom }
 
 function refuse(code: string, message: string): Error {
   const error = new Error(message) as Error & { data: ConnectErrorData }
@@ -112,22 +95,9 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
     if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
 
-    const stream = new EventEmitter()
-    stream.setMaxListeners(0)
-    io.on('stream', (event) => stream.emit(event.spaceId, event))
-    function publish(event: StreamEvent): void {
-      stream.emit(event.spaceId, event)
-      // the other processes' subscribers hear it through the Redis adapter
-      if (redis.length > 0) io.serverSideEmit('stream', event)
-    }
-    function subscribe(spaceId: string, listener: (event: StreamEvent) => void): () => void {
-      stream.on(spaceId, listener)
-      return () => stream.off(spaceId, listener)
-    }
+    const broadcast = createBroadcaster(io, { clustered: redis.length > 0 })
+    app.decorate('broadcast', broadcast)
 
-    const connectionHandlers: Array<(socket: FlareSocket, hub: SpaceHub) => void> = []
-    const hubHandlers: Array<(hub: SpaceHub, spaceId: string) => void> = []
-    let escalationsOf: (spaceId: string) => Promise<EscalationDto[]> = async () => []
     const hubs = new Map<string, Promise<SpaceHub>>()
 
     function hub(spaceId: string): Promise<SpaceHub> {
@@ -145,14 +115,26 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             reconnectGraceMs: options.reconnectGraceMs,
             moveFlushMs: options.moveFlushMs,
           })
-          const room = spaceRoom(spaceId)
-          created.on('update', (update) => io.to(room).emit('presence:update', update))
+          created.on('update', (update) => broadcast.toSpace(spaceId, 'presence:update', update))
           created.on('moved', (update, except) => {
             // the mover's own tab already shows where it walked to
-            const target = except ? io.to(room).except(except) : io.to(room)
-            target.emit('presence:update', update)
+            broadcast.toSpace(
+              spaceId,
+              'presence:update',
+              update,
+              except ? { exceptSocketId: except } : undefined,
+            )
           })
-          for (const handler of hubHandlers) handler(created, spaceId)
+          // what members do in the space is news for other features (a hand ends on these)
+          created.on('roomEntered', (userId, roomId) => {
+            void app.events.publish('member.enteredRoom', { spaceId, userId, roomId })
+          })
+          created.on('statusChanged', (userId, status) => {
+            void app.events.publish('member.statusChanged', { spaceId, userId, status })
+          })
+          created.on('memberLeft', (userId, reason) => {
+            void app.events.publish('member.left', { spaceId, userId, reason })
+          })
           return created
         })()
         existing.catch(() => hubs.delete(spaceId))
@@ -161,32 +143,10 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       return existing
     }
 
-    async function snapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
-      const [h, escalations] = await Promise.all([hub(spaceId), escalationsOf(spaceId)])
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        spaceId,
-        serverTime: app.clock().toISOString(),
-        you: userId,
-        members: h.list(),
-        rooms: [...h.rooms],
-        escalations,
-      }
-    }
+    app.decorate('realtime', { io, hub } satisfies Realtime)
 
-    app.decorate('realtime', {
-      io,
-      hub,
-      onConnection: (handler) => connectionHandlers.push(handler),
-      onHub: (handler) => hubHandlers.push(handler),
-      provideEscalations: (source) => {
-        escalationsOf = source
-      },
-      snapshot,
-      publish,
-      subscribe,
-    } satisfies Realtime)
-
+    // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
+    io.use(app.originCheck.socketMiddleware)
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
@@ -210,43 +170,14 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           displayName: user.displayName,
           spaceId: membership.spaceId,
           role: membership.role,
+          sessionId: identity.sessionId,
+          tokenId: identity.tokenId,
         }
         next()
       } catch (error) {
         if (error instanceof HttpError) return next(refuse(error.body.code, error.body.message))
         app.log.error({ err: error }, 'socket handshake failed')
         next(refuse(ErrorCode.INTERNAL, 'The server could not check this connection.'))
-      }
-    })
-
-    io.on('connection', async (socket: FlareSocket) => {
-      const { spaceId, userId, displayName, role } = socket.data
-      try {
-        const h = await hub(spaceId)
-        // a member new to this space's floor starts at their desk; a returning one where they were
-        const seat = h.get(userId) ? null : await seatOf(app.database.db, spaceId, h, userId)
-        if (socket.disconnected) return
-        // join the rooms before connecting: the member's own 'joined' and everything after it
-        // reach this socket too, so nothing falls between the snapshot and the live events
-        socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
-        h.connect({ userId, displayName, role }, seat)
-        socket.on('disconnect', (reason) => {
-          // the client said goodbye itself; any other reason may be a network drop that comes back
-          h.disconnect(userId, reason === 'client namespace disconnect')
-        })
-        const presence = createPresenceHandlers({
-          log: app.log,
-          hub: h,
-          userId,
-          socketId: socket.id,
-        })
-        for (const [event, handler] of Object.entries(presence))
-          socket.on(event as 'presence:move', handler)
-        for (const handler of connectionHandlers) handler(socket, h)
-        socket.emit('space:snapshot', await snapshot(spaceId, userId))
-      } catch (error) {
-        app.log.error({ err: error }, 'socket connection setup failed')
-        socket.disconnect(true)
       }
     })
 
@@ -260,5 +191,5 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       await Promise.all(redis.map((r) => r.quit()))
     })
   },
-  { name: 'socket-server', dependencies: ['database', 'auth'] },
+  { name: 'socket-server', dependencies: ['database', 'auth', 'events', 'origin-check'] },
 )

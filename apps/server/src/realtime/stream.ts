@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import websocket from '@fastify/websocket'
 import { ErrorCode, type StreamEvent, StreamQuery } from '@flare/protocol'
 import type { FastifyInstance } from 'fastify'
@@ -31,7 +32,7 @@ export const websocketPlugin = fp(
  */
 export const streamPlugin = fp(
   async (app) => {
-    app.get(
+    app.withTypeProvider<TypeBoxTypeProvider>().get(
       '/api/stream',
       {
         websocket: true,
@@ -43,7 +44,7 @@ export const streamPlugin = fp(
         },
         preHandler: async (request) => {
           request.identity ??= await app.identify(request.headers)
-          const { spaceId } = request.query as StreamQuery
+          const { spaceId } = request.query
           const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
           if (!membership) throw notFound('No such space.')
           request.membership = membership
@@ -59,15 +60,25 @@ export const streamPlugin = fp(
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event))
         }
         // subscribe before reading the snapshot, so nothing falls between the two
-        const stop = app.realtime.subscribe(spaceId, send)
-        socket.on('close', stop)
-        const { escalations, serverTime } = await app.realtime.snapshot(
-          spaceId,
-          request.membership?.userId ?? '',
+        const stop = app.broadcast.onStream(spaceId, send)
+        // logout, a revoked token or a removed membership closes it (1008: policy violation)
+        const forget = app.authority.trackStream(
+          {
+            spaceId,
+            userId: request.membership?.userId ?? '',
+            sessionId: request.identity?.sessionId ?? null,
+            tokenId: request.identity?.tokenId ?? null,
+          },
+          () => socket.close(1008, 'REVOKED'),
         )
-        send({ type: 'snapshot', spaceId, serverTime, escalations })
+        socket.on('close', () => {
+          stop()
+          forget()
+        })
+        const escalations = await app.hands.listActive(spaceId)
+        send({ type: 'snapshot', spaceId, serverTime: app.clock().toISOString(), escalations })
       },
     )
   },
-  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket'] },
+  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket', 'hands', 'authority'] },
 )

@@ -1,8 +1,8 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { HealthResponse, PROTOCOL_VERSION } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {

@@ -4,8 +4,9 @@ import { openSpace } from '../actions.js'
 import { BrandMark } from '../components/BrandMark.js'
 import { AlertRail } from '../escalations/AlertRail.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
+import { NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
-import { loadAutomationSettings, saveBusinessHours } from './automation-actions.js'
+import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
 import { BusinessHoursEditor } from './BusinessHoursEditor.js'
 import { InboxSettings } from './InboxSettings.js'
 import { followLink } from './navigation.js'
@@ -59,6 +60,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   const rotations = useFlare((s) => s.rotations)
   const inboxes = useFlare((s) => s.inboxes)
   const inboxPhone = useFlare((s) => s.inboxPhone)
+  const recompute = useFlare((s) => s.recompute)
   const now = useMinuteClock()
   const ready = space.status === 'ready'
 
@@ -66,7 +68,9 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
     void openSpace(spaceId)
   }, [spaceId])
   useEffect(() => {
-    if (ready) void loadAutomationSettings()
+    if (!ready) return
+    void loadAutomationSettings()
+    void watchRecompute()
   }, [ready])
   useAlertBadge(ready ? `Settings · ${space.value.space.name}` : 'Settings')
 
@@ -110,6 +114,12 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
             {!canEdit && (
               <p className="note" role="note">
                 You can read these settings. Only admins and managers can change them.
+              </p>
+            )}
+            {recompute?.state === 'running' && (
+              <p className="note" role="status">
+                Updating {recompute.done.toLocaleString('en')} of{' '}
+                {recompute.total.toLocaleString('en')} tickets for the new settings…
               </p>
             )}
             <section className="settings-card" aria-labelledby="bh-heading">
@@ -187,6 +197,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                 ))
               )}
             </section>
+            <NotificationSettings spaceId={spaceId} canEdit={canEdit} />
           </>
         )}
       </main>

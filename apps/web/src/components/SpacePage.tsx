@@ -15,6 +15,7 @@ import { PanelResizer } from '../layout/PanelResizer.js'
 import { PhoneNav } from '../layout/PhoneNav.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
+import { openLinkedTicket, ticketLinkedIn } from '../notifications/linked-ticket.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
@@ -93,8 +94,9 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
   }, [])
 
   useEffect(() => {
-    void openSpace(spaceId)
-    if (window.location.pathname !== `/spaces/${spaceId}`) {
+    const linked = ticketLinkedIn(window.location.search)
+    void openSpace(spaceId).then(() => linked && openLinkedTicket(linked))
+    if (window.location.pathname !== `/spaces/${spaceId}` || linked) {
       window.history.replaceState(null, '', `/spaces/${spaceId}`)
     }
   }, [spaceId])

@@ -9,13 +9,10 @@ import { handEndedText } from './EscalationToolbar.js'
 // a socket that records what is emitted and acknowledges as the server would
 const emitted: Array<{ event: string; payload: unknown }> = []
 vi.mock('../socket.js', () => ({
-  currentSocket: () => ({
-    connected: true,
-    emit: (event: string, payload: unknown, ack: (r: unknown) => void) => {
-      emitted.push({ event, payload })
-      ack({ ok: true, response: { userId: 'eli', action: 'approach', at: '' } })
-    },
-  }),
+  request: async (event: string, payload: unknown) => {
+    emitted.push({ event, payload })
+    return { ok: true, response: { userId: 'eli', action: 'approach', at: '' } }
+  },
 }))
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString()

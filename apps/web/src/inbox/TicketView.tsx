@@ -3,6 +3,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 
 import { EscalationHistory } from '../automation/EscalationHistory.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { formatFullDate } from '../layout/words.js'
+import { DeliveryState } from '../notifications/DeliveryState.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
@@ -153,6 +154,7 @@ function Message({
         </span>
       </div>
       <p className="ticket-message-body">{message.body}</p>
+      <DeliveryState spaceId={ticket.spaceId} message={message} />
     </li>
   )
 }

@@ -1,0 +1,122 @@
+import { EventEmitter } from 'node:events'
+import type { ServerToClientEvents, StreamEvent } from '@flare/protocol'
+import type { FlareServer } from './socket-server.js'
+
+export type ServerEventName = keyof ServerToClientEvents
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0]
+
+export function spaceRoom(spaceId: string): string {
+  return `space:${spaceId}`
+}
+
+/** The room of one user's connections in one space (all their tabs, in every process). */
+export function userRoom(spaceId: string, userId: string): string {
+  return `space:${spaceId}:user:${userId}`
+}
+
+/**
+ * The one way anything reaches connected clients. Services say what happened to whom; the
+ * broadcaster owns the Socket.IO rooms, the Redis adapter that carries emits to the other
+ * processes, and the mirror of escalation events onto the plain-WebSocket integration stream.
+ */
+export interface Broadcaster {
+  /** Every connection of the space, in every process (except one socket, e.g. a mover's own). */
+  toSpace<E extends ServerEventName>(
+    spaceId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+    options?: { exceptSocketId?: string },
+  ): void
+  /** Every connection of these users in the space, in every process (except one socket). */
+  toUsers<E extends ServerEventName>(
+    spaceId: string,
+    userIds: readonly string[],
+    event: E,
+    payload: ServerEventPayload<E>,
+    options?: { exceptSocketId?: string },
+  ): void
+  /** One connection only (its own snapshot). */
+  toSocket<E extends ServerEventName>(
+    socketId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void
+  /** Listens to one space's integration-stream events, from every process. */
+  onStream(spaceId: string, listener: (event: StreamEvent) => void): () => void
+}
+
+/** The stream carries the raised hands' lifecycle; everything else stays on Socket.IO. */
+function streamEventOf<E extends ServerEventName>(
+  spaceId: string,
+  event: E,
+  payload: ServerEventPayload<E>,
+): StreamEvent | null {
+  const sent: { [K in ServerEventName]?: (p: ServerEventPayload<K>) => StreamEvent } = {
+    'escalation:started': (escalation) => ({ type: 'escalation:started', spaceId, escalation }),
+    'escalation:ended': (ended) => ({ type: 'escalation:ended', spaceId, ended }),
+    'escalation:response': ({ escalationId, response }) => ({
+      type: 'escalation:response',
+      spaceId,
+      escalationId,
+      response,
+    }),
+  }
+  const toStream = sent[event] as ((p: ServerEventPayload<E>) => StreamEvent) | undefined
+  return toStream ? toStream(payload) : null
+}
+
+/**
+ * @example
+ * const broadcast = createBroadcaster(io, { clustered: true })
+ * broadcast.toSpace(spaceId, 'escalation:started', hand)
+ */
+export function createBroadcaster(io: FlareServer, options: { clustered: boolean }): Broadcaster {
+  const stream = new EventEmitter()
+  stream.setMaxListeners(0)
+  // stream events published by the other processes, through the Redis adapter
+  io.on('stream', (event) => stream.emit(event.spaceId, event))
+
+  function mirror<E extends ServerEventName>(
+    spaceId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
+    const streamed = streamEventOf(spaceId, event, payload)
+    if (!streamed) return
+    stream.emit(spaceId, streamed)
+    if (options.clustered) io.serverSideEmit('stream', streamed)
+  }
+
+  return {
+    toSpace(spaceId, event, payload, options) {
+      const room = io.to(spaceRoom(spaceId))
+      const target = options?.exceptSocketId ? room.except(options.exceptSocketId) : room
+      emitTo(target, event, payload)
+      mirror(spaceId, event, payload)
+    },
+    toUsers(spaceId, userIds, event, payload, options) {
+      if (userIds.length === 0) return
+      const rooms = io.to(userIds.map((id) => userRoom(spaceId, id)))
+      emitTo(options?.exceptSocketId ? rooms.except(options.exceptSocketId) : rooms, event, payload)
+    },
+    toSocket(socketId, event, payload) {
+      emitTo(io.to(socketId), event, payload)
+    },
+    onStream(spaceId, listener) {
+      stream.on(spaceId, listener)
+      return () => stream.off(spaceId, listener)
+    },
+  }
+}
+
+type Target = ReturnType<FlareServer['to']>
+
+// Socket.IO's emit is typed per event name; a generic name needs its parameters spelled out
+function emitTo<E extends ServerEventName>(
+  target: Target,
+  event: E,
+  payload: ServerEventPayload<E>,
+): void {
+  const emit = target.emit.bind(target) as (event: E, payload: ServerEventPayload<E>) => boolean
+  emit(event, payload)
+}

@@ -1,0 +1,105 @@
+import { PROTOCOL_VERSION, type SpaceSnapshot } from '@flare/protocol'
+import fp from 'fastify-plugin'
+import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
+import { createChatHandlers } from '../chat/chat-handlers.js'
+import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
+import { spaceRoom, userRoom } from './broadcaster.js'
+import { createPresenceHandlers } from './presence-handlers.js'
+import { seatOf } from './seats.js'
+import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
+import type { FlareSocket } from './socket-server.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What a member sees on (re)joining a space: everyone present, the rooms, the hands up. */
+    spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
+  }
+}
+
+/**
+ * The life of one Socket.IO connection, in one place: it joins its space's rooms, becomes
+ * present, gets every feature's event handlers, then its snapshot. Registered after the
+ * features, whose services it hands to their handler factories.
+ */
+export const connectionsPlugin = fp(
+  async (app) => {
+    const { io } = app.realtime
+    const db = app.database.db
+
+    async function spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
+      const [hub, escalations] = await Promise.all([
+        app.realtime.hub(spaceId),
+        app.hands.listActive(spaceId),
+      ])
+      return {
+        protocolVersion: PROTOCOL_VERSION,
+        spaceId,
+        serverTime: app.clock().toISOString(),
+        you: userId,
+        members: hub.list(),
+        rooms: [...hub.rooms],
+        escalations,
+      }
+    }
+    app.decorate('spaceSnapshot', spaceSnapshot)
+
+    function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
+      const { spaceId, userId, displayName } = socket.data
+      return {
+        ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
+        ...createEscalationHandlers({
+          service: app.hands.service,
+          spaceId,
+          // socket.data itself, not a copy: the authority guard refreshes its role before each
+          // event that needs one, so a demoted manager is refused at once
+          actor: socket.data,
+        }),
+        ...createChatHandlers({
+          db,
+          broadcast: app.broadcast,
+          clock: app.clock,
+          spaceId,
+          userId,
+          displayName,
+          socketId: socket.id,
+        }),
+        ...createAcknowledgeHandlers({
+          db,
+          broadcast: app.broadcast,
+          clock: app.clock,
+          spaceId,
+          userId,
+        }),
+      }
+    }
+
+    io.on('connection', async (socket: FlareSocket) => {
+      const { spaceId, userId, displayName, role } = socket.data
+      try {
+        const hub = await app.realtime.hub(spaceId)
+        // a member new to this space's floor starts at their desk; a returning one where they were
+        const seat = hub.get(userId) ? null : await seatOf(db, spaceId, hub, userId)
+        if (socket.disconnected) return
+        // join the rooms before connecting: the member's own 'joined' and everything after it
+        // reach this socket too, so nothing falls between the snapshot and the live events
+        socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
+        hub.connect({ userId, displayName, role }, seat)
+        socket.on('disconnect', (reason) => {
+          // the client said goodbye itself; any other reason may be a network drop that comes back
+          hub.disconnect(userId, reason === 'client namespace disconnect')
+        })
+        app.authority.guard(socket)
+        registerHandlers(socket, handlersOf(socket, hub), app.log)
+        refuseUnknownEvents(socket)
+        socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId))
+      } catch (error) {
+        app.log.error({ err: error }, 'socket connection setup failed')
+        socket.disconnect(true)
+      }
+    })
+  },
+  {
+    name: 'connections',
+    dependencies: ['socket-server', 'authority', 'hands', 'chat', 'automation'],
+  },
+)
