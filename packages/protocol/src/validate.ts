@@ -1,7 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
-import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
-import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { type ValueError, type ValueErrorIterator, ValueErrorType } from '@sinclair/typebox/errors'
+import { Value } from '@sinclair/typebox/value'
 import { type ApiError, ErrorCode } from './result.js'
 import { isAcceptableText, TEXT_FORMAT } from './text.js'
 
@@ -38,15 +39,40 @@ function describeError(error: ValueError): string {
   return error.message
 }
 
-const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
+/** What `parse` needs of a checker: the compiled one, or the interpreter where eval is refused. */
+interface Checker<T extends TSchema> {
+  Check(value: unknown): value is Static<T>
+  Errors(value: unknown): ValueErrorIterator
+}
 
-function compilerFor<T extends TSchema>(schema: T): TypeCheck<T> {
+const compiled = new WeakMap<TSchema, Checker<TSchema>>()
+// a page whose Content-Security-Policy forbids eval (the web app's: script-src 'self') cannot
+// compile a schema; after the first refusal every schema is interpreted, with the same formats
+// and the same errors, a little slower
+let canCompile = true
+
+function checkerFor<T extends TSchema>(schema: T): Checker<T> {
   let check = compiled.get(schema)
   if (!check) {
-    check = TypeCompiler.Compile(schema)
+    check = compile(schema)
     compiled.set(schema, check)
   }
-  return check as TypeCheck<T>
+  return check as Checker<T>
+}
+
+function compile<T extends TSchema>(schema: T): Checker<T> {
+  if (canCompile) {
+    try {
+      return TypeCompiler.Compile(schema)
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error
+      canCompile = false
+    }
+  }
+  return {
+    Check: (value: unknown): value is Static<T> => Value.Check(schema, value),
+    Errors: (value: unknown) => Value.Errors(schema, value),
+  }
 }
 
 /** `/recipients/userIds/0` → `recipients.userIds.0`; the root is reported as no field. */
@@ -66,7 +92,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ApiError }
  * if (!r.ok) return reply.code(400).send({ error: r.error })
  */
 export function parse<T extends TSchema>(schema: T, input: unknown): Parsed<Static<T>> {
-  const check = compilerFor(schema)
+  const check = checkerFor(schema)
   if (check.Check(input)) return { ok: true, value: input }
   const first = check.Errors(input).First()
   const field = first ? fieldOf(first.path) : undefined
