@@ -256,6 +256,21 @@ describe.each(databaseKinds())('manual escalations on $name', (kind) => {
     expect(await ended).toMatchObject({ raisedBy: ids.dana, reason: 'entered_room', endedBy: null })
   })
 
+  it('[3] refuses a hand raised inside a meeting room with IN_MEETING_ROOM, naming the room', async () => {
+    const { client: dana, snapshot } = await join('dana')
+    const room = snapshot.rooms[0]!
+    await emitAck(dana, 'presence:move', { x: room.x + 20, y: room.y + 20 })
+    const ack = await emitAck(dana, 'escalation:raise', { notify: false, recipients: none })
+    expect(ack).toMatchObject({ ok: false, error: { code: 'IN_MEETING_ROOM' } })
+    if (ack.ok) throw new Error('raised in a room')
+    expect(ack.error.message).toContain(room.name)
+    // nothing was stored: walking out, the same member raises one
+    await emitAck(dana, 'presence:move', { x: 800, y: 950 })
+    expect(
+      await emitAck(dana, 'escalation:raise', { notify: false, recipients: none }),
+    ).toMatchObject({ ok: true })
+  })
+
   it('[3] ends when the raiser sets status away, but not busy', async () => {
     const { client: dana } = await join('dana')
     const { client: eli } = await join('eli')

@@ -4,13 +4,12 @@ import {
   type ClientEventPayload,
   type ClientEventResult,
   type ClientToServerEvents,
-  ConnectErrorData,
   ErrorCode,
+  isConnectRefusal,
   type PresenceStatus,
-  parse,
   type Result,
   type ServerToClientEvents,
-} from '@flare/protocol'
+} from '@flare/protocol/client'
 import { io, type Socket } from 'socket.io-client'
 import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
@@ -101,11 +100,11 @@ export function connectToSpace(spaceId: string): void {
     })
   })
   s.on('connect_error', (error) => {
-    const refusal = 'data' in error ? parse(ConnectErrorData, error.data) : null
-    if (refusal?.ok) {
+    const refusal = 'data' in error ? error.data : null
+    if (isConnectRefusal(refusal)) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
-      useFlare.setState({ connection: { state: 'refused', message: refusal.value.message } })
+      useFlare.setState({ connection: { state: 'refused', message: refusal.message } })
     } else {
       useFlare.setState({ connection: { state: 'reconnecting', message: null } })
     }

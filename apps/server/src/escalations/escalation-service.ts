@@ -40,7 +40,7 @@ export interface EscalationServiceDeps {
   clock: Clock
   broadcast: Broadcaster
   events: EventBus
-  /** The live presence of a space: where the raiser stands, for Approach. */
+  /** The live presence of a space: where the raiser stands (a room refuses a raise), for Approach. */
   hub(spaceId: string): Promise<SpaceHub>
   log: FastifyBaseLogger
   /** Raises allowed per member per minute. */
@@ -83,6 +83,18 @@ export function createEscalationService({
         message: `The message is ${length} characters; at most ${ESCALATION_MESSAGE_MAX} fit.`,
         field: 'message',
       })
+    }
+    if (origin === 'space') {
+      // entering a room ends a hand, so one raised inside a room would end as it starts
+      const live = await hub(spaceId)
+      const roomId = live.get(raiser.userId)?.roomId
+      if (roomId) {
+        const room = live.rooms.find((r) => r.id === roomId)?.name ?? 'a meeting room'
+        throw new HttpError(409, {
+          code: ErrorCode.IN_MEETING_ROOM,
+          message: `You are in ${room}: a hand cannot be raised inside a meeting room. Leave the room first.`,
+        })
+      }
     }
     const { userIds, groupIds } = input.recipients
     if (!input.notify && (userIds.length > 0 || groupIds.length > 0)) {

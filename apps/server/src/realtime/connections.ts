@@ -5,6 +5,7 @@ import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
+import { seatOf } from './seats.js'
 import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
 
@@ -76,11 +77,13 @@ export const connectionsPlugin = fp(
       const { spaceId, userId, displayName, role } = socket.data
       try {
         const hub = await app.realtime.hub(spaceId)
+        // a member new to this space's floor starts at their desk; a returning one where they were
+        const seat = hub.get(userId) ? null : await seatOf(db, spaceId, hub, userId)
         if (socket.disconnected) return
         // join the rooms before connecting: the member's own 'joined' and everything after it
         // reach this socket too, so nothing falls between the snapshot and the live events
         socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
-        hub.connect({ userId, displayName, role })
+        hub.connect({ userId, displayName, role }, seat)
         socket.on('disconnect', (reason) => {
           // the client said goodbye itself; any other reason may be a network drop that comes back
           hub.disconnect(userId, reason === 'client namespace disconnect')

@@ -68,8 +68,14 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     return member ? visible(member) : null
   }
 
-  /** Adds a connection: a new member joins, a returning one is back in the same place. */
-  connect(user: { userId: string; displayName: string; role: MemberRole }): void {
+  /**
+   * Adds a connection: a new member joins at their desk (`seat`, from the floor plan) or else
+   * on a free spot; a returning one is back in the same place.
+   */
+  connect(
+    user: { userId: string; displayName: string; role: MemberRole },
+    seat: { x: number; y: number } | null = null,
+  ): void {
     const existing = this.members.get(user.userId)
     if (existing) {
       existing.connections += 1
@@ -81,7 +87,8 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       }
       return
     }
-    const { x, y } = this.spawnPoint()
+    const desk = seat && this.clamp(seat.x, seat.y)
+    const { x, y } = desk && roomAt(this.rooms, desk.x, desk.y) === null ? desk : this.spawnPoint()
     const member: Present = {
       ...user,
       x,

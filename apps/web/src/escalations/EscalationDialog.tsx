@@ -3,19 +3,29 @@ import {
   ESCALATION_MESSAGE_MAX,
   type EscalationRecipients,
   normalizeEscalationMessage,
-} from '@flare/protocol'
+  type SpaceResponse,
+} from '@flare/protocol/client'
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { ModalDialog } from '../layout/ModalDialog.js'
 import { useFlare } from '../store/index.js'
 import { closeEscalationDialog, loadRecentMessages, raiseEscalation } from './escalation-actions.js'
 import { RecipientPicker } from './RecipientPicker.js'
 
 const EMPTY: EscalationRecipients = { userIds: [], groupIds: [] }
 
-/** The Escalation dialog (SPEC §3): message, recent messages, notify toggle, recipients, Execute. */
+/**
+ * The Escalation dialog (SPEC §3), to raise your hand: message, recent messages, notify toggle,
+ * recipients, Execute. A native modal `<dialog>`: focus stays in it and returns on close.
+ */
 export function EscalationDialog() {
   const open = useFlare((s) => s.escalationDialogOpen)
   const space = useFlare((s) => (s.space.status === 'ready' ? s.space.value : null))
   const you = useFlare((s) => s.snapshot?.you ?? null)
+  if (!open || !space || !you) return null
+  return <RaiseHandForm space={space} you={you} />
+}
+
+function RaiseHandForm({ space, you }: { space: SpaceResponse; you: string }) {
   const [message, setMessage] = useState('')
   const [notify, setNotify] = useState(false)
   const [recipients, setRecipients] = useState<EscalationRecipients>(EMPTY)
@@ -25,31 +35,32 @@ export function EscalationDialog() {
   const [busy, setBusy] = useState(false)
   const messageRef = useRef<HTMLInputElement>(null)
   const ids = { title: useId(), counter: useId(), reason: useId() }
+  // the server refuses a hand raised in a meeting room (entering one ends it): say so first
+  const room = useFlare((s) => {
+    const me = s.snapshot?.members.find((m) => m.userId === you)
+    return me?.roomId ? (s.snapshot?.rooms.find((r) => r.id === me.roomId)?.name ?? 'a room') : null
+  })
 
+  const spaceId = space.space.id
   useEffect(() => {
-    if (!open || !space) return
-    setMessage('')
-    setNotify(false)
-    setRecipients(EMPTY)
-    setError(null)
     messageRef.current?.focus()
     let live = true
-    void loadRecentMessages(space.space.id).then((m) => live && setRecent(m))
+    void loadRecentMessages(spaceId).then((m) => live && setRecent(m))
     return () => {
       live = false
     }
-  }, [open, space])
-
-  if (!open || !space || !you) return null
+  }, [spaceId])
 
   const length = countGraphemes(normalizeEscalationMessage(message))
   const tooLong = length > ESCALATION_MESSAGE_MAX
   const noRecipients = notify && recipients.userIds.length === 0 && recipients.groupIds.length === 0
-  const reason = tooLong
-    ? `The message is ${length} characters; at most ${ESCALATION_MESSAGE_MAX} fit.`
-    : noRecipients
-      ? 'Choose at least one person or group to notify.'
-      : null
+  const reason = room
+    ? `You are in ${room}: a hand cannot be raised inside a meeting room. Leave the room first.`
+    : tooLong
+      ? `The message is ${length} characters; at most ${ESCALATION_MESSAGE_MAX} fit.`
+      : noRecipients
+        ? 'Choose at least one person or group to notify.'
+        : null
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -66,18 +77,9 @@ export function EscalationDialog() {
   }
 
   return (
-    <div className="dialog-backdrop">
-      <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={ids.title}
-        onSubmit={(e) => void submit(e)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') closeEscalationDialog()
-        }}
-      >
-        <h2 id={ids.title}>Raise an escalation</h2>
+    <ModalDialog aria-labelledby={ids.title} onClose={closeEscalationDialog}>
+      <form className="dialog-form" onSubmit={(e) => void submit(e)}>
+        <h2 id={ids.title}>Raise your hand</h2>
         <fieldset
           className="field"
           onFocus={() => setShowRecent(true)}
@@ -132,8 +134,8 @@ export function EscalationDialog() {
         </label>
         <p className="muted hint">
           {notify
-            ? 'Red: everyone sees it, and the people you choose get a notification with a sound.'
-            : 'Yellow: a raised hand over your avatar that everyone in the space can see.'}
+            ? 'Urgent hand (red): everyone sees it, and the people you choose get an alert with a sound.'
+            : 'Hand raised (yellow): a pop-up over your avatar that everyone in the space can see.'}
         </p>
         {notify && (
           <RecipientPicker
@@ -167,6 +169,6 @@ export function EscalationDialog() {
           </button>
         </div>
       </form>
-    </div>
+    </ModalDialog>
   )
 }

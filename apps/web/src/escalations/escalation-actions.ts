@@ -6,11 +6,12 @@ import type {
   Result,
 } from '@flare/protocol'
 import { ApiRequestError, api } from '../api.js'
+import { countOf } from '../layout/words.js'
 import { request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 
 export function openEscalationDialog(): void {
-  useFlare.setState({ escalationDialogOpen: true })
+  useFlare.setState({ escalationDialogOpen: true, handEnded: null })
 }
 
 export function closeEscalationDialog(): void {
@@ -29,7 +30,7 @@ export async function endEscalation(escalationId?: string): Promise<void> {
 
 export async function lowerAllEscalations(): Promise<void> {
   const result = await request('escalation:lower-all', {})
-  announce(result.ok ? `Lowered ${result.ended} escalations` : result.error.message)
+  announce(result.ok ? `Lowered ${countOf(result.ended, 'hand', 'hands')}` : result.error.message)
 }
 
 export function respondToEscalation(

@@ -95,4 +95,32 @@ describe('escalation events in the browser', () => {
     expect(useFlare.getState().snapshot?.escalations).toEqual([])
     expect(useFlare.getState().notifications).toEqual([])
   })
+
+  it('[3] tells the raiser when someone else ended their hand, and not when they lowered it', () => {
+    const { socket, fire } = fakeSocket()
+    registerEscalationEvents(socket)
+    fire('escalation:started', escalation('mine', { raisedBy: 'eli' }))
+    fire('escalation:ended', {
+      id: 'mine',
+      raisedBy: 'eli',
+      reason: 'raiser',
+      endedBy: 'eli',
+      endedAt: '2026-11-23T10:02:00.000Z',
+    })
+    expect(useFlare.getState().handEnded).toBeNull()
+    fire('escalation:started', escalation('again', { raisedBy: 'eli' }))
+    const byManager = {
+      id: 'again',
+      raisedBy: 'eli',
+      reason: 'ended_by_manager',
+      endedBy: 'max',
+      endedAt: '2026-11-23T10:03:00.000Z',
+    }
+    fire('escalation:ended', byManager)
+    expect(useFlare.getState().handEnded).toEqual(byManager)
+    // someone else's hand ending is not news to this raiser
+    fire('escalation:started', escalation('other'))
+    fire('escalation:ended', { ...byManager, id: 'other', raisedBy: 'dana' })
+    expect(useFlare.getState().handEnded).toEqual(byManager)
+  })
 })

@@ -48,6 +48,8 @@ export function registerEscalationEvents(socket: FlareClientSocket): void {
         snapshot.escalations.filter((e) => e.id !== ended.id),
       ),
       notifications: s.notifications.filter((n) => n.escalation.id !== ended.id),
+      // the raiser is told when their hand went down by someone or something else
+      handEnded: ended.raisedBy === snapshot.you && ended.reason !== 'raiser' ? ended : s.handEnded,
     }))
   })
 

@@ -1,9 +1,10 @@
-import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol'
+import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol/client'
 import { create, type StateCreator } from 'zustand'
 import { type AutomationSlice, createAutomationSlice } from './automation-slice.js'
 import { type ChatSlice, createChatSlice } from './chat-slice.js'
 import { createEscalationSlice, type EscalationSlice } from './escalation-slice.js'
 import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
+import { createLayoutSlice, type LayoutSlice } from './layout-slice.js'
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -32,7 +33,8 @@ export type FlareState = SessionSlice &
   ChatSlice &
   InboxSlice &
   EscalationSlice &
-  AutomationSlice
+  AutomationSlice &
+  LayoutSlice
 
 const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
   me: { status: 'idle' },
@@ -53,6 +55,7 @@ export const useFlare = create<FlareState>()((...a) => ({
   ...createInboxSlice(...a),
   ...createEscalationSlice(...a),
   ...createAutomationSlice(...a),
+  ...createLayoutSlice(...a),
 }))
 
 const initialState = useFlare.getState()

@@ -2,10 +2,10 @@ import type { SpaceResponse, TicketEscalatedEvent } from '@flare/protocol'
 import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AlertRail } from '../escalations/AlertRail.js'
 import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
 import { registerAutomationEvents } from './automation-socket.js'
-import { TicketAlertStack } from './TicketAlertStack.js'
 
 const played = { count: 0 }
 vi.mock('../escalations/sound.js', () => ({ playAlert: () => (played.count += 1) }))
@@ -89,20 +89,25 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-describe('TicketAlertStack', () => {
+describe('a ticket escalation in the alert rail', () => {
   it('[7] shows a red card with the ticket, customer, priority, age, reason and level, alerting once', () => {
     const fire = fakeSocket()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', escalated)
     // a reconnect delivering the same firing again neither adds a card nor rings twice
     fire('ticket:escalated', escalated)
-    const card = screen.getByRole('alertdialog', { name: 'Escalated: Refund not received' })
+    const card = screen.getByRole('article', {
+      name: 'Ticket escalation, level 2: Refund not received',
+    })
     expect(card.textContent).toContain('Priya Shah')
     expect(card.textContent).toContain('Urgent')
-    expect(card.textContent).toContain('1 h 35 min')
-    expect(card.textContent).toContain('Level2')
+    expect(card.textContent).toContain('open 1 hr 35 min')
     expect(card.textContent).toContain('Waiting 30 business minutes for a reply')
-    expect(screen.getAllByRole('alertdialog')).toHaveLength(1)
+    // the shortcuts are on the buttons, for eyes and for screen readers
+    expect(
+      within(card).getByRole('button', { name: 'I’m on it' }).getAttribute('aria-keyshortcuts'),
+    ).toBe('O')
+    expect(screen.getAllByRole('article')).toHaveLength(1)
     expect(played.count).toBe(1)
     expect(useFlare.getState().announcement.text).toContain(
       'Ticket escalated to you, level 2, Urgent: Refund not received from Priya Shah',
@@ -126,29 +131,29 @@ describe('TicketAlertStack', () => {
       },
     })
     const fire = fakeSocket()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(41) })
-    expect(screen.getByRole('alertdialog')).toBeTruthy()
+    expect(screen.getByRole('article')).toBeTruthy()
     expect(played.count).toBe(0)
   })
 
   it("[7] I'm on it tells the server, and the card says who took it", async () => {
     const fire = fakeSocket()
     const user = userEvent.setup()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(42) })
     await user.click(screen.getByRole('button', { name: 'I’m on it' }))
     expect(emitted).toEqual([{ event: 'ticket:acknowledge', payload: { firingId: U(42) } }])
-    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it')
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
     expect(screen.queryByRole('button', { name: 'I’m on it' })).toBeNull()
   })
 
   it('[7] shows every target who took it when someone else acknowledges', () => {
     const fire = fakeSocket()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(43) })
     fire('ticket:acknowledged', { firingId: U(43), ticketId: T, userId: ELI, at: '' })
-    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it')
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
     expect(useFlare.getState().announcement.text).toBe('Eli Novak is on Refund not received')
   })
 
@@ -165,26 +170,26 @@ describe('TicketAlertStack', () => {
     )
     const fire = fakeSocket()
     const user = userEvent.setup()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(44) })
-    const card = screen.getByRole('alertdialog')
+    const card = screen.getByRole('article')
     await user.click(within(card).getByRole('button', { name: 'Open ticket' }))
     expect(useFlare.getState().sidePanelTab).toBe('inbox')
     expect(useFlare.getState().selectedTicketId).toBe(T)
     expect(requested).toContain(`/api/spaces/${SPACE}/tickets/${T}`)
     expect(window.location.pathname).toBe(`/spaces/${SPACE}`)
     // the card has done its job and would cover the ticket
-    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(screen.queryByRole('article')).toBeNull()
   })
 
   it('dismisses a card', async () => {
     const fire = fakeSocket()
     const user = userEvent.setup()
-    render(<TicketAlertStack />)
+    render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(45) })
     await user.click(
-      screen.getByRole('button', { name: 'Dismiss the escalation of Refund not received' }),
+      screen.getByRole('button', { name: 'Dismiss the ticket escalation of Refund not received' }),
     )
-    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(screen.queryByRole('article')).toBeNull()
   })
 })
