@@ -1,5 +1,5 @@
 import { openDirectChat } from '../chat/chat-actions.js'
-import { avatarColor, initialsOf, useMemberIds } from '../layout/people.js'
+import { avatarColor, displayNameOf, initialsOf, useMemberIds } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { WelcomeCard } from '../layout/WelcomeCard.js'
 import { countOf, firstName, listOf } from '../layout/words.js'
@@ -25,8 +25,8 @@ export function HandsPanel() {
     )
   }
   const managing = role === 'admin' || role === 'manager'
-  const name = (id: string) =>
-    snapshot.members.find((m) => m.userId === id)?.displayName ?? 'Someone who left'
+  // from the space's members, so someone who has left is still named
+  const name = displayNameOf
   const sorted = [...snapshot.escalations].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
 
   return (
@@ -52,7 +52,7 @@ export function HandsPanel() {
             const own = e.raisedBy === snapshot.you
             const raiser = name(e.raisedBy)
             const responding = e.responses.map((r) =>
-              responseText(r.userId === snapshot.you ? 'You' : firstName(name(r.userId)), r.action),
+              responseText(firstName(name(r.userId)), r.action, r.userId === snapshot.you),
             )
             return (
               <li key={e.id} className={`hand-item hand-${e.color}`} data-escalation-id={e.id}>
