@@ -9,6 +9,7 @@ import {
   EscalationResponseDto,
   EscalationServerEvents,
 } from './escalations.js'
+import { ProfileServerEvents } from './pictures.js'
 import type { Result } from './result.js'
 import {
   type Ack,
@@ -168,6 +169,7 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...ProfileServerEvents,
 }
 
 export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>

@@ -114,7 +114,10 @@ export function TicketFlares({
         const member = present.get(userId)
         const first = list[0]
         if (!member || !first) return null
-        const style = { ...placeOn(view, member.x, member.y), '--ring': `${ring}px` } as CSSProperties
+        const style = {
+          ...placeOn(view, member.x, member.y),
+          '--ring': `${ring}px`,
+        } as CSSProperties
         const label = describe(list, member.displayName)
         return (
           <div key={userId} className="ticket-flare" style={style} data-user-id={userId}>

@@ -11,16 +11,24 @@ import {
   type MouseEvent,
   type RefObject,
   useEffect,
+  useId,
   useMemo,
   useRef,
   useState,
 } from 'react'
+import { EscalatedTicketsChip, TicketFlares } from '../automation/TicketFlares.js'
 import { HandPopups } from '../hands/HandPopups.js'
-import { avatarColor, initialsOf, mapLabelOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
+import {
+  avatarColor,
+  initialsOf,
+  mapLabelOf,
+  STATUS_WORD,
+  useMemberIds,
+  usePictures,
+} from '../layout/people.js'
 import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
-import { EscalatedTicketsChip, TicketFlares } from '../automation/TicketFlares.js'
 import { FloorArt } from './FloorArt.js'
 import { fitScale, nextZoom, type Size, usedBounds, type View, viewAround } from './map-view.js'
 
@@ -64,6 +72,8 @@ function Avatar({
   isMe,
   roomName,
   color,
+  picture,
+  clipId,
   activity,
   still = false,
 }: {
@@ -72,8 +82,13 @@ function Avatar({
   isMe: boolean
   roomName: string | null
   color: string
+  /** Their profile picture, drawn in the face's circle over the initials. */
+  picture: string | null
+  clipId: string
   activity: Activity | null
 }) {
+  const [broken, setBroken] = useState<string | null>(null)
+  const shown = picture && picture !== broken ? picture : null
   const doing = activity
     ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
     : null
@@ -97,9 +112,23 @@ function Avatar({
       {isMe && <circle className="me-halo" r={31} />}
       <circle className="ring" r={25} />
       <circle className="face" r={21} fill={color} />
-      <text className="initials" textAnchor="middle" dy="0.35em">
-        {initialsOf(member.displayName)}
-      </text>
+      {shown ? (
+        <image
+          className="picture"
+          href={shown}
+          x={-21}
+          y={-21}
+          width={42}
+          height={42}
+          preserveAspectRatio="xMidYMid slice"
+          clipPath={`url(#${clipId})`}
+          onError={() => setBroken(shown)}
+        />
+      ) : (
+        <text className="initials" textAnchor="middle" dy="0.35em">
+          {initialsOf(member.displayName)}
+        </text>
+      )}
       <g className="status-badge" transform="translate(18 18)">
         <circle r={8.5} />
         <StatusGlyph status={member.status} />
@@ -219,6 +248,8 @@ export function FloorMap({
   const plan = usePlan(space)
   const memberIds = useMemberIds()
   const pane = useSize(viewportRef)
+  const clipId = `face-clip${useId().replace(/:/g, '')}`
+  const pictures = usePictures()
   const measured = pane.width > 0 && pane.height > 0
 
   const me = snapshot?.members.find((m) => m.userId === snapshot.you) ?? null
@@ -315,12 +346,13 @@ export function FloorMap({
       aria-hidden={mini || undefined}
     >
       <title>{`Map of ${space.name}`}</title>
+      <defs>
+        <clipPath id={clipId}>
+          <circle r={21} />
+        </clipPath>
+      </defs>
       <rect className="floor-bg" {...view} />
-      <FloorArt
-        plan={plan}
-        rooms={snapshot?.rooms ?? []}
-        mapHeight={space.mapHeight}
-      />
+      <FloorArt plan={plan} rooms={snapshot?.rooms ?? []} mapHeight={space.mapHeight} />
       {lines.map((l) => (
         <line
           key={l.key}
@@ -338,6 +370,8 @@ export function FloorMap({
           isMe={member.userId === snapshot?.you}
           roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
           color={avatarColor(member.userId, memberIds)}
+          picture={pictures.get(member.userId) ?? null}
+          clipId={clipId}
           activity={doing.get(member.userId) ?? null}
           still={mini}
         />

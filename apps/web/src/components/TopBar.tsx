@@ -1,9 +1,11 @@
 import type { UserDto } from '@flare/protocol/client'
+import { useState } from 'react'
 import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
+import { Face } from '../layout/Face.js'
 import { InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
-import { initialsOf } from '../layout/people.js'
+import { ProfileDialog } from '../layout/ProfileDialog.js'
 import { ThemePicker } from '../layout/ThemePicker.js'
 import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
@@ -42,6 +44,7 @@ export function TopBar({
   const connection = useFlare((s) => s.connection)
   const mainView = useFlare((s) => s.mainView)
   const waiting = useWaitingCustomers()
+  const [profileOpen, setProfileOpen] = useState(false)
   const role = space.status === 'ready' ? space.value.role : null
   return (
     <header className="topbar">
@@ -84,13 +87,19 @@ export function TopBar({
         <>
           <StatusPicker />
           <ThemePicker />
-          <span className="who" data-testid="who-am-i" title={user.displayName}>
-            <span className="who-initials" aria-hidden="true">
-              {initialsOf(user.displayName)}
-            </span>
+          <button
+            type="button"
+            className="who"
+            data-testid="who-am-i"
+            title={`${user.displayName}: your profile and picture`}
+            aria-label={`${user.displayName}${role ? `, ${role}` : ''}: your profile`}
+            onClick={() => setProfileOpen(true)}
+          >
+            <Face userId={user.id} name={user.displayName} className="who-face" />
             <span className="who-name">{user.displayName}</span>
             {role && <span className="role">{role}</span>}
-          </span>
+          </button>
+          {profileOpen && <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />}
           <button type="button" className="secondary small" onClick={() => void logOut()}>
             Log out
           </button>

@@ -77,7 +77,9 @@ export function nextZoom(
   direction: 'in' | 'out',
 ): number | null {
   const candidates =
-    direction === 'in' ? steps.filter((z) => z > scale * 1.01) : steps.filter((z) => z < scale * 0.99)
+    direction === 'in'
+      ? steps.filter((z) => z > scale * 1.01)
+      : steps.filter((z) => z < scale * 0.99)
   if (candidates.length === 0) return null
   return direction === 'in' ? Math.min(...candidates) : Math.max(...candidates)
 }

@@ -1,5 +1,6 @@
 import { openDirectChat } from '../chat/chat-actions.js'
-import { avatarColor, displayNameOf, initialsOf, useMemberIds } from '../layout/people.js'
+import { Face } from '../layout/Face.js'
+import { displayNameOf } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { WelcomeCard } from '../layout/WelcomeCard.js'
 import { countOf, firstName, listOf } from '../layout/words.js'
@@ -16,7 +17,6 @@ import { ESCALATION_KIND, responseText } from './labels.js'
 export function HandsPanel() {
   const snapshot = useFlare((s) => s.snapshot)
   const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
-  const memberIds = useMemberIds()
   if (!snapshot) {
     return (
       <p className="muted" aria-busy="true">
@@ -56,13 +56,7 @@ export function HandsPanel() {
             )
             return (
               <li key={e.id} className={`hand-item hand-${e.color}`} data-escalation-id={e.id}>
-                <span
-                  className="hand-avatar"
-                  style={{ background: avatarColor(e.raisedBy, memberIds) }}
-                  aria-hidden="true"
-                >
-                  {initialsOf(raiser)}
-                </span>
+                <Face userId={e.raisedBy} name={raiser} className="hand-avatar" />
                 <div className="hand-main">
                   <p className="hand-who">
                     <strong>{own ? 'You' : raiser}</strong>{' '}

@@ -4,6 +4,7 @@ import { followLink } from '../automation/navigation.js'
 import { StatusPicker } from '../components/StatusPicker.js'
 import { setSoundPreference } from '../hands/hand-actions.js'
 import { useFlare } from '../store/index.js'
+import { PictureEditor } from './PictureEditor.js'
 import { ThemePicker } from './ThemePicker.js'
 
 /** The phone's "Me": your status, sound, theme, settings and logging out. */
@@ -15,6 +16,7 @@ export function MePanel({ spaceId, user }: { spaceId: string; user: UserDto }) {
     <section className="me-panel" aria-labelledby="me-heading">
       <h2 id="me-heading">{user.displayName}</h2>
       <p className="muted small">{user.email}</p>
+      <PictureEditor user={user} />
       <div className="me-row">
         <span>Status</span>
         <StatusPicker />
