@@ -1,16 +1,20 @@
 import type { UserDto } from '@flare/protocol/client'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
 import { Face } from '../layout/Face.js'
 import { InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
-import { ProfileDialog } from '../layout/ProfileDialog.js'
 import { ThemePicker } from '../layout/ThemePicker.js'
 import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { BrandMark } from './BrandMark.js'
 import { StatusPicker } from './StatusPicker.js'
+
+// the picture editor (canvas, upload) loads on first use, not with every page
+const ProfileDialog = lazy(() =>
+  import('../layout/ProfileDialog.js').then((m) => ({ default: m.ProfileDialog })),
+)
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -99,7 +103,11 @@ export function TopBar({
             <span className="who-name">{user.displayName}</span>
             {role && <span className="role">{role}</span>}
           </button>
-          {profileOpen && <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />}
+          {profileOpen && (
+            <Suspense fallback={null}>
+              <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />
+            </Suspense>
+          )}
           <button type="button" className="secondary small" onClick={() => void logOut()}>
             Log out
           </button>

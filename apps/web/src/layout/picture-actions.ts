@@ -3,10 +3,10 @@ import {
   PICTURE_UPLOAD_SIDE,
   type PictureType,
   type PictureUpload,
-  type SpaceMemberDto,
 } from '@flare/protocol/client'
 import { ApiRequestError } from '../api.js'
 import { useFlare } from '../store/index.js'
+import { applyMemberUpdate } from './member-update.js'
 import { pictureApi } from './picture-api.js'
 
 // A profile picture (SPEC §2.6): whatever picture a person chooses is cut to a centred square
@@ -71,30 +71,6 @@ async function squareOf(file: File): Promise<PictureUpload> {
     if (blob.size <= MAX_PICTURE_BYTES) return { contentType: written, data: await base64Of(blob) }
   }
   throw new Error('too large')
-}
-
-/** A member's picture changed (here or in another tab, or someone else's): show it everywhere. */
-export function applyMemberUpdate(member: SpaceMemberDto): void {
-  useFlare.setState((s) => {
-    const space =
-      s.space.status === 'ready'
-        ? {
-            ...s.space,
-            value: {
-              ...s.space.value,
-              members: s.space.value.members.map((m) => (m.userId === member.userId ? member : m)),
-            },
-          }
-        : s.space
-    const me =
-      s.me.status === 'ready' && s.me.value?.user.id === member.userId
-        ? {
-            ...s.me,
-            value: { ...s.me.value, user: { ...s.me.value.user, pictureUrl: member.pictureUrl } },
-          }
-        : s.me
-    return { space, me }
-  })
 }
 
 function applyOwn(pictureUrl: string | null): void {
