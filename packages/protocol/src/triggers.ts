@@ -91,8 +91,6 @@ export const ConversationTurn = Type.Object(
      * count towards the bot failure trigger.
      */
     outcome: Type.Optional(BotOutcomeSchema),
-    /** When it was said, if the bot knows; the ticket's clock starts at the handoff regardless. */
-    at: Type.Optional(DateTime),
   },
   { additionalProperties: false },
 )

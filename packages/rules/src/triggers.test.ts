@@ -190,8 +190,11 @@ describe('[11.1.3] the bot failure trigger', () => {
       kind: 'sentiment',
       score: -6,
     })
-    // only the turns not seen before are read for words
-    expect(detectConversationTrigger(keywordOn, turns, [], [], false)?.kind).toBe('bot_failure')
+    // only the turns not seen before are read for words, and an old run does not fire again
+    expect(detectConversationTrigger(keywordOn, turns, [], [], false)).toBeNull()
+    expect(detectConversationTrigger(keywordOn, turns, turns.slice(1, 2), [], false)?.kind).toBe(
+      'bot_failure',
+    )
   })
 })
 

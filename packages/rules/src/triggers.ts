@@ -98,8 +98,8 @@ export function longestFallbackRun(
 /**
  * What a conversation a bot hands over sets off: a phrase asking for a human or a manager in
  * one of the customer's `fresh` turns first (the ones not seen before), then the bot's own
- * failure (`consecutiveFallbacks` fallbacks in a row anywhere in `turns`, or `handoff`), then
- * the most negative of the fresh customer turns. `scores` are the fresh turns' sentiment, in
+ * failure (`consecutiveFallbacks` fallbacks in a row anywhere in `turns`, one of them fresh;
+ * or `handoff`), then the most negative of the fresh customer turns. `scores` are the fresh turns' sentiment, in
  * the same order as `fresh`.
  *
  * @example
@@ -119,7 +119,10 @@ export function detectConversationTrigger(
   }
   if (settings.botFailure.enabled) {
     const run = longestFallbackRun(turns)
-    const failed = run >= settings.botFailure.consecutiveFallbacks
+    // a longer transcript of a conversation seen before fires only on a new fallback
+    const failed =
+      run >= settings.botFailure.consecutiveFallbacks &&
+      fresh.some((turn) => turn.from === 'bot' && turn.outcome === 'fallback')
     if (handoff || failed) {
       const why = [
         ...(failed ? [`the bot fell back ${run} times in a row`] : []),

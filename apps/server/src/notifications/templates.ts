@@ -51,7 +51,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateChannel, TemplateText> = {
   },
   slack: {
     subject: null,
-    body: ':rotating_light: *{subject}* escalated to level {level} ({priority}): {reason}',
+    body: ':rotating_light: *{subject}* escalated to level {level} ({priority}): {reason}\n> {transcript_excerpt}',
   },
   push: { subject: 'Escalated: {subject}', body: '{customer_name}: {reason}' },
 }
