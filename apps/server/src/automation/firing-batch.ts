@@ -506,9 +506,12 @@ async function writePending(
         ),
       sql`, `,
     )
+    // the claim holds every row locked, so no trigger can be added between read and write:
+    // what was pending is answered now
     await tx.execute(sql`
       update tickets set next_due_at = v.next, escalation_level = v.level,
-        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated
+        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
+        pending_triggers = '[]'::jsonb
       from (values ${values}) as v(id, next, level, last, history, updated)
       where tickets.id = v.id`)
   }

@@ -41,6 +41,8 @@ export interface MessageFacts {
   hand: { id: string; raiserName: string; message: string; startedAt: Date } | null
   /** The template values, all but the per-recipient `escalation_target`. */
   values: TemplateValues
+  /** `transcript_excerpt` is the end of a bot conversation (SPEC §11.1.7), not one message. */
+  transcriptFromBot: boolean
 }
 
 const EXCERPT = 100
@@ -101,6 +103,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
     message: null,
     hand: null,
     values: {},
+    transcriptFromBot: false,
   }
 
   if (row.firingId) {
@@ -152,6 +155,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
   if (ticket) {
     // the customer's last message, or with a bot the end of the conversation (SPEC §11.1.7)
     const transcript = (await loadTranscripts(db, [ticket.id], EXCERPT_TURNS)).get(ticket.id)
+    facts.transcriptFromBot = transcript?.lines.some((line) => line.from === 'bot') ?? false
     const firing = facts.firing
     const at = firing?.escalatedAt ?? ticket.updatedAt
     // the rule's own count (business or wall-clock minutes) is in the reason it recorded; a
@@ -177,10 +181,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       customer_name:
         ticket.customerName ?? ticket.customerPhone ?? ticket.customerEmail ?? 'A customer',
       transcript_excerpt: transcript
-        ? transcriptExcerpt(
-            transcript.lines,
-            transcript.lines.some((line) => line.from === 'bot') ? BOT_EXCERPT : EXCERPT,
-          )
+        ? transcriptExcerpt(transcript.lines, facts.transcriptFromBot ? BOT_EXCERPT : EXCERPT)
         : excerptOf(ticket.preview),
     }
   }
