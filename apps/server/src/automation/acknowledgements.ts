@@ -8,7 +8,7 @@ import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
-import type { CommittedFiring, ProcessedTicket } from './escalation-scheduler.js'
+import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
 
 /** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
 function triggerFacts(

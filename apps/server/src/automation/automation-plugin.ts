@@ -3,7 +3,7 @@ import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js
 import { triggerRoutes } from '../triggers/trigger-routes.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
-import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
+import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
 import { createRuleService, type RuleService } from './rule-service.js'
 import { settingsRoutes } from './settings-routes.js'
@@ -21,7 +21,7 @@ export interface AutomationPluginOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    scheduler: EscalationScheduler
+    scheduler: RuleFiringScheduler
     escalationRules: RuleService
     /** The background recompute of due instants after rule and calendar changes. */
     dueRecompute: DueRecompute
@@ -39,7 +39,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       clock: app.clock,
       announce: app.tickets.service.announce,
     })
-    const scheduler = createEscalationScheduler({
+    const scheduler = createRuleFiringScheduler({
       database: app.database,
       clock: app.clock,
       log,
