@@ -95,7 +95,7 @@ export function TopBar({
             type="button"
             className="who"
             data-testid="who-am-i"
-            title={`${user.displayName}: your profile and picture`}
+            title={user.displayName}
             aria-label={`${user.displayName}${role ? `, ${role}` : ''}: your profile`}
             onClick={() => setProfileOpen(true)}
           >
