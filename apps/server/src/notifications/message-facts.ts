@@ -32,10 +32,19 @@ export interface MessageFacts {
     escalatedAt: Date
     previousAssigneeId: string | null
     targetUserIds: string[]
+    /** The first "I'm on it", once someone has said it. */
+    acknowledged: { userId: string; name: string; at: Date } | null
   } | null
   /** A staff reply to send to the customer. */
   message: MessageRow | null
-  hand: { id: string; raiserName: string; message: string; startedAt: Date } | null
+  hand: {
+    id: string
+    raisedBy: string
+    raiserName: string
+    message: string
+    color: 'yellow' | 'red'
+    startedAt: Date
+  } | null
   /** The template values, all but the per-recipient `escalation_target`. */
   values: TemplateValues
 }
@@ -66,6 +75,21 @@ async function nameOf(db: Db, userId: string | null): Promise<string | null> {
   if (!userId) return null
   const [row] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId))
   return row?.name ?? null
+}
+
+/**
+ * The ticket's history entry of a firing: it carries the rule's name and the reason as they were
+ * when it fired, and who had the ticket before.
+ */
+export function historyEntryOf(
+  history: readonly EscalationHistoryEntryDto[],
+  firing: { ruleId: string; escalatedAt: Date },
+): EscalationHistoryEntryDto | undefined {
+  return history.find(
+    (e) =>
+      e.ruleId === firing.ruleId &&
+      new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
+  )
 }
 
 /**
@@ -102,12 +126,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       .from(escalationFirings)
       .where(eq(escalationFirings.id, row.firingId))
     if (firing) {
-      // the history entry of this firing carries its reason and who had the ticket before
-      const entry: EscalationHistoryEntryDto | undefined = ticket?.escalationHistory.find(
-        (e) =>
-          e.ruleId === firing.ruleId &&
-          new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
-      )
+      const entry = historyEntryOf(ticket?.escalationHistory ?? [], firing)
       facts.firing = {
         id: firing.id,
         ruleId: firing.ruleId,
@@ -117,6 +136,14 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
         escalatedAt: firing.escalatedAt,
         previousAssigneeId: entry?.escalatedFrom ?? null,
         targetUserIds: firing.targetUserIds,
+        acknowledged:
+          firing.acknowledgedBy && firing.acknowledgedAt
+            ? {
+                userId: firing.acknowledgedBy,
+                name: (await nameOf(db, firing.acknowledgedBy)) ?? 'a former member',
+                at: firing.acknowledgedAt,
+              }
+            : null,
       }
     }
   }
@@ -131,7 +158,9 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
     const [hand] = await db
       .select({
         id: escalations.id,
+        raisedBy: escalations.raisedBy,
         message: escalations.message,
+        color: escalations.color,
         startedAt: escalations.startedAt,
         raiserName: users.displayName,
       })
