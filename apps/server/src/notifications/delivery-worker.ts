@@ -104,7 +104,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         lastAttemptAt: now,
         updatedAt: now,
       })
-      .where(and(inArray(notificationOutbox.id, due), eq(notificationOutbox.state, 'pending')))
+      // `= any(array(…))`, not `in (…)`: PostgreSQL may plan `in` as a semi-join that rescans the
+      // locking subquery once per row, and each rescan locks more rows, so one claim took every
+      // due row whatever the limit (seen with 40 due and a limit of 16). An array subquery is
+      // evaluated once.
+      .where(
+        and(
+          sql`${notificationOutbox.id} = any(array(${due}))`,
+          eq(notificationOutbox.state, 'pending'),
+        ),
+      )
       .returning()
     stats.claimed += rows.length
     return rows
