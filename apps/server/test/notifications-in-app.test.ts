@@ -45,7 +45,7 @@ function alertsOf(snapshot: SpaceSnapshot, firingId: string) {
   return (snapshot.ticketAlerts ?? []).filter((a) => a.event.firingId === firingId)
 }
 
-describe.each(databaseKinds())('[7.2.1] in-app delivery receipts on $name', (kind) => {
+describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (kind) => {
   let t: TestApp
   let url = ''
   const clients = new Clients(() => url)
@@ -70,7 +70,7 @@ describe.each(databaseKinds())('[7.2.1] in-app delivery receipts on $name', (kin
     return { rule: stored, ticketId, firingId: firing.firingId }
   }
 
-  it('[7.2.1] a pop-up is sent only once a client of its target says it showed it', async () => {
+  it('[7.2.1.1] a pop-up is sent only once a client of its target says it showed it', async () => {
     const dana = await t.userId('dana@flare.test')
     const danaCookie = await cookieOf(t, 'dana@flare.test')
     const { client } = await clients.join(t.spaceId, danaCookie)
@@ -113,7 +113,7 @@ describe.each(databaseKinds())('[7.2.1] in-app delivery receipts on $name', (kin
     })
   })
 
-  it('[7.2.1][9.4.2] a late joiner gets the pop-up from the snapshot, again after a drop, and not after its receipt', async () => {
+  it('[7.2.1.1][9.4.2] a late joiner gets the pop-up from the snapshot, again after a drop, and not after its receipt', async () => {
     const [supervisors] = await t.database.db
       .select()
       .from(groups)
@@ -171,7 +171,7 @@ describe.each(databaseKinds())('[7.2.1] in-app delivery receipts on $name', (kin
     expect((await inAppRows(t.database, firingId)).get(`user:${ada}`)?.state).toBe('pending')
   })
 
-  it('[7.2.1] a pop-up no client showed within 6 h fails as not received and leaves the snapshot', async () => {
+  it('[7.2.1.1] a pop-up no client showed within 6 h fails as not received and leaves the snapshot', async () => {
     const gus = await t.userId('gus@flare.test')
     const { firingId } = await fire({ escalateTo: 'specific_user', escalateToUserId: gus })
     const row = (await inAppRows(t.database, firingId)).get(`user:${gus}`)!
@@ -207,7 +207,7 @@ describe.each(databaseKinds())('[7.2.1] in-app delivery receipts on $name', (kin
 })
 
 describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
-  '[7.2.1] a pop-up fired in one process reaches a client of another on $name',
+  '[7.2.1.1] a pop-up fired in one process reaches a client of another on $name',
   (kind) => {
     let database: Database
     let drop: () => Promise<void>
@@ -248,7 +248,7 @@ describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
       await drop?.()
     })
 
-    it('[7.2.1] fired by process A, shown by a client of process B from its snapshot', async () => {
+    it('[7.2.1.1] fired by process A, shown by a client of process B from its snapshot', async () => {
       const [space] = await database.db.select({ id: spaces.id }).from(spaces)
       // process A as the shared test steps see an app
       const a: TestApp = {

@@ -277,7 +277,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     })
     expect(bad.statusCode).toBe(400)
   })
-  it('[7.2.5] events other than ticket.escalated go only to endpoints subscribed to them', async () => {
+  it('[7.2.5.1] events other than ticket.escalated go only to endpoints subscribed to them', async () => {
     const manager = await cookieOf(t, 'manager@flare.test')
     receiver.answers = []
     receiver.fallback = { status: 204 }

@@ -185,7 +185,7 @@ describe('a ticket escalation in the alert rail', () => {
     expect(screen.queryByRole('article')).toBeNull()
   })
 
-  it('[7.2.1] sends the delivery receipt once the card shows', () => {
+  it('[7.2.1.1] sends the delivery receipt once the card shows', () => {
     const fire = fakeSocket()
     render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(46) })
@@ -193,7 +193,7 @@ describe('a ticket escalation in the alert rail', () => {
     expect(emitted).toEqual([{ event: 'ticket:receipt', payload: { firingId: U(46) } }])
   })
 
-  it('[7.2.1][9.4.2] a snapshot brings the alerts no client has shown: each alerts once, a taken one quietly', () => {
+  it('[7.2.1.1][9.4.2] a snapshot brings the alerts no client has shown: each alerts once, a taken one quietly', () => {
     const fire = fakeSocket()
     render(<AlertRail />)
     const waiting = { ...escalated, firingId: U(47) }
