@@ -5,6 +5,7 @@ import { Uuid } from './api.js'
 import { TicketAcknowledgedEvent, TicketEscalatedEvent } from './automation.js'
 import { NOTIFICATION_CHANNELS } from './escalation-rule.js'
 import { clientEvent } from './result-ack.js'
+import { Text } from './text.js'
 
 const DateTime = Type.String({ format: 'date-time' })
 function Nullable<T extends TSchema>(schema: T) {
@@ -203,10 +204,12 @@ export const NotificationClientEvents = {
 
 export const PushPublicKeyResponse = Type.Object({ publicKey: Type.String() })
 export type PushPublicKeyResponse = Static<typeof PushPublicKeyResponse>
+/** A push service's URL for one browser; text policy too, so NUL never reaches the database. */
+const PushEndpoint = Text({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' })
 /** A browser's `PushSubscription.toJSON()`. */
 export const PushSubscriptionCreate = Type.Object(
   {
-    endpoint: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' }),
+    endpoint: PushEndpoint,
     expirationTime: Type.Optional(Nullable(Type.Number())),
     keys: Type.Object(
       {
@@ -220,7 +223,7 @@ export const PushSubscriptionCreate = Type.Object(
 )
 export type PushSubscriptionCreate = Static<typeof PushSubscriptionCreate>
 export const PushSubscriptionDelete = Type.Object(
-  { endpoint: Type.String({ minLength: 8, maxLength: 2000 }) },
+  { endpoint: PushEndpoint },
   { additionalProperties: false },
 )
 export type PushSubscriptionDelete = Static<typeof PushSubscriptionDelete>
