@@ -329,6 +329,25 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     const late = await t.app.notifications.worker.deliver(claimed.slice(0, 1), t.clock.now())
     expect(late[0]?.result).toBe('lease-lost')
   })
+  it('[7.1] a row that keeps failing gives up after 6 hours: failed, with the last error', async () => {
+    sms.answers = []
+    sms.fallback = { status: 503, body: 'maintenance window' }
+    const { rows } = await fired({
+      escalateTo: 'phone',
+      recipientPhone: '+14155550144',
+      notificationChannels: ['sms'],
+    })
+    const id = rows[0]!.id
+    await t.app.notifications.runDue(t.clock.now())
+    expect((await rowsById([id]))[0]).toMatchObject({ state: 'pending', attempts: 1 })
+    // still failing when it is six hours old: no further try would be in time
+    t.clock.advance(6 * 60 * MINUTE)
+    await t.app.notifications.runDue(t.clock.now())
+    const [row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'failed', attempts: 2 })
+    expect(row!.lastError).toBe('the SMS API answered HTTP 503: maintenance window')
+    sms.fallback = twilioAccepted('SM0000000000000000000000000000000d')
+  })
 })
 
 describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
