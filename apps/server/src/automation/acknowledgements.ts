@@ -10,6 +10,15 @@ import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
 import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
+import { transcriptFields } from './transcripts.js'
+
+/** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
+function triggerFacts(
+  firing: CommittedFiring,
+): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
+  const { trigger, transcript } = firing
+  return { ...(trigger ? { trigger } : {}), ...transcriptFields(transcript) }
+}
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing
@@ -29,6 +38,7 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
     reason: firing.reason,
     escalatedAt: firing.escalatedAt.toISOString(),
     targetUserIds: firing.inAppUserIds,
+    ...triggerFacts(firing),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TicketAlertDto, TicketReceiptResult } from '@flare/protocol'
 import { and, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
+import { loadTranscripts, transcriptFields } from '../automation/transcripts.js'
 import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox, tickets } from '../db/schema.js'
 import { notFound } from '../errors.js'
@@ -59,6 +60,9 @@ export async function unreceivedTicketAlerts(
     )
     .orderBy(desc(escalationFirings.escalatedAt))
     .limit(SNAPSHOT_LIMIT)
+  // the pop-up from a snapshot says what the live one said: the trigger (its words are in the
+  // reason) and the end of the conversation
+  const transcripts = await loadTranscripts(db, [...new Set(rows.map((r) => r.ticket.id))])
   return rows.reverse().map(({ firing, ticket }) => {
     const entry = historyEntryOf(ticket.escalationHistory, firing)
     return {
@@ -78,6 +82,8 @@ export async function unreceivedTicketAlerts(
         reason: entry?.reason ?? 'Escalated',
         escalatedAt: firing.escalatedAt.toISOString(),
         targetUserIds: firing.targetUserIds,
+        ...(entry?.trigger ? { trigger: { kind: entry.trigger, words: [] } } : {}),
+        ...transcriptFields(transcripts.get(ticket.id)),
       },
       acknowledged:
         firing.acknowledgedBy && firing.acknowledgedAt
