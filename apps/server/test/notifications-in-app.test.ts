@@ -142,6 +142,9 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
         reason: expect.stringContaining('10 minutes'),
         escalatedAt: expect.any(String),
         targetUserIds: expect.arrayContaining([max, ada]),
+        // the end of the conversation, as the live pop-up carries it
+        transcript: [expect.objectContaining({ from: 'customer', text: 'Where is my refund?' })],
+        transcriptTurns: 1,
       },
       acknowledged: null,
     })
@@ -169,6 +172,28 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
       }),
     ])
     expect((await inAppRows(t.database, firingId)).get(`user:${ada}`)?.state).toBe('pending')
+  })
+
+  it("[7.2.1.1][11.1] a trigger's pop-up from the snapshot names the trigger; its words are in the reason", async () => {
+    const inbox = await isolatedInbox(t)
+    const admins = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/spaces/${t.spaceId}/inboxes/${inbox.id}`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: { adminUserIds: [await t.userId('eli@flare.test')] },
+    })
+    expect(admins.statusCode).toBe(200)
+    // the inbox's default keyword trigger goes to its admins, at once
+    const ticketId = await customerWrites(t, inbox, 'I want to talk to a human now')
+    await t.app.scheduler.runDue(t.clock.now())
+    const { snapshot } = await clients.join(t.spaceId, await cookieOf(t, 'eli@flare.test'))
+    const alert = (snapshot.ticketAlerts ?? []).find((a) => a.event.ticket.id === ticketId)
+    expect(alert?.event).toMatchObject({
+      trigger: { kind: 'keyword', words: [] },
+      reason: expect.stringContaining('talk to a human'),
+      transcript: [{ from: 'customer', text: 'I want to talk to a human now' }],
+      transcriptTurns: 1,
+    })
   })
 
   it('[7.2.1.1] a pop-up no client showed within 6 h fails as not received and leaves the snapshot', async () => {

@@ -188,32 +188,32 @@ describe('a ticket escalation in the alert rail', () => {
   it('[7.2.1.1] sends the delivery receipt once the card shows', () => {
     const fire = fakeSocket()
     render(<AlertRail />)
-    fire('ticket:escalated', { ...escalated, firingId: U(46) })
+    fire('ticket:escalated', { ...escalated, firingId: U(61) })
     expect(screen.getByRole('article')).toBeTruthy()
-    expect(emitted).toEqual([{ event: 'ticket:receipt', payload: { firingId: U(46) } }])
+    expect(emitted).toEqual([{ event: 'ticket:receipt', payload: { firingId: U(61) } }])
   })
 
   it('[7.2.1.1][9.4.2] a snapshot brings the alerts no client has shown: each alerts once, a taken one quietly', () => {
     const fire = fakeSocket()
     render(<AlertRail />)
-    const waiting = { ...escalated, firingId: U(47) }
+    const waiting = { ...escalated, firingId: U(62) }
     const taken = {
       ...escalated,
-      firingId: U(48),
+      firingId: U(63),
       ticket: { ...escalated.ticket, subject: 'Late' },
     }
     const snapshot = {
       ...useFlare.getState().snapshot,
       ticketAlerts: [
         { event: waiting, acknowledged: null },
-        { event: taken, acknowledged: { firingId: U(48), ticketId: T, userId: ELI, at: '' } },
+        { event: taken, acknowledged: { firingId: U(63), ticketId: T, userId: ELI, at: '' } },
       ],
     }
     fire('space:snapshot', snapshot)
     expect(screen.getAllByRole('article')).toHaveLength(2)
     expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
     expect(played.count).toBe(1)
-    expect(emitted.map((e) => e.payload)).toEqual([{ firingId: U(47) }, { firingId: U(48) }])
+    expect(emitted.map((e) => e.payload)).toEqual([{ firingId: U(62) }, { firingId: U(63) }])
     // the same alert live after the snapshot (a reconnect racing the firing): no second sound
     fire('ticket:escalated', waiting)
     expect(screen.getAllByRole('article')).toHaveLength(2)
