@@ -157,6 +157,7 @@ export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type {
   CapturedMessageDto,
   DeliveryDto,
+  DeliveryEvent,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
@@ -173,6 +174,9 @@ export type {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TemplateChannel,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WebhookCreate,
   WebhookCreated,
   WebhookDto,

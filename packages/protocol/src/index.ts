@@ -194,6 +194,7 @@ export type {
 export { FLOOR_ZONE, floorPlan } from './floor.js'
 export { literals } from './literals.js'
 export type {
+  DeliveryEvent,
   DeliveryState,
   PushPayload,
   TemplateChannel,
@@ -208,6 +209,7 @@ export {
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  NotificationClientEvents,
   NotificationTemplateDto,
   NotificationTemplateListResponse,
   NotificationTemplateParams,
@@ -218,6 +220,9 @@ export {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TEMPLATE_CHANNELS,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WEBHOOK_EVENTS,
   WebhookCreate,
   WebhookCreated,

@@ -3,6 +3,7 @@ import {
   type BusinessCalendar,
   CHAT_THREAD_KINDS,
   type ChatMentions,
+  type DeliveryEvent,
   type EndReason,
   ESCALATION_ACTIONS,
   ESCALATION_COLORS,
@@ -559,11 +560,8 @@ export const notificationOutbox = pgTable(
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
     // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
-    // (`ticket.reply`) or a raised hand (`hand.raised`)
-    event: text('event')
-      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
-      .notNull()
-      .default('ticket.escalated'),
+    // (`ticket.reply`), a raised hand (`hand.raised`) or an "I'm on it" (`ticket.acknowledged`)
+    event: text('event').$type<DeliveryEvent>().notNull().default('ticket.escalated'),
     firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
@@ -596,6 +594,10 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index('notification_outbox_space_idx').on(t.spaceId, t.createdAt, t.id),
     index('notification_outbox_message_idx').on(t.messageId),
+    // a member's in-app escalations that no client of theirs has shown yet, read at every join
+    index('notification_outbox_unreceived_idx')
+      .on(t.target, t.spaceId)
+      .where(sql`${t.state} = 'pending' and ${t.channel} = 'in_app'`),
   ],
 )
 
