@@ -185,6 +185,14 @@ export type {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  type PictureType,
+} from './picture-limits.js'
+export type { PictureResponse, PictureUpload } from './pictures.js'
 export type {
   ApiError,
   ErrorBody,

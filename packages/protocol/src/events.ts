@@ -10,6 +10,7 @@ import {
   EscalationServerEvents,
 } from './escalations.js'
 import { NotificationClientEvents, TicketAlertDto } from './notifications.js'
+import { ProfileServerEvents } from './pictures.js'
 import type { Result } from './result.js'
 import {
   type Ack,
@@ -177,6 +178,7 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...ProfileServerEvents,
 }
 
 export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>

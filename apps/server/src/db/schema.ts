@@ -21,6 +21,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -51,10 +52,31 @@ export const users = pgTable(
       .$type<UserPreferences>()
       .notNull()
       .default(sql`'{"emailNotifications":true,"sound":true,"push":false}'::jsonb`),
+    /** The profile picture's version (a hash of its bytes); null = none, show initials. */
+    pictureVersion: text('picture_version'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 )
+
+/** Raw bytes: PGlite answers a Uint8Array, node-postgres a Buffer; both read back as Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+})
+
+/**
+ * Profile pictures (SPEC §2.6), apart from `users` so a user row stays small: checked PNG,
+ * JPEG or WebP bytes, never SVG, served with the type stored here.
+ */
+export const userPictures = pgTable('user_pictures', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  contentType: text('content_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})
 
 export const spaces = pgTable('spaces', {
   id: uuid('id').primaryKey().defaultRandom(),
