@@ -131,7 +131,8 @@ describe.skipIf(!hasChromium())(
 
     /** The push the stand-in got at `path` after `seen` earlier ones: checked, then decrypted. */
     async function nextPush(path: string, seen: number, publicKey: string): Promise<string> {
-      const [request] = (await pushService.waitFor(path, seen + 1, 10_000)).slice(seen) as [
+      // generous: on a loaded 2-core machine the delivery worker's first batch can take > 10 s
+      const [request] = (await pushService.waitFor(path, seen + 1, 30_000)).slice(seen) as [
         ReceivedRequest,
       ]
       expect(request.headers['content-encoding']).toBe('aes128gcm')
