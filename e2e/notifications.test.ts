@@ -79,7 +79,7 @@ async function registrationIdOf(cdp: CDPSession, scope: string): Promise<string>
 }
 
 async function until<T>(what: string, find: () => T | undefined | Promise<T | undefined>) {
-  const deadline = Date.now() + 10_000
+  const deadline = Date.now() + 30_000
   for (;;) {
     const value = await find()
     if (value !== undefined) return value

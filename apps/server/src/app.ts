@@ -80,6 +80,9 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify({
+    // a first start runs migrations (and PGlite's initdb), which on a loaded 2-core machine can
+    // take longer than Fastify's 10 s default for one plugin to start
+    pluginTimeout: 120_000,
     logger: loggerFor(options.logger ?? { level: config.logLevel }),
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
