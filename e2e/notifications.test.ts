@@ -203,6 +203,9 @@ describe.skipIf(!hasChromium())(
         headers: { cookie },
         payload: {
           name: 'Push Dana after a minute',
+          // a chain of its own: in one chain, of two rules due at the same minute only one
+          // fires (SPEC §6.3.2), and which depends on the rules' random ids
+          chain: 'push-dana',
           enabled: true,
           priority: 'all',
           inboxId: inbox.id,
@@ -336,6 +339,8 @@ describe.skipIf(!hasChromium())(
         headers: { cookie },
         payload: {
           name: 'Pop up for Gus after a minute',
+          // not in the chain of the push test's rule, which matches this inbox too (SPEC §6.3.2)
+          chain: 'late-joiner',
           enabled: true,
           priority: 'all',
           inboxId: inbox.id,
