@@ -57,6 +57,8 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     lastEscalatedAt: dateOf(raw.last_escalated_at),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
+    firstResponseAt: dateOf(raw.first_response_at),
+    resolvedAt: dateOf(raw.resolved_at),
   }
 }
 
