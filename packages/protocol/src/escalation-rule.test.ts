@@ -105,11 +105,34 @@ describe('validateRuleInput', () => {
     }
   })
 
-  it('[6.1] needs channels or an action', () => {
-    const { notificationChannels: _, ...noChannels } = minimal
-    expect(refusedField(validateRuleInput(noChannels))).toBe('notificationChannels')
+  it('[6.1] without channels or an action, and without enabled, a rule is on and in-app', () => {
+    const { notificationChannels: _, enabled: _e, ...bare } = minimal
+    const r = validateRuleInput(bare)
+    if (!r.ok) throw new Error(r.error.message)
+    expect(applyRuleDefaults(r.value)).toMatchObject({
+      enabled: true,
+      notificationChannels: ['in_app'],
+    })
     expect(refusedField(validateRuleInput({ ...minimal, notificationChannels: [] }))).toBe(
       'notificationChannels',
+    )
+  })
+
+  it("[8.1.4] accepts seed 004's SLA-aligned request verbatim, its team named by number", () => {
+    const sla = {
+      name: 'Urgent - First Response SLA Escalation',
+      priority: 'urgent',
+      escalateAfterMinutes: 12,
+      conditions: [
+        { field: 'slaStatus', operator: 'equals', value: 'at_risk' },
+        { field: 'firstResponseTime', operator: 'equals', value: null },
+      ],
+      escalateTo: 'team',
+      escalateToTeamId: 1,
+    }
+    expect(validateRuleInput(sla)).toEqual({ ok: true, value: sla })
+    expect(refusedField(validateRuleInput({ ...sla, escalateToTeamId: 0 }))).toBe(
+      'escalateToTeamId',
     )
   })
 
