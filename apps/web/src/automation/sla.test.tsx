@@ -176,7 +176,7 @@ describe('SlaPoliciesPanel', () => {
   it('[8.1.1] adds a policy for one inbox and saves the whole set', async () => {
     const user = userEvent.setup()
     const calls = fakeServer({
-      [`PUT /api/spaces/${SPACE}/sla-policies`]: (body) => ({
+      [`PUT /api/spaces/${SPACE}/sla-policies`]: () => ({
         status: 200,
         body: { policies: [stored] },
       }),
