@@ -2,7 +2,7 @@ import type { InboxDto, SlaPolicy, TicketDto, TicketSlaWarningEvent } from '@fla
 import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AlertRail } from '../escalations/AlertRail.js'
+import { AlertRail } from '../hands/AlertRail.js'
 import { SlaBadge } from '../inbox/SlaBadge.js'
 import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
