@@ -9,6 +9,7 @@ import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
+import type { EventBus } from '../events/domain-events.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
@@ -18,26 +19,14 @@ import type {
   CommittedSlaWarning,
   ProcessedTicket,
 } from './rule-firing-scheduler.js'
+import { transcriptFields } from './transcripts.js'
 
 /** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
 function triggerFacts(
   firing: CommittedFiring,
 ): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
   const { trigger, transcript } = firing
-  return {
-    ...(trigger ? { trigger } : {}),
-    ...(transcript && transcript.total > 0
-      ? {
-          transcript: transcript.lines.map((line) => ({
-            from: line.from,
-            text: line.text,
-            ...(line.outcome ? { outcome: line.outcome } : {}),
-            at: line.at.toISOString(),
-          })),
-          transcriptTurns: transcript.total,
-        }
-      : {}),
-  }
+  return { ...(trigger ? { trigger } : {}), ...transcriptFields(transcript) }
 }
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
@@ -92,13 +81,14 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change; an SLA status that moved is a change),
- * each in-app target gets `ticket:escalated`, each SLA warning's staff `ticket:sla-warning`,
- * and those outbox rows are marked sent. Other channels stay pending for their delivery worker.
+ * the ticket service, like every other ticket change; an SLA status that moved is a change)
+ * and each in-app target gets `ticket:escalated`. The `in_app` rows stay pending until a client
+ * of their target sends its delivery receipt (notifications/in-app-receipts.ts); other channels,
+ * for their worker. Each SLA warning's staff get `ticket:sla-warning`, and its in-app rows are
+ * marked sent with it (a warning has no receipt yet).
  */
 export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    const sentFirings: string[] = []
     const sentWarnings: string[] = []
     for (const { ticket, firings, warnings, slaChanged } of processed) {
       for (const warning of warnings) {
@@ -133,7 +123,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           'ticket:escalated',
           toEscalatedEvent(firing),
         )
-        sentFirings.push(firing.firingId)
       }
     }
     if (sentWarnings.length > 0) {
@@ -149,19 +138,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           ),
         )
     }
-    if (sentFirings.length > 0) {
-      const at = clock()
-      await db
-        .update(notificationOutbox)
-        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
-        .where(
-          and(
-            inArray(notificationOutbox.firingId, sentFirings),
-            eq(notificationOutbox.channel, 'in_app'),
-            eq(notificationOutbox.state, 'pending'),
-          ),
-        )
-    }
   }
 }
 
@@ -170,7 +146,7 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
  * is recorded and every target hears who took it.
  */
 export async function acknowledge(
-  deps: { db: Db; broadcast: Broadcaster; clock: Clock },
+  deps: { db: Db; broadcast: Broadcaster; clock: Clock; events: EventBus },
   spaceId: string,
   userId: string,
   firingId: string,
@@ -203,6 +179,7 @@ export async function acknowledge(
     at: (stored?.acknowledgedAt ?? at).toISOString(),
   }
   deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
+  void deps.events.publish('ticket.acknowledged', { spaceId, acknowledged: event })
   return event
 }
 
@@ -210,6 +187,7 @@ export function createAcknowledgeHandlers(deps: {
   db: Db
   broadcast: Broadcaster
   clock: Clock
+  events: EventBus
   spaceId: string
   userId: string
 }) {
