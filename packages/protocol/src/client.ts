@@ -204,6 +204,17 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  SlaMetric,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyFields,
+  SlaPolicyInput,
+  SlaStatus,
+  TicketSlaWarningEvent,
+} from './sla.js'
+export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
+export type {
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,

@@ -19,6 +19,7 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
+import { SlaServerEvents } from './sla.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -178,6 +179,7 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...SlaServerEvents,
   ...ProfileServerEvents,
 }
 
