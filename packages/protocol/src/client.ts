@@ -192,6 +192,28 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardListResponse,
+  WallboardMessage,
+} from './supervisor.js'
+export type { AuditKind } from './supervisor-words.js'
+export { AUDIT_KINDS } from './supervisor-words.js'
+export type {
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,

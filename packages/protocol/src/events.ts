@@ -17,6 +17,7 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
+import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -168,6 +169,7 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...SupervisorServerEvents,
 }
 
 export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>

@@ -2,6 +2,7 @@ import { ErrorCode, type TicketAcknowledgedEvent, type TicketEscalatedEvent } fr
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
+import type { EventBus } from '../events/domain-events.js'
 import { escalationFirings, notificationOutbox } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
@@ -91,7 +92,7 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
  * is recorded and every target hears who took it.
  */
 export async function acknowledge(
-  deps: { db: Db; broadcast: Broadcaster; clock: Clock },
+  deps: { db: Db; broadcast: Broadcaster; clock: Clock; events: EventBus },
   spaceId: string,
   userId: string,
   firingId: string,
@@ -124,6 +125,11 @@ export async function acknowledge(
     at: (stored?.acknowledgedAt ?? at).toISOString(),
   }
   deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
+  void deps.events.publish('firing.acknowledged', {
+    spaceId,
+    ticketId: firing.ticketId,
+    firingId,
+  })
   return event
 }
 
@@ -131,6 +137,7 @@ export function createAcknowledgeHandlers(deps: {
   db: Db
   broadcast: Broadcaster
   clock: Clock
+  events: EventBus
   spaceId: string
   userId: string
 }) {

@@ -343,6 +343,8 @@ export async function fireBatch(
             escalationLevel: snapshot.escalationLevel,
             lastEscalatedAt: now,
             escalationHistory: [...row.escalationHistory, ...entries],
+            firstEscalatedAt: row.firstEscalatedAt ?? now,
+            escalationCount: row.escalationCount + entries.length,
             updatedAt: now,
           }
         : { ...row, nextDueAt }
@@ -403,7 +405,8 @@ async function writePending(
     )
     await tx.execute(sql`
       update tickets set next_due_at = v.next, escalation_level = v.level,
-        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated
+        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
+        first_escalated_at = (v.history->0->>'escalatedAt')::timestamptz
       from (values ${values}) as v(id, next, level, last, history, updated)
       where tickets.id = v.id`)
   }

@@ -13,6 +13,8 @@ export interface DomainEvents {
   'ticket.changed': { spaceId: string; ticketIds: string[] }
   /** A ticket was put on hold until `until`: the hold timer wakes then. */
   'ticket.held': { spaceId: string; ticketId: string; until: Date }
+  /** A target took a ticket escalation ("I'm on it"), recorded and committed. */
+  'firing.acknowledged': { spaceId: string; ticketId: string; firingId: string }
   /** Escalation rules of the space were created, changed or deleted. */
   'rule.changed': { spaceId: string }
   /** The business hours of the space, or of one of its inboxes, changed. */

@@ -67,6 +67,7 @@ export const connectionsPlugin = fp(
           db,
           broadcast: app.broadcast,
           clock: app.clock,
+          events: app.events,
           spaceId,
           userId,
         }),
