@@ -39,10 +39,12 @@ export function diffValues(before: unknown, after: unknown, path = ''): AuditCha
   }
   const keys: string[] = []
   const add = (value: unknown) => {
-    if (Array.isArray(value))
-      value.forEach((_, i) => keys.includes(String(i)) || keys.push(String(i)))
-    else if (isRecord(value))
-      for (const key of Object.keys(value)) if (!keys.includes(key)) keys.push(key)
+    const own = Array.isArray(value)
+      ? value.map((_, i) => String(i))
+      : isRecord(value)
+        ? Object.keys(value)
+        : []
+    for (const key of own) if (!keys.includes(key)) keys.push(key)
   }
   add(before)
   add(after)
