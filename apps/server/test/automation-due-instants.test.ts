@@ -59,6 +59,8 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     escalationCount: Number(raw.escalation_count),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
+    firstResponseAt: dateOf(raw.first_response_at),
+    resolvedAt: dateOf(raw.resolved_at),
   }
 }
 

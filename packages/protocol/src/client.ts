@@ -214,6 +214,17 @@ export type {
 export type { AuditKind } from './supervisor-words.js'
 export { AUDIT_KINDS } from './supervisor-words.js'
 export type {
+  SlaMetric,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyFields,
+  SlaPolicyInput,
+  SlaStatus,
+  TicketSlaWarningEvent,
+} from './sla.js'
+export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
+export type {
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,

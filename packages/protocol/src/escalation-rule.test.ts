@@ -140,9 +140,12 @@ describe('validateRuleInput', () => {
     expect(refusedField(withCondition('priority', 'in', ['high', 'meh']))).toBe(
       'conditions.0.value.1',
     )
-    expect(refusedField(withCondition('firstResponseTime', 'equals', null))).toBe(
-      'conditions.0.field',
+    expect(withCondition('firstResponseTime', 'equals', null).ok).toBe(true)
+    expect(refusedField(withCondition('firstResponseTime', 'equals', 'soon'))).toBe(
+      'conditions.0.value',
     )
+    expect(refusedField(withCondition('slaStatus', 'equals', 'late'))).toBe('conditions.0.value')
+    expect(refusedField(withCondition('nextReplyTime', 'equals', null))).toBe('conditions.0.field')
   })
 
   it('refuses unknown fields rather than dropping them', () => {

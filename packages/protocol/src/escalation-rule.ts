@@ -2,6 +2,7 @@ import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
+import { SLA_STATUSES } from './sla-status.js'
 import { Text } from './text.js'
 import { type Parsed, parse } from './validate.js'
 
@@ -23,6 +24,7 @@ export const CONDITION_FIELDS = [
   'assignedToUserId',
   'escalationLevel',
   'slaStatus',
+  'firstResponseTime',
   'customerTag',
 ] as const
 export type ConditionField = (typeof CONDITION_FIELDS)[number]
@@ -37,6 +39,7 @@ export const NULLABLE_CONDITION_FIELDS: readonly ConditionField[] = [
   'categoryId',
   'assignedToUserId',
   'slaStatus',
+  'firstResponseTime',
 ]
 
 // numbers are accepted because the seed's examples use numeric ids (`categoryId: 5`);
@@ -270,6 +273,7 @@ function describe(values: readonly string[]): string {
 const ENUM_VALUES: Partial<Record<ConditionField, readonly string[]>> = {
   status: TICKET_STATUSES,
   priority: TICKET_PRIORITIES,
+  slaStatus: SLA_STATUSES,
 }
 
 function checkConditionScalar(
@@ -279,6 +283,11 @@ function checkConditionScalar(
 ): Parsed<never> | null {
   if (value === null) {
     return NULLABLE_CONDITION_FIELDS.includes(field) ? null : refuse(at, `${field} is never empty`)
+  }
+  if (field === 'firstResponseTime') {
+    return typeof value === 'number' && value >= 0
+      ? null
+      : refuse(at, 'firstResponseTime is a number of minutes, 0 or more, or null')
   }
   if (field === 'escalationLevel') {
     return Number.isInteger(value) && (value as number) >= 0

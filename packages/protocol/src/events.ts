@@ -18,6 +18,7 @@ import {
   type ServerEventMap,
 } from './result-ack.js'
 import { SupervisorServerEvents } from './supervisor.js'
+import { SlaServerEvents } from './sla.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -170,6 +171,7 @@ export const ServerEvents = {
   ...TicketServerEvents,
   ...AutomationServerEvents,
   ...SupervisorServerEvents,
+  ...SlaServerEvents,
 }
 
 export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>

@@ -255,6 +255,22 @@ export {
   WallboardMessage,
   WallboardParams,
 } from './supervisor.js'
+export type { SlaMetric, SlaPolicyFields, SlaStatus } from './sla.js'
+export {
+  applySlaPolicyDefaults,
+  DEFAULT_AT_RISK_PERCENT,
+  SLA_METRICS,
+  SLA_STATUSES,
+  SlaMetricSchema,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyInput,
+  SlaServerEvents,
+  SlaStatusSchema,
+  TicketSlaWarningEvent,
+  validateSlaPolicies,
+} from './sla.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   EscalationHistoryEntryDto,

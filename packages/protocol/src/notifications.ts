@@ -16,7 +16,12 @@ export const DELIVERY_STATES = ['pending', 'sent', 'failed'] as const
 export type DeliveryState = (typeof DELIVERY_STATES)[number]
 
 /** What a delivery is about: a firing, a staff reply to a customer, a red raised hand. */
-export const DELIVERY_EVENTS = ['ticket.escalated', 'ticket.reply', 'hand.raised'] as const
+export const DELIVERY_EVENTS = [
+  'ticket.escalated',
+  'ticket.reply',
+  'hand.raised',
+  'ticket.sla_warning',
+] as const
 
 /** An outbound URL (Slack, webhooks): http(s), no spaces, of a sane length. */
 const OutboundUrl = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' })

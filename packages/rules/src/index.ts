@@ -2,6 +2,8 @@
 export { addBusinessMinutes, businessMinutesBetween } from './business-time.js'
 export { holdsCondition, matchesRule } from './conditions.js'
 export { evaluateTicket, recordFiring } from './evaluate.js'
+export type { SlaEvaluation, SlaTargetState, SlaTicket } from './sla.js'
+export { computeSla, findSlaPolicy } from './sla.js'
 export type { SmsLength } from './sms.js'
 export { fitsOneSms, renderSmsWithin, smsLength } from './sms.js'
 export type { TemplateValues, TemplateVariable } from './template.js'

@@ -9,6 +9,7 @@ import {
   type EscalationRuleFields,
   MEMBER_ROLES,
   MESSAGE_AUTHOR_KINDS,
+  type SlaMetric,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type UserPreferences,
@@ -94,8 +95,14 @@ export const groups = pgTable(
     // the `@handle` used in mentions and the recipient picker, without the `@`
     handle: text('handle').notNull(),
     createdAt: createdAt(),
+    // the team's number in its space (1, 2, …): seed 004's rules name teams by number
+    // (`escalateToTeamId: 1`); null for a team that has none
+    number: integer('number'),
   },
-  (t) => [uniqueIndex('groups_space_handle_key').on(t.spaceId, t.handle)],
+  (t) => [
+    uniqueIndex('groups_space_handle_key').on(t.spaceId, t.handle),
+    uniqueIndex('groups_space_number_key').on(t.spaceId, t.number),
+  ],
 )
 
 export const groupMembers = pgTable(
@@ -349,6 +356,11 @@ export const tickets = pgTable(
     nextDueAt: timestamp('next_due_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     preview: text('preview').notNull().default(''),
+    // the first staff reply to the customer (SPEC §8.1): set once, by the transaction that
+    // stores that reply; the SLA's first-response clock and `firstResponseTime` stop here
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    // when the ticket was last resolved or closed; null while open or on hold
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     // the supervisor's metrics read these two instead of the history (SPEC §8.2): the first
     // firing ever, written by the firing's own statement, and how many firings there were
     firstEscalatedAt: timestamp('first_escalated_at', { withTimezone: true }),
@@ -378,7 +390,15 @@ export const tickets = pgTable(
       t.escalationCount,
     ),
     index('tickets_escalated_metrics_idx')
-      .on(t.spaceId, t.createdAt, t.firstEscalatedAt, t.inboxId, t.priority, t.assignedToUserId)
+      .on(
+        t.spaceId,
+        t.createdAt,
+        t.firstEscalatedAt,
+        t.resolvedAt,
+        t.inboxId,
+        t.priority,
+        t.assignedToUserId,
+      )
       .where(sql`${t.firstEscalatedAt} is not null`),
   ],
 )
@@ -544,15 +564,17 @@ export const notificationOutbox = pgTable(
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
     // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
-    // (`ticket.reply`) or a raised hand (`hand.raised`)
+    // (`ticket.reply`), a raised hand (`hand.raised`) or an SLA pre-breach warning
+    // (`ticket.sla_warning`)
     event: text('event')
-      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
+      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised' | 'ticket.sla_warning'>()
       .notNull()
       .default('ticket.escalated'),
     firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
     escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
+    slaWarningId: uuid('sla_warning_id').references(() => slaWarnings.id, { onDelete: 'cascade' }),
     // `user:<id>`, `email:<address>`, `phone:<E.164>`, `webhook:<endpoint id>` or `space` (Slack)
     target: text('target').notNull(),
     channel: text('channel').notNull(),
@@ -654,6 +676,67 @@ export const notificationTemplates = pgTable(
     updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [primaryKey({ columns: [t.spaceId, t.name, t.channel] })],
+)
+
+/**
+ * SLA policies (SPEC §8.1): per space and priority, optionally per inbox (an inbox's own policy
+ * for a priority wins over the space-wide one). `PUT …/sla-policies` replaces a space's set.
+ */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    // null = every inbox of the space without a policy of its own for this priority
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    priority: ticketPriority('priority').notNull(),
+    // targets in minutes of the policy's clock; null = no such target
+    firstResponseMinutes: integer('first_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    // true: business minutes of the inbox's calendar (else the space's); false: wall-clock
+    businessHours: boolean('business_hours').notNull().default(true),
+    atRiskPercent: integer('at_risk_percent').notNull().default(80),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    // one policy per priority space-wide, and one per priority in each inbox
+    uniqueIndex('sla_policies_space_priority_key')
+      .on(t.spaceId, t.priority)
+      .where(sql`${t.inboxId} is null`),
+    uniqueIndex('sla_policies_inbox_priority_key')
+      .on(t.inboxId, t.priority)
+      .where(sql`${t.inboxId} is not null`),
+  ],
+)
+
+/**
+ * Pre-breach warnings sent (SPEC §8.1): one row per ticket, target and transition, claimed
+ * with an insert that the unique key refuses a second time, so a warning goes out once across
+ * restarts and processes (as `escalation_firings` does for firings).
+ */
+export const slaWarnings = pgTable(
+  'sla_warnings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    metric: text('metric').$type<SlaMetric>().notNull(),
+    status: text('status').$type<'at_risk'>().notNull(),
+    // when the ticket crossed into `status`, and when the warning was sent
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    warnedAt: timestamp('warned_at', { withTimezone: true }).notNull(),
+    targetUserIds: jsonb('target_user_ids').$type<string[]>().notNull(),
+  },
+  (t) => [uniqueIndex('sla_warnings_once_key').on(t.ticketId, t.metric, t.status)],
 )
 
 /** Who changed which setting when (SPEC §8: rule and setting changes are kept). */
@@ -758,6 +841,8 @@ export const schema = {
   pushSubscriptions,
   notificationTemplates,
   auditLog,
+  slaPolicies,
+  slaWarnings,
   wallboards,
   dueRecomputes,
   loginThrottles,

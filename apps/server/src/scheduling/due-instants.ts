@@ -102,6 +102,7 @@ export function snapshotOf(row: TicketRow): TicketSnapshot {
     assignedToUserId: row.assignedToUserId,
     escalationLevel: row.escalationLevel,
     slaStatus: null,
+    firstResponseTime: null,
     customerTags: [],
     createdAt: row.createdAt,
     openSince: row.openSince,

@@ -16,6 +16,7 @@ const FIELD_LABEL: Record<ConditionField, string> = {
   assignedToUserId: 'Assignee',
   escalationLevel: 'Escalation level',
   slaStatus: 'SLA status',
+  firstResponseTime: 'First response time (minutes)',
   customerTag: 'Customer tag',
 }
 const OPERATOR_LABEL: Record<ConditionOperator, string> = {

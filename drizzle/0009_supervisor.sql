@@ -22,5 +22,5 @@ CREATE INDEX "audit_log_space_entity_at_idx" ON "audit_log" USING btree ("space_
 CREATE INDEX "escalation_firings_space_at_idx" ON "escalation_firings" USING btree ("space_id","escalated_at","id");--> statement-breakpoint
 CREATE INDEX "escalation_firings_ticket_at_idx" ON "escalation_firings" USING btree ("ticket_id","escalated_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_metrics_idx" ON "tickets" USING btree ("space_id","created_at","inbox_id","priority","assigned_to_user_id","escalation_count");--> statement-breakpoint
-CREATE INDEX "tickets_escalated_metrics_idx" ON "tickets" USING btree ("space_id","created_at","first_escalated_at","inbox_id","priority","assigned_to_user_id") WHERE "tickets"."first_escalated_at" is not null;--> statement-breakpoint
+CREATE INDEX "tickets_escalated_metrics_idx" ON "tickets" USING btree ("space_id","created_at","first_escalated_at","resolved_at","inbox_id","priority","assigned_to_user_id") WHERE "tickets"."first_escalated_at" is not null;--> statement-breakpoint
 UPDATE "tickets" SET "first_escalated_at" = ("escalation_history"->0->>'escalatedAt')::timestamptz WHERE jsonb_array_length("escalation_history") > 0;
