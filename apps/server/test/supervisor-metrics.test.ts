@@ -11,15 +11,15 @@ const MINUTE = 60_000
  * A small dataset written out by hand, in 2031 so nothing else of the suite falls in it. The
  * demo space's timezone is Europe/London, which is UTC in November: local days are UTC days.
  *
- *   ticket  created (UTC)       inbox  priority  assignee  firings (UTC)           to first firing
- *   T1      2031-11-20 09:00    A      medium    dana      09:10                   10 min
- *   T2      2031-11-20 10:00    A      medium    -         10:30, 11:00 (repeat)   30 min
- *   T3      2031-11-21 08:00    A      medium    dana      -                       -
- *   T4      2031-11-21 12:00    A      urgent    -         13:00                   60 min
- *   T5      2031-11-22 23:30    A      medium    -         11-23 00:10             40 min
- *   T6      2031-11-19 23:59    A      medium    -         11-20 00:30             (before the period)
- *   T7      2031-11-23 00:00    A      medium    -         -                       (after the period)
- *   T8      2031-11-21 15:00    B      medium    -         15:20                   20 min (inbox B)
+ *   ticket  created (UTC)     inbox priority assignee firings (UTC)          first firing  resolved (after 1st firing)
+ *   T1      2031-11-20 09:00  A     medium   dana     09:10                  10 min        09:40 (30 min)
+ *   T2      2031-11-20 10:00  A     medium   -        10:30, 11:00 (repeat)  30 min        12:00 (90 min)
+ *   T3      2031-11-21 08:00  A     medium   dana     -                      -             09:00 (never escalated)
+ *   T4      2031-11-21 12:00  A     urgent   -        13:00                  60 min        open
+ *   T5      2031-11-22 23:30  A     medium   -        11-23 00:10            40 min        11-23 01:10 (60 min)
+ *   T6      2031-11-19 23:59  A     medium   -        11-20 00:30            (before the period)
+ *   T7      2031-11-23 00:00  A     medium   -        -                      (after the period)
+ *   T8      2031-11-21 15:00  B     medium   -        15:20                  20 min        open (inbox B)
  *
  *   hand  raised (UTC)        responses                       to first response
  *   H1    2031-11-20 10:00    approach 10:02, chat 10:05      2 min
@@ -41,6 +41,7 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     firings: string[]
     priority?: 'urgent' | 'medium'
     assignee?: string | null
+    resolved?: string
   }) {
     const history: EscalationHistoryEntryDto[] = input.firings.map((f, i) => ({
       escalatedAt: at(f).toISOString(),
@@ -57,7 +58,8 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       inboxId: input.inboxId,
       subject: `Ticket of ${input.created}`,
       customerPhone: '+15550199',
-      status: 'open',
+      status: input.resolved ? 'resolved' : 'open',
+      resolvedAt: input.resolved ? at(input.resolved) : null,
       priority: input.priority ?? 'medium',
       assignedToUserId: input.assignee ?? null,
       createdAt: at(input.created),
@@ -121,20 +123,33 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       created: '2031-11-20T09:00',
       firings: ['2031-11-20T09:10'],
       assignee: dana,
+      resolved: '2031-11-20T09:40',
     })
     await ticket({
       inboxId: inboxA,
       created: '2031-11-20T10:00',
       firings: ['2031-11-20T10:30', '2031-11-20T11:00'],
+      resolved: '2031-11-20T12:00',
     })
-    await ticket({ inboxId: inboxA, created: '2031-11-21T08:00', firings: [], assignee: dana })
+    await ticket({
+      inboxId: inboxA,
+      created: '2031-11-21T08:00',
+      firings: [],
+      assignee: dana,
+      resolved: '2031-11-21T09:00',
+    })
     await ticket({
       inboxId: inboxA,
       created: '2031-11-21T12:00',
       firings: ['2031-11-21T13:00'],
       priority: 'urgent',
     })
-    await ticket({ inboxId: inboxA, created: '2031-11-22T23:30', firings: ['2031-11-23T00:10'] })
+    await ticket({
+      inboxId: inboxA,
+      created: '2031-11-22T23:30',
+      firings: ['2031-11-23T00:10'],
+      resolved: '2031-11-23T01:10',
+    })
     await ticket({ inboxId: inboxA, created: '2031-11-19T23:59', firings: ['2031-11-20T00:30'] })
     await ticket({ inboxId: inboxA, created: '2031-11-23T00:00', firings: [] })
     await ticket({ inboxId: inboxB, created: '2031-11-21T15:00', firings: ['2031-11-21T15:20'] })
@@ -171,6 +186,19 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     // minutes to the first firing: 10, 30, 40, 60 → median (30 + 40) / 2 = 35 min;
     // p90 at rank 0.9 × (4 − 1) = 2.7: 40 + 0.7 × (60 − 40) = 54 min
     expect(m.timeToEscalate).toEqual({ count: 4, medianMs: 35 * MINUTE, p90Ms: 54 * MINUTE })
+  })
+
+  it('[8.2.1] resolution time after escalation, over the escalated tickets resolved since', async () => {
+    const m = await metrics(`from=2031-11-20&to=2031-11-22&inboxId=${inboxA}`)
+    // from the first firing to resolved: T1 30, T2 90 (from its first firing, 10:30), T5 60
+    // minutes → median 60; p90 at rank 0.9 × (3 − 1) = 1.8: 60 + 0.8 × (90 − 60) = 84 min.
+    // T4 is still open; T3 was resolved but never escalated, so it is in neither
+    expect(m.resolutionAfterEscalation).toEqual({
+      count: 3,
+      medianMs: 60 * MINUTE,
+      p90Ms: 84 * MINUTE,
+      unresolved: 1,
+    })
   })
 
   it('[8.2.2] the series has one bucket per local day, each with its own counts and median', async () => {

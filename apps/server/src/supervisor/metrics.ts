@@ -75,6 +75,10 @@ interface DurationRow extends Record<string, unknown> {
   escalated: number
   tte_median: number | null
   tte_p90: number | null
+  resolved: number
+  unresolved: number
+  rae_median: number | null
+  rae_p90: number | null
 }
 
 interface HandRow extends Record<string, unknown> {
@@ -105,6 +109,7 @@ export async function computeMetrics(
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
   const tte = msBetween('t.created_at', 't.first_escalated_at')
+  const rae = msBetween('t.first_escalated_at', 't.resolved_at')
 
   const countsQuery = database.query<CountRow>(sql`
     select ${bucketOf} as bucket,
@@ -121,9 +126,15 @@ export async function computeMetrics(
     select x.bucket,
       count(*)::int as escalated,
       percentile_cont(0.5) within group (order by x.tte) as tte_median,
-      percentile_cont(0.9) within group (order by x.tte) as tte_p90
+      percentile_cont(0.9) within group (order by x.tte) as tte_p90,
+      count(x.rae)::int as resolved,
+      count(*) filter (where x.unresolved)::int as unresolved,
+      percentile_cont(0.5) within group (order by x.rae) as rae_median,
+      percentile_cont(0.9) within group (order by x.rae) as rae_p90
     from (
-      select ${bucketOf} as bucket, ${tte} as tte
+      select ${bucketOf} as bucket, ${tte} as tte,
+        case when t.resolved_at >= t.first_escalated_at then ${rae} end as rae,
+        t.resolved_at is null as unresolved
       from tickets t
       where ${cohort} and t.first_escalated_at is not null
     ) x
@@ -191,9 +202,17 @@ export async function computeMetrics(
   }
 
   let timeToEscalate = durations(0, null, null)
+  let resolutionAfterEscalation: MetricsResponse['resolutionAfterEscalation'] = {
+    ...durations(0, null, null),
+    unresolved: 0,
+  }
   for (const row of durationRows) {
     if (row.bucket === null) {
       timeToEscalate = durations(int(row.escalated), row.tte_median, row.tte_p90)
+      resolutionAfterEscalation = {
+        ...durations(int(row.resolved), row.rae_median, row.rae_p90),
+        unresolved: int(row.unresolved),
+      }
       continue
     }
     const bucket = at(row.bucket)
@@ -234,7 +253,7 @@ export async function computeMetrics(
     tickets: totals.tickets,
     escalationRate: ratio(totals.escalated, totals.tickets),
     timeToEscalate,
-    resolutionAfterEscalation: { ...durations(0, null, null), unresolved: 0 },
+    resolutionAfterEscalation,
     repeatEscalationRate: ratio(totals.repeated, totals.escalated),
     slaCompliance: { ...ratio(0, 0), pending: 0 },
     hands,
