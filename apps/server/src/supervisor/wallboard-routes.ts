@@ -14,7 +14,8 @@ import {
 } from '@flare/protocol'
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import { generateSecret, hashSecret } from '../auth/secrets.js'
-import { auditLog, inboxes, spaces, wallboards } from '../db/schema.js'
+import { writeAuditEntry } from '../db/audit-log.js'
+import { inboxes, spaces, wallboards } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { type BoardClient, findOpenBoard, type WallboardFeeds } from './wallboard-feeds.js'
@@ -124,11 +125,11 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<WallboardRoutesOptions> 
           })
           .returning()
         if (!stored) throw new Error('wallboard was not stored')
-        await tx.insert(auditLog).values({
+        await writeAuditEntry(tx, {
           spaceId,
           actorUserId: userId,
           action: 'create',
-          entity: 'wallboard',
+          kind: 'wallboard',
           entityId: stored.id,
           before: null,
           after: audited(stored),
@@ -173,11 +174,11 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<WallboardRoutesOptions> 
           )
           .returning()
         if (!revoked) throw notFound('No such wallboard in this space.')
-        await tx.insert(auditLog).values({
+        await writeAuditEntry(tx, {
           spaceId,
           actorUserId: userId,
           action: 'delete',
-          entity: 'wallboard',
+          kind: 'wallboard',
           entityId: revoked.id,
           before: audited(revoked),
           after: null,
