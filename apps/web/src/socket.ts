@@ -17,6 +17,7 @@ import { registerEscalationEvents } from './escalations/escalation-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
+import { registerSupervisorEvents } from './supervisor/supervisor-socket.js'
 
 // The one place that opens the Socket.IO connection. Components never touch it: they read
 // the store and call actions; each feature's `*-socket.ts` applies its events to the store and
@@ -125,6 +126,7 @@ export function connectToSpace(spaceId: string): void {
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)
+  registerSupervisorEvents(s)
 }
 
 export function disconnectFromSpace(): void {
