@@ -41,6 +41,7 @@ import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { timerSignalsPlugin } from './scheduling/signals.js'
 import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
+import { slaPlugin } from './sla/sla-plugin.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
   })
+  await app.register(slaPlugin)
   await app.register(notificationsPlugin, {
     settings: {
       publicUrl: config.publicUrl,

@@ -61,6 +61,9 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     preview: String(raw.preview),
     firstResponseAt: dateOf(raw.first_response_at),
     resolvedAt: dateOf(raw.resolved_at),
+    slaStatus: raw.sla_status === null ? null : (String(raw.sla_status) as TicketRow['slaStatus']),
+    slaDueAt: dateOf(raw.sla_due_at),
+    firstResponseTime: raw.first_response_time === null ? null : Number(raw.first_response_time),
   }
 }
 

@@ -96,6 +96,7 @@ export type {
   EscalationRuleFields,
   EscalationTarget,
   NotificationChannel,
+  ResolvedRuleCreate,
   RuleAction,
   RuleClock,
   TicketPriority,

@@ -3,6 +3,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { NOTIFICATION_CHANNELS } from './escalation-rule.js'
+import { Text } from './text.js'
 
 const DateTime = Type.String({ format: 'date-time' })
 function Nullable<T extends TSchema>(schema: T) {
@@ -172,7 +173,7 @@ export const PushSubscriptionCreate = Type.Object(
 )
 export type PushSubscriptionCreate = Static<typeof PushSubscriptionCreate>
 export const PushSubscriptionDelete = Type.Object(
-  { endpoint: Type.String({ minLength: 8, maxLength: 2000 }) },
+  { endpoint: Text({ minLength: 8, maxLength: 2000 }) },
   { additionalProperties: false },
 )
 export type PushSubscriptionDelete = Static<typeof PushSubscriptionDelete>

@@ -287,7 +287,7 @@ export const WallboardCounts = Type.Object({
   /** Open or held tickets whose SLA is at risk, and those already breached. */
   atRisk: Type.Integer({ minimum: 0 }),
   breached: Type.Integer({ minimum: 0 }),
-  /** Open or held tickets escalated since staff last answered (`escalationLevel` > 0). */
+  /** Open tickets escalated since staff last answered (`escalationLevel` > 0). */
   escalated: Type.Integer({ minimum: 0 }),
   /** Raised hands up now (space-wide, whatever the board's inbox). */
   hands: Type.Integer({ minimum: 0 }),

@@ -1,4 +1,9 @@
-import { ErrorCode, type TicketAcknowledgedEvent, type TicketEscalatedEvent } from '@flare/protocol'
+import {
+  ErrorCode,
+  type TicketAcknowledgedEvent,
+  type TicketEscalatedEvent,
+  type TicketSlaWarningEvent,
+} from '@flare/protocol'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
@@ -9,7 +14,11 @@ import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
-import type { CommittedFiring, ProcessedTicket } from './escalation-scheduler.js'
+import type {
+  CommittedFiring,
+  CommittedSlaWarning,
+  ProcessedTicket,
+} from './escalation-scheduler.js'
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing
@@ -32,6 +41,26 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
   }
 }
 
+export function toSlaWarningEvent(warning: CommittedSlaWarning): TicketSlaWarningEvent {
+  const { ticket } = warning
+  return {
+    warningId: warning.warningId,
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      customerName: ticket.customerName,
+      priority: ticket.priority,
+      inboxId: ticket.inboxId,
+      createdAt: ticket.createdAt.toISOString(),
+    },
+    metric: warning.metric,
+    status: 'at_risk',
+    at: warning.at.toISOString(),
+    dueAt: warning.dueAt.toISOString(),
+    targetUserIds: warning.targetUserIds,
+  }
+}
+
 export interface DeliveryDeps {
   db: Db
   broadcast: Broadcaster
@@ -42,15 +71,30 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change), each in-app target gets
- * `ticket:escalated`, and those outbox rows are marked sent. Other channels stay pending for
- * their delivery worker.
+ * the ticket service, like every other ticket change; an SLA status that moved is a change),
+ * each in-app target gets `ticket:escalated`, each SLA warning's staff `ticket:sla-warning`,
+ * and those outbox rows are marked sent. Other channels stay pending for their delivery worker.
  */
 export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
     const sentFirings: string[] = []
-    for (const { ticket, firings } of processed) {
-      if (firings.length === 0) continue
+    const sentWarnings: string[] = []
+    for (const { ticket, firings, warnings, slaChanged } of processed) {
+      for (const warning of warnings) {
+        if (warning.targetUserIds.length === 0) continue
+        // to staff only, by user: never to the space, never to a customer channel
+        broadcast.toUsers(
+          warning.spaceId,
+          warning.targetUserIds,
+          'ticket:sla-warning',
+          toSlaWarningEvent(warning),
+        )
+        sentWarnings.push(warning.warningId)
+      }
+      if (firings.length === 0) {
+        if (slaChanged) announce(ticket.spaceId, [{ kind: 'updated', ticket: toTicketDto(ticket) }])
+        continue
+      }
       const dto = toTicketDto(ticket)
       announce(ticket.spaceId, [
         { kind: 'updated', ticket: dto },
@@ -70,6 +114,19 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
         )
         sentFirings.push(firing.firingId)
       }
+    }
+    if (sentWarnings.length > 0) {
+      const at = clock()
+      await db
+        .update(notificationOutbox)
+        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
+        .where(
+          and(
+            inArray(notificationOutbox.slaWarningId, sentWarnings),
+            eq(notificationOutbox.channel, 'in_app'),
+            eq(notificationOutbox.state, 'pending'),
+          ),
+        )
     }
     if (sentFirings.length > 0) {
       const at = clock()

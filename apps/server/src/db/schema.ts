@@ -10,6 +10,7 @@ import {
   MEMBER_ROLES,
   MESSAGE_AUTHOR_KINDS,
   type SlaMetric,
+  type SlaStatus,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type UserPreferences,
@@ -18,6 +19,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -361,6 +363,12 @@ export const tickets = pgTable(
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
     // when the ticket was last resolved or closed; null while open or on hold
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    // the SLA as of the last change or transition (SPEC §8.1), kept by whoever stores
+    // `next_due_at`, in the same transaction: the scheduler wakes at each transition, so these
+    // are never more than a moment old; null = no policy applies
+    slaStatus: text('sla_status').$type<SlaStatus>(),
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    firstResponseTime: doublePrecision('first_response_time'),
     // the supervisor's metrics read these two instead of the history (SPEC §8.2): the first
     // firing ever, written by the firing's own statement, and how many firings there were
     firstEscalatedAt: timestamp('first_escalated_at', { withTimezone: true }),
@@ -379,6 +387,10 @@ export const tickets = pgTable(
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
     // the background recompute walks a space's open tickets in id order
     index('tickets_space_open_idx').on(t.spaceId, t.id).where(sql`${t.status} = 'open'`),
+    // live counts of tickets at risk or breached (the wallboard)
+    index('tickets_space_sla_idx')
+      .on(t.spaceId, t.slaStatus)
+      .where(sql`${t.slaStatus} is not null and ${t.status} in ('open', 'on_hold')`),
     // metrics over a period (SPEC §8.2) read only these indexes (index-only scans): every
     // ticket for the counts, and the escalated ones alone for the durations
     index('tickets_metrics_idx').on(
@@ -388,6 +400,7 @@ export const tickets = pgTable(
       t.priority,
       t.assignedToUserId,
       t.escalationCount,
+      t.firstResponseTime,
     ),
     index('tickets_escalated_metrics_idx')
       .on(

@@ -17,6 +17,8 @@ export interface DomainEvents {
   'firing.acknowledged': { spaceId: string; ticketId: string; firingId: string }
   /** Escalation rules of the space were created, changed or deleted. */
   'rule.changed': { spaceId: string }
+  /** The SLA policies of the space were replaced. */
+  'sla.changed': { spaceId: string }
   /** The business hours of the space, or of one of its inboxes, changed. */
   'calendar.changed': { spaceId: string; inboxId: string | null }
   /** A member raised a hand (a manual escalation). */

@@ -5,8 +5,10 @@ import type {
   MetricsResponse,
   TicketPriority,
 } from '@flare/protocol'
+import { computeSla, findSlaPolicy } from '@flare/rules'
 import { type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../db/database.js'
+import { calendarOf, loadSpaceContext, type SpaceContext } from '../scheduling/due-instants.js'
 import type { Period } from './period.js'
 
 export interface MetricsFilter {
@@ -68,6 +70,38 @@ interface CountRow extends Record<string, unknown> {
   tickets: number
   escalated: number
   repeated: number
+  sla_met: number
+  sla_missed: number
+}
+
+interface UnansweredRow extends Record<string, unknown> {
+  bucket: number
+  inbox_id: string
+  priority: TicketPriority
+  status: 'open' | 'on_hold' | 'resolved' | 'closed'
+  created_at: Date | string
+  resolved_at: Date | string | null
+}
+
+/**
+ * Each ticket's first-response target in minutes, as a SQL expression over `t`: the policy the
+ * SLA engine would pick (`findSlaPolicy`: the inbox's own policy for the priority, else the
+ * space's), null where none applies or it sets no first-response target.
+ */
+function firstResponseTarget(context: SpaceContext): SQL {
+  const own = context.slaPolicies.filter((p) => p.inboxId !== null)
+  const spaceWide = context.slaPolicies.filter((p) => p.inboxId === null)
+  const branches: SQL[] = [
+    ...own.map(
+      (p) =>
+        sql`when t.inbox_id = ${p.inboxId}::uuid and t.priority = ${p.priority} then ${p.firstResponseMinutes}::float8`,
+    ),
+    ...spaceWide.map(
+      (p) => sql`when t.priority = ${p.priority} then ${p.firstResponseMinutes}::float8`,
+    ),
+  ]
+  if (branches.length === 0) return sql`null::float8`
+  return sql`(case ${sql.join(branches, sql` `)} end)`
 }
 
 interface DurationRow extends Record<string, unknown> {
@@ -104,7 +138,10 @@ export async function computeMetrics(
   filter: MetricsFilter,
   period: Period,
   timezone: string,
+  now: Date,
 ): Promise<MetricsResponse> {
+  const context = await loadSpaceContext(database.db, filter.spaceId)
+  const target = firstResponseTarget(context)
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
@@ -115,10 +152,19 @@ export async function computeMetrics(
     select ${bucketOf} as bucket,
       count(*)::int as tickets,
       count(*) filter (where t.escalation_count > 0)::int as escalated,
-      count(*) filter (where t.escalation_count > 1)::int as repeated
+      count(*) filter (where t.escalation_count > 1)::int as repeated,
+      count(*) filter (where t.first_response_time < ${target})::int as sla_met,
+      count(*) filter (where t.first_response_time >= ${target})::int as sla_missed
     from tickets t
     where ${cohort}
     group by 1`)
+
+  // tickets nobody answered yet (or resolved without an answer) are settled by the SLA engine
+  // itself: few of them, and whether their target has passed depends on the calendar
+  const unansweredQuery = database.query<UnansweredRow>(sql`
+    select ${bucketOf} as bucket, t.inbox_id, t.priority, t.status, t.created_at, t.resolved_at
+    from tickets t
+    where ${cohort} and t.first_response_at is null and ${target} is not null`)
 
   // the bucket is computed once, in the inner query: the same expression written twice would
   // carry its thresholds as two sets of parameters, which GROUP BY cannot tell are equal
@@ -167,10 +213,11 @@ export async function computeMetrics(
     ) x
     group by grouping sets ((x.bucket), ())`)
 
-  const [counts, durationRows, handRows] = await Promise.all([
+  const [counts, durationRows, handRows, unanswered] = await Promise.all([
     countsQuery,
     durationsQuery,
     handsQuery,
+    unansweredQuery,
   ])
 
   const series: MetricsBucket[] = period.bounds.slice(0, -1).map((start, i) => ({
@@ -189,16 +236,47 @@ export async function computeMetrics(
   // width_bucket numbers the buckets from 1
   const at = (bucket: unknown) => series[int(bucket) - 1]
 
-  const totals = { tickets: 0, escalated: 0, repeated: 0 }
+  const totals = { tickets: 0, escalated: 0, repeated: 0, slaMet: 0, slaMissed: 0, slaPending: 0 }
   for (const row of counts) {
     const bucket = at(row.bucket)
     if (!bucket) continue
     bucket.tickets = int(row.tickets)
     bucket.escalated = int(row.escalated)
     bucket.repeated = int(row.repeated)
+    bucket.slaMet = int(row.sla_met)
+    bucket.slaMissed = int(row.sla_missed)
     totals.tickets += bucket.tickets
     totals.escalated += bucket.escalated
     totals.repeated += bucket.repeated
+    totals.slaMet += bucket.slaMet
+    totals.slaMissed += bucket.slaMissed
+  }
+  for (const row of unanswered) {
+    const ticket = {
+      inboxId: row.inbox_id,
+      status: row.status,
+      priority: row.priority,
+      createdAt: new Date(row.created_at),
+      firstResponseAt: null,
+      resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),
+    }
+    const sla = computeSla(
+      ticket,
+      findSlaPolicy(context.slaPolicies, ticket),
+      calendarOf(context, row.inbox_id),
+      now,
+    )
+    const first = sla.targets.find((x) => x.metric === 'first_response')
+    const bucket = at(row.bucket)
+    if (!first || !bucket) continue
+    if (first.pending && first.state !== 'breached') totals.slaPending += 1
+    else if (first.state === 'met') {
+      bucket.slaMet += 1
+      totals.slaMet += 1
+    } else {
+      bucket.slaMissed += 1
+      totals.slaMissed += 1
+    }
   }
 
   let timeToEscalate = durations(0, null, null)
@@ -255,7 +333,10 @@ export async function computeMetrics(
     timeToEscalate,
     resolutionAfterEscalation,
     repeatEscalationRate: ratio(totals.repeated, totals.escalated),
-    slaCompliance: { ...ratio(0, 0), pending: 0 },
+    slaCompliance: {
+      ...ratio(totals.slaMet, totals.slaMet + totals.slaMissed),
+      pending: totals.slaPending,
+    },
     hands,
     series,
   }

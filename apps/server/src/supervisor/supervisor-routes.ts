@@ -68,7 +68,8 @@ export const supervisorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .from(spaces)
         .where(eq(spaces.id, spaceId))
       if (!space) throw notFound('No such space.')
-      const period = resolvePeriod(query, space.timezone, app.clock())
+      const now = app.clock()
+      const period = resolvePeriod(query, space.timezone, now)
       return computeMetrics(
         app.database,
         {
@@ -79,6 +80,7 @@ export const supervisorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         period,
         space.timezone,
+        now,
       )
     },
   )

@@ -70,14 +70,19 @@ export function createWallboardFeeds(deps: WallboardFeedsDeps) {
         min(t.waiting_since) as oldest
       from tickets t
       where ${scope} and t.status = 'open'`)
+    const [sla] = await database.query<{ at_risk: number; breached: number }>(sql`
+      select count(*) filter (where t.sla_status = 'at_risk')::int as at_risk,
+        count(*) filter (where t.sla_status = 'breached')::int as breached
+      from tickets t
+      where ${scope} and t.sla_status is not null and t.status in ('open', 'on_hold')`)
     const [hands] = await database.query<{ hands: number }>(sql`
       select count(*)::int as hands from escalations e
       where e.space_id = ${spaceId}::uuid and e.ended_at is null`)
     const oldest = tickets?.oldest ? new Date(tickets.oldest) : null
     return {
       waiting: Number(tickets?.waiting ?? 0),
-      atRisk: 0,
-      breached: 0,
+      atRisk: Number(sla?.at_risk ?? 0),
+      breached: Number(sla?.breached ?? 0),
       escalated: Number(tickets?.escalated ?? 0),
       hands: Number(hands?.hands ?? 0),
       oldestWaitingSince: oldest ? oldest.toISOString() : null,

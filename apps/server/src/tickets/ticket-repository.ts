@@ -52,9 +52,9 @@ export function toTicketDto(row: TicketRow): TicketDto {
     preview: row.preview,
     firstResponseAt: iso(row.firstResponseAt),
     resolvedAt: iso(row.resolvedAt),
-    slaStatus: null,
-    firstResponseTime: null,
-    slaDueAt: null,
+    slaStatus: row.slaStatus,
+    firstResponseTime: row.firstResponseTime,
+    slaDueAt: iso(row.slaDueAt),
   }
 }
 
