@@ -40,8 +40,8 @@ import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { timerSignalsPlugin } from './scheduling/signals.js'
-import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
 import { slaPlugin } from './sla/sla-plugin.js'
+import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {

@@ -8,8 +8,9 @@ import { cookieOf, freshInbox } from './tickets-support.js'
 const MINUTE = 60_000
 
 /**
- * A small dataset written out by hand, in 2031 so nothing else of the suite falls in it. The
- * demo space's timezone is Europe/London, which is UTC in November: local days are UTC days.
+ * A small dataset written out by hand, in 2031 so nothing else of the suite falls in it; the
+ * test clock stands at 2031-12-01. The demo space's timezone is Europe/London, which is UTC in
+ * November: local days are UTC days.
  *
  *   ticket  created (UTC)     inbox priority assignee firings (UTC)          first firing  resolved (after 1st firing)
  *   T1      2031-11-20 09:00  A     medium   dana     09:10                  10 min        09:40 (30 min)
@@ -20,6 +21,19 @@ const MINUTE = 60_000
  *   T6      2031-11-19 23:59  A     medium   -        11-20 00:30            (before the period)
  *   T7      2031-11-23 00:00  A     medium   -        -                      (after the period)
  *   T8      2031-11-21 15:00  B     medium   -        15:20                  20 min        open (inbox B)
+ *   T9      2031-11-22 12:00  B     high     -        -                      -             open (inbox B)
+ *
+ *   SLA policies, wall-clock: the space's medium 30 min, urgent 15 min, high 100,000 min to a
+ *   first response; inbox B's own medium 10 min (it wins over the space's for B's tickets).
+ *
+ *   ticket  first staff reply      first-response target                    SLA
+ *   T1      +20 min                30                                       met
+ *   T2      +45 min                30                                       missed
+ *   T3      +30 min                30 (a reply at the target is late)       missed
+ *   T4      none, open             15, long past                            missed
+ *   T5      none, resolved +100    30 (resolving stops the clock, late)     missed
+ *   T8      +12 min                10 (inbox B's own; the space's 30 not)   missed
+ *   T9      none, open             100,000 min, not yet reached             pending
  *
  *   hand  raised (UTC)        responses                       to first response
  *   H1    2031-11-20 10:00    approach 10:02, chat 10:05      2 min
@@ -39,9 +53,11 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     inboxId: string
     created: string
     firings: string[]
-    priority?: 'urgent' | 'medium'
+    priority?: 'urgent' | 'medium' | 'high'
     assignee?: string | null
     resolved?: string
+    /** Minutes from creation to the first staff reply (wall-clock, as the policies count). */
+    repliedAfter?: number
   }) {
     const history: EscalationHistoryEntryDto[] = input.firings.map((f, i) => ({
       escalatedAt: at(f).toISOString(),
@@ -68,6 +84,11 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       escalationHistory: history,
       firstEscalatedAt: input.firings[0] ? at(input.firings[0]) : null,
       lastEscalatedAt: input.firings.at(-1) ? at(input.firings.at(-1) ?? '') : null,
+      firstResponseAt:
+        input.repliedAfter === undefined
+          ? null
+          : new Date(at(input.created).getTime() + input.repliedAfter * MINUTE),
+      firstResponseTime: input.repliedAfter ?? null,
     })
   }
 
@@ -113,8 +134,23 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
 
   beforeAll(async () => {
     t = await startTestApp(kind)
+    t.clock.current = new Date('2031-12-01T00:00:00.000Z')
     inboxA = (await freshInbox(t, '+15557310001')).id
     inboxB = (await freshInbox(t, '+15557310002')).id
+    const policies = await t.app.inject({
+      method: 'PUT',
+      url: `/api/spaces/${t.spaceId}/sla-policies`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: {
+        policies: [
+          { priority: 'medium', firstResponseMinutes: 30, businessHours: false },
+          { priority: 'urgent', firstResponseMinutes: 15, businessHours: false },
+          { priority: 'high', firstResponseMinutes: 100_000, businessHours: false },
+          { priority: 'medium', inboxId: inboxB, firstResponseMinutes: 10, businessHours: false },
+        ],
+      },
+    })
+    expect(policies.statusCode, policies.body).toBe(200)
     const [group] = await t.database.db.select().from(groups).where(eq(groups.handle, 'tier1'))
     tier1 = group?.id ?? ''
     const dana = await t.userId('dana@flare.test')
@@ -124,12 +160,14 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       firings: ['2031-11-20T09:10'],
       assignee: dana,
       resolved: '2031-11-20T09:40',
+      repliedAfter: 20,
     })
     await ticket({
       inboxId: inboxA,
       created: '2031-11-20T10:00',
       firings: ['2031-11-20T10:30', '2031-11-20T11:00'],
       resolved: '2031-11-20T12:00',
+      repliedAfter: 45,
     })
     await ticket({
       inboxId: inboxA,
@@ -137,6 +175,7 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       firings: [],
       assignee: dana,
       resolved: '2031-11-21T09:00',
+      repliedAfter: 30,
     })
     await ticket({
       inboxId: inboxA,
@@ -152,7 +191,13 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     })
     await ticket({ inboxId: inboxA, created: '2031-11-19T23:59', firings: ['2031-11-20T00:30'] })
     await ticket({ inboxId: inboxA, created: '2031-11-23T00:00', firings: [] })
-    await ticket({ inboxId: inboxB, created: '2031-11-21T15:00', firings: ['2031-11-21T15:20'] })
+    await ticket({
+      inboxId: inboxB,
+      created: '2031-11-21T15:00',
+      firings: ['2031-11-21T15:20'],
+      repliedAfter: 12,
+    })
+    await ticket({ inboxId: inboxB, created: '2031-11-22T12:00', firings: [], priority: 'high' })
     await hand('dana@flare.test', '2031-11-20T10:00', [
       ['eli@flare.test', '2031-11-20T10:02', 'approach'],
       ['gus@flare.test', '2031-11-20T10:05', 'chat'],
@@ -225,10 +270,28 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     // Tier 1 (dana is in it): T1 (escalated) and T3 (not): 1 of 2
     const team = await metrics(`from=2031-11-20&to=2031-11-22&teamId=${tier1}`)
     expect(team.escalationRate).toEqual({ value: 0.5, numerator: 1, denominator: 2 })
-    // the whole space adds T8 of inbox B (20 min): 5 of 6; times 10, 20, 30, 40, 60 → median 30
+    // the whole space adds T8 (20 min) and T9 (never) of inbox B: 5 of 7; times 10, 20, 30,
+    // 40, 60 → median 30
     const space = await metrics('from=2031-11-20&to=2031-11-22')
-    expect(space.escalationRate).toEqual({ value: 5 / 6, numerator: 5, denominator: 6 })
+    expect(space.escalationRate).toEqual({ value: 5 / 7, numerator: 5, denominator: 7 })
     expect(space.timeToEscalate.medianMs).toBe(30 * MINUTE)
+  })
+
+  it('[8.2.8] SLA compliance: first responses within target, from the policy that applies', async () => {
+    const space = await metrics('from=2031-11-20&to=2031-11-22')
+    // met: T1; missed: T2, T3, T4, T5, T8; pending: T9 → 1 of 6
+    expect(space.slaCompliance).toEqual({ value: 1 / 6, numerator: 1, denominator: 6, pending: 1 })
+    expect(space.series.map((b) => [b.slaMet, b.slaMissed])).toEqual([
+      [1, 1], // 20th: T1 met, T2 missed
+      [0, 3], // 21st: T3, T4, T8 missed
+      [0, 1], // 22nd: T5 missed (T9 is pending, in neither)
+    ])
+    // inbox A alone: T1 of T1..T5
+    const a = await metrics(`from=2031-11-20&to=2031-11-22&inboxId=${inboxA}`)
+    expect(a.slaCompliance).toEqual({ value: 0.2, numerator: 1, denominator: 5, pending: 0 })
+    // urgent: T4 alone, unanswered long past its 15 minutes
+    const urgent = await metrics('from=2031-11-20&to=2031-11-22&priority=urgent')
+    expect(urgent.slaCompliance).toEqual({ value: 0, numerator: 0, denominator: 1, pending: 0 })
   })
 
   it('[8.2.4] raised hands and the time until someone responded', async () => {

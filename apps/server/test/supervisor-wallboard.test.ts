@@ -144,6 +144,37 @@ describe.each(databaseKinds())('wallboards on $name', (kind) => {
     expect(twice.statusCode).toBe(404)
   })
 
+  it("[8.5.4] at-risk and breached counts follow the tickets' SLA as it changes", async () => {
+    const inbox = await isolatedInbox(t)
+    const policies = await t.app.inject({
+      method: 'PUT',
+      url: `/api/spaces/${t.spaceId}/sla-policies`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: {
+        policies: [
+          { priority: 'medium', inboxId: inbox.id, firstResponseMinutes: 15, businessHours: false },
+        ],
+      },
+    })
+    expect(policies.statusCode, policies.body).toBe(200)
+    const created: WallboardCreated = (await create({ name: 'SLA TV', inboxId: inbox.id })).json()
+    const board = await open(created.token)
+    await board.counts(() => true)
+    const start = t.clock.now()
+    await customerWrites(t, inbox)
+    await board.counts((m) => m.counts.waiting === 1 && m.counts.atRisk === 0)
+    // at 80 % of 15 minutes the ticket is at risk; at 15 minutes breached
+    t.clock.current = new Date(start.getTime() + 12 * 60_000)
+    await t.app.scheduler.runDue(t.clock.now())
+    await t.app.wallboards.tick()
+    await board.counts((m) => m.counts.atRisk === 1 && m.counts.breached === 0)
+    t.clock.current = new Date(start.getTime() + 15 * 60_000)
+    await t.app.scheduler.runDue(t.clock.now())
+    await t.app.wallboards.tick()
+    await board.counts((m) => m.counts.atRisk === 0 && m.counts.breached === 1)
+    board.ws.close()
+  })
+
   it('[8.5.2] a revoked board is told why before it closes', async () => {
     const created: WallboardCreated = (await create({ name: 'Lobby' })).json()
     const board = await open(created.token)

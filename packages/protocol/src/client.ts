@@ -192,6 +192,17 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  SlaMetric,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyFields,
+  SlaPolicyInput,
+  SlaStatus,
+  TicketSlaWarningEvent,
+} from './sla.js'
+export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
+export type {
   AuditChange,
   AuditEntryDto,
   AuditQuery,
@@ -213,17 +224,6 @@ export type {
 } from './supervisor.js'
 export type { AuditKind } from './supervisor-words.js'
 export { AUDIT_KINDS } from './supervisor-words.js'
-export type {
-  SlaMetric,
-  SlaPoliciesResponse,
-  SlaPoliciesUpdate,
-  SlaPolicy,
-  SlaPolicyFields,
-  SlaPolicyInput,
-  SlaStatus,
-  TicketSlaWarningEvent,
-} from './sla.js'
-export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
 export type {
   EscalationHistoryEntryDto,
   InboundMessage,

@@ -17,8 +17,8 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
-import { SupervisorServerEvents } from './supervisor.js'
 import { SlaServerEvents } from './sla.js'
+import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 

@@ -231,6 +231,22 @@ export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'
 export { clientEvent } from './result-ack.js'
+export type { SlaMetric, SlaPolicyFields, SlaStatus } from './sla.js'
+export {
+  applySlaPolicyDefaults,
+  DEFAULT_AT_RISK_PERCENT,
+  SLA_METRICS,
+  SLA_STATUSES,
+  SlaMetricSchema,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyInput,
+  SlaServerEvents,
+  SlaStatusSchema,
+  TicketSlaWarningEvent,
+  validateSlaPolicies,
+} from './sla.js'
 export type { AuditKind } from './supervisor.js'
 export {
   AUDIT_KINDS,
@@ -256,22 +272,6 @@ export {
   WallboardMessage,
   WallboardParams,
 } from './supervisor.js'
-export type { SlaMetric, SlaPolicyFields, SlaStatus } from './sla.js'
-export {
-  applySlaPolicyDefaults,
-  DEFAULT_AT_RISK_PERCENT,
-  SLA_METRICS,
-  SLA_STATUSES,
-  SlaMetricSchema,
-  SlaPoliciesResponse,
-  SlaPoliciesUpdate,
-  SlaPolicy,
-  SlaPolicyInput,
-  SlaServerEvents,
-  SlaStatusSchema,
-  TicketSlaWarningEvent,
-  validateSlaPolicies,
-} from './sla.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   EscalationHistoryEntryDto,

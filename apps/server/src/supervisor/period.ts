@@ -98,8 +98,12 @@ function parseLocalDate(value: string): LocalDate | null {
 
 /** One bound: a local date (its start, or for `to` its end) or an instant with its offset. */
 function parseBound(value: string, timezone: string, side: 'from' | 'to'): Date {
-  const date = parseLocalDate(value)
-  if (date) return startOfLocalDay(timezone, side === 'from' ? date : addDays(date, 1))
+  // Date would roll 2031-02-30 over to March: a day that does not exist is refused
+  const date = parseLocalDate(value.slice(0, 10))
+  if (!date) throw badRequest(`${side}: ${value.slice(0, 10)} is not a date`, side)
+  if (value.length === 10) {
+    return startOfLocalDay(timezone, side === 'from' ? date : addDays(date, 1))
+  }
   const at = new Date(value)
   if (Number.isNaN(at.getTime())) throw badRequest(`${side}: not a date or an instant`, side)
   return at
