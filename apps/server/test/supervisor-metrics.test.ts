@@ -9,7 +9,7 @@ const MINUTE = 60_000
 
 /**
  * A small dataset written out by hand, in 2031 so nothing else of the suite falls in it; the
- * test clock stands at 2031-12-01. The demo space's timezone is Europe/London, which is UTC in
+ * test clock stands at 2031-12-10. The demo space's timezone is Europe/London, which is UTC in
  * November: local days are UTC days.
  *
  *   ticket  created (UTC)     inbox priority assignee firings (UTC)          first firing  resolved (after 1st firing)
@@ -45,6 +45,7 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
   let t: TestApp
   let inboxA = ''
   let inboxB = ''
+  let inboxC = ''
   let tier1 = ''
 
   const at = (iso: string) => new Date(`${iso}Z`)
@@ -53,7 +54,7 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     inboxId: string
     created: string
     firings: string[]
-    priority?: 'urgent' | 'medium' | 'high'
+    priority?: 'urgent' | 'medium' | 'high' | 'low'
     assignee?: string | null
     resolved?: string
     /** Minutes from creation to the first staff reply (wall-clock, as the policies count). */
@@ -134,9 +135,10 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
 
   beforeAll(async () => {
     t = await startTestApp(kind)
-    t.clock.current = new Date('2031-12-01T00:00:00.000Z')
+    t.clock.current = new Date('2031-12-10T00:00:00.000Z')
     inboxA = (await freshInbox(t, '+15557310001')).id
     inboxB = (await freshInbox(t, '+15557310002')).id
+    inboxC = (await freshInbox(t, '+15557310003')).id
     const policies = await t.app.inject({
       method: 'PUT',
       url: `/api/spaces/${t.spaceId}/sla-policies`,
@@ -147,6 +149,7 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
           { priority: 'urgent', firstResponseMinutes: 15, businessHours: false },
           { priority: 'high', firstResponseMinutes: 100_000, businessHours: false },
           { priority: 'medium', inboxId: inboxB, firstResponseMinutes: 10, businessHours: false },
+          { priority: 'low', inboxId: inboxC, firstResponseMinutes: 60, businessHours: true },
         ],
       },
     })
@@ -198,6 +201,24 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
       repliedAfter: 12,
     })
     await ticket({ inboxId: inboxB, created: '2031-11-22T12:00', firings: [], priority: 'high' })
+    // inbox C, a week later, under business hours (see the SLA test)
+    await ticket({
+      inboxId: inboxC,
+      created: '2031-11-28T16:30',
+      firings: [],
+      priority: 'low',
+      resolved: '2031-12-01T09:20',
+    })
+    await ticket({ inboxId: inboxC, created: '2031-11-28T16:50', firings: [], priority: 'low' })
+    await ticket({
+      inboxId: inboxC,
+      created: '2031-11-28T16:40',
+      firings: [],
+      priority: 'low',
+      // answered on Saturday: 20 business minutes (16:40–17:00 on Friday)
+      repliedAfter: 20,
+      resolved: '2031-11-29T10:00',
+    })
     await hand('dana@flare.test', '2031-11-20T10:00', [
       ['eli@flare.test', '2031-11-20T10:02', 'approach'],
       ['gus@flare.test', '2031-11-20T10:05', 'chat'],
@@ -292,6 +313,16 @@ describe.each(databaseKinds())('supervisor metrics on a hand-checked dataset on 
     // urgent: T4 alone, unanswered long past its 15 minutes
     const urgent = await metrics('from=2031-11-20&to=2031-11-22&priority=urgent')
     expect(urgent.slaCompliance).toEqual({ value: 0, numerator: 0, denominator: 1, pending: 0 })
+  })
+
+  it('[8.2.8] SLA compliance under business hours, for answers and for tickets nobody answered', async () => {
+    // inbox C's low priority: 60 business minutes of Mon–Fri 09:00–17:00 (London). Friday
+    // 2031-11-28:
+    //   16:30, resolved Monday 09:20 unanswered: 30 + 20 = 50 business minutes → within
+    //   16:40, answered after 20 business minutes → within
+    //   16:50, never answered: due Monday 09:50, long past → late
+    const c = await metrics(`from=2031-11-28&to=2031-11-28&inboxId=${inboxC}`)
+    expect(c.slaCompliance).toEqual({ value: 2 / 3, numerator: 2, denominator: 3, pending: 0 })
   })
 
   it('[8.2.4] raised hands and the time until someone responded', async () => {

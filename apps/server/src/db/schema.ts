@@ -401,6 +401,8 @@ export const tickets = pgTable(
       t.assignedToUserId,
       t.escalationCount,
       t.firstResponseTime,
+      t.status,
+      t.resolvedAt,
     ),
     index('tickets_escalated_metrics_idx')
       .on(

@@ -3,6 +3,7 @@ import type {
   MetricRatio,
   MetricsBucket,
   MetricsResponse,
+  SlaPolicyFields,
   TicketPriority,
 } from '@flare/protocol'
 import { computeSla, findSlaPolicy } from '@flare/rules'
@@ -72,6 +73,7 @@ interface CountRow extends Record<string, unknown> {
   repeated: number
   sla_met: number
   sla_missed: number
+  sla_pending: number
 }
 
 interface UnansweredRow extends Record<string, unknown> {
@@ -81,27 +83,6 @@ interface UnansweredRow extends Record<string, unknown> {
   status: 'open' | 'on_hold' | 'resolved' | 'closed'
   created_at: Date | string
   resolved_at: Date | string | null
-}
-
-/**
- * Each ticket's first-response target in minutes, as a SQL expression over `t`: the policy the
- * SLA engine would pick (`findSlaPolicy`: the inbox's own policy for the priority, else the
- * space's), null where none applies or it sets no first-response target.
- */
-function firstResponseTarget(context: SpaceContext): SQL {
-  const own = context.slaPolicies.filter((p) => p.inboxId !== null)
-  const spaceWide = context.slaPolicies.filter((p) => p.inboxId === null)
-  const branches: SQL[] = [
-    ...own.map(
-      (p) =>
-        sql`when t.inbox_id = ${p.inboxId}::uuid and t.priority = ${p.priority} then ${p.firstResponseMinutes}::float8`,
-    ),
-    ...spaceWide.map(
-      (p) => sql`when t.priority = ${p.priority} then ${p.firstResponseMinutes}::float8`,
-    ),
-  ]
-  if (branches.length === 0) return sql`null::float8`
-  return sql`(case ${sql.join(branches, sql` `)} end)`
 }
 
 interface DurationRow extends Record<string, unknown> {
@@ -124,6 +105,35 @@ interface HandRow extends Record<string, unknown> {
 }
 
 /**
+ * Per ticket, as SQL expressions over `t`, what the policy the SLA engine would pick says of
+ * the first response (`findSlaPolicy`: the inbox's own policy for the priority, else the
+ * space's): its target in minutes (null where none applies or it sets none), and whether it
+ * counts business hours.
+ */
+function firstResponsePolicy(context: SpaceContext): { minutes: SQL; businessHours: SQL } {
+  const own = context.slaPolicies.filter((p) => p.inboxId !== null)
+  const spaceWide = context.slaPolicies.filter((p) => p.inboxId === null)
+  if (own.length + spaceWide.length === 0) {
+    return { minutes: sql`null::float8`, businessHours: sql`false` }
+  }
+  const pick = (value: (p: SlaPolicyFields) => SQL) =>
+    sql`(case ${sql.join(
+      [
+        ...own.map(
+          (p) =>
+            sql`when t.inbox_id = ${p.inboxId}::uuid and t.priority = ${p.priority} then ${value(p)}`,
+        ),
+        ...spaceWide.map((p) => sql`when t.priority = ${p.priority} then ${value(p)}`),
+      ],
+      sql` `,
+    )} end)`
+  return {
+    minutes: pick((p) => sql`${p.firstResponseMinutes}::float8`),
+    businessHours: pick((p) => sql`${p.businessHours}::boolean`),
+  }
+}
+
+/**
  * The supervisor's figures over a period (SPEC §8.2), in three queries the database can answer
  * from indexes alone and that run side by side on PostgreSQL:
  *
@@ -141,7 +151,13 @@ export async function computeMetrics(
   now: Date,
 ): Promise<MetricsResponse> {
   const context = await loadSpaceContext(database.db, filter.spaceId)
-  const target = firstResponseTarget(context)
+  const policy = firstResponsePolicy(context)
+  const target = policy.minutes
+  const at = sql`${now.toISOString()}::timestamptz`
+  // a wall-clock first-response target falls due at creation + target: settled in SQL
+  const due = sql`(t.created_at + ${target} * interval '1 minute')`
+  const stop = sql`(case when t.status in ('resolved', 'closed') and t.resolved_at <= ${at} then t.resolved_at end)`
+  const wallClockUnanswered = sql`t.first_response_time is null and ${target} is not null and not ${policy.businessHours}`
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
@@ -153,18 +169,28 @@ export async function computeMetrics(
       count(*)::int as tickets,
       count(*) filter (where t.escalation_count > 0)::int as escalated,
       count(*) filter (where t.escalation_count > 1)::int as repeated,
-      count(*) filter (where t.first_response_time < ${target})::int as sla_met,
-      count(*) filter (where t.first_response_time >= ${target})::int as sla_missed
+      count(*) filter (
+        where t.first_response_time < ${target}
+          or (${wallClockUnanswered} and ${stop} < ${due})
+      )::int as sla_met,
+      count(*) filter (
+        where t.first_response_time >= ${target}
+          or (${wallClockUnanswered} and coalesce(${stop}, ${at}) >= ${due})
+      )::int as sla_missed,
+      count(*) filter (
+        where ${wallClockUnanswered} and ${stop} is null and ${at} < ${due}
+      )::int as sla_pending
     from tickets t
     where ${cohort}
     group by 1`)
 
-  // tickets nobody answered yet (or resolved without an answer) are settled by the SLA engine
-  // itself: few of them, and whether their target has passed depends on the calendar
+  // tickets nobody answered (yet, or before resolving them) under a business-hours target are
+  // settled by the SLA engine itself: when such a target falls due depends on the calendar
   const unansweredQuery = database.query<UnansweredRow>(sql`
     select ${bucketOf} as bucket, t.inbox_id, t.priority, t.status, t.created_at, t.resolved_at
     from tickets t
-    where ${cohort} and t.first_response_at is null and ${target} is not null`)
+    where ${cohort} and t.first_response_time is null and ${target} is not null
+      and ${policy.businessHours}`)
 
   // the bucket is computed once, in the inner query: the same expression written twice would
   // carry its thresholds as two sets of parameters, which GROUP BY cannot tell are equal
@@ -234,11 +260,11 @@ export async function computeMetrics(
     handResponseMedianMs: null,
   }))
   // width_bucket numbers the buckets from 1
-  const at = (bucket: unknown) => series[int(bucket) - 1]
+  const bucketAt = (bucket: unknown) => series[int(bucket) - 1]
 
   const totals = { tickets: 0, escalated: 0, repeated: 0, slaMet: 0, slaMissed: 0, slaPending: 0 }
   for (const row of counts) {
-    const bucket = at(row.bucket)
+    const bucket = bucketAt(row.bucket)
     if (!bucket) continue
     bucket.tickets = int(row.tickets)
     bucket.escalated = int(row.escalated)
@@ -250,6 +276,7 @@ export async function computeMetrics(
     totals.repeated += bucket.repeated
     totals.slaMet += bucket.slaMet
     totals.slaMissed += bucket.slaMissed
+    totals.slaPending += int(row.sla_pending)
   }
   for (const row of unanswered) {
     const ticket = {
@@ -267,7 +294,7 @@ export async function computeMetrics(
       now,
     )
     const first = sla.targets.find((x) => x.metric === 'first_response')
-    const bucket = at(row.bucket)
+    const bucket = bucketAt(row.bucket)
     if (!first || !bucket) continue
     if (first.pending && first.state !== 'breached') totals.slaPending += 1
     else if (first.state === 'met') {
@@ -293,7 +320,7 @@ export async function computeMetrics(
       }
       continue
     }
-    const bucket = at(row.bucket)
+    const bucket = bucketAt(row.bucket)
     if (bucket) bucket.timeToEscalateMedianMs = durations(1, row.tte_median, null).medianMs
   }
 
@@ -313,7 +340,7 @@ export async function computeMetrics(
       }
       continue
     }
-    const bucket = at(row.bucket)
+    const bucket = bucketAt(row.bucket)
     if (!bucket) continue
     bucket.handsRaised = raised
     bucket.handsResponded = responded
