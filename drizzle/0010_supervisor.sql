@@ -21,6 +21,6 @@ CREATE INDEX "wallboards_space_idx" ON "wallboards" USING btree ("space_id","cre
 CREATE INDEX "audit_log_space_entity_at_idx" ON "audit_log" USING btree ("space_id","entity","at");--> statement-breakpoint
 CREATE INDEX "escalation_firings_space_at_idx" ON "escalation_firings" USING btree ("space_id","escalated_at","id");--> statement-breakpoint
 CREATE INDEX "escalation_firings_ticket_at_idx" ON "escalation_firings" USING btree ("ticket_id","escalated_at","id");--> statement-breakpoint
-CREATE INDEX "tickets_metrics_idx" ON "tickets" USING btree ("space_id","created_at","inbox_id","priority","assigned_to_user_id","escalation_count","first_response_time","status","resolved_at");--> statement-breakpoint
-CREATE INDEX "tickets_escalated_metrics_idx" ON "tickets" USING btree ("space_id","created_at","first_escalated_at","resolved_at","inbox_id","priority","assigned_to_user_id") WHERE "tickets"."first_escalated_at" is not null;--> statement-breakpoint
+CREATE INDEX "tickets_metrics_idx" ON "tickets" USING btree ("space_id","created_at","escalation_count","first_response_time","inbox_id","priority","status","resolved_at");--> statement-breakpoint
+CREATE INDEX "tickets_escalated_metrics_idx" ON "tickets" USING btree ("space_id","created_at","first_escalated_at","resolved_at","inbox_id","priority") WHERE "tickets"."first_escalated_at" is not null;--> statement-breakpoint
 UPDATE "tickets" SET "first_escalated_at" = ("escalation_history"->0->>'escalatedAt')::timestamptz WHERE jsonb_array_length("escalation_history") > 0;

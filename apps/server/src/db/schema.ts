@@ -393,27 +393,19 @@ export const tickets = pgTable(
       .where(sql`${t.slaStatus} is not null and ${t.status} in ('open', 'on_hold')`),
     // metrics over a period (SPEC §8.2) read only these indexes (index-only scans): every
     // ticket for the counts, and the escalated ones alone for the durations
+    // (the team filter reads the assignee from the table: it is the rare one)
     index('tickets_metrics_idx').on(
       t.spaceId,
       t.createdAt,
-      t.inboxId,
-      t.priority,
-      t.assignedToUserId,
       t.escalationCount,
       t.firstResponseTime,
+      t.inboxId,
+      t.priority,
       t.status,
       t.resolvedAt,
     ),
     index('tickets_escalated_metrics_idx')
-      .on(
-        t.spaceId,
-        t.createdAt,
-        t.firstEscalatedAt,
-        t.resolvedAt,
-        t.inboxId,
-        t.priority,
-        t.assignedToUserId,
-      )
+      .on(t.spaceId, t.createdAt, t.firstEscalatedAt, t.resolvedAt, t.inboxId, t.priority)
       .where(sql`${t.firstEscalatedAt} is not null`),
   ],
 )

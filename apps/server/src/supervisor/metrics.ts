@@ -1,14 +1,15 @@
-import type {
-  MetricDurations,
-  MetricRatio,
-  MetricsBucket,
-  MetricsResponse,
-  SlaPolicyFields,
-  TicketPriority,
+import {
+  type MetricDurations,
+  type MetricRatio,
+  type MetricsBucket,
+  type MetricsResponse,
+  TICKET_PRIORITIES,
+  type TicketPriority,
 } from '@flare/protocol'
 import { computeSla, findSlaPolicy } from '@flare/rules'
-import { type SQL, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../db/database.js'
+import { inboxes } from '../db/schema.js'
 import { calendarOf, loadSpaceContext, type SpaceContext } from '../scheduling/due-instants.js'
 import type { Period } from './period.js'
 
@@ -105,32 +106,27 @@ interface HandRow extends Record<string, unknown> {
 }
 
 /**
- * Per ticket, as SQL expressions over `t`, what the policy the SLA engine would pick says of
- * the first response (`findSlaPolicy`: the inbox's own policy for the priority, else the
- * space's): its target in minutes (null where none applies or it sets none), and whether it
- * counts business hours.
+ * The first-response target each ticket is held to, as a join of `t` with a small table of
+ * (inbox, priority): what the policy the SLA engine would pick says (`findSlaPolicy`: the
+ * inbox's own policy for the priority, else the space's). `p.minutes` is the target, null where
+ * no policy sets one; `p.business` whether it counts business hours. A join, not a CASE per
+ * ticket: each ticket meets its target once, in a hash lookup.
  */
-function firstResponsePolicy(context: SpaceContext): { minutes: SQL; businessHours: SQL } {
-  const own = context.slaPolicies.filter((p) => p.inboxId !== null)
-  const spaceWide = context.slaPolicies.filter((p) => p.inboxId === null)
-  if (own.length + spaceWide.length === 0) {
-    return { minutes: sql`null::float8`, businessHours: sql`false` }
+function firstResponseTargets(context: SpaceContext, inboxIds: readonly string[]): SQL {
+  const rows: SQL[] = []
+  for (const inboxId of inboxIds) {
+    for (const priority of TICKET_PRIORITIES) {
+      const policy = findSlaPolicy(context.slaPolicies, { inboxId, priority })
+      if (policy?.firstResponseMinutes == null) continue
+      rows.push(
+        sql`(${inboxId}::uuid, ${priority}::ticket_priority, ${policy.firstResponseMinutes}::float8, ${policy.businessHours}::boolean)`,
+      )
+    }
   }
-  const pick = (value: (p: SlaPolicyFields) => SQL) =>
-    sql`(case ${sql.join(
-      [
-        ...own.map(
-          (p) =>
-            sql`when t.inbox_id = ${p.inboxId}::uuid and t.priority = ${p.priority} then ${value(p)}`,
-        ),
-        ...spaceWide.map((p) => sql`when t.priority = ${p.priority} then ${value(p)}`),
-      ],
-      sql` `,
-    )} end)`
-  return {
-    minutes: pick((p) => sql`${p.firstResponseMinutes}::float8`),
-    businessHours: pick((p) => sql`${p.businessHours}::boolean`),
-  }
+  if (rows.length === 0)
+    return sql`left join (select null::float8 as minutes, false as business) p on false`
+  return sql`left join (values ${sql.join(rows, sql`, `)}) as p(inbox_id, priority, minutes, business)
+    on p.inbox_id = t.inbox_id and p.priority = t.priority`
 }
 
 /**
@@ -150,14 +146,20 @@ export async function computeMetrics(
   timezone: string,
   now: Date,
 ): Promise<MetricsResponse> {
-  const context = await loadSpaceContext(database.db, filter.spaceId)
-  const policy = firstResponsePolicy(context)
-  const target = policy.minutes
+  const [context, inboxRows] = await Promise.all([
+    loadSpaceContext(database.db, filter.spaceId),
+    database.db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.spaceId, filter.spaceId)),
+  ])
+  const targets = firstResponseTargets(
+    context,
+    inboxRows.map((r) => r.id),
+  )
+  const target = sql`p.minutes`
   const at = sql`${now.toISOString()}::timestamptz`
   // a wall-clock first-response target falls due at creation + target: settled in SQL
   const due = sql`(t.created_at + ${target} * interval '1 minute')`
   const stop = sql`(case when t.status in ('resolved', 'closed') and t.resolved_at <= ${at} then t.resolved_at end)`
-  const wallClockUnanswered = sql`t.first_response_time is null and ${target} is not null and not ${policy.businessHours}`
+  const wallClockUnanswered = sql`t.first_response_time is null and ${target} is not null and not p.business`
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
@@ -180,7 +182,7 @@ export async function computeMetrics(
       count(*) filter (
         where ${wallClockUnanswered} and ${stop} is null and ${at} < ${due}
       )::int as sla_pending
-    from tickets t
+    from tickets t ${targets}
     where ${cohort}
     group by 1`)
 
@@ -188,9 +190,8 @@ export async function computeMetrics(
   // settled by the SLA engine itself: when such a target falls due depends on the calendar
   const unansweredQuery = database.query<UnansweredRow>(sql`
     select ${bucketOf} as bucket, t.inbox_id, t.priority, t.status, t.created_at, t.resolved_at
-    from tickets t
-    where ${cohort} and t.first_response_time is null and ${target} is not null
-      and ${policy.businessHours}`)
+    from tickets t ${targets}
+    where ${cohort} and t.first_response_time is null and ${target} is not null and p.business`)
 
   // the bucket is computed once, in the inner query: the same expression written twice would
   // carry its thresholds as two sets of parameters, which GROUP BY cannot tell are equal
