@@ -18,7 +18,7 @@ import type {
   CommittedFiring,
   CommittedSlaWarning,
   ProcessedTicket,
-} from './escalation-scheduler.js'
+} from './rule-firing-scheduler.js'
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing

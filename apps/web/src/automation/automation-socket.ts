@@ -1,5 +1,5 @@
 import type { TicketEscalatedEvent } from '@flare/protocol'
-import { playAlert } from '../escalations/sound.js'
+import { playAlert } from '../hands/sound.js'
 import type { FlareClientSocket } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { describeAlert } from './alert-text.js'
@@ -25,6 +25,15 @@ export function registerAutomationEvents(socket: FlareClientSocket): void {
     if (me?.user.preferences.sound !== false) playAlert()
     announce(describeAlert(event))
     showBrowserNotification(event)
+  })
+
+  // an amber card for staff, no sound: a ticket is close to missing its SLA (SPEC §8.1.5)
+  socket.on('ticket:sla-warning', (event) => {
+    const known = useFlare.getState().slaWarnings.some((w) => w.warningId === event.warningId)
+    useFlare.setState((s) => ({
+      slaWarnings: [...s.slaWarnings.filter((w) => w.warningId !== event.warningId), event],
+    }))
+    if (!known) announce(`SLA at risk: ${event.ticket.subject}`)
   })
 
   socket.on('ticket:acknowledged', (acknowledged) => {

@@ -4,8 +4,10 @@ import type {
   InboxPhoneEscalation,
   RecomputeStatus,
   RotationDto,
+  SlaPolicy,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketSlaWarningEvent,
 } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
 import type { FlareState, Loadable } from './index.js'
@@ -28,6 +30,10 @@ export interface AutomationSlice {
   inboxPhone: Record<string, Loadable<InboxPhoneEscalation | null>>
   /** The background recompute of due instants after a rule or hours change; null = not known. */
   recompute: RecomputeStatus | null
+  /** The space's SLA policies (SPEC §8.1). */
+  slaPolicies: Loadable<SlaPolicy[]>
+  /** Pre-breach SLA warnings that reached you and are not dismissed, newest last. */
+  slaWarnings: TicketSlaWarningEvent[]
 }
 
 export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationSlice> = () => ({
@@ -37,4 +43,6 @@ export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationS
   rotations: { status: 'idle' },
   inboxPhone: {},
   recompute: null,
+  slaPolicies: { status: 'idle' },
+  slaWarnings: [],
 })

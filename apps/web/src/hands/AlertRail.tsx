@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
 import { countOf } from '../layout/words.js'
 import { type Alert, useAlerts } from './alerts.js'
@@ -8,9 +9,9 @@ import { HandAlertCard } from './HandAlertCard.js'
 const EXPANDED_MAX = 3
 
 function describe(alert: Alert): string {
-  return alert.kind === 'hand'
-    ? `Urgent hand from ${alert.notification.raiserName}`
-    : `Ticket escalation: ${alert.alert.event.ticket.subject}`
+  if (alert.kind === 'hand') return `Urgent hand from ${alert.notification.raiserName}`
+  if (alert.kind === 'sla') return `SLA at risk: ${alert.warning.ticket.subject}`
+  return `Ticket escalation: ${alert.alert.event.ticket.subject}`
 }
 
 /** Whether Alt+1 was pressed: by the key's place, so Option+1 on a Mac counts too. */
@@ -102,6 +103,13 @@ export function AlertRail() {
                 <li key={a.key}>
                   {a.kind === 'hand' ? (
                     <HandAlertCard
+                      alert={a}
+                      collapsed={collapsed}
+                      onExpand={expand}
+                      onDone={() => done(index)}
+                    />
+                  ) : a.kind === 'sla' ? (
+                    <SlaWarningCard
                       alert={a}
                       collapsed={collapsed}
                       onExpand={expand}
