@@ -61,6 +61,8 @@ describe.each(databaseKinds())('the perspective and the audit log on $name', (ki
     })
     const start = t.clock.now()
     const a = await customerWrites(t, inbox)
+    // b a minute later: its firings are a minute after a's, so newest first is one order
+    t.clock.advance(60_000)
     const b = await customerWrites(t, inbox)
     const quiet = await customerWrites(t, inbox)
     // the quiet one is answered before anything fires: it never shows
@@ -77,7 +79,8 @@ describe.each(databaseKinds())('the perspective and the audit log on $name', (ki
     const liveA = nextRow(manager, a)
     await fireAt(t, start, 30)
     expect(await liveA).toMatchObject({ ruleId: first.id, level: 1, notifiedUserIds: [dana] })
-    // b is answered at 45 minutes: its level goes back to 0; a climbs to level 2 at 60
+    await fireAt(t, start, 31)
+    // b is answered after its firing: its level goes back to 0; a climbs to level 2 at 60
     expect((await onTicket(t, b, 'POST', '/replies', { body: 'Hello!' })).statusCode).toBe(201)
     const climbed = nextRow(manager, a)
     await fireAt(t, start, 60)
