@@ -62,11 +62,14 @@ function Entry({ entry }: { entry: AuditEntryDto }) {
       <p className="audit-head">
         <strong>{who}</strong> {ACTION_WORDS[entry.action]}{' '}
         <span className="audit-kind">{kindLabel(entry.kind)}</span>
-        {entry.label && <> “{entry.label}”</>}{' '}
+        {entry.label && entry.label !== kindLabel(entry.kind) && <> “{entry.label}”</>}{' '}
         <span className="muted">
           <RelativeTime iso={entry.at} />
         </span>
       </p>
+      {entry.action === 'update' && entry.before === null && (
+        <p className="muted audit-note">Before this change, the default applied.</p>
+      )}
       {entry.changes.length > 0 ? (
         <div className="table-scroll">
           <table className="audit-diff">

@@ -34,7 +34,10 @@ function Tile({
   return (
     <div className={`board-tile board-${tone}`}>
       <span className="board-label">{label}</span>
-      <span className="board-value">{value}</span>
+      {/* a ticking wait is wider than a count: it gets a smaller size so it never overflows */}
+      <span className={value.length > 3 ? 'board-value board-value-long' : 'board-value'}>
+        {value}
+      </span>
       {detail && <span className="board-detail">{detail}</span>}
     </div>
   )
