@@ -11,6 +11,7 @@
 // else postgres://postgres@127.0.0.1:5432/postgres. It creates its own database and drops it.
 // It prints figures and never asserts on timing. Run it niced: `nice -n 10 npm run bench:metrics`.
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { eq, sql } from 'drizzle-orm'
 import postgres from 'postgres'
@@ -122,6 +123,28 @@ async function seed(database: Database, now: Date): Promise<{ spaceId: string; i
   return { spaceId: space.id, inboxId: first.id }
 }
 
+/**
+ * CPU time (ms) the database's backends of this benchmark have used so far, from /proc (the
+ * server runs on this machine). Time spent waiting for a core on a busy machine is not in it.
+ */
+async function backendCpuMs(database: Database): Promise<number> {
+  const rows = await database.query<{ pid: number }>(
+    sql`select pid from pg_stat_activity where datname = current_database()`,
+  )
+  let ticks = 0
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // a backend that ended meanwhile
+    }
+  }
+  // the kernel counts in clock ticks of 10 ms (USER_HZ 100)
+  return ticks * 10
+}
+
 /** The same figures without the tickets' first-firing and count columns: firings per ticket. */
 function naiveQuery(spaceId: string, from: Date, to: Date, timezone: string) {
   return sql`
@@ -144,6 +167,36 @@ function naiveQuery(spaceId: string, from: Date, to: Date, timezone: string) {
     where t.space_id = ${spaceId}::uuid and t.created_at >= ${from.toISOString()}::timestamptz
       and t.created_at < ${to.toISOString()}::timestamptz
     group by grouping sets ((1), ())`
+}
+
+/**
+ * What one metrics request costs in CPU, database and server together, with parallel workers
+ * off so every backend's time is counted: on an idle machine, about the time it takes on one
+ * core. Measured on a pool of its own, opened after the setting changed.
+ */
+async function cpuPerRequest(
+  url: string,
+  metrics: (database: Database) => Promise<unknown>,
+): Promise<number> {
+  const admin = await openDatabase({ kind: 'postgres', url })
+  await admin.query(
+    sql.raw(
+      `alter database ${new URL(url).pathname.slice(1)} set max_parallel_workers_per_gather = 0`,
+    ),
+  )
+  await admin.close()
+  const database = await openDatabase({ kind: 'postgres', url })
+  try {
+    await metrics(database)
+    const db0 = await backendCpuMs(database)
+    const node0 = process.cpuUsage()
+    for (let i = 0; i < RUNS; i++) await metrics(database)
+    const node = process.cpuUsage(node0)
+    const db = (await backendCpuMs(database)) - db0
+    return (db + (node.user + node.system) / 1000) / RUNS
+  } finally {
+    await database.close()
+  }
 }
 
 async function run(url: string): Promise<void> {
@@ -195,6 +248,10 @@ async function run(url: string): Promise<void> {
       )
     }
 
+    const cpu = await cpuPerRequest(url, (db) => computeMetrics(db, filter, period, timezone, now))
+    const naiveCpu = await cpuPerRequest(url, (db) =>
+      db.query(naiveQuery(spaceId, period.from, period.to, timezone)),
+    )
     // a shared machine's load changes every figure: it is printed beside them
     const load = loadavg()
       .map((l) => l.toFixed(1))
@@ -211,6 +268,8 @@ async function run(url: string): Promise<void> {
         `  naive ÷ metrics: ${(naive / fast).toFixed(1)}×\n` +
         `  target ≤ ${TARGET_MS} ms: ${fast <= TARGET_MS ? 'met' : 'NOT met'}\n` +
         `  one inbox, today by the hour, median of ${RUNS}: ${fmt(median(todayRuns))}\n` +
+        `  CPU per request (database + server, one core, no parallel workers): metrics ${fmt(cpu)}, ` +
+        `naive ${fmt(naiveCpu)} (${(naiveCpu / cpu).toFixed(1)}×)\n` +
         `  machine: ${cpus().length} cores, load average ${load} (1, 5, 15 min)\n`,
     )
   } finally {

@@ -23,4 +23,5 @@ CREATE INDEX "escalation_firings_space_at_idx" ON "escalation_firings" USING btr
 CREATE INDEX "escalation_firings_ticket_at_idx" ON "escalation_firings" USING btree ("ticket_id","escalated_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_metrics_idx" ON "tickets" USING btree ("space_id","created_at","escalation_count","first_response_time","inbox_id","priority","status","resolved_at");--> statement-breakpoint
 CREATE INDEX "tickets_escalated_metrics_idx" ON "tickets" USING btree ("space_id","created_at","first_escalated_at","resolved_at","inbox_id","priority") WHERE "tickets"."first_escalated_at" is not null;--> statement-breakpoint
+CREATE INDEX "tickets_unanswered_metrics_idx" ON "tickets" USING btree ("space_id","created_at","inbox_id","priority","status","resolved_at") WHERE "tickets"."first_response_time" is null;--> statement-breakpoint
 UPDATE "tickets" SET "first_escalated_at" = ("escalation_history"->0->>'escalatedAt')::timestamptz WHERE jsonb_array_length("escalation_history") > 0;

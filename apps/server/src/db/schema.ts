@@ -407,6 +407,10 @@ export const tickets = pgTable(
     index('tickets_escalated_metrics_idx')
       .on(t.spaceId, t.createdAt, t.firstEscalatedAt, t.resolvedAt, t.inboxId, t.priority)
       .where(sql`${t.firstEscalatedAt} is not null`),
+    // the few tickets nobody answered, whose first-response target the SLA engine settles
+    index('tickets_unanswered_metrics_idx')
+      .on(t.spaceId, t.createdAt, t.inboxId, t.priority, t.status, t.resolvedAt)
+      .where(sql`${t.firstResponseTime} is null`),
   ],
 )
 
