@@ -64,6 +64,9 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     slaStatus: raw.sla_status === null ? null : (String(raw.sla_status) as TicketRow['slaStatus']),
     slaDueAt: dateOf(raw.sla_due_at),
     firstResponseTime: raw.first_response_time === null ? null : Number(raw.first_response_time),
+    pendingTriggers: (typeof raw.pending_triggers === 'string'
+      ? JSON.parse(raw.pending_triggers)
+      : (raw.pending_triggers ?? [])) as TicketRow['pendingTriggers'],
   }
 }
 

@@ -35,7 +35,7 @@ describe.each(databaseKinds())('SLA warnings across restarts and processes on $n
     return { app: booted.app, close }
   }
 
-  /** An urgent ticket, assigned to the manager, in a fresh inbox with a 15-minute policy. */
+  /** An urgent ticket, assigned to the manager, in a fresh inbox with a 15-minute policy of its own. */
   async function atRiskSoon(app: FastifyInstance, address: string) {
     const db = app.database.db
     const [space] = await db.select().from(spaces).limit(1)
@@ -48,8 +48,14 @@ describe.each(databaseKinds())('SLA warnings across restarts and processes on $n
       .insert(inboxes)
       .values({ spaceId: space!.id, name: `SLA ${address}`, channelAddress: address })
       .returning()
+    // PUT replaces the set: keep the policies earlier calls added
+    const kept = (await app.slaPolicies.list(space!.id)).map((p) => ({
+      priority: p.priority,
+      inboxId: p.inboxId,
+      firstResponseMinutes: p.firstResponseMinutes,
+    }))
     await app.slaPolicies.replace(space!.id, manager!.id, {
-      policies: [{ priority: 'urgent', inboxId: inbox!.id, firstResponseMinutes: 15 }],
+      policies: [...kept, { priority: 'urgent', inboxId: inbox!.id, firstResponseMinutes: 15 }],
     })
     await app.dueRecompute.runPending()
     const received = await app.tickets.service.receiveInbound({

@@ -3,6 +3,7 @@ import type {
   EscalationRule,
   TicketPriority,
   TicketStatus,
+  TriggerKind,
 } from '@flare/protocol'
 
 /**
@@ -47,6 +48,11 @@ export interface TicketSnapshot {
   waitingSince: Date | null
   /** Every escalation of the ticket, any order; firing state is derived from it per period. */
   escalationHistory: readonly EscalationHistoryEntry[]
+  /**
+   * The instant trigger being fired (SPEC §11.1), which the `trigger` condition tests; null or
+   * absent when the ticket is evaluated by the clock.
+   */
+  trigger?: TriggerKind | null
 }
 
 /** The fields of a stored rule (`EscalationRule` of `@flare/protocol`) the engine reads. */

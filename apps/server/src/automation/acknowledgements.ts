@@ -20,6 +20,27 @@ import type {
   ProcessedTicket,
 } from './rule-firing-scheduler.js'
 
+/** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
+function triggerFacts(
+  firing: CommittedFiring,
+): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
+  const { trigger, transcript } = firing
+  return {
+    ...(trigger ? { trigger } : {}),
+    ...(transcript && transcript.total > 0
+      ? {
+          transcript: transcript.lines.map((line) => ({
+            from: line.from,
+            text: line.text,
+            ...(line.outcome ? { outcome: line.outcome } : {}),
+            at: line.at.toISOString(),
+          })),
+          transcriptTurns: transcript.total,
+        }
+      : {}),
+  }
+}
+
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing
   return {
@@ -38,6 +59,7 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
     reason: firing.reason,
     escalatedAt: firing.escalatedAt.toISOString(),
     targetUserIds: firing.inAppUserIds,
+    ...triggerFacts(firing),
   }
 }
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
+import { triggerRoutes } from '../triggers/trigger-routes.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
 import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
@@ -71,6 +72,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       async (api) => {
         await api.register(ruleRoutes, { rules })
         await api.register(settingsRoutes, { rules, recompute })
+        await api.register(triggerRoutes)
       },
       { prefix: '/api' },
     )

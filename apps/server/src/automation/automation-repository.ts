@@ -100,6 +100,7 @@ export interface AuditEntry {
     | 'business_hours'
     | 'inbox_phone_escalation'
     | 'sla_policies'
+    | 'inbox_triggers'
   entityId: string | null
   before: unknown
   after: unknown

@@ -156,10 +156,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
           templates.set(key, template)
         }
         const found = await context.facts(row)
-        return renderFor(channel, await template, {
-          ...found.values,
-          escalation_target: await targetLabel(row.target, context),
-        })
+        return renderFor(
+          channel,
+          await template,
+          { ...found.values, escalation_target: await targetLabel(row.target, context) },
+          { transcriptFromBot: found.transcriptFromBot },
+        )
       },
       http: (request) =>
         sendOutbound({

@@ -1,4 +1,9 @@
-import type { BusinessCalendar, EscalationRuleFields, SlaPolicyFields } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  type EscalationRuleFields,
+  type SlaPolicyFields,
+  TRIGGER_KINDS,
+} from '@flare/protocol'
 import {
   computeSla,
   evaluateTicket,
@@ -60,6 +65,37 @@ export function defaultCalendar(timezone: string): BusinessCalendar {
   }
 }
 
+/**
+ * Where an instant trigger goes when no rule with a `trigger` condition matches it (SPEC
+ * §11.1.6): the ticket's assignee, else the inbox admins, in the app and by email (to those
+ * whose email notifications are on), in the default chain, so its firing answers for the timed
+ * rules due with it. Not stored: every space has it, and it never fires by its clock.
+ */
+export const DEFAULT_TRIGGER_RULE: Rule = {
+  id: '00000000-0000-4000-8000-0000000011a1',
+  name: 'Instant trigger (inbox default)',
+  description: 'A trigger no rule routes goes to the assignee, else the inbox admins.',
+  enabled: true,
+  inboxId: null,
+  priority: 'all',
+  chain: 'default',
+  conditions: [{ field: 'trigger', operator: 'in', value: [...TRIGGER_KINDS] }],
+  clock: 'waiting',
+  escalateAfterMinutes: 1,
+  repeatEveryMinutes: null,
+  businessHoursOnly: false,
+  escalateTo: 'assigned',
+  escalateToTeamId: null,
+  escalateToUserId: null,
+  escalateToRotationId: null,
+  recipientEmail: null,
+  recipientPhone: null,
+  notificationChannels: ['in_app', 'email'],
+  action: 'notify',
+  addInternalNote: false,
+  internalNoteTemplate: null,
+}
+
 /** The rules that can fire, as the engine reads them: enabled ones, with their ids. */
 export function evaluableRules(
   rows: ReadonlyArray<{ id: string; definition: EscalationRuleFields }>,
@@ -113,7 +149,7 @@ export async function loadSpaceContext(db: Tx, spaceId: string): Promise<SpaceCo
       .where(eq(slaPolicies.spaceId, spaceId)),
   ])
   return {
-    rules: evaluableRules(rows),
+    rules: [...evaluableRules(rows), DEFAULT_TRIGGER_RULE],
     space: calendars.space,
     inboxes: calendars.inboxes,
     slaPolicies: policies,
@@ -190,8 +226,12 @@ export function dueStateOf(row: TicketRow, context: SpaceContext, now: Date): Du
     now,
   )
   const becameAtRisk = sla.status === 'at_risk' && row.slaStatus !== 'at_risk'
+  // an instant trigger fires at once, through the scheduler like every firing (SPEC §11.1.5)
+  const triggered = row.pendingTriggers.length > 0 && row.status === 'open'
   const nextDueAt =
-    evaluation.fire || becameAtRisk ? now : earliest(evaluation.nextDueAt, sla.nextChangeAt)
+    evaluation.fire || becameAtRisk || triggered
+      ? now
+      : earliest(evaluation.nextDueAt, sla.nextChangeAt)
   return { nextDueAt, ...slaColumnsOf(sla) }
 }
 

@@ -18,7 +18,12 @@ export const slaPlugin = fp(
   async (app) => {
     const sla = createSlaService({ db: app.database.db, clock: app.clock, events: app.events })
     app.decorate('slaPolicies', sla)
-    await app.register(async (api) => api.register(slaRoutes, { sla }), { prefix: '/api' })
+    await app.register(
+      async (api) => {
+        await api.register(slaRoutes, { sla })
+      },
+      { prefix: '/api' },
+    )
   },
   { name: 'sla', dependencies: ['database', 'auth', 'events'] },
 )

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { alertTitle } from '../automation/alert-text.js'
 import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
 import { countOf } from '../layout/words.js'
@@ -11,7 +12,7 @@ const EXPANDED_MAX = 3
 function describe(alert: Alert): string {
   if (alert.kind === 'hand') return `Urgent hand from ${alert.notification.raiserName}`
   if (alert.kind === 'sla') return `SLA at risk: ${alert.warning.ticket.subject}`
-  return `Ticket escalation: ${alert.alert.event.ticket.subject}`
+  return alertTitle(alert.alert.event)
 }
 
 /** Whether Alt+1 was pressed: by the key's place, so Option+1 on a Mac counts too. */
