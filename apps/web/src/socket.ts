@@ -15,6 +15,7 @@ import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
 import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
+import { registerProfileEvents } from './layout/profile-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
 import { registerSupervisorEvents } from './supervisor/supervisor-socket.js'
@@ -127,6 +128,7 @@ export function connectToSpace(spaceId: string): void {
   registerInboxEvents(s)
   registerAutomationEvents(s)
   registerSupervisorEvents(s)
+  registerProfileEvents(s)
 }
 
 export function disconnectFromSpace(): void {

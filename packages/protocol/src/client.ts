@@ -157,6 +157,7 @@ export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type {
   CapturedMessageDto,
   DeliveryDto,
+  DeliveryEvent,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
@@ -173,6 +174,9 @@ export type {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TemplateChannel,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WebhookCreate,
   WebhookCreated,
   WebhookDto,
@@ -181,6 +185,14 @@ export type {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  type PictureType,
+} from './picture-limits.js'
+export type { PictureResponse, PictureUpload } from './pictures.js'
 export type {
   ApiError,
   ErrorBody,

@@ -195,6 +195,7 @@ export type {
 export { FLOOR_ZONE, floorPlan } from './floor.js'
 export { literals } from './literals.js'
 export type {
+  DeliveryEvent,
   DeliveryState,
   PushPayload,
   TemplateChannel,
@@ -209,6 +210,7 @@ export {
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  NotificationClientEvents,
   NotificationTemplateDto,
   NotificationTemplateListResponse,
   NotificationTemplateParams,
@@ -219,6 +221,9 @@ export {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TEMPLATE_CHANNELS,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WEBHOOK_EVENTS,
   WebhookCreate,
   WebhookCreated,
@@ -227,6 +232,18 @@ export {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  PictureParams,
+  PictureQuery,
+  PictureResponse,
+  type PictureType,
+  PictureUpload,
+  ProfileServerEvents,
+} from './pictures.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'

@@ -19,26 +19,14 @@ import type {
   CommittedSlaWarning,
   ProcessedTicket,
 } from './rule-firing-scheduler.js'
+import { transcriptFields } from './transcripts.js'
 
 /** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
 function triggerFacts(
   firing: CommittedFiring,
 ): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
   const { trigger, transcript } = firing
-  return {
-    ...(trigger ? { trigger } : {}),
-    ...(transcript && transcript.total > 0
-      ? {
-          transcript: transcript.lines.map((line) => ({
-            from: line.from,
-            text: line.text,
-            ...(line.outcome ? { outcome: line.outcome } : {}),
-            at: line.at.toISOString(),
-          })),
-          transcriptTurns: transcript.total,
-        }
-      : {}),
-  }
+  return { ...(trigger ? { trigger } : {}), ...transcriptFields(transcript) }
 }
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
@@ -94,12 +82,13 @@ export interface DeliveryDeps {
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
  * the ticket service, like every other ticket change; an SLA status that moved is a change),
- * each in-app target gets `ticket:escalated`, each SLA warning's staff `ticket:sla-warning`,
- * and those outbox rows are marked sent. Other channels stay pending for their delivery worker.
+ * each in-app target gets `ticket:escalated` and each SLA warning's staff `ticket:sla-warning`.
+ * A firing's `in_app` rows stay pending until a client of their target sends its delivery
+ * receipt (notifications/in-app-receipts.ts); an SLA warning's are marked sent here, as the
+ * SLA feature has them; other channels wait for their worker.
  */
 export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    const sentFirings: string[] = []
     const sentWarnings: string[] = []
     for (const { ticket, firings, warnings, slaChanged } of processed) {
       for (const warning of warnings) {
@@ -134,7 +123,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           'ticket:escalated',
           toEscalatedEvent(firing),
         )
-        sentFirings.push(firing.firingId)
       }
     }
     if (sentWarnings.length > 0) {
@@ -145,19 +133,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
         .where(
           and(
             inArray(notificationOutbox.slaWarningId, sentWarnings),
-            eq(notificationOutbox.channel, 'in_app'),
-            eq(notificationOutbox.state, 'pending'),
-          ),
-        )
-    }
-    if (sentFirings.length > 0) {
-      const at = clock()
-      await db
-        .update(notificationOutbox)
-        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
-        .where(
-          and(
-            inArray(notificationOutbox.firingId, sentFirings),
             eq(notificationOutbox.channel, 'in_app'),
             eq(notificationOutbox.state, 'pending'),
           ),
@@ -204,11 +179,7 @@ export async function acknowledge(
     at: (stored?.acknowledgedAt ?? at).toISOString(),
   }
   deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
-  void deps.events.publish('firing.acknowledged', {
-    spaceId,
-    ticketId: firing.ticketId,
-    firingId,
-  })
+  void deps.events.publish('ticket.acknowledged', { spaceId, acknowledged: event })
   return event
 }
 

@@ -1,4 +1,10 @@
-import type { EscalationDto, EscalationEnded, MemberRole, PresenceStatus } from '@flare/protocol'
+import type {
+  EscalationDto,
+  EscalationEnded,
+  MemberRole,
+  PresenceStatus,
+  TicketAcknowledgedEvent,
+} from '@flare/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 
 /**
@@ -13,8 +19,6 @@ export interface DomainEvents {
   'ticket.changed': { spaceId: string; ticketIds: string[] }
   /** A ticket was put on hold until `until`: the hold timer wakes then. */
   'ticket.held': { spaceId: string; ticketId: string; until: Date }
-  /** A target took a ticket escalation ("I'm on it"), recorded and committed. */
-  'firing.acknowledged': { spaceId: string; ticketId: string; firingId: string }
   /** Escalation rules of the space were created, changed or deleted. */
   'rule.changed': { spaceId: string }
   /** The SLA policies of the space were replaced. */
@@ -23,6 +27,11 @@ export interface DomainEvents {
   'calendar.changed': { spaceId: string; inboxId: string | null }
   /** A member raised a hand (a manual escalation). */
   'hand.raised': { spaceId: string; hand: EscalationDto }
+  /**
+   * Someone said "I'm on it" to a firing (`acknowledged.userId` is whoever took it first; told
+   * again when a later target tries).
+   */
+  'ticket.acknowledged': { spaceId: string; acknowledged: TicketAcknowledgedEvent }
   /** Hands came down, each with its reason. */
   'hand.ended': { spaceId: string; ended: EscalationEnded[] }
   /** A member's first connection to the space (in this process) arrived. */

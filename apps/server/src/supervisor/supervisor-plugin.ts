@@ -63,8 +63,8 @@ export const supervisorPlugin = fp<SupervisorPluginOptions>(
       feeds.changed(spaceId)
       await tellSupervisors(spaceId, ticketIds)
     })
-    app.events.on('firing.acknowledged', ({ spaceId, ticketId }) =>
-      tellSupervisors(spaceId, [ticketId]),
+    app.events.on('ticket.acknowledged', ({ spaceId, acknowledged }) =>
+      tellSupervisors(spaceId, [acknowledged.ticketId]),
     )
     app.events.on('hand.raised', ({ spaceId }) => feeds.changed(spaceId))
     app.events.on('hand.ended', ({ spaceId }) => feeds.changed(spaceId))

@@ -1,5 +1,5 @@
 // Chart.js, registered piece by piece so only what these charts draw is bundled (see
-// docs/decisions/0004-supervisor-charts.md). Loaded on demand by `MetricsCharts`.
+// docs/decisions/0008-supervisor-charts.md). Loaded on demand by `MetricsCharts`.
 import {
   BarController,
   BarElement,
