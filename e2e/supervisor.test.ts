@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium())("the supervisor's view and the wallboard in the 
     await customerWaitsTooLong('Parcel never arrived', '+15554440101')
     const page = await stage.browsers[0]!.context.newPage()
     await logInAs(page, stage.flare.url, 'manager@flare.test')
-    await page.getByRole('button', { name: 'Supervisor' }).click()
+    await page.getByRole('button', { name: 'Supervisor', exact: true }).click()
 
     // metrics: figures with their counts, then the charts once Chart.js has loaded
     await page.getByRole('heading', { name: 'Escalation rate', exact: true }).waitFor()
@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium())("the supervisor's view and the wallboard in the 
     const page = await stage.browsers[1]!.context.newPage()
     await logInAs(page, stage.flare.url, 'dana@flare.test')
     await page.getByRole('button', { name: 'Inbox' }).waitFor()
-    expect(await page.getByRole('button', { name: 'Supervisor' }).count()).toBe(0)
+    expect(await page.getByRole('button', { name: 'Supervisor', exact: true }).count()).toBe(0)
     await page.close()
   })
 })
