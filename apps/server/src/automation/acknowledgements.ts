@@ -81,11 +81,11 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change; an SLA status that moved is a change),
- * each in-app target gets `ticket:escalated` and each SLA warning's staff `ticket:sla-warning`.
- * A firing's `in_app` rows stay pending until a client of their target sends its delivery
- * receipt (notifications/in-app-receipts.ts); an SLA warning's are marked sent here, as the
- * SLA feature has them; other channels wait for their worker.
+ * the ticket service, like every other ticket change; an SLA status that moved is a change)
+ * and each in-app target gets `ticket:escalated`. The `in_app` rows stay pending until a client
+ * of their target sends its delivery receipt (notifications/in-app-receipts.ts); other channels,
+ * for their worker. Each SLA warning's staff get `ticket:sla-warning`, and its in-app rows are
+ * marked sent with it (a warning has no receipt yet).
  */
 export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {

@@ -613,8 +613,8 @@ export const notificationOutbox = pgTable(
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
     // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
-    // (`ticket.reply`), a raised hand (`hand.raised`), an "I'm on it" (`ticket.acknowledged`)
-    // or an SLA pre-breach warning (`ticket.sla_warning`)
+    // (`ticket.reply`), a raised hand (`hand.raised`), an "I'm on it" (`ticket.acknowledged`) or
+    // an SLA pre-breach warning (`ticket.sla_warning`)
     event: text('event').$type<DeliveryEvent>().notNull().default('ticket.escalated'),
     firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
