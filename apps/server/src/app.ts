@@ -41,6 +41,7 @@ import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { timerSignalsPlugin } from './scheduling/signals.js'
 import { slaPlugin } from './sla/sla-plugin.js'
+import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -205,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,
   })
+  await app.register(supervisorPlugin, { publicUrl: config.publicUrl })
   // every connection's handlers, registered once the features they call exist
   await app.register(connectionsPlugin)
 

@@ -55,6 +55,8 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     customerPhone: null,
     updatedAt: dateOf(raw.updated_at) ?? new Date(0),
     lastEscalatedAt: dateOf(raw.last_escalated_at),
+    firstEscalatedAt: dateOf(raw.first_escalated_at),
+    escalationCount: Number(raw.escalation_count),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
     firstResponseAt: dateOf(raw.first_response_at),

@@ -20,6 +20,7 @@ import {
   type ServerEventMap,
 } from './result-ack.js'
 import { SlaServerEvents } from './sla.js'
+import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -179,6 +180,7 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...SupervisorServerEvents,
   ...SlaServerEvents,
   ...ProfileServerEvents,
 }

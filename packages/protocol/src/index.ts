@@ -264,6 +264,31 @@ export {
   TicketSlaWarningEvent,
   validateSlaPolicies,
 } from './sla.js'
+export type { AuditKind } from './supervisor.js'
+export {
+  AUDIT_KINDS,
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  SupervisorServerEvents,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardHello,
+  WallboardListResponse,
+  WallboardMessage,
+  WallboardParams,
+} from './supervisor.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   EscalationHistoryEntryDto,

@@ -458,6 +458,8 @@ export async function fireBatch(
             lastEscalatedAt: now,
             escalationHistory: [...row.escalationHistory, ...entries],
             pendingTriggers: [],
+            firstEscalatedAt: row.firstEscalatedAt ?? now,
+            escalationCount: row.escalationCount + entries.length,
             updatedAt: now,
           }
         : { ...row, nextDueAt, ...slaColumnsOf(sla), pendingTriggers: [] }
@@ -617,7 +619,8 @@ async function writePending(
       update tickets set next_due_at = v.next, escalation_level = v.level,
         last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
         sla_status = v.sla, sla_due_at = v.sla_due, first_response_time = v.first_response,
-        pending_triggers = '[]'::jsonb
+        pending_triggers = '[]'::jsonb,
+        first_escalated_at = (v.history->0->>'escalatedAt')::timestamptz
       from (values ${values}) as v(id, next, level, last, history, updated, sla, sla_due, first_response)
       where tickets.id = v.id`)
   }

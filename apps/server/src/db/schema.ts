@@ -403,6 +403,12 @@ export const tickets = pgTable(
       .$type<PendingTrigger[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
+    // the supervisor's metrics read these two instead of the history (SPEC §8.2): the first
+    // firing ever, written by the firing's own statement, and how many firings there were
+    firstEscalatedAt: timestamp('first_escalated_at', { withTimezone: true }),
+    escalationCount: integer('escalation_count')
+      .notNull()
+      .generatedAlwaysAs(sql`jsonb_array_length(escalation_history)`),
   },
   (t) => [
     index('tickets_space_created_idx').on(t.spaceId, t.createdAt, t.id),
@@ -419,6 +425,26 @@ export const tickets = pgTable(
     index('tickets_space_sla_idx')
       .on(t.spaceId, t.slaStatus)
       .where(sql`${t.slaStatus} is not null and ${t.status} in ('open', 'on_hold')`),
+    // metrics over a period (SPEC §8.2) read only these indexes (index-only scans): every
+    // ticket for the counts, and the escalated ones alone for the durations
+    // (the team filter reads the assignee from the table: it is the rare one)
+    index('tickets_metrics_idx').on(
+      t.spaceId,
+      t.createdAt,
+      t.escalationCount,
+      t.firstResponseTime,
+      t.inboxId,
+      t.priority,
+      t.status,
+      t.resolvedAt,
+    ),
+    index('tickets_escalated_metrics_idx')
+      .on(t.spaceId, t.createdAt, t.firstEscalatedAt, t.resolvedAt, t.inboxId, t.priority)
+      .where(sql`${t.firstEscalatedAt} is not null`),
+    // the few tickets nobody answered, whose first-response target the SLA engine settles
+    index('tickets_unanswered_metrics_idx')
+      .on(t.spaceId, t.createdAt, t.inboxId, t.priority, t.status, t.resolvedAt)
+      .where(sql`${t.firstResponseTime} is null`),
   ],
 )
 
@@ -562,6 +588,9 @@ export const escalationFirings = pgTable(
   (t) => [
     // a second process that somehow fired the same rule at the same instant is refused here
     uniqueIndex('escalation_firings_once_key').on(t.ticketId, t.ruleId, t.escalatedAt),
+    // the perspective (SPEC §8.3): a space's firings newest first, and a ticket's latest one
+    index('escalation_firings_space_at_idx').on(t.spaceId, t.escalatedAt, t.id),
+    index('escalation_firings_ticket_at_idx').on(t.ticketId, t.escalatedAt, t.id),
   ],
 )
 
@@ -788,7 +817,40 @@ export const auditLog = pgTable(
     after: jsonb('after'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_space_at_idx').on(t.spaceId, t.at)],
+  (t) => [
+    index('audit_log_space_at_idx').on(t.spaceId, t.at),
+    // the audit page filters by kind (SPEC §8.4)
+    index('audit_log_space_entity_at_idx').on(t.spaceId, t.entity, t.at),
+  ],
+)
+
+/**
+ * Wallboard links (SPEC §8.5): a read-only live view for a TV, opened without a login. The
+ * link carries a random token; only its SHA-256 is kept, so a database leak opens no board.
+ * Revoking sets `revoked_at` and closes the board's live connection in every process.
+ */
+export const wallboards = pgTable(
+  'wallboards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    // the first characters of the token, so admins can tell links apart
+    prefix: text('prefix').notNull(),
+    // null = the whole space; else the board counts this inbox's tickets only
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('wallboards_token_hash_key').on(t.tokenHash),
+    index('wallboards_space_idx').on(t.spaceId, t.createdAt),
+  ],
 )
 
 /**
@@ -843,6 +905,7 @@ export const schema = {
   auditLog,
   slaPolicies,
   slaWarnings,
+  wallboards,
   dueRecomputes,
   loginThrottles,
   rateLimitWindows,

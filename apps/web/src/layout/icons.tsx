@@ -92,3 +92,8 @@ export function ExpandIcon() {
 export function CollapseIcon() {
   return <Icon d="M7 14l5-5 5 5H7z" />
 }
+
+/** The supervisor's view: bars of a chart. */
+export function ChartIcon() {
+  return <Icon d="M3 3h2v16h16v2H3V3zm4 9h3v5H7v-5zm5-5h3v10h-3V7zm5 3h3v7h-3v-7z" />
+}
