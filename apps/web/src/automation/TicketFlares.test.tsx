@@ -34,6 +34,11 @@ function ticket(id: string, subject: string, fields: Partial<TicketDto>): Ticket
     escalationHistory: [],
     lastMessageAt: null,
     preview: '',
+    firstResponseAt: null,
+    resolvedAt: null,
+    slaStatus: null,
+    firstResponseTime: null,
+    slaDueAt: null,
     ...fields,
   }
 }

@@ -16,6 +16,8 @@ import type {
   RotationListResponse,
   RotationResponse,
   RotationUpdate,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
 } from '@flare/protocol'
 import { fetchApi } from '../api.js'
 
@@ -64,6 +66,11 @@ export const automationApi = {
     ),
   deleteRotation: (spaceId: string, id: string) =>
     fetchApi<DeletedResponse>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
+
+  slaPolicies: (spaceId: string) =>
+    fetchApi<SlaPoliciesResponse>('GET', `${space(spaceId)}/sla-policies`),
+  saveSlaPolicies: (spaceId: string, body: SlaPoliciesUpdate) =>
+    fetchApi<SlaPoliciesResponse>('PUT', `${space(spaceId)}/sla-policies`, body),
 
   inboxPhone: (spaceId: string, inboxId: string) =>
     fetchApi<InboxPhoneEscalationResponse>(
