@@ -190,6 +190,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ticketsPlugin)
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
+    linkSecret: options.cookieSecret,
+    publicUrl: config.publicUrl,
   })
   await app.register(notificationsPlugin, {
     settings: {
@@ -198,6 +200,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       smtpUrl: config.smtpUrl,
       sms: config.sms,
       allowPrivateUrls: config.allowPrivateUrls,
+      ackLink: (firingId, target, escalatedAt) =>
+        app.acknowledgements.links.link(firingId, target, escalatedAt),
     },
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,

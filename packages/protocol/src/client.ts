@@ -29,8 +29,10 @@ export type {
   UserPreferences,
 } from './api.js'
 export type {
+  AcknowledgeChannel,
   BusinessHoursResponse,
   BusinessHoursUpdate,
+  FiringParams,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   RecomputeStatus,
@@ -40,10 +42,13 @@ export type {
   RotationParams,
   RotationResponse,
   RotationUpdate,
+  SnoozeRequest,
   TicketAcknowledge,
   TicketAcknowledged,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketReleased,
+  TicketReleasedEvent,
 } from './automation.js'
 export type {
   AlwaysCalendar,
@@ -93,6 +98,8 @@ export type {
   EscalationRuleResponse,
   EscalationRuleUpdate,
   EscalationTarget,
+  FallbackTarget,
+  FallbackTargetInput,
   NotificationChannel,
   RuleAction,
   RuleClock,
@@ -192,6 +199,7 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,
@@ -204,6 +212,7 @@ export type {
   InboxUpdate,
   MessageAuthorKind,
   SmsWebhookForm,
+  TicketAcknowledgementDto,
   TicketCreate,
   TicketCustomer,
   TicketDto,

@@ -32,10 +32,13 @@ export {
   Uuid,
 } from './api.js'
 export {
+  ACKNOWLEDGE_CHANNELS,
+  type AcknowledgeChannel,
   AutomationClientEvents,
   AutomationServerEvents,
   BusinessHoursResponse,
   BusinessHoursUpdate,
+  FiringParams,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   RecomputeStatus,
@@ -45,10 +48,13 @@ export {
   RotationParams,
   RotationResponse,
   RotationUpdate,
+  SnoozeRequest,
   TicketAcknowledge,
   TicketAcknowledged,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketReleased,
+  TicketReleasedEvent,
 } from './automation.js'
 export {
   AlwaysCalendar,
@@ -113,6 +119,10 @@ export {
   EscalationRuleQuery,
   EscalationRuleResponse,
   EscalationRuleUpdate,
+  FallbackTarget,
+  FallbackTargetInput,
+  fallbackTargetOf,
+  MAX_ACKNOWLEDGE_MINUTES,
   NOTIFICATION_CHANNELS,
   NULLABLE_CONDITION_FIELDS,
   RULE_ACTIONS,
@@ -126,6 +136,7 @@ export {
   TICKET_STATUSES,
   validateRuleInput,
   validateRuleUpdate,
+  withRuleFieldDefaults,
 } from './escalation-rule.js'
 export {
   countGraphemes,
@@ -232,6 +243,8 @@ export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-a
 export { clientEvent } from './result-ack.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
+  ACKNOWLEDGEMENT_END_REASONS,
+  type AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,
@@ -246,6 +259,7 @@ export {
   MESSAGE_AUTHOR_KINDS,
   MessageAuthorKind,
   SmsWebhookForm,
+  TicketAcknowledgementDto,
   TicketCreate,
   TicketCustomer,
   TicketCustomerInput,

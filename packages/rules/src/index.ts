@@ -14,9 +14,11 @@ export {
   templatePreviewValues,
 } from './template.js'
 export type {
+  ChainAcknowledgement,
   EscalationHistoryEntry,
   EvaluableRule,
   Evaluation,
+  FiringCause,
   TicketSnapshot,
 } from './ticket.js'
 export type { WaitingMessage } from './waiting.js'

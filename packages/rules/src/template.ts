@@ -17,6 +17,9 @@ export const TEMPLATE_VARIABLES = [
   'previous_assignee',
   'customer_name',
   'transcript_excerpt',
+  // SPEC §11.2.1: the recipient's signed "I'm on it" link, and an SMS forward's reply code
+  'ack_link',
+  'ack_code',
 ] as const
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 
@@ -103,5 +106,7 @@ export function templatePreviewValues(origin: string): TemplateValues {
     previous_assignee: 'nobody',
     customer_name: 'Maria Lopez',
     transcript_excerpt: 'Where is my order? It was due Monday.',
+    ack_link: `${origin}/ack/M2YwYzZhMGUtNWQxYi00YjhlLTlhNTEtMmY0YzhlN2Q5YjEwfHNwYWNlfDE3OTUwMDAwMDA.Yk9rS3Q4cUxqN0ZyZ1Z3`,
+    ack_code: '4821',
   }
 }

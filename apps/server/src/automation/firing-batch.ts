@@ -3,7 +3,9 @@ import type { EscalationHistoryEntryDto, UserPreferences } from '@flare/protocol
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
+  type Evaluation,
   evaluateTicket,
+  type FiringCause,
   recordFiring,
   renderTemplate,
   type TicketSnapshot,
@@ -31,6 +33,10 @@ export interface CommittedFiring {
   spaceId: string
   ticket: TicketRow
   rule: Rule
+  /** The rule's chain: what "I'm on it" for this firing silences (SPEC §11.2). */
+  chain: string
+  /** Set when it fired because the level before went unacknowledged (SPEC §11.2.3). */
+  cause: FiringCause | null
   level: number
   reason: string
   escalatedAt: Date
@@ -203,6 +209,32 @@ function periodStartOf(ticket: TicketSnapshot, rule: Rule): Date | null {
   return rule.clock === 'age' ? ticket.openSince : ticket.waitingSince
 }
 
+function minutesText(minutes: number, business: boolean): string {
+  return `${minutes} ${business ? 'business ' : ''}minute${minutes === 1 ? '' : 's'}`
+}
+
+/** Why a firing fired, as its history entry and notifications say it (SPEC §6.3.7, §11.2.3). */
+function reasonOf(
+  rule: Rule,
+  minutes: number,
+  evaluation: Pick<Evaluation<Rule>, 'cause' | 'unacknowledged'>,
+  rules: readonly Rule[],
+): string {
+  const { cause, unacknowledged } = evaluation
+  if (cause && unacknowledged) {
+    const missed = rules.find((r) => r.id === unacknowledged.ruleId)
+    const within = minutesText(unacknowledged.minutes, missed?.businessHoursOnly ?? false)
+    const nobody = `Nobody took level ${unacknowledged.level} within ${within} (rule "${missed?.name ?? rule.name}")`
+    return cause === 'fallback'
+      ? `${nobody}: sent to its fallback`
+      : `${nobody}: on to the next level (rule "${rule.name}")`
+  }
+  const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
+  return rule.clock === 'age'
+    ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
+    : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
+}
+
 /** Rows of one batch, written together when the batch is done. */
 interface Pending {
   firings: Array<typeof escalationFirings.$inferInsert>
@@ -238,17 +270,16 @@ export async function fireBatch(
     const firings: CommittedFiring[] = []
     while (evaluation.fire && firings.length < maxFiringsPerTicket) {
       const rule = evaluation.fire
+      const cause = evaluation.cause ?? null
       const level = snapshot.escalationLevel + 1
       const start = periodStartOf(snapshot, rule) ?? now
       const minutes = Math.floor(
         businessMinutesBetween(rule.businessHoursOnly ? calendar : null, start, now),
       )
-      const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
-      const reason =
-        rule.clock === 'age'
-          ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
-          : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
-      const targets = await resolveTargets(tx, lookups, row, rule)
+      const reason = reasonOf(rule, minutes, evaluation, context.rules)
+      // unacknowledged at the top of its chain: the rule's fallback target instead of its own
+      const aimed = cause === 'fallback' && rule.fallback ? { ...rule, ...rule.fallback } : rule
+      const targets = await resolveTargets(tx, lookups, row, aimed)
       const people = await lookups.users(targets.userIds)
       const firingId = randomUUID()
       pending.firings.push({
@@ -259,6 +290,7 @@ export async function fireBatch(
         level,
         escalatedAt: now,
         targetUserIds: targets.userIds,
+        chain: rule.chain,
       })
       const outbox = await planner.rowsFor({
         spaceId: row.spaceId,
@@ -313,6 +345,8 @@ export async function fireBatch(
         spaceId: row.spaceId,
         ticket: row,
         rule,
+        chain: rule.chain,
+        cause,
         level,
         reason,
         escalatedAt: now,
@@ -326,11 +360,12 @@ export async function fireBatch(
         ruleName: rule.name,
         escalatedFrom: row.assignedToUserId,
         escalatedTo: targets.escalatedTo,
-        escalationType: rule.escalateTo,
+        escalationType: aimed.escalateTo,
         reason,
         level,
+        ...(cause ? { cause } : {}),
       })
-      snapshot = recordFiring(snapshot, rule, now)
+      snapshot = recordFiring(snapshot, rule, now, cause ?? undefined)
       evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     }
     // never leave a ticket due at `now`: that would claim it again and again

@@ -14,6 +14,7 @@ import {
   type OutboxRow,
   QUEUED_CHANNELS,
 } from './channels/index.js'
+import { smsReplyCode } from '../automation/ack-links.js'
 import { loadFacts, type MessageFacts } from './message-facts.js'
 import { sendOutbound } from './outbound-http.js'
 import { loadTemplate } from './template-store.js'
@@ -25,6 +26,8 @@ export interface DeliverySettings {
   smtpUrl: string | null
   sms: { apiUrl: string; accountSid: string; authToken: string } | null
   allowPrivateUrls: boolean
+  /** Signs an "I'm on it" link for one recipient of one firing (SPEC §11.2.1). */
+  ackLink?(firingId: string, target: string, escalatedAt: Date): string
 }
 
 export interface DeliveryWorkerDeps {
@@ -159,7 +162,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         return renderFor(channel, await template, {
           ...found.values,
           escalation_target: await targetLabel(row.target, context),
+          ack_link: await context.ackLink(row),
+          ack_code: row.firingId ? smsReplyCode(row.firingId) : null,
         })
+      },
+      async ackLink(row) {
+        const linked = /^(user:|email:|space$)/.test(row.target)
+        if (!row.firingId || !linked || !settings.ackLink) return null
+        const firing = (await context.facts(row)).firing
+        return firing ? settings.ackLink(firing.id, row.target, firing.escalatedAt) : null
       },
       http: (request) =>
         sendOutbound({

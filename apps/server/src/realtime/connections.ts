@@ -64,9 +64,7 @@ export const connectionsPlugin = fp(
           socketId: socket.id,
         }),
         ...createAcknowledgeHandlers({
-          db,
-          broadcast: app.broadcast,
-          clock: app.clock,
+          acknowledgements: app.acknowledgements,
           spaceId,
           userId,
         }),

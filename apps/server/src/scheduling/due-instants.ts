@@ -1,4 +1,9 @@
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  type EscalationRuleFields,
+  type TicketAcknowledgementDto,
+  withRuleFieldDefaults,
+} from '@flare/protocol'
 import { evaluateTicket, type TicketSnapshot } from '@flare/rules'
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
@@ -48,7 +53,9 @@ export function defaultCalendar(timezone: string): BusinessCalendar {
 export function evaluableRules(
   rows: ReadonlyArray<{ id: string; definition: EscalationRuleFields }>,
 ): Rule[] {
-  return rows.filter((r) => r.definition.enabled).map((r) => ({ id: r.id, ...r.definition }))
+  return rows
+    .filter((r) => r.definition.enabled)
+    .map((r) => ({ id: r.id, ...withRuleFieldDefaults(r.definition) }))
 }
 
 /** The space's calendar (its own or the default) and each inbox's own, if any. */
@@ -110,6 +117,20 @@ export function snapshotOf(row: TicketRow): TicketSnapshot {
       ...entry,
       escalatedAt: new Date(entry.escalatedAt),
     })),
+    acknowledgements: row.acknowledgements.map(chainAcknowledgementOf),
+  }
+}
+
+/**
+ * An acknowledgement as the engine reads it (SPEC §11.2): silent from when it was taken
+ * until it ended (the customer wrote, the acknowledger let go) or its snooze runs out.
+ */
+function chainAcknowledgementOf(ack: TicketAcknowledgementDto) {
+  const until = ack.endedAt ?? ack.snoozedUntil
+  return {
+    chain: ack.chain,
+    acknowledgedAt: new Date(ack.acknowledgedAt),
+    until: until === null ? null : new Date(until),
   }
 }
 

@@ -37,7 +37,7 @@ import {
   toMessageDto,
   toTicketDto,
 } from './ticket-repository.js'
-import { applyChange, type ClockState, newClockState } from './waiting-state.js'
+import { applyChange, type ClockState, newClockState, rearmChains } from './waiting-state.js'
 
 /** What the service tells the space after a change is committed. */
 export type TicketEvent =
@@ -157,10 +157,14 @@ export function createTicketService(deps: TicketServiceDeps) {
     })
     // the list shows what the conversation says, not notes or the system's remarks
     const shown = message.authorKind !== 'system' && !message.internal
+    // the customer writing again gives back every chain someone had taken (SPEC §11.2.2)
+    const rearmed =
+      message.authorKind === 'customer' ? rearmChains(row.acknowledgements, message.at) : null
     const [ticket] = await tx
       .update(tickets)
       .set({
         ...next,
+        ...(rearmed ? { acknowledgements: rearmed } : {}),
         updatedAt: message.at,
         ...(shown ? { lastMessageAt: message.at, preview: previewOf(message.body) } : {}),
       })

@@ -1,4 +1,4 @@
-import type { MessageAuthorKind, TicketStatus } from '@flare/protocol'
+import type { MessageAuthorKind, TicketAcknowledgementDto, TicketStatus } from '@flare/protocol'
 
 /** The part of a ticket the clocks of SPEC §6.2 read, kept exact on every change. */
 export interface ClockState {
@@ -72,4 +72,27 @@ export function applyChange(state: ClockState, change: TicketChange): ClockState
       }
       return { ...state, status, holdUntil: null }
   }
+}
+
+/** Whether an acknowledgement still silences its chain at `at` (SPEC §11.2). */
+export function isInForce(ack: TicketAcknowledgementDto, at: Date): boolean {
+  if (ack.endedAt !== null) return false
+  return ack.snoozedUntil === null || new Date(ack.snoozedUntil).getTime() > at.getTime()
+}
+
+/**
+ * The customer wrote again: every chain someone had taken is given back (SPEC §11.2.2), so
+ * its further levels fire again if nobody answers. Answers the new list, or null when no
+ * acknowledgement was in force.
+ */
+export function rearmChains(
+  acknowledgements: readonly TicketAcknowledgementDto[],
+  at: Date,
+): TicketAcknowledgementDto[] | null {
+  if (!acknowledgements.some((ack) => isInForce(ack, at))) return null
+  return acknowledgements.map((ack) =>
+    isInForce(ack, at)
+      ? { ...ack, endedAt: at.toISOString(), endReason: 'customer_wrote' as const }
+      : ack,
+  )
 }
