@@ -200,8 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       smtpUrl: config.smtpUrl,
       sms: config.sms,
       allowPrivateUrls: config.allowPrivateUrls,
-      ackLink: (firingId, target, escalatedAt) =>
-        app.acknowledgements.links.link(firingId, target, escalatedAt),
+      ackLink: (outboxId, escalatedAt) => app.acknowledgements.links.link(outboxId, escalatedAt),
     },
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,

@@ -106,7 +106,7 @@ export function templatePreviewValues(origin: string): TemplateValues {
     previous_assignee: 'nobody',
     customer_name: 'Maria Lopez',
     transcript_excerpt: 'Where is my order? It was due Monday.',
-    ack_link: `${origin}/ack/M2YwYzZhMGUtNWQxYi00YjhlLTlhNTEtMmY0YzhlN2Q5YjEwfHNwYWNlfDE3OTUwMDAwMDA.Yk9rS3Q4cUxqN0ZyZ1Z3`,
+    ack_link: `${origin}/ack/xEbd3jb9TW6-TmVBb4qLsWa9vB4.qT2kZ1xVd0B3nq7QmXo0Zw`,
     ack_code: '4821',
   }
 }

@@ -10,7 +10,6 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
-import type { LinkRecipient } from './acknowledgement-service.js'
 
 const errors = {
   400: ApiErrorBody,
@@ -133,13 +132,6 @@ function page(title: string, body: string): string {
   ].join('')
 }
 
-function recipientOf(target: string): LinkRecipient | null {
-  if (target === 'space') return { kind: 'space' }
-  if (target.startsWith('user:')) return { kind: 'user', userId: target.slice('user:'.length) }
-  if (target.startsWith('email:')) return { kind: 'email', address: target.slice('email:'.length) }
-  return null
-}
-
 /**
  * The signed links in escalation emails and Slack messages (SPEC §11.2.1): `GET /ack/:token`
  * shows what will be taken and a button; only the button's `POST` takes it, so mail and chat
@@ -156,7 +148,7 @@ export const acknowledgementLinkRoutes: FastifyPluginAsyncTypebox<{ publicUrl: s
     (_request, _body, done) => done(null, {}),
   )
 
-  const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 400 }) })
+  const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) })
   const html = { content: { 'text/html': { schema: Type.String() } } }
 
   async function sessionUser(request: FastifyRequest): Promise<string | null> {
@@ -207,11 +199,12 @@ export const acknowledgementLinkRoutes: FastifyPluginAsyncTypebox<{ publicUrl: s
     },
     async (request, reply) => {
       const claim = app.acknowledgements.links.verify(request.params.token, app.clock())
-      const recipient = claim && recipientOf(claim.target)
-      if (!claim || !recipient) return expired(reply)
+      const link = claim && (await app.acknowledgements.linkTarget(claim.outboxId))
+      if (!link) return expired(reply)
+      const { recipient } = link
       let preview: Awaited<ReturnType<typeof app.acknowledgements.previewLink>>
       try {
-        preview = await app.acknowledgements.previewLink(claim.firingId)
+        preview = await app.acknowledgements.previewLink(link.firingId)
       } catch (error) {
         if (error instanceof HttpError && error.statusCode === 404) return expired(reply)
         throw error
@@ -253,17 +246,18 @@ export const acknowledgementLinkRoutes: FastifyPluginAsyncTypebox<{ publicUrl: s
     },
     async (request, reply) => {
       const claim = app.acknowledgements.links.verify(request.params.token, app.clock())
-      const recipient = claim && recipientOf(claim.target)
-      if (!claim || !recipient) return expired(reply)
+      const link = claim && (await app.acknowledgements.linkTarget(claim.outboxId))
+      if (!link) return expired(reply)
+      const { recipient } = link
       let acknowledged: Awaited<ReturnType<typeof app.acknowledgements.acknowledgeByLink>>
       let preview: Awaited<ReturnType<typeof app.acknowledgements.previewLink>>
       try {
         acknowledged = await app.acknowledgements.acknowledgeByLink(
-          claim.firingId,
+          link.firingId,
           recipient,
           recipient.kind === 'space' ? await sessionUser(request) : null,
         )
-        preview = await app.acknowledgements.previewLink(claim.firingId)
+        preview = await app.acknowledgements.previewLink(link.firingId)
       } catch (error) {
         if (error instanceof HttpError && error.statusCode === 404) return expired(reply)
         throw error

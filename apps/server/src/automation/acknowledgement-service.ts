@@ -372,6 +372,30 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     return sessionUserId && (await isMember(spaceId, sessionUserId)) ? sessionUserId : null
   }
 
+  /**
+   * The firing and recipient of a link's outbox row (a Slack row went to the channel, `space`);
+   * null when the row is gone or went to nobody a link can name.
+   */
+  async function linkTarget(
+    outboxId: string,
+  ): Promise<{ firingId: string; recipient: LinkRecipient } | null> {
+    const [row] = await db
+      .select({ firingId: notificationOutbox.firingId, target: notificationOutbox.target })
+      .from(notificationOutbox)
+      .where(eq(notificationOutbox.id, outboxId))
+    if (!row?.firingId) return null
+    const { target } = row
+    const recipient: LinkRecipient | null =
+      target === 'space'
+        ? { kind: 'space' }
+        : target.startsWith('user:')
+          ? { kind: 'user', userId: target.slice('user:'.length) }
+          : target.startsWith('email:')
+            ? { kind: 'email', address: target.slice('email:'.length) }
+            : null
+    return recipient ? { firingId: row.firingId, recipient } : null
+  }
+
   /** What the confirm page of a link shows (GET changes nothing). */
   async function previewLink(firingId: string): Promise<LinkPreview> {
     const firing = await firingOf(firingId, null)
@@ -409,14 +433,19 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
   /**
    * A text to an inbox's number from a member's phone (SPEC §11.2.1): the reply code of an
    * SMS forward sent to that phone from that number within a day, or `1` for the latest of
-   * them, takes it. Answers null when the text is no such reply (it is then a customer's).
+   * them, takes it. A short code matching none of that member's forwards is answered as such.
+   * Answers null when the text is no reply to a forward (it is then a customer's).
    */
   async function acknowledgeBySms(input: {
     spaceId: string
     inboxId: string
     from: string
     body: string
-  }): Promise<{ acknowledged: TicketAcknowledgedEvent; subject: string; yours: boolean } | null> {
+  }): Promise<
+    | { kind: 'taken'; acknowledged: TicketAcknowledgedEvent; subject: string; yours: boolean }
+    | { kind: 'unknown_code'; code: string }
+    | null
+  > {
     const reply = input.body.trim()
     if (!/^\d{1,4}$/.test(reply)) return null
     const phone = normalizePhone(input.from)
@@ -447,14 +476,21 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
       )
       .orderBy(desc(notificationOutbox.createdAt))
       .limit(50)
+    // no forward went to this phone: whatever it says is a message like any other
+    if (forwards.length === 0) return null
     const matched =
       reply === '1'
         ? forwards[0]
         : forwards.find((f) => f.firingId !== null && smsReplyCode(f.firingId) === reply)
-    if (!matched?.firingId) return null
+    if (!matched?.firingId) return { kind: 'unknown_code', code: reply }
     const firing = await firingOf(matched.firingId, input.spaceId)
     const acknowledged = await take(firing, member.id, 'sms')
-    return { acknowledged, subject: matched.subject, yours: acknowledged.userId === member.id }
+    return {
+      kind: 'taken',
+      acknowledged,
+      subject: matched.subject,
+      yours: acknowledged.userId === member.id,
+    }
   }
 
   /** Names for pages and texts: who took it. */
@@ -466,6 +502,7 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     acknowledge,
     snooze,
     letGo,
+    linkTarget,
     previewLink,
     acknowledgeByLink,
     acknowledgeBySms,

@@ -3,6 +3,7 @@ import type { TemplateChannel } from '@flare/protocol'
 import { and, asc, eq, inArray, lte, min, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
+import { smsReplyCode } from '../automation/ack-links.js'
 import type { Database, Db } from '../db/database.js'
 import { notificationOutbox, ticketMessages, users } from '../db/schema.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, shouldGiveUp } from './backoff.js'
@@ -14,7 +15,6 @@ import {
   type OutboxRow,
   QUEUED_CHANNELS,
 } from './channels/index.js'
-import { smsReplyCode } from '../automation/ack-links.js'
 import { loadFacts, type MessageFacts } from './message-facts.js'
 import { sendOutbound } from './outbound-http.js'
 import { loadTemplate } from './template-store.js'
@@ -26,8 +26,8 @@ export interface DeliverySettings {
   smtpUrl: string | null
   sms: { apiUrl: string; accountSid: string; authToken: string } | null
   allowPrivateUrls: boolean
-  /** Signs an "I'm on it" link for one recipient of one firing (SPEC §11.2.1). */
-  ackLink?(firingId: string, target: string, escalatedAt: Date): string
+  /** Signs an "I'm on it" link for one outbox row of a firing (SPEC §11.2.1). */
+  ackLink?(outboxId: string, escalatedAt: Date): string
 }
 
 export interface DeliveryWorkerDeps {
@@ -170,7 +170,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         const linked = /^(user:|email:|space$)/.test(row.target)
         if (!row.firingId || !linked || !settings.ackLink) return null
         const firing = (await context.facts(row)).firing
-        return firing ? settings.ackLink(firing.id, row.target, firing.escalatedAt) : null
+        return firing ? settings.ackLink(row.id, firing.escalatedAt) : null
       },
       http: (request) =>
         sendOutbound({

@@ -156,11 +156,20 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
         from: form.From,
         body: form.Body,
       })
-      if (taken) {
+      if (taken?.kind === 'taken') {
         const who = taken.yours
           ? 'You are on it'
           : `${await app.acknowledgements.displayName(taken.acknowledged.userId)} is on it already`
         return reply.type('text/xml').send(replyTwiml(`Flare: ${who}: ${taken.subject}`))
+      }
+      if (taken?.kind === 'unknown_code') {
+        return reply
+          .type('text/xml')
+          .send(
+            replyTwiml(
+              `Flare: no escalation sent to you in the last day has the code ${taken.code}. Reply with the code in the message, or 1 for the latest.`,
+            ),
+          )
       }
       await service.receiveInbound({
         inbox,
