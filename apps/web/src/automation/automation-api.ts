@@ -14,6 +14,8 @@ import type {
   RotationListResponse,
   RotationResponse,
   RotationUpdate,
+  TicketAcknowledged,
+  TicketReleased,
 } from '@flare/protocol'
 import { fetchApi } from '../api.js'
 
@@ -62,6 +64,19 @@ export const automationApi = {
     ),
   deleteRotation: (spaceId: string, id: string) =>
     fetchApi<DeletedResponse>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
+
+  // "I'm on it" beyond the socket (SPEC §11.2): let go and snooze
+  letGo: (spaceId: string, firingId: string) =>
+    fetchApi<TicketReleased>(
+      'POST',
+      `${space(spaceId)}/firings/${encodeURIComponent(firingId)}/let-go`,
+    ),
+  snooze: (spaceId: string, firingId: string, minutes: number) =>
+    fetchApi<TicketAcknowledged>(
+      'POST',
+      `${space(spaceId)}/firings/${encodeURIComponent(firingId)}/snooze`,
+      { minutes },
+    ),
 
   inboxPhone: (spaceId: string, inboxId: string) =>
     fetchApi<InboxPhoneEscalationResponse>(
