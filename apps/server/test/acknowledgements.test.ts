@@ -280,6 +280,40 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
     ])
   })
 
+  it('[11.2.2] a resolved and reopened ticket starts its new open life with nobody on it', async () => {
+    const { first, start, ticketId } = await chain(
+      { clock: 'age', acknowledgeWithinMinutes: 10 },
+      null,
+    )
+    await fireAt(t, start, 5)
+    const before = await firingOfRule(ticketId, first.id)
+    t.clock.current = new Date(start.getTime() + 6 * MINUTE)
+    await post(firingPath(before.id, 'acknowledge'), 'dana@flare.test')
+    const manager = await cookieOf(t, 'manager@flare.test')
+    const patch = (status: string) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/spaces/${t.spaceId}/tickets/${ticketId}`,
+        headers: { cookie: manager },
+        payload: { status },
+      })
+    t.clock.current = new Date(start.getTime() + 10 * MINUTE)
+    expect((await patch('resolved')).statusCode).toBe(200)
+    t.clock.current = new Date(start.getTime() + 11 * MINUTE)
+    expect((await patch('open')).statusCode).toBe(200)
+    // the age clock starts again at 11: level 1 fires at 16, the old acknowledgement silencing nothing
+    await fireAt(t, start, 16)
+    const firings = (await firingsOf(t, ticketId)).filter((f) => f.ruleId === first.id)
+    expect(firings).toHaveLength(2)
+    const again = firings.find((f) => f.id !== before.id)!
+    t.clock.current = new Date(start.getTime() + 17 * MINUTE)
+    const res = await post(firingPath(again.id, 'acknowledge'), 'dana@flare.test')
+    expect(res.json().acknowledged).toMatchObject({
+      firingId: again.id,
+      at: new Date(start.getTime() + 17 * MINUTE).toISOString(),
+    })
+  })
+
   it('[11.2.2] letting go gives the chain back: the deadline runs again from then; only the acknowledger (or a manager) may', async () => {
     const { first, second, start, ticketId } = await chain()
     await fireAt(t, start, 5)

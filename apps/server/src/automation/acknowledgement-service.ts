@@ -230,7 +230,7 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     const name = await nameOf(userId)
     const { result } = await changeTicket(firing, async (tx, ticket, at) => {
       const current = ticket.acknowledgements.find((a) => a.chain === chain)
-      const held = current && isInForce(current, at) ? current : null
+      const held = current && isInForce(current, at, ticket.openSince) ? current : null
       if (held && held.userId !== userId) {
         if (snoozeMinutes !== undefined) {
           throw conflict(`${await nameOf(held.userId, tx)} is on it; only they can snooze it.`)
@@ -288,7 +288,9 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     const byName = await nameOf(by.userId)
     const { result } = await changeTicket(firing, async (tx, ticket, at) => {
       const current = ticket.acknowledgements.find((a) => a.chain === chain)
-      if (!current || !isInForce(current, at)) throw conflict('Nobody is on it to let go.')
+      if (!current || !isInForce(current, at, ticket.openSince)) {
+        throw conflict('Nobody is on it to let go.')
+      }
       if (current.userId !== by.userId && !SETTINGS_ROLES.includes(by.role)) {
         throw new HttpError(403, {
           code: ErrorCode.FORBIDDEN,
@@ -343,11 +345,11 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
   ): Promise<TicketAcknowledgedEvent> {
     const firing = await firingOf(firingId, spaceId)
     const [row] = await db
-      .select({ acknowledgements: tickets.acknowledgements })
+      .select({ acknowledgements: tickets.acknowledgements, openSince: tickets.openSince })
       .from(tickets)
       .where(eq(tickets.id, firing.ticketId))
     const held = row?.acknowledgements.find(
-      (a) => a.chain === chainOf(firing) && isInForce(a, clock()),
+      (a) => a.chain === chainOf(firing) && isInForce(a, clock(), row.openSince),
     )
     if (held?.userId !== userId && !firing.targetUserIds.includes(userId)) throw notYours()
     return take(firing, userId, 'app', minutes)
@@ -402,7 +404,7 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     const [ticket] = await db.select().from(tickets).where(eq(tickets.id, firing.ticketId))
     if (!ticket) throw notFound('The ticket of this escalation is gone.')
     const held = ticket.acknowledgements.find(
-      (a) => a.chain === chainOf(firing) && isInForce(a, clock()),
+      (a) => a.chain === chainOf(firing) && isInForce(a, clock(), ticket.openSince),
     )
     return {
       spaceId: firing.spaceId,

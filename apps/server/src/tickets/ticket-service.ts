@@ -159,7 +159,9 @@ export function createTicketService(deps: TicketServiceDeps) {
     const shown = message.authorKind !== 'system' && !message.internal
     // the customer writing again gives back every chain someone had taken (SPEC §11.2.2)
     const rearmed =
-      message.authorKind === 'customer' ? rearmChains(row.acknowledgements, message.at) : null
+      message.authorKind === 'customer'
+        ? rearmChains(row.acknowledgements, message.at, row.openSince)
+        : null
     const [ticket] = await tx
       .update(tickets)
       .set({

@@ -74,9 +74,14 @@ export function applyChange(state: ClockState, change: TicketChange): ClockState
   }
 }
 
-/** Whether an acknowledgement still silences its chain at `at` (SPEC §11.2). */
-export function isInForce(ack: TicketAcknowledgementDto, at: Date): boolean {
+/**
+ * Whether an acknowledgement still silences its chain at `at` (SPEC §11.2): not ended, its
+ * snooze (if any) still ahead, and taken in the ticket's current open life (`openSince`), as
+ * the engine reads it: a resolved and reopened ticket starts with nobody on it.
+ */
+export function isInForce(ack: TicketAcknowledgementDto, at: Date, openSince: Date): boolean {
   if (ack.endedAt !== null) return false
+  if (new Date(ack.acknowledgedAt).getTime() < openSince.getTime()) return false
   return ack.snoozedUntil === null || new Date(ack.snoozedUntil).getTime() > at.getTime()
 }
 
@@ -88,10 +93,11 @@ export function isInForce(ack: TicketAcknowledgementDto, at: Date): boolean {
 export function rearmChains(
   acknowledgements: readonly TicketAcknowledgementDto[],
   at: Date,
+  openSince: Date,
 ): TicketAcknowledgementDto[] | null {
-  if (!acknowledgements.some((ack) => isInForce(ack, at))) return null
+  if (!acknowledgements.some((ack) => isInForce(ack, at, openSince))) return null
   return acknowledgements.map((ack) =>
-    isInForce(ack, at)
+    isInForce(ack, at, openSince)
       ? { ...ack, endedAt: at.toISOString(), endReason: 'customer_wrote' as const }
       : ack,
   )

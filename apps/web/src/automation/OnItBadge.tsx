@@ -5,11 +5,17 @@ import { useFlare } from '../store/index.js'
 import { letGoOfTicket } from './automation-actions.js'
 import './automation.css'
 
-/** The acknowledgements that silence a chain at `now` (SPEC §11.2): not ended, snooze ahead. */
+/**
+ * The acknowledgements that silence a chain at `now` (SPEC §11.2): not ended, snooze ahead,
+ * taken in the ticket's current open life.
+ */
 export function inForce(ticket: TicketDto, now: number): TicketAcknowledgementDto[] {
+  const openSince = new Date(ticket.openSince).getTime()
   return ticket.acknowledgements.filter(
     (a) =>
-      a.endedAt === null && (a.snoozedUntil === null || new Date(a.snoozedUntil).getTime() > now),
+      a.endedAt === null &&
+      new Date(a.acknowledgedAt).getTime() >= openSince &&
+      (a.snoozedUntil === null || new Date(a.snoozedUntil).getTime() > now),
   )
 }
 
