@@ -5,7 +5,7 @@ import type {
 } from '@flare/protocol'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createEscalationScheduler } from '../src/automation/escalation-scheduler.js'
+import { createRuleFiringScheduler } from '../src/automation/rule-firing-scheduler.js'
 import { notificationOutbox, ticketMessages, tickets, users } from '../src/db/schema.js'
 import {
   createRule,
@@ -153,7 +153,7 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
     const { second, start, ticketId } = await chain()
     await fireAt(t, start, 5)
     // another process's scheduler, on the same database and clock
-    const other = createEscalationScheduler({
+    const other = createRuleFiringScheduler({
       database: t.database,
       clock: t.clock.now,
       log: t.app.log,

@@ -13,7 +13,7 @@ import {
 import { io, type Socket } from 'socket.io-client'
 import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
-import { registerEscalationEvents } from './escalations/escalation-socket.js'
+import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
@@ -121,7 +121,7 @@ export function connectToSpace(spaceId: string): void {
     if (update.kind === 'left') announce(`${nameOf(update.userId)} left the space`)
     useFlare.setState({ snapshot: applyPresence(snapshot, update) })
   })
-  registerEscalationEvents(s)
+  registerHandEvents(s)
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)

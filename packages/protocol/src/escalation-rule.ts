@@ -1,4 +1,4 @@
-import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { literals } from './literals.js'
 import { ErrorCode } from './result.js'

@@ -3,6 +3,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { NOTIFICATION_CHANNELS } from './escalation-rule.js'
+import { Text } from './text.js'
 
 const DateTime = Type.String({ format: 'date-time' })
 function Nullable<T extends TSchema>(schema: T) {
@@ -150,10 +151,12 @@ export type WebhookTestResult = Static<typeof WebhookTestResult>
 
 export const PushPublicKeyResponse = Type.Object({ publicKey: Type.String() })
 export type PushPublicKeyResponse = Static<typeof PushPublicKeyResponse>
+/** A push service's URL for one browser; text policy too, so NUL never reaches the database. */
+const PushEndpoint = Text({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' })
 /** A browser's `PushSubscription.toJSON()`. */
 export const PushSubscriptionCreate = Type.Object(
   {
-    endpoint: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' }),
+    endpoint: PushEndpoint,
     expirationTime: Type.Optional(Nullable(Type.Number())),
     keys: Type.Object(
       {
@@ -167,7 +170,7 @@ export const PushSubscriptionCreate = Type.Object(
 )
 export type PushSubscriptionCreate = Static<typeof PushSubscriptionCreate>
 export const PushSubscriptionDelete = Type.Object(
-  { endpoint: Type.String({ minLength: 8, maxLength: 2000 }) },
+  { endpoint: PushEndpoint },
   { additionalProperties: false },
 )
 export type PushSubscriptionDelete = Static<typeof PushSubscriptionDelete>

@@ -5,7 +5,7 @@ import { acknowledgementApiRoutes, acknowledgementLinkRoutes } from './acknowled
 import { type Acknowledgements, createAcknowledgements } from './acknowledgement-service.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
-import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
+import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
 import { createRuleService, type RuleService } from './rule-service.js'
 import { settingsRoutes } from './settings-routes.js'
@@ -27,7 +27,7 @@ export interface AutomationPluginOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    scheduler: EscalationScheduler
+    scheduler: RuleFiringScheduler
     escalationRules: RuleService
     /** "I'm on it", let go and snooze, from every channel (SPEC §11.2). */
     acknowledgements: Acknowledgements
@@ -47,7 +47,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       clock: app.clock,
       announce: app.tickets.service.announce,
     })
-    const scheduler = createEscalationScheduler({
+    const scheduler = createRuleFiringScheduler({
       database: app.database,
       clock: app.clock,
       log,

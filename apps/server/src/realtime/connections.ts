@@ -2,7 +2,7 @@ import { PROTOCOL_VERSION, type SpaceSnapshot } from '@flare/protocol'
 import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
-import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
+import { createHandHandlers } from '../hands/hand-handlers.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
@@ -47,7 +47,7 @@ export const connectionsPlugin = fp(
       const { spaceId, userId, displayName } = socket.data
       return {
         ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
-        ...createEscalationHandlers({
+        ...createHandHandlers({
           service: app.hands.service,
           spaceId,
           // socket.data itself, not a copy: the authority guard refreshes its role before each

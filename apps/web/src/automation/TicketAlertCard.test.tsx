@@ -2,13 +2,13 @@ import type { SpaceResponse, TicketEscalatedEvent } from '@flare/protocol'
 import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AlertRail } from '../escalations/AlertRail.js'
+import { AlertRail } from '../hands/AlertRail.js'
 import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
 import { registerAutomationEvents } from './automation-socket.js'
 
 const played = { count: 0 }
-vi.mock('../escalations/sound.js', () => ({ playAlert: () => (played.count += 1) }))
+vi.mock('../hands/sound.js', () => ({ playAlert: () => (played.count += 1) }))
 
 // a socket that records what is requested and acknowledges as the server would
 const emitted: Array<{ event: string; payload: unknown }> = []

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import { AlertCard, type CardAction } from '../escalations/AlertCard.js'
-import type { Alert } from '../escalations/alerts.js'
+import { AlertCard, type CardAction } from '../hands/AlertCard.js'
+import type { Alert } from '../hands/alerts.js'
 import { customerName, PRIORITY_LABEL } from '../inbox/format.js'
 import { loadTicketFacts } from '../inbox/ticket-facts.js'
 import { WaitingTime } from '../inbox/WaitingTime.js'

@@ -14,7 +14,7 @@ import {
   useRef,
   useState,
 } from 'react'
-import { EscalationPopups } from '../escalations/EscalationPopups.js'
+import { HandPopups } from '../hands/HandPopups.js'
 import { avatarColor, initialsOf, mapLabelOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
 import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
@@ -303,7 +303,7 @@ export function FloorMap({
     return (
       <div className="map-stage mini" style={stageStyle}>
         {svg}
-        <EscalationPopups space={space} compact />
+        <HandPopups space={space} compact />
       </div>
     )
   }
@@ -324,7 +324,7 @@ export function FloorMap({
       >
         <div className="map-stage" style={stageStyle}>
           {svg}
-          <EscalationPopups space={space} />
+          <HandPopups space={space} />
         </div>
       </div>
       <div className="zoom" role="toolbar" aria-label="Zoom">

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useRef } from 'react'
 import { ChatPanel } from '../chat/ChatPanel.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
-import { HandsPanel } from '../escalations/HandsPanel.js'
+import { HandsPanel } from '../hands/HandsPanel.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import type { SidePanelTab } from '../store/chat-slice.js'
 import { useFlare } from '../store/index.js'

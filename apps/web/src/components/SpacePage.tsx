@@ -2,10 +2,10 @@ import type { SpaceDto, UserDto } from '@flare/protocol/client'
 import { type CSSProperties, useEffect, useRef } from 'react'
 import { openSpace } from '../actions.js'
 import { ChatPanel } from '../chat/ChatPanel.js'
-import { AlertRail } from '../escalations/AlertRail.js'
-import { EscalationDialog } from '../escalations/EscalationDialog.js'
-import { EscalationToolbar } from '../escalations/EscalationToolbar.js'
-import { HandsPanel } from '../escalations/HandsPanel.js'
+import { AlertRail } from '../hands/AlertRail.js'
+import { HandsPanel } from '../hands/HandsPanel.js'
+import { HandToolbar } from '../hands/HandToolbar.js'
+import { RaiseHandDialog } from '../hands/RaiseHandDialog.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import { InboxWorkspace } from '../inbox/InboxWorkspace.js'
 import { loadInbox } from '../inbox/inbox-actions.js'
@@ -35,7 +35,7 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
     >
       <div className="main-pane">
         {mainView === 'inbox' ? <InboxWorkspace space={space} /> : <FloorMap space={space} />}
-        <EscalationToolbar />
+        <HandToolbar />
       </div>
       <PanelResizer />
       <div className="right-column">
@@ -58,7 +58,7 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
         {tab === 'space' ? (
           <>
             <FloorMap space={space} initialZoom={PHONE_ZOOM} />
-            <EscalationToolbar />
+            <HandToolbar />
           </>
         ) : tab === 'inbox' ? (
           <InboxPanel />
@@ -150,7 +150,7 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         <DesktopWorkspace space={ready.space} />
       )}
       {phone && ready && <PhoneNav />}
-      <EscalationDialog />
+      <RaiseHandDialog />
     </div>
   )
 }

@@ -2,7 +2,7 @@ import type { UserDto } from '@flare/protocol/client'
 import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
 import { StatusPicker } from '../components/StatusPicker.js'
-import { setSoundPreference } from '../escalations/escalation-actions.js'
+import { setSoundPreference } from '../hands/hand-actions.js'
 import { useFlare } from '../store/index.js'
 import { ThemePicker } from './ThemePicker.js'
 

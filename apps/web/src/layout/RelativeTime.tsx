@@ -1,4 +1,4 @@
-import { useServerNow } from '../escalations/time.js'
+import { useServerNow } from '../hands/time.js'
 import { formatAgo, formatElapsed, formatFullDate } from './words.js'
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { useWaitingAlertCount } from '../escalations/alerts.js'
+import { useWaitingAlertCount } from '../hands/alerts.js'
 
 function faviconFor(count: number): string {
   if (count === 0) return '/favicon.svg'

@@ -2,7 +2,7 @@ import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol/c
 import { create, type StateCreator } from 'zustand'
 import { type AutomationSlice, createAutomationSlice } from './automation-slice.js'
 import { type ChatSlice, createChatSlice } from './chat-slice.js'
-import { createEscalationSlice, type EscalationSlice } from './escalation-slice.js'
+import { createHandSlice, type HandSlice } from './hand-slice.js'
 import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
 import { createLayoutSlice, type LayoutSlice } from './layout-slice.js'
 
@@ -32,7 +32,7 @@ export type FlareState = SessionSlice &
   SpaceSlice &
   ChatSlice &
   InboxSlice &
-  EscalationSlice &
+  HandSlice &
   AutomationSlice &
   LayoutSlice
 
@@ -53,7 +53,7 @@ export const useFlare = create<FlareState>()((...a) => ({
   ...createSpaceSlice(...a),
   ...createChatSlice(...a),
   ...createInboxSlice(...a),
-  ...createEscalationSlice(...a),
+  ...createHandSlice(...a),
   ...createAutomationSlice(...a),
   ...createLayoutSlice(...a),
 }))

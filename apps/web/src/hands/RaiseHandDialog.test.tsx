@@ -3,7 +3,7 @@ import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
-import { EscalationDialog } from './EscalationDialog.js'
+import { RaiseHandDialog } from './RaiseHandDialog.js'
 
 // a socket that records what is requested and acknowledges like the server would
 const emitted: Array<{ event: string; payload: unknown }> = []
@@ -64,10 +64,10 @@ function execute() {
   return screen.getByRole('button', { name: 'Execute' }) as HTMLButtonElement
 }
 
-describe('EscalationDialog', () => {
+describe('RaiseHandDialog', () => {
   it('[3] counts characters as people see them, and explains why 51 cannot be sent', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     const input = screen.getByLabelText('Message (optional)')
     await user.type(input, '👍🏽👍🏽')
     expect(screen.getByText('2/50')).toBeTruthy()
@@ -82,7 +82,7 @@ describe('EscalationDialog', () => {
 
   it('[3] offers the recent messages on focus and reuses one', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     const input = screen.getByLabelText('Message (optional)')
     await act(async () => {
       input.blur()
@@ -95,7 +95,7 @@ describe('EscalationDialog', () => {
 
   it('[3] a yellow escalation executes with no recipients', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     await user.type(screen.getByLabelText('Message (optional)'), 'Refund question')
     await user.click(execute())
     expect(emitted).toEqual([
@@ -113,7 +113,7 @@ describe('EscalationDialog', () => {
 
   it('[3] red needs a recipient: the dialog says so instead of failing on submit', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     await user.click(screen.getByRole('switch', { name: 'Notify users in the space' }))
     expect(execute().disabled).toBe(true)
     expect(screen.getByText('Choose at least one person or group to notify.')).toBeTruthy()
@@ -121,7 +121,7 @@ describe('EscalationDialog', () => {
 
   it('[3] the picker searches users and groups with @, adds with Enter, removes with Backspace', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     await user.click(screen.getByRole('switch', { name: 'Notify users in the space' }))
     const picker = screen.getByRole('combobox', { name: 'Add people or groups to notify' })
     await user.type(picker, '@tie')
@@ -152,7 +152,7 @@ describe('EscalationDialog', () => {
 
   it('closes on Escape', async () => {
     const user = userEvent.setup()
-    render(<EscalationDialog />)
+    render(<RaiseHandDialog />)
     await user.keyboard('{Escape}')
     expect(useFlare.getState().escalationDialogOpen).toBe(false)
   })

@@ -3,7 +3,7 @@ import { type CSSProperties, type RefObject, useEffect, useRef, useState } from 
 import { openDirectChat } from '../chat/chat-actions.js'
 import { firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
-import { respondToEscalation } from './escalation-actions.js'
+import { respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
 import { ESCALATION_KIND, responseText } from './labels.js'
 
@@ -60,13 +60,7 @@ function estimateWidth(text: string): number {
  * (at least 24 characters); hovering or focusing shows all of it and offers a chat.
  * `compact` (the mini-map) shows just the flare: icon and colour, no text, nothing to press.
  */
-export function EscalationPopups({
-  space,
-  compact = false,
-}: {
-  space: SpaceDto
-  compact?: boolean
-}) {
+export function HandPopups({ space, compact = false }: { space: SpaceDto; compact?: boolean }) {
   const snapshot = useFlare((s) => s.snapshot)
   const [ref, stageWidth] = useStageWidth()
   if (!snapshot) return <div className="popups" ref={ref} />
@@ -134,7 +128,7 @@ export function EscalationPopups({
                 type="button"
                 className="popup-chat"
                 onClick={() => {
-                  void respondToEscalation(e.id, 'chat')
+                  void respondToHand(e.id, 'chat')
                   openDirectChat(e.raisedBy)
                 }}
               >

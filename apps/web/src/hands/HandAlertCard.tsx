@@ -5,7 +5,7 @@ import { firstName } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { AlertCard, type CardAction } from './AlertCard.js'
 import type { Alert } from './alerts.js'
-import { dismissNotification, respondToEscalation } from './escalation-actions.js'
+import { dismissNotification, respondToHand } from './hand-actions.js'
 import { UrgentIcon } from './icons.js'
 
 /** An urgent hand that notified you: Approach (A), Chat (C), or dismiss (Esc). */
@@ -31,12 +31,12 @@ export function HandAlertCard({
   const id = `alert-${escalation.id}`
 
   async function approach() {
-    const result = await respondToEscalation(escalation.id, 'approach')
+    const result = await respondToHand(escalation.id, 'approach')
     setError(result.ok ? null : result.error.message)
   }
 
   function chat() {
-    void respondToEscalation(escalation.id, 'chat')
+    void respondToHand(escalation.id, 'chat')
     openDirectChat(escalation.raisedBy)
   }
 

@@ -4,7 +4,7 @@ import { RelativeTime } from '../layout/RelativeTime.js'
 import { WelcomeCard } from '../layout/WelcomeCard.js'
 import { countOf, firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
-import { endEscalation, lowerAllEscalations, respondToEscalation } from './escalation-actions.js'
+import { endHand, lowerAllHands, respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
 import { ESCALATION_KIND, responseText } from './labels.js'
 
@@ -36,11 +36,7 @@ export function HandsPanel() {
         <h2 id="hands-heading">Raised hands</h2>
         <span className="muted small">{countOf(sorted.length, 'hand up', 'hands up')}</span>
         {managing && sorted.length > 0 && (
-          <button
-            type="button"
-            className="secondary small"
-            onClick={() => void lowerAllEscalations()}
-          >
+          <button type="button" className="secondary small" onClick={() => void lowerAllHands()}>
             Lower all
           </button>
         )}
@@ -91,7 +87,7 @@ export function HandsPanel() {
                     <button
                       type="button"
                       className="secondary small"
-                      onClick={() => void endEscalation()}
+                      onClick={() => void endHand()}
                     >
                       Lower
                     </button>
@@ -102,7 +98,7 @@ export function HandsPanel() {
                         className="secondary small"
                         aria-label={`Chat with ${raiser}`}
                         onClick={() => {
-                          void respondToEscalation(e.id, 'chat')
+                          void respondToHand(e.id, 'chat')
                           openDirectChat(e.raisedBy)
                         }}
                       >
@@ -113,7 +109,7 @@ export function HandsPanel() {
                           type="button"
                           className="secondary small"
                           aria-label={`End ${raiser}'s hand`}
-                          onClick={() => void endEscalation(e.id)}
+                          onClick={() => void endHand(e.id)}
                         >
                           End
                         </button>

@@ -2,7 +2,7 @@ import type { EscalationDto, MeResponse, SpaceSnapshot } from '@flare/protocol'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
-import { registerEscalationEvents } from './escalation-socket.js'
+import { registerHandEvents } from './hand-socket.js'
 
 const played = vi.hoisted(() => ({ count: 0 }))
 vi.mock('./sound.js', () => ({ playAlert: () => (played.count += 1) }))
@@ -59,7 +59,7 @@ describe('escalation events in the browser', () => {
   it('[3] alerts once per escalation with the sound on, even when notified again after a reconnect', () => {
     useFlare.setState({ me: { status: 'ready', value: me(true) } })
     const { socket, fire } = fakeSocket()
-    registerEscalationEvents(socket)
+    registerHandEvents(socket)
     fire('escalation:notify', { escalation: escalation('e1'), raiserName: 'Dana' })
     fire('escalation:notify', { escalation: escalation('e1'), raiserName: 'Dana' })
     expect(played.count).toBe(1)
@@ -69,7 +69,7 @@ describe('escalation events in the browser', () => {
   it("[3] respects the person's own sound-off preference, and still shows the card", () => {
     useFlare.setState({ me: { status: 'ready', value: me(false) } })
     const { socket, fire } = fakeSocket()
-    registerEscalationEvents(socket)
+    registerHandEvents(socket)
     fire('escalation:notify', { escalation: escalation('e2'), raiserName: 'Dana' })
     expect(played.count).toBe(0)
     expect(useFlare.getState().notifications).toHaveLength(1)
@@ -77,7 +77,7 @@ describe('escalation events in the browser', () => {
 
   it('[3] keeps active escalations as state: started adds, response updates, ended removes card and pop-up', () => {
     const { socket, fire } = fakeSocket()
-    registerEscalationEvents(socket)
+    registerHandEvents(socket)
     fire('escalation:started', escalation('e3'))
     fire('escalation:notify', { escalation: escalation('e3'), raiserName: 'Dana' })
     fire('escalation:response', {
@@ -98,7 +98,7 @@ describe('escalation events in the browser', () => {
 
   it('[3] tells the raiser when someone else ended their hand, and not when they lowered it', () => {
     const { socket, fire } = fakeSocket()
-    registerEscalationEvents(socket)
+    registerHandEvents(socket)
     fire('escalation:started', escalation('mine', { raisedBy: 'eli' }))
     fire('escalation:ended', {
       id: 'mine',

@@ -8,7 +8,7 @@ import {
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { ModalDialog } from '../layout/ModalDialog.js'
 import { useFlare } from '../store/index.js'
-import { closeEscalationDialog, loadRecentMessages, raiseEscalation } from './escalation-actions.js'
+import { closeRaiseHandDialog, loadRecentMessages, raiseHand } from './hand-actions.js'
 import { RecipientPicker } from './RecipientPicker.js'
 
 const EMPTY: EscalationRecipients = { userIds: [], groupIds: [] }
@@ -17,7 +17,7 @@ const EMPTY: EscalationRecipients = { userIds: [], groupIds: [] }
  * The Escalation dialog (SPEC §3), to raise your hand: message, recent messages, notify toggle,
  * recipients, Execute. A native modal `<dialog>`: focus stays in it and returns on close.
  */
-export function EscalationDialog() {
+export function RaiseHandDialog() {
   const open = useFlare((s) => s.escalationDialogOpen)
   const space = useFlare((s) => (s.space.status === 'ready' ? s.space.value : null))
   const you = useFlare((s) => s.snapshot?.you ?? null)
@@ -66,18 +66,18 @@ function RaiseHandForm({ space, you }: { space: SpaceResponse; you: string }) {
     event.preventDefault()
     if (reason || busy) return
     setBusy(true)
-    const result = await raiseEscalation({
+    const result = await raiseHand({
       message,
       notify,
       recipients: notify ? recipients : EMPTY,
     })
     setBusy(false)
-    if (result.ok) closeEscalationDialog()
+    if (result.ok) closeRaiseHandDialog()
     else setError(result.error.message)
   }
 
   return (
-    <ModalDialog aria-labelledby={ids.title} onClose={closeEscalationDialog}>
+    <ModalDialog aria-labelledby={ids.title} onClose={closeRaiseHandDialog}>
       <form className="dialog-form" onSubmit={(e) => void submit(e)}>
         <h2 id={ids.title}>Raise your hand</h2>
         <fieldset
@@ -157,7 +157,7 @@ function RaiseHandForm({ space, you }: { space: SpaceResponse; you: string }) {
           </p>
         )}
         <div className="actions">
-          <button type="button" className="secondary" onClick={closeEscalationDialog}>
+          <button type="button" className="secondary" onClick={closeRaiseHandDialog}>
             Cancel
           </button>
           <button

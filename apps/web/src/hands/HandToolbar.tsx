@@ -5,7 +5,7 @@ import { dismissHandEnded } from '../layout/layout-actions.js'
 import { displayNameOf } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { useFlare } from '../store/index.js'
-import { setSoundPreference, toggleEscalation } from './escalation-actions.js'
+import { setSoundPreference, toggleHand } from './hand-actions.js'
 import { HandIcon } from './icons.js'
 
 /** Why your hand went down, in words, naming who did it when it was someone. */
@@ -29,7 +29,7 @@ export function handEndedText(ended: EscalationEnded, roomName: string | null): 
 }
 
 /** The toolbar under the main pane: Escalation (raise or lower your hand), sound, keyboard hints. */
-export function EscalationToolbar() {
+export function HandToolbar() {
   const raised = useFlare(
     (s) => s.snapshot?.escalations.some((e) => e.raisedBy === s.snapshot?.you) ?? false,
   )
@@ -51,7 +51,7 @@ export function EscalationToolbar() {
         className={raised ? 'escalation-button raised' : 'escalation-button'}
         aria-pressed={raised}
         disabled={!connected}
-        onClick={() => void toggleEscalation()}
+        onClick={() => void toggleHand()}
       >
         <HandIcon />
         {raised ? 'Lower hand' : 'Escalation'}

@@ -20,7 +20,7 @@ function withEscalations(snapshot: SpaceSnapshot, escalations: EscalationDto[]):
 const alerted = new Set<string>()
 
 /** Keeps the active escalations in the snapshot and alerts the recipients. */
-export function registerEscalationEvents(socket: FlareClientSocket): void {
+export function registerHandEvents(socket: FlareClientSocket): void {
   socket.on('space:snapshot', (snapshot) => {
     const active = new Set(snapshot.escalations.map((e) => e.id))
     useFlare.setState((s) => ({

@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand'
 import type { FlareState } from './index.js'
 
 /** Manual escalations: the active ones live in the snapshot; this is what is yours alone. */
-export interface EscalationSlice {
+export interface HandSlice {
   /** Red escalations that notified you and are still up, newest last. */
   notifications: EscalationNotification[]
   /** Whether the raise dialog is open. */
@@ -12,7 +12,7 @@ export interface EscalationSlice {
   serverSkewMs: number
 }
 
-export const createEscalationSlice: StateCreator<FlareState, [], [], EscalationSlice> = () => ({
+export const createHandSlice: StateCreator<FlareState, [], [], HandSlice> = () => ({
   notifications: [],
   escalationDialogOpen: false,
   serverSkewMs: 0,

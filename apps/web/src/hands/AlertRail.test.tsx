@@ -4,7 +4,7 @@ import { userEvent } from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
 import { AlertRail } from './AlertRail.js'
-import { handEndedText } from './EscalationToolbar.js'
+import { handEndedText } from './HandToolbar.js'
 
 // a socket that records what is emitted and acknowledges as the server would
 const emitted: Array<{ event: string; payload: unknown }> = []

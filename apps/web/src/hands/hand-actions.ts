@@ -10,30 +10,30 @@ import { countOf } from '../layout/words.js'
 import { request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 
-export function openEscalationDialog(): void {
+export function openRaiseHandDialog(): void {
   useFlare.setState({ escalationDialogOpen: true, handEnded: null })
 }
 
-export function closeEscalationDialog(): void {
+export function closeRaiseHandDialog(): void {
   useFlare.setState({ escalationDialogOpen: false })
 }
 
-export function raiseEscalation(input: EscalationRaise): Promise<Result<EscalationRaised>> {
+export function raiseHand(input: EscalationRaise): Promise<Result<EscalationRaised>> {
   return request('escalation:raise', input)
 }
 
 /** Your own escalation, or (admins and managers) anyone's by id. */
-export async function endEscalation(escalationId?: string): Promise<void> {
+export async function endHand(escalationId?: string): Promise<void> {
   const result = await request('escalation:end', escalationId ? { escalationId } : {})
   if (!result.ok) announce(result.error.message)
 }
 
-export async function lowerAllEscalations(): Promise<void> {
+export async function lowerAllHands(): Promise<void> {
   const result = await request('escalation:lower-all', {})
   announce(result.ok ? `Lowered ${countOf(result.ended, 'hand', 'hands')}` : result.error.message)
 }
 
-export function respondToEscalation(
+export function respondToHand(
   escalationId: string,
   action: EscalationAction,
 ): Promise<Result<EscalationResponded>> {
@@ -47,11 +47,11 @@ export function dismissNotification(escalationId: string): void {
 }
 
 /** The Escalation button: lowers your hand when it is up, else opens the dialog. */
-export async function toggleEscalation(): Promise<void> {
+export async function toggleHand(): Promise<void> {
   const { snapshot } = useFlare.getState()
   const mine = snapshot?.escalations.find((e) => e.raisedBy === snapshot.you)
-  if (mine) await endEscalation()
-  else openEscalationDialog()
+  if (mine) await endHand()
+  else openRaiseHandDialog()
 }
 
 export async function loadRecentMessages(spaceId: string): Promise<string[]> {

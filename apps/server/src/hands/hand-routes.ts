@@ -14,11 +14,11 @@ import type { FastifyRequest } from 'fastify'
 import { findUser } from '../auth/identity.js'
 import { unauthenticated } from '../errors.js'
 import { identityOf, membershipOf } from '../plugins/auth.js'
-import { listActive, recentMessages } from './escalation-repository.js'
-import type { Actor, EscalationService } from './escalation-service.js'
+import { listActive, recentMessages } from './hand-repository.js'
+import type { Actor, HandService } from './hand-service.js'
 
 /** REST for integrations and the web app: the same rules as the socket events. */
-export const escalationRoutes: FastifyPluginAsyncTypebox<{ service: EscalationService }> = async (
+export const handRoutes: FastifyPluginAsyncTypebox<{ service: HandService }> = async (
   app,
   { service },
 ) => {

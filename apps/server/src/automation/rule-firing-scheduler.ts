@@ -45,7 +45,7 @@ interface Batch {
  * never fire one ticket twice, and a ticket another transaction holds is skipped, not waited
  * on), fires and stores the next due instant in the same transaction.
  */
-export function createEscalationScheduler(deps: SchedulerDeps) {
+export function createRuleFiringScheduler(deps: SchedulerDeps) {
   const { database, clock, log } = deps
   const db: Db = database.db
   const batchSize = deps.batchSize ?? 500
@@ -208,4 +208,4 @@ export function createEscalationScheduler(deps: SchedulerDeps) {
   }
 }
 
-export type EscalationScheduler = ReturnType<typeof createEscalationScheduler>
+export type RuleFiringScheduler = ReturnType<typeof createRuleFiringScheduler>

@@ -1,17 +1,17 @@
 import { EndReason, type EscalationDto } from '@flare/protocol'
 import fp from 'fastify-plugin'
-import { listActive, listAllActive } from './escalation-repository.js'
-import { escalationRoutes } from './escalation-routes.js'
-import { createEscalationService, type EscalationService } from './escalation-service.js'
+import { listActive, listAllActive } from './hand-repository.js'
+import { handRoutes } from './hand-routes.js'
+import { createHandService, type HandService } from './hand-service.js'
 
-export interface EscalationPluginOptions {
+export interface HandsPluginOptions {
   /** How long a raiser may stay away after a server restart before their hand comes down. */
   reconnectGraceMs: number
   raisesPerMinute: number
 }
 
 export interface Hands {
-  service: EscalationService
+  service: HandService
   /** The hands up in a space, oldest first: every snapshot carries them (escalations are state). */
   listActive(spaceId: string): Promise<EscalationDto[]>
 }
@@ -23,14 +23,14 @@ declare module 'fastify' {
 }
 
 /**
- * Manual escalations, the raised hand (SPEC §3). Its socket events (`createEscalationHandlers`)
+ * Manual escalations, the raised hand (SPEC §3). Its socket events (`createHandHandlers`)
  * are registered with every connection's in `realtime/connections.ts`.
  */
-export const escalationPlugin = fp<EscalationPluginOptions>(
+export const handsPlugin = fp<HandsPluginOptions>(
   async (app, options) => {
     const db = app.database.db
     const log = app.log.child({ feature: 'escalations' })
-    const service = createEscalationService({
+    const service = createHandService({
       db,
       clock: app.clock,
       broadcast: app.broadcast,
@@ -87,7 +87,7 @@ export const escalationPlugin = fp<EscalationPluginOptions>(
       for (const t of timers) clearTimeout(t)
     })
 
-    await app.register(escalationRoutes, { prefix: '/api', service })
+    await app.register(handRoutes, { prefix: '/api', service })
   },
   { name: 'hands', dependencies: ['database', 'auth', 'events', 'socket-server'] },
 )

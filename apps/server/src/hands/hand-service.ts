@@ -21,13 +21,13 @@ import type { SpaceHub } from '../realtime/space-hub.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import {
   addResponse,
-  endEscalations,
+  endHands,
   findActive,
   groupsWithMembers,
-  insertEscalation,
+  insertHand,
   isUniqueViolation,
   raisedSince,
-} from './escalation-repository.js'
+} from './hand-repository.js'
 
 export interface Actor {
   userId: string
@@ -35,7 +35,7 @@ export interface Actor {
   role: MemberRole
 }
 
-export interface EscalationServiceDeps {
+export interface HandServiceDeps {
   db: Db
   clock: Clock
   broadcast: Broadcaster
@@ -54,7 +54,7 @@ const MANAGING_ROLES: readonly MemberRole[] = ['admin', 'manager']
  * change is stored first and broadcast after, so a client that reconnects in between sees it
  * in its snapshot.
  */
-export function createEscalationService({
+export function createHandService({
   db,
   clock,
   broadcast,
@@ -62,7 +62,7 @@ export function createEscalationService({
   hub,
   log,
   raisesPerMinute,
-}: EscalationServiceDeps) {
+}: HandServiceDeps) {
   function broadcastEnded(spaceId: string, ended: EscalationEnded[]): void {
     if (ended.length === 0) return
     for (const e of ended) broadcast.toSpace(spaceId, 'escalation:ended', e)
@@ -155,7 +155,7 @@ export function createEscalationService({
 
     let escalation: EscalationDto
     try {
-      escalation = await insertEscalation(db, {
+      escalation = await insertHand(db, {
         spaceId,
         raisedBy: raiser.userId,
         message,
@@ -216,7 +216,7 @@ export function createEscalationService({
     if (!own && !MANAGING_ROLES.includes(actor.role)) {
       throw forbidden("Only admins and managers may end someone else's escalation.")
     }
-    const [ended] = await endEscalations(
+    const [ended] = await endHands(
       db,
       spaceId,
       { id: target.id },
@@ -232,14 +232,7 @@ export function createEscalationService({
   async function lowerAll(spaceId: string, actor: Actor): Promise<number> {
     if (!MANAGING_ROLES.includes(actor.role))
       throw forbidden('Only admins and managers may lower every hand.')
-    const ended = await endEscalations(
-      db,
-      spaceId,
-      'all',
-      EndReason.LOWERED_ALL,
-      actor.userId,
-      clock(),
-    )
+    const ended = await endHands(db, spaceId, 'all', EndReason.LOWERED_ALL, actor.userId, clock())
     broadcastEnded(spaceId, ended)
     return ended.length
   }
@@ -247,14 +240,7 @@ export function createEscalationService({
   /** Ends a member's own escalation because of what they did in the space (room, away, left). */
   async function endBecause(spaceId: string, raisedBy: string, reason: EndReason): Promise<void> {
     // a hand raised by an integration has no presence in the space to lose
-    const ended = await endEscalations(
-      db,
-      spaceId,
-      { raisedBy, origin: 'space' },
-      reason,
-      null,
-      clock(),
-    )
+    const ended = await endHands(db, spaceId, { raisedBy, origin: 'space' }, reason, null, clock())
     broadcastEnded(spaceId, ended)
   }
 
@@ -300,4 +286,4 @@ export function createEscalationService({
   return { raise, end, lowerAll, endBecause, respond }
 }
 
-export type EscalationService = ReturnType<typeof createEscalationService>
+export type HandService = ReturnType<typeof createHandService>

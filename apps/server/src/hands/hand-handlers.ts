@@ -1,14 +1,14 @@
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
-import type { Actor, EscalationService } from './escalation-service.js'
+import type { Actor, HandService } from './hand-service.js'
 
-interface EscalationHandlerDeps {
-  service: EscalationService
+interface HandHandlerDeps {
+  service: HandService
   spaceId: string
   actor: Actor
 }
 
 /** The escalation events of one connection (SPEC §9). */
-export function createEscalationHandlers({ service, spaceId, actor }: EscalationHandlerDeps) {
+export function createHandHandlers({ service, spaceId, actor }: HandHandlerDeps) {
   return {
     'escalation:raise': async (input) => ({
       ok: true,

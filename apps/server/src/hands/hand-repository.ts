@@ -31,7 +31,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return false
 }
 
-export interface NewEscalation {
+export interface NewHand {
   spaceId: string
   raisedBy: string
   message: string
@@ -43,7 +43,7 @@ export interface NewEscalation {
   origin: 'space' | 'api'
 }
 
-export async function insertEscalation(db: Db, values: NewEscalation): Promise<EscalationDto> {
+export async function insertHand(db: Db, values: NewHand): Promise<EscalationDto> {
   const [row] = await db.insert(escalations).values(values).returning()
   if (!row) throw new Error('insert returned no row')
   return toDto(row, [])
@@ -118,7 +118,7 @@ export async function findActive(
  * Ends escalations that are still active, atomically: of two processes or two clicks ending
  * the same one, exactly one gets it back and broadcasts the end.
  */
-export async function endEscalations(
+export async function endHands(
   db: Db,
   spaceId: string,
   which: { id: string } | { raisedBy: string; origin?: 'space' } | 'all',
