@@ -61,6 +61,9 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     lastEscalatedAt: dateOf(raw.last_escalated_at),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
+    pendingTriggers: (typeof raw.pending_triggers === 'string'
+      ? JSON.parse(raw.pending_triggers)
+      : (raw.pending_triggers ?? [])) as TicketRow['pendingTriggers'],
   }
 }
 

@@ -227,4 +227,22 @@ export type {
   TicketResponse,
   TicketUpdate,
 } from './tickets.js'
+export type { BotOutcome, TriggerKind } from './trigger-kinds.js'
+export {
+  BOT_OUTCOMES,
+  DEFAULT_CONSECUTIVE_FALLBACKS,
+  DEFAULT_SENTIMENT_THRESHOLD,
+  DEFAULT_TRIGGER_PHRASES,
+  TRIGGER_KINDS,
+  TRIGGER_LABEL,
+} from './trigger-kinds.js'
+export type {
+  ConversationTurn,
+  InboundConversation,
+  InboundConversationResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
+  TranscriptTurnDto,
+  TriggerFactsDto,
+} from './triggers.js'
 export type { Parsed } from './validate.js'

@@ -3,6 +3,7 @@ import { Uuid } from './api.js'
 import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
 import { Text } from './text.js'
+import { TRIGGER_KINDS } from './trigger-kinds.js'
 import { type Parsed, parse } from './validate.js'
 
 export const TICKET_STATUSES = ['open', 'on_hold', 'resolved', 'closed'] as const
@@ -15,7 +16,11 @@ export const RULE_PRIORITIES = [...TICKET_PRIORITIES, 'all'] as const
 export const RulePriority = literals(RULE_PRIORITIES)
 export type RulePriority = (typeof RULE_PRIORITIES)[number]
 
-/** Ticket fields a condition may test (SPEC §6.1). `customerTag` tests the customer's tags. */
+/**
+ * Ticket fields a condition may test (SPEC §6.1). `customerTag` tests the customer's tags;
+ * `trigger` makes the rule an instant-trigger rule (SPEC §11.1): it fires when a trigger
+ * happens, never by its clock.
+ */
 export const CONDITION_FIELDS = [
   'status',
   'priority',
@@ -24,6 +29,7 @@ export const CONDITION_FIELDS = [
   'escalationLevel',
   'slaStatus',
   'customerTag',
+  'trigger',
 ] as const
 export type ConditionField = (typeof CONDITION_FIELDS)[number]
 
@@ -348,6 +354,7 @@ function describe(values: readonly string[]): string {
 const ENUM_VALUES: Partial<Record<ConditionField, readonly string[]>> = {
   status: TICKET_STATUSES,
   priority: TICKET_PRIORITIES,
+  trigger: TRIGGER_KINDS,
 }
 
 function checkConditionScalar(

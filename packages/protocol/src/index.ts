@@ -278,5 +278,29 @@ export {
   TicketStatusSchema,
   TicketUpdate,
 } from './tickets.js'
+export type { BotOutcome, TriggerKind } from './trigger-kinds.js'
+export {
+  BOT_OUTCOMES,
+  DEFAULT_CONSECUTIVE_FALLBACKS,
+  DEFAULT_SENTIMENT_THRESHOLD,
+  DEFAULT_TRIGGER_PHRASES,
+  TRIGGER_KINDS,
+  TRIGGER_LABEL,
+} from './trigger-kinds.js'
+export {
+  BotOutcomeSchema,
+  CONVERSATION_TURNS_MAX,
+  ConversationTurn,
+  DEFAULT_INBOX_TRIGGERS,
+  InboundConversation,
+  InboundConversationResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
+  TRIGGER_PHRASE_MAX,
+  TRIGGER_PHRASES_MAX,
+  TranscriptTurnDto,
+  TriggerFactsDto,
+  TriggerKindSchema,
+} from './triggers.js'
 export type { Parsed } from './validate.js'
 export { parse } from './validate.js'

@@ -5,6 +5,7 @@ import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import { literals } from './literals.js'
 import { Text } from './text.js'
+import { BOT_OUTCOMES, TRIGGER_KINDS } from './trigger-kinds.js'
 
 function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()])
@@ -13,7 +14,8 @@ function Nullable<T extends TSchema>(schema: T) {
 export const TicketStatusSchema = literals(TICKET_STATUSES)
 export const TicketPrioritySchema = literals(TICKET_PRIORITIES)
 
-export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system'] as const
+/** `bot`: a turn of a conversation a bot handed over (SPEC §11.1.3); never material. */
+export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system', 'bot'] as const
 export const MessageAuthorKind = literals(MESSAGE_AUTHOR_KINDS)
 export type MessageAuthorKind = Static<typeof MessageAuthorKind>
 
@@ -99,6 +101,8 @@ export const EscalationHistoryEntryDto = Type.Object({
   reason: Type.Optional(Type.String()),
   /** `escalationLevel` after this firing. */
   level: Type.Number(),
+  /** The instant trigger that set it off (SPEC §11.1); absent for a timed firing. */
+  trigger: Type.Optional(literals(TRIGGER_KINDS)),
   /**
    * Why it fired, when not because its rule's clock reached the threshold (SPEC §11.2.3):
    * `acknowledge_timeout`, the chain's previous level went unacknowledged and climbed to this
@@ -185,6 +189,13 @@ export const TicketMessageDto = Type.Object({
       error: Nullable(Type.String()),
     }),
   ),
+  /**
+   * A customer message's sentiment (SPEC §11.1.2): AFINN valences summed over its words,
+   * negative = unhappy. Absent on other messages.
+   */
+  sentiment: Type.Optional(Type.Integer()),
+  /** A bot turn (or a customer turn the bot marked): `resolved` or `fallback` (SPEC §11.1.3). */
+  botOutcome: Type.Optional(literals(BOT_OUTCOMES)),
 })
 export type TicketMessageDto = Static<typeof TicketMessageDto>
 

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@flare/protocol'
 import { addBusinessMs } from './business-time.js'
-import { matchesRule } from './conditions.js'
+import { isTriggerRule, matchesRule } from './conditions.js'
 import type { EvaluableRule, Evaluation, FiringCause, TicketSnapshot } from './ticket.js'
 import { MINUTE_MS } from './zone.js'
 
@@ -39,7 +39,7 @@ interface ChainPlan<R extends EvaluableRule> {
 }
 
 // decimal ids compare as numbers, so rule 9 is "lower" than rule 10
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -58,14 +58,65 @@ function periodStartOf(ticket: TicketSnapshot, rule: EvaluableRule): number | nu
   return ticket.waitingSince === null ? null : ticket.waitingSince.getTime()
 }
 
+/** A trigger rule's latest firing in its period (SPEC §11.1), for its acknowledgement timeout. */
+interface TriggerFiring<R extends EvaluableRule> {
+  rule: R
+  calendar: BusinessCalendar | null
+  entry: PeriodFiring
+}
+
+/** A chain's rules whose clock runs, and when a trigger rule of the chain last fired. */
+interface Chain<R extends EvaluableRule> {
+  states: RuleState<R>[]
+  lastTriggerFiring: number
+  /** The chain's latest trigger firing of the period, if any. */
+  lastTrigger: TriggerFiring<R> | null
+  /** The earliest period start among the chain's rules (trigger rules too). */
+  periodStart: number
+}
+
 /** The rules of each chain whose clock runs, read at their current period. */
 function readChains<R extends EvaluableRule>(
   ticket: TicketSnapshot,
   rules: readonly R[],
   calendar: BusinessCalendar | null,
-): Map<string, RuleState<R>[]> {
-  const chains = new Map<string, RuleState<R>[]>()
+): Map<string, Chain<R>> {
+  const chains = new Map<string, Chain<R>>()
+  const chainOf = (name: string): Chain<R> => {
+    let chain = chains.get(name)
+    if (!chain) {
+      chain = {
+        states: [],
+        lastTriggerFiring: Number.NEGATIVE_INFINITY,
+        lastTrigger: null,
+        periodStart: Number.POSITIVE_INFINITY,
+      }
+      chains.set(name, chain)
+    }
+    return chain
+  }
   for (const rule of rules) {
+    if (isTriggerRule(rule)) {
+      // SPEC §11.1: a trigger rule never fires by its clock, but its firings answer for the
+      // chain's rules already due then (§6.3.6), so a trigger and a timed rule due together
+      // escalate once
+      const chain = chainOf(rule.chain)
+      const since = periodStartOf(ticket, rule)
+      if (since === null) continue
+      chain.periodStart = Math.min(chain.periodStart, since)
+      for (const entry of ticket.escalationHistory) {
+        const at = entry.escalatedAt.getTime()
+        if (entry.ruleId === rule.id && at >= since && at > chain.lastTriggerFiring) {
+          chain.lastTriggerFiring = at
+          chain.lastTrigger = {
+            rule,
+            calendar: rule.businessHoursOnly ? calendar : null,
+            entry: { at, level: entry.level, cause: entry.cause },
+          }
+        }
+      }
+      continue
+    }
     const periodStart = periodStartOf(ticket, rule)
     // no running clock means no period: whatever fired in an earlier one is forgotten
     if (periodStart === null) continue
@@ -87,10 +138,9 @@ function readChains<R extends EvaluableRule>(
       entries,
       matches: matchesRule(ticket, rule),
     }
-    const chain = rule.chain
-    const states = chains.get(chain)
-    if (states) states.push(state)
-    else chains.set(chain, [state])
+    const chain = chainOf(rule.chain)
+    chain.periodStart = Math.min(chain.periodStart, periodStart)
+    chain.states.push(state)
   }
   return chains
 }
@@ -128,10 +178,10 @@ function fireableFrom<R extends EvaluableRule>(
  */
 function planChain<R extends EvaluableRule>(
   chain: string,
-  states: readonly RuleState<R>[],
+  { states, lastTriggerFiring }: Chain<R>,
   now: number,
 ): ChainPlan<R> | null {
-  let chainLastFiring = Number.NEGATIVE_INFINITY
+  let chainLastFiring = lastTriggerFiring
   for (const state of states) {
     const last = state.firings[state.firings.length - 1]
     if (last !== undefined && last > chainLastFiring) chainLastFiring = last
@@ -164,38 +214,50 @@ function planChain<R extends EvaluableRule>(
  * rule's fallback target. A fallback firing is the end: it has no timeout of its own.
  */
 function planTimeout<R extends EvaluableRule>(
-  chain: string,
-  states: readonly RuleState<R>[],
+  name: string,
+  { states, lastTrigger }: Chain<R>,
   from: number,
   rearmedAt: number,
 ): ChainPlan<R> | null {
-  let last: { state: RuleState<R>; entry: PeriodFiring } | null = null
+  let last: {
+    state: RuleState<R> | null
+    rule: R
+    calendar: BusinessCalendar | null
+    entry: PeriodFiring
+  } | null = lastTrigger ? { state: null, ...lastTrigger } : null
   for (const state of states) {
     for (const entry of state.entries) {
-      if (last === null || entry.at > last.entry.at) last = { state, entry }
+      if (last === null || entry.at > last.entry.at) {
+        last = { state, rule: state.rule, calendar: state.calendar, entry }
+      }
     }
   }
   if (last === null || last.entry.cause === 'fallback') return null
-  const minutes = last.state.rule.acknowledgeWithinMinutes
+  const took = last
+  const minutes = took.rule.acknowledgeWithinMinutes
   if (!minutes) return null
-  const start = Math.max(last.entry.at, rearmedAt)
-  const deadline = addBusinessMs(last.state.calendar, start, minutes * MINUTE_MS)
+  const start = Math.max(took.entry.at, rearmedAt)
+  const deadline = addBusinessMs(took.calendar, start, minutes * MINUTE_MS)
   const at = Math.max(deadline, from)
   const unacknowledged = {
-    ruleId: last.state.rule.id,
-    level: last.entry.level,
-    escalatedAt: new Date(last.entry.at),
+    ruleId: took.rule.id,
+    level: took.entry.level,
+    escalatedAt: new Date(took.entry.at),
     minutes,
   }
+  // above a timed level: the rules that outrank it; above a trigger's firing (§11.1), which has
+  // no rank: the timed rules it did not answer for (§6.3.6), those first due after it
+  const above = (state: RuleState<R>): boolean =>
+    took.state ? outranks(state, took.state) : state.firstDue > took.entry.at
   let next: RuleState<R> | null = null
   for (const state of states) {
-    if (state === last.state || !state.matches || state.entries.length > 0) continue
-    if (!outranks(state, last.state)) continue
+    if (state === took.state || !state.matches || state.entries.length > 0) continue
+    if (!above(state)) continue
     if (next === null || outranks(next, state)) next = state
   }
   if (next) {
     return {
-      chain,
+      chain: name,
       rule: next.rule,
       dueSince: deadline,
       at,
@@ -203,10 +265,10 @@ function planTimeout<R extends EvaluableRule>(
       unacknowledged,
     }
   }
-  if (last.state.rule.fallback) {
+  if (took.rule.fallback) {
     return {
-      chain,
-      rule: last.state.rule,
+      chain: name,
+      rule: took.rule,
       dueSince: deadline,
       at,
       cause: 'fallback',
@@ -223,19 +285,17 @@ function planTimeout<R extends EvaluableRule>(
  */
 function acknowledgementOf<R extends EvaluableRule>(
   ticket: TicketSnapshot,
-  chain: string,
-  states: readonly RuleState<R>[],
+  name: string,
+  chain: Chain<R>,
   now: number,
 ): { silencedUntil: number | null; rearmedAt: number } {
   const none = { silencedUntil: null, rearmedAt: Number.NEGATIVE_INFINITY }
   if (!ticket.acknowledgements || ticket.acknowledgements.length === 0) return none
-  // one taken in an earlier period (before a reopening) says nothing about this one
-  let periodStart = Number.POSITIVE_INFINITY
-  for (const state of states) periodStart = Math.min(periodStart, state.periodStart)
   let latest: { at: number; until: number } | null = null
   for (const ack of ticket.acknowledgements) {
     const at = ack.acknowledgedAt.getTime()
-    if (ack.chain !== chain || at < periodStart) continue
+    // one taken in an earlier period (before a reopening) says nothing about this one
+    if (ack.chain !== name || at < chain.periodStart) continue
     if (latest === null || at > latest.at) {
       latest = { at, until: ack.until === null ? Number.POSITIVE_INFINITY : ack.until.getTime() }
     }
@@ -256,13 +316,13 @@ function planTicket<R extends EvaluableRule>(
   // server evaluates again then
   if (ticket.status !== 'open') return []
   const plans: ChainPlan<R>[] = []
-  for (const [chain, states] of readChains(ticket, rules, calendar)) {
-    const { silencedUntil, rearmedAt } = acknowledgementOf(ticket, chain, states, now)
+  for (const [name, chain] of readChains(ticket, rules, calendar)) {
+    const { silencedUntil, rearmedAt } = acknowledgementOf(ticket, name, chain, now)
     // someone is on it: the chain's further levels wait until they are not (§11.2)
     if (silencedUntil === Number.POSITIVE_INFINITY) continue
     const from = silencedUntil ?? now
-    const regular = planChain(chain, states, from)
-    const timeout = planTimeout(chain, states, from, rearmedAt)
+    const regular = planChain(name, chain, from)
+    const timeout = planTimeout(name, chain, from, rearmedAt)
     // a level whose own threshold comes first (or at the same instant) fires as itself
     const plan = timeout && (!regular || timeout.at < regular.at) ? timeout : regular
     if (plan) plans.push(plan)

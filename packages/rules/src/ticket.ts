@@ -3,6 +3,7 @@ import type {
   EscalationRule,
   TicketPriority,
   TicketStatus,
+  TriggerKind,
 } from '@flare/protocol'
 
 /**
@@ -59,6 +60,11 @@ export interface TicketSnapshot {
   waitingSince: Date | null
   /** Every escalation of the ticket, any order; firing state is derived from it per period. */
   escalationHistory: readonly EscalationHistoryEntry[]
+  /**
+   * The instant trigger being fired (SPEC §11.1), which the `trigger` condition tests; null or
+   * absent when the ticket is evaluated by the clock.
+   */
+  trigger?: TriggerKind | null
   /**
    * The latest acknowledgement of each chain (§11.2); absent or empty = nobody took any. One
    * from before the chain's current period is ignored.

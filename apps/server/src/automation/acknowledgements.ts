@@ -10,6 +10,27 @@ import type { TicketEvent } from '../tickets/ticket-service.js'
 import type { Acknowledgements } from './acknowledgement-service.js'
 import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
 
+/** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
+function triggerFacts(
+  firing: CommittedFiring,
+): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
+  const { trigger, transcript } = firing
+  return {
+    ...(trigger ? { trigger } : {}),
+    ...(transcript && transcript.total > 0
+      ? {
+          transcript: transcript.lines.map((line) => ({
+            from: line.from,
+            text: line.text,
+            ...(line.outcome ? { outcome: line.outcome } : {}),
+            at: line.at.toISOString(),
+          })),
+          transcriptTurns: transcript.total,
+        }
+      : {}),
+  }
+}
+
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing
   return {
@@ -30,6 +51,7 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
     targetUserIds: firing.inAppUserIds,
     chain: firing.chain,
     ...(firing.cause ? { cause: firing.cause } : {}),
+    ...triggerFacts(firing),
   }
 }
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
+import { triggerRoutes } from '../triggers/trigger-routes.js'
 import { createAckLinks } from './ack-links.js'
 import { acknowledgementApiRoutes, acknowledgementLinkRoutes } from './acknowledgement-routes.js'
 import { type Acknowledgements, createAcknowledgements } from './acknowledgement-service.js'
@@ -88,6 +89,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
         await api.register(ruleRoutes, { rules })
         await api.register(settingsRoutes, { rules, recompute })
         await api.register(acknowledgementApiRoutes)
+        await api.register(triggerRoutes)
       },
       { prefix: '/api' },
     )

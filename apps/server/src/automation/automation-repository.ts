@@ -99,7 +99,12 @@ export interface AuditEntry {
   spaceId: string
   actorUserId: string | null
   action: 'create' | 'update' | 'delete'
-  entity: 'escalation_rule' | 'rotation' | 'business_hours' | 'inbox_phone_escalation'
+  entity:
+    | 'escalation_rule'
+    | 'rotation'
+    | 'business_hours'
+    | 'inbox_phone_escalation'
+    | 'inbox_triggers'
   entityId: string | null
   before: unknown
   after: unknown

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import type { EscalationHistoryEntryDto, UserPreferences } from '@flare/protocol'
+import type { EscalationHistoryEntryDto, TriggerFactsDto, UserPreferences } from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
+  DEFAULT_TRIGGER_NOTE_TEMPLATE,
   type Evaluation,
   evaluateTicket,
   type FiringCause,
   recordFiring,
   renderTemplate,
+  selectTriggerRules,
   type TicketSnapshot,
+  transcriptExcerpt,
+  triggerFiredInPeriod,
 } from '@flare/rules'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import {
@@ -18,14 +22,22 @@ import {
   inboxAdmins,
   memberships,
   notificationOutbox,
+  type PendingTrigger,
   rotations,
   ticketMessages,
   users,
 } from '../db/schema.js'
 import { createOutboxPlanner } from '../notifications/channels/index.js'
 import { notifyOutbox } from '../notifications/outbox-signal.js'
-import { calendarOf, type Rule, type SpaceContext, snapshotOf } from '../scheduling/due-instants.js'
+import {
+  calendarOf,
+  DEFAULT_TRIGGER_RULE,
+  type Rule,
+  type SpaceContext,
+  snapshotOf,
+} from '../scheduling/due-instants.js'
 import type { MessageRow, TicketRow, Tx } from '../tickets/ticket-repository.js'
+import { loadTranscripts, type Transcript } from './transcripts.js'
 
 /** A firing as it was committed, for delivery after the transaction. */
 export interface CommittedFiring {
@@ -45,6 +57,10 @@ export interface CommittedFiring {
   /** Every user the firing went to, on any channel: who may acknowledge it. */
   targetUserIds: string[]
   note: MessageRow | null
+  /** The instant trigger that set it off (SPEC §11.1); null for a timed firing. */
+  trigger: TriggerFactsDto | null
+  /** The end of the ticket's conversation, for the pop-up (SPEC §11.1.7). */
+  transcript: Transcript | null
 }
 
 /** One ticket after the scheduler looked at it: its row as committed and what fired. */
@@ -213,8 +229,8 @@ function minutesText(minutes: number, business: boolean): string {
   return `${minutes} ${business ? 'business ' : ''}minute${minutes === 1 ? '' : 's'}`
 }
 
-/** Why a firing fired, as its history entry and notifications say it (SPEC §6.3.7, §11.2.3). */
-function reasonOf(
+/** Why a timed firing fired, as its history entry and notifications say it (§6.3.7, §11.2.3). */
+function clockReason(
   rule: Rule,
   minutes: number,
   evaluation: Pick<Evaluation<Rule>, 'cause' | 'unacknowledged'>,
@@ -235,20 +251,53 @@ function reasonOf(
     : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
 }
 
+/** A note of the batch, its text rendered once the batch's transcripts are loaded. */
+type PendingNote = typeof ticketMessages.$inferInsert & {
+  id: string
+  firingId: string
+  render(transcriptExcerpt: string): string
+}
+
 /** Rows of one batch, written together when the batch is done. */
 interface Pending {
   firings: Array<typeof escalationFirings.$inferInsert>
   outbox: Array<typeof notificationOutbox.$inferInsert>
-  notes: Array<typeof ticketMessages.$inferInsert & { id: string; firingId: string }>
+  notes: PendingNote[]
   tickets: Array<{ row: TicketRow; updated: TicketRow }>
   committed: CommittedFiring[]
 }
 
 /**
- * Fires what is due on a batch of locked tickets at `now`, one firing per call of the engine
- * (several chains may be due at once), and stores each ticket's history, level and next due
- * instant; the firings, outbox rows and notes of the whole batch go in with a few statements.
- * All in the caller's transaction.
+ * Why a firing fired: the clock (timed rules, or an acknowledgement timeout, SPEC §11.2.3, as
+ * the engine said) or an instant trigger (SPEC §11.1).
+ */
+type Cause =
+  | { kind: 'clock'; evaluation: Pick<Evaluation<Rule>, 'cause' | 'unacknowledged'> }
+  | { kind: 'trigger'; trigger: PendingTrigger }
+
+/**
+ * The instant triggers of a claimed ticket that still stand: a ticket that was put on hold,
+ * resolved or answered since the customer's message (the waiting period that message began
+ * is over) drops them, as does a trigger of a kind that already fired this waiting period.
+ */
+function standingTriggers(row: TicketRow, snapshot: TicketSnapshot): PendingTrigger[] {
+  if (row.status !== 'open' || row.waitingSince === null) return []
+  const since = row.waitingSince.getTime()
+  const kinds = new Set<string>()
+  return row.pendingTriggers.filter((trigger) => {
+    if (Date.parse(trigger.at) < since || kinds.has(trigger.kind)) return false
+    kinds.add(trigger.kind)
+    return !triggerFiredInPeriod(snapshot, trigger.kind)
+  })
+}
+
+/**
+ * Fires what is due on a batch of locked tickets at `now` and stores each ticket's history,
+ * level and next due instant; the firings, outbox rows and notes of the whole batch go in with
+ * a few statements. Instant triggers first (SPEC §11.1.5: the rules each selects, else the
+ * inbox default), then the timed rules, one firing per call of the engine (several chains may
+ * be due at once); a trigger's firing answers for the timed rules of its chain already due,
+ * so the two never both fire at one instant. All in the caller's transaction.
  */
 export async function fireBatch(
   tx: Tx,
@@ -265,20 +314,23 @@ export async function fireBatch(
     const context = await contextOf(row.spaceId)
     const calendar = calendarOf(context, row.inboxId)
     let snapshot = snapshotOf(row)
-    let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     const entries: EscalationHistoryEntryDto[] = []
     const firings: CommittedFiring[] = []
-    while (evaluation.fire && firings.length < maxFiringsPerTicket) {
-      const rule = evaluation.fire
-      const cause = evaluation.cause ?? null
+
+    async function fire(rule: Rule, cause: Cause): Promise<void> {
       const level = snapshot.escalationLevel + 1
-      const start = periodStartOf(snapshot, rule) ?? now
+      const start =
+        (cause.kind === 'trigger' ? snapshot.waitingSince : periodStartOf(snapshot, rule)) ?? now
       const minutes = Math.floor(
         businessMinutesBetween(rule.businessHoursOnly ? calendar : null, start, now),
       )
-      const reason = reasonOf(rule, minutes, evaluation, context.rules)
+      const reason =
+        cause.kind === 'trigger'
+          ? `${cause.trigger.reason} (rule "${rule.name}")`
+          : clockReason(rule, minutes, cause.evaluation, context.rules)
+      const ackCause = cause.kind === 'clock' ? (cause.evaluation.cause ?? null) : null
       // unacknowledged at the top of its chain: the rule's fallback target instead of its own
-      const aimed = cause === 'fallback' && rule.fallback ? { ...rule, ...rule.fallback } : rule
+      const aimed = ackCause === 'fallback' && rule.fallback ? { ...rule, ...rule.fallback } : rule
       const targets = await resolveTargets(tx, lookups, row, aimed)
       const people = await lookups.users(targets.userIds)
       const firingId = randomUUID()
@@ -320,6 +372,9 @@ export async function fireBatch(
           (targets.userIds.length === 0
             ? 'nobody'
             : targets.userIds.map((id) => people.get(id)?.name ?? 'a former member').join(', '))
+        const template =
+          rule.internalNoteTemplate ||
+          (cause.kind === 'trigger' ? DEFAULT_TRIGGER_NOTE_TEMPLATE : DEFAULT_NOTE_TEMPLATE)
         pending.notes.push({
           // ids chosen here, so each stored note finds its firing again
           id: randomUUID(),
@@ -329,15 +384,19 @@ export async function fireBatch(
           authorKind: 'system',
           internal: true,
           createdAt: now,
-          body: renderTemplate(rule.internalNoteTemplate || DEFAULT_NOTE_TEMPLATE, {
-            escalation_target: label,
-            minutes,
-            priority: row.priority,
-            rule_name: rule.name,
-            ticket_id: row.id,
-            subject: row.subject,
-            level,
-          }),
+          body: '',
+          render: (excerpt) =>
+            renderTemplate(template, {
+              escalation_target: label,
+              minutes,
+              priority: row.priority,
+              rule_name: rule.name,
+              ticket_id: row.id,
+              subject: row.subject,
+              level,
+              reason,
+              transcript_excerpt: excerpt,
+            }),
         })
       }
       firings.push({
@@ -346,13 +405,22 @@ export async function fireBatch(
         ticket: row,
         rule,
         chain: rule.chain,
-        cause,
+        cause: ackCause,
         level,
         reason,
         escalatedAt: now,
         inAppUserIds: rule.notificationChannels.includes('in_app') ? targets.userIds : [],
         targetUserIds: targets.userIds,
         note: null,
+        trigger:
+          cause.kind === 'trigger'
+            ? {
+                kind: cause.trigger.kind,
+                words: cause.trigger.words,
+                ...(cause.trigger.score !== undefined ? { score: cause.trigger.score } : {}),
+              }
+            : null,
+        transcript: null,
       })
       entries.push({
         escalatedAt: now.toISOString(),
@@ -363,9 +431,28 @@ export async function fireBatch(
         escalationType: aimed.escalateTo,
         reason,
         level,
-        ...(cause ? { cause } : {}),
+        ...(cause.kind === 'trigger' ? { trigger: cause.trigger.kind } : {}),
+        ...(ackCause ? { cause: ackCause } : {}),
       })
-      snapshot = recordFiring(snapshot, rule, now, cause ?? undefined)
+      snapshot = recordFiring(snapshot, rule, now, ackCause ?? undefined)
+    }
+
+    // instant triggers (SPEC §11.1.5): per chain the rule each selects, else the inbox default;
+    // two triggers that go to the same rule at one instant escalate once
+    const routable = context.rules.filter((rule) => rule.id !== DEFAULT_TRIGGER_RULE.id)
+    const firedRules = new Set<string>()
+    for (const trigger of standingTriggers(row, snapshot)) {
+      const selected = selectTriggerRules(snapshot, trigger.kind, routable)
+      for (const rule of selected.length > 0 ? selected : [DEFAULT_TRIGGER_RULE]) {
+        if (firedRules.has(rule.id) || firings.length >= maxFiringsPerTicket) continue
+        firedRules.add(rule.id)
+        await fire(rule, { kind: 'trigger', trigger })
+      }
+    }
+
+    let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
+    while (evaluation.fire && firings.length < maxFiringsPerTicket) {
+      await fire(evaluation.fire, { kind: 'clock', evaluation })
       evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     }
     // never leave a ticket due at `now`: that would claim it again and again
@@ -378,19 +465,43 @@ export async function fireBatch(
             escalationLevel: snapshot.escalationLevel,
             lastEscalatedAt: now,
             escalationHistory: [...row.escalationHistory, ...entries],
+            pendingTriggers: [],
             updatedAt: now,
           }
-        : { ...row, nextDueAt }
+        : { ...row, nextDueAt, pendingTriggers: [] }
     for (const firing of firings) firing.ticket = updated
     pending.tickets.push({ row, updated })
     byTicket.set(row.id, firings)
   }
+  await withTranscripts(tx, pending, byTicket)
   await writePending(tx, pending, byTicket)
   return pending.tickets.map(({ updated }) => ({
     ticket: updated,
     firings: byTicket.get(updated.id) ?? [],
   }))
 }
+
+/**
+ * The end of each fired ticket's conversation, for its pop-ups and its notes' excerpt
+ * (SPEC §11.1.7): one query for the batch.
+ */
+async function withTranscripts(
+  tx: Tx,
+  pending: Pending,
+  byTicket: Map<string, CommittedFiring[]>,
+): Promise<void> {
+  const fired = [...byTicket].filter(([, firings]) => firings.length > 0).map(([id]) => id)
+  const transcripts = await loadTranscripts(tx, fired)
+  const excerpts = new Map<string, string>()
+  for (const [ticketId, transcript] of transcripts) {
+    excerpts.set(ticketId, transcriptExcerpt(transcript.lines, NOTE_EXCERPT))
+    for (const firing of byTicket.get(ticketId) ?? []) firing.transcript = transcript
+  }
+  for (const note of pending.notes) note.body = note.render(excerpts.get(note.ticketId) ?? '')
+}
+
+// an internal note quotes a little more of the conversation than a notification
+const NOTE_EXCERPT = 500
 
 // PostgreSQL takes at most 65,535 parameters a statement
 const INSERT_CHUNK = 1000
@@ -415,7 +526,7 @@ async function writePending(
     const chunk = pending.notes.slice(i, i + INSERT_CHUNK)
     const stored = await tx
       .insert(ticketMessages)
-      .values(chunk.map(({ firingId: _firingId, ...note }) => note))
+      .values(chunk.map(({ firingId: _firingId, render: _render, ...note }) => note))
       .returning()
     const firingOfNote = new Map(chunk.map((note) => [note.id, note.firingId]))
     for (const note of stored) {
@@ -436,9 +547,12 @@ async function writePending(
         ),
       sql`, `,
     )
+    // the claim holds every row locked, so no trigger can be added between read and write:
+    // what was pending is answered now
     await tx.execute(sql`
       update tickets set next_due_at = v.next, escalation_level = v.level,
-        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated
+        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
+        pending_triggers = '[]'::jsonb
       from (values ${values}) as v(id, next, level, last, history, updated)
       where tickets.id = v.id`)
   }

@@ -1,4 +1,5 @@
 import {
+  type BotOutcome,
   type BusinessCalendar,
   CHAT_THREAD_KINDS,
   type ChatMentions,
@@ -7,11 +8,13 @@ import {
   ESCALATION_COLORS,
   type EscalationHistoryEntryDto,
   type EscalationRuleFields,
+  type InboxTriggers,
   MEMBER_ROLES,
   MESSAGE_AUTHOR_KINDS,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketAcknowledgementDto,
+  type TriggerKind,
   type UserPreferences,
 } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
@@ -148,6 +151,8 @@ export const inboxes = pgTable(
       ),
     // the inbox's own business hours; null = the space's default calendar (SPEC §5)
     calendar: jsonb('calendar').$type<BusinessCalendar>(),
+    // the inbox's instant triggers (SPEC §11.1); null = the defaults
+    triggers: jsonb('triggers').$type<InboxTriggers>(),
   },
   (t) => [
     index('inboxes_space_idx').on(t.spaceId),
@@ -356,6 +361,12 @@ export const tickets = pgTable(
     nextDueAt: timestamp('next_due_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     preview: text('preview').notNull().default(''),
+    // instant triggers set off by a customer message and not fired yet (SPEC §11.1): written
+    // with the message, with `next_due_at` now, and cleared by the firing that answers them
+    pendingTriggers: jsonb('pending_triggers')
+      .$type<PendingTrigger[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
   },
   (t) => [
     index('tickets_space_created_idx').on(t.spaceId, t.createdAt, t.id),
@@ -395,6 +406,10 @@ export const ticketMessages = pgTable(
     deliveryId: uuid('delivery_id'),
     deliveryState: text('delivery_state').$type<'sending' | 'sent' | 'failed'>(),
     deliveryError: text('delivery_error'),
+    // a customer message's lexicon score (SPEC §11.1.2); null on other messages
+    sentiment: integer('sentiment'),
+    // a bot turn's outcome, or a customer turn's as the bot marked it (SPEC §11.1.3)
+    botOutcome: text('bot_outcome').$type<BotOutcome>(),
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.seq),
@@ -572,6 +587,18 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_message_idx').on(t.messageId),
   ],
 )
+
+/** An instant trigger waiting for the scheduler to fire it (SPEC §11.1). */
+export interface PendingTrigger {
+  kind: TriggerKind
+  /** Names the trigger and what matched; the firing adds the rule's name. */
+  reason: string
+  /** The customer's words that set it off, as written. */
+  words: string[]
+  score?: number
+  /** ISO instant of the message that set it off. */
+  at: string
+}
 
 /** A message the built-in sink kept instead of sending (no SMTP_URL / SMS_API_URL). */
 export interface CapturedMessage {

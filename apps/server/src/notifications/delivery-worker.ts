@@ -159,12 +159,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
           templates.set(key, template)
         }
         const found = await context.facts(row)
-        return renderFor(channel, await template, {
-          ...found.values,
-          escalation_target: await targetLabel(row.target, context),
-          ack_link: await context.ackLink(row),
-          ack_code: row.firingId ? smsReplyCode(row.firingId) : null,
-        })
+        return renderFor(
+          channel,
+          await template,
+          {
+            ...found.values,
+            escalation_target: await targetLabel(row.target, context),
+            ack_link: await context.ackLink(row),
+            ack_code: row.firingId ? smsReplyCode(row.firingId) : null,
+          },
+          { transcriptFromBot: found.transcriptFromBot },
+        )
       },
       async ackLink(row) {
         const linked = /^(user:|email:|space$)/.test(row.target)

@@ -2,6 +2,7 @@ import {
   type BusinessCalendar,
   type EscalationRuleFields,
   type TicketAcknowledgementDto,
+  TRIGGER_KINDS,
   withRuleFieldDefaults,
 } from '@flare/protocol'
 import { evaluateTicket, type TicketSnapshot } from '@flare/rules'
@@ -49,6 +50,39 @@ export function defaultCalendar(timezone: string): BusinessCalendar {
   }
 }
 
+/**
+ * Where an instant trigger goes when no rule with a `trigger` condition matches it (SPEC
+ * §11.1.6): the ticket's assignee, else the inbox admins, in the app and by email (to those
+ * whose email notifications are on), in the default chain, so its firing answers for the timed
+ * rules due with it. Not stored: every space has it, and it never fires by its clock.
+ */
+export const DEFAULT_TRIGGER_RULE: Rule = {
+  id: '00000000-0000-4000-8000-0000000011a1',
+  name: 'Instant trigger (inbox default)',
+  description: 'A trigger no rule routes goes to the assignee, else the inbox admins.',
+  enabled: true,
+  inboxId: null,
+  priority: 'all',
+  chain: 'default',
+  conditions: [{ field: 'trigger', operator: 'in', value: [...TRIGGER_KINDS] }],
+  clock: 'waiting',
+  escalateAfterMinutes: 1,
+  repeatEveryMinutes: null,
+  businessHoursOnly: false,
+  escalateTo: 'assigned',
+  escalateToTeamId: null,
+  escalateToUserId: null,
+  escalateToRotationId: null,
+  recipientEmail: null,
+  recipientPhone: null,
+  notificationChannels: ['in_app', 'email'],
+  action: 'notify',
+  addInternalNote: false,
+  internalNoteTemplate: null,
+  acknowledgeWithinMinutes: null,
+  fallback: null,
+}
+
 /** The rules that can fire, as the engine reads them: enabled ones, with their ids. */
 export function evaluableRules(
   rows: ReadonlyArray<{ id: string; definition: EscalationRuleFields }>,
@@ -92,7 +126,11 @@ export async function loadSpaceContext(db: Tx, spaceId: string): Promise<SpaceCo
       .orderBy(asc(escalationRules.createdAt), asc(escalationRules.id)),
     calendarsOf(db, spaceId),
   ])
-  return { rules: evaluableRules(rows), space: calendars.space, inboxes: calendars.inboxes }
+  return {
+    rules: [...evaluableRules(rows), DEFAULT_TRIGGER_RULE],
+    space: calendars.space,
+    inboxes: calendars.inboxes,
+  }
 }
 
 export function calendarOf(context: SpaceContext, inboxId: string): BusinessCalendar {
@@ -136,6 +174,8 @@ function chainAcknowledgementOf(ack: TicketAcknowledgementDto) {
 
 /** When the scheduler must next look at the ticket: `now` when something is due already. */
 export function nextDueOf(row: TicketRow, context: SpaceContext, now: Date): Date | null {
+  // an instant trigger fires at once, through the scheduler like every firing (SPEC §11.1.5)
+  if (row.pendingTriggers.length > 0 && row.status === 'open') return now
   const evaluation = evaluateTicket(
     snapshotOf(row),
     context.rules,

@@ -66,6 +66,8 @@ export function toMessageDto(row: MessageRow): TicketMessageDto {
     ...(row.deliveryState
       ? { delivery: { state: row.deliveryState, error: row.deliveryError } }
       : {}),
+    ...(row.sentiment !== null ? { sentiment: row.sentiment } : {}),
+    ...(row.botOutcome ? { botOutcome: row.botOutcome } : {}),
   }
 }
 

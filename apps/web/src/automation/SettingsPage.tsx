@@ -60,6 +60,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   const rotations = useFlare((s) => s.rotations)
   const inboxes = useFlare((s) => s.inboxes)
   const inboxPhone = useFlare((s) => s.inboxPhone)
+  const inboxTriggers = useFlare((s) => s.inboxTriggers)
   const recompute = useFlare((s) => s.recompute)
   const now = useMinuteClock()
   const ready = space.status === 'ready'
@@ -191,6 +192,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                     key={inbox.id}
                     inbox={inbox}
                     phone={inboxPhone[inbox.id]}
+                    triggers={inboxTriggers[inbox.id]}
                     spaceCalendar={spaceCalendar}
                     canEdit={canEdit}
                   />

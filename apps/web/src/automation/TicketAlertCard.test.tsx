@@ -283,4 +283,52 @@ describe('a ticket escalation in the alert rail', () => {
     )
     expect(screen.queryByRole('article')).toBeNull()
   })
+
+  it('[11.1.7] a customer asking for a person flares up red, naming the trigger, the words and the conversation', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', {
+      ...escalated,
+      firingId: U(46),
+      level: 1,
+      reason:
+        'Keyword trigger: the customer wrote "talk to a human" (rule "Instant trigger (inbox default)")',
+      trigger: { kind: 'keyword', words: ['talk to a human'] },
+      transcriptTurns: 12,
+      transcript: [
+        { from: 'bot', text: 'Sorry, I did not get that.', outcome: 'fallback', at: '' },
+        { from: 'customer', text: 'I want to talk to a human now', at: '' },
+      ],
+    })
+    const card = screen.getByRole('article', {
+      name: 'Customer asks for a person, level 1: Refund not received',
+    })
+    // red, like an urgent hand, and not only by colour: the title and the trigger say why
+    expect(card.className).toContain('alert-urgent')
+    expect(screen.getByTestId('alert-trigger').textContent).toBe(
+      'Keyword trigger: “talk to a human”',
+    )
+    const conversation = within(card).getByRole('list', { name: 'Conversation with Priya Shah' })
+    expect(conversation.closest('details')?.open).toBe(true)
+    expect(card.textContent).toContain('The conversation: last 2 of 12 turns')
+    expect(
+      within(conversation)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'Bot:fell backSorry, I did not get that.',
+      'Priya Shah:I want to talk to a human now',
+    ])
+    expect(useFlare.getState().announcement.text).toContain(
+      'Customer asks for a person, escalated to you at once, level 1',
+    )
+  })
+
+  it('[7] a timed escalation stays amber', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(47) })
+    expect(screen.getByRole('article').className).toContain('alert-ticket')
+    expect(screen.queryByTestId('alert-trigger')).toBeNull()
+  })
 })

@@ -6,6 +6,7 @@ import type {
   EscalationRuleUpdate,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
+  InboxTriggers,
   Result,
   RotationCreate,
   RotationDto,
@@ -110,7 +111,12 @@ async function loadInboxesWithPhones(spaceId: string): Promise<void> {
   try {
     const { inboxes } = await inboxApi.inboxes(spaceId)
     useFlare.setState({ inboxes: { status: 'ready', value: inboxes } })
-    await Promise.all(inboxes.map((inbox) => loadInboxPhone(spaceId, inbox.id)))
+    await Promise.all(
+      inboxes.flatMap((inbox) => [
+        loadInboxPhone(spaceId, inbox.id),
+        loadInboxTriggers(spaceId, inbox.id),
+      ]),
+    )
   } catch (error) {
     useFlare.setState({ inboxes: { status: 'error', message: problemOf(error).message } })
   }
@@ -138,6 +144,44 @@ async function loadInboxPhone(spaceId: string, inboxId: string): Promise<void> {
         [inboxId]: { status: 'error', message: problemOf(error).message },
       },
     }))
+  }
+}
+
+async function loadInboxTriggers(spaceId: string, inboxId: string): Promise<void> {
+  useFlare.setState((s) => ({
+    inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'loading' } },
+  }))
+  try {
+    const value = await automationApi.inboxTriggers(spaceId, inboxId)
+    useFlare.setState((s) => ({
+      inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'ready', value } },
+    }))
+  } catch (error) {
+    useFlare.setState((s) => ({
+      inboxTriggers: {
+        ...s.inboxTriggers,
+        [inboxId]: { status: 'error', message: problemOf(error).message },
+      },
+    }))
+  }
+}
+
+/** An inbox's instant triggers (SPEC §11.1), replaced whole. */
+export async function saveInboxTriggers(
+  inboxId: string,
+  body: InboxTriggers,
+): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const value = await automationApi.saveInboxTriggers(spaceId, inboxId, body)
+    useFlare.setState((s) => ({
+      inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'ready', value } },
+    }))
+    announce('Instant triggers saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
   }
 }
 

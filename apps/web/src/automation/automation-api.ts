@@ -9,6 +9,8 @@ import type {
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   InboxResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
   RecomputeStatus,
   RotationCreate,
   RotationListResponse,
@@ -87,6 +89,18 @@ export const automationApi = {
     fetchApi<InboxPhoneEscalationResponse>(
       'PUT',
       `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/escalation-phone`,
+      body,
+    ),
+
+  inboxTriggers: (spaceId: string, inboxId: string) =>
+    fetchApi<InboxTriggersResponse>(
+      'GET',
+      `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/triggers`,
+    ),
+  saveInboxTriggers: (spaceId: string, inboxId: string, body: InboxTriggers) =>
+    fetchApi<InboxTriggersResponse>(
+      'PUT',
+      `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/triggers`,
       body,
     ),
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { alertTitle } from '../automation/alert-text.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
 import { countOf } from '../layout/words.js'
 import { type Alert, useAlerts } from './alerts.js'
@@ -10,7 +11,7 @@ const EXPANDED_MAX = 3
 function describe(alert: Alert): string {
   return alert.kind === 'hand'
     ? `Urgent hand from ${alert.notification.raiserName}`
-    : `Ticket escalation: ${alert.alert.event.ticket.subject}`
+    : alertTitle(alert.alert.event)
 }
 
 /** Whether Alt+1 was pressed: by the key's place, so Option+1 on a Mac counts too. */

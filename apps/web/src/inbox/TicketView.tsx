@@ -129,6 +129,24 @@ function Controls({
   )
 }
 
+/**
+ * A customer message's sentiment (SPEC §11.1.2): the lexicon's score, in words as well as a
+ * number, so it reads without the colour.
+ */
+function SentimentBadge({ score }: { score: number }) {
+  const mood = score < 0 ? 'negative' : score > 0 ? 'positive' : 'neutral'
+  const shown = score < 0 ? `−${-score}` : score > 0 ? `+${score}` : '0'
+  return (
+    <span
+      className={`ticket-badge sentiment sentiment-${mood}`}
+      data-testid="message-sentiment"
+      title="Lexicon score: each word weighs −5 to +5; below zero reads unhappy"
+    >
+      Sentiment {shown} ({mood})
+    </span>
+  )
+}
+
 function Message({
   message,
   ticket,
@@ -143,13 +161,21 @@ function Message({
       ? customerName(ticket.customer)
       : message.authorKind === 'system'
         ? 'Flare'
-        : (names.get(message.authorUserId ?? '') ?? 'Staff')
+        : message.authorKind === 'bot'
+          ? 'Bot'
+          : (names.get(message.authorUserId ?? '') ?? 'Staff')
   const kind = message.internal ? 'note' : message.authorKind
   return (
     <li className={`ticket-message ticket-message-${kind}`}>
       <div className="ticket-message-head">
         <span className="ticket-message-author">{author}</span>
         {message.internal && <span className="ticket-badge note">Internal note</span>}
+        {message.authorKind === 'bot' && message.botOutcome && (
+          <span className={`ticket-badge bot-${message.botOutcome}`}>
+            {message.botOutcome === 'fallback' ? 'Bot fell back' : 'Bot answered'}
+          </span>
+        )}
+        {message.sentiment !== undefined && <SentimentBadge score={message.sentiment} />}
         <span className="muted">
           <RelativeTime iso={message.createdAt} />
         </span>

@@ -2,6 +2,7 @@ import type {
   BusinessCalendar,
   EscalationRule,
   InboxPhoneEscalation,
+  InboxTriggersResponse,
   RecomputeStatus,
   RotationDto,
   TicketAcknowledgedEvent,
@@ -26,6 +27,8 @@ export interface AutomationSlice {
   rotations: Loadable<RotationDto[]>
   /** Each inbox's "Escalation to a phone" preset; null = never configured. */
   inboxPhone: Record<string, Loadable<InboxPhoneEscalation | null>>
+  /** Each inbox's instant triggers (SPEC §11.1). */
+  inboxTriggers: Record<string, Loadable<InboxTriggersResponse>>
   /** The background recompute of due instants after a rule or hours change; null = not known. */
   recompute: RecomputeStatus | null
 }
@@ -36,5 +39,6 @@ export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationS
   escalationRules: { status: 'idle' },
   rotations: { status: 'idle' },
   inboxPhone: {},
+  inboxTriggers: {},
   recompute: null,
 })
