@@ -158,7 +158,7 @@ describe('a ticket escalation in the alert rail', () => {
         return new Response(
           JSON.stringify({
             released: {
-              firingId: U(46),
+              firingId: U(66),
               ticketId: T,
               chain: 'default',
               userId: DANA,
@@ -173,13 +173,13 @@ describe('a ticket escalation in the alert rail', () => {
     const fire = fakeSocket()
     const user = userEvent.setup()
     render(<AlertRail />)
-    fire('ticket:escalated', { ...escalated, firingId: U(46) })
+    fire('ticket:escalated', { ...escalated, firingId: U(66) })
     await user.click(screen.getByRole('button', { name: 'I’m on it' }))
     expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
     await user.click(
       screen.getByRole('button', { name: 'Let go of Refund not received: the escalation goes on' }),
     )
-    expect(calls).toEqual([`/api/spaces/${SPACE}/firings/${U(46)}/let-go`])
+    expect(calls).toEqual([`/api/spaces/${SPACE}/firings/${U(66)}/let-go`])
     expect(screen.queryByTestId('ticket-alert-taken')).toBeNull()
     expect(screen.getByRole('button', { name: 'I’m on it' })).toBeTruthy()
   })
@@ -194,7 +194,7 @@ describe('a ticket escalation in the alert rail', () => {
         return new Response(
           JSON.stringify({
             acknowledged: {
-              firingId: U(47),
+              firingId: U(67),
               ticketId: T,
               userId: DANA,
               at: new Date().toISOString(),
@@ -210,7 +210,7 @@ describe('a ticket escalation in the alert rail', () => {
     const fire = fakeSocket()
     const user = userEvent.setup()
     render(<AlertRail />)
-    fire('ticket:escalated', { ...escalated, firingId: U(47) })
+    fire('ticket:escalated', { ...escalated, firingId: U(67) })
     await user.click(screen.getByRole('button', { name: 'I’m on it' }))
     await user.click(
       screen.getByRole('button', { name: 'Snooze the escalation of Refund not received' }),
@@ -226,9 +226,9 @@ describe('a ticket escalation in the alert rail', () => {
   it("[11.2.2] taking one level takes the chain: an earlier level's card says who took it", () => {
     const fire = fakeSocket()
     render(<AlertRail />)
-    fire('ticket:escalated', { ...escalated, firingId: U(48), level: 1 })
+    fire('ticket:escalated', { ...escalated, firingId: U(68), level: 1 })
     fire('ticket:acknowledged', {
-      firingId: U(49),
+      firingId: U(69),
       ticketId: T,
       userId: ELI,
       at: new Date().toISOString(),
