@@ -160,6 +160,20 @@ describe('acknowledgement timeouts (SPEC §11.2.3)', () => {
     expect(run(snoozed, plain, 600, null, at(5.5))).toEqual(['L2@15'])
   })
 
+  it("[11.2.3] an instant trigger's firing nobody takes climbs too: to the chain's next timed level, or its fallback", () => {
+    const onKeyword = {
+      conditions: [{ field: 'trigger' as const, operator: 'equals' as const, value: 'keyword' }],
+      acknowledgeWithinMinutes: 2,
+    }
+    const triggered = recordFiring(ticketAt(), { id: 'T' }, at(3))
+    const rules = [rule('T', 1, onKeyword), rule('L2', 30)]
+    expect(run(triggered, rules, 600, null, at(3))).toEqual(['L2@5:acknowledge_timeout'])
+    const alone = [rule('T', 1, { ...onKeyword, fallback: FALLBACK })]
+    expect(run(triggered, alone, 600, null, at(3))).toEqual(['T@5:fallback'])
+    // taken in time: nothing
+    expect(run(acked(triggered, 4, null), rules, 600, null, at(3))).toEqual([])
+  })
+
   it("[11.2.3] the deadline counts the rule's own minutes: business minutes wait for the next working day", () => {
     const weekdays: BusinessCalendar = {
       mode: 'same',
