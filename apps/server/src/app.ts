@@ -26,6 +26,7 @@ import { databasePlugin } from './plugins/database.js'
 import { originCheckPlugin } from './plugins/origin-check.js'
 import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
 import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
+import { pictureRoutes } from './profile/picture-routes.js'
 import {
   authorityPlugin,
   DEFAULT_REALTIME_LIMITS,
@@ -187,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(streamPlugin)
   await app.register(chatPlugin)
   await app.register(ticketsPlugin)
+  await app.register(pictureRoutes, { prefix: '/api' })
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
     linkSecret: options.cookieSecret,

@@ -223,6 +223,7 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
         level: 1,
         userId: await id('dana@flare.test'),
         acknowledgedAt: new Date(start.getTime() + 7 * MINUTE).toISOString(),
+        via: 'app',
         snoozedUntil: null,
         endedAt: null,
         endReason: null,

@@ -15,6 +15,7 @@ import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
 import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
+import { registerProfileEvents } from './layout/profile-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
 
@@ -125,6 +126,7 @@ export function connectToSpace(spaceId: string): void {
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)
+  registerProfileEvents(s)
 }
 
 export function disconnectFromSpace(): void {

@@ -5,7 +5,7 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { clientEvent } from './result-ack.js'
 import { Text } from './text.js'
-import { TicketPrioritySchema } from './tickets.js'
+import { ACKNOWLEDGE_CHANNELS, TicketPrioritySchema } from './tickets.js'
 import { TranscriptTurnDto, TriggerFactsDto } from './triggers.js'
 
 /** `GET/PUT /api/spaces/:spaceId/business-hours`: the space's default calendar. */
@@ -119,10 +119,6 @@ export const TicketEscalatedEvent = Type.Object({
   cause: Type.Optional(Type.Union([Type.Literal('acknowledge_timeout'), Type.Literal('fallback')])),
 })
 export type TicketEscalatedEvent = Static<typeof TicketEscalatedEvent>
-
-/** The ways "I'm on it" can arrive (SPEC §11.2.1); `app` is the pop-up or the REST API. */
-export const ACKNOWLEDGE_CHANNELS = ['app', 'push', 'email', 'slack', 'sms'] as const
-export type AcknowledgeChannel = (typeof ACKNOWLEDGE_CHANNELS)[number]
 
 /** `ticket:acknowledge` (client → server): "I'm on it". */
 export const TicketAcknowledge = Type.Object({ firingId: Uuid }, { additionalProperties: false })

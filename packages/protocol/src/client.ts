@@ -29,7 +29,6 @@ export type {
   UserPreferences,
 } from './api.js'
 export type {
-  AcknowledgeChannel,
   BusinessHoursResponse,
   BusinessHoursUpdate,
   FiringParams,
@@ -164,6 +163,7 @@ export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type {
   CapturedMessageDto,
   DeliveryDto,
+  DeliveryEvent,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
@@ -180,6 +180,9 @@ export type {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TemplateChannel,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WebhookCreate,
   WebhookCreated,
   WebhookDto,
@@ -188,6 +191,14 @@ export type {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  type PictureType,
+} from './picture-limits.js'
+export type { PictureResponse, PictureUpload } from './pictures.js'
 export type {
   ApiError,
   ErrorBody,
@@ -199,6 +210,7 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  AcknowledgeChannel,
   AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,

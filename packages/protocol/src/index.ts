@@ -32,8 +32,6 @@ export {
   Uuid,
 } from './api.js'
 export {
-  ACKNOWLEDGE_CHANNELS,
-  type AcknowledgeChannel,
   AutomationClientEvents,
   AutomationServerEvents,
   BusinessHoursResponse,
@@ -205,6 +203,7 @@ export type {
 export { FLOOR_ZONE, floorPlan } from './floor.js'
 export { literals } from './literals.js'
 export type {
+  DeliveryEvent,
   DeliveryState,
   PushPayload,
   TemplateChannel,
@@ -219,6 +218,7 @@ export {
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  NotificationClientEvents,
   NotificationTemplateDto,
   NotificationTemplateListResponse,
   NotificationTemplateParams,
@@ -229,6 +229,9 @@ export {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TEMPLATE_CHANNELS,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WEBHOOK_EVENTS,
   WebhookCreate,
   WebhookCreated,
@@ -237,13 +240,27 @@ export {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  PictureParams,
+  PictureQuery,
+  PictureResponse,
+  type PictureType,
+  PictureUpload,
+  ProfileServerEvents,
+} from './pictures.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'
 export { clientEvent } from './result-ack.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
+  ACKNOWLEDGE_CHANNELS,
   ACKNOWLEDGEMENT_END_REASONS,
+  type AcknowledgeChannel,
   type AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,

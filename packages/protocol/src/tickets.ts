@@ -113,6 +113,10 @@ export const EscalationHistoryEntryDto = Type.Object({
 })
 export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
 
+/** The ways "I'm on it" can arrive (SPEC §11.2.1); `app` is the pop-up or the REST API. */
+export const ACKNOWLEDGE_CHANNELS = ['app', 'push', 'email', 'slack', 'sms'] as const
+export type AcknowledgeChannel = (typeof ACKNOWLEDGE_CHANNELS)[number]
+
 /** Why an acknowledgement stopped silencing its chain before any snooze ran out (§11.2). */
 export const ACKNOWLEDGEMENT_END_REASONS = ['customer_wrote', 'let_go'] as const
 export type AcknowledgementEndReason = (typeof ACKNOWLEDGEMENT_END_REASONS)[number]
@@ -129,6 +133,8 @@ export const TicketAcknowledgementDto = Type.Object({
   level: Type.Integer({ minimum: 1 }),
   userId: Uuid,
   acknowledgedAt: DateTime,
+  /** Where it was taken: the pop-up, a push notification, a link, an SMS reply. */
+  via: literals(ACKNOWLEDGE_CHANNELS),
   /** A snooze (§11.2.4): the chain goes on at this instant unless something ends it sooner. */
   snoozedUntil: Nullable(DateTime),
   /** When the customer wrote again or the acknowledger let go; null while neither happened. */

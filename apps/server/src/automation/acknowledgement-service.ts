@@ -18,6 +18,7 @@ import {
   users,
 } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
+import type { EventBus } from '../events/domain-events.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import { storeDueInstants } from '../scheduling/due-instants.js'
 import {
@@ -41,6 +42,8 @@ export interface AcknowledgementDeps {
   broadcast: Broadcaster
   /** The one place ticket changes are told: the ticket service's `announce`. */
   announce(spaceId: string, events: TicketEvent[]): void
+  /** `ticket.acknowledged` goes to the webhooks subscribed to it (notifications/). */
+  events: EventBus
   links: AckLinks
 }
 
@@ -70,11 +73,7 @@ function chainOf(firing: FiringRow): string {
   return firing.chain ?? 'default'
 }
 
-function eventOf(
-  ack: TicketAcknowledgementDto,
-  ticketId: string,
-  via: AcknowledgeChannel,
-): TicketAcknowledgedEvent {
+function eventOf(ack: TicketAcknowledgementDto, ticketId: string): TicketAcknowledgedEvent {
   return {
     firingId: ack.firingId,
     ticketId,
@@ -82,7 +81,7 @@ function eventOf(
     at: ack.acknowledgedAt,
     chain: ack.chain,
     snoozedUntil: ack.snoozedUntil,
-    via,
+    via: ack.via,
   }
 }
 
@@ -235,11 +234,19 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
         if (snoozeMinutes !== undefined) {
           throw conflict(`${await nameOf(held.userId, tx)} is on it; only they can snooze it.`)
         }
-        return { acknowledgements: null, note: null, result: eventOf(held, ticket.id, via) }
+        return {
+          acknowledgements: null,
+          note: null,
+          result: { event: eventOf(held, ticket.id), fresh: false },
+        }
       }
       // already theirs, as asked: nothing changes
       if (held && snoozeMinutes === undefined && held.snoozedUntil === null) {
-        return { acknowledgements: null, note: null, result: eventOf(held, ticket.id, via) }
+        return {
+          acknowledgements: null,
+          note: null,
+          result: { event: eventOf(held, ticket.id), fresh: false },
+        }
       }
       const snoozedUntil =
         snoozeMinutes === undefined ? null : new Date(at.getTime() + snoozeMinutes * 60_000)
@@ -249,6 +256,7 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
         level: held?.level ?? firing.level,
         userId,
         acknowledgedAt: held?.acknowledgedAt ?? at.toISOString(),
+        via: held?.via ?? via,
         snoozedUntil: snoozedUntil?.toISOString() ?? null,
         endedAt: null,
         endReason: null,
@@ -269,12 +277,19 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
       return {
         acknowledgements: [...ticket.acknowledgements.filter((a) => a.chain !== chain), ack],
         note,
-        result: eventOf(ack, ticket.id, via),
+        result: { event: eventOf(ack, ticket.id), fresh: !held },
       }
     })
+    const { event, fresh } = result
     // the space: every target's card and every ticket list say who took it
-    deps.broadcast.toSpace(firing.spaceId, 'ticket:acknowledged', result)
-    return result
+    deps.broadcast.toSpace(firing.spaceId, 'ticket:acknowledged', event)
+    // the webhooks hear the first "I'm on it" of a chain's silence, not a snooze of it
+    if (fresh)
+      void deps.events.publish('ticket.acknowledged', {
+        spaceId: firing.spaceId,
+        acknowledged: event,
+      })
+    return event
   }
 
   /** Admins and managers may let go for someone; anyone else only of what they took. */

@@ -1,34 +1,20 @@
 import type { TicketEscalatedEvent } from '@flare/protocol'
-import { and, eq, inArray } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
-import { notificationOutbox } from '../db/schema.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
 import type { Acknowledgements } from './acknowledgement-service.js'
 import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
+import { transcriptFields } from './transcripts.js'
 
 /** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
 function triggerFacts(
   firing: CommittedFiring,
 ): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
   const { trigger, transcript } = firing
-  return {
-    ...(trigger ? { trigger } : {}),
-    ...(transcript && transcript.total > 0
-      ? {
-          transcript: transcript.lines.map((line) => ({
-            from: line.from,
-            text: line.text,
-            ...(line.outcome ? { outcome: line.outcome } : {}),
-            at: line.at.toISOString(),
-          })),
-          transcriptTurns: transcript.total,
-        }
-      : {}),
-  }
+  return { ...(trigger ? { trigger } : {}), ...transcriptFields(transcript) }
 }
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
@@ -65,13 +51,12 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change), each in-app target gets
- * `ticket:escalated`, and those outbox rows are marked sent. Other channels stay pending for
- * their delivery worker.
+ * the ticket service, like every other ticket change) and each in-app target gets
+ * `ticket:escalated`. The `in_app` rows stay pending until a client of their target sends its
+ * delivery receipt (notifications/in-app-receipts.ts); other channels, for their worker.
  */
-export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
+export function createDelivery({ broadcast, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    const sentFirings: string[] = []
     for (const { ticket, firings } of processed) {
       if (firings.length === 0) continue
       const dto = toTicketDto(ticket)
@@ -91,26 +76,12 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           'ticket:escalated',
           toEscalatedEvent(firing),
         )
-        sentFirings.push(firing.firingId)
       }
-    }
-    if (sentFirings.length > 0) {
-      const at = clock()
-      await db
-        .update(notificationOutbox)
-        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
-        .where(
-          and(
-            inArray(notificationOutbox.firingId, sentFirings),
-            eq(notificationOutbox.channel, 'in_app'),
-            eq(notificationOutbox.state, 'pending'),
-          ),
-        )
     }
   }
 }
 
-/** `ticket:acknowledge` (SPEC §9.5): "I'm on it" from the pop-up. */
+/** `ticket:acknowledge` (SPEC §9.5): "I'm on it" from the pop-up (SPEC §11.2.1). */
 export function createAcknowledgeHandlers(deps: {
   acknowledgements: Acknowledgements
   spaceId: string

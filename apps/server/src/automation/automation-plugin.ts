@@ -70,6 +70,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       clock: app.clock,
       broadcast: app.broadcast,
       announce: app.tickets.service.announce,
+      events: app.events,
       links: createAckLinks(options.linkSecret, options.publicUrl),
     })
     app.decorate('scheduler', scheduler)

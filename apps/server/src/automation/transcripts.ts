@@ -1,4 +1,4 @@
-import type { BotOutcome } from '@flare/protocol'
+import type { BotOutcome, TicketEscalatedEvent } from '@flare/protocol'
 import type { ConversationLine } from '@flare/rules'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import { ticketMessages } from '../db/schema.js'
@@ -66,4 +66,20 @@ export async function loadTranscripts(
     byTicket.set(row.ticketId, transcript)
   }
   return byTicket
+}
+
+/** A transcript as the pop-up carries it (`ticket:escalated`, the snapshot's `ticketAlerts`). */
+export function transcriptFields(
+  transcript: Transcript | null | undefined,
+): Pick<TicketEscalatedEvent, 'transcript' | 'transcriptTurns'> {
+  if (!transcript || transcript.total === 0) return {}
+  return {
+    transcript: transcript.lines.map((line) => ({
+      from: line.from,
+      text: line.text,
+      ...(line.outcome ? { outcome: line.outcome } : {}),
+      at: line.at.toISOString(),
+    })),
+    transcriptTurns: transcript.total,
+  }
 }

@@ -3,6 +3,7 @@ import {
   type BusinessCalendar,
   CHAT_THREAD_KINDS,
   type ChatMentions,
+  type DeliveryEvent,
   type EndReason,
   ESCALATION_ACTIONS,
   ESCALATION_COLORS,
@@ -21,6 +22,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -51,10 +53,31 @@ export const users = pgTable(
       .$type<UserPreferences>()
       .notNull()
       .default(sql`'{"emailNotifications":true,"sound":true,"push":false}'::jsonb`),
+    /** The profile picture's version (a hash of its bytes); null = none, show initials. */
+    pictureVersion: text('picture_version'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 )
+
+/** Raw bytes: PGlite answers a Uint8Array, node-postgres a Buffer; both read back as Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+})
+
+/**
+ * Profile pictures (SPEC §2.6), apart from `users` so a user row stays small: checked PNG,
+ * JPEG or WebP bytes, never SVG, served with the type stored here.
+ */
+export const userPictures = pgTable('user_pictures', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  contentType: text('content_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})
 
 export const spaces = pgTable('spaces', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -548,11 +571,8 @@ export const notificationOutbox = pgTable(
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
     // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
-    // (`ticket.reply`) or a raised hand (`hand.raised`)
-    event: text('event')
-      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
-      .notNull()
-      .default('ticket.escalated'),
+    // (`ticket.reply`), a raised hand (`hand.raised`) or an "I'm on it" (`ticket.acknowledged`)
+    event: text('event').$type<DeliveryEvent>().notNull().default('ticket.escalated'),
     firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
@@ -585,6 +605,10 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index('notification_outbox_space_idx').on(t.spaceId, t.createdAt, t.id),
     index('notification_outbox_message_idx').on(t.messageId),
+    // a member's in-app escalations that no client of theirs has shown yet, read at every join
+    index('notification_outbox_unreceived_idx')
+      .on(t.target, t.spaceId)
+      .where(sql`${t.state} = 'pending' and ${t.channel} = 'in_app'`),
   ],
 )
 

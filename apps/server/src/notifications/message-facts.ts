@@ -33,12 +33,21 @@ export interface MessageFacts {
     escalatedAt: Date
     previousAssigneeId: string | null
     targetUserIds: string[]
+    /** The first "I'm on it", once someone has said it. */
+    acknowledged: { userId: string; name: string; at: Date } | null
     /** Set off by an instant trigger (SPEC §11.1), not by a clock. */
     trigger: boolean
   } | null
   /** A staff reply to send to the customer. */
   message: MessageRow | null
-  hand: { id: string; raiserName: string; message: string; startedAt: Date } | null
+  hand: {
+    id: string
+    raisedBy: string
+    raiserName: string
+    message: string
+    color: 'yellow' | 'red'
+    startedAt: Date
+  } | null
   /** The template values, all but the per-recipient `escalation_target`. */
   values: TemplateValues
   /** `transcript_excerpt` is the end of a bot conversation (SPEC §11.1.7), not one message. */
@@ -78,6 +87,21 @@ async function nameOf(db: Db, userId: string | null): Promise<string | null> {
 }
 
 /**
+ * The ticket's history entry of a firing: it carries the rule's name and the reason as they were
+ * when it fired, and who had the ticket before.
+ */
+export function historyEntryOf(
+  history: readonly EscalationHistoryEntryDto[],
+  firing: { ruleId: string; escalatedAt: Date },
+): EscalationHistoryEntryDto | undefined {
+  return history.find(
+    (e) =>
+      e.ruleId === firing.ruleId &&
+      new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
+  )
+}
+
+/**
  * Loads what a row is about. A ticket or firing deleted since the row was queued yields facts
  * without them; the channel then says what is missing.
  */
@@ -112,12 +136,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       .from(escalationFirings)
       .where(eq(escalationFirings.id, row.firingId))
     if (firing) {
-      // the history entry of this firing carries its reason and who had the ticket before
-      const entry: EscalationHistoryEntryDto | undefined = ticket?.escalationHistory.find(
-        (e) =>
-          e.ruleId === firing.ruleId &&
-          new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
-      )
+      const entry = historyEntryOf(ticket?.escalationHistory ?? [], firing)
       facts.firing = {
         id: firing.id,
         ruleId: firing.ruleId,
@@ -127,6 +146,14 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
         escalatedAt: firing.escalatedAt,
         previousAssigneeId: entry?.escalatedFrom ?? null,
         targetUserIds: firing.targetUserIds,
+        acknowledged:
+          firing.acknowledgedBy && firing.acknowledgedAt
+            ? {
+                userId: firing.acknowledgedBy,
+                name: (await nameOf(db, firing.acknowledgedBy)) ?? 'a former member',
+                at: firing.acknowledgedAt,
+              }
+            : null,
         trigger: entry?.trigger !== undefined,
       }
     }
@@ -142,7 +169,9 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
     const [hand] = await db
       .select({
         id: escalations.id,
+        raisedBy: escalations.raisedBy,
         message: escalations.message,
+        color: escalations.color,
         startedAt: escalations.startedAt,
         raiserName: users.displayName,
       })

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createHandHandlers } from '../hands/hand-handlers.js'
+import { createReceiptHandlers, unreceivedTicketAlerts } from '../notifications/in-app-receipts.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
@@ -11,7 +12,10 @@ import type { FlareSocket } from './socket-server.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** What a member sees on (re)joining a space: everyone present, the rooms, the hands up. */
+    /**
+     * What a member sees on (re)joining a space: everyone present, the rooms, the hands up, and
+     * the in-app escalations for them that no client of theirs has shown yet.
+     */
     spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
   }
 }
@@ -27,9 +31,10 @@ export const connectionsPlugin = fp(
     const db = app.database.db
 
     async function spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
-      const [hub, escalations] = await Promise.all([
+      const [hub, escalations, ticketAlerts] = await Promise.all([
         app.realtime.hub(spaceId),
         app.hands.listActive(spaceId),
+        unreceivedTicketAlerts(db, spaceId, userId, app.clock()),
       ])
       return {
         protocolVersion: PROTOCOL_VERSION,
@@ -39,6 +44,7 @@ export const connectionsPlugin = fp(
         members: hub.list(),
         rooms: [...hub.rooms],
         escalations,
+        ticketAlerts,
       }
     }
     app.decorate('spaceSnapshot', spaceSnapshot)
@@ -68,6 +74,7 @@ export const connectionsPlugin = fp(
           spaceId,
           userId,
         }),
+        ...createReceiptHandlers({ db, clock: app.clock, spaceId, userId }),
       }
     }
 

@@ -144,7 +144,10 @@ describe('a ticket escalation in the alert rail', () => {
     render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(42) })
     await user.click(screen.getByRole('button', { name: 'I’m on it' }))
-    expect(emitted).toEqual([{ event: 'ticket:acknowledge', payload: { firingId: U(42) } }])
+    expect(emitted).toEqual([
+      { event: 'ticket:receipt', payload: { firingId: U(42) } },
+      { event: 'ticket:acknowledge', payload: { firingId: U(42) } },
+    ])
     expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
     expect(screen.queryByRole('button', { name: 'I’m on it' })).toBeNull()
   })
@@ -271,6 +274,41 @@ describe('a ticket escalation in the alert rail', () => {
     expect(window.location.pathname).toBe(`/spaces/${SPACE}`)
     // the card has done its job and would cover the ticket
     expect(screen.queryByRole('article')).toBeNull()
+  })
+
+  it('[7.2.1.1] sends the delivery receipt once the card shows', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(61) })
+    expect(screen.getByRole('article')).toBeTruthy()
+    expect(emitted).toEqual([{ event: 'ticket:receipt', payload: { firingId: U(61) } }])
+  })
+
+  it('[7.2.1.1][9.4.2] a snapshot brings the alerts no client has shown: each alerts once, a taken one quietly', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    const waiting = { ...escalated, firingId: U(62) }
+    const taken = {
+      ...escalated,
+      firingId: U(63),
+      ticket: { ...escalated.ticket, subject: 'Late' },
+    }
+    const snapshot = {
+      ...useFlare.getState().snapshot,
+      ticketAlerts: [
+        { event: waiting, acknowledged: null },
+        { event: taken, acknowledged: { firingId: U(63), ticketId: T, userId: ELI, at: '' } },
+      ],
+    }
+    fire('space:snapshot', snapshot)
+    expect(screen.getAllByRole('article')).toHaveLength(2)
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
+    expect(played.count).toBe(1)
+    expect(emitted.map((e) => e.payload)).toEqual([{ firingId: U(62) }, { firingId: U(63) }])
+    // the same alert live after the snapshot (a reconnect racing the firing): no second sound
+    fire('ticket:escalated', waiting)
+    expect(screen.getAllByRole('article')).toHaveLength(2)
+    expect(played.count).toBe(1)
   })
 
   it('dismisses a card', async () => {

@@ -87,7 +87,9 @@ export function AlertRail() {
         <section className="alert-rail" aria-labelledby="alerts-heading" ref={rail}>
           <h2 id="alerts-heading" className="rail-head">
             <span>Alerts</span>
-            <span className="rail-count">{countOf(waiting.length, 'waiting', 'waiting')}</span>
+            {waiting.length > 0 && (
+              <span className="rail-count">{countOf(waiting.length, 'waiting', 'waiting')}</span>
+            )}
             {folded > 0 && (
               <span className="rail-folded">{countOf(folded, 'folded', 'folded')}</span>
             )}

@@ -114,6 +114,7 @@ describe('InboxPanel', () => {
       level: 1,
       userId: DANA,
       acknowledgedAt: '2026-11-23T10:02:00.000Z',
+      via: 'app' as const,
       snoozedUntil: null,
       endedAt: null,
       endReason: null,
