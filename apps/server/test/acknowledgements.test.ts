@@ -601,11 +601,21 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
   })
 
   it('[11.2.5] delivery and acknowledgement are apart: a sent row is not a taken firing', async () => {
+    const dana = await clients.join(t.spaceId, await cookieOf(t, 'dana@flare.test'))
     const { first, start, ticketId } = await chain({ notificationChannels: ['in_app', 'email'] })
+    const shown = next<TicketEscalatedEvent>(dana.client, 'ticket:escalated')
     await fireAt(t, start, 5)
     await t.app.notifications.runDue(t.clock.now())
+    // her tab showed the pop-up: the in-app row is delivered too (a receipt, §7.2.1.1)
+    const receipt = await emitAck(dana.client, 'ticket:receipt', {
+      firingId: (await shown).firingId,
+    })
+    expect(receipt).toMatchObject({ ok: true, first: true })
     const rows = await outboxOf(t, [ticketId])
-    expect(rows.every((r) => r.state === 'sent')).toBe(true)
+    expect(rows.map((r) => [r.channel, r.state]).sort()).toEqual([
+      ['email', 'sent'],
+      ['in_app', 'sent'],
+    ])
     const firing = await firingOfRule(ticketId, first.id)
     expect(firing.acknowledgedBy).toBeNull()
     expect((await ticketRow(t, ticketId)).acknowledgements).toEqual([])
