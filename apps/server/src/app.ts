@@ -40,6 +40,8 @@ import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { timerSignalsPlugin } from './scheduling/signals.js'
+import { slaPlugin } from './sla/sla-plugin.js'
+import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -194,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     linkSecret: options.cookieSecret,
     publicUrl: config.publicUrl,
   })
+  await app.register(slaPlugin)
   await app.register(notificationsPlugin, {
     settings: {
       publicUrl: config.publicUrl,
@@ -206,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,
   })
+  await app.register(supervisorPlugin, { publicUrl: config.publicUrl })
   // every connection's handlers, registered once the features they call exist
   await app.register(connectionsPlugin)
 

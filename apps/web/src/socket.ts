@@ -18,6 +18,7 @@ import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { registerProfileEvents } from './layout/profile-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { announce, useFlare } from './store/index.js'
+import { registerSupervisorEvents } from './supervisor/supervisor-socket.js'
 
 // The one place that opens the Socket.IO connection. Components never touch it: they read
 // the store and call actions; each feature's `*-socket.ts` applies its events to the store and
@@ -126,6 +127,7 @@ export function connectToSpace(spaceId: string): void {
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)
+  registerSupervisorEvents(s)
   registerProfileEvents(s)
 }
 

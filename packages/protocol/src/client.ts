@@ -210,6 +210,39 @@ export type {
   ServerEventMap,
 } from './result-ack.js'
 export type {
+  SlaMetric,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyFields,
+  SlaPolicyInput,
+  SlaStatus,
+  TicketSlaWarningEvent,
+} from './sla.js'
+export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
+export type {
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardListResponse,
+  WallboardMessage,
+} from './supervisor.js'
+export type { AuditKind } from './supervisor-words.js'
+export { AUDIT_KINDS } from './supervisor-words.js'
+export type {
   AcknowledgeChannel,
   AcknowledgementEndReason,
   EscalationHistoryEntryDto,

@@ -19,6 +19,8 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
+import { SlaServerEvents } from './sla.js'
+import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -178,6 +180,8 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...SupervisorServerEvents,
+  ...SlaServerEvents,
   ...ProfileServerEvents,
 }
 

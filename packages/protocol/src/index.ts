@@ -100,6 +100,7 @@ export type {
   EscalationRuleFields,
   EscalationTarget,
   NotificationChannel,
+  ResolvedRuleCreate,
   RuleAction,
   RuleClock,
   TicketPriority,
@@ -256,6 +257,47 @@ export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'
 export { clientEvent } from './result-ack.js'
+export type { SlaMetric, SlaPolicyFields, SlaStatus } from './sla.js'
+export {
+  applySlaPolicyDefaults,
+  DEFAULT_AT_RISK_PERCENT,
+  SLA_METRICS,
+  SLA_STATUSES,
+  SlaMetricSchema,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyInput,
+  SlaServerEvents,
+  SlaStatusSchema,
+  TicketSlaWarningEvent,
+  validateSlaPolicies,
+} from './sla.js'
+export type { AuditKind } from './supervisor.js'
+export {
+  AUDIT_KINDS,
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  SupervisorServerEvents,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardHello,
+  WallboardListResponse,
+  WallboardMessage,
+  WallboardParams,
+} from './supervisor.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   ACKNOWLEDGE_CHANNELS,

@@ -20,13 +20,15 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number]
 
 /**
  * What a delivery is about: a firing, a staff reply to a customer, a raised hand, an "I'm on
- * it" (the last two reach webhooks subscribed to them; a red hand also goes by push).
+ * it" (the last two reach webhooks subscribed to them; a red hand also goes by push), an SLA
+ * pre-breach warning (in-app only).
  */
 export const DELIVERY_EVENTS = [
   'ticket.escalated',
   'ticket.reply',
   'hand.raised',
   'ticket.acknowledged',
+  'ticket.sla_warning',
 ] as const
 export type DeliveryEvent = (typeof DELIVERY_EVENTS)[number]
 

@@ -4,6 +4,7 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import { literals } from './literals.js'
+import { SlaStatusSchema } from './sla.js'
 import { Text } from './text.js'
 import { BOT_OUTCOMES, TRIGGER_KINDS } from './trigger-kinds.js'
 
@@ -171,6 +172,19 @@ export const TicketDto = Type.Object({
   lastMessageAt: Nullable(DateTime),
   /** The start of the latest message that is not an internal note, for the list. */
   preview: Type.String(),
+  /** When staff first answered the customer (a reply, not a note); null until then (§8.1). */
+  firstResponseAt: Nullable(DateTime),
+  /** When the ticket was last resolved or closed; null while it is open or on hold. */
+  resolvedAt: Nullable(DateTime),
+  /** The SLA status now (§8.1); null when no SLA policy applies. Staff only. */
+  slaStatus: Nullable(SlaStatusSchema),
+  /**
+   * Minutes from creation to the first staff reply, on the SLA policy's clock (business
+   * minutes when it counts business hours; wall-clock without a policy); null until then.
+   */
+  firstResponseTime: Nullable(Type.Number({ minimum: 0 })),
+  /** When the next pending SLA target is breached; null when none is pending. */
+  slaDueAt: Nullable(DateTime),
 })
 export type TicketDto = Static<typeof TicketDto>
 

@@ -43,8 +43,10 @@ export interface TicketSnapshot {
   assignedToUserId: string | null
   /** Firings since staff last answered, or the ticket was last resolved or closed (§6.2). */
   escalationLevel: number
-  /** e.g. `on_track`, `at_risk`, `breached`; null when no SLA applies. */
+  /** e.g. `on_track`, `at_risk`, `breached`; null when no SLA applies (`computeSla`). */
   slaStatus: string | null
+  /** Minutes from creation to the first staff reply (`computeSla`); null until then. */
+  firstResponseTime: number | null
   customerTags: readonly string[]
   createdAt: Date
   /**

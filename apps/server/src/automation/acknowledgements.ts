@@ -1,12 +1,18 @@
-import type { TicketEscalatedEvent } from '@flare/protocol'
+import type { TicketEscalatedEvent, TicketSlaWarningEvent } from '@flare/protocol'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
+import { notificationOutbox } from '../db/schema.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
 import type { Acknowledgements } from './acknowledgement-service.js'
-import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
+import type {
+  CommittedFiring,
+  CommittedSlaWarning,
+  ProcessedTicket,
+} from './rule-firing-scheduler.js'
 import { transcriptFields } from './transcripts.js'
 
 /** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
@@ -41,6 +47,26 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
   }
 }
 
+export function toSlaWarningEvent(warning: CommittedSlaWarning): TicketSlaWarningEvent {
+  const { ticket } = warning
+  return {
+    warningId: warning.warningId,
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      customerName: ticket.customerName,
+      priority: ticket.priority,
+      inboxId: ticket.inboxId,
+      createdAt: ticket.createdAt.toISOString(),
+    },
+    metric: warning.metric,
+    status: 'at_risk',
+    at: warning.at.toISOString(),
+    dueAt: warning.dueAt.toISOString(),
+    targetUserIds: warning.targetUserIds,
+  }
+}
+
 export interface DeliveryDeps {
   db: Db
   broadcast: Broadcaster
@@ -51,14 +77,31 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change) and each in-app target gets
- * `ticket:escalated`. The `in_app` rows stay pending until a client of their target sends its
- * delivery receipt (notifications/in-app-receipts.ts); other channels, for their worker.
+ * the ticket service, like every other ticket change; an SLA status that moved is a change)
+ * and each in-app target gets `ticket:escalated`. The `in_app` rows stay pending until a client
+ * of their target sends its delivery receipt (notifications/in-app-receipts.ts); other channels,
+ * for their worker. Each SLA warning's staff get `ticket:sla-warning`, and its in-app rows are
+ * marked sent with it (a warning has no receipt yet).
  */
-export function createDelivery({ broadcast, announce }: DeliveryDeps) {
+export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    for (const { ticket, firings } of processed) {
-      if (firings.length === 0) continue
+    const sentWarnings: string[] = []
+    for (const { ticket, firings, warnings, slaChanged } of processed) {
+      for (const warning of warnings) {
+        if (warning.targetUserIds.length === 0) continue
+        // to staff only, by user: never to the space, never to a customer channel
+        broadcast.toUsers(
+          warning.spaceId,
+          warning.targetUserIds,
+          'ticket:sla-warning',
+          toSlaWarningEvent(warning),
+        )
+        sentWarnings.push(warning.warningId)
+      }
+      if (firings.length === 0) {
+        if (slaChanged) announce(ticket.spaceId, [{ kind: 'updated', ticket: toTicketDto(ticket) }])
+        continue
+      }
       const dto = toTicketDto(ticket)
       announce(ticket.spaceId, [
         { kind: 'updated', ticket: dto },
@@ -77,6 +120,19 @@ export function createDelivery({ broadcast, announce }: DeliveryDeps) {
           toEscalatedEvent(firing),
         )
       }
+    }
+    if (sentWarnings.length > 0) {
+      const at = clock()
+      await db
+        .update(notificationOutbox)
+        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
+        .where(
+          and(
+            inArray(notificationOutbox.slaWarningId, sentWarnings),
+            eq(notificationOutbox.channel, 'in_app'),
+            eq(notificationOutbox.state, 'pending'),
+          ),
+        )
     }
   }
 }

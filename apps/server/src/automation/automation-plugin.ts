@@ -81,6 +81,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     // the change asked for the recompute in its own transaction; this only starts it now
     app.events.on('rule.changed', () => recompute.wake())
     app.events.on('calendar.changed', () => recompute.wake())
+    app.events.on('sla.changed', () => recompute.wake())
     // other processes' tickets falling due, recomputes they asked for, the database's return
     app.timerSignals.attach(ESCALATION_TIMER, scheduler.timer)
     app.timerSignals.attach(RECOMPUTE_TIMER, recompute.timer)

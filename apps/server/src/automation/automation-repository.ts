@@ -104,6 +104,7 @@ export interface AuditEntry {
     | 'rotation'
     | 'business_hours'
     | 'inbox_phone_escalation'
+    | 'sla_policies'
     | 'inbox_triggers'
   entityId: string | null
   before: unknown

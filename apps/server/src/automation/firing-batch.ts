@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { EscalationHistoryEntryDto, TriggerFactsDto, UserPreferences } from '@flare/protocol'
+import type {
+  EscalationHistoryEntryDto,
+  SlaMetric,
+  TriggerFactsDto,
+  UserPreferences,
+} from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
@@ -9,6 +14,7 @@ import {
   type FiringCause,
   recordFiring,
   renderTemplate,
+  type SlaTargetState,
   selectTriggerRules,
   type TicketSnapshot,
   transcriptExcerpt,
@@ -24,6 +30,7 @@ import {
   notificationOutbox,
   type PendingTrigger,
   rotations,
+  slaWarnings,
   ticketMessages,
   users,
 } from '../db/schema.js'
@@ -32,8 +39,11 @@ import { notifyOutbox } from '../notifications/outbox-signal.js'
 import {
   calendarOf,
   DEFAULT_TRIGGER_RULE,
+  earliest,
   type Rule,
   type SpaceContext,
+  slaColumnsOf,
+  slaOf,
   snapshotOf,
 } from '../scheduling/due-instants.js'
 import type { MessageRow, TicketRow, Tx } from '../tickets/ticket-repository.js'
@@ -63,10 +73,26 @@ export interface CommittedFiring {
   transcript: Transcript | null
 }
 
-/** One ticket after the scheduler looked at it: its row as committed and what fired. */
+/** A pre-breach warning as it was committed (SPEC §8.1), for delivery after the transaction. */
+export interface CommittedSlaWarning {
+  warningId: string
+  spaceId: string
+  ticket: TicketRow
+  metric: SlaMetric
+  /** When the ticket became at risk, and when the target is breached. */
+  at: Date
+  dueAt: Date
+  /** The assignee, or the inbox's admins when unassigned: staff only. */
+  targetUserIds: string[]
+}
+
+/** One ticket after the scheduler looked at it: its row as committed and what happened. */
 export interface ProcessedTicket {
   ticket: TicketRow
   firings: CommittedFiring[]
+  warnings: CommittedSlaWarning[]
+  /** Its SLA status moved since it was last stored: the space must hear of it. */
+  slaChanged: boolean
 }
 
 interface Targets {
@@ -310,10 +336,14 @@ export async function fireBatch(
   const planner = createOutboxPlanner(tx)
   const pending: Pending = { firings: [], outbox: [], notes: [], tickets: [], committed: [] }
   const byTicket = new Map<string, CommittedFiring[]>()
+  const warningsOf = new Map<string, CommittedSlaWarning[]>()
   for (const row of rows) {
     const context = await contextOf(row.spaceId)
     const calendar = calendarOf(context, row.inboxId)
-    let snapshot = snapshotOf(row)
+    // the SLA now: rules condition on it, and a target that is at risk owes a warning
+    const sla = slaOf(row, context, now)
+    warningsOf.set(row.id, await claimSlaWarnings(tx, lookups, row, sla.targets, now))
+    let snapshot = snapshotOf(row, sla)
     const entries: EscalationHistoryEntryDto[] = []
     const firings: CommittedFiring[] = []
 
@@ -456,29 +486,104 @@ export async function fireBatch(
       evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     }
     // never leave a ticket due at `now`: that would claim it again and again
-    const nextDueAt = evaluation.fire ? new Date(now.getTime() + 1000) : evaluation.nextDueAt
+    const nextDueAt = evaluation.fire
+      ? new Date(now.getTime() + 1000)
+      : earliest(evaluation.nextDueAt, sla.nextChangeAt)
     const updated: TicketRow =
       firings.length > 0
         ? {
             ...row,
             nextDueAt,
+            ...slaColumnsOf(sla),
             escalationLevel: snapshot.escalationLevel,
             lastEscalatedAt: now,
             escalationHistory: [...row.escalationHistory, ...entries],
             pendingTriggers: [],
+            firstEscalatedAt: row.firstEscalatedAt ?? now,
+            escalationCount: row.escalationCount + entries.length,
             updatedAt: now,
           }
-        : { ...row, nextDueAt, pendingTriggers: [] }
+        : { ...row, nextDueAt, ...slaColumnsOf(sla), pendingTriggers: [] }
+    for (const warning of warningsOf.get(row.id) ?? []) warning.ticket = updated
     for (const firing of firings) firing.ticket = updated
     pending.tickets.push({ row, updated })
     byTicket.set(row.id, firings)
   }
   await withTranscripts(tx, pending, byTicket)
   await writePending(tx, pending, byTicket)
-  return pending.tickets.map(({ updated }) => ({
+  return pending.tickets.map(({ row, updated }) => ({
     ticket: updated,
     firings: byTicket.get(updated.id) ?? [],
+    warnings: warningsOf.get(updated.id) ?? [],
+    slaChanged: row.slaStatus !== updated.slaStatus,
   }))
+}
+
+/**
+ * The pre-breach warnings a ticket owes at `now` (SPEC §8.1): one per target that is at risk,
+ * claimed by an insert the unique key refuses a second time, so each goes out once whatever
+ * process or restart gets here. The in-app outbox rows go in with it.
+ */
+async function claimSlaWarnings(
+  tx: Tx,
+  lookups: Lookups,
+  row: TicketRow,
+  targets: readonly SlaTargetState[],
+  now: Date,
+): Promise<CommittedSlaWarning[]> {
+  const atRisk = targets.filter((t) => t.pending && t.state === 'at_risk')
+  if (atRisk.length === 0) return []
+  const userIds = row.assignedToUserId
+    ? [row.assignedToUserId]
+    : await lookups.inboxAdmins(row.inboxId)
+  const claimed: CommittedSlaWarning[] = []
+  for (const target of atRisk) {
+    const [stored] = await tx
+      .insert(slaWarnings)
+      .values({
+        spaceId: row.spaceId,
+        ticketId: row.id,
+        metric: target.metric,
+        status: 'at_risk',
+        at: target.atRiskAt,
+        dueAt: target.dueAt,
+        warnedAt: now,
+        targetUserIds: userIds,
+      })
+      .onConflictDoNothing()
+      .returning({ id: slaWarnings.id })
+    if (!stored) continue
+    if (userIds.length > 0) {
+      await tx
+        .insert(notificationOutbox)
+        .values(
+          userIds.map((userId) => ({
+            spaceId: row.spaceId,
+            event: 'ticket.sla_warning' as const,
+            slaWarningId: stored.id,
+            ticketId: row.id,
+            target: `user:${userId}`,
+            channel: 'in_app',
+            idempotencyKey: `sla:${stored.id}:user:${userId}:in_app`,
+            createdAt: now,
+            updatedAt: now,
+            queuedAt: now,
+            nextAttemptAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+    }
+    claimed.push({
+      warningId: stored.id,
+      spaceId: row.spaceId,
+      ticket: row,
+      metric: target.metric,
+      at: target.atRiskAt,
+      dueAt: target.dueAt,
+      targetUserIds: userIds,
+    })
+  }
+  return claimed
 }
 
 /**
@@ -505,6 +610,8 @@ const NOTE_EXCERPT = 500
 
 // PostgreSQL takes at most 65,535 parameters a statement
 const INSERT_CHUNK = 1000
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null)
 
 async function writePending(
   tx: Tx,
@@ -543,7 +650,7 @@ async function writePending(
         .slice(i, i + INSERT_CHUNK)
         .map(
           ({ updated: u }) =>
-            sql`(${u.id}::uuid, ${u.nextDueAt ? u.nextDueAt.toISOString() : null}::timestamptz, ${u.escalationLevel}::int, ${u.lastEscalatedAt ? u.lastEscalatedAt.toISOString() : null}::timestamptz, ${JSON.stringify(u.escalationHistory)}::jsonb, ${u.updatedAt.toISOString()}::timestamptz)`,
+            sql`(${u.id}::uuid, ${iso(u.nextDueAt)}::timestamptz, ${u.escalationLevel}::int, ${iso(u.lastEscalatedAt)}::timestamptz, ${JSON.stringify(u.escalationHistory)}::jsonb, ${u.updatedAt.toISOString()}::timestamptz, ${u.slaStatus}::text, ${iso(u.slaDueAt)}::timestamptz, ${u.firstResponseTime}::double precision)`,
         ),
       sql`, `,
     )
@@ -552,8 +659,10 @@ async function writePending(
     await tx.execute(sql`
       update tickets set next_due_at = v.next, escalation_level = v.level,
         last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
-        pending_triggers = '[]'::jsonb
-      from (values ${values}) as v(id, next, level, last, history, updated)
+        sla_status = v.sla, sla_due_at = v.sla_due, first_response_time = v.first_response,
+        pending_triggers = '[]'::jsonb,
+        first_escalated_at = (v.history->0->>'escalatedAt')::timestamptz
+      from (values ${values}) as v(id, next, level, last, history, updated, sla, sla_due, first_response)
       where tickets.id = v.id`)
   }
 }

@@ -118,8 +118,8 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
       const [tier1, supervisors] = await tx
         .insert(groups)
         .values([
-          { spaceId: space.id, name: 'Tier 1 support', handle: 'tier1' },
-          { spaceId: space.id, name: 'Supervisors', handle: 'supervisors' },
+          { spaceId: space.id, name: 'Tier 1 support', handle: 'tier1', number: 1 },
+          { spaceId: space.id, name: 'Supervisors', handle: 'supervisors', number: 2 },
         ])
         .returning()
       if (!tier1 || !supervisors) throw new Error('demo groups were not created')

@@ -21,6 +21,8 @@ export interface DomainEvents {
   'ticket.held': { spaceId: string; ticketId: string; until: Date }
   /** Escalation rules of the space were created, changed or deleted. */
   'rule.changed': { spaceId: string }
+  /** The SLA policies of the space were replaced. */
+  'sla.changed': { spaceId: string }
   /** The business hours of the space, or of one of its inboxes, changed. */
   'calendar.changed': { spaceId: string; inboxId: string | null }
   /** A member raised a hand (a manual escalation). */

@@ -55,11 +55,13 @@ const Revocation = Type.Union([
   Type.Object({ kind: Type.Literal('session'), sessionId: Type.String() }),
   Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }),
   Type.Object({ kind: Type.Literal('member'), spaceId: Type.String(), userId: Type.String() }),
+  Type.Object({ kind: Type.Literal('wallboard'), wallboardId: Type.String() }),
 ])
 type Revocation =
   | { kind: 'session'; sessionId: string }
   | { kind: 'token'; tokenId: string }
   | { kind: 'member'; spaceId: string; userId: string }
+  | { kind: 'wallboard'; wallboardId: string }
 
 const CHANNEL = 'flare:authority'
 
@@ -69,6 +71,8 @@ export interface StreamHolder {
   spaceId: string
   sessionId: string | null
   tokenId: string | null
+  /** A wallboard's live connection: it rests on the board's link, not on a person. */
+  wallboardId?: string | null
 }
 
 export interface Authority {
@@ -78,6 +82,8 @@ export interface Authority {
   tokenRevoked(tokenId: string): Promise<void>
   /** A member was removed from a space: their sockets and streams there close, in every process. */
   memberRemoved(spaceId: string, userId: string): Promise<void>
+  /** A wallboard link was revoked: its live connections close, in every process. */
+  wallboardRevoked(wallboardId: string): Promise<void>
   /**
    * Checks each sensitive event of this connection at use: the membership still holds, the
    * role is the current one (refreshed into `socket.data`), the chat limit is kept.
@@ -101,6 +107,8 @@ function matches(revocation: Revocation, holder: StreamHolder): boolean {
       return holder.tokenId === revocation.tokenId
     case 'member':
       return holder.spaceId === revocation.spaceId && holder.userId === revocation.userId
+    case 'wallboard':
+      return holder.wallboardId === revocation.wallboardId
   }
 }
 
@@ -158,8 +166,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
       })
     }
 
-    async function revoke(revocation: Revocation, room: string): Promise<void> {
-      io.in(room).disconnectSockets(true)
+    async function revoke(revocation: Revocation, room: string | null): Promise<void> {
+      if (room) io.in(room).disconnectSockets(true)
       // this process at once; the others through Redis (they ignore what matches nothing)
       local.emit('revoked', revocation)
       if (publisher) {
@@ -174,6 +182,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
       tokenRevoked: (tokenId) => revoke({ kind: 'token', tokenId }, tokenRoom(tokenId)),
       memberRemoved: (spaceId, userId) =>
         revoke({ kind: 'member', spaceId, userId }, userRoom(spaceId, userId)),
+      // a board has no Socket.IO connection: its plain WebSocket is among the streams
+      wallboardRevoked: (wallboardId) => revoke({ kind: 'wallboard', wallboardId }, null),
       guard,
       trackStream(holder, close) {
         streams.set(holder, close)

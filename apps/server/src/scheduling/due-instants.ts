@@ -1,19 +1,35 @@
 import {
   type BusinessCalendar,
   type EscalationRuleFields,
+  type SlaPolicyFields,
   type TicketAcknowledgementDto,
   TRIGGER_KINDS,
   withRuleFieldDefaults,
 } from '@flare/protocol'
-import { evaluateTicket, type TicketSnapshot } from '@flare/rules'
+import {
+  computeSla,
+  evaluateTicket,
+  findSlaPolicy,
+  type SlaEvaluation,
+  type TicketSnapshot,
+} from '@flare/rules'
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { dueRecomputes, escalationRules, inboxes, spaces, type tickets } from '../db/schema.js'
+import {
+  dueRecomputes,
+  escalationRules,
+  inboxes,
+  slaPolicies,
+  spaces,
+  type tickets,
+} from '../db/schema.js'
 import { signalTimer } from './signals.js'
 
 /**
  * Each open ticket's next due instant (`tickets.next_due_at`, SPEC §6.4), computed by the pure
- * engine from the ticket, the space's rules and its calendars. Everything that changes a
+ * engine from the ticket, the space's rules, its SLA policies and its calendars; with it the
+ * ticket's SLA (`sla_status`, `sla_due_at`, `first_response_time`, SPEC §8.1), whose next
+ * transition is folded into the due instant so the scheduler wakes for it. Everything that changes a
  * ticket (the ticket service, a firing, the background recompute) computes it here, in the
  * transaction that changes the ticket, so no committed ticket carries a stale instant.
  *
@@ -36,6 +52,7 @@ export interface SpaceContext {
   rules: Rule[]
   space: BusinessCalendar
   inboxes: Map<string, BusinessCalendar>
+  slaPolicies: SlaPolicyFields[]
 }
 
 /** SPEC §5's default when a space has no calendar of its own: Mon–Fri 09:00–17:00, local. */
@@ -118,18 +135,30 @@ export async function calendarsOf(
  * before it began is seen, so what is computed with it is not stale.
  */
 export async function loadSpaceContext(db: Tx, spaceId: string): Promise<SpaceContext> {
-  const [rows, calendars] = await Promise.all([
+  const [rows, calendars, policies] = await Promise.all([
     db
       .select({ id: escalationRules.id, definition: escalationRules.definition })
       .from(escalationRules)
       .where(eq(escalationRules.spaceId, spaceId))
       .orderBy(asc(escalationRules.createdAt), asc(escalationRules.id)),
     calendarsOf(db, spaceId),
+    db
+      .select({
+        inboxId: slaPolicies.inboxId,
+        priority: slaPolicies.priority,
+        firstResponseMinutes: slaPolicies.firstResponseMinutes,
+        resolutionMinutes: slaPolicies.resolutionMinutes,
+        businessHours: slaPolicies.businessHours,
+        atRiskPercent: slaPolicies.atRiskPercent,
+      })
+      .from(slaPolicies)
+      .where(eq(slaPolicies.spaceId, spaceId)),
   ])
   return {
     rules: [...evaluableRules(rows), DEFAULT_TRIGGER_RULE],
     space: calendars.space,
     inboxes: calendars.inboxes,
+    slaPolicies: policies,
   }
 }
 
@@ -137,7 +166,21 @@ export function calendarOf(context: SpaceContext, inboxId: string): BusinessCale
   return context.inboxes.get(inboxId) ?? context.space
 }
 
-export function snapshotOf(row: TicketRow): TicketSnapshot {
+/** The ticket's SLA at `now`: its policy (the inbox's own, else the space's) on its calendar. */
+export function slaOf(row: TicketRow, context: SpaceContext, now: Date): SlaEvaluation {
+  return computeSla(
+    row,
+    findSlaPolicy(context.slaPolicies, row),
+    calendarOf(context, row.inboxId),
+    now,
+  )
+}
+
+/** What the engine reads of a ticket; `sla` fills its SLA fields (null without one). */
+export function snapshotOf(
+  row: TicketRow,
+  sla: Pick<SlaEvaluation, 'status' | 'firstResponseTime'> | null = null,
+): TicketSnapshot {
   return {
     id: row.id,
     inboxId: row.inboxId,
@@ -146,7 +189,8 @@ export function snapshotOf(row: TicketRow): TicketSnapshot {
     categoryId: row.category,
     assignedToUserId: row.assignedToUserId,
     escalationLevel: row.escalationLevel,
-    slaStatus: null,
+    slaStatus: sla?.status ?? null,
+    firstResponseTime: sla?.firstResponseTime ?? null,
     customerTags: [],
     createdAt: row.createdAt,
     openSince: row.openSince,
@@ -172,21 +216,61 @@ function chainAcknowledgementOf(ack: TicketAcknowledgementDto) {
   }
 }
 
-/** When the scheduler must next look at the ticket: `now` when something is due already. */
-export function nextDueOf(row: TicketRow, context: SpaceContext, now: Date): Date | null {
-  // an instant trigger fires at once, through the scheduler like every firing (SPEC §11.1.5)
-  if (row.pendingTriggers.length > 0 && row.status === 'open') return now
+/** The earlier of two instants, either of which may be missing. */
+export function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b
+  if (b === null) return a
+  return a.getTime() <= b.getTime() ? a : b
+}
+
+/** The columns `storeDueInstants` keeps: the due instant and the SLA as of now. */
+export type DueState = Pick<TicketRow, 'nextDueAt' | 'slaStatus' | 'slaDueAt' | 'firstResponseTime'>
+
+/** The ticket's SLA columns for an evaluation. */
+export function slaColumnsOf(sla: SlaEvaluation): Omit<DueState, 'nextDueAt'> {
+  return { slaStatus: sla.status, slaDueAt: sla.dueAt, firstResponseTime: sla.firstResponseTime }
+}
+
+/**
+ * What a change to the ticket leaves: when the scheduler must next look at it (`now` when
+ * something is due already, else the earlier of the next rule due instant and the next SLA
+ * transition) and its SLA now. A change that puts the ticket at risk makes it due at once,
+ * so the scheduler sends the warning it may owe (a priority raised late, a new policy).
+ */
+export function dueStateOf(row: TicketRow, context: SpaceContext, now: Date): DueState {
+  const sla = slaOf(row, context, now)
   const evaluation = evaluateTicket(
-    snapshotOf(row),
+    snapshotOf(row, sla),
     context.rules,
     calendarOf(context, row.inboxId),
     now,
   )
-  return evaluation.fire ? now : evaluation.nextDueAt
+  const becameAtRisk = sla.status === 'at_risk' && row.slaStatus !== 'at_risk'
+  // an instant trigger fires at once, through the scheduler like every firing (SPEC §11.1.5)
+  const triggered = row.pendingTriggers.length > 0 && row.status === 'open'
+  const nextDueAt =
+    evaluation.fire || becameAtRisk || triggered
+      ? now
+      : earliest(evaluation.nextDueAt, sla.nextChangeAt)
+  return { nextDueAt, ...slaColumnsOf(sla) }
+}
+
+/** When the scheduler must next look at the ticket: `now` when something is due already. */
+export function nextDueOf(row: TicketRow, context: SpaceContext, now: Date): Date | null {
+  return dueStateOf(row, context, now).nextDueAt
 }
 
 function sameInstant(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null)
+}
+
+function sameDueState(a: DueState, b: DueState): boolean {
+  return (
+    sameInstant(a.nextDueAt, b.nextDueAt) &&
+    a.slaStatus === b.slaStatus &&
+    sameInstant(a.slaDueAt, b.slaDueAt) &&
+    a.firstResponseTime === b.firstResponseTime
+  )
 }
 
 /** Loads each space's context once per caller (a transaction, a batch). */
@@ -217,24 +301,31 @@ export async function storeDueInstants(
   contextOf: (spaceId: string) => Promise<SpaceContext> = contextCache(tx),
 ): Promise<{ rows: TicketRow[]; soonest: Date | null }> {
   const stored: TicketRow[] = []
-  const changed: Array<{ id: string; next: Date | null }> = []
+  const changed: Array<{ id: string; state: DueState }> = []
   let soonest: Date | null = null
   for (const row of rows) {
-    const next = nextDueOf(row, await contextOf(row.spaceId), now)
-    if (!sameInstant(next, row.nextDueAt)) changed.push({ id: row.id, next })
+    const state = dueStateOf(row, await contextOf(row.spaceId), now)
+    if (!sameDueState(state, row)) changed.push({ id: row.id, state })
+    const next = state.nextDueAt
     if (next && (!soonest || next < soonest)) soonest = next
-    stored.push({ ...row, nextDueAt: next })
+    stored.push({ ...row, ...state })
   }
+  const iso = (d: Date | null) => (d ? d.toISOString() : null)
   for (let i = 0; i < changed.length; i += UPDATE_CHUNK) {
     const values = sql.join(
       changed
         .slice(i, i + UPDATE_CHUNK)
-        .map((c) => sql`(${c.id}::uuid, ${c.next ? c.next.toISOString() : null}::timestamptz)`),
+        .map(
+          ({ id, state: s }) =>
+            sql`(${id}::uuid, ${iso(s.nextDueAt)}::timestamptz, ${s.slaStatus}::text, ${iso(s.slaDueAt)}::timestamptz, ${s.firstResponseTime}::double precision)`,
+        ),
       sql`, `,
     )
-    await tx.execute(
-      sql`update tickets set next_due_at = v.next from (values ${values}) as v(id, next) where tickets.id = v.id`,
-    )
+    await tx.execute(sql`
+      update tickets set next_due_at = v.next, sla_status = v.sla, sla_due_at = v.sla_due,
+        first_response_time = v.first_response
+      from (values ${values}) as v(id, next, sla, sla_due, first_response)
+      where tickets.id = v.id`)
   }
   if (soonest) await signalTimer(tx, ESCALATION_TIMER, soonest)
   return { rows: stored, soonest }

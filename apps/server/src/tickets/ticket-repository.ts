@@ -51,6 +51,11 @@ export function toTicketDto(row: TicketRow): TicketDto {
     acknowledgements: row.acknowledgements,
     lastMessageAt: iso(row.lastMessageAt),
     preview: row.preview,
+    firstResponseAt: iso(row.firstResponseAt),
+    resolvedAt: iso(row.resolvedAt),
+    slaStatus: row.slaStatus,
+    firstResponseTime: row.firstResponseTime,
+    slaDueAt: iso(row.slaDueAt),
   }
 }
 

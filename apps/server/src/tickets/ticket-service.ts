@@ -49,7 +49,14 @@ import {
   toMessageDto,
   toTicketDto,
 } from './ticket-repository.js'
-import { applyChange, type ClockState, newClockState, rearmChains } from './waiting-state.js'
+import {
+  applyChange,
+  type ClockState,
+  newClockState,
+  rearmChains,
+  slaInstantsAfter,
+  type TicketChange,
+} from './waiting-state.js'
 
 /** What the service tells the space after a change is committed. */
 export type TicketEvent =
@@ -174,12 +181,13 @@ export function createTicketService(deps: TicketServiceDeps) {
       })
       .returning()
     if (!stored) throw new Error('message was not stored')
-    const next = applyChange(clockStateOf(row), {
+    const change: TicketChange = {
       kind: 'message',
       authorKind: message.authorKind,
       internal: message.internal,
       at: message.at,
-    })
+    }
+    const next = applyChange(clockStateOf(row), change)
     // the list shows what the conversation says, not notes or the system's remarks
     const shown = message.authorKind !== 'system' && !message.internal
     // the customer writing again gives back every chain someone had taken (SPEC §11.2.2)
@@ -192,6 +200,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       .set({
         ...next,
         ...(rearmed ? { acknowledgements: rearmed } : {}),
+        // the first staff reply is stored with it, in this transaction (SPEC §8.1)
+        ...slaInstantsAfter(row, next, change),
         updatedAt: message.at,
         ...(shown ? { lastMessageAt: message.at, preview: previewOf(message.body) } : {}),
         ...(message.trigger
@@ -333,6 +343,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const row = await db.transaction(async (tx) => {
       const current = await lockTicket(tx, spaceId, ticketId)
       let state = clockStateOf(current)
+      let instants = { firstResponseAt: current.firstResponseAt, resolvedAt: current.resolvedAt }
       const status = input.status ?? current.status
       if (holdUntil !== undefined && status !== 'on_hold') {
         throw badRequest('holdUntil: only a ticket on hold has one', 'holdUntil')
@@ -341,13 +352,16 @@ export function createTicketService(deps: TicketServiceDeps) {
         const until =
           holdUntil !== undefined ? holdUntil : status === current.status ? current.holdUntil : null
         if (status !== current.status || until?.getTime() !== current.holdUntil?.getTime()) {
-          state = applyChange(state, { kind: 'status', status, holdUntil: until, at: now })
+          const change: TicketChange = { kind: 'status', status, holdUntil: until, at: now }
+          state = applyChange(state, change)
+          instants = slaInstantsAfter(current, state, change)
         }
       }
       const [updated] = await tx
         .update(tickets)
         .set({
           ...state,
+          ...instants,
           ...(input.subject !== undefined ? { subject: input.subject.trim() } : {}),
           ...(input.priority !== undefined ? { priority: input.priority } : {}),
           ...(input.category !== undefined ? { category: input.category } : {}),
@@ -701,15 +715,11 @@ export function createTicketService(deps: TicketServiceDeps) {
         .for('update', { skipLocked: true })
       const out: Array<{ ticket: TicketRow; message: MessageRow }> = []
       for (const held of claimed) {
-        const state = applyChange(clockStateOf(held), {
-          kind: 'status',
-          status: 'open',
-          holdUntil: null,
-          at: now,
-        })
+        const change: TicketChange = { kind: 'status', status: 'open', holdUntil: null, at: now }
+        const state = applyChange(clockStateOf(held), change)
         const [row] = await tx
           .update(tickets)
-          .set({ ...state, updatedAt: now })
+          .set({ ...state, ...slaInstantsAfter(held, state, change), updatedAt: now })
           .where(eq(tickets.id, held.id))
           .returning()
         if (!row) throw new Error('ticket vanished while locked')

@@ -18,6 +18,7 @@ const FIELD_LABEL: Record<ConditionField, string> = {
   assignedToUserId: 'Assignee',
   escalationLevel: 'Escalation level',
   slaStatus: 'SLA status',
+  firstResponseTime: 'First response time (minutes)',
   customerTag: 'Customer tag',
   trigger: 'Instant trigger',
 }

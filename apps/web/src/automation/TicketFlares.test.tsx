@@ -35,6 +35,11 @@ function ticket(id: string, subject: string, fields: Partial<TicketDto>): Ticket
     acknowledgements: [],
     lastMessageAt: null,
     preview: '',
+    firstResponseAt: null,
+    resolvedAt: null,
+    slaStatus: null,
+    firstResponseTime: null,
+    slaDueAt: null,
     ...fields,
   }
 }

@@ -11,6 +11,7 @@ import type {
   RotationCreate,
   RotationDto,
   RotationUpdate,
+  SlaPoliciesUpdate,
   TicketAcknowledgedEvent,
   TicketReleasedEvent,
 } from '@flare/protocol'
@@ -76,6 +77,7 @@ export async function loadAutomationSettings(): Promise<void> {
     businessHours: { status: 'loading' },
     escalationRules: { status: 'loading' },
     rotations: { status: 'loading' },
+    slaPolicies: { status: 'loading' },
   })
   const still = () => useFlare.getState().spaceId === spaceId
   await Promise.all([
@@ -95,6 +97,12 @@ export async function loadAutomationSettings(): Promise<void> {
       (e: unknown) =>
         still() &&
         useFlare.setState({ escalationRules: { status: 'error', message: problemOf(e).message } }),
+    ),
+    automationApi.slaPolicies(spaceId).then(
+      (r) => still() && useFlare.setState({ slaPolicies: { status: 'ready', value: r.policies } }),
+      (e: unknown) =>
+        still() &&
+        useFlare.setState({ slaPolicies: { status: 'error', message: problemOf(e).message } }),
     ),
     automationApi.rotations(spaceId).then(
       (r) => still() && useFlare.setState({ rotations: { status: 'ready', value: r.rotations } }),
@@ -436,6 +444,36 @@ export async function snoozeTicket(firingId: string, minutes: number): Promise<S
   } catch (error) {
     return problemOf(error)
   }
+}
+
+/** Replaces the space's SLA policies with `body` (the whole set). */
+export async function saveSlaPolicies(body: SlaPoliciesUpdate): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const { policies } = await automationApi.saveSlaPolicies(spaceId, body)
+    useFlare.setState({ slaPolicies: { status: 'ready', value: policies } })
+    void watchRecompute()
+    announce('SLA policies saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+export function dismissSlaWarning(warningId: string): void {
+  useFlare.setState((s) => ({
+    slaWarnings: s.slaWarnings.filter((w) => w.warningId !== warningId),
+  }))
+}
+
+/** Brings the inbox forward with the ticket at risk open; the card has done its job. */
+export function openSlaWarningTicket(warningId: string, ticketId: string): void {
+  dismissSlaWarning(warningId)
+  const spaceId = useFlare.getState().spaceId
+  if (spaceId && window.location.pathname !== `/spaces/${spaceId}`) navigate(`/spaces/${spaceId}`)
+  setSidePanelTab('inbox')
+  void openTicket(ticketId)
 }
 
 export function dismissTicketAlert(firingId: string): void {

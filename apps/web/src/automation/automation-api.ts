@@ -16,6 +16,8 @@ import type {
   RotationListResponse,
   RotationResponse,
   RotationUpdate,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
   TicketAcknowledged,
   TicketReleased,
 } from '@flare/protocol'
@@ -79,6 +81,10 @@ export const automationApi = {
       `${space(spaceId)}/firings/${encodeURIComponent(firingId)}/snooze`,
       { minutes },
     ),
+  slaPolicies: (spaceId: string) =>
+    fetchApi<SlaPoliciesResponse>('GET', `${space(spaceId)}/sla-policies`),
+  saveSlaPolicies: (spaceId: string, body: SlaPoliciesUpdate) =>
+    fetchApi<SlaPoliciesResponse>('PUT', `${space(spaceId)}/sla-policies`, body),
 
   inboxPhone: (spaceId: string, inboxId: string) =>
     fetchApi<InboxPhoneEscalationResponse>(

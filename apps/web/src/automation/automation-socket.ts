@@ -48,6 +48,15 @@ export function registerAutomationEvents(socket: FlareClientSocket): void {
     for (const alert of snapshot.ticketAlerts ?? []) showTicketAlert(alert)
   })
 
+  // an amber card for staff, no sound: a ticket is close to missing its SLA (SPEC §8.1.5)
+  socket.on('ticket:sla-warning', (event) => {
+    const known = useFlare.getState().slaWarnings.some((w) => w.warningId === event.warningId)
+    useFlare.setState((s) => ({
+      slaWarnings: [...s.slaWarnings.filter((w) => w.warningId !== event.warningId), event],
+    }))
+    if (!known) announce(`SLA at risk: ${event.ticket.subject}`)
+  })
+
   socket.on('ticket:acknowledged', (acknowledged) => {
     applyAcknowledgement(acknowledged)
     const s = useFlare.getState()

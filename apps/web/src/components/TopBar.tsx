@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from 'react'
 import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
 import { Face } from '../layout/Face.js'
-import { InboxIcon, MapIcon } from '../layout/icons.js'
+import { ChartIcon, InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
 import { ThemePicker } from '../layout/ThemePicker.js'
 import { countOf } from '../layout/words.js'
@@ -32,8 +32,8 @@ export function useWaitingCustomers(): number {
 }
 
 /**
- * The bar that never moves: the brand, the space, where you are (Space or Inbox, with the
- * waiting count), the connection, your status, the theme and you.
+ * The bar that never moves: the brand, the space, where you are (Space, Inbox with the waiting
+ * count, or Supervisor for admins and managers), the connection, your status, the theme and you.
  */
 export function TopBar({
   spaceId,
@@ -79,6 +79,17 @@ export function TopBar({
               <span className="nav-count">{countOf(waiting, 'waiting', 'waiting')}</span>
             )}
           </button>
+          {(role === 'admin' || role === 'manager') && (
+            <button
+              type="button"
+              className={mainView === 'supervisor' ? 'nav-item active' : 'nav-item'}
+              aria-current={mainView === 'supervisor' ? 'page' : undefined}
+              onClick={() => showMain('supervisor')}
+            >
+              <ChartIcon />
+              Supervisor
+            </button>
+          )}
           <a className="nav-item" href={`/spaces/${spaceId}/settings`} onClick={followLink}>
             Settings
           </a>

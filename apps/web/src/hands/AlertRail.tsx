@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { alertTitle } from '../automation/alert-text.js'
+import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
 import { countOf } from '../layout/words.js'
 import { type Alert, useAlerts } from './alerts.js'
@@ -9,9 +10,9 @@ import { HandAlertCard } from './HandAlertCard.js'
 const EXPANDED_MAX = 3
 
 function describe(alert: Alert): string {
-  return alert.kind === 'hand'
-    ? `Urgent hand from ${alert.notification.raiserName}`
-    : alertTitle(alert.alert.event)
+  if (alert.kind === 'hand') return `Urgent hand from ${alert.notification.raiserName}`
+  if (alert.kind === 'sla') return `SLA at risk: ${alert.warning.ticket.subject}`
+  return alertTitle(alert.alert.event)
 }
 
 /** Whether Alt+1 was pressed: by the key's place, so Option+1 on a Mac counts too. */
@@ -105,6 +106,13 @@ export function AlertRail() {
                 <li key={a.key}>
                   {a.kind === 'hand' ? (
                     <HandAlertCard
+                      alert={a}
+                      collapsed={collapsed}
+                      onExpand={expand}
+                      onDone={() => done(index)}
+                    />
+                  ) : a.kind === 'sla' ? (
+                    <SlaWarningCard
                       alert={a}
                       collapsed={collapsed}
                       onExpand={expand}

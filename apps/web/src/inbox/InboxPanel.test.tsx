@@ -34,6 +34,11 @@ function ticket(id: string, fields: Partial<TicketDto> = {}): TicketDto {
     acknowledgements: [],
     lastMessageAt: null,
     preview: '',
+    firstResponseAt: null,
+    resolvedAt: null,
+    slaStatus: null,
+    firstResponseTime: null,
+    slaDueAt: null,
     ...fields,
   }
 }

@@ -8,6 +8,7 @@ import { DeliveryState } from '../notifications/DeliveryState.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
+import { SlaBadge } from './SlaBadge.js'
 import { WaitingTime } from './WaitingTime.js'
 
 const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
@@ -293,6 +294,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                 ? ` until ${formatFullDate(ticket.holdUntil)}`
                 : ''}
             </span>
+            <SlaBadge ticket={ticket} />
             <span className="muted">
               {customerName(ticket.customer)}
               {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}

@@ -5,8 +5,10 @@ import type {
   InboxTriggersResponse,
   RecomputeStatus,
   RotationDto,
+  SlaPolicy,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketSlaWarningEvent,
 } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
 import type { FlareState, Loadable } from './index.js'
@@ -31,6 +33,10 @@ export interface AutomationSlice {
   inboxTriggers: Record<string, Loadable<InboxTriggersResponse>>
   /** The background recompute of due instants after a rule or hours change; null = not known. */
   recompute: RecomputeStatus | null
+  /** The space's SLA policies (SPEC §8.1). */
+  slaPolicies: Loadable<SlaPolicy[]>
+  /** Pre-breach SLA warnings that reached you and are not dismissed, newest last. */
+  slaWarnings: TicketSlaWarningEvent[]
 }
 
 export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationSlice> = () => ({
@@ -41,4 +47,6 @@ export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationS
   inboxPhone: {},
   inboxTriggers: {},
   recompute: null,
+  slaPolicies: { status: 'idle' },
+  slaWarnings: [],
 })
