@@ -17,7 +17,6 @@ import {
   tickets,
   users,
 } from '../db/schema.js'
-import { storeDueInstants } from '../scheduling/due-instants.js'
 
 /** Every demo account shares this password; the logins are printed on each start. */
 export const DEMO_PASSWORD = 'flare-demo'
@@ -246,11 +245,8 @@ async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaI
         preview: 'Done! You can also change it yourself under Settings → Account.',
       },
     ])
-    .returning()
+    .returning({ id: tickets.id })
   if (!waiting || !answered) throw new Error('demo tickets were not created')
-  // like every ticket write, the seed stores when the rules next look at them (SPEC §6.4), so
-  // the waiting one escalates on the demo's first start
-  await storeDueInstants(tx, [waiting, answered], new Date(now))
   await tx.insert(ticketMessages).values([
     {
       ticketId: waiting.id,
