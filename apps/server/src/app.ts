@@ -196,6 +196,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pictureRoutes, { prefix: '/api' })
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
+    linkSecret: options.cookieSecret,
+    publicUrl: config.publicUrl,
   })
   await app.register(slaPlugin)
   await app.register(notificationsPlugin, {
@@ -205,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       smtpUrl: config.smtpUrl,
       sms: config.sms,
       allowPrivateUrls: config.allowPrivateUrls,
+      ackLink: (outboxId, escalatedAt) => app.acknowledgements.links.link(outboxId, escalatedAt),
     },
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,

@@ -32,6 +32,7 @@ function dateOf(value: unknown): Date | null {
 /** A raw `committed_tickets` row as the scheduler reads a ticket. */
 function rowOf(raw: Record<string, unknown>): TicketRow {
   const history = raw.escalation_history
+  const acknowledgements = raw.acknowledgements
   return {
     id: String(raw.id),
     spaceId: String(raw.space_id),
@@ -48,6 +49,9 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     escalationHistory: (typeof history === 'string'
       ? JSON.parse(history)
       : history) as EscalationHistoryEntryDto[],
+    acknowledgements: (typeof acknowledgements === 'string'
+      ? JSON.parse(acknowledgements)
+      : (acknowledgements ?? [])) as TicketRow['acknowledgements'],
     holdUntil: dateOf(raw.hold_until),
     subject: String(raw.subject),
     customerName: null,

@@ -142,6 +142,8 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
         reason: expect.stringContaining('10 minutes'),
         escalatedAt: expect.any(String),
         targetUserIds: expect.arrayContaining([max, ada]),
+        // the rule's chain, which "I'm on it" silences (SPEC §11.2)
+        chain: 'default',
         // the end of the conversation, as the live pop-up carries it
         transcript: [expect.objectContaining({ from: 'customer', text: 'Where is my refund?' })],
         transcriptTurns: 1,

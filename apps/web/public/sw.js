@@ -52,6 +52,8 @@ self.addEventListener('notificationclick', (event) => {
       fetch(`/api/spaces/${message.spaceId}/firings/${message.firingId}/acknowledge`, {
         method: 'POST',
         credentials: 'include',
+        // the ticket's note says it was taken from a push notification
+        headers: { 'x-flare-via': 'push' },
       }).then((res) => {
         // not logged in in this browser any more: open Flare so they can take it there
         if (!res.ok) return openOrFocus(message.url || '/')

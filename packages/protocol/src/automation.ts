@@ -5,7 +5,7 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { clientEvent } from './result-ack.js'
 import { Text } from './text.js'
-import { TicketPrioritySchema } from './tickets.js'
+import { ACKNOWLEDGE_CHANNELS, TicketPrioritySchema } from './tickets.js'
 import { TranscriptTurnDto, TriggerFactsDto } from './triggers.js'
 
 /** `GET/PUT /api/spaces/:spaceId/business-hours`: the space's default calendar. */
@@ -113,6 +113,10 @@ export const TicketEscalatedEvent = Type.Object({
    */
   transcript: Type.Optional(Type.Array(TranscriptTurnDto)),
   transcriptTurns: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The rule's chain: "I'm on it" silences this chain of the ticket (SPEC §11.2). */
+  chain: Type.String(),
+  /** Present when it climbed because nobody took the level before (SPEC §11.2.3). */
+  cause: Type.Optional(Type.Union([Type.Literal('acknowledge_timeout'), Type.Literal('fallback')])),
 })
 export type TicketEscalatedEvent = Static<typeof TicketEscalatedEvent>
 
@@ -120,14 +124,49 @@ export type TicketEscalatedEvent = Static<typeof TicketEscalatedEvent>
 export const TicketAcknowledge = Type.Object({ firingId: Uuid }, { additionalProperties: false })
 export type TicketAcknowledge = Static<typeof TicketAcknowledge>
 
-/** `ticket:acknowledged` (server → the firing's targets): who took it. */
+/**
+ * `ticket:acknowledged` (server → the space, so every target and the ticket list see it):
+ * who took the ticket's chain. When someone else had already taken it, this names them.
+ */
 export const TicketAcknowledgedEvent = Type.Object({
   firingId: Uuid,
   ticketId: Uuid,
   userId: Uuid,
   at: DateTime,
+  chain: Type.String(),
+  /** A snooze: the chain goes on at this instant (SPEC §11.2.4); null = until the customer writes. */
+  snoozedUntil: Type.Union([DateTime, Type.Null()]),
+  via: Type.Union(ACKNOWLEDGE_CHANNELS.map((c) => Type.Literal(c))),
 })
 export type TicketAcknowledgedEvent = Static<typeof TicketAcknowledgedEvent>
+
+/** `ticket:released` (server → the space): the acknowledger let go; the chain goes on (§11.2.2). */
+export const TicketReleasedEvent = Type.Object({
+  firingId: Uuid,
+  ticketId: Uuid,
+  chain: Type.String(),
+  /** Who had taken it. */
+  userId: Uuid,
+  /** Who let go: the acknowledger, or an admin or manager. */
+  by: Uuid,
+  at: DateTime,
+})
+export type TicketReleasedEvent = Static<typeof TicketReleasedEvent>
+
+/** `/api/spaces/:spaceId/firings/:firingId/…`: one firing of the space. */
+export const FiringParams = Type.Object({ spaceId: Uuid, firingId: Uuid })
+export type FiringParams = Static<typeof FiringParams>
+
+/** `POST …/firings/:firingId/snooze`: silence the chain for this many minutes only. */
+export const SnoozeRequest = Type.Object(
+  { minutes: Type.Integer({ minimum: 1, maximum: 1440 }) },
+  { additionalProperties: false },
+)
+export type SnoozeRequest = Static<typeof SnoozeRequest>
+
+/** `POST …/firings/:firingId/let-go`'s answer. */
+export const TicketReleased = Type.Object({ released: TicketReleasedEvent })
+export type TicketReleased = Static<typeof TicketReleased>
 
 /** `ticket:acknowledge`'s acknowledgement. */
 export const TicketAcknowledged = Type.Object({ acknowledged: TicketAcknowledgedEvent })
@@ -144,4 +183,5 @@ export const AutomationServerEvents = {
   /** An automatic escalation reached you in the app: a red pop-up with the alert sound. */
   'ticket:escalated': TicketEscalatedEvent,
   'ticket:acknowledged': TicketAcknowledgedEvent,
+  'ticket:released': TicketReleasedEvent,
 }

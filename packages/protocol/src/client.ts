@@ -31,6 +31,7 @@ export type {
 export type {
   BusinessHoursResponse,
   BusinessHoursUpdate,
+  FiringParams,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   RecomputeStatus,
@@ -40,10 +41,13 @@ export type {
   RotationParams,
   RotationResponse,
   RotationUpdate,
+  SnoozeRequest,
   TicketAcknowledge,
   TicketAcknowledged,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketReleased,
+  TicketReleasedEvent,
 } from './automation.js'
 export type {
   AlwaysCalendar,
@@ -93,6 +97,8 @@ export type {
   EscalationRuleResponse,
   EscalationRuleUpdate,
   EscalationTarget,
+  FallbackTarget,
+  FallbackTargetInput,
   NotificationChannel,
   RuleAction,
   RuleClock,
@@ -237,6 +243,8 @@ export type {
 export type { AuditKind } from './supervisor-words.js'
 export { AUDIT_KINDS } from './supervisor-words.js'
 export type {
+  AcknowledgeChannel,
+  AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,
@@ -249,6 +257,7 @@ export type {
   InboxUpdate,
   MessageAuthorKind,
   SmsWebhookForm,
+  TicketAcknowledgementDto,
   TicketCreate,
   TicketCustomer,
   TicketDto,

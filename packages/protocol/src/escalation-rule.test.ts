@@ -201,3 +201,51 @@ describe('validateRuleUpdate', () => {
     expect(validateRuleUpdate({}, stored).ok).toBe(false)
   })
 })
+
+describe('acknowledgement timeouts in a rule (SPEC §11.2.3)', () => {
+  it("[11.2.3] a fallback needs its target's own field and an acknowledgement deadline", () => {
+    expect(
+      refusedField(
+        validateRuleInput({
+          ...minimal,
+          acknowledgeWithinMinutes: 5,
+          fallback: { escalateTo: 'rotation' },
+        }),
+      ),
+    ).toBe('fallback.escalateToRotationId')
+    expect(
+      refusedField(
+        validateRuleInput({
+          ...minimal,
+          fallback: { escalateTo: 'email', recipientEmail: 'oncall@example.com' },
+        }),
+      ),
+    ).toBe('fallback')
+    expect(refusedField(validateRuleInput({ ...minimal, acknowledgeWithinMinutes: 0 }))).toBe(
+      'acknowledgeWithinMinutes',
+    )
+  })
+
+  it('[11.2.3] defaults to no deadline and no fallback; a given fallback is stored whole', () => {
+    const plain = validateRuleInput(minimal)
+    if (!plain.ok) throw new Error('refused')
+    expect(applyRuleDefaults(resolved(plain.value))).toMatchObject({
+      acknowledgeWithinMinutes: null,
+      fallback: null,
+    })
+    const timed = validateRuleInput({
+      ...minimal,
+      acknowledgeWithinMinutes: 5,
+      fallback: { escalateTo: 'email', recipientEmail: 'oncall@example.com' },
+    })
+    if (!timed.ok) throw new Error(timed.error.message)
+    expect(applyRuleDefaults(resolved(timed.value)).fallback).toEqual({
+      escalateTo: 'email',
+      escalateToTeamId: null,
+      escalateToUserId: null,
+      escalateToRotationId: null,
+      recipientEmail: 'oncall@example.com',
+      recipientPhone: null,
+    })
+  })
+})

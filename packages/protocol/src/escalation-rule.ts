@@ -104,6 +104,42 @@ const NullableId = Type.Union([Id, Type.Null()])
 const NullableRef = Type.Union([Uuid, Type.Null()])
 /** A team's number in its space (1, 2, …), as seed 004's examples name teams. */
 const TeamNumber = Type.Integer({ minimum: 1, maximum: 1_000_000 })
+const RecipientEmail = Text({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })
+const RecipientPhone = Text({ pattern: '^\\+[1-9]\\d{6,14}$' })
+
+/** The longest a firing may wait for "I'm on it" (SPEC §11.2.3): a day. */
+export const MAX_ACKNOWLEDGE_MINUTES = 1440
+
+/**
+ * Where an unacknowledged firing goes when its chain has no next level (SPEC §11.2.3): a
+ * target as `escalateTo` names one, with the field that target needs.
+ */
+export const FallbackTargetInput = Type.Object(
+  {
+    escalateTo: literals(ESCALATION_TARGETS),
+    escalateToTeamId: Type.Optional(NullableRef),
+    escalateToUserId: Type.Optional(NullableRef),
+    escalateToRotationId: Type.Optional(NullableRef),
+    recipientEmail: Type.Optional(Type.Union([RecipientEmail, Type.Null()])),
+    recipientPhone: Type.Optional(Type.Union([RecipientPhone, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+export type FallbackTargetInput = Static<typeof FallbackTargetInput>
+
+/** A rule's fallback target as stored and shown: every field present. */
+export const FallbackTarget = Type.Object(
+  {
+    escalateTo: literals(ESCALATION_TARGETS),
+    escalateToTeamId: NullableId,
+    escalateToUserId: NullableId,
+    escalateToRotationId: NullableId,
+    recipientEmail: Type.Union([Type.String(), Type.Null()]),
+    recipientPhone: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+export type FallbackTarget = Static<typeof FallbackTarget>
 
 const ruleFields = {
   name: Text({ minLength: 1, maxLength: 120 }),
@@ -137,13 +173,9 @@ const ruleFields = {
   ),
   escalateToUserId: Type.Optional(NullableRef),
   escalateToRotationId: Type.Optional(NullableRef),
-  recipientEmail: Type.Optional(
-    Type.Union([Text({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), Type.Null()]),
-  ),
+  recipientEmail: Type.Optional(Type.Union([RecipientEmail, Type.Null()])),
   recipientPhone: Type.Optional(
-    Type.Union([Text({ pattern: '^\\+[1-9]\\d{6,14}$' }), Type.Null()], {
-      description: 'E.164, e.g. +14155550100',
-    }),
+    Type.Union([RecipientPhone, Type.Null()], { description: 'E.164, e.g. +14155550100' }),
   ),
   notificationChannels: Type.Optional(
     Type.Array(literals(NOTIFICATION_CHANNELS), { minItems: 1, uniqueItems: true }),
@@ -151,6 +183,21 @@ const ruleFields = {
   action: Type.Optional(Type.Union([literals(RULE_ACTIONS), Type.Null()])),
   addInternalNote: Type.Optional(Type.Boolean({ default: false })),
   internalNoteTemplate: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
+  // SPEC §11.2.3: acknowledgement timeout
+  acknowledgeWithinMinutes: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1, maximum: MAX_ACKNOWLEDGE_MINUTES }), Type.Null()], {
+      default: null,
+      description:
+        'Nobody says "I\'m on it" within this many minutes of a firing (in the rule\'s own minutes): it climbs to the next level of the chain, or to `fallback`. null = no timeout.',
+    }),
+  ),
+  fallback: Type.Optional(
+    Type.Union([FallbackTargetInput, Type.Null()], {
+      default: null,
+      description:
+        'Where an unacknowledged firing goes when the chain has no next level; needs acknowledgeWithinMinutes.',
+    }),
+  ),
 }
 
 /**
@@ -193,6 +240,8 @@ export const EscalationRule = Type.Object(
     action: Type.Union([literals(RULE_ACTIONS), Type.Null()]),
     addInternalNote: Type.Boolean(),
     internalNoteTemplate: Type.Union([Type.String(), Type.Null()]),
+    acknowledgeWithinMinutes: Type.Union([Type.Integer(), Type.Null()]),
+    fallback: Type.Union([FallbackTarget, Type.Null()]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     createdBy: NullableId,
@@ -279,6 +328,35 @@ export function applyRuleDefaults(input: ResolvedRuleCreate): EscalationRuleFiel
     action,
     addInternalNote: input.addInternalNote ?? false,
     internalNoteTemplate: input.internalNoteTemplate ?? null,
+    acknowledgeWithinMinutes: input.acknowledgeWithinMinutes ?? null,
+    fallback: input.fallback ? fallbackTargetOf(input.fallback) : null,
+  }
+}
+
+/** A fallback target with every field present, as stored. */
+export function fallbackTargetOf(input: FallbackTargetInput): FallbackTarget {
+  return {
+    escalateTo: input.escalateTo,
+    escalateToTeamId: input.escalateToTeamId ?? null,
+    escalateToUserId: input.escalateToUserId ?? null,
+    escalateToRotationId: input.escalateToRotationId ?? null,
+    recipientEmail: input.recipientEmail ?? null,
+    recipientPhone: input.recipientPhone ?? null,
+  }
+}
+
+/**
+ * A rule as stored, with the fields added after it was stored filled in by their defaults
+ * (definitions are JSON: a rule saved before `acknowledgeWithinMinutes` existed has none).
+ */
+export function withRuleFieldDefaults(
+  stored: Omit<EscalationRuleFields, 'acknowledgeWithinMinutes' | 'fallback'> &
+    Partial<Pick<EscalationRuleFields, 'acknowledgeWithinMinutes' | 'fallback'>>,
+): EscalationRuleFields {
+  return {
+    ...stored,
+    acknowledgeWithinMinutes: stored.acknowledgeWithinMinutes ?? null,
+    fallback: stored.fallback ?? null,
   }
 }
 
@@ -366,6 +444,21 @@ function checkRuleSemantics(
     const field = TARGET_REQUIRED_FIELD[target as keyof typeof TARGET_REQUIRED_FIELD]
     if (rule[field] === undefined || rule[field] === null) {
       return refuse(field, `required when escalateTo is '${target}'`)
+    }
+  }
+  if (rule.fallback) {
+    const fallbackTarget = rule.fallback.escalateTo
+    if (Object.hasOwn(TARGET_REQUIRED_FIELD, fallbackTarget)) {
+      const field = TARGET_REQUIRED_FIELD[fallbackTarget as keyof typeof TARGET_REQUIRED_FIELD]
+      if (rule.fallback[field] === undefined || rule.fallback[field] === null) {
+        return refuse(
+          `fallback.${field}`,
+          `required when fallback.escalateTo is '${fallbackTarget}'`,
+        )
+      }
+    }
+    if (!rule.acknowledgeWithinMinutes) {
+      return refuse('fallback', 'a fallback is used only with acknowledgeWithinMinutes')
     }
   }
   if (rule.addInternalNote === true && given.internalNoteTemplate === '') {

@@ -36,6 +36,7 @@ export {
   AutomationServerEvents,
   BusinessHoursResponse,
   BusinessHoursUpdate,
+  FiringParams,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   RecomputeStatus,
@@ -45,10 +46,13 @@ export {
   RotationParams,
   RotationResponse,
   RotationUpdate,
+  SnoozeRequest,
   TicketAcknowledge,
   TicketAcknowledged,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketReleased,
+  TicketReleasedEvent,
 } from './automation.js'
 export {
   AlwaysCalendar,
@@ -114,6 +118,10 @@ export {
   EscalationRuleQuery,
   EscalationRuleResponse,
   EscalationRuleUpdate,
+  FallbackTarget,
+  FallbackTargetInput,
+  fallbackTargetOf,
+  MAX_ACKNOWLEDGE_MINUTES,
   NOTIFICATION_CHANNELS,
   NULLABLE_CONDITION_FIELDS,
   RULE_ACTIONS,
@@ -127,6 +135,7 @@ export {
   TICKET_STATUSES,
   validateRuleInput,
   validateRuleUpdate,
+  withRuleFieldDefaults,
 } from './escalation-rule.js'
 export {
   countGraphemes,
@@ -291,6 +300,10 @@ export {
 } from './supervisor.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
+  ACKNOWLEDGE_CHANNELS,
+  ACKNOWLEDGEMENT_END_REASONS,
+  type AcknowledgeChannel,
+  type AcknowledgementEndReason,
   EscalationHistoryEntryDto,
   InboundMessage,
   InboundParams,
@@ -305,6 +318,7 @@ export {
   MESSAGE_AUTHOR_KINDS,
   MessageAuthorKind,
   SmsWebhookForm,
+  TicketAcknowledgementDto,
   TicketCreate,
   TicketCustomer,
   TicketCustomerInput,

@@ -104,8 +104,45 @@ export const EscalationHistoryEntryDto = Type.Object({
   level: Type.Number(),
   /** The instant trigger that set it off (SPEC §11.1); absent for a timed firing. */
   trigger: Type.Optional(literals(TRIGGER_KINDS)),
+  /**
+   * Why it fired, when not because its rule's clock reached the threshold (SPEC §11.2.3):
+   * `acknowledge_timeout`, the chain's previous level went unacknowledged and climbed to this
+   * rule; `fallback`, it went unacknowledged at the top of its chain and went to this rule's
+   * fallback target.
+   */
+  cause: Type.Optional(Type.Union([Type.Literal('acknowledge_timeout'), Type.Literal('fallback')])),
 })
 export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
+
+/** The ways "I'm on it" can arrive (SPEC §11.2.1); `app` is the pop-up or the REST API. */
+export const ACKNOWLEDGE_CHANNELS = ['app', 'push', 'email', 'slack', 'sms'] as const
+export type AcknowledgeChannel = (typeof ACKNOWLEDGE_CHANNELS)[number]
+
+/** Why an acknowledgement stopped silencing its chain before any snooze ran out (§11.2). */
+export const ACKNOWLEDGEMENT_END_REASONS = ['customer_wrote', 'let_go'] as const
+export type AcknowledgementEndReason = (typeof ACKNOWLEDGEMENT_END_REASONS)[number]
+
+/**
+ * "I'm on it" for one chain of a ticket (SPEC §11.2): who took it, from which firing, and
+ * until when it silences the chain's further levels. It silences while `endedAt` is null and
+ * `snoozedUntil` is null or still ahead. The latest one per chain is kept.
+ */
+export const TicketAcknowledgementDto = Type.Object({
+  chain: Type.String(),
+  firingId: Uuid,
+  /** The level of the firing that was taken. */
+  level: Type.Integer({ minimum: 1 }),
+  userId: Uuid,
+  acknowledgedAt: DateTime,
+  /** Where it was taken: the pop-up, a push notification, a link, an SMS reply. */
+  via: literals(ACKNOWLEDGE_CHANNELS),
+  /** A snooze (§11.2.4): the chain goes on at this instant unless something ends it sooner. */
+  snoozedUntil: Nullable(DateTime),
+  /** When the customer wrote again or the acknowledger let go; null while neither happened. */
+  endedAt: Nullable(DateTime),
+  endReason: Nullable(literals(ACKNOWLEDGEMENT_END_REASONS)),
+})
+export type TicketAcknowledgementDto = Static<typeof TicketAcknowledgementDto>
 
 export const TicketDto = Type.Object({
   id: Uuid,
@@ -130,6 +167,8 @@ export const TicketDto = Type.Object({
   escalationLevel: Type.Integer({ minimum: 0 }),
   lastEscalatedAt: Nullable(DateTime),
   escalationHistory: Type.Array(EscalationHistoryEntryDto),
+  /** The latest "I'm on it" of each chain that fired (§11.2), ended ones included. */
+  acknowledgements: Type.Array(TicketAcknowledgementDto),
   lastMessageAt: Nullable(DateTime),
   /** The start of the latest message that is not an internal note, for the list. */
   preview: Type.String(),

@@ -1,17 +1,27 @@
 import type { BusinessCalendar } from '@flare/protocol'
 import { addBusinessMs } from './business-time.js'
 import { isTriggerRule, matchesRule } from './conditions.js'
-import type { EvaluableRule, Evaluation, TicketSnapshot } from './ticket.js'
+import type { EvaluableRule, Evaluation, FiringCause, TicketSnapshot } from './ticket.js'
 import { MINUTE_MS } from './zone.js'
+
+/** One firing of a rule in the current period. */
+interface PeriodFiring {
+  at: number
+  level: number
+  cause: FiringCause | undefined
+}
 
 /** A rule with its clock read for the current period. */
 interface RuleState<R extends EvaluableRule> {
   rule: R
   /** The calendar its minutes count in: null = wall clock. */
   calendar: BusinessCalendar | null
+  periodStart: number
   firstDue: number
-  /** Instants it fired in the current period, ascending. */
+  /** Instants it fired in the current period, ascending (fallback firings included). */
   firings: number[]
+  /** The same firings with their level and cause. */
+  entries: PeriodFiring[]
   matches: boolean
 }
 
@@ -23,6 +33,9 @@ interface ChainPlan<R extends EvaluableRule> {
   dueSince: number
   /** When it fires: `now` if it is due now. */
   at: number
+  /** Set when it fires because the chain's latest firing went unacknowledged (§11.2.3). */
+  cause?: FiringCause
+  unacknowledged?: Evaluation['unacknowledged']
 }
 
 // decimal ids compare as numbers, so rule 9 is "lower" than rule 10
@@ -45,10 +58,21 @@ function periodStartOf(ticket: TicketSnapshot, rule: EvaluableRule): number | nu
   return ticket.waitingSince === null ? null : ticket.waitingSince.getTime()
 }
 
+/** A trigger rule's latest firing in its period (SPEC §11.1), for its acknowledgement timeout. */
+interface TriggerFiring<R extends EvaluableRule> {
+  rule: R
+  calendar: BusinessCalendar | null
+  entry: PeriodFiring
+}
+
 /** A chain's rules whose clock runs, and when a trigger rule of the chain last fired. */
 interface Chain<R extends EvaluableRule> {
   states: RuleState<R>[]
   lastTriggerFiring: number
+  /** The chain's latest trigger firing of the period, if any. */
+  lastTrigger: TriggerFiring<R> | null
+  /** The earliest period start among the chain's rules (trigger rules too). */
+  periodStart: number
 }
 
 /** The rules of each chain whose clock runs, read at their current period. */
@@ -61,7 +85,12 @@ function readChains<R extends EvaluableRule>(
   const chainOf = (name: string): Chain<R> => {
     let chain = chains.get(name)
     if (!chain) {
-      chain = { states: [], lastTriggerFiring: Number.NEGATIVE_INFINITY }
+      chain = {
+        states: [],
+        lastTriggerFiring: Number.NEGATIVE_INFINITY,
+        lastTrigger: null,
+        periodStart: Number.POSITIVE_INFINITY,
+      }
       chains.set(name, chain)
     }
     return chain
@@ -74,10 +103,16 @@ function readChains<R extends EvaluableRule>(
       const chain = chainOf(rule.chain)
       const since = periodStartOf(ticket, rule)
       if (since === null) continue
+      chain.periodStart = Math.min(chain.periodStart, since)
       for (const entry of ticket.escalationHistory) {
         const at = entry.escalatedAt.getTime()
         if (entry.ruleId === rule.id && at >= since && at > chain.lastTriggerFiring) {
           chain.lastTriggerFiring = at
+          chain.lastTrigger = {
+            rule,
+            calendar: rule.businessHoursOnly ? calendar : null,
+            entry: { at, level: entry.level, cause: entry.cause },
+          }
         }
       }
       continue
@@ -86,20 +121,26 @@ function readChains<R extends EvaluableRule>(
     // no running clock means no period: whatever fired in an earlier one is forgotten
     if (periodStart === null) continue
     const ruleCalendar = rule.businessHoursOnly ? calendar : null
-    const firings: number[] = []
+    const entries: PeriodFiring[] = []
     for (const entry of ticket.escalationHistory) {
       const at = entry.escalatedAt.getTime()
-      if (entry.ruleId === rule.id && at >= periodStart) firings.push(at)
+      if (entry.ruleId === rule.id && at >= periodStart) {
+        entries.push({ at, level: entry.level, cause: entry.cause })
+      }
     }
-    firings.sort((a, b) => a - b)
+    entries.sort((a, b) => a.at - b.at)
     const state: RuleState<R> = {
       rule,
       calendar: ruleCalendar,
+      periodStart,
       firstDue: addBusinessMs(ruleCalendar, periodStart, rule.escalateAfterMinutes * MINUTE_MS),
-      firings,
+      firings: entries.map((entry) => entry.at),
+      entries,
       matches: matchesRule(ticket, rule),
     }
-    chainOf(rule.chain).states.push(state)
+    const chain = chainOf(rule.chain)
+    chain.periodStart = Math.min(chain.periodStart, periodStart)
+    chain.states.push(state)
   }
   return chains
 }
@@ -165,6 +206,106 @@ function planChain<R extends EvaluableRule>(
   return null
 }
 
+/**
+ * §11.2.3: when the chain's latest firing goes unacknowledged past its rule's
+ * `acknowledgeWithinMinutes`, counted from the firing or from when the chain was last
+ * re-armed (an acknowledgement that ended), it climbs once: to the next level of the chain
+ * (the lowest-ranked matching rule above it that has not fired in the period), else to the
+ * rule's fallback target. A fallback firing is the end: it has no timeout of its own.
+ */
+function planTimeout<R extends EvaluableRule>(
+  name: string,
+  { states, lastTrigger }: Chain<R>,
+  from: number,
+  rearmedAt: number,
+): ChainPlan<R> | null {
+  let last: {
+    state: RuleState<R> | null
+    rule: R
+    calendar: BusinessCalendar | null
+    entry: PeriodFiring
+  } | null = lastTrigger ? { state: null, ...lastTrigger } : null
+  for (const state of states) {
+    for (const entry of state.entries) {
+      if (last === null || entry.at > last.entry.at) {
+        last = { state, rule: state.rule, calendar: state.calendar, entry }
+      }
+    }
+  }
+  if (last === null || last.entry.cause === 'fallback') return null
+  const took = last
+  const minutes = took.rule.acknowledgeWithinMinutes
+  if (!minutes) return null
+  const start = Math.max(took.entry.at, rearmedAt)
+  const deadline = addBusinessMs(took.calendar, start, minutes * MINUTE_MS)
+  const at = Math.max(deadline, from)
+  const unacknowledged = {
+    ruleId: took.rule.id,
+    level: took.entry.level,
+    escalatedAt: new Date(took.entry.at),
+    minutes,
+  }
+  // above a timed level: the rules that outrank it; above a trigger's firing (§11.1), which has
+  // no rank: the timed rules it did not answer for (§6.3.6), those first due after it
+  const above = (state: RuleState<R>): boolean =>
+    took.state ? outranks(state, took.state) : state.firstDue > took.entry.at
+  let next: RuleState<R> | null = null
+  for (const state of states) {
+    if (state === took.state || !state.matches || state.entries.length > 0) continue
+    if (!above(state)) continue
+    if (next === null || outranks(next, state)) next = state
+  }
+  if (next) {
+    return {
+      chain: name,
+      rule: next.rule,
+      dueSince: deadline,
+      at,
+      cause: 'acknowledge_timeout',
+      unacknowledged,
+    }
+  }
+  if (took.rule.fallback) {
+    return {
+      chain: name,
+      rule: took.rule,
+      dueSince: deadline,
+      at,
+      cause: 'fallback',
+      unacknowledged,
+    }
+  }
+  return null
+}
+
+/**
+ * §11.2: the chain's latest acknowledgement of its current period. `silencedUntil` is when
+ * the silence ends (Infinity: until something changes; null: not silenced now); `rearmedAt`
+ * is when the acknowledgement gives (or gave) the chain back.
+ */
+function acknowledgementOf<R extends EvaluableRule>(
+  ticket: TicketSnapshot,
+  name: string,
+  chain: Chain<R>,
+  now: number,
+): { silencedUntil: number | null; rearmedAt: number } {
+  const none = { silencedUntil: null, rearmedAt: Number.NEGATIVE_INFINITY }
+  if (!ticket.acknowledgements || ticket.acknowledgements.length === 0) return none
+  let latest: { at: number; until: number } | null = null
+  for (const ack of ticket.acknowledgements) {
+    const at = ack.acknowledgedAt.getTime()
+    // one taken in an earlier period (before a reopening) says nothing about this one
+    if (ack.chain !== name || at < chain.periodStart) continue
+    if (latest === null || at > latest.at) {
+      latest = { at, until: ack.until === null ? Number.POSITIVE_INFINITY : ack.until.getTime() }
+    }
+  }
+  if (latest === null) return none
+  // a snooze re-arms the chain when it ends, as letting go does at once
+  if (latest.until > now) return { silencedUntil: latest.until, rearmedAt: latest.until }
+  return { silencedUntil: null, rearmedAt: latest.until }
+}
+
 function planTicket<R extends EvaluableRule>(
   ticket: TicketSnapshot,
   rules: readonly R[],
@@ -176,7 +317,14 @@ function planTicket<R extends EvaluableRule>(
   if (ticket.status !== 'open') return []
   const plans: ChainPlan<R>[] = []
   for (const [name, chain] of readChains(ticket, rules, calendar)) {
-    const plan = planChain(name, chain, now)
+    const { silencedUntil, rearmedAt } = acknowledgementOf(ticket, name, chain, now)
+    // someone is on it: the chain's further levels wait until they are not (§11.2)
+    if (silencedUntil === Number.POSITIVE_INFINITY) continue
+    const from = silencedUntil ?? now
+    const regular = planChain(name, chain, from)
+    const timeout = planTimeout(name, chain, from, rearmedAt)
+    // a level whose own threshold comes first (or at the same instant) fires as itself
+    const plan = timeout && (!regular || timeout.at < regular.at) ? timeout : regular
     if (plan) plans.push(plan)
   }
   return plans
@@ -192,7 +340,8 @@ function earliestDue<R extends EvaluableRule>(plans: readonly ChainPlan<R>[]): C
 
 /**
  * Records a firing on a snapshot as the server does (§6.3.5): one history entry,
- * `escalationLevel` one higher. Returns a new snapshot; the input is not changed.
+ * `escalationLevel` one higher, with the `cause` `evaluateTicket` gave, if any. Returns a new
+ * snapshot; the input is not changed.
  *
  * @example
  * const { fire } = evaluateTicket(ticket, rules, calendar, now)
@@ -202,6 +351,7 @@ export function recordFiring(
   ticket: TicketSnapshot,
   rule: Pick<EvaluableRule, 'id'>,
   at: Date,
+  cause?: FiringCause,
 ): TicketSnapshot {
   const level = ticket.escalationLevel + 1
   return {
@@ -209,7 +359,7 @@ export function recordFiring(
     escalationLevel: level,
     escalationHistory: [
       ...ticket.escalationHistory,
-      { escalatedAt: new Date(at.getTime()), ruleId: rule.id, level },
+      { escalatedAt: new Date(at.getTime()), ruleId: rule.id, level, ...(cause ? { cause } : {}) },
     ],
   }
 }
@@ -222,6 +372,10 @@ export function recordFiring(
  * instant a rule could fire if nothing about the ticket changes (after a firing: once it
  * is recorded), or null. `calendar` is the inbox's or
  * the space's; null counts every minute.
+ *
+ * "I'm on it" (SPEC §11.2, `ticket.acknowledgements`) keeps a chain quiet while it lasts, and
+ * a rule's `acknowledgeWithinMinutes` makes an unacknowledged firing climb: then `cause` says
+ * so, and the firing is recorded with it (`recordFiring(ticket, fire, now, cause)`).
  *
  * @example
  * const { fire, nextDueAt } = evaluateTicket(ticket, rules, calendar, now)
@@ -242,10 +396,13 @@ export function evaluateTicket<R extends EvaluableRule>(
     const next = plans.length === 0 ? null : Math.min(...plans.map((plan) => plan.at))
     return { fire: null, nextDueAt: next === null ? null : new Date(next) }
   }
-  const fire = earliestDue(due).rule
+  const chosen = earliestDue(due)
+  const fire = chosen.rule
   // a firing changes the ticket (its level, its history): plan from the changed ticket,
   // which still has another chain due now when several were (nextDueAt = now)
-  const after = planTicket(recordFiring(ticket, fire, now), rules, calendar, at)
+  const after = planTicket(recordFiring(ticket, fire, now, chosen.cause), rules, calendar, at)
   const next = after.length === 0 ? null : Math.min(...after.map((plan) => plan.at))
-  return { fire, nextDueAt: next === null ? null : new Date(next) }
+  const nextDueAt = next === null ? null : new Date(next)
+  if (!chosen.cause) return { fire, nextDueAt }
+  return { fire, nextDueAt, cause: chosen.cause, unacknowledged: chosen.unacknowledged }
 }

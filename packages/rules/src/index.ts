@@ -21,9 +21,11 @@ export {
   templatePreviewValues,
 } from './template.js'
 export type {
+  ChainAcknowledgement,
   EscalationHistoryEntry,
   EvaluableRule,
   Evaluation,
+  FiringCause,
   TicketSnapshot,
 } from './ticket.js'
 export type { ConversationLine, TriggerHit } from './triggers.js'

@@ -17,6 +17,9 @@ export const TEMPLATE_VARIABLES = [
   'previous_assignee',
   'customer_name',
   'transcript_excerpt',
+  // SPEC §11.2.1: the recipient's signed "I'm on it" link, and an SMS forward's reply code
+  'ack_link',
+  'ack_code',
 ] as const
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 
@@ -109,5 +112,7 @@ export function templatePreviewValues(origin: string): TemplateValues {
     previous_assignee: 'nobody',
     customer_name: 'Maria Lopez',
     transcript_excerpt: 'Where is my order? It was due Monday.',
+    ack_link: `${origin}/ack/xEbd3jb9TW6-TmVBb4qLsWa9vB4.qT2kZ1xVd0B3nq7QmXo0Zw`,
+    ack_code: '4821',
   }
 }

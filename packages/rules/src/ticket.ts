@@ -15,6 +15,20 @@ export type EscalationHistoryEntry = Omit<EscalationHistoryEntryDto, 'escalatedA
   escalatedAt: Date
 }
 
+/** Why a firing fired when not because its rule's clock reached the threshold (§11.2.3). */
+export type FiringCause = NonNullable<EscalationHistoryEntryDto['cause']>
+
+/**
+ * "I'm on it" for one chain (SPEC §11.2), as the engine reads it: the chain's further levels
+ * stay quiet from `acknowledgedAt` until `until` (a snooze's end, the acknowledger letting go,
+ * the customer writing again); null = until something changes.
+ */
+export interface ChainAcknowledgement {
+  chain: string
+  acknowledgedAt: Date
+  until: Date | null
+}
+
 /**
  * What the engine knows of a ticket: a plain snapshot the server builds from the
  * database (and the web app's rule preview from what it shows).
@@ -53,6 +67,11 @@ export interface TicketSnapshot {
    * absent when the ticket is evaluated by the clock.
    */
   trigger?: TriggerKind | null
+  /**
+   * The latest acknowledgement of each chain (§11.2); absent or empty = nobody took any. One
+   * from before the chain's current period is ignored.
+   */
+  acknowledgements?: readonly ChainAcknowledgement[]
 }
 
 /** The fields of a stored rule (`EscalationRule` of `@flare/protocol`) the engine reads. */
@@ -68,7 +87,9 @@ export type EvaluableRule = Pick<
   | 'escalateAfterMinutes'
   | 'repeatEveryMinutes'
   | 'businessHoursOnly'
->
+> &
+  // optional, so rules built before acknowledgement timeouts existed still evaluate (§11.2.3)
+  Partial<Pick<EscalationRule, 'acknowledgeWithinMinutes' | 'fallback'>>
 
 /** What `evaluateTicket` answers. */
 export interface Evaluation<R extends EvaluableRule = EvaluableRule> {
@@ -76,4 +97,12 @@ export interface Evaluation<R extends EvaluableRule = EvaluableRule> {
   fire: R | null
   /** The next instant at which evaluation could change; never before `now`; null = never, until something changes. */
   nextDueAt: Date | null
+  /**
+   * Present when `fire` fires because the chain's latest firing went unacknowledged (§11.2.3):
+   * `acknowledge_timeout` climbs to `fire`, the next level; `fallback` sends `fire` (the rule
+   * that was not acknowledged) to its fallback target. Record the firing with this cause.
+   */
+  cause?: FiringCause
+  /** With `cause`: the firing nobody took, and how long it waited (the rule's minutes). */
+  unacknowledged?: { ruleId: string; level: number; escalatedAt: Date; minutes: number }
 }

@@ -1,19 +1,13 @@
-import {
-  ErrorCode,
-  type TicketAcknowledgedEvent,
-  type TicketEscalatedEvent,
-  type TicketSlaWarningEvent,
-} from '@flare/protocol'
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import type { TicketEscalatedEvent, TicketSlaWarningEvent } from '@flare/protocol'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
-import { escalationFirings, notificationOutbox } from '../db/schema.js'
-import { HttpError, notFound } from '../errors.js'
-import type { EventBus } from '../events/domain-events.js'
+import { notificationOutbox } from '../db/schema.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
+import type { Acknowledgements } from './acknowledgement-service.js'
 import type {
   CommittedFiring,
   CommittedSlaWarning,
@@ -47,6 +41,8 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
     reason: firing.reason,
     escalatedAt: firing.escalatedAt.toISOString(),
     targetUserIds: firing.inAppUserIds,
+    chain: firing.chain,
+    ...(firing.cause ? { cause: firing.cause } : {}),
     ...triggerFacts(firing),
   }
 }
@@ -141,60 +137,21 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
   }
 }
 
-/**
- * "I'm on it" (SPEC §9 `ticket:acknowledge`): a target of the firing takes it; the first one
- * is recorded and every target hears who took it.
- */
-export async function acknowledge(
-  deps: { db: Db; broadcast: Broadcaster; clock: Clock; events: EventBus },
-  spaceId: string,
-  userId: string,
-  firingId: string,
-): Promise<TicketAcknowledgedEvent> {
-  const [firing] = await deps.db
-    .select()
-    .from(escalationFirings)
-    .where(and(eq(escalationFirings.id, firingId), eq(escalationFirings.spaceId, spaceId)))
-  if (!firing) throw notFound('No such escalation in this space.')
-  if (!firing.targetUserIds.includes(userId)) {
-    throw new HttpError(403, {
-      code: ErrorCode.FORBIDDEN,
-      message: 'Only the people this escalation went to can take it.',
-    })
-  }
-  // the first to take it wins, in every process: the conditional update is the claim
-  const at = deps.clock()
-  await deps.db
-    .update(escalationFirings)
-    .set({ acknowledgedBy: userId, acknowledgedAt: at })
-    .where(and(eq(escalationFirings.id, firingId), isNull(escalationFirings.acknowledgedBy)))
-  const [stored] = await deps.db
-    .select()
-    .from(escalationFirings)
-    .where(eq(escalationFirings.id, firingId))
-  const event: TicketAcknowledgedEvent = {
-    firingId,
-    ticketId: firing.ticketId,
-    userId: stored?.acknowledgedBy ?? userId,
-    at: (stored?.acknowledgedAt ?? at).toISOString(),
-  }
-  deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
-  void deps.events.publish('ticket.acknowledged', { spaceId, acknowledged: event })
-  return event
-}
-
+/** `ticket:acknowledge` (SPEC §9.5): "I'm on it" from the pop-up (SPEC §11.2.1). */
 export function createAcknowledgeHandlers(deps: {
-  db: Db
-  broadcast: Broadcaster
-  clock: Clock
-  events: EventBus
+  acknowledgements: Acknowledgements
   spaceId: string
   userId: string
 }) {
   return {
     'ticket:acknowledge': async ({ firingId }) => ({
       ok: true,
-      acknowledged: await acknowledge(deps, deps.spaceId, deps.userId, firingId),
+      acknowledged: await deps.acknowledgements.acknowledge(
+        deps.spaceId,
+        firingId,
+        deps.userId,
+        'app',
+      ),
     }),
   } satisfies ClientEventHandlers
 }

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
 import { triggerRoutes } from '../triggers/trigger-routes.js'
+import { createAckLinks } from './ack-links.js'
+import { acknowledgementApiRoutes, acknowledgementLinkRoutes } from './acknowledgement-routes.js'
+import { type Acknowledgements, createAcknowledgements } from './acknowledgement-service.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
 import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
@@ -17,12 +20,18 @@ export interface AutomationPluginOptions {
   scheduler: boolean
   /** Tickets claimed per transaction. */
   batchSize?: number
+  /** Signs the "I'm on it" links of emails and Slack messages (the session secret). */
+  linkSecret: string
+  /** Where the links point (`PUBLIC_URL`). */
+  publicUrl: string
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     scheduler: RuleFiringScheduler
     escalationRules: RuleService
+    /** "I'm on it", let go and snooze, from every channel (SPEC §11.2). */
+    acknowledgements: Acknowledgements
     /** The background recompute of due instants after rule and calendar changes. */
     dueRecompute: DueRecompute
   }
@@ -56,9 +65,18 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     })
     const recompute = createDueRecompute({ db, clock: app.clock, log })
     const rules = createRuleService({ db, clock: app.clock, events: app.events })
+    const acknowledgements = createAcknowledgements({
+      db,
+      clock: app.clock,
+      broadcast: app.broadcast,
+      announce: app.tickets.service.announce,
+      events: app.events,
+      links: createAckLinks(options.linkSecret, options.publicUrl),
+    })
     app.decorate('scheduler', scheduler)
     app.decorate('escalationRules', rules)
     app.decorate('dueRecompute', recompute)
+    app.decorate('acknowledgements', acknowledgements)
 
     // the change asked for the recompute in its own transaction; this only starts it now
     app.events.on('rule.changed', () => recompute.wake())
@@ -72,10 +90,12 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       async (api) => {
         await api.register(ruleRoutes, { rules })
         await api.register(settingsRoutes, { rules, recompute })
+        await api.register(acknowledgementApiRoutes)
         await api.register(triggerRoutes)
       },
       { prefix: '/api' },
     )
+    await app.register(acknowledgementLinkRoutes, { publicUrl: options.publicUrl })
 
     app.addHook('onReady', async () => {
       // a recompute a process asked for and did not finish (it died) goes on here, without

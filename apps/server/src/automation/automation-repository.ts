@@ -1,4 +1,9 @@
-import type { BusinessCalendar, EscalationRule, RotationDto } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  type EscalationRule,
+  type RotationDto,
+  withRuleFieldDefaults,
+} from '@flare/protocol'
 import { and, asc, eq } from 'drizzle-orm'
 import { auditLog, escalationRules, groups, inboxes, rotations, spaces } from '../db/schema.js'
 import { defaultCalendar } from '../scheduling/due-instants.js'
@@ -11,7 +16,7 @@ export type RotationRow = typeof rotations.$inferSelect
 export function toRuleDto(row: RuleRow): EscalationRule {
   return {
     id: row.id,
-    ...row.definition,
+    ...withRuleFieldDefaults(row.definition),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     createdBy: row.createdBy,

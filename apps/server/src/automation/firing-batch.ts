@@ -9,7 +9,9 @@ import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
   DEFAULT_TRIGGER_NOTE_TEMPLATE,
+  type Evaluation,
   evaluateTicket,
+  type FiringCause,
   recordFiring,
   renderTemplate,
   type SlaTargetState,
@@ -53,6 +55,10 @@ export interface CommittedFiring {
   spaceId: string
   ticket: TicketRow
   rule: Rule
+  /** The rule's chain: what "I'm on it" for this firing silences (SPEC §11.2). */
+  chain: string
+  /** Set when it fired because the level before went unacknowledged (SPEC §11.2.3). */
+  cause: FiringCause | null
   level: number
   reason: string
   escalatedAt: Date
@@ -245,6 +251,32 @@ function periodStartOf(ticket: TicketSnapshot, rule: Rule): Date | null {
   return rule.clock === 'age' ? ticket.openSince : ticket.waitingSince
 }
 
+function minutesText(minutes: number, business: boolean): string {
+  return `${minutes} ${business ? 'business ' : ''}minute${minutes === 1 ? '' : 's'}`
+}
+
+/** Why a timed firing fired, as its history entry and notifications say it (§6.3.7, §11.2.3). */
+function clockReason(
+  rule: Rule,
+  minutes: number,
+  evaluation: Pick<Evaluation<Rule>, 'cause' | 'unacknowledged'>,
+  rules: readonly Rule[],
+): string {
+  const { cause, unacknowledged } = evaluation
+  if (cause && unacknowledged) {
+    const missed = rules.find((r) => r.id === unacknowledged.ruleId)
+    const within = minutesText(unacknowledged.minutes, missed?.businessHoursOnly ?? false)
+    const nobody = `Nobody took level ${unacknowledged.level} within ${within} (rule "${missed?.name ?? rule.name}")`
+    return cause === 'fallback'
+      ? `${nobody}: sent to its fallback`
+      : `${nobody}: on to the next level (rule "${rule.name}")`
+  }
+  const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
+  return rule.clock === 'age'
+    ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
+    : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
+}
+
 /** A note of the batch, its text rendered once the batch's transcripts are loaded. */
 type PendingNote = typeof ticketMessages.$inferInsert & {
   id: string
@@ -261,8 +293,13 @@ interface Pending {
   committed: CommittedFiring[]
 }
 
-/** Why a firing fired: the clock (timed rules) or an instant trigger (SPEC §11.1). */
-type Cause = { kind: 'clock' } | { kind: 'trigger'; trigger: PendingTrigger }
+/**
+ * Why a firing fired: the clock (timed rules, or an acknowledgement timeout, SPEC §11.2.3, as
+ * the engine said) or an instant trigger (SPEC §11.1).
+ */
+type Cause =
+  | { kind: 'clock'; evaluation: Pick<Evaluation<Rule>, 'cause' | 'unacknowledged'> }
+  | { kind: 'trigger'; trigger: PendingTrigger }
 
 /**
  * The instant triggers of a claimed ticket that still stand: a ticket that was put on hold,
@@ -317,14 +354,14 @@ export async function fireBatch(
       const minutes = Math.floor(
         businessMinutesBetween(rule.businessHoursOnly ? calendar : null, start, now),
       )
-      const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
       const reason =
         cause.kind === 'trigger'
           ? `${cause.trigger.reason} (rule "${rule.name}")`
-          : rule.clock === 'age'
-            ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
-            : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
-      const targets = await resolveTargets(tx, lookups, row, rule)
+          : clockReason(rule, minutes, cause.evaluation, context.rules)
+      const ackCause = cause.kind === 'clock' ? (cause.evaluation.cause ?? null) : null
+      // unacknowledged at the top of its chain: the rule's fallback target instead of its own
+      const aimed = ackCause === 'fallback' && rule.fallback ? { ...rule, ...rule.fallback } : rule
+      const targets = await resolveTargets(tx, lookups, row, aimed)
       const people = await lookups.users(targets.userIds)
       const firingId = randomUUID()
       pending.firings.push({
@@ -335,6 +372,7 @@ export async function fireBatch(
         level,
         escalatedAt: now,
         targetUserIds: targets.userIds,
+        chain: rule.chain,
       })
       const outbox = await planner.rowsFor({
         spaceId: row.spaceId,
@@ -396,6 +434,8 @@ export async function fireBatch(
         spaceId: row.spaceId,
         ticket: row,
         rule,
+        chain: rule.chain,
+        cause: ackCause,
         level,
         reason,
         escalatedAt: now,
@@ -418,12 +458,13 @@ export async function fireBatch(
         ruleName: rule.name,
         escalatedFrom: row.assignedToUserId,
         escalatedTo: targets.escalatedTo,
-        escalationType: rule.escalateTo,
+        escalationType: aimed.escalateTo,
         reason,
         level,
         ...(cause.kind === 'trigger' ? { trigger: cause.trigger.kind } : {}),
+        ...(ackCause ? { cause: ackCause } : {}),
       })
-      snapshot = recordFiring(snapshot, rule, now)
+      snapshot = recordFiring(snapshot, rule, now, ackCause ?? undefined)
     }
 
     // instant triggers (SPEC §11.1.5): per chain the rule each selects, else the inbox default;
@@ -441,7 +482,7 @@ export async function fireBatch(
 
     let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     while (evaluation.fire && firings.length < maxFiringsPerTicket) {
-      await fire(evaluation.fire, { kind: 'clock' })
+      await fire(evaluation.fire, { kind: 'clock', evaluation })
       evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     }
     // never leave a ticket due at `now`: that would claim it again and again

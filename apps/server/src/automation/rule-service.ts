@@ -2,6 +2,7 @@ import {
   applyRuleDefaults,
   type EscalationRule,
   type EscalationRuleFields,
+  type FallbackTarget,
   type MemberRole,
   validateRuleInput,
   validateRuleUpdate,
@@ -38,30 +39,42 @@ function refusal(error: { message: string; field?: string }): HttpError {
   return badRequest(error.message, error.field)
 }
 
+/** The team, user or rotation a target names must be of this space; `at` prefixes the field. */
+async function checkTarget(
+  db: Db,
+  spaceId: string,
+  target: FallbackTarget,
+  at: '' | 'fallback.',
+): Promise<void> {
+  const kind = target.escalateTo
+  if (kind === 'team' && target.escalateToTeamId !== null) {
+    if (!(await groupExists(db, spaceId, target.escalateToTeamId))) {
+      const field = `${at}escalateToTeamId`
+      throw badRequest(`${field}: no such team in this space`, field)
+    }
+  }
+  if (kind === 'specific_user' && target.escalateToUserId !== null) {
+    const userId = target.escalateToUserId
+    if (!(await membersAmong(db, spaceId, [userId])).has(userId)) {
+      const field = `${at}escalateToUserId`
+      throw badRequest(`${field}: not a member of this space`, field)
+    }
+  }
+  if (kind === 'rotation' && target.escalateToRotationId !== null) {
+    if (!(await findRotationRow(db, spaceId, target.escalateToRotationId))) {
+      const field = `${at}escalateToRotationId`
+      throw badRequest(`${field}: no such rotation in this space`, field)
+    }
+  }
+}
+
 /** The checks that need the database: every id a rule names must be of this space. */
 async function checkReferences(db: Db, spaceId: string, rule: EscalationRuleFields): Promise<void> {
   if (rule.inboxId !== null && !(await inboxExists(db, spaceId, rule.inboxId))) {
     throw badRequest('inboxId: no such inbox in this space', 'inboxId')
   }
-  const target = rule.escalateTo
-  if (target === 'team' && rule.escalateToTeamId !== null) {
-    if (!(await groupExists(db, spaceId, rule.escalateToTeamId))) {
-      throw badRequest('escalateToTeamId: no such team in this space', 'escalateToTeamId')
-    }
-  }
-  if (target === 'specific_user' && rule.escalateToUserId !== null) {
-    if (!(await membersAmong(db, spaceId, [rule.escalateToUserId])).has(rule.escalateToUserId)) {
-      throw badRequest('escalateToUserId: not a member of this space', 'escalateToUserId')
-    }
-  }
-  if (target === 'rotation' && rule.escalateToRotationId !== null) {
-    if (!(await findRotationRow(db, spaceId, rule.escalateToRotationId))) {
-      throw badRequest(
-        'escalateToRotationId: no such rotation in this space',
-        'escalateToRotationId',
-      )
-    }
-  }
+  await checkTarget(db, spaceId, rule, '')
+  if (rule.fallback) await checkTarget(db, spaceId, rule.fallback, 'fallback.')
   for (const [index, condition] of rule.conditions.entries()) {
     // a condition on an assignee who is not a member could never hold: refuse it as a typo
     if (condition.field !== 'assignedToUserId') continue

@@ -196,7 +196,9 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       const current = await findRotationRow(db, spaceId, rotationId)
       if (!current) throw notFound('No such rotation in this space.')
       const users = (await listRuleRows(db, spaceId)).filter(
-        (r) => r.definition.escalateToRotationId === rotationId,
+        (r) =>
+          r.definition.escalateToRotationId === rotationId ||
+          r.definition.fallback?.escalateToRotationId === rotationId,
       )
       if (users.length > 0) {
         throw new HttpError(409, {
@@ -383,6 +385,9 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
         action: null,
         addInternalNote: false,
         internalNoteTemplate: null,
+        // the phone's reply code takes it (SPEC §11.2.1); nobody above the phone to climb to
+        acknowledgeWithinMinutes: null,
+        fallback: null,
       }
       const existing = await phonePreset(spaceId, inboxId)
       const rule = existing

@@ -16,6 +16,7 @@ import {
   type SlaStatus,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
+  type TicketAcknowledgementDto,
   type TriggerKind,
   type UserPreferences,
 } from '@flare/protocol'
@@ -382,6 +383,12 @@ export const tickets = pgTable(
       .$type<EscalationHistoryEntryDto[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
+    // "I'm on it", the latest per chain (SPEC §11.2), stored as the API shows it; the
+    // scheduler reads it with the history, so it holds across restarts and processes
+    acknowledgements: jsonb('acknowledgements')
+      .$type<TicketAcknowledgementDto[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     // when the escalation scheduler must look at this ticket again; null = not until it changes
     nextDueAt: timestamp('next_due_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -582,6 +589,10 @@ export const escalationFirings = pgTable(
     level: integer('level').notNull(),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }).notNull(),
     targetUserIds: jsonb('target_user_ids').$type<string[]>().notNull(),
+    // the rule's chain when it fired: "I'm on it" silences this chain (SPEC §11.2); null for
+    // firings recorded before chains were stored, read as `default`
+    chain: text('chain'),
+    // the first person who took this firing (the ticket's `acknowledgements` say what is in force)
     acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
   },

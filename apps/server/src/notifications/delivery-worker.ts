@@ -3,6 +3,7 @@ import type { TemplateChannel } from '@flare/protocol'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
+import { smsReplyCode } from '../automation/ack-links.js'
 import type { Database, Db } from '../db/database.js'
 import { notificationOutbox, ticketMessages, users } from '../db/schema.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, shouldGiveUp } from './backoff.js'
@@ -26,6 +27,8 @@ export interface DeliverySettings {
   smtpUrl: string | null
   sms: { apiUrl: string; accountSid: string; authToken: string } | null
   allowPrivateUrls: boolean
+  /** Signs an "I'm on it" link for one outbox row of a firing (SPEC §11.2.1). */
+  ackLink?(outboxId: string, escalatedAt: Date): string
 }
 
 export interface DeliveryWorkerDeps {
@@ -198,9 +201,20 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         return renderFor(
           channel,
           await template,
-          { ...found.values, escalation_target: await targetLabel(row.target, context) },
+          {
+            ...found.values,
+            escalation_target: await targetLabel(row.target, context),
+            ack_link: await context.ackLink(row),
+            ack_code: row.firingId ? smsReplyCode(row.firingId) : null,
+          },
           { transcriptFromBot: found.transcriptFromBot },
         )
+      },
+      async ackLink(row) {
+        const linked = /^(user:|email:|space$)/.test(row.target)
+        if (!row.firingId || !linked || !settings.ackLink) return null
+        const firing = (await context.facts(row)).firing
+        return firing ? settings.ackLink(row.id, firing.escalatedAt) : null
       },
       http: (request) =>
         sendOutbound({

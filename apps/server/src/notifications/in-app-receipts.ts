@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox, tickets } from '../db/schema.js'
 import { notFound } from '../errors.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
+import { isInForce } from '../tickets/waiting-state.js'
 import { DEFAULT_RETRY_POLICY } from './backoff.js'
 import { historyEntryOf } from './message-facts.js'
 
@@ -44,6 +45,8 @@ export async function unreceivedTicketAlerts(
         inboxId: tickets.inboxId,
         createdAt: tickets.createdAt,
         escalationHistory: tickets.escalationHistory,
+        acknowledgements: tickets.acknowledgements,
+        openSince: tickets.openSince,
       },
     })
     .from(notificationOutbox)
@@ -65,6 +68,11 @@ export async function unreceivedTicketAlerts(
   const transcripts = await loadTranscripts(db, [...new Set(rows.map((r) => r.ticket.id))])
   return rows.reverse().map(({ firing, ticket }) => {
     const entry = historyEntryOf(ticket.escalationHistory, firing)
+    const chain = firing.chain ?? 'default'
+    // who is on the firing's chain now (SPEC §11.2), as `ticket:acknowledged` said it
+    const held = ticket.acknowledgements.find(
+      (a) => a.chain === chain && isInForce(a, now, ticket.openSince),
+    )
     return {
       event: {
         firingId: firing.id,
@@ -82,18 +90,22 @@ export async function unreceivedTicketAlerts(
         reason: entry?.reason ?? 'Escalated',
         escalatedAt: firing.escalatedAt.toISOString(),
         targetUserIds: firing.targetUserIds,
+        chain,
+        ...(entry?.cause ? { cause: entry.cause } : {}),
         ...(entry?.trigger ? { trigger: { kind: entry.trigger, words: [] } } : {}),
         ...transcriptFields(transcripts.get(ticket.id)),
       },
-      acknowledged:
-        firing.acknowledgedBy && firing.acknowledgedAt
-          ? {
-              firingId: firing.id,
-              ticketId: firing.ticketId,
-              userId: firing.acknowledgedBy,
-              at: firing.acknowledgedAt.toISOString(),
-            }
-          : null,
+      acknowledged: held
+        ? {
+            firingId: held.firingId,
+            ticketId: firing.ticketId,
+            userId: held.userId,
+            at: held.acknowledgedAt,
+            chain,
+            snoozedUntil: held.snoozedUntil,
+            via: held.via,
+          }
+        : null,
     }
   })
 }

@@ -4,14 +4,12 @@ import {
   PushPublicKeyResponse,
   PushSubscriptionCreate,
   PushSubscriptionDelete,
-  Uuid,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, eq, sql } from 'drizzle-orm'
-import { acknowledge } from '../automation/acknowledgements.js'
 import { pushSubscriptions, users } from '../db/schema.js'
 import { badRequest } from '../errors.js'
-import { identityOf, membershipOf } from '../plugins/auth.js'
+import { identityOf } from '../plugins/auth.js'
 import { outboundUrlProblem } from './outbound-http.js'
 
 /** Web Push (SPEC §7): the server's public key and each user's browsers. */
@@ -94,45 +92,6 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }
         .where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
         .returning({ id: pushSubscriptions.id })
       return { deleted: gone.length > 0 }
-    },
-  )
-
-  // "I'm on it" from a push notification: the service worker has no socket, only the cookie
-  app.post(
-    '/spaces/:spaceId/firings/:firingId/acknowledge',
-    {
-      schema: {
-        tags: ['notifications'],
-        summary:
-          '"I\'m on it" for an automatic escalation that went to you (as ticket:acknowledge)',
-        params: Type.Object({ spaceId: Uuid, firingId: Uuid }),
-        response: {
-          200: Type.Object({
-            acknowledged: Type.Object({
-              firingId: Type.String(),
-              ticketId: Type.String(),
-              userId: Type.String(),
-              at: Type.String(),
-            }),
-          }),
-          ...errors,
-          403: ApiErrorBody,
-          404: ApiErrorBody,
-        },
-      },
-      preHandler: app.requireSpaceRole(),
-    },
-    async (request) => {
-      const { spaceId, userId } = membershipOf(request)
-      const { firingId } = request.params
-      return {
-        acknowledged: await acknowledge(
-          { db, broadcast: app.broadcast, clock: app.clock, events: app.events },
-          spaceId,
-          userId,
-          firingId,
-        ),
-      }
     },
   )
 }

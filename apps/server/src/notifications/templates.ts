@@ -42,12 +42,13 @@ export const DEFAULT_TEMPLATES: Record<TemplateChannel, TemplateText> = {
       'Rule: {rule_name}',
       '',
       'Open the ticket: {link}',
+      "I'm on it (the next levels stay quiet): {ack_link}",
     ].join('\n'),
   },
   // seed 000: the customer's name, a short excerpt and the link
   sms: {
     subject: null,
-    body: 'Flare: {customer_name} waiting {minutes} min: "{transcript_excerpt}" {link}',
+    body: 'Flare: {customer_name} waiting {minutes} min: "{transcript_excerpt}" {link} Reply {ack_code} if on it',
   },
   slack: {
     subject: null,
@@ -75,13 +76,13 @@ function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
 }
 
-/** The email's HTML part: the rendered text, escaped, paragraphs kept, the link clickable. */
-function toHtml(text: string, link: string | null): string {
+/** The email's HTML part: the rendered text, escaped, paragraphs kept, the links clickable. */
+function toHtml(text: string, links: readonly string[]): string {
   const paragraphs = text
     .split(/\n{2,}/)
     .map((p) => {
       let html = escapeHtml(p).replace(/\n/g, '<br>')
-      if (link) {
+      for (const link of links) {
         const escaped = escapeHtml(link)
         html = html.split(escaped).join(`<a href="${escaped}">${escaped}</a>`)
       }
@@ -110,8 +111,10 @@ export function renderFor(
   }
   const text = renderTemplate(template.body, values)
   if (channel === 'email') {
-    const link = typeof values.link === 'string' ? values.link : null
-    return { subject, text, html: toHtml(text, link) }
+    const links = [values.link, values.ack_link].filter(
+      (link): link is string => typeof link === 'string' && link !== '',
+    )
+    return { subject, text, html: toHtml(text, links) }
   }
   return { subject, text }
 }

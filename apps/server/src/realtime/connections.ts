@@ -70,10 +70,7 @@ export const connectionsPlugin = fp(
           socketId: socket.id,
         }),
         ...createAcknowledgeHandlers({
-          db,
-          broadcast: app.broadcast,
-          clock: app.clock,
-          events: app.events,
+          acknowledgements: app.acknowledgements,
           spaceId,
           userId,
         }),

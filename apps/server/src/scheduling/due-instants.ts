@@ -2,7 +2,9 @@ import {
   type BusinessCalendar,
   type EscalationRuleFields,
   type SlaPolicyFields,
+  type TicketAcknowledgementDto,
   TRIGGER_KINDS,
+  withRuleFieldDefaults,
 } from '@flare/protocol'
 import {
   computeSla,
@@ -94,13 +96,17 @@ export const DEFAULT_TRIGGER_RULE: Rule = {
   action: 'notify',
   addInternalNote: false,
   internalNoteTemplate: null,
+  acknowledgeWithinMinutes: null,
+  fallback: null,
 }
 
 /** The rules that can fire, as the engine reads them: enabled ones, with their ids. */
 export function evaluableRules(
   rows: ReadonlyArray<{ id: string; definition: EscalationRuleFields }>,
 ): Rule[] {
-  return rows.filter((r) => r.definition.enabled).map((r) => ({ id: r.id, ...r.definition }))
+  return rows
+    .filter((r) => r.definition.enabled)
+    .map((r) => ({ id: r.id, ...withRuleFieldDefaults(r.definition) }))
 }
 
 /** The space's calendar (its own or the default) and each inbox's own, if any. */
@@ -193,6 +199,20 @@ export function snapshotOf(
       ...entry,
       escalatedAt: new Date(entry.escalatedAt),
     })),
+    acknowledgements: row.acknowledgements.map(chainAcknowledgementOf),
+  }
+}
+
+/**
+ * An acknowledgement as the engine reads it (SPEC §11.2): silent from when it was taken
+ * until it ended (the customer wrote, the acknowledger let go) or its snooze runs out.
+ */
+function chainAcknowledgementOf(ack: TicketAcknowledgementDto) {
+  const until = ack.endedAt ?? ack.snoozedUntil
+  return {
+    chain: ack.chain,
+    acknowledgedAt: new Date(ack.acknowledgedAt),
+    until: until === null ? null : new Date(until),
   }
 }
 

@@ -25,6 +25,16 @@ const FORM_BODY_LIMIT = 64 * 1024
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
+/** TwiML that texts `text` back to the sender. */
+function replyTwiml(text: string): string {
+  const escaped = text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`
+}
+
 /**
  * The secret of a delivery: the `X-Flare-Inbox-Secret` header, or the password of HTTP Basic
  * auth (what SMS providers send for `https://any:secret@host/...` webhook URLs), so the secret
@@ -152,12 +162,13 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
       schema: {
         tags: ['inbound'],
         summary:
-          'SMS provider webhook (form fields From, To, Body, MessageSid): `To` picks the inbox; answers empty TwiML',
+          "SMS provider webhook (form fields From, To, Body, MessageSid): `To` picks the inbox; answers empty TwiML. A member's reply code to an escalation forward takes that escalation instead, answered with a TwiML message.",
         security: [],
         body: SmsWebhookForm,
         response: {
           200: {
-            description: 'Empty TwiML: receipt confirmed, nothing sent back to the customer',
+            description:
+              'Empty TwiML: receipt confirmed, nothing sent back to the customer (or, for a reply code, a message to the member)',
             content: { 'text/xml': { schema: Type.String() } },
           },
           400: ApiErrorBody,
@@ -172,6 +183,29 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
         .from(inboxes)
         .where(eq(inboxes.channelAddress, normalizeAddress(form.To)))
       const inbox = await authorize(request, row)
+      // a member answering an escalation forward with its reply code takes the ticket (SPEC
+      // §11.2.1): replies to forwards come to the inbox's number, and are no customer's words
+      const taken = await app.acknowledgements.acknowledgeBySms({
+        spaceId: inbox.spaceId,
+        inboxId: inbox.id,
+        from: form.From,
+        body: form.Body,
+      })
+      if (taken?.kind === 'taken') {
+        const who = taken.yours
+          ? 'You are on it'
+          : `${await app.acknowledgements.displayName(taken.acknowledged.userId)} is on it already`
+        return reply.type('text/xml').send(replyTwiml(`Flare: ${who}: ${taken.subject}`))
+      }
+      if (taken?.kind === 'unknown_code') {
+        return reply
+          .type('text/xml')
+          .send(
+            replyTwiml(
+              `Flare: no escalation sent to you in the last day has the code ${taken.code}. Reply with the code in the message, or 1 for the latest.`,
+            ),
+          )
+      }
       await service.receiveInbound({
         inbox,
         customer: { phone: form.From },

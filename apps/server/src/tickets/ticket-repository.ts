@@ -48,6 +48,7 @@ export function toTicketDto(row: TicketRow): TicketDto {
     escalationLevel: row.escalationLevel,
     lastEscalatedAt: iso(row.lastEscalatedAt),
     escalationHistory: row.escalationHistory,
+    acknowledgements: row.acknowledgements,
     lastMessageAt: iso(row.lastMessageAt),
     preview: row.preview,
     firstResponseAt: iso(row.firstResponseAt),

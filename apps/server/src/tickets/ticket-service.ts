@@ -53,6 +53,7 @@ import {
   applyChange,
   type ClockState,
   newClockState,
+  rearmChains,
   slaInstantsAfter,
   type TicketChange,
 } from './waiting-state.js'
@@ -189,10 +190,16 @@ export function createTicketService(deps: TicketServiceDeps) {
     const next = applyChange(clockStateOf(row), change)
     // the list shows what the conversation says, not notes or the system's remarks
     const shown = message.authorKind !== 'system' && !message.internal
+    // the customer writing again gives back every chain someone had taken (SPEC §11.2.2)
+    const rearmed =
+      message.authorKind === 'customer'
+        ? rearmChains(row.acknowledgements, message.at, row.openSince)
+        : null
     const [ticket] = await tx
       .update(tickets)
       .set({
         ...next,
+        ...(rearmed ? { acknowledgements: rearmed } : {}),
         // the first staff reply is stored with it, in this transaction (SPEC §8.1)
         ...slaInstantsAfter(row, next, change),
         updatedAt: message.at,

@@ -1,4 +1,4 @@
-import type { MessageAuthorKind, TicketStatus } from '@flare/protocol'
+import type { MessageAuthorKind, TicketAcknowledgementDto, TicketStatus } from '@flare/protocol'
 
 /** The part of a ticket the clocks of SPEC §6.2 read, kept exact on every change. */
 export interface ClockState {
@@ -72,6 +72,35 @@ export function applyChange(state: ClockState, change: TicketChange): ClockState
       }
       return { ...state, status, holdUntil: null }
   }
+}
+
+/**
+ * Whether an acknowledgement still silences its chain at `at` (SPEC §11.2): not ended, its
+ * snooze (if any) still ahead, and taken in the ticket's current open life (`openSince`), as
+ * the engine reads it: a resolved and reopened ticket starts with nobody on it.
+ */
+export function isInForce(ack: TicketAcknowledgementDto, at: Date, openSince: Date): boolean {
+  if (ack.endedAt !== null) return false
+  if (new Date(ack.acknowledgedAt).getTime() < openSince.getTime()) return false
+  return ack.snoozedUntil === null || new Date(ack.snoozedUntil).getTime() > at.getTime()
+}
+
+/**
+ * The customer wrote again: every chain someone had taken is given back (SPEC §11.2.2), so
+ * its further levels fire again if nobody answers. Answers the new list, or null when no
+ * acknowledgement was in force.
+ */
+export function rearmChains(
+  acknowledgements: readonly TicketAcknowledgementDto[],
+  at: Date,
+  openSince: Date,
+): TicketAcknowledgementDto[] | null {
+  if (!acknowledgements.some((ack) => isInForce(ack, at, openSince))) return null
+  return acknowledgements.map((ack) =>
+    isInForce(ack, at, openSince)
+      ? { ...ack, endedAt: at.toISOString(), endReason: 'customer_wrote' as const }
+      : ack,
+  )
 }
 
 /** The instants the SLA of SPEC §8.1 reads, kept beside the clock state. */

@@ -4,6 +4,7 @@ import {
   ESCALATION_TARGETS,
   type EscalationRule,
   type EscalationRuleCreate,
+  type EscalationTarget,
   type InboxDto,
   NOTIFICATION_CHANNELS,
   type NotificationChannel,
@@ -55,50 +56,59 @@ function choicesFor(target: DetailTarget, directory: Directory): Array<[string, 
   return null
 }
 
-/** The chosen target's own field: a team, person or rotation of the space, or an address. */
+type DetailField = (typeof TARGET_REQUIRED_FIELD)[DetailTarget]
+
+/**
+ * The chosen target's own field: a team, person or rotation of the space, or an address. For
+ * the rule's target (`at` '') or its fallback (`at` 'fallback.'), whose errors are named so.
+ */
 function TargetDetail({
   uid,
-  draft,
+  target,
+  values,
+  at,
   directory,
   errors,
   onChange,
 }: {
   uid: string
-  draft: RuleDraft
+  target: EscalationTarget | ''
+  values: Record<DetailField, string>
+  at: '' | 'fallback.'
   directory: Directory
   errors: FieldErrors
-  onChange(change: Partial<RuleDraft>): void
+  onChange(field: DetailField, value: string): void
 }) {
-  const target = draft.escalateTo
-  if (!Object.hasOwn(TARGET_REQUIRED_FIELD, target)) return null
+  if (target === '' || !Object.hasOwn(TARGET_REQUIRED_FIELD, target)) return null
   const detail = target as DetailTarget
   const field = TARGET_REQUIRED_FIELD[detail]
   const { label, choose, hint } = TARGET_DETAIL[detail]
   const choices = choicesFor(detail, directory)
   const empty = detail === 'rotation' && choices?.length === 0
-  const id = `${uid}-${field}`
-  const error = errorAt(errors, field)
+  const id = `${uid}-${at}${field}`
+  const error = errorAt(errors, `${at}${field}`)
+  const shown = at ? `Fallback: ${label.toLowerCase()}` : label
   if (choices) {
     return (
       <SelectField
         id={id}
-        label={label}
+        label={shown}
         error={error}
         hint={empty ? 'No rotations yet: add one below.' : hint}
-        value={draft[field]}
+        value={values[field]}
         options={[['', choose ?? ''], ...choices]}
-        onChange={(value) => onChange({ [field]: value })}
+        onChange={(value) => onChange(field, value)}
       />
     )
   }
   return (
-    <Field id={id} label={label} error={error} hint={hint}>
+    <Field id={id} label={shown} error={error} hint={hint}>
       {(p) => (
         <input
           {...p}
           type={detail === 'email' ? 'email' : 'tel'}
-          value={draft[field]}
-          onChange={(e) => onChange({ [field]: e.target.value })}
+          value={values[field]}
+          onChange={(e) => onChange(field, e.target.value)}
         />
       )}
     </Field>
@@ -328,12 +338,50 @@ export function RuleForm({
           />
           <TargetDetail
             uid={uid}
-            draft={draft}
+            target={draft.escalateTo}
+            values={draft}
+            at=""
             directory={directory}
             errors={errors}
-            onChange={change}
+            onChange={(field, value) => change({ [field]: value })}
           />
         </div>
+        <fieldset className="plain">
+          <legend>If nobody says “I’m on it”</legend>
+          <div className="form-grid">
+            <MinutesField
+              id={`${uid}-acknowledge`}
+              label="Acknowledge within (minutes)"
+              error={err('acknowledgeWithinMinutes')}
+              hint="Empty: no deadline. Else, taken by nobody in time, it climbs at once to the next level of its chain."
+              value={draft.acknowledgeWithinMinutes}
+              onChange={(acknowledgeWithinMinutes) => change({ acknowledgeWithinMinutes })}
+            />
+            <SelectField
+              id={`${uid}-fallback`}
+              label="With no next level, go to"
+              error={err('fallback')}
+              hint="Once, when the top level of the chain goes unacknowledged."
+              value={draft.fallback.escalateTo}
+              options={[
+                ['', 'Nobody more'],
+                ...ESCALATION_TARGETS.map((t) => [t, TARGET_LABEL[t]] as const),
+              ]}
+              onChange={(escalateTo) => change({ fallback: { ...draft.fallback, escalateTo } })}
+            />
+            <TargetDetail
+              uid={uid}
+              target={draft.fallback.escalateTo}
+              values={draft.fallback}
+              at="fallback."
+              directory={directory}
+              errors={errors}
+              onChange={(field, value) =>
+                change({ fallback: { ...draft.fallback, [field]: value } })
+              }
+            />
+          </div>
+        </fieldset>
         <fieldset
           className="channels"
           aria-describedby={err('notificationChannels') ? `${uid}-channels-error` : undefined}
@@ -457,6 +505,8 @@ const KNOWN_FIELDS = [
   'recipientPhone',
   'notificationChannels',
   'internalNoteTemplate',
+  'acknowledgeWithinMinutes',
+  'fallback',
 ]
 
 function unknownText(names: string[]): string {
@@ -475,8 +525,12 @@ const TARGET_MISSING: Record<string, string> = {
 function withChannelWording(error: ApiError): ApiError {
   const field = error.field ?? ''
   if (field === 'notificationChannels') return { ...error, message: 'Choose at least one channel.' }
-  if (TARGET_MISSING[field] && error.message.includes('required when')) {
-    return { ...error, message: TARGET_MISSING[field] }
+  const own = field.startsWith('fallback.') ? field.slice('fallback.'.length) : field
+  if (TARGET_MISSING[own] && error.message.includes('required when')) {
+    return { ...error, message: TARGET_MISSING[own] }
+  }
+  if (field === 'fallback' && error.message.includes('acknowledgeWithinMinutes')) {
+    return { ...error, message: 'A fallback needs “Acknowledge within” minutes.' }
   }
   return { ...error, message: friendlyMessage(error) }
 }

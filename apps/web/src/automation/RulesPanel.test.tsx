@@ -69,6 +69,8 @@ function rule(fields: Partial<EscalationRule> = {}): EscalationRule {
     action: null,
     addInternalNote: false,
     internalNoteTemplate: null,
+    acknowledgeWithinMinutes: null,
+    fallback: null,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
     createdBy: null,
@@ -236,6 +238,46 @@ describe('RulesPanel', () => {
     // the new rule is listed and selected
     expect(await screen.findByRole('form', { name: 'Rule: Night desk' })).toBeTruthy()
     expect(screen.getByRole('button', { name: /Night desk/, current: true })).toBeTruthy()
+  })
+
+  it('[11.2.3] sets how long a firing may wait for "I\'m on it", and where it goes at the top of the chain', async () => {
+    const calls = fakeServer({
+      [`PUT /api/tickets/escalation-rules/r1?spaceId=${SPACE}`]: (body) => ({
+        status: 200,
+        body: { rule: rule(body as Partial<EscalationRule>) },
+      }),
+    })
+    const user = userEvent.setup()
+    renderPanel([rule()])
+    await user.click(screen.getByRole('button', { name: /Waiting an hour/ }))
+    const form = screen.getByRole('form', { name: 'Rule: Waiting an hour' })
+    // a fallback without a deadline could never be used: the browser says so first
+    await user.selectOptions(
+      within(form).getByLabelText('With no next level, go to'),
+      'specific_user',
+    )
+    await user.selectOptions(within(form).getByLabelText('Fallback: person'), U(2))
+    await user.click(within(form).getByRole('button', { name: 'Save rule' }))
+    expect(within(form).getByRole('alert').textContent).toBe(
+      'A fallback needs “Acknowledge within” minutes.',
+    )
+    expect(calls.filter((c) => c.method === 'PUT')).toEqual([])
+
+    await user.type(
+      within(form).getByRole('spinbutton', { name: 'Acknowledge within (minutes)' }),
+      '5',
+    )
+    await user.click(within(form).getByRole('button', { name: 'Save rule' }))
+    expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({
+      acknowledgeWithinMinutes: 5,
+      fallback: {
+        escalateTo: 'specific_user',
+        escalateToUserId: U(2),
+        escalateToTeamId: null,
+        recipientEmail: null,
+      },
+    })
+    expect(await within(form).findByText('Saved.')).toBeTruthy()
   })
 
   it('[6.1] deletes a rule only after the confirmation', async () => {

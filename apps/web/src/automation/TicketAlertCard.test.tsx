@@ -55,6 +55,7 @@ const escalated: TicketEscalatedEvent = {
   reason: 'Waiting 30 business minutes for a reply',
   escalatedAt: new Date().toISOString(),
   targetUserIds: [DANA, ELI],
+  chain: 'default',
 }
 
 const space: SpaceResponse = {
@@ -149,6 +150,96 @@ describe('a ticket escalation in the alert rail', () => {
     ])
     expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
     expect(screen.queryByRole('button', { name: 'I’m on it' })).toBeNull()
+  })
+
+  it('[11.2.2] the one on it lets go from the card; everyone else sees the card free again', async () => {
+    const calls: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (init?.method === 'POST') calls.push(url)
+        return new Response(
+          JSON.stringify({
+            released: {
+              firingId: U(66),
+              ticketId: T,
+              chain: 'default',
+              userId: DANA,
+              by: DANA,
+              at: new Date().toISOString(),
+            },
+          }),
+          { status: 200 },
+        )
+      }),
+    )
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(66) })
+    await user.click(screen.getByRole('button', { name: 'I’m on it' }))
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
+    await user.click(
+      screen.getByRole('button', { name: 'Let go of Refund not received: the escalation goes on' }),
+    )
+    expect(calls).toEqual([`/api/spaces/${SPACE}/firings/${U(66)}/let-go`])
+    expect(screen.queryByTestId('ticket-alert-taken')).toBeNull()
+    expect(screen.getByRole('button', { name: 'I’m on it' })).toBeTruthy()
+  })
+
+  it('[11.2.4] snoozing is a choice of minutes, and the card says until when', async () => {
+    const until = new Date(Date.now() + 30 * 60_000).toISOString()
+    const bodies: unknown[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init?: RequestInit) => {
+        if (init?.method === 'POST') bodies.push(JSON.parse(String(init.body)))
+        return new Response(
+          JSON.stringify({
+            acknowledged: {
+              firingId: U(67),
+              ticketId: T,
+              userId: DANA,
+              at: new Date().toISOString(),
+              chain: 'default',
+              snoozedUntil: until,
+              via: 'app',
+            },
+          }),
+          { status: 200 },
+        )
+      }),
+    )
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(67) })
+    await user.click(screen.getByRole('button', { name: 'I’m on it' }))
+    await user.click(
+      screen.getByRole('button', { name: 'Snooze the escalation of Refund not received' }),
+    )
+    await user.selectOptions(screen.getByLabelText('Quiet for'), '30')
+    await user.click(screen.getByRole('button', { name: 'Snooze' }))
+    expect(bodies).toEqual([{ minutes: 30 }])
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toMatch(
+      /^You are on it\. Snoozed until /,
+    )
+  })
+
+  it("[11.2.2] taking one level takes the chain: an earlier level's card says who took it", () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(68), level: 1 })
+    fire('ticket:acknowledged', {
+      firingId: U(69),
+      ticketId: T,
+      userId: ELI,
+      at: new Date().toISOString(),
+      chain: 'default',
+      snoozedUntil: null,
+      via: 'email',
+    })
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
   })
 
   it('[7] shows every target who took it when someone else acknowledges', () => {

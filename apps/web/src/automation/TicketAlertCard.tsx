@@ -15,7 +15,9 @@ import { alertTitle } from './alert-text.js'
 import {
   acknowledgeTicketAlert,
   dismissTicketAlert,
+  letGoOfTicket,
   openEscalatedTicket,
+  snoozeTicket,
 } from './automation-actions.js'
 import './automation.css'
 
@@ -53,7 +55,18 @@ function TriggerIcon({ kind }: { kind: NonNullable<TicketEscalatedEvent['trigger
   return <UrgentIcon />
 }
 
-/** A ticket escalation that reached you: I'm on it (O), Open ticket (T), or dismiss (Esc). */
+/** The snooze lengths offered: the acknowledger's explicit choice (SPEC §11.2.4). */
+const SNOOZE_MINUTES = [5, 15, 30, 60] as const
+
+/** "14:05" in the viewer's own clock. */
+function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
+/**
+ * A ticket escalation that reached you: I'm on it (O), Open ticket (T), or dismiss (Esc). Once
+ * you are on it: let go (L) gives the chain back, snooze (S) keeps it quiet for a while only.
+ */
 export function TicketAlertCard({
   alert,
   collapsed,
@@ -72,7 +85,10 @@ export function TicketAlertCard({
   const known = useFlare((s) => s.tickets[event.ticket.id])
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [snoozing, setSnoozing] = useState(false)
+  const [snoozeFor, setSnoozeFor] = useState<number>(15)
   const { ticket } = event
+  const yours = acknowledged !== null && acknowledged.userId === you
 
   useEffect(() => {
     void loadTicketFacts(ticket.id)
@@ -80,10 +96,13 @@ export function TicketAlertCard({
 
   // the customer as staff know them: a name, else the phone or email they wrote from
   const customer = known ? customerName(known.customer) : (ticket.customerName ?? 'A customer')
+  const snoozed = acknowledged?.snoozedUntil
+    ? ` Snoozed until ${clockTime(acknowledged.snoozedUntil)}.`
+    : ''
   const takenBy = acknowledged
-    ? acknowledged.userId === you
-      ? 'You are on it.'
-      : `${displayNameOf(acknowledged.userId)} is on it.`
+    ? yours
+      ? `You are on it.${snoozed}`
+      : `${displayNameOf(acknowledged.userId)} is on it.${snoozed}`
     : null
 
   async function acknowledge() {
@@ -91,6 +110,14 @@ export function TicketAlertCard({
     const result = await acknowledgeTicketAlert(event.firingId)
     setBusy(false)
     setError(result.ok ? null : result.error.message)
+  }
+
+  async function run(action: () => Promise<{ message: string } | null>) {
+    setBusy(true)
+    const problem = await action()
+    setBusy(false)
+    setError(problem ? problem.message : null)
+    if (!problem) setSnoozing(false)
   }
 
   const open: CardAction = {
@@ -118,7 +145,28 @@ export function TicketAlertCard({
       dismissTicketAlert(event.firingId)
     },
   }
-  const actions = acknowledged ? [open, dismiss] : collapsed ? [dismiss] : [onIt, open, dismiss]
+  const letGo: CardAction = {
+    label: 'Let go',
+    shortcut: 'L',
+    disabled: busy,
+    ariaLabel: `Let go of ${ticket.subject}: the escalation goes on`,
+    run: () => void run(() => letGoOfTicket(event.firingId)),
+  }
+  const snooze: CardAction = {
+    label: 'Snooze…',
+    shortcut: 'S',
+    disabled: busy,
+    ariaLabel: `Snooze the escalation of ${ticket.subject}`,
+    run: () => setSnoozing((on) => !on),
+  }
+  // a taken card is folded, yet the one on it can still let go or snooze from it
+  const actions = acknowledged
+    ? yours
+      ? [open, letGo, snooze, dismiss]
+      : [open, dismiss]
+    : collapsed
+      ? [dismiss]
+      : [onIt, open, dismiss]
 
   return (
     <AlertCard
@@ -132,10 +180,50 @@ export function TicketAlertCard({
       onExpand={acknowledged ? undefined : onExpand}
       actions={actions}
       status={
-        takenBy && (
-          <span className="ticket-alert-taken" data-testid="ticket-alert-taken">
-            {takenBy}
-          </span>
+        (takenBy || error) && (
+          <>
+            {takenBy && (
+              <span className="ticket-alert-taken" data-testid="ticket-alert-taken">
+                {takenBy}
+              </span>
+            )}
+            {snoozing && yours && (
+              <form
+                className="snooze-form"
+                aria-label="Snooze"
+                onSubmit={(e) => {
+                  e.preventDefault()
+                  void run(() => snoozeTicket(event.firingId, snoozeFor))
+                }}
+              >
+                <label>
+                  Quiet for{' '}
+                  <select
+                    value={snoozeFor}
+                    onChange={(e) => setSnoozeFor(Number(e.target.value))}
+                    aria-describedby={`snooze-hint-${event.firingId}`}
+                  >
+                    {SNOOZE_MINUTES.map((m) => (
+                      <option key={m} value={m}>
+                        {m} minutes
+                      </option>
+                    ))}
+                  </select>
+                </label>{' '}
+                <button type="submit" className="small" disabled={busy}>
+                  Snooze
+                </button>
+                <span id={`snooze-hint-${event.firingId}`} className="muted small">
+                  Then the escalation goes on, unless the customer has been answered.
+                </span>
+              </form>
+            )}
+            {error && (
+              <span role="alert" className="error">
+                {error}
+              </span>
+            )}
+          </>
         )
       }
     >
@@ -162,11 +250,6 @@ export function TicketAlertCard({
       )}
       <p className="alert-reason">{event.reason}</p>
       <Transcript event={event} customer={customer} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
     </AlertCard>
   )
 }

@@ -32,6 +32,7 @@ function ticket(id: string, subject: string, fields: Partial<TicketDto>): Ticket
     escalationLevel: 0,
     lastEscalatedAt: null,
     escalationHistory: [],
+    acknowledgements: [],
     lastMessageAt: null,
     preview: '',
     firstResponseAt: null,
@@ -146,6 +147,40 @@ describe('ticket escalations on the map', () => {
     ).toBeTruthy()
     // every escalated ticket counts, the one sent to an address too
     expect(screen.getByRole('button', { name: '3 tickets escalated' })).toBeTruthy()
+  })
+
+  it('[11.2.2] say on the map who is on a ticket, and stop pulsing', () => {
+    const t1 = useFlare.getState().tickets.t1!
+    useFlare.setState({
+      tickets: {
+        ...useFlare.getState().tickets,
+        t1: {
+          ...t1,
+          acknowledgements: [
+            {
+              chain: 'default',
+              firingId: '0b6c7a52-0000-4000-8000-0000000000e9',
+              level: 2,
+              userId: DANA,
+              acknowledgedAt: '2026-11-23T10:16:00.000Z',
+              via: 'sms',
+              snoozedUntil: null,
+              endedAt: null,
+              endReason: null,
+            },
+          ],
+        },
+      },
+    })
+    render(<TicketFlares view={{ x: 0, y: 0, width: 1600, height: 1000 }} plan={plan} />)
+    expect(
+      screen.getByRole('button', {
+        name: 'Ticket escalation, level 2, to Dana Reyes: Card declined. Dana Reyes is on it. Open the ticket.',
+      }),
+    ).toBeTruthy()
+    expect(document.querySelector(`.ticket-flare[data-user-id="${DANA}"]`)?.className).toContain(
+      'taken',
+    )
   })
 
   it('[6.6] draw nothing while no ticket is escalated', () => {

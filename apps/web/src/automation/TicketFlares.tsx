@@ -9,9 +9,11 @@ import { placeOn, useStageWidth, type View } from '../components/map-view.js'
 import { openTicket } from '../inbox/inbox-actions.js'
 import { TicketClockIcon } from '../layout/icons.js'
 import { setPhoneTab, showMain } from '../layout/layout-actions.js'
+import { displayNameOf } from '../layout/people.js'
 import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
 import { countOf, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
+import { inForce } from './OnItBadge.js'
 import './flares.css'
 
 // Ticket escalations on the map (SPEC §6.6): a rule that fires flares up over the space, as a
@@ -47,10 +49,17 @@ function targetsOf(entry: EscalationHistoryEntryDto): string[] {
     .filter(Boolean)
 }
 
+/** Who is on the ticket (SPEC §11.2), as the map says it: "Dana Reyes is on it." */
+function onIt(ticket: TicketDto): string | null {
+  const [taken] = inForce(ticket, Date.now())
+  return taken ? `${displayNameOf(taken.userId)} is on it.` : null
+}
+
 function describe(escalated: readonly EscalatedTicket[], whom: string): string {
   const [first] = escalated
   if (escalated.length === 1 && first) {
-    return `Ticket escalation, level ${first.ticket.escalationLevel}, to ${whom}: ${first.ticket.subject}. Open the ticket.`
+    const taken = onIt(first.ticket)
+    return `Ticket escalation, level ${first.ticket.escalationLevel}, to ${whom}: ${first.ticket.subject}.${taken ? ` ${taken}` : ''} Open the ticket.`
   }
   const subjects = escalated.map((e) => `${e.ticket.subject} (level ${e.ticket.escalationLevel})`)
   return `${countOf(escalated.length, 'ticket escalation', 'ticket escalations')} to ${whom}: ${listOf(subjects)}. Open the newest.`
@@ -60,7 +69,8 @@ function shortText(escalated: readonly EscalatedTicket[]): string {
   const [first] = escalated
   if (!first) return ''
   const more = escalated.length > 1 ? ` +${escalated.length - 1}` : ''
-  return `Level ${first.ticket.escalationLevel} · ${first.ticket.subject}${more}`
+  const taken = escalated.length === 1 && onIt(first.ticket) ? ' · on it' : ''
+  return `Level ${first.ticket.escalationLevel} · ${first.ticket.subject}${more}${taken}`
 }
 
 function group<K>(pairs: ReadonlyArray<[K, EscalatedTicket]>): Map<K, EscalatedTicket[]> {
@@ -119,8 +129,15 @@ export function TicketFlares({
           '--ring': `${ring}px`,
         } as CSSProperties
         const label = describe(list, member.displayName)
+        // someone is on every one of them: the flare stops pulsing, the text says who
+        const calm = list.every((e) => onIt(e.ticket) !== null)
         return (
-          <div key={userId} className="ticket-flare" style={style} data-user-id={userId}>
+          <div
+            key={userId}
+            className={calm ? 'ticket-flare taken' : 'ticket-flare'}
+            style={style}
+            data-user-id={userId}
+          >
             <span className="ticket-flare-ring" aria-hidden="true" />
             {compact ? (
               <span className="ticket-flare-badge" aria-hidden="true">

@@ -13,6 +13,7 @@ import type {
   RotationUpdate,
   SlaPoliciesUpdate,
   TicketAcknowledgedEvent,
+  TicketReleasedEvent,
 } from '@flare/protocol'
 import { ApiRequestError } from '../api.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
@@ -387,13 +388,62 @@ export function acknowledgeTicketAlert(
   })
 }
 
-/** Marks every pop-up of that firing as taken by someone. */
+/** Whether a pop-up is about the ticket and chain someone took or let go (SPEC §11.2). */
+function sameChain(
+  alert: { event: { firingId: string; ticket: { id: string }; chain: string } },
+  about: { firingId: string; ticketId: string; chain?: string },
+): boolean {
+  if (alert.event.firingId === about.firingId) return true
+  return alert.event.ticket.id === about.ticketId && alert.event.chain === about.chain
+}
+
+/**
+ * Marks every pop-up of that ticket's chain as taken by someone: taking one level takes the
+ * chain, so an earlier level's card says so too. A snooze updates it.
+ */
 export function applyAcknowledgement(acknowledged: TicketAcknowledgedEvent): void {
   useFlare.setState((s) => ({
     ticketAlerts: s.ticketAlerts.map((a) =>
-      a.event.firingId === acknowledged.firingId && !a.acknowledged ? { ...a, acknowledged } : a,
+      sameChain(a, acknowledged) ? { ...a, acknowledged } : a,
     ),
   }))
+}
+
+/** The person on it let go: the pop-ups of that chain can be taken again. */
+export function applyRelease(released: TicketReleasedEvent): void {
+  useFlare.setState((s) => ({
+    ticketAlerts: s.ticketAlerts.map((a) =>
+      sameChain(a, released) && a.acknowledged ? { ...a, acknowledged: null } : a,
+    ),
+  }))
+}
+
+/** Let go: the chain goes on, its next levels fire when due (SPEC §11.2.2). */
+export async function letGoOfTicket(firingId: string): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const { released } = await automationApi.letGo(spaceId, firingId)
+    applyRelease(released)
+    announce('You let go of it: the escalation goes on')
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+/** Snooze: quiet for `minutes`, then the chain goes on unless the customer was answered. */
+export async function snoozeTicket(firingId: string, minutes: number): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const { acknowledged } = await automationApi.snooze(spaceId, firingId, minutes)
+    applyAcknowledgement(acknowledged)
+    announce(`Snoozed for ${minutes} minutes`)
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
 }
 
 /** Replaces the space's SLA policies with `body` (the whole set). */

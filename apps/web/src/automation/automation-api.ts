@@ -18,6 +18,8 @@ import type {
   RotationUpdate,
   SlaPoliciesResponse,
   SlaPoliciesUpdate,
+  TicketAcknowledged,
+  TicketReleased,
 } from '@flare/protocol'
 import { fetchApi } from '../api.js'
 
@@ -67,6 +69,18 @@ export const automationApi = {
   deleteRotation: (spaceId: string, id: string) =>
     fetchApi<DeletedResponse>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
 
+  // "I'm on it" beyond the socket (SPEC §11.2): let go and snooze
+  letGo: (spaceId: string, firingId: string) =>
+    fetchApi<TicketReleased>(
+      'POST',
+      `${space(spaceId)}/firings/${encodeURIComponent(firingId)}/let-go`,
+    ),
+  snooze: (spaceId: string, firingId: string, minutes: number) =>
+    fetchApi<TicketAcknowledged>(
+      'POST',
+      `${space(spaceId)}/firings/${encodeURIComponent(firingId)}/snooze`,
+      { minutes },
+    ),
   slaPolicies: (spaceId: string) =>
     fetchApi<SlaPoliciesResponse>('GET', `${space(spaceId)}/sla-policies`),
   saveSlaPolicies: (spaceId: string, body: SlaPoliciesUpdate) =>

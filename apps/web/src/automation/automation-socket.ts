@@ -3,7 +3,7 @@ import { playAlert } from '../hands/sound.js'
 import { type FlareClientSocket, request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { describeAlert } from './alert-text.js'
-import { applyAcknowledgement } from './automation-actions.js'
+import { applyAcknowledgement, applyRelease } from './automation-actions.js'
 
 // each firing alerts once, even if a reconnect or a second tab's echo delivers it again
 const alerted = new Set<string>()
@@ -63,6 +63,17 @@ export function registerAutomationEvents(socket: FlareClientSocket): void {
     const alert = s.ticketAlerts.find((a) => a.event.firingId === acknowledged.firingId)
     if (alert && acknowledged.userId !== s.snapshot?.you) {
       announce(`${nameOf(acknowledged.userId)} is on ${alert.event.ticket.subject}`)
+    }
+  })
+
+  socket.on('ticket:released', (released) => {
+    const s = useFlare.getState()
+    const alert = s.ticketAlerts.find(
+      (a) => a.event.ticket.id === released.ticketId && a.event.chain === released.chain,
+    )
+    applyRelease(released)
+    if (alert && released.by !== s.snapshot?.you) {
+      announce(`${nameOf(released.userId)} let go of ${alert.event.ticket.subject}`)
     }
   })
 }

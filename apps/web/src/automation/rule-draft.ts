@@ -41,6 +41,31 @@ export interface RuleDraft {
   notificationChannels: NotificationChannel[]
   addInternalNote: boolean
   internalNoteTemplate: string
+  /** '' = no acknowledgement timeout (SPEC §11.2.3) */
+  acknowledgeWithinMinutes: string
+  /** Where an unacknowledged top level goes; `escalateTo` '' = nowhere. */
+  fallback: FallbackDraft
+}
+
+/** The fallback target as its inputs hold it. */
+export interface FallbackDraft {
+  escalateTo: EscalationTarget | ''
+  escalateToTeamId: string
+  escalateToUserId: string
+  escalateToRotationId: string
+  recipientEmail: string
+  recipientPhone: string
+}
+
+function noFallback(): FallbackDraft {
+  return {
+    escalateTo: '',
+    escalateToTeamId: '',
+    escalateToUserId: '',
+    escalateToRotationId: '',
+    recipientEmail: '',
+    recipientPhone: '',
+  }
 }
 
 export function newRuleDraft(): RuleDraft {
@@ -65,6 +90,8 @@ export function newRuleDraft(): RuleDraft {
     notificationChannels: ['in_app'],
     addInternalNote: false,
     internalNoteTemplate: '',
+    acknowledgeWithinMinutes: '',
+    fallback: noFallback(),
   }
 }
 
@@ -95,6 +122,18 @@ export function draftOfRule(rule: EscalationRule): RuleDraft {
     notificationChannels: [...rule.notificationChannels],
     addInternalNote: rule.addInternalNote,
     internalNoteTemplate: rule.internalNoteTemplate ?? '',
+    acknowledgeWithinMinutes:
+      rule.acknowledgeWithinMinutes === null ? '' : String(rule.acknowledgeWithinMinutes),
+    fallback: rule.fallback
+      ? {
+          escalateTo: rule.fallback.escalateTo,
+          escalateToTeamId: rule.fallback.escalateToTeamId ?? '',
+          escalateToUserId: rule.fallback.escalateToUserId ?? '',
+          escalateToRotationId: rule.fallback.escalateToRotationId ?? '',
+          recipientEmail: rule.fallback.recipientEmail ?? '',
+          recipientPhone: rule.fallback.recipientPhone ?? '',
+        }
+      : noFallback(),
   }
 }
 
@@ -126,6 +165,20 @@ function orNull(text: string): string | null {
   return text.trim() === '' ? null : text.trim()
 }
 
+/** Only the chosen target's own field, the others null. */
+function targetFields(
+  target: EscalationTarget,
+  fields: Omit<FallbackDraft, 'escalateTo'>,
+): Record<string, string | null> {
+  return {
+    escalateToTeamId: target === 'team' ? orNull(fields.escalateToTeamId) : null,
+    escalateToUserId: target === 'specific_user' ? orNull(fields.escalateToUserId) : null,
+    escalateToRotationId: target === 'rotation' ? orNull(fields.escalateToRotationId) : null,
+    recipientEmail: target === 'email' ? orNull(fields.recipientEmail) : null,
+    recipientPhone: target === 'phone' ? orNull(fields.recipientPhone) : null,
+  }
+}
+
 /**
  * The create/update body for a draft, left for `validateRuleInput` to judge: an empty
  * threshold stays missing so the validator names it. Only the chosen target's own field
@@ -133,6 +186,7 @@ function orNull(text: string): string | null {
  */
 export function bodyOfDraft(draft: RuleDraft): Record<string, unknown> {
   const target = draft.escalateTo
+  const fallback = draft.fallback.escalateTo
   return {
     name: draft.name.trim(),
     description: orNull(draft.description),
@@ -158,5 +212,8 @@ export function bodyOfDraft(draft: RuleDraft): Record<string, unknown> {
     notificationChannels: draft.notificationChannels,
     addInternalNote: draft.addInternalNote,
     internalNoteTemplate: draft.addInternalNote ? draft.internalNoteTemplate : null,
+    acknowledgeWithinMinutes: minutesOf(draft.acknowledgeWithinMinutes) ?? null,
+    fallback:
+      fallback === '' ? null : { escalateTo: fallback, ...targetFields(fallback, draft.fallback) },
   }
 }

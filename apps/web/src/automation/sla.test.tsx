@@ -32,6 +32,7 @@ function ticket(fields: Partial<TicketDto> = {}): TicketDto {
     escalationLevel: 0,
     lastEscalatedAt: null,
     escalationHistory: [],
+    acknowledgements: [],
     lastMessageAt: null,
     preview: '',
     firstResponseAt: null,

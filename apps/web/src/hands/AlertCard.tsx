@@ -76,7 +76,7 @@ export function AlertCard({
       <div id={`${id}-body`} className="alert-body" hidden={collapsed}>
         {children}
       </div>
-      {status && <p className="alert-status">{status}</p>}
+      {status && <div className="alert-status">{status}</div>}
       <div className="alert-actions">
         {collapsed && onExpand && (
           <button type="button" className="ghost small" onClick={onExpand}>

@@ -31,6 +31,7 @@ function ticket(id: string, fields: Partial<TicketDto> = {}): TicketDto {
     escalationLevel: 0,
     lastEscalatedAt: null,
     escalationHistory: [],
+    acknowledgements: [],
     lastMessageAt: null,
     preview: '',
     firstResponseAt: null,
@@ -111,6 +112,44 @@ afterEach(() => {
 })
 
 describe('InboxPanel', () => {
+  it('[11.2.2] the list says who is on a ticket, and not once they let go or the snooze ran out', async () => {
+    const taken = {
+      chain: 'default',
+      firingId: '0b6c7a52-0000-4000-8000-0000000000f1',
+      level: 1,
+      userId: DANA,
+      acknowledgedAt: '2026-11-23T10:02:00.000Z',
+      via: 'app' as const,
+      snoozedUntil: null,
+      endedAt: null,
+      endReason: null,
+    }
+    fakeServer({
+      [`GET ${base}/inboxes`]: inboxes,
+      [`GET ${base}/tickets`]: () => ({
+        status: 200,
+        body: {
+          tickets: [
+            ticket(T2, { subject: 'Card declined', acknowledgements: [taken] }),
+            ticket(T1, {
+              subject: 'Change of address',
+              acknowledgements: [
+                { ...taken, userId: ELI, snoozedUntil: '2026-11-23T10:04:00.000Z' },
+              ],
+            }),
+          ],
+          nextCursor: null,
+        },
+      }),
+    })
+    render(<InboxPanel />)
+    const list = await screen.findByRole('list', { name: 'Tickets' })
+    const rows = within(list).getAllByRole('button')
+    expect(rows[0]?.textContent).toContain('Dana Reyes is on it')
+    // Eli's snooze ended at 10:04: nobody is on that one now
+    expect(rows[1]?.textContent).not.toContain('on it')
+  })
+
   it('[4] lists tickets with status, priority, assignee and a ticking waiting time', async () => {
     fakeServer({
       [`GET ${base}/inboxes`]: inboxes,

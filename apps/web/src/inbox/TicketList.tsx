@@ -1,4 +1,5 @@
 import type { TicketDto, TicketPriority } from '@flare/protocol/client'
+import { OnItBadge } from '../automation/OnItBadge.js'
 import { TicketClockIcon } from '../layout/icons.js'
 import type { TicketFilter } from '../store/inbox-slice.js'
 import { useFlare } from '../store/index.js'
@@ -158,6 +159,7 @@ export function TicketList() {
                   </span>
                   <SlaBadge ticket={t} />
                   <EscalationLevel ticket={t} />
+                  <OnItBadge ticket={t} />
                   <span className="muted">{customerName(t.customer)}</span>
                   <span className="muted">
                     {t.assignedToUserId

@@ -1,6 +1,7 @@
 import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
 import { EscalationHistory } from '../automation/EscalationHistory.js'
+import { OnItBar } from '../automation/OnItBadge.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { formatFullDate } from '../layout/words.js'
 import { DeliveryState } from '../notifications/DeliveryState.js'
@@ -304,6 +305,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </span>
           </p>
           <Controls ticket={ticket} onError={setError} />
+          <OnItBar ticket={ticket} />
           <EscalationHistory history={ticket.escalationHistory} names={names} />
           {error && (
             <p role="alert" className="error">

@@ -60,6 +60,11 @@ export interface DeliveryContext {
     displayName: string
     phone: string | null
   } | null>
+  /**
+   * The signed "I'm on it" link (SPEC §11.2.1) for a firing's row whose recipient can use one
+   * (a user, an email address, the Slack channel); null otherwise.
+   */
+  ackLink(row: OutboxRow): Promise<string | null>
   /** The VAPID keys and subject for Web Push. */
   vapid(): Promise<{ publicKey: string; privateKey: string; subject: string }>
   timeoutMs: number

@@ -10,7 +10,7 @@ function mrkdwn(text: string): string {
 
 /**
  * The space's Slack incoming webhook, once per firing: a Block Kit message with the `slack`
- * template's text, the customer's words and an "Open ticket" button.
+ * template's text, the customer's words, an "I'm on it" link button and an "Open ticket" one.
  */
 export const slackChannel: Channel = {
   name: 'slack',
@@ -32,6 +32,9 @@ export const slackChannel: Channel = {
     const facts = await context.facts(row)
     const rendered = await context.render(row, 'slack')
     const excerpt = facts.values.transcript_excerpt
+    // a signed link, not an interactive button: it opens a confirm page, so Slack's own
+    // link previews never take the ticket (SPEC §11.2.1)
+    const ackLink = await context.ackLink(row)
     const payload = {
       text: rendered.text,
       blocks: [
@@ -49,6 +52,16 @@ export const slackChannel: Channel = {
         {
           type: 'actions',
           elements: [
+            ...(ackLink
+              ? [
+                  {
+                    type: 'button',
+                    text: { type: 'plain_text', text: 'I’m on it' },
+                    url: ackLink,
+                    style: 'danger',
+                  },
+                ]
+              : []),
             {
               type: 'button',
               text: { type: 'plain_text', text: 'Open ticket' },
