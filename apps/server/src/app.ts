@@ -16,7 +16,7 @@ import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
-import { HttpError } from './errors.js'
+import { HttpError, isUnavailable, unavailable } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
 import { authPlugin } from './plugins/auth.js'
@@ -42,6 +42,8 @@ export interface AppOptions {
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
   moveFlushMs?: number
+  /** With Redis: how long a dead process's connections still count before its members' grace starts. */
+  presenceLeaseMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
@@ -71,6 +73,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
+    if (isUnavailable(error)) {
+      const answer = unavailable()
+      request.log.warn({ err: error }, 'a dependency is unavailable')
+      return reply.code(answer.statusCode).send({ error: answer.body })
+    }
     const status = error.statusCode ?? 500
     if (status === 429) {
       return reply.code(429).send({
@@ -147,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     redisUrl: config.redisUrl,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
+    presenceLeaseMs: options.presenceLeaseMs ?? 10_000,
   })
   // features: each registers its own REST routes (under /api) and socket handlers
   await app.register(escalationPlugin, {

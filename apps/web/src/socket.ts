@@ -1,9 +1,10 @@
-import type {
-  ClientToServerEvents,
-  ConnectErrorData,
-  PresenceStatus,
-  Result,
-  ServerToClientEvents,
+import {
+  type ClientToServerEvents,
+  type ConnectErrorData,
+  ErrorCode,
+  type PresenceStatus,
+  type Result,
+  type ServerToClientEvents,
 } from '@flare/protocol'
 import { io, type Socket } from 'socket.io-client'
 import { registerAutomationEvents } from './automation/automation-socket.js'
@@ -11,6 +12,7 @@ import { registerChatEvents } from './chat/chat-socket.js'
 import { registerEscalationEvents } from './escalations/escalation-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
+import { registerPresenceEvents } from './presence-socket.js'
 import { announce, useFlare } from './store/index.js'
 
 // The one place that opens the Socket.IO connection. Components never touch it: they read
@@ -25,12 +27,7 @@ export function currentSocket(): FlareClientSocket | null {
 }
 
 const MOVE_INTERVAL_MS = 100
-
-function nameOf(userId: string): string {
-  return (
-    useFlare.getState().snapshot?.members.find((m) => m.userId === userId)?.displayName ?? 'Someone'
-  )
-}
+const UNAVAILABLE_RETRY_MS = 2_000
 
 export function connectToSpace(spaceId: string): void {
   disconnectFromSpace()
@@ -53,6 +50,14 @@ export function connectToSpace(spaceId: string): void {
   })
   s.on('connect_error', (error) => {
     const data = (error as Error & { data?: ConnectErrorData }).data
+    if (data?.code === ErrorCode.UNAVAILABLE) {
+      // the server could not check us right now (its database is away): it will again soon
+      useFlare.setState({ connection: { state: 'reconnecting', message: data.message } })
+      setTimeout(() => {
+        if (socket === s && !s.connected) s.connect()
+      }, UNAVAILABLE_RETRY_MS)
+      return
+    }
     if (data) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
@@ -63,16 +68,7 @@ export function connectToSpace(spaceId: string): void {
   })
   // every (re)connection brings a full snapshot: it replaces whatever we had
   s.on('space:snapshot', (snapshot) => useFlare.setState({ snapshot }))
-  s.on('presence:update', (update) => {
-    const snapshot = useFlare.getState().snapshot
-    // updates before the first snapshot are already part of it
-    if (!snapshot) return
-    if (update.kind === 'joined' && update.member.userId !== snapshot.you) {
-      announce(`${update.member.displayName} joined the space`)
-    }
-    if (update.kind === 'left') announce(`${nameOf(update.userId)} left the space`)
-    useFlare.setState({ snapshot: applyPresence(snapshot, update) })
-  })
+  registerPresenceEvents(s)
   registerEscalationEvents(s)
   registerChatEvents(s)
   registerInboxEvents(s)

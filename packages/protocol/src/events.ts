@@ -143,6 +143,11 @@ export type { Ack }
 export interface ServerToClientEvents extends ChatServerToClientEvents, TicketServerToClientEvents {
   'space:snapshot': (snapshot: SpaceSnapshot) => void
   'presence:update': (update: PresenceUpdate) => void
+  /**
+   * Several presence changes at once, in order: what changed in the space during one flush
+   * (a join storm, many walkers) arrives as one message. Applied like `presence:update`s.
+   */
+  'presence:batch': (updates: PresenceUpdate[]) => void
   'escalation:started': (escalation: EscalationDto) => void
   'escalation:ended': (ended: EscalationEnded) => void
   'escalation:notify': (notification: EscalationNotification) => void

@@ -13,6 +13,8 @@ export const ErrorCode = {
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
   /** Approach is not available while the responder is inside a meeting room. */
   IN_MEETING_ROOM: 'IN_MEETING_ROOM',
+  /** A dependency (the database) is not answering right now: try again in a moment. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

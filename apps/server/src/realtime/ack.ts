@@ -1,7 +1,7 @@
 import { type ApiError, ErrorCode, parse, type Result } from '@flare/protocol'
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { FastifyBaseLogger } from 'fastify'
-import { HttpError } from '../errors.js'
+import { HttpError, isUnavailable, unavailable } from '../errors.js'
 
 type Reply = (result: Result<object>) => void
 
@@ -27,6 +27,7 @@ export function handleWithAck<S extends TSchema, R extends object>(
       reply(await run(parsed.value))
     } catch (error) {
       if (error instanceof HttpError) return reply({ ok: false, error: error.body })
+      if (isUnavailable(error)) return reply({ ok: false, error: unavailable().body })
       log.error({ err: error }, 'socket handler failed')
       reply({
         ok: false,

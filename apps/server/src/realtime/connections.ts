@@ -24,17 +24,22 @@ export const connectionsPlugin = fp(
     const { io } = app.realtime
     const db = app.database.db
 
-    async function spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
+    // built from memory: the hub's replica of presence and the hands kept by the event stream
+    async function spaceSnapshot(
+      spaceId: string,
+      userId: string,
+      options?: { reload?: boolean; socketId?: string },
+    ): Promise<SpaceSnapshot> {
       const [hub, escalations] = await Promise.all([
         app.realtime.hub(spaceId),
-        app.hands.listActive(spaceId),
+        app.hands.listActive(spaceId, { reload: options?.reload ?? false }),
       ])
       return {
         protocolVersion: PROTOCOL_VERSION,
         spaceId,
         serverTime: app.clock().toISOString(),
         you: userId,
-        members: hub.list(),
+        members: options?.socketId ? hub.snapshotFor(options.socketId) : hub.list(),
         rooms: [...hub.rooms],
         escalations,
       }
@@ -72,6 +77,22 @@ export const connectionsPlugin = fp(
       }
     }
 
+    // after a Redis outage every process re-reads the cluster; what its clients missed in the
+    // meantime (other processes' joins, hands) comes to them as a fresh snapshot
+    app.realtime.onResynced((spaceId) => {
+      void (async () => {
+        const hub = await app.realtime.hub(spaceId)
+        const sockets = await io.local.in(spaceRoom(spaceId)).fetchSockets()
+        let reload = true
+        for (const socket of sockets) {
+          const snapshot = await spaceSnapshot(spaceId, socket.data.userId, { reload })
+          reload = false
+          app.broadcast.toSocket(socket.id, 'space:snapshot', snapshot, { local: true })
+        }
+        hub.markSent()
+      })().catch((err: unknown) => app.log.error({ err, spaceId }, 'could not re-sync clients'))
+    })
+
     io.on('connection', async (socket: FlareSocket) => {
       const { spaceId, userId, displayName, role } = socket.data
       try {
@@ -86,7 +107,7 @@ export const connectionsPlugin = fp(
           hub.disconnect(userId, reason === 'client namespace disconnect')
         })
         registerHandlers(socket, hub)
-        socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId))
+        socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId, { socketId: socket.id }))
       } catch (error) {
         app.log.error({ err: error }, 'socket connection setup failed')
         socket.disconnect(true)

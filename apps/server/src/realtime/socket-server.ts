@@ -3,6 +3,7 @@ import {
   type ConnectErrorData,
   ErrorCode,
   type MemberRole,
+  type PresenceUpdate,
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
@@ -11,13 +12,13 @@ import {
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import { Server, type Socket } from 'socket.io'
-import { findUser } from '../auth/identity.js'
-import { HttpError } from '../errors.js'
-import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
+import { HttpError, isUnavailable } from '../errors.js'
+import { findSpace, findSpaceMember, listRooms } from '../spaces/space-repository.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
-import { SpaceHub } from './space-hub.js'
+import { PresenceCluster } from './presence-cluster.js'
+import { RedisLink } from './redis-link.js'
+import { changesFor, type PresenceChange, type SocketFilter, SpaceHub } from './space-hub.js'
 
 export interface SocketData {
   userId: string
@@ -46,8 +47,20 @@ export type FlareSocket = Socket<
 export interface Realtime {
   /** Connections arrive here once authenticated; the `connections` plugin handles them. */
   io: FlareServer
-  /** The live presence of a space in this process, created on first use. */
+  /** The live presence of a space (this process's replica of the cluster's), created on first use. */
   hub(spaceId: string): Promise<SpaceHub>
+  /** `off` when the server runs alone (no REDIS_URL). */
+  redisState(): 'up' | 'down' | 'off'
+  /**
+   * Whether presence is known across every process right now: always when alone, and with
+   * Redis only while it answers. Nothing may end a hand on "not present" when this is false.
+   */
+  presenceSynced(): boolean
+  /**
+   * After an outage, a space's presence was read back from the cluster: its clients need a
+   * fresh snapshot (the `connections` plugin sends it).
+   */
+  onResynced(listener: (spaceId: string) => void): void
 }
 
 declare module 'fastify' {
@@ -70,6 +83,8 @@ export interface SocketServerOptions {
   redisUrl: string | null
   reconnectGraceMs: number
   moveFlushMs: number
+  /** How long a dead process's connections still count, with Redis (its lease). */
+  presenceLeaseMs: number
 }
 
 /**
@@ -89,13 +104,54 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       pingTimeout: 5_000,
     })
 
-    const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
-    if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
+    const link = options.redisUrl
+      ? new RedisLink({ url: options.redisUrl, log: app.log.child({ feature: 'redis' }) })
+      : null
+    if (link) io.adapter(createAdapter(link.commands, link.adapterSub))
 
-    const broadcast = createBroadcaster(io, { clustered: redis.length > 0 })
+    const broadcast = createBroadcaster(io, { clustered: link !== null })
     app.decorate('broadcast', broadcast)
 
+    const resyncListeners: Array<(spaceId: string) => void> = []
+    const cluster = link
+      ? new PresenceCluster({
+          link,
+          log: app.log.child({ feature: 'presence' }),
+          leaseMs: options.presenceLeaseMs,
+          flushMs: options.moveFlushMs,
+          onResynced: (spaceId) => {
+            for (const listener of resyncListeners) listener(spaceId)
+          },
+        })
+      : null
+
     const hubs = new Map<string, Promise<SpaceHub>>()
+
+    /** Presence diffs go to this process's own clients: every process works out its own. */
+    function sendPresence(
+      spaceId: string,
+      changes: readonly PresenceChange[],
+      bySocket: ReadonlyMap<string, SocketFilter>,
+    ): void {
+      const send = (list: PresenceUpdate[], socketId: string | null) => {
+        const [only] = list
+        if (!only) return
+        if (socketId) {
+          if (list.length === 1)
+            broadcast.toSocket(socketId, 'presence:update', only, { local: true })
+          else broadcast.toSocket(socketId, 'presence:batch', list, { local: true })
+          return
+        }
+        const options = { local: true, exceptSocketIds: [...bySocket.keys()] }
+        if (list.length === 1) broadcast.toSpace(spaceId, 'presence:update', only, options)
+        else broadcast.toSpace(spaceId, 'presence:batch', list, options)
+      }
+      send(
+        changes.map((c) => c.update),
+        null,
+      )
+      for (const [socketId, filter] of bySocket) send(changesFor(changes, filter), socketId)
+    }
 
     function hub(spaceId: string): Promise<SpaceHub> {
       let existing = hubs.get(spaceId)
@@ -106,22 +162,16 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             listRooms(app.database.db, spaceId),
           ])
           if (!space) throw new Error(`no space ${spaceId}`)
-          const created = new SpaceHub({
-            map: { width: space.mapWidth, height: space.mapHeight },
-            rooms,
-            reconnectGraceMs: options.reconnectGraceMs,
-            moveFlushMs: options.moveFlushMs,
-          })
-          created.on('update', (update) => broadcast.toSpace(spaceId, 'presence:update', update))
-          created.on('moved', (update, except) => {
-            // the mover's own tab already shows where it walked to
-            broadcast.toSpace(
-              spaceId,
-              'presence:update',
-              update,
-              except ? { exceptSocketId: except } : undefined,
-            )
-          })
+          const created = new SpaceHub(
+            {
+              map: { width: space.mapWidth, height: space.mapHeight },
+              rooms,
+              reconnectGraceMs: options.reconnectGraceMs,
+              moveFlushMs: options.moveFlushMs,
+            },
+            cluster?.forSpace(spaceId) ?? null,
+          )
+          created.on('flush', (changes, bySocket) => sendPresence(spaceId, changes, bySocket))
           // what members do in the space is news for other features (a hand ends on these)
           created.on('roomEntered', (userId, roomId) => {
             void app.events.publish('member.enteredRoom', { spaceId, userId, roomId })
@@ -132,6 +182,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           created.on('memberLeft', (userId, reason) => {
             void app.events.publish('member.left', { spaceId, userId, reason })
           })
+          await cluster?.attach(spaceId, created)
           return created
         })()
         existing.catch(() => hubs.delete(spaceId))
@@ -140,7 +191,15 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       return existing
     }
 
-    app.decorate('realtime', { io, hub } satisfies Realtime)
+    app.decorate('realtime', {
+      io,
+      hub,
+      redisState: () => link?.state ?? 'off',
+      presenceSynced: () => cluster?.synced ?? true,
+      onResynced: (listener) => {
+        resyncListeners.push(listener)
+      },
+    } satisfies Realtime)
 
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
@@ -155,33 +214,43 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
           cookie,
         })
-        const [membership, user] = await Promise.all([
-          findMembership(app.database.db, auth.value.spaceId, identity.userId),
-          findUser(app.database.db, identity.userId),
-        ])
-        if (!membership || !user) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
+        // the membership and the name in one indexed lookup: a join storm costs one query each
+        const member = await findSpaceMember(app.database.db, auth.value.spaceId, identity.userId)
+        if (!member) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
         socket.data = {
-          userId: user.id,
-          displayName: user.displayName,
-          spaceId: membership.spaceId,
-          role: membership.role,
+          userId: identity.userId,
+          displayName: member.displayName,
+          spaceId: member.spaceId,
+          role: member.role,
         }
         next()
       } catch (error) {
         if (error instanceof HttpError) return next(refuse(error.body.code, error.body.message))
+        if (isUnavailable(error)) {
+          return next(
+            refuse(
+              ErrorCode.UNAVAILABLE,
+              'The server cannot check this connection right now: try again.',
+            ),
+          )
+        }
         app.log.error({ err: error }, 'socket handshake failed')
         next(refuse(ErrorCode.INTERNAL, 'The server could not check this connection.'))
       }
     })
 
-    // connections are closed before the HTTP server, or its close would wait on them
+    // connections are closed before the HTTP server, or its close would wait on them; the hubs
+    // stop first, so those closes start no grace here (the members' fate is the other
+    // processes' or, after a restart, the hands' restart grace)
     app.addHook('preClose', async () => {
+      for (const h of hubs.values()) (await h.catch(() => null))?.close()
       io.local.disconnectSockets(true)
       io.engine.close()
     })
     app.addHook('onClose', async () => {
-      for (const h of hubs.values()) (await h.catch(() => null))?.close()
-      await Promise.all(redis.map((r) => r.quit()))
+      // the connections just closed are told to the other processes before letting go
+      await cluster?.close()
+      await link?.close()
     })
   },
   { name: 'socket-server', dependencies: ['database', 'auth', 'events'] },

@@ -13,45 +13,116 @@ export function roomAt(rooms: readonly RoomDto[], x: number, y: number): string 
   return room ? room.id : null
 }
 
-interface Present extends MemberPresence {
-  /** Open connections of this user in this space: several tabs count as one member. */
-  connections: number
-  /** The reconnect grace running after the last connection dropped. */
-  graceTimer: NodeJS.Timeout | null
-}
+/** A member as every process shares it: who, where, which status (connected is derived). */
+export type MemberState = Omit<MemberPresence, 'connected'>
 
 export type LeaveReason = 'left' | 'disconnected'
 
-/** What happens in a space, for features that react to it (escalations end on these). */
+/**
+ * The other processes, as one space's hub sees them: what it tells them and how it asks
+ * whether a member is gone everywhere. Absent when the server runs alone.
+ */
+export interface SpaceCluster {
+  /** This process now holds `count` connections of the member (0: none left here). */
+  connections(member: MemberState, count: number): void
+  /** The member moved or changed status here. */
+  changed(member: MemberState): void
+  /** The member left the space on purpose: gone everywhere, now. */
+  left(userId: string): void
+  /**
+   * The grace ran out here: remove the member unless a connection remains anywhere.
+   * `removed`: this process removed them (and tells the others); `gone`: another process
+   * already had; `present`: a connection remains; `unknown`: the cluster cannot be asked now.
+   */
+  expire(userId: string): Promise<'removed' | 'gone' | 'present' | 'unknown'>
+}
+
+/** One diff of a flush, with the change number it reflects. */
+export interface PresenceChange {
+  update: PresenceUpdate
+  userId: string
+  seq: number
+}
+
+/** What one socket must not get of a flush. */
+export interface SocketFilter {
+  /** Changes up to this number are in the snapshot it was just sent. */
+  after: number
+  /** Its own moves: it shows them already. */
+  mover: string | null
+}
+
+/** Which changes of a flush one socket gets. */
+export function changesFor(
+  changes: readonly PresenceChange[],
+  filter: SocketFilter,
+): PresenceUpdate[] {
+  return changes
+    .filter(
+      (c) => c.seq > filter.after && !(c.update.kind === 'moved' && c.userId === filter.mover),
+    )
+    .map((c) => c.update)
+}
+
+/** What happens in a space, for the socket server (batches) and other features (hands end on these). */
 export interface SpaceHubEvents {
-  update: [update: PresenceUpdate]
-  /** Coalesced position changes, at most one per member per flush; `except` is the mover's socket. */
-  moved: [update: Extract<PresenceUpdate, { kind: 'moved' }>, except: string | null]
+  /**
+   * Presence changes since the last flush, as diffs for this process's own clients, in order.
+   * Most sockets get them all; those in `bySocket` get only the changes after their snapshot
+   * (`after`), and never their own `moved` (their tab already shows where it walked).
+   */
+  flush: [changes: readonly PresenceChange[], bySocket: ReadonlyMap<string, SocketFilter>]
   roomEntered: [userId: string, roomId: string]
   statusChanged: [userId: string, status: PresenceStatus]
+  /** Emitted by the one process that removed the member, so a hand ends once. */
   memberLeft: [userId: string, reason: LeaveReason]
 }
 
 export interface SpaceHubOptions {
   map: { width: number; height: number }
   rooms: readonly RoomDto[]
-  /** How long a member whose connection dropped keeps their place (SPEC §2: 30 s). */
+  /** How long a member whose last connection dropped keeps their place (SPEC §2: 30 s). */
   reconnectGraceMs: number
-  /** How often coalesced moves go out: one member moving fast costs the others one update per flush. */
+  /** How often presence changes go out, batched: a join storm or a fast walker costs one message per flush. */
   moveFlushMs: number
+  /** How long to wait before asking again when the cluster cannot answer whether a member is gone. */
+  retryMs?: number
 }
 
 /**
- * Who is in one space right now in this process, and where. It owns the rules of presence:
- * first connection joins, the last one dropping starts the reconnect grace, positions are
- * coalesced, the meeting room is derived from the position.
+ * Who is in one space right now, and where: this process's replica of the whole cluster's
+ * presence (or the only copy when the server runs alone). It owns the rules of presence:
+ * the first connection anywhere joins, several tabs on several processes are one member, the
+ * last connection anywhere dropping starts the reconnect grace, the meeting room is derived
+ * from the position. Changes reach this process's clients as batched diffs, at most one batch
+ * per flush.
  */
 export class SpaceHub extends EventEmitter<SpaceHubEvents> {
-  private readonly members = new Map<string, Present>()
-  private readonly dirty = new Map<string, string | null>()
+  private readonly members = new Map<string, MemberState>()
+  /** This process's open connections per member. */
+  private readonly local = new Map<string, number>()
+  /** Other processes' open connections per member, by process id. */
+  private readonly remote = new Map<string, Map<string, number>>()
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>()
+  /** What this process's clients were last told about each member. */
+  private readonly sent = new Map<string, MemberPresence>()
+  /** Members changed since the last flush, with the number of their latest change. */
+  private readonly dirty = new Map<string, number>()
+  private seq = 0
+  /** The socket whose own move is the member's latest one in this flush. */
+  private readonly movers = new Map<string, string>()
+  /** Sockets sent a snapshot since the last flush, and the last change it holds. */
+  private readonly fresh = new Map<string, number>()
   private flushTimer: NodeJS.Timeout | null = null
+  private closed = false
+  /** Spiral spots of the spawn point and who was last placed on each. */
+  private readonly spawned = new Map<number, string>()
+  private spawnIndex = 0
 
-  constructor(readonly options: SpaceHubOptions) {
+  constructor(
+    readonly options: SpaceHubOptions,
+    private readonly cluster: SpaceCluster | null = null,
+  ) {
     super()
   }
 
@@ -60,64 +131,75 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   }
 
   list(): MemberPresence[] {
-    return [...this.members.values()].map(visible)
+    return [...this.members.values()].map((m) => this.visible(m))
+  }
+
+  /**
+   * Everyone present, for one socket's snapshot: the next flush sends that socket only what
+   * changed after it, so a joiner does not hear of itself or of anyone twice.
+   */
+  snapshotFor(socketId: string): MemberPresence[] {
+    this.fresh.set(socketId, this.seq)
+    return this.list()
   }
 
   get(userId: string): MemberPresence | null {
     const member = this.members.get(userId)
-    return member ? visible(member) : null
+    return member ? this.visible(member) : null
+  }
+
+  /** This process's members with their local connection counts (to re-announce after an outage). */
+  localMembers(): Array<{ member: MemberState; count: number }> {
+    const out: Array<{ member: MemberState; count: number }> = []
+    for (const [userId, count] of this.local) {
+      const member = this.members.get(userId)
+      if (member && count > 0) out.push({ member, count })
+    }
+    return out
   }
 
   /** Adds a connection: a new member joins, a returning one is back in the same place. */
   connect(user: { userId: string; displayName: string; role: MemberRole }): void {
-    const existing = this.members.get(user.userId)
-    if (existing) {
-      existing.connections += 1
-      if (existing.graceTimer) {
-        clearTimeout(existing.graceTimer)
-        existing.graceTimer = null
-        existing.connected = true
-        this.emit('update', { kind: 'back', userId: user.userId, connected: true })
-      }
-      return
+    const count = (this.local.get(user.userId) ?? 0) + 1
+    this.local.set(user.userId, count)
+    let member = this.members.get(user.userId)
+    if (!member) {
+      const { x, y } = this.spawnPoint()
+      this.spawned.set(this.spawnIndex, user.userId)
+      member = { ...user, x, y, status: 'available', roomId: roomAt(this.rooms, x, y) }
+      this.members.set(user.userId, member)
     }
-    const { x, y } = this.spawnPoint()
-    const member: Present = {
-      ...user,
-      x,
-      y,
-      status: 'available',
-      roomId: roomAt(this.rooms, x, y),
-      connected: true,
-      connections: 1,
-      graceTimer: null,
-    }
-    this.members.set(user.userId, member)
-    this.emit('update', { kind: 'joined', member: visible(member) })
+    this.cluster?.connections(member, count)
+    this.reevaluate(user.userId)
   }
 
-  /** A connection closed. The last one dropping starts the grace; a deliberate leave is final now. */
+  /**
+   * A connection closed. The last one anywhere dropping starts the grace; a deliberate
+   * goodbye from the last one anywhere is final now.
+   */
   disconnect(userId: string, deliberate: boolean): void {
+    const count = Math.max(0, (this.local.get(userId) ?? 0) - 1)
+    if (count > 0) this.local.set(userId, count)
+    else this.local.delete(userId)
     const member = this.members.get(userId)
     if (!member) return
-    member.connections = Math.max(0, member.connections - 1)
-    if (member.connections > 0) return
-    if (deliberate) {
-      this.remove(userId, 'left')
+    if (count > 0) {
+      this.cluster?.connections(member, count)
       return
     }
-    member.connected = false
-    this.emit('update', { kind: 'away', userId, connected: false })
-    member.graceTimer = setTimeout(
-      () => this.remove(userId, 'disconnected'),
-      this.options.reconnectGraceMs,
-    )
-    member.graceTimer.unref()
+    if (deliberate && !this.connectedElsewhere(userId)) {
+      this.leave(userId)
+      return
+    }
+    this.cluster?.connections(member, 0)
+    this.reevaluate(userId)
   }
 
   /** Leaves now, whatever connections remain (the member asked to). */
   leave(userId: string): void {
-    if (this.members.has(userId)) this.remove(userId, 'left')
+    if (!this.members.has(userId)) return
+    this.cluster?.left(userId)
+    this.remove(userId, 'left', true)
   }
 
   /**
@@ -131,10 +213,12 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     member.x = x
     member.y = y
     member.roomId = roomAt(this.rooms, x, y)
-    this.dirty.set(userId, moverSocketId)
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.moveFlushMs)
+    if (moverSocketId) this.movers.set(userId, moverSocketId)
+    else this.movers.delete(userId)
+    this.cluster?.changed(member)
+    this.markDirty(userId)
     if (member.roomId && member.roomId !== before) this.emit('roomEntered', userId, member.roomId)
-    return visible(member)
+    return this.visible(member)
   }
 
   setStatus(userId: string, status: PresenceStatus): boolean {
@@ -142,9 +226,83 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     if (!member) return false
     if (member.status === status) return true
     member.status = status
-    this.emit('update', { kind: 'status', userId, status })
+    this.cluster?.changed(member)
+    this.markDirty(userId)
     this.emit('statusChanged', userId, status)
     return true
+  }
+
+  // --- what the other processes tell this one ---
+
+  /** Another process's view of a member: joined there, moved or changed status. */
+  applyMember(state: MemberState): void {
+    const member = this.members.get(state.userId)
+    if (member) {
+      if (member.x !== state.x || member.y !== state.y) this.movers.delete(state.userId)
+      Object.assign(member, { ...state, roomId: roomAt(this.rooms, state.x, state.y) })
+    } else {
+      this.members.set(state.userId, { ...state, roomId: roomAt(this.rooms, state.x, state.y) })
+    }
+    this.reevaluate(state.userId)
+  }
+
+  /** How many connections of a member another process holds now. */
+  applyConnections(processId: string, userId: string, count: number): void {
+    const byProcess = this.remote.get(userId) ?? new Map<string, number>()
+    if (count > 0) byProcess.set(processId, count)
+    else byProcess.delete(processId)
+    if (byProcess.size > 0) this.remote.set(userId, byProcess)
+    else this.remote.delete(userId)
+    this.reevaluate(userId)
+  }
+
+  /** Another process removed the member (they left, or their grace ran out there). */
+  applyLeft(userId: string): void {
+    if (this.members.has(userId)) this.remove(userId, 'left', false)
+  }
+
+  /**
+   * Only these processes are alive: connections held by any other are gone (it died and its
+   * lease expired), so their members start the grace here.
+   */
+  keepProcesses(alive: ReadonlySet<string>): void {
+    for (const [userId, byProcess] of [...this.remote]) {
+      let changed = false
+      for (const processId of [...byProcess.keys()]) {
+        if (!alive.has(processId)) {
+          byProcess.delete(processId)
+          changed = true
+        }
+      }
+      if (byProcess.size === 0) this.remote.delete(userId)
+      if (changed) this.reevaluate(userId)
+    }
+  }
+
+  /**
+   * Replaces the replica with the cluster's state as read back from it (at start and after an
+   * outage). This process's own connections stay as they are: it knows them best.
+   */
+  replace(members: readonly MemberState[], remote: ReadonlyMap<string, Map<string, number>>): void {
+    const next = new Map(members.map((m) => [m.userId, m]))
+    for (const userId of [...this.members.keys()]) {
+      if (!next.has(userId) && !this.local.has(userId)) this.remove(userId, 'left', false)
+    }
+    this.remote.clear()
+    for (const [userId, byProcess] of remote)
+      if (byProcess.size > 0) this.remote.set(userId, byProcess)
+    for (const state of members) {
+      this.members.set(state.userId, { ...state, roomId: roomAt(this.rooms, state.x, state.y) })
+    }
+    for (const userId of new Set([...this.members.keys(), ...this.graceTimers.keys()]))
+      this.reevaluate(userId)
+  }
+
+  /** Clients were just sent a fresh snapshot: they know everything as it is now. */
+  markSent(): void {
+    this.fresh.clear()
+    this.sent.clear()
+    for (const member of this.members.values()) this.sent.set(member.userId, this.visible(member))
   }
 
   contains(x: number, y: number): boolean {
@@ -167,34 +325,135 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
 
   /** Stops every timer: the process is shutting down. */
   close(): void {
+    this.closed = true
     if (this.flushTimer) clearTimeout(this.flushTimer)
-    for (const member of this.members.values())
-      if (member.graceTimer) clearTimeout(member.graceTimer)
+    for (const timer of this.graceTimers.values()) clearTimeout(timer)
+    this.graceTimers.clear()
     this.removeAllListeners()
   }
 
+  private connectedElsewhere(userId: string): boolean {
+    return (this.remote.get(userId)?.size ?? 0) > 0
+  }
+
+  private isConnected(userId: string): boolean {
+    return (this.local.get(userId) ?? 0) > 0 || this.connectedElsewhere(userId)
+  }
+
+  /** Starts or stops the member's grace to match their connections, and marks them to be sent. */
+  private reevaluate(userId: string): void {
+    const timer = this.graceTimers.get(userId)
+    if (!this.members.has(userId) || this.isConnected(userId)) {
+      if (timer) clearTimeout(timer)
+      this.graceTimers.delete(userId)
+    } else if (!timer) {
+      this.armGrace(userId, this.options.reconnectGraceMs)
+    }
+    this.markDirty(userId)
+  }
+
+  private armGrace(userId: string, ms: number): void {
+    if (this.closed) return
+    const timer = setTimeout(() => void this.graceOver(userId), ms)
+    timer.unref()
+    this.graceTimers.set(userId, timer)
+  }
+
+  private async graceOver(userId: string): Promise<void> {
+    if (!this.cluster) {
+      this.remove(userId, 'disconnected', true)
+      return
+    }
+    const outcome = await this.cluster.expire(userId)
+    // the member may have come back while the cluster was asked
+    if (this.closed || !this.members.has(userId) || this.isConnected(userId)) {
+      if (outcome !== 'removed') return
+    }
+    switch (outcome) {
+      case 'removed':
+        this.remove(userId, 'disconnected', true)
+        return
+      case 'gone':
+        this.remove(userId, 'disconnected', false)
+        return
+      case 'present':
+        // connected on a process whose news has not arrived yet: look again after a grace
+        this.armGrace(userId, this.options.reconnectGraceMs)
+        return
+      case 'unknown':
+        // nobody can say whether they are connected elsewhere: a hand must not end on a guess
+        this.armGrace(userId, this.options.retryMs ?? 1_000)
+        return
+    }
+  }
+
+  private remove(userId: string, reason: LeaveReason, owner: boolean): void {
+    const timer = this.graceTimers.get(userId)
+    if (timer) clearTimeout(timer)
+    this.graceTimers.delete(userId)
+    this.members.delete(userId)
+    this.remote.delete(userId)
+    this.movers.delete(userId)
+    this.markDirty(userId)
+    if (owner) this.emit('memberLeft', userId, reason)
+  }
+
+  private markDirty(userId: string): void {
+    this.seq += 1
+    this.dirty.set(userId, this.seq)
+    if (this.closed) return
+    this.flushTimer ??= setTimeout(() => this.flush(), this.options.moveFlushMs)
+  }
+
+  /** Sends what changed since the last flush as diffs against what clients were last told. */
   private flush(): void {
     this.flushTimer = null
-    for (const [userId, except] of this.dirty) {
+    const changes: PresenceChange[] = []
+    const add = (update: PresenceUpdate, userId: string, seq: number) =>
+      changes.push({ update, userId, seq })
+    for (const [userId, seq] of this.dirty) {
+      const before = this.sent.get(userId)
       const member = this.members.get(userId)
-      if (member) {
-        this.emit(
-          'moved',
-          { kind: 'moved', userId, x: member.x, y: member.y, roomId: member.roomId },
-          except,
+      const now = member ? this.visible(member) : null
+      if (!now) {
+        if (before) add({ kind: 'left', userId }, userId, seq)
+        this.sent.delete(userId)
+        continue
+      }
+      this.sent.set(userId, now)
+      if (!before) {
+        add({ kind: 'joined', member: now }, userId, seq)
+        continue
+      }
+      if (before.x !== now.x || before.y !== now.y || before.roomId !== now.roomId) {
+        add({ kind: 'moved', userId, x: now.x, y: now.y, roomId: now.roomId }, userId, seq)
+      }
+      if (before.status !== now.status)
+        add({ kind: 'status', userId, status: now.status }, userId, seq)
+      if (before.connected !== now.connected) {
+        add(
+          now.connected
+            ? { kind: 'back', userId, connected: true }
+            : { kind: 'away', userId, connected: false },
+          userId,
+          seq,
         )
       }
     }
+    const bySocket = new Map<string, SocketFilter>()
+    for (const [socketId, after] of this.fresh) bySocket.set(socketId, { after, mover: null })
+    for (const [userId, socketId] of this.movers) {
+      if (!changes.some((c) => c.userId === userId && c.update.kind === 'moved')) continue
+      bySocket.set(socketId, { after: bySocket.get(socketId)?.after ?? 0, mover: userId })
+    }
     this.dirty.clear()
+    this.movers.clear()
+    this.fresh.clear()
+    if (changes.length > 0) this.emit('flush', changes, bySocket)
   }
 
-  private remove(userId: string, reason: LeaveReason): void {
-    const member = this.members.get(userId)
-    if (member?.graceTimer) clearTimeout(member.graceTimer)
-    this.members.delete(userId)
-    this.dirty.delete(userId)
-    this.emit('update', { kind: 'left', userId })
-    this.emit('memberLeft', userId, reason)
+  private visible(member: MemberState): MemberPresence {
+    return { ...member, connected: this.isConnected(member.userId) }
   }
 
   private clamp(x: number, y: number): { x: number; y: number } {
@@ -205,23 +464,27 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     }
   }
 
-  /** A free spot in the open floor, on a spiral out from the centre, outside every room. */
+  /**
+   * A free spot in the open floor, on a spiral out from the centre, outside every room. Each
+   * spiral spot remembers who was placed on it, so a join storm of thousands checks one
+   * neighbour per spot rather than everyone present.
+   */
   private spawnPoint(): { x: number; y: number } {
     const cx = this.options.map.width / 2
     const cy = this.options.map.height / 2
-    const taken = [...this.members.values()]
-    for (let i = 0; i < 500; i += 1) {
+    const few = this.members.size <= 64 ? [...this.members.values()] : null
+    for (let i = 0; i < 20_000; i += 1) {
       const angle = i * 2.4
       const radius = 64 * Math.sqrt(i)
       const spot = this.clamp(cx + radius * Math.cos(angle), cy + radius * Math.sin(angle))
-      const free = taken.every((m) => Math.hypot(m.x - spot.x, m.y - spot.y) >= 64)
-      if (free && roomAt(this.rooms, spot.x, spot.y) === null) return spot
+      if (roomAt(this.rooms, spot.x, spot.y) !== null) continue
+      const near = (m: MemberState | undefined) =>
+        m !== undefined && Math.hypot(m.x - spot.x, m.y - spot.y) < 64
+      const holder = this.spawned.get(i)
+      if (few ? few.some(near) : holder !== undefined && near(this.members.get(holder))) continue
+      this.spawnIndex = i
+      return spot
     }
     return this.clamp(cx, cy)
   }
-}
-
-function visible(member: Present): MemberPresence {
-  const { connections: _c, graceTimer: _g, ...rest } = member
-  return rest
 }

@@ -21,6 +21,25 @@ export async function findMembership(
   return row ?? null
 }
 
+/** A member of a space with the name others see: one indexed lookup (the socket handshake's). */
+export async function findSpaceMember(
+  db: Db,
+  spaceId: string,
+  userId: string,
+): Promise<(Membership & { displayName: string }) | null> {
+  const [row] = await db
+    .select({
+      spaceId: memberships.spaceId,
+      userId: memberships.userId,
+      role: memberships.role,
+      displayName: users.displayName,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
+  return row ?? null
+}
+
 export async function listSpacesOf(
   db: Db,
   userId: string,
