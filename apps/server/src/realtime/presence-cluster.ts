@@ -106,7 +106,10 @@ export interface PresenceClusterOptions {
   leaseMs: number
   /** How often changes go out to the other processes. */
   flushMs: number
-  /** After an outage, once a space is re-read: clients need a fresh snapshot. */
+  /**
+   * A space was re-read after an outage, or a process holding connections in it died: what
+   * clients missed meanwhile reaches them in a fresh snapshot.
+   */
   onResynced(spaceId: string): void
 }
 
@@ -314,9 +317,11 @@ export class PresenceCluster {
           this.scheduleResync(spaceId, true)
           return
         }
-        if (Array.isArray(alive)) {
-          hub.keepProcesses(new Set(alive.filter((p): p is string => typeof p === 'string')))
-        }
+        if (!Array.isArray(alive)) return
+        const names = alive.filter((p): p is string => typeof p === 'string')
+        // a process died: what it stored but never got to tell (a hand raised just before)
+        // reaches this process's clients in a fresh snapshot
+        if (hub.keepProcesses(new Set(names))) this.options.onResynced(spaceId)
       })
     } catch (error) {
       this.options.log.debug({ err: error }, 'presence lease renewal failed')

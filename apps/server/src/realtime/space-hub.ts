@@ -263,9 +263,10 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
 
   /**
    * Only these processes are alive: connections held by any other are gone (it died and its
-   * lease expired), so their members start the grace here.
+   * lease expired), so their members start the grace here. Answers whether any were.
    */
-  keepProcesses(alive: ReadonlySet<string>): void {
+  keepProcesses(alive: ReadonlySet<string>): boolean {
+    let lost = false
     for (const [userId, byProcess] of [...this.remote]) {
       let changed = false
       for (const processId of [...byProcess.keys()]) {
@@ -276,7 +277,9 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       }
       if (byProcess.size === 0) this.remote.delete(userId)
       if (changed) this.reevaluate(userId)
+      lost ||= changed
     }
+    return lost
   }
 
   /**
