@@ -43,10 +43,21 @@ const fmt = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.to
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+  progress?: () => string,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs
+  let told = performance.now()
   while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    const now = performance.now()
+    if (now > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (progress && now - told > 10_000) {
+      process.stderr.write(`  … ${what}: ${progress()}\n`)
+      told = now
+    }
     await sleep(5)
   }
 }
@@ -210,10 +221,20 @@ async function round(
   s.ended.fill(0)
   const t0 = performance.now()
   await raise()
-  await until(() => s.started.every((t) => t > 0), 30_000, `${s.name}: started at every client`)
+  await until(
+    () => s.started.every((t) => t > 0),
+    60_000,
+    `${s.name}: started at every client`,
+    () => `${s.started.filter((t) => t > 0).length} of ${s.started.length}`,
+  )
   const latencies = Array.from(s.started, (t) => t - t0)
   await end()
-  await until(() => s.ended.every((e) => e === 1), 30_000, `${s.name}: ended at every client`)
+  await until(
+    () => s.ended.every((e) => e === 1),
+    60_000,
+    `${s.name}: ended at every client`,
+    () => `${s.ended.filter((e) => e === 1).length} of ${s.ended.length}`,
+  )
   return latencies
 }
 
@@ -237,6 +258,14 @@ async function main(): Promise<void> {
   url.pathname = `/${name}`
   const children: ChildProcess[] = []
   const sockets: Socket[] = []
+  // an interrupted run still stops the servers it started
+  const stop = () => {
+    for (const child of children)
+      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
+    process.exit(130)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
   const load = loadavg()[0] ?? 0
   process.stdout.write(
     `fanout benchmark: ${CLIENTS} clients in one space, ${RAISES} raises, node ${process.version}, ` +
@@ -244,10 +273,15 @@ async function main(): Promise<void> {
   )
   try {
     const { spaceId, cookies } = await seedMembers(url.toString())
+    process.stderr.write('  … members seeded, starting the servers\n')
     const [flarePort, barePort] = await Promise.all([freePort(), freePort()])
     const [flare, bare] = await Promise.all([
       startChild(
-        ['apps/server/src/server.ts'],
+        // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server
+        [
+          ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+          'apps/server/src/server.ts',
+        ],
         {
           DATABASE_URL: url.toString(),
           PORT: String(flarePort),
@@ -284,14 +318,22 @@ async function main(): Promise<void> {
       c.once('welcome', () => {
         welcomed += 1
       })
+      c.on('connect_error', (e) => process.stderr.write(`bare connect_error: ${e.message}\n`))
       return c
     })
-    await until(() => welcomed === CLIENTS, 600_000, 'the bare join storm')
+    await until(
+      () => welcomed === CLIENTS,
+      600_000,
+      'the bare join storm',
+      () => `${welcomed} of ${CLIENTS} welcomed`,
+    )
     const bareStorm = performance.now() - bareStart
     await sleep(500)
     const bareRss = rssKb(bare.pid ?? 0) - bareRssBefore
 
+    process.stderr.write(`  … bare storm: ${fmt(bareStorm)}\n`)
     const flareRssBefore = rssKb(flare.pid ?? 0)
+    let refused = 0
     const views = cookies.map(() => new PresenceCount())
     const flareStart = performance.now()
     const flareClients = cookies.map((cookie, i) => {
@@ -302,10 +344,22 @@ async function main(): Promise<void> {
       c.on('presence:batch', (us: PresenceUpdate[]) => {
         for (const u of us) view.apply(u)
       })
-      c.on('connect_error', (e) => process.stderr.write(`connect_error: ${e.message}\n`))
+      c.on('connect_error', (e) => {
+        refused += 1
+        if (refused === 1) process.stderr.write(`connect_error: ${e.message}\n`)
+      })
       return c
     })
-    await until(() => views.every((v) => v.settledAt > 0), 900_000, 'the Flare join storm')
+    await until(
+      () => {
+        if (refused > 0) throw new Error(`${refused} connections refused`)
+        return views.every((v) => v.settledAt > 0)
+      },
+      900_000,
+      'the Flare join storm',
+      () =>
+        `${views.filter((v) => v.snapshotAt).length} snapshots, ${views.filter((v) => v.settledAt).length} settled, least seen ${Math.min(...views.map((v) => v.count))}`,
+    )
     const flareStorm = Math.max(...views.map((v) => v.settledAt)) - flareStart
     const snapshotsIn = Math.max(...views.map((v) => v.snapshotAt)) - flareStart
     await sleep(500)
@@ -398,9 +452,16 @@ async function main(): Promise<void> {
     process.stdout.write(out.join('\n'))
   } finally {
     for (const s of sockets) s.disconnect()
-    for (const child of children)
-      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
-    await sleep(200)
+    // a graceful stop first (a server started with --cpu-prof writes its profile then)
+    await Promise.all(
+      children.map(async (child) => {
+        if (!child.pid || child.exitCode !== null) return
+        const exited = new Promise((r) => child.once('exit', r))
+        process.kill(child.pid, 'SIGTERM')
+        await Promise.race([exited, sleep(10_000)])
+        if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL')
+      }),
+    )
     await admin.unsafe(`drop database if exists ${name} with (force)`)
     await admin.end()
   }

@@ -1,5 +1,5 @@
 import type { ApiTokenDto, UserDto } from '@flare/protocol'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { apiTokens, sessions, users } from '../db/schema.js'
 import { unauthenticated } from '../errors.js'
@@ -59,10 +59,28 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId))
 }
 
-/** The identity behind a session cookie's token; throws 401 with the reason when there is none. */
-export async function identifyBySession(db: Db, clock: Clock, token: string): Promise<Identity> {
+type SessionRow = typeof sessions.$inferSelect
+
+/** Sessions by id (the token's hash), many at once: a join storm's handshakes share a query. */
+export async function findSessions(db: Db, ids: string[]): Promise<Map<string, SessionRow>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.select().from(sessions).where(inArray(sessions.id, ids))
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/**
+ * The identity behind a session cookie's token; throws 401 with the reason when there is none.
+ * `find` looks the session up (by default alone; the auth plugin batches it).
+ */
+export async function identifyBySession(
+  db: Db,
+  clock: Clock,
+  token: string,
+  find: (id: string) => Promise<SessionRow | undefined> = async (id) =>
+    (await findSessions(db, [id])).get(id),
+): Promise<Identity> {
   const id = hashSecret(token)
-  const [row] = await db.select().from(sessions).where(eq(sessions.id, id))
+  const row = await find(id)
   if (!row) throw unauthenticated('Your session has ended. Log in again.')
   if (row.expiresAt.getTime() <= clock().getTime()) {
     await endSession(db, id)

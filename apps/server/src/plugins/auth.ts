@@ -3,11 +3,13 @@ import type { MemberRole } from '@flare/protocol'
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import {
+  findSessions,
   type Identity,
   identifyBySession,
   identifyByToken,
   SESSION_COOKIE,
 } from '../auth/identity.js'
+import { createBatchLookup } from '../db/batch-lookup.js'
 import { forbidden, notFound, unauthenticated } from '../errors.js'
 import { findMembership, type Membership } from '../spaces/space-repository.js'
 
@@ -50,6 +52,9 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
     app.decorateRequest('membership', null)
     app.decorate('secureCookies', secureCookies)
 
+    // sessions asked for in the same turn (a join storm's handshakes) share one query
+    const findSession = createBatchLookup((ids: string[]) => findSessions(app.database.db, ids))
+
     app.decorate('identify', async (headers) => {
       const bearer = headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
       if (headers.authorization && !bearer) {
@@ -61,7 +66,7 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
       const unsigned = app.unsignCookie(signed)
       if (!unsigned.valid || !unsigned.value)
         throw unauthenticated('Your session cookie is not valid. Log in again.')
-      return identifyBySession(app.database.db, app.clock, unsigned.value)
+      return identifyBySession(app.database.db, app.clock, unsigned.value, findSession)
     })
 
     app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {

@@ -13,8 +13,14 @@ import {
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
+import { createBatchLookup } from '../db/batch-lookup.js'
 import { HttpError, isUnavailable } from '../errors.js'
-import { findSpace, findSpaceMember, listRooms } from '../spaces/space-repository.js'
+import {
+  findSpace,
+  findSpaceMembers,
+  listRooms,
+  spaceMemberKey,
+} from '../spaces/space-repository.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
@@ -201,6 +207,11 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       },
     } satisfies Realtime)
 
+    // the membership and the name, for every connection arriving in the same turn, in one query
+    const findMember = createBatchLookup((keys: string[]) =>
+      findSpaceMembers(app.database.db, keys),
+    )
+
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
@@ -214,8 +225,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
           cookie,
         })
-        // the membership and the name in one indexed lookup: a join storm costs one query each
-        const member = await findSpaceMember(app.database.db, auth.value.spaceId, identity.userId)
+        const member = await findMember(spaceMemberKey(auth.value.spaceId, identity.userId))
         if (!member) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
         socket.data = {
           userId: identity.userId,
