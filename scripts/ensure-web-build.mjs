@@ -12,6 +12,7 @@ const sources = [
   path.join(web, 'public'),
   path.join(web, 'index.html'),
   path.join(web, 'vite.config.ts'),
+  path.join(web, 'vite-precompress.ts'),
   path.join(root, 'packages/protocol/src'),
   path.join(root, 'packages/rules/src'),
 ]

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
@@ -19,8 +18,13 @@ import type { Database } from './db/database.js'
 import { HttpError, isUnavailable, unavailable } from './errors.js'
 import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
+import { safeLoggerOptions } from './logging.js'
+import type { RetryPolicy } from './notifications/backoff.js'
+import { notificationsPlugin } from './notifications/notifications-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
+import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
 import { connectionsPlugin } from './realtime/connections.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
@@ -28,6 +32,7 @@ import { authRoutes } from './routes/auth.js'
 import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { timerSignalsPlugin } from './scheduling/signals.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -48,6 +53,17 @@ export interface AppOptions {
   raisesPerMinute?: number
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
   scheduler?: boolean
+  /**
+   * Notification delivery: `worker` runs the outbox worker's timer (default: only with the real
+   * clock; tests call `app.notifications.runDue`), the rest tunes retries for tests.
+   */
+  notifications?: {
+    worker?: boolean
+    policy?: RetryPolicy
+    random?: () => number
+    sendTimeoutMs?: number
+    leaseMs?: number
+  }
 }
 
 /**
@@ -57,7 +73,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerFor(options.logger ?? { level: config.logLevel }),
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
@@ -101,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   })
 
+  await app.register(securityHeadersPlugin, { publicUrl: config.publicUrl })
   await app.register(databasePlugin, { database, clock: options.clock ?? (() => new Date()) })
   await app.register(authPlugin, {
     cookieSecret: options.cookieSecret,
@@ -132,7 +149,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { session: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: docsContentSecurityPolicy,
+  })
 
   await app.register(
     async (api) => {
@@ -148,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   )
 
   await app.register(eventsPlugin)
+  await app.register(timerSignalsPlugin)
   // before Socket.IO attaches: the two share the server's upgrade requests (see stream.ts)
   await app.register(websocketPlugin)
   await app.register(socketServerPlugin, {
@@ -167,32 +188,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
   })
+  await app.register(notificationsPlugin, {
+    settings: {
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      smtpUrl: config.smtpUrl,
+      sms: config.sms,
+      allowPrivateUrls: config.allowPrivateUrls,
+    },
+    ...options.notifications,
+    worker: options.notifications?.worker ?? options.clock === undefined,
+  })
   // every connection's handlers, registered once the features they call exist
   await app.register(connectionsPlugin)
 
   const webDist = config.webDist
   const serveWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'))
-  if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false })
-  }
+  if (serveWeb) await app.register(webAssetsPlugin, { root: webDist })
   app.setNotFoundHandler((request, reply) => {
-    const url = request.url
-    if (
-      request.method === 'GET' &&
-      serveWeb &&
-      !url.startsWith('/api') &&
-      !url.startsWith('/socket.io')
-    ) {
-      // the web app routes on the client: every other page is its index.html
-      return reply.type('text/html').sendFile('index.html')
-    }
+    // the web app routes on the client: every other page is its index.html
+    if (serveWeb && isWebAppPage(request)) return sendWebApp(reply)
     return reply.code(404).send({
       error: {
         code: ErrorCode.NOT_FOUND,
-        message: `No route for ${request.method} ${url.split('?')[0]}`,
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
       },
     })
   })
 
   return app
+}
+
+/** Every logger the app gets keeps secrets and customer text out of its lines (see logging.ts). */
+function loggerFor(logger: NonNullable<AppOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === false) return false
+  return safeLoggerOptions(logger === true ? {} : logger)
 }

@@ -8,7 +8,17 @@ export interface Config {
   publicUrl: string
   database: DatabaseTarget
   redisUrl: string | null
+  /** Email goes out through this SMTP server; null = the built-in sink captures it (the demo). */
   smtpUrl: string | null
+  /** The From of every email: an address, or `Name <address>`. */
+  mailFrom: string
+  /** A Twilio-compatible Messages API; null = the built-in sink captures SMS (the demo). */
+  sms: { apiUrl: string; accountSid: string; authToken: string } | null
+  /**
+   * Let Slack, webhook, SMS API and push URLs resolve to loopback or private addresses (local
+   * setups, tests). Off, a space admin cannot aim Flare at internal services.
+   */
+  allowPrivateUrls: boolean
   /** Signs the session cookie; when absent one is generated once and kept in the database. */
   sessionSecret: string | null
   sessionTtlMs: number
@@ -26,6 +36,9 @@ export class ConfigError extends Error {
   }
 }
 
+// `Name <address>` or a bare address; deliberately plain: the SMTP server has the last word
+const MAIL_FROM = /^(?:[^<>\r\n]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -33,6 +46,14 @@ function isUrl(value: string, protocols: string[]): boolean {
     return protocols.includes(new URL(value).protocol)
   } catch {
     return false
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname || 'localhost'
+  } catch {
+    return 'localhost'
   }
 }
 
@@ -86,6 +107,28 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     problems.push(`SMTP_URL must be an smtp:// or smtps:// URL (got "${smtpUrl}")`)
   }
 
+  const mailFrom = str('MAIL_FROM') ?? `Flare <flare@${hostOf(publicUrl)}>`
+  if (!MAIL_FROM.test(mailFrom)) {
+    problems.push(
+      `MAIL_FROM must be an address or "Name <address>", e.g. Flare <alerts@example.com> (got "${mailFrom}")`,
+    )
+  }
+  const smsApiUrl = str('SMS_API_URL')?.replace(/\/+$/, '') ?? null
+  const smsAccountSid = str('SMS_ACCOUNT_SID')
+  const smsAuthToken = str('SMS_AUTH_TOKEN')
+  if (smsApiUrl && !isUrl(smsApiUrl, ['http:', 'https:'])) {
+    problems.push(
+      `SMS_API_URL must be an http(s) URL such as https://api.twilio.com (got "${smsApiUrl}")`,
+    )
+  }
+  if (smsApiUrl && (!smsAccountSid || !smsAuthToken)) {
+    problems.push('SMS_API_URL needs SMS_ACCOUNT_SID and SMS_AUTH_TOKEN as well')
+  }
+  const allowPrivateText = (str('ALLOW_PRIVATE_URLS') ?? 'false').toLowerCase()
+  if (!['true', 'false', '1', '0'].includes(allowPrivateText)) {
+    problems.push(`ALLOW_PRIVATE_URLS must be true or false (got "${allowPrivateText}")`)
+  }
+
   const sessionSecret = str('SESSION_SECRET')
   if (sessionSecret && sessionSecret.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters long')
@@ -115,6 +158,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     database,
     redisUrl,
     smtpUrl,
+    mailFrom,
+    sms:
+      smsApiUrl && smsAccountSid && smsAuthToken
+        ? { apiUrl: smsApiUrl, accountSid: smsAccountSid, authToken: smsAuthToken }
+        : null,
+    allowPrivateUrls: allowPrivateText === 'true' || allowPrivateText === '1',
     sessionSecret,
     sessionTtlMs: ttlHours * 3_600_000,
     logLevel,

@@ -66,7 +66,7 @@ describe.skipIf(!pg)('the escalation scheduler with several processes on Postgre
       select ${space!.id}::uuid, ${inbox!.id}::uuid, 'Wave ' || n, '+1999' || n,
              ${start.toISOString()}::timestamptz, ${start.toISOString()}::timestamptz, ${start.toISOString()}::timestamptz
       from generate_series(1, ${count}) as n`)
-    // a rule change recomputes every open ticket of the space
+    // a rule change recomputes every open ticket of the space, in the background
     await app.escalationRules.insert(
       space!.id,
       null,
@@ -82,6 +82,7 @@ describe.skipIf(!pg)('the escalation scheduler with several processes on Postgre
         notificationChannels: ['in_app', 'email'],
       }),
     )
+    await app.dueRecompute.runPending()
     return inbox!.id
   }
 

@@ -150,6 +150,8 @@ describe.each(databaseKinds())('the escalation scheduler on $name', (kind) => {
     })
     expect(res.statusCode).toBe(200)
     expect(res.json().rule.escalateAfterMinutes).toBe(45)
+    // the rule change answers at once; the recompute follows in the background
+    await t.app.dueRecompute.runPending()
     expect((await ticketRow(t, ticketId)).nextDueAt).toEqual(
       new Date(start.getTime() + 45 * MINUTE),
     )
@@ -159,6 +161,7 @@ describe.each(databaseKinds())('the escalation scheduler on $name', (kind) => {
       headers: { cookie: await cookieOf(t, 'manager@flare.test') },
       payload: { enabled: false },
     })
+    await t.app.dueRecompute.runPending()
     expect((await ticketRow(t, ticketId)).nextDueAt).toBeNull()
     const removed = await t.app.inject({
       method: 'DELETE',
@@ -185,6 +188,7 @@ describe.each(databaseKinds())('the escalation scheduler on $name', (kind) => {
       payload: { calendar: { mode: 'always', timezone: 'Europe/London' } },
     })
     expect(always.statusCode).toBe(200)
+    await t.app.dueRecompute.runPending()
     expect((await ticketRow(t, ticketId)).nextDueAt).toEqual(
       new Date(start.getTime() + 480 * MINUTE),
     )
@@ -203,6 +207,7 @@ describe.each(databaseKinds())('the escalation scheduler on $name', (kind) => {
         },
       },
     })
+    await t.app.dueRecompute.runPending()
     expect((await ticketRow(t, ticketId)).nextDueAt).toEqual(
       new Date(start.getTime() + 24 * 60 * MINUTE),
     )
@@ -219,6 +224,7 @@ describe.each(databaseKinds())('the escalation scheduler on $name', (kind) => {
       payload: { calendar: { mode: 'always', timezone: 'UTC' } },
     })
     expect(res.statusCode).toBe(200)
+    await t.app.dueRecompute.runPending()
     expect((await ticketRow(t, ticketId)).nextDueAt).toEqual(
       new Date(start.getTime() + 480 * MINUTE),
     )

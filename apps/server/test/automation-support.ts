@@ -1,6 +1,7 @@
 import type { EscalationRule, InboxDto } from '@flare/protocol'
 import { eq, inArray } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
+import postgres from 'postgres'
 import { buildApp } from '../src/app.js'
 import { type Database, type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { escalationFirings, notificationOutbox, tickets } from '../src/db/schema.js'
@@ -107,4 +108,35 @@ export async function bootOn(
   })
   await app.ready()
   return { app, database }
+}
+
+/**
+ * Another connection's transaction runs `take` (say, `select … for update`) and keeps what it
+ * locked until `release()`, which rolls it back.
+ */
+export async function holdLocks(
+  url: string,
+  take: (tx: postgres.TransactionSql) => Promise<unknown>,
+): Promise<{ release(): Promise<void> }> {
+  const client = postgres(url, { max: 1, onnotice: () => {} })
+  let release: () => void = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  let taken: () => void = () => {}
+  const locked = new Promise<void>((resolve) => (taken = resolve))
+  const holding = client
+    .begin(async (tx) => {
+      await take(tx)
+      taken()
+      await released
+      throw new Error('rolled back')
+    })
+    .catch(() => {})
+  await locked
+  return {
+    async release() {
+      release()
+      await holding
+      await client.end()
+    },
+  }
 }

@@ -52,4 +52,50 @@ describe('configuration from the environment', () => {
       expect(problems.some((p) => p.startsWith(name))).toBe(true)
     }
   })
+
+  it('[7.2.2][7.2.3][12.5] reads the notification settings: MAIL_FROM, the SMS API and ALLOW_PRIVATE_URLS', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://flare.example.com' })).toMatchObject({
+      smtpUrl: null,
+      mailFrom: 'Flare <flare@flare.example.com>',
+      sms: null,
+      allowPrivateUrls: false,
+    })
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtp://user:pass@mail.example.com:587',
+        MAIL_FROM: 'Support Desk <desk@example.com>',
+        SMS_API_URL: 'https://api.twilio.com/',
+        SMS_ACCOUNT_SID: 'AC123',
+        SMS_AUTH_TOKEN: 'token',
+        ALLOW_PRIVATE_URLS: 'true',
+      }),
+    ).toMatchObject({
+      smtpUrl: 'smtp://user:pass@mail.example.com:587',
+      mailFrom: 'Support Desk <desk@example.com>',
+      sms: { apiUrl: 'https://api.twilio.com', accountSid: 'AC123', authToken: 'token' },
+      allowPrivateUrls: true,
+    })
+  })
+
+  it('[7.2.2][7.2.3] names bad notification settings', () => {
+    let error: unknown
+    try {
+      loadConfig({
+        SMTP_URL: 'mail.example.com',
+        MAIL_FROM: 'not an address',
+        SMS_API_URL: 'https://api.twilio.com',
+        ALLOW_PRIVATE_URLS: 'sometimes',
+      })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    for (const name of ['SMTP_URL', 'MAIL_FROM', 'SMS_API_URL needs', 'ALLOW_PRIVATE_URLS']) {
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        name,
+      ).toBe(true)
+    }
+  })
 })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import postgres from 'postgres'
-import { buildApp } from '../src/app.js'
+import { type AppOptions, buildApp } from '../src/app.js'
 import { hashPassword } from '../src/auth/passwords.js'
 import { type Config, loadConfig } from '../src/config.js'
 import { type Database, type DatabaseTarget, openDatabase } from '../src/db/database.js'
@@ -117,6 +117,7 @@ export async function startTestApp(
     reconnectGraceMs?: number
     moveFlushMs?: number
     raisesPerMinute?: number
+    notifications?: AppOptions['notifications']
   } = {},
 ): Promise<TestApp> {
   const { target, drop } = await kind.fresh()
@@ -137,6 +138,7 @@ export async function startTestApp(
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     raisesPerMinute: options.raisesPerMinute ?? 1000,
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   })
   return {
     app,

@@ -2,10 +2,12 @@ import type {
   ApiError,
   ErrorBody,
   LoginRequest,
+  LoginResponse,
   MeResponse,
   PreferencesUpdate,
+  RecentEscalationMessages,
   SpaceResponse,
-  UserDto,
+  UserPreferences,
 } from '@flare/protocol'
 
 /** A refused or failed API call, carrying the server's `{code, message, field?}`. */
@@ -24,7 +26,11 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error?.code === 'string' && typeof error.message === 'string'
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * One call to Flare's REST API. `T` is the protocol's type of the route's answer (the schema
+ * the server serializes it with), never a guess at several shapes.
+ */
+export async function fetchApi<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response
   try {
     response = await fetch(`/api${path}`, {
@@ -53,15 +59,15 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 }
 
 export const api = {
-  login: (body: LoginRequest) => request<{ user: UserDto }>('POST', '/auth/login', body),
-  logout: () => request<void>('POST', '/auth/logout'),
-  me: () => request<MeResponse>('GET', '/me'),
+  login: (body: LoginRequest) => fetchApi<LoginResponse>('POST', '/auth/login', body),
+  logout: () => fetchApi<void>('POST', '/auth/logout'),
+  me: () => fetchApi<MeResponse>('GET', '/me'),
   space: (spaceId: string) =>
-    request<SpaceResponse>('GET', `/spaces/${encodeURIComponent(spaceId)}`),
+    fetchApi<SpaceResponse>('GET', `/spaces/${encodeURIComponent(spaceId)}`),
   setPreferences: (change: PreferencesUpdate) =>
-    request<UserDto['preferences']>('PATCH', '/me/preferences', change),
+    fetchApi<UserPreferences>('PATCH', '/me/preferences', change),
   recentEscalationMessages: (spaceId: string) =>
-    request<{ messages: string[] }>(
+    fetchApi<RecentEscalationMessages>(
       'GET',
       `/spaces/${encodeURIComponent(spaceId)}/escalations/recent-messages`,
     ),

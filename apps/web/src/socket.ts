@@ -1,8 +1,13 @@
 import {
+  type ApiError,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientEventResult,
   type ClientToServerEvents,
-  type ConnectErrorData,
+  ConnectErrorData,
   ErrorCode,
   type PresenceStatus,
+  parse,
   type Result,
   type ServerToClientEvents,
 } from '@flare/protocol'
@@ -29,6 +34,49 @@ export function currentSocket(): FlareClientSocket | null {
 const MOVE_INTERVAL_MS = 100
 const UNAVAILABLE_RETRY_MS = 2_000
 
+/** How long an acknowledgement may take before the request is reported as failed. */
+export const REQUEST_TIMEOUT_MS = 10_000
+
+const NOT_CONNECTED: ApiError = {
+  code: ErrorCode.INTERNAL,
+  message: 'Not connected to the space. Reconnecting…',
+}
+const NO_ANSWER: ApiError = {
+  code: ErrorCode.INTERNAL,
+  message: 'The server did not answer in time. Check your connection and try again.',
+}
+
+/**
+ * Sends a client event and resolves with its acknowledgement, typed by the protocol. It never
+ * rejects and never hangs: not being connected, or no answer within `timeoutMs` (a lost
+ * acknowledgement), resolves to `{ok: false, error}` with a message the UI can show as it is.
+ *
+ * @example
+ * const result = await request('escalation:raise', { notify: false, recipients })
+ * if (!result.ok) setError(result.error.message)
+ */
+export async function request<E extends ClientEventName>(
+  event: E,
+  payload: ClientEventPayload<E>,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<ClientEventResult<E>> {
+  const s = socket
+  if (!s?.connected) return { ok: false, error: NOT_CONNECTED }
+  const timed = s.timeout(timeoutMs)
+  // Socket.IO types emitWithAck per literal event name; for a name known only as `E`, the
+  // protocol's event map says what it carries and answers
+  const emitWithAck = timed.emitWithAck.bind(timed) as (
+    event: E,
+    payload: ClientEventPayload<E>,
+  ) => Promise<ClientEventResult<E>>
+  try {
+    // rejects only when no acknowledgement came within timeoutMs
+    return await emitWithAck(event, payload)
+  } catch {
+    return { ok: false, error: NO_ANSWER }
+  }
+}
+
 export function connectToSpace(spaceId: string): void {
   disconnectFromSpace()
   useFlare.setState({ connection: { state: 'connecting', message: null }, snapshot: null })
@@ -49,19 +97,19 @@ export function connectToSpace(spaceId: string): void {
     })
   })
   s.on('connect_error', (error) => {
-    const data = (error as Error & { data?: ConnectErrorData }).data
-    if (data?.code === ErrorCode.UNAVAILABLE) {
+    const refusal = 'data' in error ? parse(ConnectErrorData, error.data) : null
+    if (refusal?.ok && refusal.value.code === ErrorCode.UNAVAILABLE) {
       // the server could not check us right now (its database is away): it will again soon
-      useFlare.setState({ connection: { state: 'reconnecting', message: data.message } })
+      useFlare.setState({ connection: { state: 'reconnecting', message: refusal.value.message } })
       setTimeout(() => {
         if (socket === s && !s.connected) s.connect()
       }, UNAVAILABLE_RETRY_MS)
       return
     }
-    if (data) {
+    if (refusal?.ok) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
-      useFlare.setState({ connection: { state: 'refused', message: data.message } })
+      useFlare.setState({ connection: { state: 'refused', message: refusal.value.message } })
     } else {
       useFlare.setState({ connection: { state: 'reconnecting', message: null } })
     }
@@ -84,7 +132,9 @@ export function disconnectFromSpace(): void {
 }
 
 const sendMove = throttleLatest<{ x: number; y: number }>(MOVE_INTERVAL_MS, (point) => {
-  socket?.emit('presence:move', point, (result) => {
+  // moves while disconnected are dropped: the snapshot after reconnecting has the truth
+  if (!socket?.connected) return
+  void request('presence:move', point).then((result) => {
     if (!result.ok) announce(result.error.message)
   })
 })
@@ -117,11 +167,5 @@ function roomAt(
 }
 
 export function setStatus(status: PresenceStatus): Promise<Result> {
-  return new Promise((resolve) => {
-    if (!socket) {
-      resolve({ ok: false, error: { code: 'INTERNAL', message: 'Not connected to the space.' } })
-      return
-    }
-    socket.emit('presence:status', { status }, resolve)
-  })
+  return request('presence:status', { status })
 }

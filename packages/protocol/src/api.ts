@@ -1,27 +1,29 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { literals } from './literals.js'
 
 /** Bumped when an event or payload changes incompatibly; sent in every snapshot. */
 export const PROTOCOL_VERSION = 1
 
 export const Uuid = Type.String({ format: 'uuid' })
 
-export const MemberRole = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('manager'),
-  Type.Literal('agent'),
-])
+/** A member's role in a space; the database's `member_role` enum is built from this list. */
+export const MEMBER_ROLES = ['admin', 'manager', 'agent'] as const
+export const MemberRole = literals(MEMBER_ROLES)
 export type MemberRole = Static<typeof MemberRole>
 
-export const ApiErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      field: Type.Optional(Type.String()),
-    }),
-  },
-  { $id: 'ApiErrorBody' },
-)
+/** Events that carry nothing but may be sent with `{}`. */
+export const EmptyPayload = Type.Object({}, { additionalProperties: false })
+export type EmptyPayload = Static<typeof EmptyPayload>
+
+/** An acknowledgement that says nothing beyond `ok: true`. */
+export const EmptyResult = Type.Object({})
+
+/** An ISO 8601 instant, as every timestamp crosses the wire. */
+export const DateTime = Type.String({ format: 'date-time' })
+
+/** What a `DELETE` that removed something answers. */
+export const DeletedResponse = Type.Object({ deleted: Type.Literal(true) })
+export type DeletedResponse = Static<typeof DeletedResponse>
 
 export const LoginRequest = Type.Object(
   {
@@ -37,6 +39,7 @@ export const UserPreferences = Type.Object({
   sound: Type.Boolean(),
   push: Type.Boolean(),
 })
+export type UserPreferences = Static<typeof UserPreferences>
 
 export const PreferencesUpdate = Type.Object(
   {
@@ -62,8 +65,10 @@ export const SpaceMembershipDto = Type.Object({
   name: Type.String(),
   role: MemberRole,
 })
+export type SpaceMembershipDto = Static<typeof SpaceMembershipDto>
 
 export const LoginResponse = Type.Object({ user: UserDto })
+export type LoginResponse = Static<typeof LoginResponse>
 
 export const MeResponse = Type.Object({
   user: UserDto,
@@ -94,9 +99,12 @@ export const CreateTokenResponse = Type.Object({
 export type CreateTokenResponse = Static<typeof CreateTokenResponse>
 
 export const TokenListResponse = Type.Object({ tokens: Type.Array(ApiTokenDto) })
+export type TokenListResponse = Static<typeof TokenListResponse>
 
 export const TokenParams = Type.Object({ tokenId: Uuid })
+export type TokenParams = Static<typeof TokenParams>
 export const SpaceParams = Type.Object({ spaceId: Uuid })
+export type SpaceParams = Static<typeof SpaceParams>
 export const StreamQuery = Type.Object({ spaceId: Uuid }, { additionalProperties: false })
 export type StreamQuery = Static<typeof StreamQuery>
 
@@ -160,3 +168,4 @@ export const HealthResponse = Type.Object({
   databaseKind: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   protocolVersion: Type.Number(),
 })
+export type HealthResponse = Static<typeof HealthResponse>

@@ -1,9 +1,10 @@
 // The contract of automatic escalations beyond the rule itself (SPEC §5, §6, §7 in-app):
 // business hours, rotations, the per-inbox phone preset, and the in-app events.
 import { type Static, Type } from '@sinclair/typebox'
-import { Uuid } from './api.js'
+import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
-import type { TicketPrioritySchema } from './tickets.js'
+import { clientEvent } from './result-ack.js'
+import { TicketPrioritySchema } from './tickets.js'
 
 /** `GET/PUT /api/spaces/:spaceId/business-hours`: the space's default calendar. */
 export const BusinessHoursResponse = Type.Object({ calendar: BusinessCalendar })
@@ -36,6 +37,13 @@ export const RotationUpdate = Type.Partial(RotationCreate, {
   minProperties: 1,
 })
 export type RotationUpdate = Static<typeof RotationUpdate>
+export const RotationParams = Type.Object({ spaceId: Uuid, rotationId: Uuid })
+export type RotationParams = Static<typeof RotationParams>
+/** `POST` and `PUT …/rotations[/:rotationId]`: the rotation as stored. */
+export const RotationResponse = Type.Object({ rotation: RotationDto })
+export type RotationResponse = Static<typeof RotationResponse>
+export const RotationListResponse = Type.Object({ rotations: Type.Array(RotationDto) })
+export type RotationListResponse = Static<typeof RotationListResponse>
 
 /**
  * `GET/PUT /api/spaces/:spaceId/inboxes/:inboxId/escalation-phone` (SPEC §6.5): forward an
@@ -52,35 +60,78 @@ export const InboxPhoneEscalation = Type.Object(
 )
 export type InboxPhoneEscalation = Static<typeof InboxPhoneEscalation>
 
+/** What `GET/PUT …/escalation-phone` answer: the setting (phone in E.164 once saved) and its rule. */
+export const InboxPhoneEscalationResponse = Type.Object({
+  enabled: Type.Boolean(),
+  phone: Type.String(),
+  minutes: Type.Integer(),
+  /** The preset rule in the rules list; null until the setting is first saved. */
+  ruleId: Type.Union([Uuid, Type.Null()]),
+})
+export type InboxPhoneEscalationResponse = Static<typeof InboxPhoneEscalationResponse>
+
+/**
+ * `GET /api/spaces/:spaceId/automation/recompute`: the background recompute of the space's
+ * open tickets' due instants after a rule or business-hours change. `running` until every open
+ * ticket has been recomputed against the latest change; `done` of `total` tickets so far.
+ */
+export const RecomputeStatus = Type.Object({
+  state: Type.Union([Type.Literal('idle'), Type.Literal('running')]),
+  done: Type.Integer({ minimum: 0 }),
+  total: Type.Integer({ minimum: 0 }),
+  /** When the current (or last) recompute began; null when the space never needed one. */
+  startedAt: Type.Union([DateTime, Type.Null()]),
+})
+export type RecomputeStatus = Static<typeof RecomputeStatus>
+
 /** Sent over Socket.IO as `ticket:escalated` to each online in-app target (red pop-up, sound). */
-export interface TicketEscalatedEvent {
+export const TicketEscalatedEvent = Type.Object({
   /** One firing of one rule on one ticket: the key acknowledgements refer to. */
-  firingId: string
-  ticket: {
-    id: string
-    subject: string
-    customerName: string | null
-    priority: Static<typeof TicketPrioritySchema>
-    inboxId: string
-    createdAt: string
-  }
-  ruleId: string
-  ruleName: string
-  level: number
-  reason: string
-  escalatedAt: string
+  firingId: Uuid,
+  ticket: Type.Object({
+    id: Uuid,
+    subject: Type.String(),
+    customerName: Type.Union([Type.String(), Type.Null()]),
+    priority: TicketPrioritySchema,
+    inboxId: Uuid,
+    createdAt: DateTime,
+  }),
+  ruleId: Uuid,
+  ruleName: Type.String(),
+  level: Type.Integer(),
+  reason: Type.String(),
+  escalatedAt: DateTime,
   /** Everyone this firing went to in the app, so each sees who took it. */
-  targetUserIds: string[]
-}
+  targetUserIds: Type.Array(Uuid),
+})
+export type TicketEscalatedEvent = Static<typeof TicketEscalatedEvent>
 
 /** `ticket:acknowledge` (client → server): "I'm on it". */
 export const TicketAcknowledge = Type.Object({ firingId: Uuid }, { additionalProperties: false })
 export type TicketAcknowledge = Static<typeof TicketAcknowledge>
 
 /** `ticket:acknowledged` (server → the firing's targets): who took it. */
-export interface TicketAcknowledgedEvent {
-  firingId: string
-  ticketId: string
-  userId: string
-  at: string
+export const TicketAcknowledgedEvent = Type.Object({
+  firingId: Uuid,
+  ticketId: Uuid,
+  userId: Uuid,
+  at: DateTime,
+})
+export type TicketAcknowledgedEvent = Static<typeof TicketAcknowledgedEvent>
+
+/** `ticket:acknowledge`'s acknowledgement. */
+export const TicketAcknowledged = Type.Object({ acknowledged: TicketAcknowledgedEvent })
+export type TicketAcknowledged = Static<typeof TicketAcknowledged>
+
+/** Automatic (ticket) escalations' client → server events. */
+export const AutomationClientEvents = {
+  /** "I'm on it" for an automatic escalation that reached you. */
+  'ticket:acknowledge': clientEvent(TicketAcknowledge, TicketAcknowledged),
+}
+
+/** Automatic (ticket) escalations' server → client events. */
+export const AutomationServerEvents = {
+  /** An automatic escalation reached you in the app: a red pop-up with the alert sound. */
+  'ticket:escalated': TicketEscalatedEvent,
+  'ticket:acknowledged': TicketAcknowledgedEvent,
 }

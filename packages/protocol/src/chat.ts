@@ -1,8 +1,9 @@
 // Chat events and payloads (SPEC §2, §9: `chat:send`, `chat:message`). Owned by the chat feature.
 import { type Static, Type } from '@sinclair/typebox'
-import { Uuid } from './api.js'
+import { DateTime, Uuid } from './api.js'
 import { countGraphemes } from './escalations.js'
-import type { Ack } from './result-ack.js'
+import { literals } from './literals.js'
+import { clientEvent } from './result-ack.js'
 
 /** The longest message body, in user-perceived characters (an emoji counts once). */
 export const CHAT_BODY_MAX = 2000
@@ -11,6 +12,11 @@ export const CHAT_MENTIONS_MAX = 20
 /** The most messages one history page holds. */
 export const CHAT_PAGE_MAX = 100
 export const CHAT_PAGE_DEFAULT = 30
+
+/** The two kinds of chat thread; the database's `chat_channel_kind` enum is built from this list. */
+export const CHAT_THREAD_KINDS = ['space', 'direct'] as const
+export const ChatThreadKind = literals(CHAT_THREAD_KINDS)
+export type ChatThreadKind = Static<typeof ChatThreadKind>
 
 /** The thread key of the space-wide channel. */
 export const SPACE_THREAD = 'space'
@@ -102,18 +108,18 @@ export const ChatMessageDto = Type.Object({
   id: Uuid,
   spaceId: Uuid,
   threadKey: Type.String(),
-  kind: Type.Union([Type.Literal('space'), Type.Literal('direct')]),
+  kind: ChatThreadKind,
   authorId: Uuid,
   authorName: Type.String(),
   body: Type.String(),
   mentions: ChatMentions,
-  createdAt: Type.String({ format: 'date-time' }),
+  createdAt: DateTime,
 })
 export type ChatMessageDto = Static<typeof ChatMessageDto>
 
 export const ChatThreadDto = Type.Object({
   threadKey: Type.String(),
-  kind: Type.Union([Type.Literal('space'), Type.Literal('direct')]),
+  kind: ChatThreadKind,
   /** For a direct thread, the other person; null for the space channel. */
   otherUserId: Type.Union([Uuid, Type.Null()]),
   unread: Type.Integer({ minimum: 0 }),
@@ -158,16 +164,24 @@ export function chatCursor(message: Pick<ChatMessageDto, 'createdAt' | 'id'>): s
   return `${message.createdAt}_${message.id}`
 }
 
-export interface ChatServerToClientEvents {
+/** `chat:send`'s acknowledgement: the message as stored. */
+export const ChatMessageSent = Type.Object({ message: ChatMessageDto })
+export type ChatMessageSent = Static<typeof ChatMessageSent>
+
+/** `chat:read`'s acknowledgement, and `chat:thread-read` to the reader's other tabs. */
+export const ChatThreadRead = Type.Object({ threadKey: Type.String() })
+export type ChatThreadRead = Static<typeof ChatThreadRead>
+
+/** The chat's client → server events. */
+export const ChatClientEvents = {
+  'chat:send': clientEvent(ChatSend, ChatMessageSent),
+  'chat:read': clientEvent(ChatRead, ChatThreadRead),
+}
+
+/** The chat's server → client events. */
+export const ChatServerEvents = {
   /** A new message, to the space room (space channel) or to both people of a direct thread. */
-  'chat:message': (message: ChatMessageDto) => void
+  'chat:message': ChatMessageDto,
   /** One of your other tabs read a thread: its unread count is zero now. */
-  'chat:thread-read': (payload: { threadKey: string }) => void
+  'chat:thread-read': ChatThreadRead,
 }
-
-export interface ChatClientToServerEvents {
-  'chat:send': (payload: ChatSend, ack: Ack<{ message: ChatMessageDto }>) => void
-  'chat:read': (payload: ChatRead, ack: Ack<{ threadKey: string }>) => void
-}
-
-export type { Ack }

@@ -1,13 +1,8 @@
-import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
+import { Uuid } from './api.js'
+import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
 import { type Parsed, parse } from './validate.js'
-
-function literals<const T extends readonly string[]>(values: T, options?: SchemaOptions) {
-  return Type.Union(
-    values.map((value: T[number]) => Type.Literal(value)),
-    options,
-  )
-}
 
 export const TICKET_STATUSES = ['open', 'on_hold', 'resolved', 'closed'] as const
 export type TicketStatus = (typeof TICKET_STATUSES)[number]
@@ -189,6 +184,28 @@ export const EscalationRule = Type.Object(
   { additionalProperties: false },
 )
 export type EscalationRule = Static<typeof EscalationRule>
+
+/** `…/escalation-rules?spaceId=`: needed only by members of several spaces. */
+export const EscalationRuleQuery = Type.Object({
+  spaceId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: 'The space whose rules these are; needed only by members of several spaces.',
+    }),
+  ),
+})
+export type EscalationRuleQuery = Static<typeof EscalationRuleQuery>
+
+export const EscalationRuleParams = Type.Object({ id: Uuid })
+export type EscalationRuleParams = Static<typeof EscalationRuleParams>
+
+/** One rule: what `POST`, `GET` and `PUT …/escalation-rules[/:id]` answer. */
+export const EscalationRuleResponse = Type.Object({ rule: EscalationRule })
+export type EscalationRuleResponse = Static<typeof EscalationRuleResponse>
+
+/** `GET /api/tickets/escalation-rules`: every rule of the space, oldest first. */
+export const EscalationRuleListResponse = Type.Object({ rules: Type.Array(EscalationRule) })
+export type EscalationRuleListResponse = Static<typeof EscalationRuleListResponse>
 
 /** The fields of a stored rule that its create body decides (ids and audit fields aside). */
 export type EscalationRuleFields = Omit<

@@ -1,20 +1,23 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { type MemberRole, type RoomDto, Uuid } from './api.js'
-import type {
-  TicketAcknowledge,
-  TicketAcknowledgedEvent,
-  TicketEscalatedEvent,
-} from './automation.js'
-import type { ChatClientToServerEvents, ChatServerToClientEvents } from './chat.js'
-import type {
-  EndReason,
-  EscalationAction,
-  EscalationEnd,
-  EscalationRaise,
-  EscalationRespond,
+import { DateTime, EmptyPayload, EmptyResult, MemberRole, RoomDto, Uuid } from './api.js'
+import { AutomationClientEvents, AutomationServerEvents } from './automation.js'
+import { ChatClientEvents, ChatServerEvents } from './chat.js'
+import {
+  EscalationClientEvents,
+  EscalationDto,
+  EscalationEnded,
+  EscalationResponseDto,
+  EscalationServerEvents,
 } from './escalations.js'
-import type { Ack } from './result-ack.js'
-import type { TicketClientToServerEvents, TicketServerToClientEvents } from './tickets.js'
+import type { Result } from './result.js'
+import {
+  type Ack,
+  type ClientEventMap,
+  type ClientEventSpec,
+  clientEvent,
+  type ServerEventMap,
+} from './result-ack.js'
+import { TicketServerEvents } from './tickets.js'
 
 export const PresenceStatus = Type.Union([
   Type.Literal('available'),
@@ -30,14 +33,21 @@ export const PresenceMove = Type.Object(
 )
 export type PresenceMove = Static<typeof PresenceMove>
 
+/** `presence:move`'s acknowledgement: where the avatar stands now, and in which room. */
+export const PresenceMoved = Type.Object({
+  x: Type.Number(),
+  y: Type.Number(),
+  roomId: Type.Union([Uuid, Type.Null()]),
+})
+export type PresenceMoved = Static<typeof PresenceMoved>
+
 export const PresenceStatusChange = Type.Object(
   { status: PresenceStatus },
   { additionalProperties: false },
 )
 export type PresenceStatusChange = Static<typeof PresenceStatusChange>
 
-/** Events that carry nothing but may be sent with `{}`. */
-export const EmptyPayload = Type.Object({}, { additionalProperties: false })
+export { EmptyPayload }
 
 /** What a Socket.IO client sends in `auth` when it connects. */
 export const SocketAuth = Type.Object({
@@ -47,137 +57,136 @@ export const SocketAuth = Type.Object({
 })
 export type SocketAuth = Static<typeof SocketAuth>
 
-export interface MemberPresence {
-  userId: string
-  displayName: string
-  role: MemberRole
-  x: number
-  y: number
-  status: PresenceStatus
+export const MemberPresence = Type.Object({
+  userId: Uuid,
+  displayName: Type.String(),
+  role: MemberRole,
+  x: Type.Number(),
+  y: Type.Number(),
+  status: PresenceStatus,
   /** The meeting room the avatar stands in, derived on the server from its position. */
-  roomId: string | null
+  roomId: Type.Union([Uuid, Type.Null()]),
   /** False while the member's connection has dropped and may still come back. */
-  connected: boolean
-}
-
-export interface EscalationResponseDto {
-  userId: string
-  action: EscalationAction
-  at: string
-}
-
-export interface EscalationDto {
-  id: string
-  raisedBy: string
-  message: string
-  color: 'yellow' | 'red'
-  recipients: { userIds: string[]; groupIds: string[] }
-  startedAt: string
-  responses: EscalationResponseDto[]
-}
-
-export interface EscalationEnded {
-  id: string
-  raisedBy: string
-  reason: EndReason
-  /** Who ended it: the raiser, an admin or manager, or null when the server did (room, away, left). */
-  endedBy: string | null
-  endedAt: string
-}
-
-/** Sent only to the recipients of a red escalation: show the card and play the sound. */
-export interface EscalationNotification {
-  escalation: EscalationDto
-  raiserName: string
-}
-
-export interface EscalationResponseEvent {
-  escalationId: string
-  response: EscalationResponseDto
-}
+  connected: Type.Boolean(),
+})
+export type MemberPresence = Static<typeof MemberPresence>
 
 /**
  * What `GET /api/stream` (a plain WebSocket for wallboards and contact-center systems) pushes,
  * one JSON object per message: first a snapshot, then every escalation change of the space.
  */
-export type StreamEvent =
-  | { type: 'snapshot'; spaceId: string; serverTime: string; escalations: EscalationDto[] }
-  | { type: 'escalation:started'; spaceId: string; escalation: EscalationDto }
-  | { type: 'escalation:ended'; spaceId: string; ended: EscalationEnded }
-  | {
-      type: 'escalation:response'
-      spaceId: string
-      escalationId: string
-      response: EscalationResponseDto
-    }
+export const StreamEvent = Type.Union([
+  Type.Object({
+    type: Type.Literal('snapshot'),
+    spaceId: Uuid,
+    serverTime: DateTime,
+    escalations: Type.Array(EscalationDto),
+  }),
+  Type.Object({
+    type: Type.Literal('escalation:started'),
+    spaceId: Uuid,
+    escalation: EscalationDto,
+  }),
+  Type.Object({
+    type: Type.Literal('escalation:ended'),
+    spaceId: Uuid,
+    ended: EscalationEnded,
+  }),
+  Type.Object({
+    type: Type.Literal('escalation:response'),
+    spaceId: Uuid,
+    escalationId: Uuid,
+    response: EscalationResponseDto,
+  }),
+])
+export type StreamEvent = Static<typeof StreamEvent>
 
-export interface SpaceSnapshot {
-  protocolVersion: number
-  spaceId: string
+export const SpaceSnapshot = Type.Object({
+  protocolVersion: Type.Integer(),
+  spaceId: Uuid,
   /** The server's clock when the snapshot was taken, so clients can show "up for 3 min". */
-  serverTime: string
-  you: string
-  members: MemberPresence[]
-  rooms: RoomDto[]
-  escalations: EscalationDto[]
-}
+  serverTime: DateTime,
+  you: Uuid,
+  members: Type.Array(MemberPresence),
+  rooms: Type.Array(RoomDto),
+  escalations: Type.Array(EscalationDto),
+})
+export type SpaceSnapshot = Static<typeof SpaceSnapshot>
 
-export type PresenceUpdate =
-  | { kind: 'joined'; member: MemberPresence }
-  | { kind: 'left'; userId: string }
-  | { kind: 'moved'; userId: string; x: number; y: number; roomId: string | null }
-  | { kind: 'status'; userId: string; status: PresenceStatus }
+export const PresenceUpdate = Type.Union([
+  Type.Object({ kind: Type.Literal('joined'), member: MemberPresence }),
+  Type.Object({ kind: Type.Literal('left'), userId: Uuid }),
+  Type.Object({
+    kind: Type.Literal('moved'),
+    userId: Uuid,
+    x: Type.Number(),
+    y: Type.Number(),
+    roomId: Type.Union([Uuid, Type.Null()]),
+  }),
+  Type.Object({ kind: Type.Literal('status'), userId: Uuid, status: PresenceStatus }),
   /** The member's last connection dropped; they keep their place for the reconnect grace. */
-  | { kind: 'away'; userId: string; connected: false }
-  | { kind: 'back'; userId: string; connected: true }
+  Type.Object({ kind: Type.Literal('away'), userId: Uuid, connected: Type.Literal(false) }),
+  Type.Object({ kind: Type.Literal('back'), userId: Uuid, connected: Type.Literal(true) }),
+])
+export type PresenceUpdate = Static<typeof PresenceUpdate>
 
 /** The reason a Socket.IO connection was refused, in `connect_error`'s `data`. */
-export interface ConnectErrorData {
-  code: string
-  message: string
+export const ConnectErrorData = Type.Object({ code: Type.String(), message: Type.String() })
+export type ConnectErrorData = Static<typeof ConnectErrorData>
+
+/** Presence: the space itself, who is where. */
+export const PresenceClientEvents = {
+  'presence:move': clientEvent(PresenceMove, PresenceMoved),
+  'presence:status': clientEvent(PresenceStatusChange, EmptyResult),
+  /** Leave the space now, rather than after the reconnect grace of a dropped connection. */
+  'space:leave': clientEvent(EmptyPayload, EmptyResult),
 }
 
-export type { Ack }
-
-// each feature declares its own events in its own file; these maps are their union
-export interface ServerToClientEvents extends ChatServerToClientEvents, TicketServerToClientEvents {
-  'space:snapshot': (snapshot: SpaceSnapshot) => void
-  'presence:update': (update: PresenceUpdate) => void
+export const PresenceServerEvents = {
+  /** On every (re)connection: the whole live state of the space; it replaces what the client had. */
+  'space:snapshot': SpaceSnapshot,
+  'presence:update': PresenceUpdate,
   /**
    * Several presence changes at once, in order: what changed in the space during one flush
    * (a join storm, many walkers) arrives as one message. Applied like `presence:update`s.
    */
-  'presence:batch': (updates: PresenceUpdate[]) => void
-  'escalation:started': (escalation: EscalationDto) => void
-  'escalation:ended': (ended: EscalationEnded) => void
-  'escalation:notify': (notification: EscalationNotification) => void
-  'escalation:response': (event: EscalationResponseEvent) => void
-  /** An automatic escalation reached you in the app: a red pop-up with the alert sound. */
-  'ticket:escalated': (event: TicketEscalatedEvent) => void
-  'ticket:acknowledged': (event: TicketAcknowledgedEvent) => void
+  'presence:batch': Type.Array(PresenceUpdate),
 }
 
-export interface ClientToServerEvents extends ChatClientToServerEvents, TicketClientToServerEvents {
-  'presence:move': (
-    payload: PresenceMove,
-    ack: Ack<{ x: number; y: number; roomId: string | null }>,
-  ) => void
-  'presence:status': (payload: PresenceStatusChange, ack: Ack) => void
-  /** Leave the space now, rather than after the reconnect grace of a dropped connection. */
-  'space:leave': (payload: Record<never, never>, ack: Ack) => void
-  'escalation:raise': (payload: EscalationRaise, ack: Ack<{ escalation: EscalationDto }>) => void
-  'escalation:end': (payload: EscalationEnd, ack: Ack<{ ended: EscalationEnded }>) => void
-  /** Admins and managers: end every active escalation of the space ("lower all"). */
-  'escalation:lower-all': (payload: Record<never, never>, ack: Ack<{ ended: number }>) => void
-  'escalation:respond': (
-    payload: EscalationRespond,
-    ack: Ack<{ response: EscalationResponseDto; position?: { x: number; y: number } }>,
-  ) => void
-  /** "I'm on it" for an automatic escalation that reached you. */
-  'ticket:acknowledge': (
-    payload: TicketAcknowledge,
-    ack: Ack<{ acknowledged: TicketAcknowledgedEvent }>,
-  ) => void
+/**
+ * Every client → server event with the schema of its payload and of its acknowledgement's
+ * success. The server registers handlers only through this map (a handler for a name not in
+ * it does not compile), validates each payload with its schema, and always acknowledges.
+ */
+export const ClientEvents = {
+  ...PresenceClientEvents,
+  ...EscalationClientEvents,
+  ...ChatClientEvents,
+  ...AutomationClientEvents,
+} satisfies Record<string, ClientEventSpec>
+
+/** Every server → client event with the schema of its payload. */
+export const ServerEvents = {
+  ...PresenceServerEvents,
+  ...EscalationServerEvents,
+  ...ChatServerEvents,
+  ...TicketServerEvents,
+  ...AutomationServerEvents,
 }
+
+export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>
+export type ServerToClientEvents = ServerEventMap<typeof ServerEvents>
+
+export type ClientEventName = keyof typeof ClientEvents
+/** What a client event carries, e.g. `ClientEventPayload<'chat:send'>`. */
+export type ClientEventPayload<E extends ClientEventName> = Static<
+  (typeof ClientEvents)[E]['payload']
+>
+/** What a client event's acknowledgement answers: `{ok: true, ...}` or `{ok: false, error}`. */
+export type ClientEventResult<E extends ClientEventName> = Result<
+  Static<(typeof ClientEvents)[E]['result']>
+>
+
+export type { Ack }
 
 export const SOCKET_PATH = '/socket.io'

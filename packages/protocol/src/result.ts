@@ -1,3 +1,6 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { literals } from './literals.js'
+
 /**
  * The error codes every client can rely on. REST answers `{error: {code, message, field?}}`;
  * Socket.IO acknowledgements answer `{ok: false, error: {code, message, field?}}`.
@@ -18,20 +21,21 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+export const ErrorCodeSchema = literals(Object.values(ErrorCode))
 
-export interface ApiError {
-  code: ErrorCode
-  message: string
+export const ApiError = Type.Object({
+  code: ErrorCodeSchema,
+  message: Type.String(),
   /** The offending input field, dotted (`recipients.userIds.0`), when one is to blame. */
-  field?: string
-}
+  field: Type.Optional(Type.String()),
+})
+export type ApiError = Static<typeof ApiError>
+
+/** The body of every REST error response. */
+export const ApiErrorBody = Type.Object({ error: ApiError }, { $id: 'ApiErrorBody' })
+export type ErrorBody = Static<typeof ApiErrorBody>
 
 /** A Socket.IO acknowledgement: `{ok: true, ...payload}` or `{ok: false, error}`. */
 export type Result<T extends object = Record<never, never>> =
   | ({ ok: true } & T)
   | { ok: false; error: ApiError }
-
-/** The body of every REST error response. */
-export interface ErrorBody {
-  error: ApiError
-}

@@ -1,18 +1,10 @@
 // Inbox and ticket DTOs, REST schemas and events (SPEC §4, §6.2). Owned by the inbox feature.
-import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox'
-import { Uuid } from './api.js'
+import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
-import type { Ack } from './result-ack.js'
+import { literals } from './literals.js'
 
-function literals<const T extends readonly string[]>(values: T, options?: SchemaOptions) {
-  return Type.Union(
-    values.map((value: T[number]) => Type.Literal(value)),
-    options,
-  )
-}
-
-const DateTime = Type.String({ format: 'date-time' })
 function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()])
 }
@@ -21,7 +13,8 @@ export const TicketStatusSchema = literals(TICKET_STATUSES)
 export const TicketPrioritySchema = literals(TICKET_PRIORITIES)
 
 export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system'] as const
-export type MessageAuthorKind = (typeof MESSAGE_AUTHOR_KINDS)[number]
+export const MessageAuthorKind = literals(MESSAGE_AUTHOR_KINDS)
+export type MessageAuthorKind = Static<typeof MessageAuthorKind>
 
 /** The longest message body accepted, staff or customer (a long email fits; a dump does not). */
 export const MAX_MESSAGE_LENGTH = 20_000
@@ -89,15 +82,21 @@ export const TicketCustomer = Type.Object({
 })
 export type TicketCustomer = Static<typeof TicketCustomer>
 
-/** One entry of `escalationHistory` (SPEC §6.3.5), as the REST API shows it. */
+/**
+ * One entry of a ticket's `escalationHistory` (SPEC §6.3.5): as the REST API shows it, as
+ * `tickets.escalation_history` stores it, and (with `escalatedAt` as a `Date`) as the rules
+ * engine reads it. Declared here only.
+ */
 export const EscalationHistoryEntryDto = Type.Object({
   escalatedAt: DateTime,
+  /** The rule that fired; null for an escalation no rule fired. */
   ruleId: Type.Union([Type.String(), Type.Null()]),
   ruleName: Type.Optional(Type.String()),
   escalatedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   escalatedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   escalationType: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
+  /** `escalationLevel` after this firing. */
   level: Type.Number(),
 })
 export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
@@ -134,13 +133,24 @@ export type TicketDto = Static<typeof TicketDto>
 export const TicketMessageDto = Type.Object({
   id: Uuid,
   ticketId: Uuid,
-  authorKind: literals(MESSAGE_AUTHOR_KINDS),
+  authorKind: MessageAuthorKind,
   /** The staff member who wrote it; null for customer and system messages. */
   authorUserId: Type.Union([Uuid, Type.Null()]),
   body: Type.String(),
   /** An internal note: staff only, never a material response (§4, §6.2). */
   internal: Type.Boolean(),
   createdAt: DateTime,
+  /**
+   * A staff reply sent to the customer (SMS inboxes, SPEC §7): `sending` until the provider
+   * took it (`error` then says why the last try failed), `sent`, or `failed` with the reason.
+   * Absent for messages that are not sent anywhere.
+   */
+  delivery: Type.Optional(
+    Type.Object({
+      state: Type.Union([Type.Literal('sending'), Type.Literal('sent'), Type.Literal('failed')]),
+      error: Nullable(Type.String()),
+    }),
+  ),
 })
 export type TicketMessageDto = Static<typeof TicketMessageDto>
 
@@ -183,6 +193,10 @@ export const TicketListResponse = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 })
 export type TicketListResponse = Static<typeof TicketListResponse>
+
+/** `POST …/tickets` and `PATCH …/tickets/:ticketId`: the ticket as stored. */
+export const TicketOnlyResponse = Type.Object({ ticket: TicketDto })
+export type TicketOnlyResponse = Static<typeof TicketOnlyResponse>
 
 export const TicketResponse = Type.Object({
   ticket: TicketDto,
@@ -301,22 +315,16 @@ export type InboundResponse = Static<typeof InboundResponse>
 // ---------------------------------------------------------------------------------------------
 // Socket.IO (to every member of the space)
 
-export interface TicketMessageEvent {
-  ticket: TicketDto
-  message: TicketMessageDto
-}
+/** `ticket:message`: a message was added; `ticket` is the ticket after it (as REST answers). */
+export const TicketMessageEvent = TicketMessageResponse
+export type TicketMessageEvent = Static<typeof TicketMessageEvent>
 
-export interface TicketServerToClientEvents {
+/** The inbox's server → client events, to every member of the space. Tickets change over REST. */
+export const TicketServerEvents = {
   /** A ticket was opened (inbound or by staff). */
-  'ticket:created': (ticket: TicketDto) => void
+  'ticket:created': TicketDto,
   /** A ticket's fields changed (status, priority, assignee, waiting state, hold ended …). */
-  'ticket:updated': (ticket: TicketDto) => void
+  'ticket:updated': TicketDto,
   /** A message was added to a ticket; `ticket` is the ticket after it. */
-  'ticket:message': (event: TicketMessageEvent) => void
+  'ticket:message': TicketMessageEvent,
 }
-
-// tickets change over REST, where every change gets a status code; nothing is sent this way yet
-// biome-ignore lint/suspicious/noEmptyInterface: merged into ClientToServerEvents by events.ts
-export interface TicketClientToServerEvents {}
-
-export type { Ack }

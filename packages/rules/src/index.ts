@@ -2,12 +2,15 @@
 export { addBusinessMinutes, businessMinutesBetween } from './business-time.js'
 export { holdsCondition, matchesRule } from './conditions.js'
 export { evaluateTicket, recordFiring } from './evaluate.js'
+export type { SmsLength } from './sms.js'
+export { fitsOneSms, renderSmsWithin, smsLength } from './sms.js'
 export type { TemplateValues, TemplateVariable } from './template.js'
 export {
   DEFAULT_NOTE_TEMPLATE,
   findUnknownTemplateVariables,
   renderTemplate,
   TEMPLATE_VARIABLES,
+  templatePreviewValues,
 } from './template.js'
 export type {
   EscalationHistoryEntry,

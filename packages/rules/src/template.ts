@@ -1,6 +1,6 @@
 /**
  * The variables a note or notification template may use: SPEC §6.1's note variables
- * plus §7's notification ones.
+ * plus §7's notification ones, and the customer's name (seed 000's forward names them).
  */
 export const TEMPLATE_VARIABLES = [
   'escalation_target',
@@ -15,6 +15,8 @@ export const TEMPLATE_VARIABLES = [
   'link',
   'reason',
   'previous_assignee',
+  'customer_name',
+  'transcript_excerpt',
 ] as const
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 
@@ -59,4 +61,31 @@ export function findUnknownTemplateVariables(template: string): string[] {
     if (name !== undefined && !KNOWN.has(name)) unknown.add(name)
   }
   return [...unknown]
+}
+
+/**
+ * Example values for every variable, to preview a template before saving it (and to check an
+ * SMS fits one message when saved). `origin` is where Flare is reached, for `{link}`.
+ *
+ * @example
+ * renderTemplate('{customer_name}: {link}', templatePreviewValues('https://flare.example.com'))
+ */
+export function templatePreviewValues(origin: string): TemplateValues {
+  const ticketId = '3f0c6a0e-5d1b-4b8e-9a51-2f4c8e7d9b10'
+  return {
+    escalation_target: 'Dana Reyes',
+    minutes: 5,
+    priority: 'high',
+    rule_name: 'Escalation to a phone',
+    ticket_id: ticketId,
+    subject: 'Where is my order?',
+    level: 1,
+    age: '12 min',
+    status: 'open',
+    link: `${origin}/t/${ticketId}`,
+    reason: 'Customer waiting 5 minutes without a reply',
+    previous_assignee: 'nobody',
+    customer_name: 'Maria Lopez',
+    transcript_excerpt: 'Where is my order? It was due Monday.',
+  }
 }

@@ -1,20 +1,17 @@
-import type { EscalationRule, TicketPriority, TicketStatus } from '@flare/protocol'
+import type {
+  EscalationHistoryEntryDto,
+  EscalationRule,
+  TicketPriority,
+  TicketStatus,
+} from '@flare/protocol'
 
 /**
- * One entry of a ticket's escalation history (SPEC §6.3.5). The engine reads only
- * `escalatedAt` and `ruleId`; the other fields are carried for the server and the UI.
+ * One entry of a ticket's escalation history (SPEC §6.3.5): the protocol's entry with its
+ * instant as a `Date`. The engine reads only `escalatedAt` and `ruleId`; the other fields are
+ * carried for the server and the UI.
  */
-export interface EscalationHistoryEntry {
+export type EscalationHistoryEntry = Omit<EscalationHistoryEntryDto, 'escalatedAt'> & {
   escalatedAt: Date
-  /** The rule that fired; null for an escalation no rule fired. */
-  ruleId: string | null
-  ruleName?: string
-  escalatedFrom?: string | null
-  escalatedTo?: string | null
-  escalationType?: string
-  reason?: string
-  /** `escalationLevel` after this firing. */
-  level: number
 }
 
 /**

@@ -1,18 +1,13 @@
-import {
-  ErrorCode,
-  TicketAcknowledge,
-  type TicketAcknowledgedEvent,
-  type TicketEscalatedEvent,
-} from '@flare/protocol'
+import { ErrorCode, type TicketAcknowledgedEvent, type TicketEscalatedEvent } from '@flare/protocol'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
-import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
-import { handleWithAck } from '../realtime/ack.js'
-import { type FlareServer, spaceRoom, userRoom } from '../realtime/socket-server.js'
+import type { Broadcaster } from '../realtime/broadcaster.js'
+import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
+import type { TicketEvent } from '../tickets/ticket-service.js'
 import type { CommittedFiring, ProcessedTicket } from './escalation-scheduler.js'
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
@@ -38,32 +33,39 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
 
 export interface DeliveryDeps {
   db: Db
-  io: FlareServer
+  broadcast: Broadcaster
   clock: Clock
+  /** The one place ticket changes are told: the ticket service's `announce`. */
+  announce(spaceId: string, events: TicketEvent[]): void
 }
 
 /**
- * After a batch of firings is committed: the space sees the tickets change, each in-app
- * target gets `ticket:escalated`, and those outbox rows are marked sent. Other channels stay
- * pending for their delivery worker.
+ * After a batch of firings is committed: the space hears each ticket's change once (through
+ * the ticket service, like every other ticket change), each in-app target gets
+ * `ticket:escalated`, and those outbox rows are marked sent. Other channels stay pending for
+ * their delivery worker.
  */
-export function createDelivery({ db, io, clock }: DeliveryDeps) {
+export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
     const sentFirings: string[] = []
     for (const { ticket, firings } of processed) {
       if (firings.length === 0) continue
       const dto = toTicketDto(ticket)
-      const space = io.to(spaceRoom(ticket.spaceId))
-      space.emit('ticket:updated', dto)
+      announce(ticket.spaceId, [
+        { kind: 'updated', ticket: dto },
+        ...firings.flatMap((firing) =>
+          firing.note
+            ? [{ kind: 'message' as const, ticket: dto, message: toMessageDto(firing.note) }]
+            : [],
+        ),
+      ])
       for (const firing of firings) {
-        if (firing.note) {
-          space.emit('ticket:message', { ticket: dto, message: toMessageDto(firing.note) })
-        }
         if (firing.inAppUserIds.length === 0) continue
-        const event = toEscalatedEvent(firing)
-        io.to(firing.inAppUserIds.map((id) => userRoom(firing.spaceId, id))).emit(
+        broadcast.toUsers(
+          firing.spaceId,
+          firing.inAppUserIds,
           'ticket:escalated',
-          event,
+          toEscalatedEvent(firing),
         )
         sentFirings.push(firing.firingId)
       }
@@ -89,7 +91,7 @@ export function createDelivery({ db, io, clock }: DeliveryDeps) {
  * is recorded and every target hears who took it.
  */
 export async function acknowledge(
-  deps: { db: Db; io: FlareServer; clock: Clock },
+  deps: { db: Db; broadcast: Broadcaster; clock: Clock },
   spaceId: string,
   userId: string,
   firingId: string,
@@ -121,24 +123,21 @@ export async function acknowledge(
     userId: stored?.acknowledgedBy ?? userId,
     at: (stored?.acknowledgedAt ?? at).toISOString(),
   }
-  deps.io
-    .to(firing.targetUserIds.map((id) => userRoom(spaceId, id)))
-    .emit('ticket:acknowledged', event)
+  deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
   return event
 }
 
 export function createAcknowledgeHandlers(deps: {
   db: Db
-  io: FlareServer
+  broadcast: Broadcaster
   clock: Clock
-  log: FastifyBaseLogger
   spaceId: string
   userId: string
 }) {
   return {
-    'ticket:acknowledge': handleWithAck(deps.log, TicketAcknowledge, async ({ firingId }) => ({
-      ok: true as const,
+    'ticket:acknowledge': async ({ firingId }) => ({
+      ok: true,
       acknowledged: await acknowledge(deps, deps.spaceId, deps.userId, firingId),
-    })),
-  }
+    }),
+  } satisfies ClientEventHandlers
 }

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
+import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
 import { createDelivery } from './acknowledgements.js'
+import { createDueRecompute, type DueRecompute } from './due-recompute.js'
 import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
 import { createRuleService, type RuleService } from './rule-service.js'
@@ -8,7 +10,8 @@ import { settingsRoutes } from './settings-routes.js'
 export interface AutomationPluginOptions {
   /**
    * Run the timer-driven loop. Off, nothing fires unless `app.scheduler.runDue(now)` is
-   * called (tests do, with their own clock).
+   * called (tests do, with their own clock). The recompute after a rule or calendar change
+   * runs either way: it is work asked for, not time passing.
    */
   scheduler: boolean
   /** Tickets claimed per transaction. */
@@ -19,74 +22,72 @@ declare module 'fastify' {
   interface FastifyInstance {
     scheduler: EscalationScheduler
     escalationRules: RuleService
+    /** The background recompute of due instants after rule and calendar changes. */
+    dueRecompute: DueRecompute
   }
 }
-
-const INBOX_ROUTE = '/api/spaces/:spaceId/inboxes/:inboxId'
 
 /** Automatic escalations (SPEC §5, §6, in-app §7): rules, business hours, the scheduler. */
 export const automationPlugin = fp<AutomationPluginOptions>(
   async (app, options) => {
     const db = app.database.db
     const log = app.log.child({ feature: 'automation' })
-    const io = app.realtime.io
+    const deliverInApp = createDelivery({
+      db,
+      broadcast: app.broadcast,
+      clock: app.clock,
+      announce: app.tickets.service.announce,
+    })
     const scheduler = createEscalationScheduler({
       database: app.database,
       clock: app.clock,
       log,
-      delivered: createDelivery({ db, io, clock: app.clock }),
+      delivered: async (processed) => {
+        await deliverInApp(processed)
+        // the firings' other channels wait in the outbox: this process's worker sends them now
+        for (const spaceId of new Set(
+          processed.flatMap((p) => p.firings.map((firing) => firing.spaceId)),
+        )) {
+          void app.events.publish('outbox.queued', { spaceId })
+        }
+      },
       batchSize: options.batchSize,
     })
-    const rules = createRuleService({
-      db,
-      clock: app.clock,
-      rulesChanged: async (spaceId) => {
-        await scheduler.recomputeSpace(spaceId)
-      },
-    })
+    const recompute = createDueRecompute({ db, clock: app.clock, log })
+    const rules = createRuleService({ db, clock: app.clock, events: app.events })
     app.decorate('scheduler', scheduler)
     app.decorate('escalationRules', rules)
+    app.decorate('dueRecompute', recompute)
 
-    // every committed ticket change moves its due instant before the change is answered
-    app.tickets.service.onChanged((ticketIds) => scheduler.recompute(ticketIds))
-
-    // an inbox's own calendar is changed by the inbox routes: recompute before answering
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (
-        request.method === 'PATCH' &&
-        request.routeOptions.url === INBOX_ROUTE &&
-        reply.statusCode === 200 &&
-        typeof request.body === 'object' &&
-        request.body !== null &&
-        'calendar' in request.body
-      ) {
-        await scheduler.recomputeSpace((request.params as { spaceId: string }).spaceId)
-      }
-      return payload
-    })
+    // the change asked for the recompute in its own transaction; this only starts it now
+    app.events.on('rule.changed', () => recompute.wake())
+    app.events.on('calendar.changed', () => recompute.wake())
+    // other processes' tickets falling due, recomputes they asked for, the database's return
+    app.timerSignals.attach(ESCALATION_TIMER, scheduler.timer)
+    app.timerSignals.attach(RECOMPUTE_TIMER, recompute.timer)
 
     await app.register(
       async (api) => {
         await api.register(ruleRoutes, { rules })
-        await api.register(settingsRoutes, {
-          rules,
-          calendarChanged: async (spaceId) => {
-            await scheduler.recomputeSpace(spaceId)
-          },
-        })
+        await api.register(settingsRoutes, { rules, recompute })
       },
       { prefix: '/api' },
     )
 
-    if (options.scheduler) {
+    app.addHook('onReady', async () => {
+      // a recompute a process asked for and did not finish (it died) goes on here, without
+      // holding up the start
+      void recompute.start()
       // what fell due while no server ran fires as soon as this one is ready (SPEC §6.3.4)
-      app.addHook('onReady', async () => {
-        await scheduler.start()
-      })
-    }
+      if (options.scheduler) await scheduler.start()
+    })
     app.addHook('preClose', async () => {
       await scheduler.stop()
+      await recompute.stop()
     })
   },
-  { name: 'automation', dependencies: ['database', 'auth', 'socket-server', 'tickets'] },
+  {
+    name: 'automation',
+    dependencies: ['database', 'auth', 'socket-server', 'tickets', 'events', 'timer-signals'],
+  },
 )

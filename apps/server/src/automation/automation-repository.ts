@@ -1,11 +1,7 @@
-import type {
-  BusinessCalendar,
-  EscalationRule,
-  EscalationRuleFields,
-  RotationDto,
-} from '@flare/protocol'
+import type { BusinessCalendar, EscalationRule, RotationDto } from '@flare/protocol'
 import { and, asc, eq } from 'drizzle-orm'
 import { auditLog, escalationRules, groups, inboxes, rotations, spaces } from '../db/schema.js'
+import { defaultCalendar } from '../scheduling/due-instants.js'
 import type { Tx } from '../tickets/ticket-repository.js'
 
 export type RuleRow = typeof escalationRules.$inferSelect
@@ -27,18 +23,6 @@ export function toRotationDto(row: RotationRow): RotationDto {
   return { id: row.id, name: row.name, memberIds: row.memberIds, nextIndex: row.nextIndex }
 }
 
-/** SPEC §5's default when a space has no calendar of its own: Mon–Fri 09:00–17:00, local. */
-export function defaultCalendar(timezone: string): BusinessCalendar {
-  return {
-    mode: 'same',
-    timezone,
-    workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
-    start: '09:00',
-    end: '17:00',
-    holidays: [],
-  }
-}
-
 export async function listRuleRows(db: Tx, spaceId: string): Promise<RuleRow[]> {
   return db
     .select()
@@ -53,34 +37,6 @@ export async function findRuleRow(db: Tx, spaceId: string, id: string): Promise<
     .from(escalationRules)
     .where(and(eq(escalationRules.id, id), eq(escalationRules.spaceId, spaceId)))
   return row ?? null
-}
-
-/** The rules that can fire, as the engine reads them: enabled ones, with their ids. */
-export function evaluableRules(
-  rows: readonly RuleRow[],
-): Array<EscalationRuleFields & { id: string }> {
-  return rows.filter((r) => r.definition.enabled).map((r) => ({ id: r.id, ...r.definition }))
-}
-
-/** The space's calendar (its own or the default) and each inbox's own, if any. */
-export async function calendarsOf(
-  db: Tx,
-  spaceId: string,
-): Promise<{ space: BusinessCalendar; inboxes: Map<string, BusinessCalendar> }> {
-  const [space] = await db
-    .select({ timezone: spaces.timezone, calendar: spaces.calendar })
-    .from(spaces)
-    .where(eq(spaces.id, spaceId))
-  const rows = await db
-    .select({ id: inboxes.id, calendar: inboxes.calendar })
-    .from(inboxes)
-    .where(eq(inboxes.spaceId, spaceId))
-  const byInbox = new Map<string, BusinessCalendar>()
-  for (const row of rows) if (row.calendar) byInbox.set(row.id, row.calendar)
-  return {
-    space: space?.calendar ?? defaultCalendar(space?.timezone ?? 'UTC'),
-    inboxes: byInbox,
-  }
 }
 
 export async function findSpaceCalendar(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
+import type { EscalationHistoryEntryDto, UserPreferences } from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
@@ -9,7 +9,6 @@ import {
   type TicketSnapshot,
 } from '@flare/rules'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import type { UserPreferences } from '../db/schema.js'
 import {
   escalationFirings,
   groupMembers,
@@ -18,24 +17,13 @@ import {
   memberships,
   notificationOutbox,
   rotations,
-  type StoredEscalationEntry,
   ticketMessages,
   users,
 } from '../db/schema.js'
+import { createOutboxPlanner } from '../notifications/channels/index.js'
+import { notifyOutbox } from '../notifications/outbox-signal.js'
+import { calendarOf, type Rule, type SpaceContext, snapshotOf } from '../scheduling/due-instants.js'
 import type { MessageRow, TicketRow, Tx } from '../tickets/ticket-repository.js'
-
-export type Rule = EscalationRuleFields & { id: string }
-
-/** What one space's tickets are evaluated against. */
-export interface SpaceContext {
-  rules: Rule[]
-  space: BusinessCalendar
-  inboxes: Map<string, BusinessCalendar>
-}
-
-export function calendarOf(context: SpaceContext, inboxId: string): BusinessCalendar {
-  return context.inboxes.get(inboxId) ?? context.space
-}
 
 /** A firing as it was committed, for delivery after the transaction. */
 export interface CommittedFiring {
@@ -57,27 +45,6 @@ export interface CommittedFiring {
 export interface ProcessedTicket {
   ticket: TicketRow
   firings: CommittedFiring[]
-}
-
-export function snapshotOf(row: TicketRow): TicketSnapshot {
-  return {
-    id: row.id,
-    inboxId: row.inboxId,
-    status: row.status,
-    priority: row.priority,
-    categoryId: row.category,
-    assignedToUserId: row.assignedToUserId,
-    escalationLevel: row.escalationLevel,
-    slaStatus: null,
-    customerTags: [],
-    createdAt: row.createdAt,
-    openSince: row.openSince,
-    waitingSince: row.waitingSince,
-    escalationHistory: row.escalationHistory.map((entry) => ({
-      ...entry,
-      escalatedAt: new Date(entry.escalatedAt),
-    })),
-  }
 }
 
 interface Targets {
@@ -232,43 +199,6 @@ async function resolveTargets(
   }
 }
 
-// Slack and webhooks post to the space's integration, once per firing, whoever the targets are
-const SPACE_CHANNELS = new Set(['slack', 'webhook'])
-
-/** The outbox rows of one firing: one per target and channel (SPEC §7). */
-function outboxRows(
-  rule: Rule,
-  targets: Targets,
-  people: Map<string, { preferences: UserPreferences }>,
-): Array<{ target: string; channel: string }> {
-  const rows: Array<{ target: string; channel: string }> = []
-  const channels = rule.notificationChannels
-  for (const userId of targets.userIds) {
-    for (const channel of channels) {
-      if (SPACE_CHANNELS.has(channel)) continue
-      // `notify` emails only those who want email notifications (seed 002)
-      if (
-        channel === 'email' &&
-        rule.action === 'notify' &&
-        people.get(userId)?.preferences.emailNotifications === false
-      ) {
-        continue
-      }
-      rows.push({ target: `user:${userId}`, channel })
-    }
-  }
-  for (const address of targets.addresses) {
-    rows.push({
-      target: `${address.kind}:${address.value}`,
-      channel: address.kind === 'email' ? 'email' : 'sms',
-    })
-  }
-  for (const channel of channels) {
-    if (SPACE_CHANNELS.has(channel)) rows.push({ target: 'space', channel })
-  }
-  return rows
-}
-
 function periodStartOf(ticket: TicketSnapshot, rule: Rule): Date | null {
   return rule.clock === 'age' ? ticket.openSince : ticket.waitingSince
 }
@@ -296,6 +226,7 @@ export async function fireBatch(
   maxFiringsPerTicket: number,
 ): Promise<ProcessedTicket[]> {
   const lookups = new Lookups(tx)
+  const planner = createOutboxPlanner(tx)
   const pending: Pending = { firings: [], outbox: [], notes: [], tickets: [], committed: [] }
   const byTicket = new Map<string, CommittedFiring[]>()
   for (const row of rows) {
@@ -303,7 +234,7 @@ export async function fireBatch(
     const calendar = calendarOf(context, row.inboxId)
     let snapshot = snapshotOf(row)
     let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
-    const entries: StoredEscalationEntry[] = []
+    const entries: EscalationHistoryEntryDto[] = []
     const firings: CommittedFiring[] = []
     while (evaluation.fire && firings.length < maxFiringsPerTicket) {
       const rule = evaluation.fire
@@ -329,7 +260,15 @@ export async function fireBatch(
         escalatedAt: now,
         targetUserIds: targets.userIds,
       })
-      for (const out of outboxRows(rule, targets, people)) {
+      const outbox = await planner.rowsFor({
+        spaceId: row.spaceId,
+        channels: rule.notificationChannels,
+        action: rule.action,
+        userIds: targets.userIds,
+        addresses: targets.addresses,
+        people,
+      })
+      for (const out of outbox) {
         pending.outbox.push({
           spaceId: row.spaceId,
           firingId,
@@ -339,6 +278,8 @@ export async function fireBatch(
           idempotencyKey: `${firingId}:${out.target}:${out.channel}`,
           createdAt: now,
           updatedAt: now,
+          queuedAt: now,
+          nextAttemptAt: now,
         })
       }
       if (rule.addInternalNote) {
@@ -433,6 +374,8 @@ async function writePending(
       .values(pending.outbox.slice(i, i + INSERT_CHUNK))
       .onConflictDoNothing()
   }
+  // delivered at commit: every process's delivery worker wakes for the new rows
+  if (pending.outbox.length > 0) await notifyOutbox(tx)
   for (let i = 0; i < pending.notes.length; i += INSERT_CHUNK) {
     const chunk = pending.notes.slice(i, i + INSERT_CHUNK)
     const stored = await tx

@@ -1,29 +1,21 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
-  EscalationRule,
+  DeletedResponse,
   EscalationRuleCreate,
+  EscalationRuleListResponse,
+  EscalationRuleParams,
+  EscalationRuleQuery,
+  EscalationRuleResponse,
   EscalationRuleUpdate,
-  Uuid,
+  parse,
 } from '@flare/protocol'
-import { Type } from '@sinclair/typebox'
-import type { FastifyPluginAsync, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import { badRequest, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import type { Membership } from '../spaces/space-repository.js'
 import { listSpacesOf } from '../spaces/space-repository.js'
 import { type RuleService, requireSettingsRole } from './rule-service.js'
-
-const SpaceQuery = Type.Object({
-  spaceId: Type.Optional(
-    Type.String({
-      format: 'uuid',
-      description: 'The space whose rules these are; needed only by members of several spaces.',
-    }),
-  ),
-})
-const RuleParams = Type.Object({ id: Uuid })
-export const RuleResponse = Type.Object({ rule: EscalationRule })
-export const RuleListResponse = Type.Object({ rules: Type.Array(EscalationRule) })
 
 const SPACE_NOTE =
   ' These paths carry no space id: the space is the caller’s only space; a member of several ' +
@@ -33,14 +25,20 @@ const SPACE_NOTE =
  * `/api/tickets/escalation-rules` (SPEC §6.1, §9), shaped as seed 004 prints it. Any member
  * reads; admins and managers write.
  */
-export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app, { rules }) => {
+export const ruleRoutes: FastifyPluginAsyncTypebox<{ rules: RuleService }> = async (
+  app,
+  { rules },
+) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
 
   async function spaceOf(request: FastifyRequest): Promise<Membership> {
     request.identity ??= await app.identify(request.headers)
     const userId = request.identity.userId
-    const wanted = (request.query as { spaceId?: string }).spaceId
+    // read before the query is validated: a spaceId that is no id names no space of theirs
+    const query = parse(EscalationRuleQuery, request.query)
+    if (!query.ok) throw notFound('No such space.')
+    const wanted = query.value.spaceId
     const spaces = await listSpacesOf(db, userId)
     if (wanted) {
       const space = spaces.find((s) => s.id === wanted)
@@ -76,8 +74,8 @@ export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app
         tags: ['escalation rules'],
         summary: 'Every escalation rule of the space, oldest first (any member)',
         description: `Phone presets (chain \`phone:<inboxId>\`) are listed too.${SPACE_NOTE}`,
-        querystring: SpaceQuery,
-        response: { 200: RuleListResponse, ...errors },
+        querystring: EscalationRuleQuery,
+        response: { 200: EscalationRuleListResponse, ...errors },
       },
       preValidation: reader,
     },
@@ -95,9 +93,9 @@ export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app
           'Every field is validated; teams, users, rotations and inboxes named must exist in the space ' +
           '(else 400 naming the field); `internalNoteTemplate` may use only the variables of SPEC §6.1. ' +
           `Open tickets get new due instants at once.${SPACE_NOTE}`,
-        querystring: SpaceQuery,
+        querystring: EscalationRuleQuery,
         body: EscalationRuleCreate,
-        response: { 201: RuleResponse, ...errors },
+        response: { 201: EscalationRuleResponse, ...errors },
       },
       preValidation: writer,
     },
@@ -115,15 +113,15 @@ export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app
         tags: ['escalation rules'],
         summary: 'One escalation rule (any member)',
         description: SPACE_NOTE.trim(),
-        params: RuleParams,
-        querystring: SpaceQuery,
-        response: { 200: RuleResponse, ...errors },
+        params: EscalationRuleParams,
+        querystring: EscalationRuleQuery,
+        response: { 200: EscalationRuleResponse, ...errors },
       },
       preValidation: reader,
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      return { rule: await rules.get(spaceId, (request.params as { id: string }).id) }
+      return { rule: await rules.get(spaceId, request.params.id) }
     },
   )
 
@@ -134,17 +132,16 @@ export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app
         tags: ['escalation rules'],
         summary: 'Change an escalation rule: any subset of its fields (admins and managers)',
         description: `The rule as changed must be as valid as a new one.${SPACE_NOTE}`,
-        params: RuleParams,
-        querystring: SpaceQuery,
+        params: EscalationRuleParams,
+        querystring: EscalationRuleQuery,
         body: EscalationRuleUpdate,
-        response: { 200: RuleResponse, ...errors },
+        response: { 200: EscalationRuleResponse, ...errors },
       },
       preValidation: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const id = (request.params as { id: string }).id
-      return { rule: await rules.update(spaceId, userId, id, request.body) }
+      return { rule: await rules.update(spaceId, userId, request.params.id, request.body) }
     },
   )
 
@@ -155,15 +152,15 @@ export const ruleRoutes: FastifyPluginAsync<{ rules: RuleService }> = async (app
         tags: ['escalation rules'],
         summary: 'Delete an escalation rule (admins and managers)',
         description: `Tickets keep the history of its firings.${SPACE_NOTE}`,
-        params: RuleParams,
-        querystring: SpaceQuery,
-        response: { 200: Type.Object({ deleted: Type.Literal(true) }), ...errors },
+        params: EscalationRuleParams,
+        querystring: EscalationRuleQuery,
+        response: { 200: DeletedResponse, ...errors },
       },
       preValidation: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      await rules.remove(spaceId, userId, (request.params as { id: string }).id)
+      await rules.remove(spaceId, userId, request.params.id)
       return { deleted: true as const }
     },
   )

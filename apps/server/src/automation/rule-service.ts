@@ -12,6 +12,8 @@ import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationRules } from '../db/schema.js'
 import { badRequest, forbidden, type HttpError, notFound } from '../errors.js'
+import type { EventBus } from '../events/domain-events.js'
+import { requestRecompute } from '../scheduling/due-instants.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import {
   findRotationRow,
@@ -98,13 +100,20 @@ function fieldsOf(rule: EscalationRule): EscalationRuleFields {
 export interface RuleServiceDeps {
   db: Db
   clock: Clock
-  /** A rule changed: every open ticket of the space needs a new due instant. */
-  rulesChanged(spaceId: string): Promise<void>
+  events: EventBus
 }
 
-/** Escalation rules (SPEC §6.1, §9): validated, referenced ids checked, every change audited. */
+/**
+ * Escalation rules (SPEC §6.1, §9): validated, referenced ids checked, every change audited.
+ * A change asks, in its own transaction, for the space's open tickets to get new due instants
+ * in the background, and answers without waiting for them (docs/decisions/0003).
+ */
 export function createRuleService(deps: RuleServiceDeps) {
   const { db, clock } = deps
+
+  function rulesChanged(spaceId: string): void {
+    void deps.events.publish('rule.changed', { spaceId })
+  }
 
   async function list(spaceId: string): Promise<EscalationRule[]> {
     return (await listRuleRows(db, spaceId)).map(toRuleDto)
@@ -155,9 +164,10 @@ export function createRuleService(deps: RuleServiceDeps) {
         after: fields,
         at,
       })
+      await requestRecompute(tx, spaceId, at)
       return stored
     })
-    await deps.rulesChanged(spaceId)
+    rulesChanged(spaceId)
     return toRuleDto(row)
   }
 
@@ -209,14 +219,16 @@ export function createRuleService(deps: RuleServiceDeps) {
         after: fields,
         at,
       })
+      await requestRecompute(tx, spaceId, at)
       return stored
     })
-    await deps.rulesChanged(spaceId)
+    rulesChanged(spaceId)
     return toRuleDto(row)
   }
 
   async function remove(spaceId: string, userId: string | null, id: string): Promise<void> {
     const current = await get(spaceId, id)
+    const at = clock()
     await db.transaction(async (tx) => {
       await tx.delete(escalationRules).where(eq(escalationRules.id, id))
       await writeAudit(tx, {
@@ -227,10 +239,11 @@ export function createRuleService(deps: RuleServiceDeps) {
         entityId: id,
         before: fieldsOf(current),
         after: null,
-        at: clock(),
+        at,
       })
+      await requestRecompute(tx, spaceId, at)
     })
-    await deps.rulesChanged(spaceId)
+    rulesChanged(spaceId)
   }
 
   return { list, get, create, insert, update, replace, remove }

@@ -1,24 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   type BusinessCalendar,
   BusinessHoursResponse,
+  DeletedResponse,
   ErrorCode,
   type EscalationRuleFields,
   InboxParams,
   InboxPhoneEscalation,
+  InboxPhoneEscalationResponse,
+  RecomputeStatus,
   RotationCreate,
-  RotationDto,
+  RotationListResponse,
+  RotationParams,
+  RotationResponse,
   RotationUpdate,
   SpaceParams,
-  Uuid,
   validateCalendar,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { rotations, spaces } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
+import { requestRecompute } from '../scheduling/due-instants.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import { findInbox } from '../tickets/ticket-repository.js'
 import {
@@ -29,17 +34,8 @@ import {
   toRotationDto,
   writeAudit,
 } from './automation-repository.js'
+import type { DueRecompute } from './due-recompute.js'
 import type { RuleService } from './rule-service.js'
-
-const RotationParams = Type.Object({ spaceId: Uuid, rotationId: Uuid })
-const RotationResponse = Type.Object({ rotation: RotationDto })
-const PhoneEscalationResponse = Type.Object({
-  enabled: Type.Boolean(),
-  phone: Type.String(),
-  minutes: Type.Integer(),
-  /** The preset rule in the rules list; null until the setting is first saved. */
-  ruleId: Type.Union([Type.String(), Type.Null()]),
-})
 
 export const PHONE_PRESET_NAME = 'Escalation to a phone'
 export function phoneChain(inboxId: string): string {
@@ -55,17 +51,16 @@ function toE164(phone: string): string | null {
 
 export interface SettingsRoutesOptions {
   rules: RuleService
-  /** A calendar changed: the space's open tickets need new due instants. */
-  calendarChanged(spaceId: string): Promise<void>
+  recompute: DueRecompute
 }
 
 /**
  * Rotations, the space's business hours and each inbox's phone escalation (SPEC §5, §6.1,
  * §6.5). Members read; admins and managers change.
  */
-export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
+export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = async (
   app,
-  { rules, calendarChanged },
+  { rules, recompute },
 ) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
@@ -86,7 +81,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         tags: ['escalation rules'],
         summary: "The space's on-call rotations",
         params: SpaceParams,
-        response: { 200: Type.Object({ rotations: Type.Array(RotationDto) }), ...errors },
+        response: { 200: RotationListResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -109,7 +104,7 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request, reply) => {
       const { spaceId, userId } = membershipOf(request)
-      const body = request.body as RotationCreate
+      const body = request.body
       await checkMembers(spaceId, body.memberIds)
       const row = await db.transaction(async (tx) => {
         const [stored] = await tx
@@ -147,8 +142,8 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { rotationId } = request.params as { rotationId: string }
-      const body = request.body as RotationUpdate
+      const { rotationId } = request.params
+      const body = request.body
       if (body.memberIds) await checkMembers(spaceId, body.memberIds)
       const row = await db.transaction(async (tx) => {
         const [current] = await tx
@@ -191,17 +186,13 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         tags: ['escalation rules'],
         summary: 'Delete a rotation no rule uses (admins and managers); 409 while a rule uses it',
         params: RotationParams,
-        response: {
-          200: Type.Object({ deleted: Type.Literal(true) }),
-          ...errors,
-          409: ApiErrorBody,
-        },
+        response: { 200: DeletedResponse, ...errors, 409: ApiErrorBody },
       },
       preHandler: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { rotationId } = request.params as { rotationId: string }
+      const { rotationId } = request.params
       const current = await findRotationRow(db, spaceId, rotationId)
       if (!current) throw notFound('No such rotation in this space.')
       const users = (await listRuleRows(db, spaceId)).filter(
@@ -258,7 +249,8 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         description:
           'Body `{calendar}`: a business calendar (`same`, `per-day` or `always`, an IANA timezone, ' +
           'holidays), checked with `validateCalendar`; a refusal names the field as `calendar.<field>`. ' +
-          'Inboxes without their own calendar use it; open tickets get new due instants at once.',
+          'Inboxes without their own calendar use it; open tickets get new due instants in the ' +
+          'background (see `GET …/automation/recompute`).',
         params: SpaceParams,
         // validated below with validateCalendar, whose messages name the field
         body: Type.Object({ calendar: Type.Unknown() }, { additionalProperties: false }),
@@ -268,13 +260,14 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const result = validateCalendar((request.body as { calendar: unknown }).calendar)
+      const result = validateCalendar(request.body.calendar)
       if (!result.ok) {
         const field = result.error.field ? `calendar.${result.error.field}` : 'calendar'
         throw badRequest(`calendar: ${result.error.message}`, field)
       }
       const calendar: BusinessCalendar = result.value
       const before = await findSpaceCalendar(db, spaceId)
+      const at = app.clock()
       await db.transaction(async (tx) => {
         await tx.update(spaces).set({ calendar }).where(eq(spaces.id, spaceId))
         await writeAudit(tx, {
@@ -285,12 +278,28 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
           entityId: spaceId,
           before: before?.stored ? before.calendar : null,
           after: calendar,
-          at: app.clock(),
+          at,
         })
+        await requestRecompute(tx, spaceId, at)
       })
-      await calendarChanged(spaceId)
+      void app.events.publish('calendar.changed', { spaceId, inboxId: null })
       return { calendar }
     },
+  )
+
+  app.get(
+    '/spaces/:spaceId/automation/recompute',
+    {
+      schema: {
+        tags: ['business hours'],
+        summary:
+          'Progress of the background recompute of due instants after a rule or business-hours change (admins and managers)',
+        params: SpaceParams,
+        response: { 200: RecomputeStatus, ...errors },
+      },
+      preHandler: writer,
+    },
+    async (request) => recompute.status(membershipOf(request).spaceId),
   )
 
   async function phonePreset(spaceId: string, inboxId: string) {
@@ -306,13 +315,13 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
         summary:
           "The inbox's escalation to a phone (SPEC §6.5); disabled with no phone until first saved",
         params: InboxParams,
-        response: { 200: PhoneEscalationResponse, ...errors },
+        response: { 200: InboxPhoneEscalationResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
+      const { inboxId } = request.params
       if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
       const preset = await phonePreset(spaceId, inboxId)
       if (!preset) return { enabled: false, phone: '', minutes: 5, ruleId: null }
@@ -337,14 +346,14 @@ export const settingsRoutes: FastifyPluginAsync<SettingsRoutesOptions> = async (
           "list and never silences, nor is silenced by, the team's other rules.",
         params: InboxParams,
         body: InboxPhoneEscalation,
-        response: { 200: PhoneEscalationResponse, ...errors },
+        response: { 200: InboxPhoneEscalationResponse, ...errors },
       },
       preHandler: writer,
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
-      const body = request.body as InboxPhoneEscalation
+      const { inboxId } = request.params
+      const body = request.body
       const inbox = await findInbox(db, spaceId, inboxId)
       if (!inbox) throw notFound('No such inbox in this space.')
       const phone = toE164(body.phone)

@@ -1,22 +1,17 @@
 import {
-  ChatRead,
-  ChatSend,
   chatBodyProblem,
   directThreadKey,
   ErrorCode,
   parseThreadKey,
-  type Result,
   SPACE_THREAD,
 } from '@flare/protocol'
-import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
-import { handleWithAck, refused } from '../realtime/ack.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
+import { type ClientEventHandlers, refused } from '../realtime/socket-handlers.js'
 import { foreignGroups, insertMessage, markRead, nonMembers } from './chat-repository.js'
 
 interface ChatDeps {
-  log: FastifyBaseLogger
   db: Db
   broadcast: Broadcaster
   clock: Clock
@@ -29,9 +24,9 @@ interface ChatDeps {
 
 /** The chat events of one connection: sending a message, marking a thread read. */
 export function createChatHandlers(deps: ChatDeps) {
-  const { log, db, broadcast, clock, spaceId, userId, displayName, socketId } = deps
+  const { db, broadcast, clock, spaceId, userId, displayName, socketId } = deps
   return {
-    'chat:send': handleWithAck(log, ChatSend, async ({ to, body, mentions }) => {
+    'chat:send': async ({ to, body, mentions }) => {
       const problem = chatBodyProblem(body)
       if (problem) return refused(ErrorCode.VALIDATION, problem, 'body')
       if (to.kind === 'direct') {
@@ -81,28 +76,24 @@ export function createChatHandlers(deps: ChatDeps) {
       if (to.kind === 'space') broadcast.toSpace(spaceId, 'chat:message', message)
       else broadcast.toUsers(spaceId, [userId, to.userId.toLowerCase()], 'chat:message', message)
       return { ok: true, message }
-    }),
-    'chat:read': handleWithAck(
-      log,
-      ChatRead,
-      async ({ threadKey }): Promise<Result<{ threadKey: string }>> => {
-        const thread = parseThreadKey(threadKey)
-        if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {
-          return refused(ErrorCode.NOT_FOUND, 'No such chat.', 'threadKey')
-        }
-        await markRead(db, spaceId, userId, threadKey)
-        // the member's other tabs clear their badge too
-        broadcast.toUsers(
-          spaceId,
-          [userId],
-          'chat:thread-read',
-          { threadKey },
-          { exceptSocketId: socketId },
-        )
-        return { ok: true, threadKey }
-      },
-    ),
-  }
+    },
+    'chat:read': async ({ threadKey }) => {
+      const thread = parseThreadKey(threadKey)
+      if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {
+        return refused(ErrorCode.NOT_FOUND, 'No such chat.', 'threadKey')
+      }
+      await markRead(db, spaceId, userId, threadKey)
+      // the member's other tabs clear their badge too
+      broadcast.toUsers(
+        spaceId,
+        [userId],
+        'chat:thread-read',
+        { threadKey },
+        { exceptSocketId: socketId },
+      )
+      return { ok: true, threadKey }
+    },
+  } satisfies ClientEventHandlers
 }
 
 function unique(ids: string[]): string[] {

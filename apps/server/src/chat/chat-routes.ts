@@ -1,4 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
+  ApiErrorBody,
   CHAT_PAGE_DEFAULT,
   ChatHistoryQuery,
   ChatHistoryResponse,
@@ -9,13 +11,14 @@ import {
   SPACE_THREAD,
   SpaceParams,
 } from '@flare/protocol'
-import type { FastifyPluginAsync } from 'fastify'
 import { notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { listMessages, listThreads } from './chat-repository.js'
 
 /** Chat history over REST (members only): the threads with unread counts, and paged messages. */
-export const chatRoutes: FastifyPluginAsync = async (app) => {
+export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
+
   app.get(
     '/spaces/:spaceId/chat/threads',
     {
@@ -23,7 +26,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
         tags: ['chat'],
         summary: 'Your chat threads in a space, with unread counts and the latest message',
         params: SpaceParams,
-        response: { 200: ChatThreadsResponse },
+        response: { 200: ChatThreadsResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -69,14 +72,14 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
         summary: "A page of a thread's messages, newest page first (`before` pages backwards)",
         params: ChatThreadParams,
         querystring: ChatHistoryQuery,
-        response: { 200: ChatHistoryResponse },
+        response: { 200: ChatHistoryResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      const { threadKey } = request.params as ChatThreadParams
-      const query = request.query as ChatHistoryQuery
+      const { threadKey } = request.params
+      const query = request.query
       const thread = parseThreadKey(threadKey)
       // someone else's direct thread is answered as if it did not exist
       if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {

@@ -27,7 +27,26 @@ export interface Database {
   kind: DatabaseTarget['kind']
   /** Raw SQL with rows back, the same shape on both drivers (PGlite answers `{rows}`, postgres.js an array). */
   query<Row extends Record<string, unknown>>(statement: SQL): Promise<Row[]>
+  /**
+   * LISTEN on `channel`. `onListen` runs each time the listening connection is (re)established:
+   * after an outage, that is the first sign the database is back.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListen: () => void,
+  ): Promise<() => Promise<void>>
   close(): Promise<void>
+}
+
+/**
+ * postgres.js waits `backoff(retries)` seconds before reconnecting, and its default grows to
+ * 20 s over an outage: work due when the database returns would wait that long. Capped at
+ * half a second, the LISTEN connection (whose return wakes the timers) and then the pool's are
+ * back within about a second of the database; a refused connection attempt costs nothing.
+ */
+export function reconnectBackoff(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.5)
 }
 
 // any fixed number works: it only has to be the same in every Flare process
@@ -48,12 +67,22 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         const result = await db.execute(statement)
         return result.rows as Row[]
       },
+      async listen(channel, onNotify, onListen) {
+        // one connection in this process: it cannot drop, so it listens once
+        const unlisten = await client.listen(channel, onNotify)
+        onListen()
+        return () => unlisten()
+      },
       close: () => client.close(),
     }
   }
 
   await migrateWithLock(target.url)
-  const client = postgres(target.url, { max: 10, onnotice: () => {} })
+  const client = postgres(target.url, {
+    max: 10,
+    onnotice: () => {},
+    backoff: reconnectBackoff,
+  })
   const db = drizzlePostgres({ client, schema })
   return {
     db: db as unknown as Db,
@@ -61,6 +90,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     async query<Row extends Record<string, unknown>>(statement: SQL) {
       const rows = await db.execute(statement)
       return [...rows] as Row[]
+    },
+    async listen(channel, onNotify, onListen) {
+      // postgres.js re-issues LISTEN, and calls onListen, on every reconnection
+      const { unlisten } = await client.listen(channel, onNotify, onListen)
+      return unlisten
     },
     close: () => client.end({ timeout: 5 }),
   }

@@ -1,4 +1,18 @@
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  CHAT_THREAD_KINDS,
+  type ChatMentions,
+  type EndReason,
+  ESCALATION_ACTIONS,
+  ESCALATION_COLORS,
+  type EscalationHistoryEntryDto,
+  type EscalationRuleFields,
+  MEMBER_ROLES,
+  MESSAGE_AUTHOR_KINDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type UserPreferences,
+} from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import {
   bigserial,
@@ -17,13 +31,8 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
-export const memberRole = pgEnum('member_role', ['admin', 'manager', 'agent'])
-
-export interface UserPreferences {
-  emailNotifications: boolean
-  sound: boolean
-  push: boolean
-}
+// every enum is built from the protocol's list, so the database accepts exactly what the API does
+export const memberRole = pgEnum('member_role', MEMBER_ROLES)
 
 export const users = pgTable(
   'users',
@@ -194,7 +203,7 @@ export const apiTokens = pgTable(
   ],
 )
 
-export const chatChannelKind = pgEnum('chat_channel_kind', ['space', 'direct'])
+export const chatChannelKind = pgEnum('chat_channel_kind', CHAT_THREAD_KINDS)
 
 /**
  * Chat messages of a space: the space-wide channel, or a direct thread between two members
@@ -215,7 +224,7 @@ export const chatMessages = pgTable(
     threadKey: text('thread_key').notNull(),
     body: text('body').notNull(),
     mentions: jsonb('mentions')
-      .$type<{ userIds: string[]; groupIds: string[] }>()
+      .$type<ChatMentions>()
       .notNull()
       .default(sql`'{"userIds":[],"groupIds":[]}'::jsonb`),
     createdAt: createdAt(),
@@ -239,7 +248,7 @@ export const chatReads = pgTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.userId, t.threadKey] })],
 )
 
-export const escalationColor = pgEnum('escalation_color', ['yellow', 'red'])
+export const escalationColor = pgEnum('escalation_color', ESCALATION_COLORS)
 
 /** Manual escalations (the raised hand, SPEC §3). */
 export const escalations = pgTable(
@@ -261,7 +270,7 @@ export const escalations = pgTable(
     notifiedUserIds: jsonb('notified_user_ids').$type<string[]>().notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
-    endReason: text('end_reason'),
+    endReason: text('end_reason').$type<EndReason>(),
     endedBy: uuid('ended_by').references(() => users.id, { onDelete: 'set null' }),
     // 'space': raised by a member in the space, so it ends when they leave or stay disconnected;
     // 'api': raised by an integration, so it stays until ended explicitly
@@ -285,27 +294,15 @@ export const escalationResponses = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    action: text('action').$type<'approach' | 'chat'>().notNull(),
+    action: text('action', { enum: ESCALATION_ACTIONS }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.escalationId, t.userId, t.action] })],
 )
 
-export const ticketStatus = pgEnum('ticket_status', ['open', 'on_hold', 'resolved', 'closed'])
-export const ticketPriority = pgEnum('ticket_priority', ['urgent', 'high', 'medium', 'low'])
-export const messageAuthorKind = pgEnum('message_author_kind', ['customer', 'staff', 'system'])
-
-/** One entry of `tickets.escalation_history`, as `TicketSnapshot.escalationHistory` reads it. */
-export interface StoredEscalationEntry {
-  escalatedAt: string
-  ruleId: string | null
-  ruleName?: string
-  escalatedFrom?: string | null
-  escalatedTo?: string | null
-  escalationType?: string
-  reason?: string
-  level: number
-}
+export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES)
+export const ticketPriority = pgEnum('ticket_priority', TICKET_PRIORITIES)
+export const messageAuthorKind = pgEnum('message_author_kind', MESSAGE_AUTHOR_KINDS)
 
 /**
  * Customer conversations in an inbox (SPEC §4). The columns line up with the rules engine's
@@ -343,8 +340,9 @@ export const tickets = pgTable(
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     escalationLevel: integer('escalation_level').notNull().default(0),
     lastEscalatedAt: timestamp('last_escalated_at', { withTimezone: true }),
+    // stored as the API shows it; `TicketSnapshot.escalationHistory` reads it with Date instants
     escalationHistory: jsonb('escalation_history')
-      .$type<StoredEscalationEntry[]>()
+      .$type<EscalationHistoryEntryDto[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
     // when the escalation scheduler must look at this ticket again; null = not until it changes
@@ -361,6 +359,8 @@ export const tickets = pgTable(
       .where(sql`${t.status} = 'on_hold' and ${t.holdUntil} is not null`),
     index('tickets_inbox_phone_idx').on(t.inboxId, t.customerPhone),
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
+    // the background recompute walks a space's open tickets in id order
+    index('tickets_space_open_idx').on(t.spaceId, t.id).where(sql`${t.status} = 'open'`),
   ],
 )
 
@@ -384,6 +384,10 @@ export const ticketMessages = pgTable(
     providerMessageId: text('provider_message_id'),
     // the order messages were stored in: several may share one instant
     seq: bigserial('seq', { mode: 'number' }).notNull(),
+    // a staff reply sent to the customer (SMS inboxes): its outbox row and how it went
+    deliveryId: uuid('delivery_id'),
+    deliveryState: text('delivery_state').$type<'sending' | 'sent' | 'failed'>(),
+    deliveryError: text('delivery_error'),
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.seq),
@@ -467,8 +471,14 @@ export const escalationFirings = pgTable(
 
 /**
  * The durable outbox of notifications (SPEC §7): written in the firing's transaction, one row
- * per target and channel, delivered afterwards. The idempotency key makes a retried firing or
- * delivery impossible to record twice.
+ * per target and channel, delivered afterwards by the delivery worker of any process. The
+ * idempotency key makes a retried firing or delivery impossible to record twice, and travels
+ * on every message sent so receivers can drop a repeat.
+ *
+ * A row is due when `state = 'pending'` and `next_attempt_at` has passed. Claiming it moves
+ * `next_attempt_at` to the end of a lease and sets `lease_token`: a process killed mid-send
+ * leaves the row due again when the lease ends, and an outcome is recorded only by the holder
+ * of the current lease.
  */
 export const notificationOutbox = pgTable(
   'notification_outbox',
@@ -477,28 +487,117 @@ export const notificationOutbox = pgTable(
     spaceId: uuid('space_id')
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
-    firingId: uuid('firing_id')
+    // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
+    // (`ticket.reply`) or a raised hand (`hand.raised`)
+    event: text('event')
+      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
       .notNull()
-      .references(() => escalationFirings.id, { onDelete: 'cascade' }),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    // `user:<id>`, `email:<address>`, `phone:<E.164>` or `space` (Slack, webhook)
+      .default('ticket.escalated'),
+    firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
+    escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
+    // `user:<id>`, `email:<address>`, `phone:<E.164>`, `webhook:<endpoint id>` or `space` (Slack)
     target: text('target').notNull(),
     channel: text('channel').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     state: text('state').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    // attempts since the row was (re)queued; a manual retry starts again from 0
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    // when the row was queued, or queued again by "retry now": the give-up age counts from it
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    // due instant while pending; while leased, the end of the lease
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseToken: uuid('lease_token'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    // the provider's id for the sent message (an SMS sid, an SMTP response), for support
+    providerId: text('provider_id'),
+    // without SMTP_URL / SMS_API_URL: what would have been sent, kept for the delivery log
+    captured: jsonb('captured').$type<CapturedMessage>(),
   },
   (t) => [
     uniqueIndex('notification_outbox_idempotency_key').on(t.idempotencyKey),
     index('notification_outbox_firing_idx').on(t.firingId),
-    index('notification_outbox_pending_idx').on(t.createdAt).where(sql`${t.state} = 'pending'`),
+    index('notification_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index('notification_outbox_space_idx').on(t.spaceId, t.createdAt, t.id),
+    index('notification_outbox_message_idx').on(t.messageId),
   ],
+)
+
+/** A message the built-in sink kept instead of sending (no SMTP_URL / SMS_API_URL). */
+export interface CapturedMessage {
+  from: string
+  to: string
+  subject?: string
+  text: string
+  html?: string
+}
+
+/** Signed webhook endpoints of a space (SPEC §7). The secret signs every delivery. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    events: jsonb('events').$type<string[]>().notNull().default(sql`'["ticket.escalated"]'::jsonb`),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('webhook_endpoints_space_idx').on(t.spaceId)],
+)
+
+/** A space's Slack incoming webhook (SPEC §7). */
+export const slackIntegrations = pgTable('slack_integrations', {
+  spaceId: uuid('space_id')
+    .primaryKey()
+    .references(() => spaces.id, { onDelete: 'cascade' }),
+  webhookUrl: text('webhook_url').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+})
+
+/** Browsers that may receive Web Push for a user (SPEC §7). */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+)
+
+/** A space's own wording of a notification, per channel; absent = the built-in default. */
+export const notificationTemplates = pgTable(
+  'notification_templates',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    channel: text('channel').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.name, t.channel] })],
 )
 
 /** Who changed which setting when (SPEC §8: rule and setting changes are kept). */
@@ -519,6 +618,29 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_space_at_idx').on(t.spaceId, t.at)],
 )
+
+/**
+ * The background recompute of a space's due instants after a rule or calendar change
+ * (docs/decisions/0003). A change bumps `generation` in its own transaction, so the request is
+ * as durable as the change; any server process then works through the open tickets in batches,
+ * keeping its place in `cursor`, so a pass survives the death of the process that began it.
+ */
+export const dueRecomputes = pgTable('due_recomputes', {
+  spaceId: uuid('space_id')
+    .primaryKey()
+    .references(() => spaces.id, { onDelete: 'cascade' }),
+  // bumped by every rule or calendar change of the space
+  generation: integer('generation').notNull().default(1),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+  // the generation the current (or last) pass recomputes for, and the last one finished
+  passGeneration: integer('pass_generation').notNull().default(0),
+  finishedGeneration: integer('finished_generation').notNull().default(0),
+  // the last ticket id the pass has done: tickets are walked in id order
+  cursor: uuid('cursor'),
+  done: integer('done').notNull().default(0),
+  total: integer('total').notNull().default(0),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+})
 
 export const schema = {
   users,
@@ -542,7 +664,10 @@ export const schema = {
   rotations,
   escalationFirings,
   notificationOutbox,
+  webhookEndpoints,
+  slackIntegrations,
+  pushSubscriptions,
+  notificationTemplates,
   auditLog,
+  dueRecomputes,
 }
-
-export type MemberRole = (typeof memberRole.enumValues)[number]

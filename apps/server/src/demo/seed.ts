@@ -1,4 +1,4 @@
-import { applyRuleDefaults, type EscalationRuleFields } from '@flare/protocol'
+import { applyRuleDefaults, type EscalationRuleFields, type MemberRole } from '@flare/protocol'
 import { eq, sql } from 'drizzle-orm'
 import { hashPassword } from '../auth/passwords.js'
 import type { Database } from '../db/database.js'
@@ -9,7 +9,6 @@ import {
   groups,
   inboxAdmins,
   inboxes,
-  type MemberRole,
   meetingRooms,
   memberships,
   spaces,

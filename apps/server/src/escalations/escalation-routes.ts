@@ -1,32 +1,29 @@
-import { EscalationParams, EscalationRaise, SpaceParams } from '@flare/protocol'
-import { Type } from '@sinclair/typebox'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  ApiErrorBody,
+  EscalationEndResponse,
+  EscalationListResponse,
+  EscalationParams,
+  EscalationRaise,
+  EscalationRaised,
+  EscalationsLowered,
+  RecentEscalationMessages,
+  SpaceParams,
+} from '@flare/protocol'
+import type { FastifyRequest } from 'fastify'
 import { findUser } from '../auth/identity.js'
 import { unauthenticated } from '../errors.js'
 import { identityOf, membershipOf } from '../plugins/auth.js'
 import { listActive, recentMessages } from './escalation-repository.js'
 import type { Actor, EscalationService } from './escalation-service.js'
 
-const Escalation = Type.Object({
-  id: Type.String(),
-  raisedBy: Type.String(),
-  message: Type.String(),
-  color: Type.Union([Type.Literal('yellow'), Type.Literal('red')]),
-  recipients: Type.Object({
-    userIds: Type.Array(Type.String()),
-    groupIds: Type.Array(Type.String()),
-  }),
-  startedAt: Type.String(),
-  responses: Type.Array(
-    Type.Object({ userId: Type.String(), action: Type.String(), at: Type.String() }),
-  ),
-})
-
 /** REST for integrations and the web app: the same rules as the socket events. */
-export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }> = async (
+export const escalationRoutes: FastifyPluginAsyncTypebox<{ service: EscalationService }> = async (
   app,
   { service },
 ) => {
+  const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
+
   async function actorOf(request: FastifyRequest): Promise<Actor> {
     const { userId, role } = membershipOf(request)
     const user = await findUser(app.database.db, identityOf(request).userId)
@@ -41,7 +38,7 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
         tags: ['escalations'],
         summary: 'Active escalations of the space, oldest first',
         params: SpaceParams,
-        response: { 200: Type.Object({ escalations: Type.Array(Escalation) }) },
+        response: { 200: EscalationListResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -62,7 +59,7 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
           'one active escalation per member (409 CONFLICT). Raised through the API, it stays until ended with DELETE.',
         params: SpaceParams,
         body: EscalationRaise,
-        response: { 201: Type.Object({ escalation: Escalation }) },
+        response: { 201: EscalationRaised, ...errors, 409: ApiErrorBody, 429: ApiErrorBody },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -70,7 +67,7 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
       const escalation = await service.raise(
         membershipOf(request).spaceId,
         await actorOf(request),
-        request.body as EscalationRaise,
+        request.body,
         'api',
       )
       return reply.code(201).send({ escalation })
@@ -84,11 +81,12 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
         tags: ['escalations'],
         summary: "End an escalation: your own, or anyone's as an admin or manager",
         params: EscalationParams,
+        response: { 200: EscalationEndResponse, ...errors, 403: ApiErrorBody },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
-      const { escalationId } = request.params as { escalationId: string }
+      const { escalationId } = request.params
       return {
         ended: await service.end(
           membershipOf(request).spaceId,
@@ -106,6 +104,7 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
         tags: ['escalations'],
         summary: 'End every active escalation of the space (admins, managers)',
         params: SpaceParams,
+        response: { 200: EscalationsLowered, ...errors, 403: ApiErrorBody },
       },
       preHandler: app.requireSpaceRole('admin', 'manager'),
     },
@@ -121,7 +120,7 @@ export const escalationRoutes: FastifyPluginAsync<{ service: EscalationService }
         tags: ['escalations'],
         summary: "The caller's 5 most recent distinct escalation messages, newest first",
         params: SpaceParams,
-        response: { 200: Type.Object({ messages: Type.Array(Type.String()) }) },
+        response: { 200: RecentEscalationMessages, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },

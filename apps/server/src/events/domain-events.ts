@@ -28,6 +28,11 @@ export interface DomainEvents {
   /** A member's avatar walked into a meeting room. */
   'member.enteredRoom': { spaceId: string; userId: string; roomId: string }
   'member.statusChanged': { spaceId: string; userId: string; status: PresenceStatus }
+  /**
+   * Notification outbox rows were committed (a firing, a reply to a customer): this process's
+   * delivery worker looks now. Other processes hear of them by NOTIFY `flare_outbox`.
+   */
+  'outbox.queued': { spaceId: string }
 }
 
 export type DomainEventName = keyof DomainEvents

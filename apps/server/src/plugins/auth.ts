@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie'
-import type { MemberRole } from '@flare/protocol'
+import { type MemberRole, parse, SpaceParams } from '@flare/protocol'
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import {
@@ -88,8 +88,10 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
     app.decorate('requireSpaceRole', (...roles: MemberRole[]) => {
       const guard: preHandlerAsyncHookHandler = async (request) => {
         request.identity ??= await app.identify(request.headers)
-        const spaceId = (request.params as { spaceId?: string }).spaceId
-        if (!spaceId) throw new Error('requireSpaceRole on a route without :spaceId')
+        // the route's own schema has checked its params; this guard knows only that it has one
+        const params = parse(SpaceParams, request.params)
+        if (!params.ok) throw new Error('requireSpaceRole on a route without :spaceId')
+        const { spaceId } = params.value
         const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
         // not a member: answer as if the space did not exist, so ids of other spaces leak nothing
         if (!membership) throw notFound('No such space.')

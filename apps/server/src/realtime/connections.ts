@@ -5,6 +5,7 @@ import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
+import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
 
 declare module 'fastify' {
@@ -46,22 +47,16 @@ export const connectionsPlugin = fp(
     }
     app.decorate('spaceSnapshot', spaceSnapshot)
 
-    function registerHandlers(
-      socket: FlareSocket,
-      hub: Awaited<ReturnType<typeof app.realtime.hub>>,
-    ) {
+    function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
       const { spaceId, userId, displayName, role } = socket.data
-      const log = app.log
-      const handlers = {
-        ...createPresenceHandlers({ log, hub, userId, socketId: socket.id }),
+      return {
+        ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
         ...createEscalationHandlers({
-          log,
           service: app.hands.service,
           spaceId,
           actor: { userId, displayName, role },
         }),
         ...createChatHandlers({
-          log,
           db,
           broadcast: app.broadcast,
           clock: app.clock,
@@ -70,15 +65,18 @@ export const connectionsPlugin = fp(
           displayName,
           socketId: socket.id,
         }),
-        ...createAcknowledgeHandlers({ db, io, clock: app.clock, log, spaceId, userId }),
-      }
-      for (const [event, handler] of Object.entries(handlers)) {
-        socket.on(event as 'presence:move', handler)
+        ...createAcknowledgeHandlers({
+          db,
+          broadcast: app.broadcast,
+          clock: app.clock,
+          spaceId,
+          userId,
+        }),
       }
     }
 
-    // after a Redis outage every process re-reads the cluster; what its clients missed in the
-    // meantime (other processes' joins, hands) comes to them as a fresh snapshot
+    // after a Redis outage every process re-reads the cluster, and a process that died may have
+    // stored a hand it never told: what clients missed comes to them as a fresh snapshot
     app.realtime.onResynced((spaceId) => {
       void (async () => {
         const hub = await app.realtime.hub(spaceId)
@@ -106,7 +104,8 @@ export const connectionsPlugin = fp(
           // the client said goodbye itself; any other reason may be a network drop that comes back
           hub.disconnect(userId, reason === 'client namespace disconnect')
         })
-        registerHandlers(socket, hub)
+        registerHandlers(socket, handlersOf(socket, hub), app.log)
+        refuseUnknownEvents(socket)
         socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId, { socketId: socket.id }))
       } catch (error) {
         app.log.error({ err: error }, 'socket connection setup failed')

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import websocket from '@fastify/websocket'
 import { ErrorCode, type StreamEvent, StreamQuery } from '@flare/protocol'
 import type { FastifyInstance } from 'fastify'
@@ -31,7 +32,7 @@ export const websocketPlugin = fp(
  */
 export const streamPlugin = fp(
   async (app) => {
-    app.get(
+    app.withTypeProvider<TypeBoxTypeProvider>().get(
       '/api/stream',
       {
         websocket: true,
@@ -43,7 +44,7 @@ export const streamPlugin = fp(
         },
         preHandler: async (request) => {
           request.identity ??= await app.identify(request.headers)
-          const { spaceId } = request.query as StreamQuery
+          const { spaceId } = request.query
           const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
           if (!membership) throw notFound('No such space.')
           request.membership = membership

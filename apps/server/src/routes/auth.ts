@@ -1,4 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
+  ApiErrorBody,
   ErrorCode,
   LoginRequest,
   LoginResponse,
@@ -6,8 +8,9 @@ import {
   PreferencesUpdate,
   UserPreferences,
 } from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
 import { eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { endSession, findUser, logIn, SESSION_COOKIE, toUserDto } from '../auth/identity.js'
 import { users } from '../db/schema.js'
 import { HttpError, unauthenticated } from '../errors.js'
@@ -20,7 +23,16 @@ export interface AuthRouteOptions {
   loginAttemptsPerMinute: number
 }
 
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts) => {
+/** The email a login attempt names, for rate limiting: read before the body is validated. */
+function attemptedEmail(request: FastifyRequest): string {
+  const body = request.body
+  const email = typeof body === 'object' && body !== null && 'email' in body ? body.email : ''
+  return String(email ?? '').toLowerCase()
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts) => {
+  const unauthenticated401 = { 401: ApiErrorBody }
+
   app.post(
     '/auth/login',
     {
@@ -28,7 +40,12 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
         tags: ['auth'],
         summary: 'Log in with email and password; sets the httpOnly session cookie',
         body: LoginRequest,
-        response: { 200: LoginResponse },
+        response: {
+          200: LoginResponse,
+          400: ApiErrorBody,
+          ...unauthenticated401,
+          429: ApiErrorBody,
+        },
       },
       config: {
         rateLimit: {
@@ -36,13 +53,12 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
           timeWindow: 60_000,
           hook: 'preHandler',
           // per address and account: one attacker cannot lock everyone out, nor hammer one account
-          keyGenerator: (request) =>
-            `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+          keyGenerator: (request) => `${request.ip}:${attemptedEmail(request)}`,
         },
       },
     },
     async (request, reply) => {
-      const { email, password } = request.body as LoginRequest
+      const { email, password } = request.body
       const result = await logIn(app.database.db, app.clock, opts.sessionTtlMs, email, password)
       if (!result) {
         throw new HttpError(401, {
@@ -57,12 +73,19 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
 
   app.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: app.requireUser },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: Type.Null({ description: 'Logged out' }), ...unauthenticated401 },
+      },
+      preHandler: app.requireUser,
+    },
     async (request, reply) => {
       const identity = identityOf(request)
       if (identity.sessionId) await endSession(app.database.db, identity.sessionId)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 
@@ -72,7 +95,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
       schema: {
         tags: ['auth'],
         summary: 'Who is logged in, and their spaces and roles',
-        response: { 200: MeResponse },
+        response: { 200: MeResponse, ...unauthenticated401 },
       },
       preHandler: app.requireUser,
     },
@@ -92,7 +115,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
         tags: ['auth'],
         summary: 'Change your own notification preferences (email, sound, push)',
         body: PreferencesUpdate,
-        response: { 200: UserPreferences },
+        response: { 200: UserPreferences, 400: ApiErrorBody, ...unauthenticated401 },
       },
       preHandler: app.requireUser,
     },
@@ -100,7 +123,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
       const identity = identityOf(request)
       const user = await findUser(app.database.db, identity.userId)
       if (!user) throw unauthenticated('This account no longer exists.')
-      const preferences = { ...user.preferences, ...(request.body as PreferencesUpdate) }
+      const preferences = { ...user.preferences, ...request.body }
       await app.database.db.update(users).set({ preferences }).where(eq(users.id, user.id))
       return preferences
     },

@@ -1,11 +1,11 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { HealthResponse, PROTOCOL_VERSION } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 
 // a database that does not answer within this is as good as down for a health check
 const DATABASE_TIMEOUT_MS = 2_000
 
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function databaseAnswers(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<false>((resolve) => {

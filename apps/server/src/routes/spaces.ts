@@ -1,10 +1,10 @@
-import { SpaceParams, SpaceResponse } from '@flare/protocol'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ApiErrorBody, SpaceParams, SpaceResponse } from '@flare/protocol'
 import { notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { findSpace, listGroups, listMembers, listRooms } from '../spaces/space-repository.js'
 
-export const spaceRoutes: FastifyPluginAsync = async (app) => {
+export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/spaces/:spaceId',
     {
@@ -12,7 +12,7 @@ export const spaceRoutes: FastifyPluginAsync = async (app) => {
         tags: ['spaces'],
         summary: "A space's map, rooms, groups and members (members only)",
         params: SpaceParams,
-        response: { 200: SpaceResponse },
+        response: { 200: SpaceResponse, 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody },
       },
       preHandler: app.requireSpaceRole(),
     },

@@ -117,4 +117,23 @@ describe('createWakeTimer', () => {
     expect(timer.stats().busy).toBe(runs)
     await timer.stop()
   })
+
+  it('[6.4] a busy run backs off, but still wakes for an unlocked instant due sooner', async () => {
+    const runs: number[] = []
+    const start = Date.now()
+    const timer = createWakeTimer({
+      name: 'test',
+      clock,
+      log,
+      run: async () => {
+        runs.push(Date.now() - start)
+        // locked rows are due; the next unlocked one is due at 2.2 s
+        return { handled: false, busy: true, next: new Date(start + 2_200) }
+      },
+    })
+    await timer.start()
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(runs).toEqual([0, 100, 300, 700, 1_500, 2_200])
+    await timer.stop()
+  })
 })

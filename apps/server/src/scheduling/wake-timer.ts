@@ -9,14 +9,19 @@ export interface WakeTimerOptions {
   name: string
   clock: Clock
   log: FastifyBaseLogger
-  /** The earliest instant anything is due (in the past when something is due now), or null. */
-  earliest(): Promise<Date | null>
+  /**
+   * The earliest instant anything is due (in the past when something is due now), or null.
+   * Asked after a run that answered a plain boolean; a run that answers a `RunOutcome` has
+   * said it already.
+   */
+  earliest?(): Promise<Date | null>
   /**
    * Does everything due now. Answers whether it handled anything: when something is due but
    * nothing could be handled (another transaction holds it locked), the timer backs off
-   * instead of spinning.
+   * instead of spinning. A run that claims rows itself can answer a `RunOutcome` instead,
+   * read in its own transaction, which saves the timer a query of its own.
    */
-  run(): Promise<boolean>
+  run(): Promise<boolean | RunOutcome>
   /**
    * The longest the timer sleeps without looking: covers due instants written by a process
    * that died before it could tell the others.
@@ -28,6 +33,18 @@ export interface WakeTimerOptions {
   /** While due work is locked by someone else: the first wait, doubling up to `busyMaxMs`. */
   busyInitialMs?: number
   busyMaxMs?: number
+}
+
+/** What a run saw, in the same transaction as its claim. */
+export interface RunOutcome {
+  handled: boolean
+  /**
+   * Due work is there that another transaction holds locked: the timer looks again after a
+   * backoff (100 ms doubling to 1 s), or at `next` if that is sooner.
+   */
+  busy: boolean
+  /** The earliest instant something not locked is due next, or null. */
+  next: Date | null
 }
 
 export interface WakeTimer {
@@ -97,16 +114,26 @@ export function createWakeTimer(options: WakeTimerOptions): WakeTimer {
   }
 
   /** When to look next after a run that went through. */
-  function nextAfterSuccess(due: Date | null, handled: boolean): number {
+  function nextAfterSuccess(outcome: RunOutcome): number {
     const now = clock().getTime()
-    if (due && due.getTime() <= now && !handled) {
+    const { next } = outcome
+    const dueNow = next !== null && next.getTime() <= now
+    if (outcome.busy || (dueNow && !outcome.handled)) {
       // due but taken by another transaction: wait for its lock to go, without spinning
       busyDelay = Math.min(busyDelay > 0 ? busyDelay * 2 : busyInitialMs, busyMaxMs)
       stats.busy += 1
-      return now + busyDelay
+      const retry = now + busyDelay
+      return next && !dueNow ? Math.min(retry, next.getTime()) : retry
     }
     busyDelay = 0
-    return due ? due.getTime() : now + pollMs
+    return next ? next.getTime() : now + pollMs
+  }
+
+  async function runOnce(): Promise<RunOutcome> {
+    const result = await options.run()
+    if (typeof result !== 'boolean') return result
+    const next = options.earliest ? await options.earliest() : null
+    return { handled: result, busy: false, next }
   }
 
   function nextAfterFailure(error: unknown): number {
@@ -126,11 +153,10 @@ export function createWakeTimer(options: WakeTimerOptions): WakeTimer {
       stats.wakeups += 1
       let next: number
       try {
-        const handled = await options.run()
-        const due = await options.earliest()
+        const outcome = await runOnce()
         if (failures > 0) log.info({ loop: name, failures }, `${name}: working again`)
         failures = 0
-        next = nextAfterSuccess(due, handled)
+        next = nextAfterSuccess(outcome)
       } catch (error) {
         next = nextAfterFailure(error)
       }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   InboundMessage,
@@ -6,8 +7,9 @@ import {
   InboundResponse,
   SmsWebhookForm,
 } from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
 import { eq } from 'drizzle-orm'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { inboxes } from '../db/schema.js'
 import { unauthenticated } from '../errors.js'
 import { type InboxRow, normalizeAddress } from './ticket-repository.js'
@@ -55,7 +57,7 @@ function refuse() {
  * Customer messages from channels (SPEC §4): a JSON endpoint and an SMS provider's form
  * webhook, each authenticated by the inbox's own secret rather than a user's session.
  */
-export const inboundRoutes: FastifyPluginAsync<{ service: TicketService }> = async (
+export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }> = async (
   app,
   { service },
 ) => {
@@ -94,10 +96,10 @@ export const inboundRoutes: FastifyPluginAsync<{ service: TicketService }> = asy
       },
     },
     async (request, reply) => {
-      const { inboxId } = request.params as InboundParams
+      const { inboxId } = request.params
       const [row] = await db.select().from(inboxes).where(eq(inboxes.id, inboxId))
       const inbox = await authorize(request, row)
-      const body = request.body as InboundMessage
+      const body = request.body
       const result = await service.receiveInbound({
         inbox,
         customer: body.customer,
@@ -118,10 +120,18 @@ export const inboundRoutes: FastifyPluginAsync<{ service: TicketService }> = asy
           'SMS provider webhook (form fields From, To, Body, MessageSid): `To` picks the inbox; answers empty TwiML',
         security: [],
         body: SmsWebhookForm,
+        response: {
+          200: {
+            description: 'Empty TwiML: receipt confirmed, nothing sent back to the customer',
+            content: { 'text/xml': { schema: Type.String() } },
+          },
+          400: ApiErrorBody,
+          401: ApiErrorBody,
+        },
       },
     },
     async (request, reply) => {
-      const form = request.body as SmsWebhookForm
+      const form = request.body
       const [row] = await db
         .select()
         .from(inboxes)

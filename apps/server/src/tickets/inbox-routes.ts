@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   type BusinessCalendar,
@@ -11,10 +12,10 @@ import {
   validateCalendar,
 } from '@flare/protocol'
 import { eq } from 'drizzle-orm'
-import type { FastifyPluginAsync } from 'fastify'
 import { inboxAdmins, inboxes } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
+import { requestRecompute } from '../scheduling/due-instants.js'
 import {
   adminsOf,
   findInbox,
@@ -66,9 +67,9 @@ function addressTaken(): HttpError {
   })
 }
 
-export const inboxRoutes: FastifyPluginAsync = async (app) => {
+export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
-  const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
+  const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
 
   async function inboxDto(spaceId: string, inboxId: string, withSecret: boolean) {
     const row = await findInbox(db, spaceId, inboxId)
@@ -84,7 +85,7 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
         tags: ['inboxes'],
         summary: "The space's inboxes (the webhook secret only for admins and managers)",
         params: SpaceParams,
-        response: { 200: InboxListResponse, 404: ApiErrorBody },
+        response: { 200: InboxListResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
@@ -108,13 +109,13 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
         tags: ['inboxes'],
         summary: 'One inbox',
         params: InboxParams,
-        response: { 200: InboxResponse, 404: ApiErrorBody },
+        response: { 200: InboxResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
       const { spaceId, role } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
+      const { inboxId } = request.params
       return { inbox: await inboxDto(spaceId, inboxId, isSettingsRole(role)) }
     },
   )
@@ -133,7 +134,7 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { spaceId } = membershipOf(request)
-      const body = request.body as InboxCreate
+      const body = request.body
       const calendar = body.calendar === undefined ? null : checkCalendar(body.calendar)
       const adminUserIds = body.adminUserIds ?? []
       await checkAdmins(db, spaceId, adminUserIds)
@@ -178,8 +179,8 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
-      const body = request.body as InboxUpdate
+      const { inboxId } = request.params
+      const body = request.body
       if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
       const calendar = body.calendar === undefined ? undefined : checkCalendar(body.calendar)
       if (body.adminUserIds) await checkAdmins(db, spaceId, body.adminUserIds)
@@ -199,6 +200,9 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
           if (Object.keys(set).length > 0) {
             await tx.update(inboxes).set(set).where(eq(inboxes.id, inboxId))
           }
+          // the inbox's tickets need new due instants: asked for with the change, done in the
+          // background (docs/decisions/0003)
+          if (calendar !== undefined) await requestRecompute(tx, spaceId, app.clock())
           if (body.adminUserIds) {
             await tx.delete(inboxAdmins).where(eq(inboxAdmins.inboxId, inboxId))
             if (body.adminUserIds.length > 0) {
@@ -212,6 +216,7 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
         if (isUniqueViolation(error)) throw addressTaken()
         throw error
       }
+      if (calendar !== undefined) void app.events.publish('calendar.changed', { spaceId, inboxId })
       return { inbox: await inboxDto(spaceId, inboxId, true) }
     },
   )
@@ -230,7 +235,7 @@ export const inboxRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { inboxId } = request.params as InboxParams
+      const { inboxId } = request.params
       if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
       await db
         .update(inboxes)

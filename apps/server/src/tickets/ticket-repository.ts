@@ -62,6 +62,9 @@ export function toMessageDto(row: MessageRow): TicketMessageDto {
     body: row.body,
     internal: row.internal,
     createdAt: row.createdAt.toISOString(),
+    ...(row.deliveryState
+      ? { delivery: { state: row.deliveryState, error: row.deliveryError } }
+      : {}),
   }
 }
 

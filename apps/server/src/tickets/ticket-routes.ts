@@ -1,29 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   SpaceParams,
   TicketCreate,
-  TicketDto,
   TicketListQuery,
   TicketListResponse,
   TicketMessageCreate,
   TicketMessageResponse,
+  TicketOnlyResponse,
   TicketParams,
   TicketResponse,
   TicketUpdate,
 } from '@flare/protocol'
-import { Type } from '@sinclair/typebox'
-import type { FastifyPluginAsync } from 'fastify'
 import { identityOf, membershipOf } from '../plugins/auth.js'
 import { listMessages, toMessageDto, toTicketDto } from './ticket-repository.js'
 import type { TicketService } from './ticket-service.js'
 
 /** Staff-side ticket routes. Any member of the space may read and work tickets (SPEC §1). */
-export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = async (
+export const ticketRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }> = async (
   app,
   { service },
 ) => {
-  const errors = { 400: ApiErrorBody, 404: ApiErrorBody }
-  const TicketOnly = Type.Object({ ticket: TicketDto })
+  const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
 
   app.get(
     '/spaces/:spaceId/tickets',
@@ -39,7 +37,7 @@ export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = asyn
     },
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
-      return service.list(spaceId, userId, request.query as TicketListQuery)
+      return service.list(spaceId, userId, request.query)
     },
   )
 
@@ -51,17 +49,13 @@ export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = asyn
         summary: 'Open a ticket by hand (a call taken down, an outbound conversation)',
         params: SpaceParams,
         body: TicketCreate,
-        response: { 201: TicketOnly, ...errors },
+        response: { 201: TicketOnlyResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request, reply) => {
       const { spaceId } = membershipOf(request)
-      const ticket = await service.create(
-        spaceId,
-        identityOf(request).userId,
-        request.body as TicketCreate,
-      )
+      const ticket = await service.create(spaceId, identityOf(request).userId, request.body)
       return reply.code(201).send({ ticket })
     },
   )
@@ -79,7 +73,7 @@ export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = asyn
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { ticketId } = request.params as TicketParams
+      const { ticketId } = request.params
       const row = await service.read(spaceId, ticketId)
       const messages = await listMessages(app.database.db, row.id)
       return { ticket: toTicketDto(row), messages: messages.map(toMessageDto) }
@@ -94,14 +88,14 @@ export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = asyn
         summary: 'Change status (hold until, resolve, close, reopen), priority, assignee, category',
         params: TicketParams,
         body: TicketUpdate,
-        response: { 200: TicketOnly, ...errors },
+        response: { 200: TicketOnlyResponse, ...errors },
       },
       preHandler: app.requireSpaceRole(),
     },
     async (request) => {
       const { spaceId } = membershipOf(request)
-      const { ticketId } = request.params as TicketParams
-      return { ticket: await service.update(spaceId, ticketId, request.body as TicketUpdate) }
+      const { ticketId } = request.params
+      return { ticket: await service.update(spaceId, ticketId, request.body) }
     },
   )
 
@@ -123,8 +117,8 @@ export const ticketRoutes: FastifyPluginAsync<{ service: TicketService }> = asyn
       },
       async (request, reply) => {
         const { spaceId, userId } = membershipOf(request)
-        const { ticketId } = request.params as TicketParams
-        const { body } = request.body as TicketMessageCreate
+        const { ticketId } = request.params
+        const { body } = request.body
         const result = await service.addStaffMessage(spaceId, ticketId, userId, body, internal)
         return reply.code(201).send(result)
       },

@@ -10,12 +10,31 @@ import type {
   TicketStatus,
   TicketUpdate,
 } from '@flare/protocol'
-import { and, desc, eq, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { ticketMessages, tickets } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
+import type { EventBus } from '../events/domain-events.js'
+import { queueCustomerReply } from '../notifications/customer-replies.js'
+import type { Broadcaster } from '../realtime/broadcaster.js'
+import { storeDueInstants } from '../scheduling/due-instants.js'
+import { lookAhead } from '../scheduling/look-ahead.js'
+import type { RunOutcome } from '../scheduling/wake-timer.js'
 import {
   findInbox,
   findTicket,
@@ -42,9 +61,8 @@ export interface TicketServiceDeps {
   db: Db
   clock: Clock
   log: FastifyBaseLogger
-  broadcast(spaceId: string, event: TicketEvent): void
-  /** A hold with an end was set: the hold timer may need to wake earlier. */
-  holdSet(until: Date): void
+  broadcast: Broadcaster
+  events: EventBus
 }
 
 export interface InboundInput {
@@ -56,6 +74,8 @@ export interface InboundInput {
 }
 
 const DEFAULT_PAGE = 50
+// ended holds reopened per transaction
+const HOLD_BATCH = 200
 const SUBJECT_FROM_BODY = 80
 
 function clockStateOf(row: TicketRow): ClockState {
@@ -98,19 +118,36 @@ function subjectFrom(body: string): string {
 
 /**
  * Every change to tickets goes through here: the clock state moves by `applyChange`, the row
- * is locked while it does, and members hear of it only after the change is committed.
+ * is locked while it does, its next due instant is computed in the same transaction, and
+ * members hear of it only after the change is committed.
  */
 export function createTicketService(deps: TicketServiceDeps) {
   const { db, clock } = deps
-  // told of every committed change, e.g. so the escalation scheduler recomputes due instants
-  const changeListeners: Array<(ticketIds: string[]) => Promise<void>> = []
-  async function changed(ticketIds: string[]): Promise<void> {
-    for (const listener of changeListeners) {
-      // committed already: a failing listener must not turn the change into an error
-      await listener(ticketIds).catch((err: unknown) => {
-        deps.log.error({ err, ticketIds }, 'a ticket change listener failed')
-      })
+
+  /** The row's next due instant, stored in the transaction that changed it. */
+  async function withDueInstant(tx: Tx, row: TicketRow, now: Date): Promise<TicketRow> {
+    const { rows } = await storeDueInstants(tx, [row], now)
+    return rows[0] ?? row
+  }
+
+  /**
+   * After the commit: tell the space and the other features. The one place ticket changes
+   * are told, whoever made them (automation's firings announce through it too).
+   */
+  function changed(spaceId: string, events: TicketEvent[]): void {
+    for (const event of events) {
+      if (event.kind === 'created') deps.broadcast.toSpace(spaceId, 'ticket:created', event.ticket)
+      else if (event.kind === 'updated') {
+        deps.broadcast.toSpace(spaceId, 'ticket:updated', event.ticket)
+      } else {
+        deps.broadcast.toSpace(spaceId, 'ticket:message', {
+          ticket: event.ticket,
+          message: event.message,
+        })
+      }
     }
+    const ticketIds = [...new Set(events.map((e) => e.ticket.id))]
+    void deps.events.publish('ticket.changed', { spaceId, ticketIds })
   }
 
   /** Adds a message to a locked ticket row and writes the new clock state; inside a transaction. */
@@ -253,21 +290,23 @@ export function createTicketService(deps: TicketServiceDeps) {
         })
         .returning()
       if (!row) throw new Error('ticket was not created')
-      if (!input.message) return { ticket: row, message: null }
-      return appendMessage(tx, row, {
+      if (!input.message) return { ticket: await withDueInstant(tx, row, at), message: null }
+      const appended = await appendMessage(tx, row, {
         authorKind: input.message.authorKind,
         authorUserId: input.message.authorKind === 'staff' ? userId : null,
         body: input.message.body,
         internal: false,
         at,
       })
+      return { ...appended, ticket: await withDueInstant(tx, appended.ticket, at) }
     })
     const ticket = toTicketDto(result.ticket)
-    await changed([ticket.id])
-    deps.broadcast(spaceId, { kind: 'created', ticket })
-    if (result.message) {
-      deps.broadcast(spaceId, { kind: 'message', ticket, message: toMessageDto(result.message) })
-    }
+    changed(spaceId, [
+      { kind: 'created', ticket },
+      ...(result.message
+        ? [{ kind: 'message' as const, ticket, message: toMessageDto(result.message) }]
+        : []),
+    ])
     return ticket
   }
 
@@ -320,12 +359,13 @@ export function createTicketService(deps: TicketServiceDeps) {
         .where(eq(tickets.id, current.id))
         .returning()
       if (!updated) throw new Error('ticket vanished while locked')
-      return updated
+      return withDueInstant(tx, updated, now)
     })
-    if (row.status === 'on_hold' && row.holdUntil) deps.holdSet(row.holdUntil)
-    await changed([row.id])
+    if (row.status === 'on_hold' && row.holdUntil) {
+      void deps.events.publish('ticket.held', { spaceId, ticketId: row.id, until: row.holdUntil })
+    }
     const ticket = toTicketDto(row)
-    deps.broadcast(spaceId, { kind: 'updated', ticket })
+    changed(spaceId, [{ kind: 'updated', ticket }])
     return ticket
   }
 
@@ -340,17 +380,22 @@ export function createTicketService(deps: TicketServiceDeps) {
     const at = clock()
     const result = await db.transaction(async (tx) => {
       const row = await lockTicket(tx, spaceId, ticketId)
-      return appendMessage(tx, row, {
+      const appended = await appendMessage(tx, row, {
         authorKind: 'staff',
         authorUserId: userId,
         body,
         internal,
         at,
       })
+      // an SMS customer gets the reply by text, queued with it (SPEC §7)
+      return {
+        ...appended,
+        message: await queueCustomerReply(tx, appended.ticket, appended.message),
+        ticket: await withDueInstant(tx, appended.ticket, at),
+      }
     })
     const event = { ticket: toTicketDto(result.ticket), message: toMessageDto(result.message) }
-    await changed([event.ticket.id])
-    deps.broadcast(spaceId, { kind: 'message', ...event })
+    changed(spaceId, [{ kind: 'message', ...event }])
     return event
   }
 
@@ -435,7 +480,8 @@ export function createTicketService(deps: TicketServiceDeps) {
           providerMessageId,
           at,
         })
-        return { created: !open, ...appended } as const
+        const ticket = await withDueInstant(tx, appended.ticket, at)
+        return { created: !open, message: appended.message, ticket } as const
       })
     let result: Awaited<ReturnType<typeof run>>
     try {
@@ -454,13 +500,10 @@ export function createTicketService(deps: TicketServiceDeps) {
       }
     }
     const ticket = toTicketDto(result.ticket)
-    await changed([ticket.id])
-    if (result.created) deps.broadcast(inbox.spaceId, { kind: 'created', ticket })
-    deps.broadcast(inbox.spaceId, {
-      kind: 'message',
-      ticket,
-      message: toMessageDto(result.message),
-    })
+    changed(inbox.spaceId, [
+      ...(result.created ? [{ kind: 'created' as const, ticket }] : []),
+      { kind: 'message', ticket, message: toMessageDto(result.message) },
+    ])
     return {
       ticketId: ticket.id,
       messageId: result.message.id,
@@ -470,41 +513,77 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   /**
-   * Reopens every hold that has ended by `now`. The conditional UPDATE is the claim: with
-   * several server processes each ticket is reopened by exactly one of them.
+   * Reopens holds that have ended by `now`, one batch in one transaction. Ended holds are
+   * claimed with `FOR UPDATE SKIP LOCKED`: with several server processes each ticket is
+   * reopened by exactly one of them, and a ticket another transaction holds is left for later
+   * instead of waited on. Answers what it reopened and what the hold timer needs to know.
    */
-  async function checkHolds(now: Date): Promise<string[]> {
-    const reopened = await db.transaction(async (tx) => {
-      const rows = await tx
-        .update(tickets)
-        .set({ status: 'open', holdUntil: null, updatedAt: now })
-        .where(and(eq(tickets.status, 'on_hold'), lte(tickets.holdUntil, now)))
-        .returning()
+  async function reopenEndedHolds(now: Date): Promise<{ ids: string[]; outcome: RunOutcome }> {
+    const ended = and(eq(tickets.status, 'on_hold'), lte(tickets.holdUntil, now))
+    const { reopened, outcome } = await db.transaction(async (tx) => {
+      const claimed = await tx
+        .select()
+        .from(tickets)
+        .where(ended)
+        .orderBy(asc(tickets.holdUntil), asc(tickets.id))
+        .limit(HOLD_BATCH)
+        .for('update', { skipLocked: true })
       const out: Array<{ ticket: TicketRow; message: MessageRow }> = []
-      for (const row of rows) {
-        out.push(
-          await appendMessage(tx, row, {
-            authorKind: 'system',
-            authorUserId: null,
-            body: 'The hold ended: the ticket is open again.',
-            internal: false,
-            at: now,
-          }),
-        )
+      for (const held of claimed) {
+        const state = applyChange(clockStateOf(held), {
+          kind: 'status',
+          status: 'open',
+          holdUntil: null,
+          at: now,
+        })
+        const [row] = await tx
+          .update(tickets)
+          .set({ ...state, updatedAt: now })
+          .where(eq(tickets.id, held.id))
+          .returning()
+        if (!row) throw new Error('ticket vanished while locked')
+        const appended = await appendMessage(tx, row, {
+          authorKind: 'system',
+          authorUserId: null,
+          body: 'The hold ended: the ticket is open again.',
+          internal: false,
+          at: now,
+        })
+        out.push(appended)
       }
-      return out
+      const { rows } = await storeDueInstants(
+        tx,
+        out.map((r) => r.ticket),
+        now,
+      )
+      const pending = and(eq(tickets.status, 'on_hold'), isNotNull(tickets.holdUntil))
+      const look = await lookAhead(tx, tickets.holdUntil, pending, now, out.length > 0)
+      return {
+        reopened: out.map((r, i) => ({ ...r, ticket: rows[i] ?? r.ticket })),
+        // a full batch: more may be waiting, so look again at once
+        outcome: claimed.length === HOLD_BATCH ? { ...look, next: now } : look,
+      }
     })
-    if (reopened.length > 0) await changed(reopened.map((r) => r.ticket.id))
+    const bySpace = new Map<string, TicketEvent[]>()
     for (const { ticket, message } of reopened) {
       const dto = toTicketDto(ticket)
-      deps.broadcast(ticket.spaceId, { kind: 'updated', ticket: dto })
-      deps.broadcast(ticket.spaceId, {
-        kind: 'message',
-        ticket: dto,
-        message: toMessageDto(message),
-      })
+      const events = bySpace.get(ticket.spaceId) ?? []
+      events.push({ kind: 'updated', ticket: dto })
+      events.push({ kind: 'message', ticket: dto, message: toMessageDto(message) })
+      bySpace.set(ticket.spaceId, events)
     }
-    return reopened.map((r) => r.ticket.id)
+    for (const [spaceId, events] of bySpace) changed(spaceId, events)
+    return { ids: reopened.map((r) => r.ticket.id), outcome }
+  }
+
+  /** Reopens every hold that has ended by `now` (batch after batch); answers the ids. */
+  async function checkHolds(now: Date): Promise<string[]> {
+    const ids: string[] = []
+    for (;;) {
+      const batch = await reopenEndedHolds(now)
+      ids.push(...batch.ids)
+      if (batch.ids.length < HOLD_BATCH) return ids
+    }
   }
 
   async function read(spaceId: string, ticketId: string) {
@@ -513,12 +592,17 @@ export function createTicketService(deps: TicketServiceDeps) {
     return row
   }
 
-  /** Calls `listener` with the ids of the tickets each committed change touched. */
-  function onChanged(listener: (ticketIds: string[]) => Promise<void>): void {
-    changeListeners.push(listener)
+  return {
+    list,
+    create,
+    update,
+    addStaffMessage,
+    receiveInbound,
+    checkHolds,
+    reopenEndedHolds,
+    read,
+    announce: changed,
   }
-
-  return { list, create, update, addStaffMessage, receiveInbound, checkHolds, read, onChanged }
 }
 
 export type TicketService = ReturnType<typeof createTicketService>

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { spaceRoom } from '../realtime/socket-server.js'
 import { createDemoTraffic } from './demo-traffic.js'
 import { createHoldScheduler } from './hold-scheduler.js'
 import { inboundRoutes } from './inbound-routes.js'
@@ -9,7 +8,7 @@ import { createTicketService, type TicketService } from './ticket-service.js'
 
 export interface Tickets {
   service: TicketService
-  /** Reopens the holds ended by `now`; the hold timer calls it, and so may tests. */
+  /** Reopens the holds ended by `now`; the hold timer does it, and so may tests. */
   checkHolds(now: Date): Promise<string[]>
   /** Simulated customers write into the demo inbox every 20–60 s until the app closes. */
   startDemoTraffic(firstDelayMs?: number): void
@@ -24,28 +23,21 @@ declare module 'fastify' {
 /** Inboxes, tickets and their messages (SPEC §4). REST under /api, live updates over Socket.IO. */
 export const ticketsPlugin = fp(
   async (app) => {
-    const io = app.realtime.io
-    let holdSet: (until: Date) => void = () => {}
     const service = createTicketService({
       db: app.database.db,
       clock: app.clock,
       log: app.log,
       // members of the space see every change live; all of them are staff, notes included
-      broadcast(spaceId, event) {
-        const room = io.to(spaceRoom(spaceId))
-        if (event.kind === 'created') room.emit('ticket:created', event.ticket)
-        else if (event.kind === 'updated') room.emit('ticket:updated', event.ticket)
-        else room.emit('ticket:message', { ticket: event.ticket, message: event.message })
-      },
-      holdSet: (until) => holdSet(until),
+      broadcast: app.broadcast,
+      events: app.events,
     })
     const holds = createHoldScheduler({
-      db: app.database.db,
       clock: app.clock,
-      log: app.log,
-      checkHolds: service.checkHolds,
+      log: app.log.child({ feature: 'holds' }),
+      reopenEndedHolds: service.reopenEndedHolds,
     })
-    holdSet = holds.holdSet
+    app.events.on('ticket.held', ({ until }) => holds.wake(until))
+    app.timerSignals.attach('holds', holds)
     const demoTraffic = createDemoTraffic({ db: app.database.db, log: app.log, service })
 
     app.decorate('tickets', {
@@ -73,5 +65,8 @@ export const ticketsPlugin = fp(
       await holds.stop()
     })
   },
-  { name: 'tickets', dependencies: ['database', 'auth', 'socket-server'] },
+  {
+    name: 'tickets',
+    dependencies: ['database', 'auth', 'socket-server', 'events', 'timer-signals'],
+  },
 )

@@ -208,7 +208,7 @@ describe('RulesPanel', () => {
     const calls = fakeServer({
       [`POST /api/tickets/escalation-rules?spaceId=${SPACE}`]: (body) => ({
         status: 201,
-        body: rule({ ...(body as Partial<EscalationRule>), id: 'r9' }),
+        body: { rule: rule({ ...(body as Partial<EscalationRule>), id: 'r9' }) },
       }),
     })
     const user = userEvent.setup()
@@ -240,7 +240,10 @@ describe('RulesPanel', () => {
 
   it('[6.1] deletes a rule only after the confirmation', async () => {
     const calls = fakeServer({
-      [`DELETE /api/tickets/escalation-rules/r1?spaceId=${SPACE}`]: () => ({ status: 204 }),
+      [`DELETE /api/tickets/escalation-rules/r1?spaceId=${SPACE}`]: () => ({
+        status: 200,
+        body: { deleted: true },
+      }),
     })
     const user = userEvent.setup()
     renderPanel([rule()])
@@ -265,7 +268,7 @@ describe('RulesPanel', () => {
     const calls = fakeServer({
       [`PUT /api/tickets/escalation-rules/r1?spaceId=${SPACE}`]: (body) => ({
         status: 200,
-        body: rule(body as Partial<EscalationRule>),
+        body: { rule: rule(body as Partial<EscalationRule>) },
       }),
     })
     const user = userEvent.setup()

@@ -2,8 +2,9 @@ import type { UserDto } from '@flare/protocol'
 import { useEffect, useState } from 'react'
 import { openSpace } from '../actions.js'
 import { NotificationStack } from '../escalations/NotificationStack.js'
+import { NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
-import { loadAutomationSettings, saveBusinessHours } from './automation-actions.js'
+import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
 import { BusinessHoursEditor } from './BusinessHoursEditor.js'
 import { InboxSettings } from './InboxSettings.js'
 import { followLink } from './navigation.js'
@@ -58,6 +59,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   const rotations = useFlare((s) => s.rotations)
   const inboxes = useFlare((s) => s.inboxes)
   const inboxPhone = useFlare((s) => s.inboxPhone)
+  const recompute = useFlare((s) => s.recompute)
   const now = useMinuteClock()
   const ready = space.status === 'ready'
 
@@ -65,7 +67,9 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
     void openSpace(spaceId)
   }, [spaceId])
   useEffect(() => {
-    if (ready) void loadAutomationSettings()
+    if (!ready) return
+    void loadAutomationSettings()
+    void watchRecompute()
   }, [ready])
   useEffect(() => {
     document.title = 'Settings · Flare'
@@ -113,6 +117,12 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
             {!canEdit && (
               <p className="note" role="note">
                 You can read these settings. Only admins and managers can change them.
+              </p>
+            )}
+            {recompute?.state === 'running' && (
+              <p className="note" role="status">
+                Updating {recompute.done.toLocaleString('en')} of{' '}
+                {recompute.total.toLocaleString('en')} tickets for the new settings…
               </p>
             )}
             <section className="settings-card" aria-labelledby="bh-heading">
@@ -190,6 +200,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                 ))
               )}
             </section>
+            <NotificationSettings spaceId={spaceId} canEdit={canEdit} />
           </>
         )}
       </main>

@@ -10,19 +10,16 @@ import { TicketAlertStack } from './TicketAlertStack.js'
 const played = { count: 0 }
 vi.mock('../escalations/sound.js', () => ({ playAlert: () => (played.count += 1) }))
 
-// a socket that records what is emitted and acknowledges as the server would
+// a socket that records what is requested and acknowledges as the server would
 const emitted: Array<{ event: string; payload: unknown }> = []
 vi.mock('../socket.js', () => ({
-  currentSocket: () => ({
-    connected: true,
-    emit: (event: string, payload: { firingId: string }, ack: (r: unknown) => void) => {
-      emitted.push({ event, payload })
-      ack({
-        ok: true,
-        acknowledged: { firingId: payload.firingId, ticketId: T, userId: DANA, at: '' },
-      })
-    },
-  }),
+  request: async (event: string, payload: { firingId: string }) => {
+    emitted.push({ event, payload })
+    return {
+      ok: true,
+      acknowledged: { firingId: payload.firingId, ticketId: T, userId: DANA, at: '' },
+    }
+  },
 }))
 
 const U = (n: number) => `0b6c7a52-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`

@@ -5,6 +5,7 @@ import type {
   EscalationRuleCreate,
   EscalationRuleUpdate,
   InboxPhoneEscalation,
+  InboxPhoneEscalationResponse,
   Result,
   RotationCreate,
   RotationDto,
@@ -15,7 +16,7 @@ import { ApiRequestError } from '../api.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
 import { openTicket } from '../inbox/inbox-actions.js'
 import { inboxApi } from '../inbox/inbox-api.js'
-import { currentSocket } from '../socket.js'
+import { request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { automationApi } from './automation-api.js'
 import { navigate } from './navigation.js'
@@ -38,12 +39,31 @@ function spaceIdOrNull(): string | null {
 
 const NO_SPACE: ApiError = { code: 'INTERNAL', message: 'Not in a space.' }
 
-// the contract names the DTOs but not whether lists and writes come wrapped; accept both
-function unwrapList<T>(body: T[] | Record<string, T[]>, key: string): T[] {
-  return Array.isArray(body) ? body : (body[key] ?? [])
-}
-function unwrapOne<T extends object>(body: T | Record<string, T>, key: string): T {
-  return key in body ? (body as Record<string, T>)[key]! : (body as T)
+const RECOMPUTE_POLL_MS = 1_000
+let recomputePoll: ReturnType<typeof setTimeout> | null = null
+
+/**
+ * Follows the background recompute of due instants that a rule or hours change started, once
+ * a second while it runs, for the settings page's progress line. Admins and managers only
+ * (the only ones who can start one).
+ */
+export async function watchRecompute(): Promise<void> {
+  const spaceId = spaceIdOrNull()
+  const space = useFlare.getState().space
+  const role = space.status === 'ready' ? space.value.role : null
+  if (!spaceId || (role !== 'admin' && role !== 'manager')) return
+  if (recomputePoll) clearTimeout(recomputePoll)
+  recomputePoll = null
+  try {
+    const status = await automationApi.recompute(spaceId)
+    if (spaceIdOrNull() !== spaceId) return
+    useFlare.setState({ recompute: status })
+    if (status.state === 'running') {
+      recomputePoll = setTimeout(() => void watchRecompute(), RECOMPUTE_POLL_MS)
+    }
+  } catch {
+    // progress is a courtesy: the saved change stands either way
+  }
 }
 
 /** Loads what the settings page shows: business hours, rules, rotations and inboxes. */
@@ -68,16 +88,14 @@ export async function loadAutomationSettings(): Promise<void> {
       (r) =>
         still() &&
         useFlare.setState({
-          escalationRules: { status: 'ready', value: unwrapList(r, 'rules') },
+          escalationRules: { status: 'ready', value: r.rules },
         }),
       (e: unknown) =>
         still() &&
         useFlare.setState({ escalationRules: { status: 'error', message: problemOf(e).message } }),
     ),
     automationApi.rotations(spaceId).then(
-      (r) =>
-        still() &&
-        useFlare.setState({ rotations: { status: 'ready', value: unwrapList(r, 'rotations') } }),
+      (r) => still() && useFlare.setState({ rotations: { status: 'ready', value: r.rotations } }),
       (e: unknown) =>
         still() &&
         useFlare.setState({ rotations: { status: 'error', message: problemOf(e).message } }),
@@ -97,7 +115,12 @@ async function loadInboxesWithPhones(spaceId: string): Promise<void> {
   }
 }
 
-function setInboxPhone(inboxId: string, value: InboxPhoneEscalation | null): void {
+function setInboxPhone(inboxId: string, answer: InboxPhoneEscalationResponse): void {
+  const value: InboxPhoneEscalation = {
+    enabled: answer.enabled,
+    phone: answer.phone,
+    minutes: answer.minutes,
+  }
   useFlare.setState((s) => ({
     inboxPhone: { ...s.inboxPhone, [inboxId]: { status: 'ready', value } },
   }))
@@ -106,20 +129,14 @@ function setInboxPhone(inboxId: string, value: InboxPhoneEscalation | null): voi
 async function loadInboxPhone(spaceId: string, inboxId: string): Promise<void> {
   useFlare.setState((s) => ({ inboxPhone: { ...s.inboxPhone, [inboxId]: { status: 'loading' } } }))
   try {
-    setInboxPhone(
-      inboxId,
-      unwrapOne(await automationApi.inboxPhone(spaceId, inboxId), 'escalation'),
-    )
+    setInboxPhone(inboxId, await automationApi.inboxPhone(spaceId, inboxId))
   } catch (error) {
-    // never configured: the form starts from its defaults
-    if (error instanceof ApiRequestError && error.status === 404) setInboxPhone(inboxId, null)
-    else
-      useFlare.setState((s) => ({
-        inboxPhone: {
-          ...s.inboxPhone,
-          [inboxId]: { status: 'error', message: problemOf(error).message },
-        },
-      }))
+    useFlare.setState((s) => ({
+      inboxPhone: {
+        ...s.inboxPhone,
+        [inboxId]: { status: 'error', message: problemOf(error).message },
+      },
+    }))
   }
 }
 
@@ -129,6 +146,7 @@ export async function saveBusinessHours(calendar: BusinessCalendar): Promise<Sav
   try {
     const r = await automationApi.saveBusinessHours(spaceId, calendar)
     useFlare.setState({ businessHours: { status: 'ready', value: r.calendar } })
+    void watchRecompute()
     announce('Business hours saved')
     return null
   } catch (error) {
@@ -154,6 +172,7 @@ export async function saveInboxCalendar(
             }
           : s.inboxes,
     }))
+    void watchRecompute()
     announce(`Business hours of ${inbox.name} saved`)
     return null
   } catch (error) {
@@ -177,8 +196,9 @@ export async function createRule(
   const spaceId = spaceIdOrNull()
   if (!spaceId) return { problem: NO_SPACE }
   try {
-    const rule = unwrapOne(await automationApi.createRule(spaceId, body), 'rule')
+    const { rule } = await automationApi.createRule(spaceId, body)
     storeRule(rule)
+    void watchRecompute()
     announce(`Rule ${rule.name} added`)
     return { rule }
   } catch (error) {
@@ -193,8 +213,9 @@ export async function updateRule(
   const spaceId = spaceIdOrNull()
   if (!spaceId) return { problem: NO_SPACE }
   try {
-    const rule = unwrapOne(await automationApi.updateRule(spaceId, id, body), 'rule')
+    const { rule } = await automationApi.updateRule(spaceId, id, body)
     storeRule(rule)
+    void watchRecompute()
     return { rule }
   } catch (error) {
     return { problem: problemOf(error) }
@@ -222,6 +243,7 @@ export async function deleteRule(rule: EscalationRule): Promise<SaveProblem> {
           ? { status: 'ready', value: s.escalationRules.value.filter((r) => r.id !== rule.id) }
           : s.escalationRules,
     }))
+    void watchRecompute()
     announce(`Rule ${rule.name} deleted`)
     return null
   } catch (error) {
@@ -251,10 +273,9 @@ export async function saveRotation(
   const spaceId = spaceIdOrNull()
   if (!spaceId) return NO_SPACE
   try {
-    const answer = id
+    const { rotation } = id
       ? await automationApi.updateRotation(spaceId, id, body)
       : await automationApi.createRotation(spaceId, body as RotationCreate)
-    const rotation = unwrapOne(answer, 'rotation')
     storeRotation(rotation)
     announce(`Rotation ${rotation.name} saved`)
     return null
@@ -288,14 +309,10 @@ export async function saveInboxPhone(
   const spaceId = spaceIdOrNull()
   if (!spaceId) return NO_SPACE
   try {
-    setInboxPhone(
-      inboxId,
-      unwrapOne(await automationApi.saveInboxPhone(spaceId, inboxId, body), 'escalation'),
-    )
+    setInboxPhone(inboxId, await automationApi.saveInboxPhone(spaceId, inboxId, body))
     // the preset is a rule in the list: show it as the server now has it
     void automationApi.rules(spaceId).then(
-      (r) =>
-        useFlare.setState({ escalationRules: { status: 'ready', value: unwrapList(r, 'rules') } }),
+      (r) => useFlare.setState({ escalationRules: { status: 'ready', value: r.rules } }),
       () => undefined,
     )
     announce('Escalation to a phone saved')
@@ -312,19 +329,9 @@ export async function saveInboxPhone(
 export function acknowledgeTicketAlert(
   firingId: string,
 ): Promise<Result<{ acknowledged: TicketAcknowledgedEvent }>> {
-  return new Promise((resolve) => {
-    const socket = currentSocket()
-    if (!socket?.connected) {
-      resolve({
-        ok: false,
-        error: { code: 'INTERNAL', message: 'Not connected to the space. Reconnecting…' },
-      })
-      return
-    }
-    socket.emit('ticket:acknowledge', { firingId }, (result) => {
-      if (result.ok) applyAcknowledgement(result.acknowledged)
-      resolve(result)
-    })
+  return request('ticket:acknowledge', { firingId }).then((result) => {
+    if (result.ok) applyAcknowledgement(result.acknowledged)
+    return result
   })
 }
 

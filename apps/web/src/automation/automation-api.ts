@@ -1,16 +1,21 @@
 import type {
   BusinessCalendar,
   BusinessHoursResponse,
-  EscalationRule,
+  DeletedResponse,
   EscalationRuleCreate,
+  EscalationRuleListResponse,
+  EscalationRuleResponse,
   EscalationRuleUpdate,
   InboxPhoneEscalation,
+  InboxPhoneEscalationResponse,
   InboxResponse,
+  RecomputeStatus,
   RotationCreate,
-  RotationDto,
+  RotationListResponse,
+  RotationResponse,
   RotationUpdate,
 } from '@flare/protocol'
-import { request } from '../api.js'
+import { fetchApi } from '../api.js'
 
 const space = (spaceId: string) => `/spaces/${encodeURIComponent(spaceId)}`
 const rule = (id: string, spaceId: string) =>
@@ -19,49 +24,52 @@ const rule = (id: string, spaceId: string) =>
 /** The automation feature's REST calls; only the automation actions use them. */
 export const automationApi = {
   businessHours: (spaceId: string) =>
-    request<BusinessHoursResponse>('GET', `${space(spaceId)}/business-hours`),
+    fetchApi<BusinessHoursResponse>('GET', `${space(spaceId)}/business-hours`),
   saveBusinessHours: (spaceId: string, calendar: BusinessCalendar) =>
-    request<BusinessHoursResponse>('PUT', `${space(spaceId)}/business-hours`, { calendar }),
+    fetchApi<BusinessHoursResponse>('PUT', `${space(spaceId)}/business-hours`, { calendar }),
+  recompute: (spaceId: string) =>
+    fetchApi<RecomputeStatus>('GET', `${space(spaceId)}/automation/recompute`),
   saveInboxCalendar: (spaceId: string, inboxId: string, calendar: BusinessCalendar | null) =>
-    request<InboxResponse>('PATCH', `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}`, {
+    fetchApi<InboxResponse>('PATCH', `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}`, {
       calendar,
     }),
 
   rules: (spaceId: string) =>
-    request<{ rules: EscalationRule[] } | EscalationRule[]>(
+    fetchApi<EscalationRuleListResponse>(
       'GET',
       `/tickets/escalation-rules?spaceId=${encodeURIComponent(spaceId)}`,
     ),
   createRule: (spaceId: string, body: EscalationRuleCreate) =>
-    request<{ rule: EscalationRule } | EscalationRule>(
+    fetchApi<EscalationRuleResponse>(
       'POST',
       `/tickets/escalation-rules?spaceId=${encodeURIComponent(spaceId)}`,
       body,
     ),
   updateRule: (spaceId: string, id: string, body: EscalationRuleUpdate) =>
-    request<{ rule: EscalationRule } | EscalationRule>('PUT', rule(id, spaceId), body),
-  deleteRule: (spaceId: string, id: string) => request<void>('DELETE', rule(id, spaceId)),
+    fetchApi<EscalationRuleResponse>('PUT', rule(id, spaceId), body),
+  deleteRule: (spaceId: string, id: string) =>
+    fetchApi<DeletedResponse>('DELETE', rule(id, spaceId)),
 
   rotations: (spaceId: string) =>
-    request<{ rotations: RotationDto[] } | RotationDto[]>('GET', `${space(spaceId)}/rotations`),
+    fetchApi<RotationListResponse>('GET', `${space(spaceId)}/rotations`),
   createRotation: (spaceId: string, body: RotationCreate) =>
-    request<{ rotation: RotationDto } | RotationDto>('POST', `${space(spaceId)}/rotations`, body),
+    fetchApi<RotationResponse>('POST', `${space(spaceId)}/rotations`, body),
   updateRotation: (spaceId: string, id: string, body: RotationUpdate) =>
-    request<{ rotation: RotationDto } | RotationDto>(
+    fetchApi<RotationResponse>(
       'PUT',
       `${space(spaceId)}/rotations/${encodeURIComponent(id)}`,
       body,
     ),
   deleteRotation: (spaceId: string, id: string) =>
-    request<void>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
+    fetchApi<DeletedResponse>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
 
   inboxPhone: (spaceId: string, inboxId: string) =>
-    request<InboxPhoneEscalation | { escalation: InboxPhoneEscalation }>(
+    fetchApi<InboxPhoneEscalationResponse>(
       'GET',
       `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/escalation-phone`,
     ),
   saveInboxPhone: (spaceId: string, inboxId: string, body: InboxPhoneEscalation) =>
-    request<InboxPhoneEscalation | { escalation: InboxPhoneEscalation }>(
+    fetchApi<InboxPhoneEscalationResponse>(
       'PUT',
       `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/escalation-phone`,
       body,

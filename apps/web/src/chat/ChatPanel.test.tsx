@@ -17,22 +17,17 @@ import {
   threadsUrl,
 } from './chat-fixtures.js'
 
-// A socket we control: it records what the actions emit and lets the test answer the acks.
+// A socket we control: it records what the actions request and lets the test answer the acks.
 const fake = vi.hoisted(() => ({
-  connected: true,
   emitted: [] as Array<{ event: string; payload: unknown; ack: (result: unknown) => void }>,
 }))
 vi.mock('../socket.js', () => ({
-  currentSocket: () => ({
-    connected: fake.connected,
-    emit: (event: string, payload: unknown, ack: (result: unknown) => void) =>
-      fake.emitted.push({ event, payload, ack }),
-  }),
+  request: (event: string, payload: unknown) =>
+    new Promise((ack) => fake.emitted.push({ event, payload, ack })),
 }))
 
 beforeEach(() => {
   fake.emitted.length = 0
-  fake.connected = true
   asDana()
 })
 afterEach(() => {

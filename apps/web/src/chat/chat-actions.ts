@@ -9,7 +9,7 @@ import {
   type Result,
 } from '@flare/protocol'
 import { ApiRequestError } from '../api.js'
-import { currentSocket } from '../socket.js'
+import { request } from '../socket.js'
 import type { ChatThreadState, SidePanelTab } from '../store/chat-slice.js'
 import { announce, useFlare } from '../store/index.js'
 import { chatApi } from './chat-api.js'
@@ -157,7 +157,7 @@ export function markThreadRead(threadKey: string): void {
   const thread = useFlare.getState().chatThreads[threadKey]
   if (!thread || thread.unread === 0) return
   updateThread(threadKey, (t) => ({ ...t, unread: 0 }))
-  currentSocket()?.emit('chat:read', { threadKey }, () => {})
+  void request('chat:read', { threadKey })
 }
 
 /** Another tab of ours read a thread. */
@@ -189,7 +189,7 @@ export function receiveChatMessage(message: ChatMessageDto): void {
   }))
   if (!isNew || !fromOther || !me) return
   if (watching) {
-    currentSocket()?.emit('chat:read', { threadKey: message.threadKey }, () => {})
+    void request('chat:read', { threadKey: message.threadKey })
   }
   if (mentionsMe(message, me)) {
     const where = message.kind === 'space' ? 'in the space channel' : 'in a direct message'
@@ -218,20 +218,14 @@ export function sendChatMessage(
   const other = thread?.kind === 'direct' ? thread.userIds.find((id) => id !== me) : undefined
   const to: ChatRecipient | null =
     thread?.kind === 'space' ? { kind: 'space' } : other ? { kind: 'direct', userId: other } : null
-  const socket = currentSocket()
-  if (!to || !socket?.connected) {
+  if (!to) {
     return Promise.resolve({
       ok: false,
-      error: {
-        code: ErrorCode.INTERNAL,
-        message: to ? 'Not connected to the space. Wait a moment and try again.' : 'No such chat.',
-      },
+      error: { code: ErrorCode.NOT_FOUND, message: 'No such chat.' },
     })
   }
-  return new Promise((resolve) => {
-    socket.emit('chat:send', { to, body, mentions }, (result) => {
-      if (result.ok) receiveChatMessage(result.message)
-      resolve(result)
-    })
+  return request('chat:send', { to, body, mentions }).then((result) => {
+    if (result.ok) receiveChatMessage(result.message)
+    return result
   })
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { loadSession } from '../actions.js'
 import { settingsSpaceId, usePathname } from '../automation/navigation.js'
 import { SettingsPage } from '../automation/SettingsPage.js'
+import { DeliveryLogPage, deliveriesSpaceId } from '../notifications/DeliveryLogPage.js'
 import { useFlare } from '../store/index.js'
 import { LoginPage } from './LoginPage.js'
 import { SpacePage } from './SpacePage.js'
@@ -51,6 +52,9 @@ export function App() {
         </div>
       </main>
     )
+  }
+  if (space.id === wanted && deliveriesSpaceId(pathname) === space.id) {
+    return <DeliveryLogPage spaceId={space.id} user={me.value.user} />
   }
   if (space.id === wanted && settingsSpaceId(pathname) === space.id) {
     return <SettingsPage spaceId={space.id} user={me.value.user} />

@@ -5,6 +5,7 @@ import { followLink } from '../automation/navigation.js'
 import { TicketAlertStack } from '../automation/TicketAlertStack.js'
 import { EscalationDialog } from '../escalations/EscalationDialog.js'
 import { NotificationStack } from '../escalations/NotificationStack.js'
+import { openLinkedTicket, ticketLinkedIn } from '../notifications/linked-ticket.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
@@ -23,8 +24,9 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
   const announcement = useFlare((s) => s.announcement)
 
   useEffect(() => {
-    void openSpace(spaceId)
-    if (window.location.pathname !== `/spaces/${spaceId}`) {
+    const linked = ticketLinkedIn(window.location.search)
+    void openSpace(spaceId).then(() => linked && openLinkedTicket(linked))
+    if (window.location.pathname !== `/spaces/${spaceId}` || linked) {
       window.history.replaceState(null, '', `/spaces/${spaceId}`)
     }
   }, [spaceId])

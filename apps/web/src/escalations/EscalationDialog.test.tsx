@@ -5,16 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
 import { EscalationDialog } from './EscalationDialog.js'
 
-// a socket that records what is emitted and acknowledges like the server would
+// a socket that records what is requested and acknowledges like the server would
 const emitted: Array<{ event: string; payload: unknown }> = []
 vi.mock('../socket.js', () => ({
-  currentSocket: () => ({
-    connected: true,
-    emit: (event: string, payload: unknown, ack: (r: unknown) => void) => {
-      emitted.push({ event, payload })
-      ack({ ok: true, escalation: { id: 'e1' } })
-    },
-  }),
+  request: async (event: string, payload: unknown) => {
+    emitted.push({ event, payload })
+    return { ok: true, escalation: { id: 'e1' } }
+  },
 }))
 
 const U = (n: number) => `00000000-0000-4000-8000-00000000000${n}`

@@ -1,34 +1,13 @@
 import type {
   EscalationAction,
-  EscalationDto,
   EscalationRaise,
-  EscalationResponseDto,
+  EscalationRaised,
+  EscalationResponded,
   Result,
 } from '@flare/protocol'
 import { ApiRequestError, api } from '../api.js'
-import { currentSocket } from '../socket.js'
+import { request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
-
-const NOT_CONNECTED = {
-  ok: false,
-  error: { code: 'INTERNAL', message: 'Not connected to the space. Reconnecting…' },
-} as const
-
-function emit<T extends object>(
-  send: (
-    socket: NonNullable<ReturnType<typeof currentSocket>>,
-    ack: (r: Result<T>) => void,
-  ) => void,
-): Promise<Result<T>> {
-  return new Promise((resolve) => {
-    const socket = currentSocket()
-    if (!socket?.connected) {
-      resolve(NOT_CONNECTED)
-      return
-    }
-    send(socket, resolve)
-  })
-}
 
 export function openEscalationDialog(): void {
   useFlare.setState({ escalationDialogOpen: true })
@@ -38,30 +17,26 @@ export function closeEscalationDialog(): void {
   useFlare.setState({ escalationDialogOpen: false })
 }
 
-export function raiseEscalation(
-  input: EscalationRaise,
-): Promise<Result<{ escalation: EscalationDto }>> {
-  return emit((s, ack) => s.emit('escalation:raise', input, ack))
+export function raiseEscalation(input: EscalationRaise): Promise<Result<EscalationRaised>> {
+  return request('escalation:raise', input)
 }
 
 /** Your own escalation, or (admins and managers) anyone's by id. */
 export async function endEscalation(escalationId?: string): Promise<void> {
-  const result = await emit((s, ack) =>
-    s.emit('escalation:end', escalationId ? { escalationId } : {}, ack),
-  )
+  const result = await request('escalation:end', escalationId ? { escalationId } : {})
   if (!result.ok) announce(result.error.message)
 }
 
 export async function lowerAllEscalations(): Promise<void> {
-  const result = await emit<{ ended: number }>((s, ack) => s.emit('escalation:lower-all', {}, ack))
+  const result = await request('escalation:lower-all', {})
   announce(result.ok ? `Lowered ${result.ended} escalations` : result.error.message)
 }
 
 export function respondToEscalation(
   escalationId: string,
   action: EscalationAction,
-): Promise<Result<{ response: EscalationResponseDto }>> {
-  return emit((s, ack) => s.emit('escalation:respond', { escalationId, action }, ack))
+): Promise<Result<EscalationResponded>> {
+  return request('escalation:respond', { escalationId, action })
 }
 
 export function dismissNotification(escalationId: string): void {

@@ -1,6 +1,7 @@
 import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
 import { EscalationHistory } from '../automation/EscalationHistory.js'
+import { DeliveryState } from '../notifications/DeliveryState.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
@@ -136,6 +137,7 @@ function Message({
         </time>
       </div>
       <p className="ticket-message-body">{message.body}</p>
+      <DeliveryState spaceId={ticket.spaceId} message={message} />
     </li>
   )
 }

@@ -45,12 +45,22 @@ export function storeTicket(ticket: TicketDto): void {
   })
 }
 
-/** Adds a message to the open conversation, once. */
+/** Adds a message to the open conversation, once; a known one is replaced (its delivery state moved). */
 export function storeMessage(message: TicketMessageDto): void {
   useFlare.setState((s) => {
     const c = s.ticketConversation
     if (c.status !== 'ready' || c.value.ticketId !== message.ticketId) return {}
-    if (c.value.messages.some((m) => m.id === message.id)) return {}
+    if (c.value.messages.some((m) => m.id === message.id)) {
+      return {
+        ticketConversation: {
+          status: 'ready',
+          value: {
+            ...c.value,
+            messages: c.value.messages.map((m) => (m.id === message.id ? message : m)),
+          },
+        },
+      }
+    }
     return {
       ticketConversation: {
         status: 'ready',

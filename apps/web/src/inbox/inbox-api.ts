@@ -1,32 +1,32 @@
 import type {
   InboxListResponse,
-  TicketDto,
   TicketListResponse,
   TicketMessageResponse,
+  TicketOnlyResponse,
   TicketResponse,
   TicketUpdate,
 } from '@flare/protocol'
-import { request } from '../api.js'
+import { fetchApi } from '../api.js'
 
 const space = (spaceId: string) => `/spaces/${encodeURIComponent(spaceId)}`
 
 /** The inbox feature's REST calls; only the inbox actions use them. */
 export const inboxApi = {
-  inboxes: (spaceId: string) => request<InboxListResponse>('GET', `${space(spaceId)}/inboxes`),
+  inboxes: (spaceId: string) => fetchApi<InboxListResponse>('GET', `${space(spaceId)}/inboxes`),
   tickets: (spaceId: string, query: Record<string, string>) => {
     const qs = new URLSearchParams(query).toString()
-    return request<TicketListResponse>('GET', `${space(spaceId)}/tickets${qs ? `?${qs}` : ''}`)
+    return fetchApi<TicketListResponse>('GET', `${space(spaceId)}/tickets${qs ? `?${qs}` : ''}`)
   },
   ticket: (spaceId: string, ticketId: string) =>
-    request<TicketResponse>('GET', `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`),
+    fetchApi<TicketResponse>('GET', `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`),
   update: (spaceId: string, ticketId: string, body: TicketUpdate) =>
-    request<{ ticket: TicketDto }>(
+    fetchApi<TicketOnlyResponse>(
       'PATCH',
       `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`,
       body,
     ),
   post: (spaceId: string, ticketId: string, kind: 'replies' | 'notes', body: string) =>
-    request<TicketMessageResponse>(
+    fetchApi<TicketMessageResponse>(
       'POST',
       `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}/${kind}`,
       { body },

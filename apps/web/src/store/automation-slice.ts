@@ -2,6 +2,7 @@ import type {
   BusinessCalendar,
   EscalationRule,
   InboxPhoneEscalation,
+  RecomputeStatus,
   RotationDto,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
@@ -25,6 +26,8 @@ export interface AutomationSlice {
   rotations: Loadable<RotationDto[]>
   /** Each inbox's "Escalation to a phone" preset; null = never configured. */
   inboxPhone: Record<string, Loadable<InboxPhoneEscalation | null>>
+  /** The background recompute of due instants after a rule or hours change; null = not known. */
+  recompute: RecomputeStatus | null
 }
 
 export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationSlice> = () => ({
@@ -33,4 +36,5 @@ export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationS
   escalationRules: { status: 'idle' },
   rotations: { status: 'idle' },
   inboxPhone: {},
+  recompute: null,
 })

@@ -1,0 +1,179 @@
+import type { RecomputeStatus } from '@flare/protocol'
+import { and, asc, count, eq, gt, lt, sql } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from '../auth/identity.js'
+import type { Db } from '../db/database.js'
+import { dueRecomputes, tickets } from '../db/schema.js'
+import { loadSpaceContext, RECOMPUTE_TIMER, storeDueInstants } from '../scheduling/due-instants.js'
+import { createWakeTimer, type RunOutcome } from '../scheduling/wake-timer.js'
+
+export interface DueRecomputeDeps {
+  db: Db
+  clock: Clock
+  log: FastifyBaseLogger
+  /** Open tickets recomputed per transaction. */
+  batchSize?: number
+}
+
+// spaces looked at per run: more wait for the next
+const PENDING_LOOKED_AT = 20
+
+type BatchResult = 'done' | 'locked' | 'finished'
+
+/**
+ * The background recompute of due instants after a rule or calendar change (SPEC §6.4,
+ * docs/decisions/0003). The change asked for it in its own transaction (`requestRecompute`);
+ * this works through the space's open tickets in id order, a batch per transaction, each
+ * batch under the space's advisory lock and with the rules and calendars read in that same
+ * transaction. So:
+ * - a batch never stores an instant older than one a later change computed: the rows are
+ *   locked while it computes, and it reads the rules as committed when it began;
+ * - any process may take the next batch: the place is kept in `cursor`, so a pass survives
+ *   the death of the process that began it;
+ * - a change during a pass starts the pass again (the tickets done so far were computed
+ *   against the older rules).
+ */
+export function createDueRecompute(deps: DueRecomputeDeps) {
+  const { db, clock, log } = deps
+  const batchSize = deps.batchSize ?? 250
+
+  /** One batch of one space's pass, in one transaction. */
+  async function batch(spaceId: string): Promise<BatchResult> {
+    return db.transaction(async (tx) => {
+      // one process at a time per space; the lock goes with the transaction
+      const [lock] = await tx
+        .select({
+          taken: sql<boolean>`pg_try_advisory_xact_lock(hashtext(${`flare:recompute:${spaceId}`}))`,
+        })
+        .from(dueRecomputes)
+        .where(eq(dueRecomputes.spaceId, spaceId))
+      if (!lock) return 'finished'
+      if (!lock.taken) return 'locked'
+      // read after the lock is held: the place as the last batch committed it
+      const [state] = await tx
+        .select()
+        .from(dueRecomputes)
+        .where(eq(dueRecomputes.spaceId, spaceId))
+      if (!state) return 'finished'
+      if (state.finishedGeneration >= state.generation) return 'finished'
+      const now = clock()
+      const open = and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open'))
+      let { cursor, done, total, startedAt } = state
+      const pass = state.generation
+      if (state.passGeneration !== pass) {
+        cursor = null
+        done = 0
+        startedAt = now
+        const [counted] = await tx.select({ n: count() }).from(tickets).where(open)
+        total = counted?.n ?? 0
+      }
+      const context = await loadSpaceContext(tx, spaceId)
+      const rows = await tx
+        .select()
+        .from(tickets)
+        .where(and(open, cursor ? gt(tickets.id, cursor) : undefined))
+        .orderBy(asc(tickets.id))
+        .limit(batchSize)
+        .for('update')
+      await storeDueInstants(tx, rows, now, async () => context)
+      done += rows.length
+      cursor = rows.at(-1)?.id ?? cursor
+      const finished = rows.length < batchSize
+      // values, not column arithmetic: a change committed meanwhile bumped `generation`,
+      // and finishing this pass must leave that one pending
+      await tx
+        .update(dueRecomputes)
+        .set({
+          passGeneration: pass,
+          cursor,
+          done,
+          total: Math.max(total, done),
+          startedAt,
+          ...(finished ? { finishedGeneration: pass } : {}),
+        })
+        .where(eq(dueRecomputes.spaceId, spaceId))
+      return finished ? 'finished' : 'done'
+    })
+  }
+
+  /** Works through every pending space, a batch each in turn, until none is left to take. */
+  async function runPending(): Promise<RunOutcome> {
+    let handled = false
+    for (;;) {
+      const pending = await db
+        .select({ spaceId: dueRecomputes.spaceId })
+        .from(dueRecomputes)
+        .where(lt(dueRecomputes.finishedGeneration, dueRecomputes.generation))
+        .orderBy(asc(dueRecomputes.requestedAt))
+        .limit(PENDING_LOOKED_AT)
+      if (pending.length === 0) return { handled, busy: false, next: null }
+      let progressed = false
+      let locked = false
+      for (const { spaceId } of pending) {
+        const result = await batch(spaceId)
+        if (result === 'locked') locked = true
+        else progressed = true
+      }
+      handled ||= progressed
+      // the rest is another process's to do for now: look again after a backoff, so its
+      // death does not leave the recompute half done
+      if (!progressed) return { handled, busy: locked, next: null }
+    }
+  }
+
+  const timer = createWakeTimer({
+    name: RECOMPUTE_TIMER,
+    clock,
+    log,
+    run: async () => {
+      const outcome = await runPending()
+      if (outcome.handled) log.debug('due instants recomputed')
+      return outcome
+    },
+  })
+
+  /** Where the space's recompute stands, for the settings page. */
+  async function status(spaceId: string): Promise<RecomputeStatus> {
+    const [state] = await db.select().from(dueRecomputes).where(eq(dueRecomputes.spaceId, spaceId))
+    if (!state) return { state: 'idle', done: 0, total: 0, startedAt: null }
+    const running = state.finishedGeneration < state.generation
+    if (running && state.passGeneration !== state.generation) {
+      // asked for, not begun: nothing done yet of every open ticket
+      const [counted] = await db
+        .select({ n: count() })
+        .from(tickets)
+        .where(and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open')))
+      return {
+        state: 'running',
+        done: 0,
+        total: counted?.n ?? 0,
+        startedAt: state.requestedAt.toISOString(),
+      }
+    }
+    return {
+      state: running ? 'running' : 'idle',
+      done: state.done,
+      total: state.total,
+      startedAt: state.startedAt?.toISOString() ?? null,
+    }
+  }
+
+  return {
+    /** Runs every pending recompute to its end now (tests, scripts); the timer does the same. */
+    async runPending(): Promise<void> {
+      for (;;) {
+        const outcome = await runPending()
+        if (!outcome.busy) return
+        // another process holds a space: wait for its batch rather than leave it pending
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
+    status,
+    wake: timer.wake,
+    timer,
+    start: () => timer.start(),
+    stop: () => timer.stop(),
+  }
+}
+
+export type DueRecompute = ReturnType<typeof createDueRecompute>

@@ -1,0 +1,310 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  ApiErrorBody,
+  DELIVERY_STATES,
+  type DeliveryDto,
+  DeliveryListQuery,
+  DeliveryListResponse,
+  DeliveryParams,
+  DeliveryResponse,
+  type DeliveryState,
+  ErrorCode,
+  NOTIFICATION_CHANNELS,
+  type NotificationChannel,
+  SpaceParams,
+  TicketMessageResponse,
+  Uuid,
+} from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
+import { and, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/database.js'
+import {
+  notificationOutbox,
+  ticketMessages,
+  tickets,
+  users,
+  webhookEndpoints,
+} from '../db/schema.js'
+import { badRequest, HttpError, notFound } from '../errors.js'
+import { membershipOf } from '../plugins/auth.js'
+import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
+import type { OutboxRow } from './channels/index.js'
+import { notifyOutbox } from './outbox-signal.js'
+
+const DEFAULT_PAGE = 50
+
+function isDeliveryState(value: string): value is DeliveryState {
+  return (DELIVERY_STATES as readonly string[]).includes(value)
+}
+
+// rows are written with a channel of this list only; the guard keeps the type honest
+function isChannel(value: string): value is NotificationChannel {
+  return (NOTIFICATION_CHANNELS as readonly string[]).includes(value)
+}
+
+function iso(at: Date | null): string | null {
+  return at ? at.toISOString() : null
+}
+
+function encodeCursor(row: OutboxRow): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
+    const createdAt = new Date(String(at))
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime()))
+      throw new Error('bad cursor')
+    return { createdAt, id }
+  } catch {
+    throw badRequest('cursor: not a cursor this API gave out', 'cursor')
+  }
+}
+
+/** Names for the log's targets: people by name, webhooks by host, Slack as Slack. */
+async function labelsOf(db: Db, rows: OutboxRow[]): Promise<Map<string, string>> {
+  const userIds = new Set<string>()
+  const webhookIds = new Set<string>()
+  for (const row of rows) {
+    if (row.target.startsWith('user:')) userIds.add(row.target.slice(5))
+    if (row.target.startsWith('webhook:')) webhookIds.add(row.target.slice(8))
+  }
+  const labels = new Map<string, string>()
+  if (userIds.size > 0) {
+    const people = await db
+      .select({ id: users.id, name: users.displayName })
+      .from(users)
+      .where(inArray(users.id, [...userIds]))
+    for (const p of people) labels.set(`user:${p.id}`, p.name)
+  }
+  if (webhookIds.size > 0) {
+    const hooks = await db
+      .select({ id: webhookEndpoints.id, url: webhookEndpoints.url })
+      .from(webhookEndpoints)
+      .where(inArray(webhookEndpoints.id, [...webhookIds]))
+    for (const h of hooks) {
+      let host = h.url
+      try {
+        host = new URL(h.url).host
+      } catch {
+        // stored URLs were checked on save; show what there is
+      }
+      labels.set(`webhook:${h.id}`, host)
+    }
+  }
+  return labels
+}
+
+function labelOf(row: OutboxRow, labels: Map<string, string>): string {
+  const known = labels.get(row.target)
+  if (known) return known
+  if (row.target.startsWith('user:')) return 'a former member'
+  if (row.target.startsWith('email:') || row.target.startsWith('phone:')) {
+    return row.target.slice(row.target.indexOf(':') + 1)
+  }
+  if (row.target.startsWith('webhook:')) return 'a deleted webhook'
+  return row.channel === 'slack' ? 'Slack' : 'the space'
+}
+
+export function toDeliveryDto(row: OutboxRow, label: string): DeliveryDto {
+  return {
+    id: row.id,
+    event: row.event,
+    channel: isChannel(row.channel) ? row.channel : 'in_app',
+    target: row.target,
+    targetLabel: label,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    ticketId: row.ticketId,
+    firingId: row.firingId,
+    createdAt: row.createdAt.toISOString(),
+    lastAttemptAt: iso(row.lastAttemptAt),
+    nextAttemptAt: row.state === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    sentAt: iso(row.sentAt),
+    captured: row.captured ?? null,
+    idempotencyKey: row.idempotencyKey,
+  }
+}
+
+/**
+ * Queues a row again now: a failed one starts its attempts afresh, a pending one is brought
+ * forward. Sent rows stay sent; in-app rows are delivered by their targets' connections.
+ */
+async function requeue(db: Db, row: OutboxRow, now: Date): Promise<OutboxRow> {
+  if (row.channel === 'in_app') {
+    throw new HttpError(409, {
+      code: ErrorCode.CONFLICT,
+      message: 'In-app notifications are delivered when their target connects; nothing to retry.',
+    })
+  }
+  if (row.state === 'sent') {
+    throw new HttpError(409, {
+      code: ErrorCode.CONFLICT,
+      message: 'This delivery was sent already.',
+    })
+  }
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(notificationOutbox)
+      .set({
+        state: 'pending',
+        attempts: 0,
+        queuedAt: now,
+        nextAttemptAt: now,
+        leaseToken: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(notificationOutbox.id, row.id),
+          // a row being sent right now (leased) is left to its sender
+          or(
+            eq(notificationOutbox.state, 'failed'),
+            and(eq(notificationOutbox.state, 'pending'), isNull(notificationOutbox.leaseToken)),
+          ),
+        ),
+      )
+      .returning()
+    if (!updated) {
+      throw new HttpError(409, {
+        code: ErrorCode.CONFLICT,
+        message: 'This delivery is being sent right now.',
+      })
+    }
+    if (updated.messageId) {
+      await tx
+        .update(ticketMessages)
+        .set({ deliveryState: 'sending', deliveryError: null })
+        .where(eq(ticketMessages.id, updated.messageId))
+    }
+    await notifyOutbox(tx)
+    return updated
+  })
+}
+
+/** The delivery log and "retry now" (SPEC §7), for admins and managers. */
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async (
+  app,
+  { wake },
+) => {
+  const db = app.database.db
+  const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody }
+
+  app.get(
+    '/spaces/:spaceId/deliveries',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'The delivery log: every notification sent, pending or failed, newest first',
+        params: SpaceParams,
+        querystring: DeliveryListQuery,
+        response: { 200: DeliveryListResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin', 'manager'),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      const query = request.query
+      const where: SQL[] = [eq(notificationOutbox.spaceId, spaceId)]
+      if (query.state) {
+        where.push(
+          inArray(notificationOutbox.state, query.state.split(',').filter(isDeliveryState)),
+        )
+      }
+      if (query.channel) where.push(inArray(notificationOutbox.channel, query.channel.split(',')))
+      if (query.ticketId) where.push(eq(notificationOutbox.ticketId, query.ticketId))
+      if (query.cursor) {
+        const c = decodeCursor(query.cursor)
+        const before = or(
+          lt(notificationOutbox.createdAt, c.createdAt),
+          and(eq(notificationOutbox.createdAt, c.createdAt), lt(notificationOutbox.id, c.id)),
+        )
+        if (before) where.push(before)
+      }
+      const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE
+      const rows = await db
+        .select()
+        .from(notificationOutbox)
+        .where(and(...where))
+        .orderBy(desc(notificationOutbox.createdAt), desc(notificationOutbox.id))
+        .limit(limit + 1)
+      const page = rows.slice(0, limit)
+      const labels = await labelsOf(db, page)
+      const last = page.at(-1)
+      return {
+        deliveries: page.map((row) => toDeliveryDto(row, labelOf(row, labels))),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+        sink: app.notifications.sink,
+      }
+    },
+  )
+
+  app.post(
+    '/spaces/:spaceId/deliveries/:deliveryId/retry',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Retry a delivery now (admins and managers)',
+        params: DeliveryParams,
+        response: { 200: DeliveryResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin', 'manager'),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      const { deliveryId } = request.params
+      const [row] = await db
+        .select()
+        .from(notificationOutbox)
+        .where(and(eq(notificationOutbox.id, deliveryId), eq(notificationOutbox.spaceId, spaceId)))
+      if (!row) throw notFound('No such delivery in this space.')
+      const updated = await requeue(db, row, app.clock())
+      wake()
+      const labels = await labelsOf(db, [updated])
+      return { delivery: toDeliveryDto(updated, labelOf(updated, labels)) }
+    },
+  )
+
+  // a reply that failed to reach the customer: whoever works the ticket may send it again
+  app.post(
+    '/spaces/:spaceId/tickets/:ticketId/messages/:messageId/retry',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Send a staff reply to the customer again after its delivery failed',
+        params: Type.Object({ spaceId: Uuid, ticketId: Uuid, messageId: Uuid }),
+        response: { 200: TicketMessageResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      const { ticketId, messageId } = request.params
+      const [found] = await db
+        .select({ row: notificationOutbox })
+        .from(notificationOutbox)
+        .innerJoin(tickets, eq(tickets.id, notificationOutbox.ticketId))
+        .where(
+          and(
+            eq(notificationOutbox.messageId, messageId),
+            eq(notificationOutbox.ticketId, ticketId),
+            eq(tickets.spaceId, spaceId),
+          ),
+        )
+      if (!found) throw notFound('No such reply to send in this space.')
+      await requeue(db, found.row, app.clock())
+      wake()
+      const [message] = await db
+        .select()
+        .from(ticketMessages)
+        .where(eq(ticketMessages.id, messageId))
+      const [ticket] = await db.select().from(tickets).where(eq(tickets.id, ticketId))
+      if (!message || !ticket) throw notFound('No such reply to send in this space.')
+      const event = { ticket: toTicketDto(ticket), message: toMessageDto(message) }
+      app.broadcast.toSpace(spaceId, 'ticket:message', event)
+      return event
+    },
+  )
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto'
+import type { TemplateChannel } from '@flare/protocol'
+import { and, asc, eq, inArray, lte, min, sql } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from '../auth/identity.js'
+import type { Database, Db } from '../db/database.js'
+import { notificationOutbox, ticketMessages, users } from '../db/schema.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, shouldGiveUp } from './backoff.js'
+import {
+  channelOf,
+  type Delivered,
+  type DeliveryContext,
+  DeliveryError,
+  type OutboxRow,
+  QUEUED_CHANNELS,
+} from './channels/index.js'
+import { loadFacts, type MessageFacts } from './message-facts.js'
+import { sendOutbound } from './outbound-http.js'
+import { loadTemplate } from './template-store.js'
+import { renderFor } from './templates.js'
+
+export interface DeliverySettings {
+  publicUrl: string
+  mailFrom: string
+  smtpUrl: string | null
+  sms: { apiUrl: string; accountSid: string; authToken: string } | null
+  allowPrivateUrls: boolean
+}
+
+export interface DeliveryWorkerDeps {
+  database: Database
+  clock: Clock
+  log: FastifyBaseLogger
+  settings: DeliverySettings
+  vapid(): Promise<{ publicKey: string; privateKey: string; subject: string }>
+  policy?: RetryPolicy
+  /** Jitter's randomness; tests pass their own. */
+  random?: () => number
+  /** Rows claimed and sent side by side per round. */
+  batchSize?: number
+  /**
+   * How long a claimed row is this process's alone. Longer than any one send can take (every
+   * send has `sendTimeoutMs` per step), so a live process never loses a row it is sending.
+   */
+  leaseMs?: number
+  sendTimeoutMs?: number
+  /** A staff reply's delivery state changed (committed): the ticket view shows it. */
+  replyStateChanged?(row: OutboxRow): void
+}
+
+/** What became of one claimed row. */
+export type Outcome =
+  | { id: string; result: 'sent'; captured: boolean }
+  | { id: string; result: 'retry'; error: string; nextAttemptAt: Date }
+  | { id: string; result: 'failed'; error: string }
+  | { id: string; result: 'lease-lost' }
+
+/**
+ * The delivery worker (SPEC §7): sends what the outbox holds, in every server process.
+ *
+ * Claiming is one statement: due rows are locked with `FOR UPDATE SKIP LOCKED` (so two
+ * processes never claim one row) and leased: `next_attempt_at` moves to the end of the lease
+ * and `lease_token` is set. The outcome is recorded only while the lease is still ours. A
+ * process killed mid-send leaves its rows due again when their lease ends.
+ *
+ * The one window in which a message can go out twice: the provider accepted it and the process
+ * died (or lost the database) before recording that; after the lease the row is sent again,
+ * with the same idempotency key (`Idempotency-Key`, the same email `Message-ID`), so a receiver
+ * can drop the repeat.
+ */
+export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
+  const { database, clock, log, settings } = deps
+  const db: Db = database.db
+  const policy = deps.policy ?? DEFAULT_RETRY_POLICY
+  const random = deps.random ?? Math.random
+  const batchSize = deps.batchSize ?? 16
+  const sendTimeoutMs = deps.sendTimeoutMs ?? 10_000
+  const leaseMs = Math.max(deps.leaseMs ?? 120_000, sendTimeoutMs * 4)
+  const stats = { claimed: 0, sent: 0, retried: 0, failed: 0 }
+
+  /** Leases up to `limit` due rows to this process. */
+  async function claim(now: Date, limit = batchSize): Promise<OutboxRow[]> {
+    const token = randomUUID()
+    const due = db
+      .select({ id: notificationOutbox.id })
+      .from(notificationOutbox)
+      .where(
+        and(
+          eq(notificationOutbox.state, 'pending'),
+          inArray(notificationOutbox.channel, QUEUED_CHANNELS),
+          lte(notificationOutbox.nextAttemptAt, now),
+        ),
+      )
+      .orderBy(asc(notificationOutbox.nextAttemptAt))
+      .limit(limit)
+      .for('update', { skipLocked: true })
+    const rows = await db
+      .update(notificationOutbox)
+      .set({
+        leaseToken: token,
+        nextAttemptAt: new Date(now.getTime() + leaseMs),
+        attempts: sql`${notificationOutbox.attempts} + 1`,
+        lastAttemptAt: now,
+        updatedAt: now,
+      })
+      .where(and(inArray(notificationOutbox.id, due), eq(notificationOutbox.state, 'pending')))
+      .returning()
+    stats.claimed += rows.length
+    return rows
+  }
+
+  /** The earliest instant a pending row is due (a leased row: when its lease ends). */
+  async function earliest(): Promise<Date | null> {
+    const [row] = await db
+      .select({ next: min(notificationOutbox.nextAttemptAt) })
+      .from(notificationOutbox)
+      .where(
+        and(
+          eq(notificationOutbox.state, 'pending'),
+          inArray(notificationOutbox.channel, QUEUED_CHANNELS),
+        ),
+      )
+    const next = row?.next ?? null
+    // aggregates come back as strings on some drivers
+    return next === null ? null : new Date(next)
+  }
+
+  function contextFor(now: Date): DeliveryContext {
+    const facts = new Map<string, Promise<MessageFacts>>()
+    const templates = new Map<string, ReturnType<typeof loadTemplate>>()
+    const people = new Map<string, Promise<Awaited<ReturnType<DeliveryContext['user']>>>>()
+    const context: DeliveryContext = {
+      db,
+      now,
+      publicUrl: settings.publicUrl,
+      mailFrom: settings.mailFrom,
+      smtpUrl: settings.smtpUrl,
+      sms: settings.sms,
+      timeoutMs: sendTimeoutMs,
+      facts(row) {
+        const key = [row.event, row.ticketId, row.firingId, row.messageId, row.escalationId].join(
+          ':',
+        )
+        let found = facts.get(key)
+        if (!found) {
+          found = loadFacts(db, settings.publicUrl, row)
+          facts.set(key, found)
+        }
+        return found
+      },
+      async render(row, channel: TemplateChannel) {
+        const key = `${row.spaceId}:${channel}`
+        let template = templates.get(key)
+        if (!template) {
+          template = loadTemplate(db, row.spaceId, channel)
+          templates.set(key, template)
+        }
+        const found = await context.facts(row)
+        return renderFor(channel, await template, {
+          ...found.values,
+          escalation_target: await targetLabel(row.target, context),
+        })
+      },
+      http: (request) =>
+        sendOutbound({
+          ...request,
+          timeoutMs: sendTimeoutMs,
+          allowPrivate: settings.allowPrivateUrls,
+        }),
+      user(userId) {
+        let found = people.get(userId)
+        if (!found) {
+          found = db
+            .select({
+              id: users.id,
+              email: users.email,
+              displayName: users.displayName,
+              phone: users.phone,
+            })
+            .from(users)
+            .where(eq(users.id, userId))
+            .then(([row]) => row ?? null)
+          people.set(userId, found)
+        }
+        return found
+      },
+      vapid: deps.vapid,
+    }
+    return context
+  }
+
+  /** Records what happened, if the row is still ours; a reply's message follows its row. */
+  async function record(
+    row: OutboxRow,
+    finishedAt: Date,
+    outcome: { delivered: Delivered } | { error: DeliveryError },
+  ): Promise<Outcome> {
+    let result: Outcome
+    let change: Partial<typeof notificationOutbox.$inferInsert>
+    let messageState: { deliveryState: 'sending' | 'sent' | 'failed'; deliveryError: string | null }
+    if ('delivered' in outcome) {
+      change = {
+        state: 'sent',
+        sentAt: finishedAt,
+        providerId: outcome.delivered.providerId ?? null,
+        captured: outcome.delivered.captured ?? null,
+      }
+      messageState = { deliveryState: 'sent', deliveryError: null }
+      result = { id: row.id, result: 'sent', captured: Boolean(outcome.delivered.captured) }
+    } else {
+      const error = outcome.error.message.slice(0, 1000)
+      const nextAttemptAt = new Date(
+        finishedAt.getTime() +
+          retryDelayMs(policy, row.attempts, outcome.error.retryAfterMs, random),
+      )
+      if (
+        !outcome.error.retryable ||
+        shouldGiveUp(policy, row.attempts, row.queuedAt, nextAttemptAt)
+      ) {
+        change = { state: 'failed', lastError: error }
+        messageState = { deliveryState: 'failed', deliveryError: error }
+        result = { id: row.id, result: 'failed', error }
+      } else {
+        change = { lastError: error, nextAttemptAt }
+        messageState = { deliveryState: 'sending', deliveryError: error }
+        result = { id: row.id, result: 'retry', error, nextAttemptAt }
+      }
+    }
+    const stored = await db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(notificationOutbox)
+        .set({ ...change, leaseToken: null, updatedAt: finishedAt })
+        .where(
+          and(
+            eq(notificationOutbox.id, row.id),
+            eq(notificationOutbox.state, 'pending'),
+            row.leaseToken ? eq(notificationOutbox.leaseToken, row.leaseToken) : undefined,
+          ),
+        )
+        .returning({ id: notificationOutbox.id })
+      if (!updated) return false
+      if (row.messageId) {
+        await tx
+          .update(ticketMessages)
+          .set(messageState)
+          .where(eq(ticketMessages.id, row.messageId))
+      }
+      return true
+    })
+    if (!stored) {
+      // the lease ran out and another process took the row: its outcome stands
+      log.warn({ deliveryId: row.id }, 'a delivery finished after its lease; not recorded')
+      return { id: row.id, result: 'lease-lost' }
+    }
+    if (result.result === 'sent') stats.sent += 1
+    else if (result.result === 'failed') stats.failed += 1
+    else stats.retried += 1
+    if (row.messageId) deps.replyStateChanged?.(row)
+    return result
+  }
+
+  async function deliverOne(row: OutboxRow, context: DeliveryContext, at?: Date): Promise<Outcome> {
+    const channel = channelOf(row.channel)
+    let outcome: { delivered: Delivered } | { error: DeliveryError }
+    try {
+      if (!channel) throw new DeliveryError(`no channel "${row.channel}"`, false)
+      outcome = { delivered: await channel.deliver(row, context) }
+    } catch (error) {
+      if (error instanceof DeliveryError) outcome = { error }
+      else {
+        // a bug or a database hiccup while preparing: worth another try, and worth a log line
+        log.error({ err: error, deliveryId: row.id }, 'a delivery failed unexpectedly')
+        outcome = {
+          error: new DeliveryError(
+            `internal error: ${error instanceof Error ? error.message : String(error)}`,
+            true,
+          ),
+        }
+      }
+    }
+    return record(row, at ?? clock(), outcome)
+  }
+
+  /** Sends rows already claimed (by `claim`). */
+  async function deliver(rows: OutboxRow[], now: Date, at?: Date): Promise<Outcome[]> {
+    const context = contextFor(now)
+    return Promise.all(rows.map((row) => deliverOne(row, context, at)))
+  }
+
+  /**
+   * Sends everything due at `at` (default: the clock's time at each round), round after round
+   * until nothing is due. Tests pass their clock's time; the wake timer passes nothing.
+   */
+  async function runDue(at?: Date): Promise<Outcome[]> {
+    const all: Outcome[] = []
+    for (;;) {
+      const now = at ?? clock()
+      const rows = await claim(now)
+      if (rows.length === 0) break
+      all.push(...(await deliver(rows, now, at)))
+    }
+    return all
+  }
+
+  return {
+    claim,
+    deliver,
+    runDue,
+    earliest,
+    stats: (): Readonly<typeof stats> => ({ ...stats }),
+  }
+}
+
+/** The target as a person reads it, for `{escalation_target}` and the delivery log. */
+async function targetLabel(target: string, context: DeliveryContext): Promise<string> {
+  if (target.startsWith('user:')) {
+    return (await context.user(target.slice(5)))?.displayName ?? 'a former member'
+  }
+  if (target.startsWith('email:')) return target.slice(6)
+  if (target.startsWith('phone:')) return target.slice(6)
+  return 'the team'
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>

@@ -1,0 +1,205 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import fp from 'fastify-plugin'
+import { escalations, notificationOutbox, ticketMessages, tickets, users } from '../db/schema.js'
+import { createWakeTimer, type WakeTimer } from '../scheduling/wake-timer.js'
+import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
+import type { RetryPolicy } from './backoff.js'
+import { deliveryRoutes } from './delivery-routes.js'
+import {
+  createDeliveryWorker,
+  type DeliverySettings,
+  type DeliveryWorker,
+} from './delivery-worker.js'
+import { integrationRoutes } from './integration-routes.js'
+import { listenOn } from './listen.js'
+import { OUTBOX_CHANNEL } from './outbox-signal.js'
+import { pushRoutes } from './push-routes.js'
+import { templateRoutes } from './template-routes.js'
+import { resolveVapidKeys, type VapidKeys } from './vapid.js'
+
+export interface NotificationsPluginOptions {
+  settings: DeliverySettings
+  /** Run the timer-driven worker. Off, nothing is sent unless `app.notifications.runDue()` is called. */
+  worker: boolean
+  policy?: RetryPolicy
+  random?: () => number
+  sendTimeoutMs?: number
+  leaseMs?: number
+}
+
+export interface Notifications {
+  worker: DeliveryWorker
+  /** Sends what is due now (or at `at`, for tests with their own clock). */
+  runDue: DeliveryWorker['runDue']
+  /** Something was queued: look now (no-op while the timer is off). */
+  wake(): void
+  /** Email and SMS are kept by the built-in sink rather than sent. */
+  sink: { email: boolean; sms: boolean }
+  vapidPublicKey(): Promise<string>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    notifications: Notifications
+  }
+}
+
+// the longest the worker sleeps without looking, should a NOTIFY be lost with its connection
+const SAFETY_POLL_MS = 15 * 60_000
+
+/**
+ * Notification delivery (SPEC §7): the outbox worker, its channels, the delivery log and the
+ * settings behind them (Slack, webhooks, push subscriptions, templates).
+ */
+export const notificationsPlugin = fp<NotificationsPluginOptions>(
+  async (app, options) => {
+    const log = app.log.child({ feature: 'notifications' })
+    const db = app.database.db
+    let vapid: Promise<VapidKeys> | null = null
+    const vapidKeys = () => {
+      vapid ??= resolveVapidKeys(app.database).catch((error: unknown) => {
+        vapid = null
+        throw error
+      })
+      return vapid
+    }
+    const mailAddress =
+      options.settings.mailFrom.match(/<([^>]+)>/)?.[1] ?? options.settings.mailFrom
+
+    const worker = createDeliveryWorker({
+      database: app.database,
+      clock: app.clock,
+      log,
+      settings: options.settings,
+      policy: options.policy,
+      random: options.random,
+      sendTimeoutMs: options.sendTimeoutMs,
+      leaseMs: options.leaseMs,
+      vapid: async () => ({ ...(await vapidKeys()), subject: `mailto:${mailAddress}` }),
+      replyStateChanged: (row) => {
+        void tellSpaceOfReply(row.messageId).catch((error: unknown) => {
+          log.warn({ err: error }, 'could not show a reply delivery state')
+        })
+      },
+    })
+
+    /** The ticket view shows a reply's delivery state: the space gets the message again. */
+    async function tellSpaceOfReply(messageId: string | null): Promise<void> {
+      if (!messageId) return
+      const [message] = await db
+        .select()
+        .from(ticketMessages)
+        .where(eq(ticketMessages.id, messageId))
+      if (!message) return
+      const [ticket] = await db.select().from(tickets).where(eq(tickets.id, message.ticketId))
+      if (!ticket) return
+      app.broadcast.toSpace(ticket.spaceId, 'ticket:message', {
+        ticket: toTicketDto(ticket),
+        message: toMessageDto(message),
+      })
+    }
+
+    let timer: WakeTimer | null = null
+    let unlisten: (() => Promise<void>) | null = null
+    if (options.worker) {
+      const wakeTimer = createWakeTimer({
+        name: 'notifications',
+        clock: app.clock,
+        log,
+        earliest: worker.earliest,
+        run: async () => (await worker.runDue()).length > 0,
+        pollMs: SAFETY_POLL_MS,
+      })
+      timer = wakeTimer
+      app.addHook('onReady', async () => {
+        try {
+          unlisten = await listenOn(app.database, OUTBOX_CHANNEL, () => wakeTimer.wake())
+        } catch (error) {
+          log.warn({ err: error }, 'LISTEN failed: other processes wake this one only by polling')
+        }
+        // what was queued while no server ran goes out as soon as this one is ready
+        await wakeTimer.start()
+      })
+      app.addHook('preClose', async () => {
+        await wakeTimer.stop()
+        await unlisten?.().catch(() => {})
+      })
+    }
+    const wake = () => timer?.wake()
+    app.events.on('outbox.queued', () => wake())
+
+    // a red hand reaches its recipients' browsers even with no Flare tab open (SPEC §3)
+    app.events.on('hand.raised', async ({ spaceId, hand }) => {
+      if (hand.color !== 'red') return
+      const [row] = await db
+        .select({ notified: escalations.notifiedUserIds })
+        .from(escalations)
+        .where(eq(escalations.id, hand.id))
+      const notified = row?.notified ?? []
+      if (notified.length === 0) return
+      const people = await db
+        .select({ id: users.id, preferences: users.preferences })
+        .from(users)
+        .where(inArray(users.id, notified))
+      const wanting = people.filter((p) => p.preferences.push).map((p) => p.id)
+      if (wanting.length === 0) return
+      const now = app.clock()
+      await db
+        .insert(notificationOutbox)
+        .values(
+          wanting.map((userId) => ({
+            spaceId,
+            event: 'hand.raised' as const,
+            escalationId: hand.id,
+            target: `user:${userId}`,
+            channel: 'push',
+            idempotencyKey: `hand:${hand.id}:user:${userId}:push`,
+            createdAt: now,
+            updatedAt: now,
+            queuedAt: now,
+            nextAttemptAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+      wake()
+    })
+
+    app.decorate('notifications', {
+      worker,
+      runDue: worker.runDue,
+      wake,
+      sink: { email: options.settings.smtpUrl === null, sms: options.settings.sms === null },
+      vapidPublicKey: async () => (await vapidKeys()).publicKey,
+    } satisfies Notifications)
+
+    // the short link in every notification: `/t/:ticketId` opens the ticket in its space
+    app.get<{ Params: { ticketId: string } }>(
+      '/t/:ticketId',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const id = request.params.ticketId
+        const [ticket] = /^[0-9a-f-]{36}$/i.test(id)
+          ? await db
+              .select({ spaceId: tickets.spaceId })
+              .from(tickets)
+              .where(and(eq(tickets.id, id)))
+          : []
+        return reply.redirect(ticket ? `/spaces/${ticket.spaceId}?ticket=${id}` : '/', 302)
+      },
+    )
+
+    await app.register(
+      async (api) => {
+        await api.register(deliveryRoutes, { wake })
+        await api.register(integrationRoutes, {
+          allowPrivateUrls: options.settings.allowPrivateUrls,
+          sendTimeoutMs: options.sendTimeoutMs ?? 10_000,
+        })
+        await api.register(pushRoutes, { allowPrivateUrls: options.settings.allowPrivateUrls })
+        await api.register(templateRoutes, { publicUrl: options.settings.publicUrl })
+      },
+      { prefix: '/api' },
+    )
+  },
+  { name: 'notifications', dependencies: ['database', 'auth', 'events', 'socket-server'] },
+)

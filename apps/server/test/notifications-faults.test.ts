@@ -1,0 +1,346 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { type Database, openDatabase } from '../src/db/database.js'
+import {
+  notificationOutbox,
+  slackIntegrations,
+  spaces,
+  webhookEndpoints,
+} from '../src/db/schema.js'
+import { seedDemo } from '../src/demo/seed.js'
+import {
+  createRule,
+  customerWrites,
+  isolatedInbox,
+  MINUTE,
+  outboxOf,
+} from './automation-support.js'
+import { LocalHttp, LocalSmtp, twilioAccepted } from './notifications-support.js'
+import {
+  databaseKinds,
+  freshDatabase,
+  startTestApp,
+  type TestApp,
+  TestClock,
+  testConfig,
+} from './support.js'
+import { cookieOf } from './tickets-support.js'
+
+const SID = 'AC0123456789abcdef'
+const MESSAGES_PATH = `/2010-04-01/Accounts/${SID}/Messages.json`
+// the worst case of the jitter: every wait as long as it can be
+const slowest = () => 1
+
+describe.each(databaseKinds())('[7] delivery through outages and bad answers on $name', (kind) => {
+  const smtp = new LocalSmtp()
+  const sms = new LocalHttp()
+  const hooks = new LocalHttp()
+  let t: TestApp
+
+  beforeAll(async () => {
+    await Promise.all([smtp.start(), sms.start(), hooks.start()])
+    t = await startTestApp(kind, {
+      config: {
+        SMTP_URL: smtp.url,
+        SMS_API_URL: sms.url,
+        SMS_ACCOUNT_SID: SID,
+        SMS_AUTH_TOKEN: 'secret-token',
+        ALLOW_PRIVATE_URLS: 'true',
+      },
+      // no timer: the test moves the clock and runs the worker itself
+      // short enough for the timeout case, long enough for a real SMTP exchange on a busy machine
+      notifications: { random: slowest, sendTimeoutMs: 2_000 },
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await Promise.all([smtp.stop(), sms.stop(), hooks.stop()])
+  })
+
+  /** A fresh inbox, a rule on it, a waiting customer, and the rule fired: the firing's rows. */
+  async function fired(rule: Record<string, unknown>, customers = 1) {
+    const inbox = await isolatedInbox(t)
+    await createRule(t, { inboxId: inbox.id, escalateAfterMinutes: 1, ...rule })
+    const ticketIds: string[] = []
+    for (let i = 0; i < customers; i += 1) ticketIds.push(await customerWrites(t, inbox))
+    t.clock.advance(MINUTE)
+    await t.app.scheduler.runDue(t.clock.now())
+    const rows = (await outboxOf(t, ticketIds)).filter((r) => r.channel !== 'in_app')
+    return { inbox, ticketIds, rows }
+  }
+
+  async function rowsById(ids: string[]) {
+    return t.database.db
+      .select()
+      .from(notificationOutbox)
+      .where(inArray(notificationOutbox.id, ids))
+  }
+
+  it('[7.1][12.2] SMTP down for 5 minutes, then back: every mail arrives within a minute of its return, once', async () => {
+    await smtp.stop()
+    const { ticketIds, rows } = await fired(
+      {
+        escalateTo: 'specific_user',
+        escalateToUserId: await t.userId('eli@flare.test'),
+        notificationChannels: ['email'],
+      },
+      4,
+    )
+    expect(rows).toHaveLength(4)
+    const ids = rows.map((r) => r.id)
+    const backAt = t.clock.now().getTime() + 5 * MINUTE
+    let down = true
+    // the wake timer's walk through time: run what is due, sleep until the next due instant
+    for (let round = 0; round < 200; round += 1) {
+      await t.app.notifications.runDue(t.clock.now())
+      const pending = (await rowsById(ids)).filter((r) => r.state === 'pending')
+      if (pending.length === 0) break
+      const next = Math.min(...pending.map((r) => r.nextAttemptAt.getTime()))
+      if (down && next >= backAt) {
+        t.clock.current = new Date(backAt)
+        await smtp.start()
+        down = false
+      }
+      t.clock.current = new Date(Math.max(next, t.clock.now().getTime()))
+    }
+    const final = await rowsById(ids)
+    expect(final.every((r) => r.state === 'sent')).toBe(true)
+    for (const row of final) {
+      expect(row.sentAt!.getTime() - backAt).toBeLessThanOrEqual(60_000)
+      expect(row.attempts).toBeGreaterThan(5)
+      expect(row.lastError).toMatch(/SMTP/)
+    }
+    const keys = new Set(final.map((r) => r.idempotencyKey))
+    const arrived = smtp.mails.filter((m) => m.idempotencyKey && keys.has(m.idempotencyKey))
+    expect(arrived).toHaveLength(4)
+    expect(new Set(arrived.map((m) => m.idempotencyKey)).size).toBe(4)
+
+    // the delivery log shows the failed attempts
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/spaces/${t.spaceId}/deliveries?ticketId=${ticketIds[0]}`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+    })
+    expect(log.statusCode).toBe(200)
+    const [entry] = log.json().deliveries
+    expect(entry).toMatchObject({ channel: 'email', state: 'sent', targetLabel: 'Eli Novak' })
+    expect(entry.attempts).toBeGreaterThan(5)
+    expect(entry.lastError).toMatch(/SMTP/)
+  })
+
+  it('[7.1] a provider 500 is retried after a second; a 429 waits its Retry-After; one message in the end', async () => {
+    sms.answers = [
+      { status: 500, body: 'upstream trouble' },
+      { status: 429, headers: { 'retry-after': '30' }, body: 'slow down' },
+      twilioAccepted('SM0000000000000000000000000000000a'),
+    ]
+    const before = sms.to(MESSAGES_PATH).length
+    const { rows } = await fired({
+      escalateTo: 'phone',
+      recipientPhone: '+14155550142',
+      notificationChannels: ['sms'],
+    })
+    const id = rows[0]!.id
+    const first = t.clock.now()
+    await t.app.notifications.runDue(first)
+    let [row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'pending', attempts: 1 })
+    expect(row!.lastError).toMatch(/HTTP 500/)
+    expect(row!.nextAttemptAt.getTime() - first.getTime()).toBe(1_000)
+
+    t.clock.current = row!.nextAttemptAt
+    await t.app.notifications.runDue(t.clock.now())
+    ;[row] = await rowsById([id])
+    expect(row!.lastError).toMatch(/HTTP 429/)
+    expect(row!.nextAttemptAt.getTime() - t.clock.now().getTime()).toBe(30_000)
+    // not a moment before the provider said
+    t.clock.advance(29_000)
+    await t.app.notifications.runDue(t.clock.now())
+    expect(sms.to(MESSAGES_PATH).length - before).toBe(2)
+
+    t.clock.advance(1_000)
+    await t.app.notifications.runDue(t.clock.now())
+    ;[row] = await rowsById([id])
+    expect(row).toMatchObject({
+      state: 'sent',
+      attempts: 3,
+      providerId: 'SM0000000000000000000000000000000a',
+    })
+    const posts = sms.to(MESSAGES_PATH).slice(before)
+    expect(posts).toHaveLength(3)
+    expect(new Set(posts.map((p) => p.headers['idempotency-key'])).size).toBe(1)
+  })
+
+  it('[7.1] a provider that does not answer times out and is tried again', async () => {
+    const manager = await cookieOf(t, 'manager@flare.test')
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/webhooks`,
+      headers: { cookie: manager },
+      payload: { url: `${hooks.url}/slow` },
+    })
+    expect(created.statusCode).toBe(201)
+    hooks.answers = [{ status: 200, hang: true }]
+    hooks.fallback = { status: 204 }
+    const { rows } = await fired({ escalateTo: 'assigned', notificationChannels: ['webhook'] })
+    const mine = rows.filter((r) => r.target === `webhook:${created.json().webhook.id}`)
+    expect(mine).toHaveLength(1)
+    const id = mine[0]!.id
+    await t.app.notifications.runDue(t.clock.now())
+    let [row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'pending', attempts: 1 })
+    expect(row!.lastError).toMatch(/no answer within 2000 ms/)
+    t.clock.current = row!.nextAttemptAt
+    await t.app.notifications.runDue(t.clock.now())
+    ;[row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'sent', attempts: 2 })
+    await t.database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.spaceId, t.spaceId))
+  })
+
+  it('[7.1][7.3] a URL that answers 404 fails at once, with the reason; "retry now" queues it again', async () => {
+    await t.database.db
+      .insert(slackIntegrations)
+      .values({ spaceId: t.spaceId, webhookUrl: `${hooks.url}/services/gone` })
+      .onConflictDoUpdate({
+        target: slackIntegrations.spaceId,
+        set: { webhookUrl: `${hooks.url}/services/gone` },
+      })
+    hooks.answers = [{ status: 404, body: 'no_service' }]
+    const { rows } = await fired({ escalateTo: 'assigned', notificationChannels: ['slack'] })
+    const id = rows[0]!.id
+    await t.app.notifications.runDue(t.clock.now())
+    const [row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'failed', attempts: 1 })
+    expect(row!.lastError).toBe('Slack answered HTTP 404: no_service')
+
+    const agent = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/deliveries/${id}/retry`,
+      headers: { cookie: await cookieOf(t, 'dana@flare.test') },
+    })
+    expect(agent.statusCode).toBe(403)
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/deliveries/${id}/retry`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+    })
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json().delivery).toMatchObject({ state: 'pending', attempts: 0 })
+    await t.app.notifications.runDue(t.clock.now())
+    expect((await rowsById([id]))[0]).toMatchObject({ state: 'sent', attempts: 1 })
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/deliveries/${id}/retry`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+    })
+    expect(again.statusCode).toBe(409)
+    await t.database.db.delete(slackIntegrations).where(eq(slackIntegrations.spaceId, t.spaceId))
+  })
+
+  it('[7.1] a process killed mid-send leaves its rows to another after the lease; none goes twice', async () => {
+    const before = sms.to(MESSAGES_PATH).length
+    sms.answers = []
+    sms.fallback = twilioAccepted('SM0000000000000000000000000000000b')
+    const { rows } = await fired(
+      { escalateTo: 'phone', recipientPhone: '+14155550143', notificationChannels: ['sms'] },
+      3,
+    )
+    // claimed and never finished, as by a process killed right after its claim
+    const claimed = await t.app.notifications.worker.claim(t.clock.now(), 100)
+    expect(claimed.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort())
+    expect(await t.app.notifications.runDue(t.clock.now())).toEqual([])
+    t.clock.advance(2 * MINUTE)
+    const outcomes = await t.app.notifications.runDue(t.clock.now())
+    expect(outcomes.map((o) => o.result)).toEqual(['sent', 'sent', 'sent'])
+    expect(sms.to(MESSAGES_PATH).length - before).toBe(3)
+    const after = await rowsById(rows.map((r) => r.id))
+    expect(after.every((r) => r.state === 'sent' && r.attempts === 2)).toBe(true)
+    // the killed claim's outcome, should it ever arrive, is not recorded over the real one
+    const late = await t.app.notifications.worker.deliver(claimed.slice(0, 1), t.clock.now())
+    expect(late[0]?.result).toBe('lease-lost')
+  })
+})
+
+describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
+  '[12] two server processes draining one outbox on $name',
+  (kind) => {
+    const hooks = new LocalHttp()
+    let database: Database
+    let drop: () => Promise<void>
+    const apps: FastifyInstance[] = []
+    const others: Database[] = []
+
+    beforeAll(async () => {
+      await hooks.start()
+      hooks.fallback = { status: 204 }
+      const fresh = await freshDatabase(kind.name)
+      drop = fresh.drop
+      database = await openDatabase(fresh.target)
+      await seedDemo(database)
+      const clock = new TestClock()
+      for (let i = 0; i < 2; i += 1) {
+        const db = await openDatabase(fresh.target)
+        others.push(db)
+        apps.push(
+          await buildApp({
+            config: testConfig({ ALLOW_PRIVATE_URLS: 'true' }),
+            database: db,
+            cookieSecret: 'two-process-test-cookie-secret-32-chars',
+            logger: false,
+            clock: clock.now,
+          }),
+        )
+      }
+      await Promise.all(apps.map((app) => app.ready()))
+    })
+    afterAll(async () => {
+      await Promise.all(apps.map((app) => app.close()))
+      await database?.close()
+      await drop?.()
+      await hooks.stop()
+    })
+
+    it('[7.1] no row is sent twice when two processes claim at once', async () => {
+      const [space] = await database.db.select({ id: spaces.id }).from(spaces)
+      const [endpoint] = await database.db
+        .insert(webhookEndpoints)
+        .values({ spaceId: space!.id, url: `${hooks.url}/load`, secret: 'whsec_test' })
+        .returning()
+      const now = new TestClock().now()
+      const count = 300
+      await database.db.insert(notificationOutbox).values(
+        Array.from({ length: count }, (_, i) => ({
+          spaceId: space!.id,
+          target: `webhook:${endpoint!.id}`,
+          channel: 'webhook',
+          idempotencyKey: `load:${i}`,
+          createdAt: now,
+          queuedAt: now,
+          nextAttemptAt: now,
+        })),
+      )
+      const [a, b] = apps
+      await Promise.all([
+        a!.notifications.runDue(now),
+        b!.notifications.runDue(now),
+        a!.notifications.runDue(now),
+        b!.notifications.runDue(now),
+      ])
+      const keys = hooks.to('/load').map((r) => r.headers['idempotency-key'])
+      expect(keys).toHaveLength(count)
+      expect(new Set(keys).size).toBe(count)
+      const rows = await database.db
+        .select()
+        .from(notificationOutbox)
+        .where(
+          and(eq(notificationOutbox.spaceId, space!.id), eq(notificationOutbox.channel, 'webhook')),
+        )
+      expect(rows.every((r) => r.state === 'sent' && r.attempts === 1)).toBe(true)
+      const claimed = apps.map((app) => app.notifications.worker.stats().claimed)
+      expect(claimed[0]! + claimed[1]!).toBe(count)
+      expect(claimed.every((c) => c > 0)).toBe(true)
+    })
+  },
+)

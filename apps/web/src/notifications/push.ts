@@ -1,0 +1,64 @@
+import type { PushSubscriptionCreate } from '@flare/protocol'
+import { notificationsApi } from './notifications-api.js'
+
+/** Whether this browser can receive Web Push at all (secure context, service workers, push). */
+export function pushSupported(): boolean {
+  return (
+    typeof window !== 'undefined' &&
+    window.isSecureContext &&
+    'serviceWorker' in navigator &&
+    'PushManager' in window &&
+    'Notification' in window
+  )
+}
+
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/')
+  const raw = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))
+  const bytes = new Uint8Array(new ArrayBuffer(raw.length))
+  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i)
+  return bytes
+}
+
+function toCreate(subscription: PushSubscription): PushSubscriptionCreate {
+  const json = subscription.toJSON()
+  return {
+    endpoint: subscription.endpoint,
+    expirationTime: json.expirationTime ?? null,
+    keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' },
+  }
+}
+
+/**
+ * Turns Web Push on for this browser: asks for permission, subscribes with the server's key
+ * and hands the subscription to the server (which turns the push preference on). Answers a
+ * sentence for the person when it cannot.
+ */
+export async function enablePush(): Promise<string | null> {
+  if (!pushSupported()) return 'This browser cannot receive push notifications here.'
+  const permission = await Notification.requestPermission()
+  if (permission !== 'granted') {
+    return 'Notifications are blocked for Flare in this browser. Allow them in the site settings.'
+  }
+  const registration = await navigator.serviceWorker.register('/sw.js')
+  await navigator.serviceWorker.ready
+  const { publicKey } = await notificationsApi.pushPublicKey()
+  const subscription =
+    (await registration.pushManager.getSubscription()) ??
+    (await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(publicKey),
+    }))
+  await notificationsApi.subscribePush(toCreate(subscription))
+  return null
+}
+
+/** Turns Web Push off for this browser: unsubscribes and tells the server to forget it. */
+export async function disablePush(): Promise<void> {
+  if (!pushSupported()) return
+  const registration = await navigator.serviceWorker.getRegistration('/sw.js')
+  const subscription = await registration?.pushManager.getSubscription()
+  if (!subscription) return
+  await notificationsApi.unsubscribePush(subscription.endpoint)
+  await subscription.unsubscribe()
+}

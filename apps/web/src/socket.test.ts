@@ -1,0 +1,140 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
+import type { ManagerOptions, SocketOptions } from 'socket.io-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { raiseEscalation } from './escalations/escalation-actions.js'
+import { connectToSpace, currentSocket, disconnectFromSpace, request } from './socket.js'
+import { useFlare } from './store/index.js'
+
+// the app connects to its own origin; here, to a real Socket.IO server on loopback
+const target = vi.hoisted(() => ({ url: '' }))
+vi.mock('socket.io-client', async (importOriginal) => {
+  const real = await importOriginal<typeof import('socket.io-client')>()
+  return {
+    ...real,
+    io: (options: Partial<ManagerOptions & SocketOptions>) =>
+      real.io(target.url, { ...options, transports: ['websocket'], reconnection: false }),
+  }
+})
+
+const SPACE = '0b6c7a52-0000-4000-8000-000000000090'
+const HAND = '0b6c7a52-0000-4000-8000-000000000042'
+const NOT_A_MEMBER = '0b6c7a52-0000-4000-8000-000000000091'
+const received: string[] = []
+let server: Server
+
+beforeAll(async () => {
+  const http = createServer()
+  server = new Server(http)
+  server.use((socket, next) => {
+    if (socket.handshake.auth.spaceId !== NOT_A_MEMBER) return next()
+    // refused as the Flare server refuses: the reason in the error's `data`
+    next(
+      Object.assign(new Error('No such space.'), {
+        data: { code: 'NOT_FOUND', message: 'No such space.' },
+      }),
+    )
+  })
+  server.on('connection', (socket) => {
+    // answers status changes at once, and never answers a raised hand: a lost acknowledgement
+    socket.on('presence:status', (payload: unknown, ack: (result: unknown) => void) => {
+      received.push('presence:status')
+      ack({ ok: true, echoed: payload })
+    })
+    socket.on('escalation:raise', () => received.push('escalation:raise'))
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  target.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+})
+afterEach(() => {
+  disconnectFromSpace()
+  received.length = 0
+})
+afterAll(async () => {
+  await server.close()
+})
+
+async function connected(): Promise<void> {
+  connectToSpace(SPACE)
+  const socket = currentSocket()
+  if (!socket) throw new Error('connectToSpace opened no socket')
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('connect_error', reject)
+  })
+}
+
+describe('request(): the one way the web sends a client event', () => {
+  it('[9] resolves with the acknowledgement the server sends', async () => {
+    await connected()
+    expect(await request('presence:status', { status: 'busy' })).toEqual({
+      ok: true,
+      echoed: { status: 'busy' },
+    })
+  })
+
+  it('[9] turns a lost acknowledgement into an error result the UI can show, not a promise that never settles', async () => {
+    await connected()
+    const result = await request(
+      'escalation:raise',
+      { notify: false, recipients: { userIds: [], groupIds: [] } },
+      100,
+    )
+    expect(received).toEqual(['escalation:raise'])
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'The server did not answer in time. Check your connection and try again.',
+      },
+    })
+  })
+
+  it('[3] a raise whose acknowledgement is lost ends in that error, so "Raising…" cannot stay', async () => {
+    // before connecting: the client binds its timer functions when it opens the connection
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await connected()
+      const raising = raiseEscalation({
+        message: 'help',
+        notify: true,
+        recipients: { userIds: [HAND], groupIds: [] },
+      })
+      await vi.waitFor(() => expect(received).toEqual(['escalation:raise']), {
+        timeout: 5_000,
+        interval: 10,
+      })
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(await raising).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          message: expect.stringMatching(/did not answer in time/),
+        }),
+      })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('[9] answers at once, without sending, while not connected', async () => {
+    expect(await request('presence:status', { status: 'away' })).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'Not connected to the space. Reconnecting…' },
+    })
+    expect(received).toEqual([])
+  })
+
+  it("[9] shows a refused connection with the server's reason, and does not retry", async () => {
+    connectToSpace(NOT_A_MEMBER)
+    const refused = await new Promise((resolve) => {
+      const stop = useFlare.subscribe((state) => {
+        if (state.connection.state !== 'refused') return
+        stop()
+        resolve(state.connection)
+      })
+    })
+    expect(refused).toEqual({ state: 'refused', message: 'No such space.' })
+    expect(currentSocket()?.active).toBe(false)
+  })
+})
