@@ -83,7 +83,10 @@ export interface SpaceHubOptions {
   rooms: readonly RoomDto[]
   /** How long a member whose last connection dropped keeps their place (SPEC §2: 30 s). */
   reconnectGraceMs: number
-  /** How often presence changes go out, batched: a join storm or a fast walker costs one message per flush. */
+  /**
+   * How often presence changes go out, batched: a join storm or a fast walker costs one message
+   * per flush. In a space with many connections here the flush is longer (see `flushDelay`).
+   */
   moveFlushMs: number
   /** How long to wait before asking again when the cluster cannot answer whether a member is gone. */
   retryMs?: number
@@ -158,14 +161,22 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     return out
   }
 
-  /** Adds a connection: a new member joins, a returning one is back in the same place. */
-  connect(user: { userId: string; displayName: string; role: MemberRole }): void {
+  /**
+   * Adds a connection: a new member joins (at `seat` when given and outside every room, else on
+   * a free spot), a returning one is back in the same place.
+   */
+  connect(
+    user: { userId: string; displayName: string; role: MemberRole },
+    seat: { x: number; y: number } | null = null,
+  ): void {
     const count = (this.local.get(user.userId) ?? 0) + 1
     this.local.set(user.userId, count)
     let member = this.members.get(user.userId)
     if (!member) {
-      const { x, y } = this.spawnPoint()
-      this.spawned.set(this.spawnIndex, user.userId)
+      const desk = seat && this.clamp(seat.x, seat.y)
+      const atDesk = desk && roomAt(this.rooms, desk.x, desk.y) === null ? desk : null
+      const { x, y } = atDesk ?? this.spawnPoint()
+      if (!atDesk) this.spawned.set(this.spawnIndex, user.userId)
       member = { ...user, x, y, status: 'available', roomId: roomAt(this.rooms, x, y) }
       this.members.set(user.userId, member)
     }
@@ -335,6 +346,18 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     this.removeAllListeners()
   }
 
+  /**
+   * Every flush is one message to each connection here: 2,000 connections flushed every 100 ms
+   * are 20,000 frames a second to write (and for browsers to parse during a join storm). Above
+   * 1,000 connections the flush stretches by 1 ms per 10 of them, to at most 1 s, so a process
+   * writes at most about 10,000 presence frames a second however full the space.
+   */
+  private flushDelay(): number {
+    let connections = 0
+    for (const count of this.local.values()) connections += count
+    return Math.max(this.options.moveFlushMs, Math.min(1_000, Math.ceil(connections / 10)))
+  }
+
   private connectedElsewhere(userId: string): boolean {
     return (this.remote.get(userId)?.size ?? 0) > 0
   }
@@ -405,7 +428,7 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     this.seq += 1
     this.dirty.set(userId, this.seq)
     if (this.closed) return
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.moveFlushMs)
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelay())
   }
 
   /** Sends what changed since the last flush as diffs against what clients were last told. */
