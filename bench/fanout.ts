@@ -370,7 +370,7 @@ async function main(): Promise<void> {
       900_000,
       'the Flare join storm',
       () =>
-        `${views.filter((v) => v.snapshotAt).length} snapshots, ${views.filter((v) => v.settledAt).length} settled, least seen ${Math.min(...views.map((v) => v.count))}`,
+        `${flareClients.filter((c) => c.connected).length} connected, ${views.filter((v) => v.snapshotAt).length} snapshots, ${views.filter((v) => v.settledAt).length} settled, ${retried.flare} retried`,
     )
     const flareStorm = Math.max(...views.map((v) => v.settledAt)) - flareStart
     const snapshotsIn = Math.max(...views.map((v) => v.snapshotAt)) - flareStart
