@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { Clock } from './auth/identity.js'
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle.js'
 import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
@@ -23,8 +24,14 @@ import type { RetryPolicy } from './notifications/backoff.js'
 import { notificationsPlugin } from './notifications/notifications-plugin.js'
 import { authPlugin } from './plugins/auth.js'
 import { databasePlugin } from './plugins/database.js'
+import { originCheckPlugin } from './plugins/origin-check.js'
 import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
 import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
+import {
+  authorityPlugin,
+  DEFAULT_REALTIME_LIMITS,
+  type RealtimeLimits,
+} from './realtime/authority.js'
 import { connectionsPlugin } from './realtime/connections.js'
 import { socketServerPlugin } from './realtime/socket-server.js'
 import { streamPlugin, websocketPlugin } from './realtime/stream.js'
@@ -41,8 +48,8 @@ export interface AppOptions {
   cookieSecret: string
   clock?: Clock
   logger?: FastifyServerOptions['logger']
-  /** Login attempts per minute for one address and email; lower in tests. */
-  loginAttemptsPerMinute?: number
+  /** Failed-login limits per account and per address (README "Limits"); changed in tests. */
+  loginLimits?: Partial<LoginLimits>
   /** How long a dropped connection keeps its member's place (SPEC §2: 30 s); shorter in tests. */
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
@@ -51,6 +58,8 @@ export interface AppOptions {
   presenceLeaseMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
+  /** Per-member limits on chat and connections (README "Limits"); changed in tests. */
+  realtimeLimits?: Partial<RealtimeLimits>
   /** Run the escalation scheduler's timer; default: only with the real clock (tests call `app.scheduler.runDue`). */
   scheduler?: boolean
   /**
@@ -78,6 +87,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // response schemas that share a Text() field with requests (a calendar's timezone) reach the
+    // serializer's Ajv, which must know the protocol's `text` format rather than warn about it
+    serializerOpts: { ajv: { formats: { text: true } } },
   })
 
   // every schema is a TypeBox schema from @flare/protocol, checked by the same code that checks
@@ -88,21 +100,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.body })
+    if (error instanceof HttpError) {
+      // a limit says when to come back, in the header HTTP clients and proxies understand too
+      if (error.body.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.ceil(error.body.retryAfterMs / 1000)))
+      }
+      return reply.code(error.statusCode).send({ error: error.body })
+    }
     if (isUnavailable(error)) {
       const answer = unavailable()
       request.log.warn({ err: error }, 'a dependency is unavailable')
       return reply.code(answer.statusCode).send({ error: answer.body })
     }
     const status = error.statusCode ?? 500
-    if (status === 429) {
-      return reply.code(429).send({
-        error: {
-          code: ErrorCode.RATE_LIMITED,
-          message: 'Too many attempts. Wait a minute and try again.',
-        },
-      })
-    }
     if (status >= 400 && status < 500) {
       return reply
         .code(status)
@@ -123,13 +133,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieSecret: options.cookieSecret,
     secureCookies: config.publicUrl.startsWith('https:'),
   })
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () =>
-      new HttpError(429, {
-        code: ErrorCode.RATE_LIMITED,
-        message: 'Too many attempts. Wait a minute and try again.',
-      }),
+  // before every route: a foreign Origin is refused before anything else is looked at
+  await app.register(originCheckPlugin, {
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
   })
   await app.register(swagger, {
     openapi: {
@@ -159,7 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes)
       await api.register(authRoutes, {
         sessionTtlMs: config.sessionTtlMs,
-        loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10,
+        loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits },
       })
       await api.register(tokenRoutes)
       await api.register(spaceRoutes)
@@ -176,6 +183,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     presenceLeaseMs: options.presenceLeaseMs ?? 10_000,
+  })
+  await app.register(authorityPlugin, {
+    redisUrl: config.redisUrl,
+    limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers
   await app.register(escalationPlugin, {

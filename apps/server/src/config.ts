@@ -6,6 +6,11 @@ export interface Config {
   port: number
   /** The address people reach Flare at; links in notifications use it, https makes cookies Secure. */
   publicUrl: string
+  /**
+   * Origins besides the request's own and `PUBLIC_URL`'s that may send cookie-authenticated
+   * changes and open WebSockets (`ALLOWED_ORIGINS`, comma-separated).
+   */
+  allowedOrigins: string[]
   database: DatabaseTarget
   redisUrl: string | null
   /** Email goes out through this SMTP server; null = the built-in sink captures it (the demo). */
@@ -87,6 +92,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     )
   }
 
+  const allowedOrigins: string[] = []
+  for (const entry of (str('ALLOWED_ORIGINS') ?? '').split(',')) {
+    const text = entry.trim().replace(/\/+$/, '')
+    if (text === '') continue
+    const url = isUrl(text, ['http:', 'https:']) ? new URL(text) : null
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username
+    const origin = bare ? url.origin : null
+    if (origin === null) {
+      problems.push(
+        `ALLOWED_ORIGINS must be comma-separated origins such as https://wall.example.com (scheme, host and port only; got "${text}")`,
+      )
+    } else allowedOrigins.push(origin)
+  }
+
   const databaseUrl = str('DATABASE_URL')
   if (databaseUrl && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
     problems.push(
@@ -155,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     host,
     port,
     publicUrl,
+    allowedOrigins,
     database,
     redisUrl,
     smtpUrl,

@@ -98,4 +98,16 @@ describe('configuration from the environment', () => {
       ).toBe(true)
     }
   })
+
+  it('[12] reads ALLOWED_ORIGINS as comma-separated origins and refuses anything with a path', () => {
+    expect(
+      loadConfig({ ALLOWED_ORIGINS: ' https://Wall.example.com/ , http://localhost:5173' })
+        .allowedOrigins,
+    ).toEqual(['https://wall.example.com', 'http://localhost:5173'])
+    expect(loadConfig({}).allowedOrigins).toEqual([])
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example/path' })).toThrow(
+      /ALLOWED_ORIGINS/,
+    )
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'wall.example.com' })).toThrow(/ALLOWED_ORIGINS/)
+  })
 })

@@ -534,11 +534,36 @@ describe('escalation rate limit', () => {
       await emitAck(client, 'escalation:raise', { notify: false, recipients: none }),
     ).toMatchObject({
       ok: false,
-      error: { code: 'RATE_LIMITED' },
+      // the clock stood still: the first raise of the minute leaves the window in 60 s
+      error: { code: 'RATE_LIMITED', retryAfterMs: 60_000 },
     })
     t.clock.advance(61_000)
     expect(
       (await emitAck(client, 'escalation:raise', { notify: false, recipients: none })).ok,
     ).toBe(true)
+  })
+
+  it('[3] answers a REST raise over the limit with 429, Retry-After and retryAfterMs', async () => {
+    const cookie = await t.login('fatima@flare.test')
+    const raise = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/spaces/${t.spaceId}/escalations`,
+        headers: { cookie },
+        payload: { notify: false, recipients: none },
+      })
+    const admin = await t.login('admin@flare.test')
+    for (let i = 0; i < 3; i += 1) {
+      expect((await raise()).statusCode).toBe(201)
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/spaces/${t.spaceId}/escalations/lower-all`,
+        headers: { cookie: admin },
+      })
+    }
+    const res = await raise()
+    expect(res.statusCode).toBe(429)
+    expect(res.headers['retry-after']).toBe('60')
+    expect(res.json().error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 60_000 })
   })
 })

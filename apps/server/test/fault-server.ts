@@ -14,7 +14,6 @@ const app = await buildApp({
   cookieSecret,
   reconnectGraceMs: Number(process.env.FAULT_GRACE_MS ?? 30_000),
   presenceLeaseMs: Number(process.env.FAULT_LEASE_MS ?? 10_000),
-  loginAttemptsPerMinute: 1_000,
   raisesPerMinute: 1_000,
 })
 await app.listen({ host: config.host, port: config.port })

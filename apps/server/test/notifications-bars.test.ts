@@ -50,7 +50,7 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
       notifications: { worker: true },
     })
     await t.app.ready()
-  })
+  }, 120_000)
   afterAll(async () => {
     await t?.close()
     await Promise.all([smtp.stop(), sms.stop(), slack.stop(), hooks.stop()])

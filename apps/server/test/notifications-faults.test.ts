@@ -53,7 +53,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
       // short enough for the timeout case, long enough for a real SMTP exchange on a busy machine
       notifications: { random: slowest, sendTimeoutMs: 2_000 },
     })
-  })
+  }, 120_000)
   afterAll(async () => {
     await t?.close()
     await Promise.all([smtp.stop(), sms.stop(), hooks.stop()])
@@ -294,7 +294,7 @@ describe.each(databaseKinds().filter((k) => k.name === 'postgres'))(
         )
       }
       await Promise.all(apps.map((app) => app.ready()))
-    })
+    }, 120_000)
     afterAll(async () => {
       await Promise.all(apps.map((app) => app.close()))
       await database?.close()

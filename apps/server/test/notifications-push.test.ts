@@ -47,7 +47,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
       notifications: { worker: true },
     })
     await t.app.ready()
-  })
+  }, 120_000)
   afterAll(async () => {
     await t?.close()
     await Promise.all([pushService.stop(), receiver.stop()])

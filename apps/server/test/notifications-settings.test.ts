@@ -21,7 +21,7 @@ describe.each(databaseKinds())(
       // no SMTP_URL, no SMS_API_URL, private URLs refused: as `npm start` runs by default
       t = await startTestApp(kind, { config: { PUBLIC_URL: 'https://flare.example.com' } })
       manager = await cookieOf(t, 'manager@flare.test')
-    })
+    }, 120_000)
     afterAll(async () => {
       await t?.close()
     })

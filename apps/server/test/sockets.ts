@@ -21,6 +21,8 @@ export class Clients {
     token?: string
     transports?: ('websocket' | 'polling')[]
     reconnection?: boolean
+    /** More handshake headers, e.g. the `origin` a browser would send. */
+    headers?: Record<string, string>
   }): Client {
     const auth: Record<string, unknown> = {}
     if (options.spaceId !== undefined) auth.spaceId = options.spaceId
@@ -30,7 +32,7 @@ export class Clients {
       reconnection: options.reconnection ?? false,
       reconnectionDelay: 50,
       forceNew: true,
-      extraHeaders: options.cookie ? { cookie: options.cookie } : {},
+      extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.headers },
       transports: options.transports ?? ['websocket'],
     })
     this.open.push(c)

@@ -6,11 +6,14 @@ import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import postgres from 'postgres'
 import { type AppOptions, buildApp } from '../src/app.js'
+import { normaliseEmail } from '../src/auth/identity.js'
+import type { LoginLimits } from '../src/auth/login-throttle.js'
 import { hashPassword } from '../src/auth/passwords.js'
 import { type Config, loadConfig } from '../src/config.js'
 import { type Database, type DatabaseTarget, openDatabase } from '../src/db/database.js'
 import { memberships, spaces, users } from '../src/db/schema.js'
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js'
+import type { RealtimeLimits } from '../src/realtime/authority.js'
 
 /** A database a test suite can run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export interface TestDatabaseKind {
@@ -113,11 +116,12 @@ export async function startTestApp(
   kind: TestDatabaseKind,
   options: {
     config?: Record<string, string>
-    loginAttemptsPerMinute?: number
+    loginLimits?: Partial<LoginLimits>
     reconnectGraceMs?: number
     moveFlushMs?: number
     raisesPerMinute?: number
     notifications?: AppOptions['notifications']
+    realtimeLimits?: Partial<RealtimeLimits>
   } = {},
 ): Promise<TestApp> {
   const { target, drop } = await kind.fresh()
@@ -134,11 +138,17 @@ export async function startTestApp(
     cookieSecret: 'test-cookie-secret-of-at-least-32-chars!',
     clock: clock.now,
     logger: false,
-    loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
+    // tests log in a lot from one address; the limits' own tests set them low
+    loginLimits: options.loginLimits ?? { accountFailures: 1000, addressFailures: 1000 },
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     raisesPerMinute: options.raisesPerMinute ?? 1000,
     ...(options.notifications ? { notifications: options.notifications } : {}),
+    // the test clock stands still, so every message of a suite falls in one window
+    realtimeLimits: options.realtimeLimits ?? {
+      chat: { limit: 100_000, windowMs: 10_000 },
+      connectionsPerUser: 1000,
+    },
   })
   return {
     app,
@@ -188,7 +198,7 @@ async function createOtherSpace(database: Database): Promise<{ spaceId: string; 
   const [user] = await database.db
     .insert(users)
     .values({
-      email,
+      email: normaliseEmail(email),
       displayName: 'Olive Outsider',
       passwordHash: await hashPassword(DEMO_PASSWORD),
     })

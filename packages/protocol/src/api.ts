@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { literals } from './literals.js'
+import { Text } from './text.js'
 
 /** Bumped when an event or payload changes incompatibly; sent in every snapshot. */
 export const PROTOCOL_VERSION = 1
@@ -27,8 +28,8 @@ export type DeletedResponse = Static<typeof DeletedResponse>
 
 export const LoginRequest = Type.Object(
   {
-    email: Type.String({ minLength: 3, maxLength: 320 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    email: Text({ minLength: 3, maxLength: 320 }),
+    password: Text({ minLength: 1, maxLength: 1024 }),
   },
   { additionalProperties: false },
 )
@@ -77,7 +78,7 @@ export const MeResponse = Type.Object({
 export type MeResponse = Static<typeof MeResponse>
 
 export const CreateTokenRequest = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { name: Text({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 )
 export type CreateTokenRequest = Static<typeof CreateTokenRequest>
@@ -133,6 +134,13 @@ export const SpaceMemberDto = Type.Object({
   managerUserId: Type.Union([Uuid, Type.Null()]),
 })
 export type SpaceMemberDto = Static<typeof SpaceMemberDto>
+
+/** `PATCH /api/spaces/:spaceId/members/:userId` and `DELETE …` (admins only). */
+export const MemberParams = Type.Object({ spaceId: Uuid, userId: Uuid })
+export type MemberParams = Static<typeof MemberParams>
+export const MemberRoleUpdate = Type.Object({ role: MemberRole }, { additionalProperties: false })
+export type MemberRoleUpdate = Static<typeof MemberRoleUpdate>
+export const MemberResponse = Type.Object({ member: SpaceMemberDto })
 
 export const SpaceDto = Type.Object({
   id: Uuid,

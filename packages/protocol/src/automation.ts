@@ -4,6 +4,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { clientEvent } from './result-ack.js'
+import { Text } from './text.js'
 import { TicketPrioritySchema } from './tickets.js'
 
 /** `GET/PUT /api/spaces/:spaceId/business-hours`: the space's default calendar. */
@@ -26,7 +27,7 @@ export const RotationDto = Type.Object({
 export type RotationDto = Static<typeof RotationDto>
 export const RotationCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: Text({ minLength: 1, maxLength: 100 }),
     memberIds: Type.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true }),
   },
   { additionalProperties: false },
@@ -53,7 +54,7 @@ export type RotationListResponse = Static<typeof RotationListResponse>
 export const InboxPhoneEscalation = Type.Object(
   {
     enabled: Type.Boolean(),
-    phone: Type.String({ pattern: '^\\+?[0-9 ()-]{6,20}$' }),
+    phone: Text({ pattern: '^\\+?[0-9 ()-]{6,20}$' }),
     minutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
   },
   { additionalProperties: false },

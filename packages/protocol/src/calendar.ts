@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ErrorCode } from './result.js'
+import { Text } from './text.js'
 import { type Parsed, parse } from './validate.js'
 
 /** Days of the week as calendars name them, Monday first as contact centres plan them. */
@@ -20,7 +21,7 @@ export type TimeInterval = Static<typeof TimeInterval>
 /** A local calendar date `YYYY-MM-DD` (checked for being a real date by `validateCalendar`). */
 export const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 
-const Timezone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone name' })
+const Timezone = Text({ minLength: 1, maxLength: 64, description: 'IANA timezone name' })
 const Holidays = Type.Array(CalendarDate, {
   maxItems: 1000,
   description: 'Local dates on which no minute counts (ignored by `always`). Default: none.',

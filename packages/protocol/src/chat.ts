@@ -4,6 +4,7 @@ import { DateTime, Uuid } from './api.js'
 import { countGraphemes } from './escalations.js'
 import { literals } from './literals.js'
 import { clientEvent } from './result-ack.js'
+import { Text } from './text.js'
 
 /** The longest message body, in user-perceived characters (an emoji counts once). */
 export const CHAT_BODY_MAX = 2000
@@ -91,7 +92,7 @@ export type ChatRecipient = Static<typeof ChatRecipient>
 export const ChatSend = Type.Object(
   {
     to: ChatRecipient,
-    body: Type.String({ minLength: 1, maxLength: CHAT_BODY_MAX * 4 }),
+    body: Text({ minLength: 1, maxLength: CHAT_BODY_MAX * 4 }),
     mentions: Type.Optional(ChatMentions),
   },
   { additionalProperties: false },

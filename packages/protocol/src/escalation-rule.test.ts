@@ -82,7 +82,8 @@ describe('validateRuleInput', () => {
   })
 
   it('[6.1] accepts a target with its field', () => {
-    expect(validateRuleInput({ ...minimal, escalateTo: 'team', escalateToTeamId: 't-1' }).ok).toBe(
+    const teamId = '0b8d7f0e-4c1a-4e51-9a3e-5a0d2f6c7b11'
+    expect(validateRuleInput({ ...minimal, escalateTo: 'team', escalateToTeamId: teamId }).ok).toBe(
       true,
     )
     expect(
@@ -91,6 +92,17 @@ describe('validateRuleInput', () => {
     expect(refusedField(validateRuleInput({ ...minimal, recipientPhone: '555-0100' }))).toBe(
       'recipientPhone',
     )
+  })
+
+  it('[6.1] refuses ids that are not UUIDs, naming the field', () => {
+    for (const field of [
+      'escalateToTeamId',
+      'escalateToUserId',
+      'escalateToRotationId',
+      'inboxId',
+    ]) {
+      expect(refusedField(validateRuleInput({ ...minimal, [field]: 'x' }))).toBe(field)
+    }
   })
 
   it('[6.1] needs channels or an action', () => {

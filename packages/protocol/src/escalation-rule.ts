@@ -1,7 +1,8 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
+import { Text } from './text.js'
 import { type Parsed, parse } from './validate.js'
 
 export const TICKET_STATUSES = ['open', 'on_hold', 'resolved', 'closed'] as const
@@ -40,7 +41,7 @@ export const NULLABLE_CONDITION_FIELDS: readonly ConditionField[] = [
 
 // numbers are accepted because the seed's examples use numeric ids (`categoryId: 5`);
 // conditions compare them to our string ids by their decimal text
-const Scalar = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Null()])
+const Scalar = Type.Union([Text({ maxLength: 200 }), Type.Number(), Type.Null()])
 export const ConditionValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 100 })])
 export type ConditionValue = Static<typeof ConditionValue>
 
@@ -87,19 +88,22 @@ export const TARGET_REQUIRED_FIELD = {
 /** Minutes in a leap year: no threshold or repeat may be longer. */
 const MAX_MINUTES = 527_040
 const Minutes = Type.Integer({ minimum: 1, maximum: MAX_MINUTES })
+/** Ids as stored rules carry them (rules stored before ids were checked may hold others). */
 const Id = Type.String({ minLength: 1, maxLength: 64 })
 const NullableId = Type.Union([Id, Type.Null()])
+/** Ids a request names: UUIDs, so a typo is a 400 naming the field, never a database error. */
+const NullableRef = Type.Union([Uuid, Type.Null()])
 
 const ruleFields = {
-  name: Type.String({ minLength: 1, maxLength: 120 }),
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  name: Text({ minLength: 1, maxLength: 120 }),
+  description: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
   enabled: Type.Boolean(),
   inboxId: Type.Optional(
-    Type.Union([Id, Type.Null()], { description: 'The inbox watched; null = every inbox.' }),
+    Type.Union([Uuid, Type.Null()], { description: 'The inbox watched; null = every inbox.' }),
   ),
   priority: RulePriority,
   chain: Type.Optional(
-    Type.String({
+    Text({
       minLength: 1,
       maxLength: 64,
       default: 'default',
@@ -114,17 +118,14 @@ const ruleFields = {
   ),
   businessHoursOnly: Type.Optional(Type.Boolean({ default: true })),
   escalateTo: Type.Optional(literals(ESCALATION_TARGETS, { default: 'assigned' })),
-  escalateToTeamId: Type.Optional(NullableId),
-  escalateToUserId: Type.Optional(NullableId),
-  escalateToRotationId: Type.Optional(NullableId),
+  escalateToTeamId: Type.Optional(NullableRef),
+  escalateToUserId: Type.Optional(NullableRef),
+  escalateToRotationId: Type.Optional(NullableRef),
   recipientEmail: Type.Optional(
-    Type.Union([
-      Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
-      Type.Null(),
-    ]),
+    Type.Union([Text({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), Type.Null()]),
   ),
   recipientPhone: Type.Optional(
-    Type.Union([Type.String({ pattern: '^\\+[1-9]\\d{6,14}$' }), Type.Null()], {
+    Type.Union([Text({ pattern: '^\\+[1-9]\\d{6,14}$' }), Type.Null()], {
       description: 'E.164, e.g. +14155550100',
     }),
   ),
@@ -133,7 +134,7 @@ const ruleFields = {
   ),
   action: Type.Optional(Type.Union([literals(RULE_ACTIONS), Type.Null()])),
   addInternalNote: Type.Optional(Type.Boolean({ default: false })),
-  internalNoteTemplate: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  internalNoteTemplate: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
 }
 
 /**

@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { DateTime, EmptyPayload, Uuid } from './api.js'
 import { literals } from './literals.js'
 import { clientEvent } from './result-ack.js'
+import { Text } from './text.js'
 
 /** A raised hand's message is at most this many user-perceived characters (SPEC §3). */
 export const ESCALATION_MESSAGE_MAX = 50
@@ -25,7 +26,7 @@ export const EscalationRaise = Type.Object(
   {
     // bounded in bytes here so a huge string never reaches the grapheme count; the 50-character
     // rule itself answers MESSAGE_TOO_LONG
-    message: Type.Optional(Type.String({ maxLength: 2000 })),
+    message: Type.Optional(Text({ maxLength: 2000 })),
     /** On: a red escalation that notifies the recipients with a sound. Off: yellow, for everyone to see. */
     notify: Type.Boolean(),
     recipients: EscalationRecipients,

@@ -17,6 +17,7 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
+import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
 export const PresenceStatus = Type.Union([
@@ -53,7 +54,7 @@ export { EmptyPayload }
 export const SocketAuth = Type.Object({
   spaceId: Uuid,
   /** A personal API token, for clients without the session cookie. */
-  token: Type.Optional(Type.String({ maxLength: 200 })),
+  token: Type.Optional(Text({ maxLength: 200 })),
 })
 export type SocketAuth = Static<typeof SocketAuth>
 

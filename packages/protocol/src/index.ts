@@ -11,7 +11,10 @@ export {
   LoginRequest,
   LoginResponse,
   MEMBER_ROLES,
+  MemberParams,
+  MemberResponse,
   MemberRole,
+  MemberRoleUpdate,
   MeResponse,
   PROTOCOL_VERSION,
   PreferencesUpdate,
@@ -217,6 +220,7 @@ export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'
 export { clientEvent } from './result-ack.js'
+export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   EscalationHistoryEntryDto,
   InboundMessage,

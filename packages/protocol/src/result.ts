@@ -10,6 +10,11 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * A cookie-authenticated change or a WebSocket handshake sent from a page of another origin
+   * (not the server's own, `PUBLIC_URL`'s or one in `ALLOWED_ORIGINS`): 403.
+   */
+  BAD_ORIGIN: 'BAD_ORIGIN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
@@ -28,6 +33,8 @@ export const ApiError = Type.Object({
   message: Type.String(),
   /** The offending input field, dotted (`recipients.userIds.0`), when one is to blame. */
   field: Type.Optional(Type.String()),
+  /** With `RATE_LIMITED`: how long to wait before trying again, in milliseconds. */
+  retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type ApiError = Static<typeof ApiError>
 

@@ -4,6 +4,7 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import { literals } from './literals.js'
+import { Text } from './text.js'
 
 function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()])
@@ -19,14 +20,14 @@ export type MessageAuthorKind = Static<typeof MessageAuthorKind>
 /** The longest message body accepted, staff or customer (a long email fits; a dump does not). */
 export const MAX_MESSAGE_LENGTH = 20_000
 
-const MessageBody = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH, pattern: '\\S' })
-const Subject = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' })
-const Category = Type.String({ minLength: 1, maxLength: 100 })
-const Email = Type.String({ maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' })
-const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ()./-]+$' })
-const CustomerName = Type.String({ minLength: 1, maxLength: 200 })
+const MessageBody = Text({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH, pattern: '\\S' })
+const Subject = Text({ minLength: 1, maxLength: 300, pattern: '\\S' })
+const Category = Text({ minLength: 1, maxLength: 100 })
+const Email = Text({ maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' })
+const Phone = Text({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ()./-]+$' })
+const CustomerName = Text({ minLength: 1, maxLength: 200 })
 /** A text number (`+15550100`), an email address or any other channel address. */
-const ChannelAddress = Type.String({ minLength: 3, maxLength: 320, pattern: '^\\S(?:.*\\S)?$' })
+const ChannelAddress = Text({ minLength: 3, maxLength: 320, pattern: '^\\S(?:.*\\S)?$' })
 
 // ---------------------------------------------------------------------------------------------
 // Inboxes
@@ -59,7 +60,7 @@ export type InboxParams = Static<typeof InboxParams>
 
 export const InboxCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    name: Text({ minLength: 1, maxLength: 100, pattern: '\\S' }),
     channelAddress: Type.Optional(Type.Union([ChannelAddress, Type.Null()])),
     adminUserIds: Type.Optional(Type.Array(Uuid, { maxItems: 100, uniqueItems: true })),
     /** Checked further by `validateCalendar` (timezone, overlapping intervals, dates). */
@@ -281,7 +282,7 @@ export const InboundMessage = Type.Object(
     /** The subject of a new ticket; by default the start of the body. */
     subject: Type.Optional(Subject),
     /** The provider's id of this message: a second delivery with the same id is stored once. */
-    messageId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    messageId: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 )
@@ -295,10 +296,10 @@ export type InboundMessage = Static<typeof InboundMessage>
 export const SmsWebhookForm = Type.Object({
   From: Phone,
   To: ChannelAddress,
-  Body: Type.String({ maxLength: MAX_MESSAGE_LENGTH }),
-  MessageSid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  SmsSid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  MessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  Body: Text({ maxLength: MAX_MESSAGE_LENGTH }),
+  MessageSid: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
+  SmsSid: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
+  MessageId: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
 })
 export type SmsWebhookForm = Static<typeof SmsWebhookForm>
 

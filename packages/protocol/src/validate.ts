@@ -1,7 +1,9 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
 import { type ApiError, ErrorCode } from './result.js'
+import { isAcceptableText, TEXT_FORMAT } from './text.js'
 
 // TypeBox refuses any string with a format it does not know, so the formats our schemas use
 // are registered once, here, wherever the protocol is loaded
@@ -12,6 +14,28 @@ if (!FormatRegistry.Has('date-time')) {
     'date-time',
     (v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)),
   )
+}
+
+if (!FormatRegistry.Has(TEXT_FORMAT)) FormatRegistry.Set(TEXT_FORMAT, isAcceptableText)
+
+const TEXT_PROBLEM = 'text may not contain NUL characters or unpaired surrogates'
+
+/** The words for an error: the text policy's own, else TypeBox's. */
+function describeError(error: ValueError): string {
+  if (error.type === ValueErrorType.StringFormat && error.schema.format === TEXT_FORMAT) {
+    return TEXT_PROBLEM
+  }
+  // `text or null`, `id or null` that failed on the string: say why rather than "Expected union value"
+  if (error.type === ValueErrorType.Union) {
+    for (const variant of error.errors) {
+      for (const inner of variant) {
+        if (inner.type !== ValueErrorType.StringFormat) continue
+        if (inner.schema.format === TEXT_FORMAT) return TEXT_PROBLEM
+        if (inner.schema.format === 'uuid') return 'must be a UUID (or null)'
+      }
+    }
+  }
+  return error.message
 }
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
@@ -47,7 +71,7 @@ export function parse<T extends TSchema>(schema: T, input: unknown): Parsed<Stat
   const first = check.Errors(input).First()
   const field = first ? fieldOf(first.path) : undefined
   const message = first
-    ? `${field ?? 'input'}: ${first.message}`
+    ? `${field ?? 'input'}: ${describeError(first)}`
     : 'input does not match the expected shape'
   return {
     ok: false,

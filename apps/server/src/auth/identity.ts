@@ -17,6 +17,8 @@ export interface Identity {
   via: 'session' | 'token'
   /** The session's id (hash), so logout can end exactly this session. */
   sessionId: string | null
+  /** The API token's id, so revoking it can close what it opened. */
+  tokenId: string | null
 }
 
 type UserRow = typeof users.$inferSelect
@@ -31,8 +33,13 @@ export function toUserDto(row: UserRow): UserDto {
   }
 }
 
+/**
+ * The one form of an email address that accounts are stored, looked up and rate-limited by:
+ * surrounding white space gone, lower case, Unicode NFC (so a composed and a decomposed "é"
+ * are one address). Every place that reads or writes `users.email` goes through it.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase()
+  return email.trim().toLowerCase().normalize('NFC')
 }
 
 /** Email and password in, a new session out, or null when either is wrong. */
@@ -86,7 +93,7 @@ export async function identifyBySession(
     await endSession(db, id)
     throw unauthenticated('Your session has expired. Log in again.')
   }
-  return { userId: row.userId, via: 'session', sessionId: id }
+  return { userId: row.userId, via: 'session', sessionId: id, tokenId: null }
 }
 
 /** The identity behind a personal API token; throws 401 when unknown or revoked. */
@@ -99,7 +106,7 @@ export async function identifyByToken(db: Db, clock: Clock, token: string): Prom
   if (!row) throw unauthenticated('Unknown API token.')
   if (row.revokedAt) throw unauthenticated('This API token has been revoked.')
   await db.update(apiTokens).set({ lastUsedAt: clock() }).where(eq(apiTokens.id, row.id))
-  return { userId: row.userId, via: 'token', sessionId: null }
+  return { userId: row.userId, via: 'token', sessionId: null, tokenId: row.id }
 }
 
 export async function findUser(db: Db, userId: string): Promise<UserRow | null> {

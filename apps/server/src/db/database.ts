@@ -42,11 +42,11 @@ export interface Database {
 /**
  * postgres.js waits `backoff(retries)` seconds before reconnecting, and its default grows to
  * 20 s over an outage: work due when the database returns would wait that long. Capped at
- * half a second, the LISTEN connection (whose return wakes the timers) and then the pool's are
- * back within about a second of the database; a refused connection attempt costs nothing.
+ * a quarter of a second, the LISTEN connection (whose return wakes the timers) and then the pool's are
+ * back within about half a second of the database; a refused connection attempt costs nothing.
  */
 export function reconnectBackoff(retries: number): number {
-  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.5)
+  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.25)
 }
 
 // any fixed number works: it only has to be the same in every Flare process

@@ -398,6 +398,40 @@ export const ticketMessages = pgTable(
   ],
 )
 
+/**
+ * Failed-login counters, one row per account (normalised email) and per address, shared by
+ * every server process (SPEC §1). A row's key is a SHA-256, so attackers' guesses are not kept
+ * as text. Attempts are counted before the password is checked; a success clears the account.
+ */
+export const loginThrottles = pgTable(
+  'login_throttles',
+  {
+    scope: text('scope').$type<'account' | 'address'>().notNull(),
+    keyHash: text('key_hash').notNull(),
+    failures: integer('failures').notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.keyHash] }),
+    index('login_throttles_last_attempt_idx').on(t.lastAttemptAt),
+  ],
+)
+
+/**
+ * Fixed-window counters for per-member limits (chat messages), shared by every server
+ * process: one atomic upsert per hit, so a burst on several processes cannot slip past.
+ */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    key: text('key').primaryKey(),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_limit_windows_started_idx').on(t.windowStartedAt)],
+)
+
 /** Small facts about this database itself: whether the demo was seeded, the cookie secret. */
 export const appMeta = pgTable('app_meta', {
   key: text('key').primaryKey(),
@@ -670,4 +704,6 @@ export const schema = {
   notificationTemplates,
   auditLog,
   dueRecomputes,
+  loginThrottles,
+  rateLimitWindows,
 }

@@ -1,5 +1,6 @@
 import { applyRuleDefaults, type EscalationRuleFields, type MemberRole } from '@flare/protocol'
 import { eq, sql } from 'drizzle-orm'
+import { normaliseEmail } from '../auth/identity.js'
 import { hashPassword } from '../auth/passwords.js'
 import type { Database } from '../db/database.js'
 import {
@@ -91,7 +92,11 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
       for (const person of DEMO_PEOPLE) {
         const [row] = await tx
           .insert(users)
-          .values({ email: person.email, displayName: person.displayName, passwordHash: hashed })
+          .values({
+            email: normaliseEmail(person.email),
+            displayName: person.displayName,
+            passwordHash: hashed,
+          })
           .returning({ id: users.id })
         if (!row) throw new Error('demo user was not created')
         ids.set(person.key, row.id)

@@ -167,14 +167,18 @@ export async function addResponse(
   return rows.length > 0
 }
 
-export async function countRaisedSince(
+/** How many escalations the member raised since `since`, and when the oldest of them was. */
+export async function raisedSince(
   db: Db,
   spaceId: string,
   userId: string,
   since: Date,
-): Promise<number> {
+): Promise<{ count: number; oldest: Date | null }> {
   const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+    .select({
+      n: sql<number>`count(*)::int`,
+      oldest: sql<Date | null>`min(${escalations.startedAt})`.mapWith(escalations.startedAt),
+    })
     .from(escalations)
     .where(
       and(
@@ -183,7 +187,7 @@ export async function countRaisedSince(
         gt(escalations.startedAt, since),
       ),
     )
-  return row?.n ?? 0
+  return { count: row?.n ?? 0, oldest: row?.oldest ?? null }
 }
 
 /** The member's most recent distinct messages, newest first (SPEC §3: offered for reuse). */

@@ -21,12 +21,12 @@ import type { SpaceHub } from '../realtime/space-hub.js'
 import { membersAmong } from '../spaces/space-repository.js'
 import {
   addResponse,
-  countRaisedSince,
   endEscalations,
   findActive,
   groupsWithMembers,
   insertEscalation,
   isUniqueViolation,
+  raisedSince,
 } from './escalation-repository.js'
 
 export interface Actor {
@@ -126,13 +126,18 @@ export function createEscalationService({
     }
 
     const now = clock()
-    if (
-      (await countRaisedSince(db, spaceId, raiser.userId, new Date(now.getTime() - 60_000))) >=
-      raisesPerMinute
-    ) {
+    // counted in the database, so the limit holds across server processes
+    const recent = await raisedSince(db, spaceId, raiser.userId, new Date(now.getTime() - 60_000))
+    if (recent.count >= raisesPerMinute) {
+      // the oldest raise of the minute leaves the window first
+      const retryAfterMs = Math.max(
+        1000,
+        (recent.oldest?.getTime() ?? now.getTime()) + 60_000 - now.getTime(),
+      )
       throw new HttpError(429, {
         code: ErrorCode.RATE_LIMITED,
-        message: `At most ${raisesPerMinute} escalations a minute. Wait a moment and try again.`,
+        message: `At most ${raisesPerMinute} escalations a minute. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+        retryAfterMs,
       })
     }
 

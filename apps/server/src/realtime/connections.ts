@@ -48,13 +48,15 @@ export const connectionsPlugin = fp(
     app.decorate('spaceSnapshot', spaceSnapshot)
 
     function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
-      const { spaceId, userId, displayName, role } = socket.data
+      const { spaceId, userId, displayName } = socket.data
       return {
         ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
         ...createEscalationHandlers({
           service: app.hands.service,
           spaceId,
-          actor: { userId, displayName, role },
+          // socket.data itself, not a copy: the authority guard refreshes its role before each
+          // event that needs one, so a demoted manager is refused at once
+          actor: socket.data,
         }),
         ...createChatHandlers({
           db,
@@ -104,6 +106,7 @@ export const connectionsPlugin = fp(
           // the client said goodbye itself; any other reason may be a network drop that comes back
           hub.disconnect(userId, reason === 'client namespace disconnect')
         })
+        app.authority.guard(socket)
         registerHandlers(socket, handlersOf(socket, hub), app.log)
         refuseUnknownEvents(socket)
         socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId, { socketId: socket.id }))
@@ -113,5 +116,8 @@ export const connectionsPlugin = fp(
       }
     })
   },
-  { name: 'connections', dependencies: ['socket-server', 'hands', 'chat', 'automation'] },
+  {
+    name: 'connections',
+    dependencies: ['socket-server', 'authority', 'hands', 'chat', 'automation'],
+  },
 )

@@ -31,6 +31,9 @@ export interface SocketData {
   displayName: string
   spaceId: string
   role: MemberRole
+  /** The session (logout closes this connection) or API token (revoking it does) it rests on. */
+  sessionId: string | null
+  tokenId: string | null
 }
 
 interface InterServerEvents {
@@ -212,6 +215,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       findSpaceMembers(app.database.db, keys),
     )
 
+    // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
+    io.use(app.originCheck.socketMiddleware)
     io.use(async (socket, next) => {
       const auth = parse(SocketAuth, socket.handshake.auth)
       if (!auth.ok) {
@@ -232,6 +237,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           displayName: member.displayName,
           spaceId: member.spaceId,
           role: member.role,
+          sessionId: identity.sessionId,
+          tokenId: identity.tokenId,
         }
         next()
       } catch (error) {
@@ -263,5 +270,5 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       await link?.close()
     })
   },
-  { name: 'socket-server', dependencies: ['database', 'auth', 'events'] },
+  { name: 'socket-server', dependencies: ['database', 'auth', 'events', 'origin-check'] },
 )

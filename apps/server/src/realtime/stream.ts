@@ -61,11 +61,24 @@ export const streamPlugin = fp(
         }
         // subscribe before reading the snapshot, so nothing falls between the two
         const stop = app.broadcast.onStream(spaceId, send)
-        socket.on('close', stop)
+        // logout, a revoked token or a removed membership closes it (1008: policy violation)
+        const forget = app.authority.trackStream(
+          {
+            spaceId,
+            userId: request.membership?.userId ?? '',
+            sessionId: request.identity?.sessionId ?? null,
+            tokenId: request.identity?.tokenId ?? null,
+          },
+          () => socket.close(1008, 'REVOKED'),
+        )
+        socket.on('close', () => {
+          stop()
+          forget()
+        })
         const escalations = await app.hands.listActive(spaceId)
         send({ type: 'snapshot', spaceId, serverTime: app.clock().toISOString(), escalations })
       },
     )
   },
-  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket', 'hands'] },
+  { name: 'stream', dependencies: ['auth', 'socket-server', 'websocket', 'hands', 'authority'] },
 )

@@ -10,8 +10,15 @@ import {
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
 import { eq } from 'drizzle-orm'
-import type { FastifyRequest } from 'fastify'
-import { endSession, findUser, logIn, SESSION_COOKIE, toUserDto } from '../auth/identity.js'
+import {
+  endSession,
+  findUser,
+  logIn,
+  normaliseEmail,
+  SESSION_COOKIE,
+  toUserDto,
+} from '../auth/identity.js'
+import { createLoginThrottle, type LoginLimits } from '../auth/login-throttle.js'
 import { users } from '../db/schema.js'
 import { HttpError, unauthenticated } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
@@ -19,19 +26,12 @@ import { listSpacesOf } from '../spaces/space-repository.js'
 
 export interface AuthRouteOptions {
   sessionTtlMs: number
-  /** Login attempts allowed per minute for one address and email. */
-  loginAttemptsPerMinute: number
-}
-
-/** The email a login attempt names, for rate limiting: read before the body is validated. */
-function attemptedEmail(request: FastifyRequest): string {
-  const body = request.body
-  const email = typeof body === 'object' && body !== null && 'email' in body ? body.email : ''
-  return String(email ?? '').toLowerCase()
+  loginLimits: LoginLimits
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts) => {
   const unauthenticated401 = { 401: ApiErrorBody }
+  const throttle = createLoginThrottle(app.database.db, app.clock, opts.loginLimits)
 
   app.post(
     '/auth/login',
@@ -39,6 +39,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       schema: {
         tags: ['auth'],
         summary: 'Log in with email and password; sets the httpOnly session cookie',
+        description:
+          `After ${opts.loginLimits.accountFailures} failed attempts for one account, or ` +
+          `${opts.loginLimits.addressFailures} from one address, further attempts (even right ones) ` +
+          'answer 429 RATE_LIMITED with `Retry-After` (seconds) until a lock ends; each further ' +
+          'failure doubles the lock, from 1 to at most 15 minutes.',
         body: LoginRequest,
         response: {
           200: LoginResponse,
@@ -47,18 +52,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
           429: ApiErrorBody,
         },
       },
-      config: {
-        rateLimit: {
-          max: opts.loginAttemptsPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          // per address and account: one attacker cannot lock everyone out, nor hammer one account
-          keyGenerator: (request) => `${request.ip}:${attemptedEmail(request)}`,
-        },
-      },
     },
     async (request, reply) => {
-      const { email, password } = request.body
+      const { password } = request.body
+      // one form of the address for the limits and the lookup: " A@x" and "a@x" are one account
+      const email = normaliseEmail(request.body.email)
+      const refusal = await throttle.admit(email, request.ip)
+      if (refusal) {
+        const seconds = Math.ceil(refusal.retryAfterMs / 1000)
+        throw new HttpError(429, {
+          code: ErrorCode.RATE_LIMITED,
+          message: `Too many failed logins. Try again in ${seconds} seconds.`,
+          retryAfterMs: refusal.retryAfterMs,
+        })
+      }
       const result = await logIn(app.database.db, app.clock, opts.sessionTtlMs, email, password)
       if (!result) {
         throw new HttpError(401, {
@@ -66,6 +73,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
           message: 'That email and password do not match an account.',
         })
       }
+      await throttle.succeeded(email, request.ip)
       app.setSessionCookie(reply, result.sessionToken, result.expiresAt)
       return { user: toUserDto(result.user) }
     },
@@ -83,7 +91,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     },
     async (request, reply) => {
       const identity = identityOf(request)
-      if (identity.sessionId) await endSession(app.database.db, identity.sessionId)
+      if (identity.sessionId) {
+        await endSession(app.database.db, identity.sessionId)
+        // the tabs this session opened stop receiving the space now, in every process
+        await app.authority.sessionEnded(identity.sessionId)
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.code(204).send(null)
     },

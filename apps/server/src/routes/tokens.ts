@@ -69,6 +69,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tokenId,
       )
       if (!revoked) throw notFound('You have no live API token with that id.')
+      // the sockets and streams it opened close now, in every process
+      await app.authority.tokenRevoked(tokenId)
       return reply.code(204).send(null)
     },
   )

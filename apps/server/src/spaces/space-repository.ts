@@ -1,7 +1,16 @@
 import type { GroupDto, MemberRole, RoomDto, SpaceDto, SpaceMemberDto } from '@flare/protocol'
-import { and, asc, eq, inArray, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { groupMembers, groups, meetingRooms, memberships, spaces, users } from '../db/schema.js'
+import {
+  groupMembers,
+  groups,
+  inboxAdmins,
+  inboxes,
+  meetingRooms,
+  memberships,
+  spaces,
+  users,
+} from '../db/schema.js'
 
 export interface Membership {
   spaceId: string
@@ -10,7 +19,7 @@ export interface Membership {
 }
 
 export async function findMembership(
-  db: Db,
+  db: Pick<Db, 'select'>,
   spaceId: string,
   userId: string,
 ): Promise<Membership | null> {
@@ -105,7 +114,10 @@ export async function listRooms(db: Db, spaceId: string): Promise<RoomDto[]> {
     .orderBy(asc(meetingRooms.name))
 }
 
-export async function listMembers(db: Db, spaceId: string): Promise<SpaceMemberDto[]> {
+export async function listMembers(
+  db: Pick<Db, 'select'>,
+  spaceId: string,
+): Promise<SpaceMemberDto[]> {
   return db
     .select({
       userId: memberships.userId,
@@ -153,4 +165,87 @@ export async function membersAmong(
     .from(memberships)
     .where(and(eq(memberships.spaceId, spaceId), inArray(memberships.userId, userIds)))
   return new Set(rows.map((r) => r.userId))
+}
+
+/** Why a membership change was refused: there is no such member, or it would leave no admin. */
+export type MembershipChangeRefusal = 'not_member' | 'last_admin'
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+/**
+ * Locks the space's admin memberships for the rest of the transaction and says whether anyone
+ * but `userId` is an admin: two admins demoting each other at once cannot leave none.
+ */
+async function otherAdminExists(tx: Tx, spaceId: string, userId: string): Promise<boolean> {
+  const admins = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.spaceId, spaceId), eq(memberships.role, 'admin')))
+    .for('update')
+  return admins.some((a) => a.userId !== userId)
+}
+
+/** Changes a member's role; a space always keeps at least one admin. */
+export async function changeRole(
+  db: Db,
+  spaceId: string,
+  userId: string,
+  role: MemberRole,
+): Promise<SpaceMemberDto | MembershipChangeRefusal> {
+  return db.transaction(async (tx) => {
+    const current = await findMembership(tx, spaceId, userId)
+    if (!current) return 'not_member'
+    if (current.role === 'admin' && role !== 'admin') {
+      if (!(await otherAdminExists(tx, spaceId, userId))) return 'last_admin'
+    }
+    await tx
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
+    const [member] = (await listMembers(tx, spaceId)).filter((m) => m.userId === userId)
+    return member ?? 'not_member'
+  })
+}
+
+/**
+ * Removes a member from a space with what made them part of it: their groups and inbox admin
+ * rights there, and being someone's manager there. A space always keeps at least one admin.
+ */
+export async function removeMember(
+  db: Db,
+  spaceId: string,
+  userId: string,
+): Promise<true | MembershipChangeRefusal> {
+  return db.transaction(async (tx) => {
+    const current = await findMembership(tx, spaceId, userId)
+    if (!current) return 'not_member'
+    if (current.role === 'admin' && !(await otherAdminExists(tx, spaceId, userId))) {
+      return 'last_admin'
+    }
+    const spaceGroups = tx.select({ id: groups.id }).from(groups).where(eq(groups.spaceId, spaceId))
+    await tx
+      .delete(groupMembers)
+      .where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, spaceGroups)))
+    const spaceInboxes = tx
+      .select({ id: inboxes.id })
+      .from(inboxes)
+      .where(eq(inboxes.spaceId, spaceId))
+    await tx
+      .delete(inboxAdmins)
+      .where(and(eq(inboxAdmins.userId, userId), inArray(inboxAdmins.inboxId, spaceInboxes)))
+    await tx
+      .update(memberships)
+      .set({ managerUserId: null })
+      .where(
+        and(
+          eq(memberships.spaceId, spaceId),
+          eq(memberships.managerUserId, userId),
+          ne(memberships.userId, userId),
+        ),
+      )
+    await tx
+      .delete(memberships)
+      .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
+    return true
+  })
 }

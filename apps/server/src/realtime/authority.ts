@@ -1,0 +1,303 @@
+import { EventEmitter } from 'node:events'
+import { type ApiError, type ConnectErrorData, ErrorCode, parse } from '@flare/protocol'
+import { Type } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import { hashSecret } from '../auth/secrets.js'
+import { createRateWindows, type WindowLimit } from '../limits/rate-window.js'
+import { findMembership } from '../spaces/space-repository.js'
+import { type FlareSocket, userRoom } from './socket-server.js'
+
+/** Per-member limits on live connections and what they send (README "Limits"). */
+export interface RealtimeLimits {
+  /** `chat:send` per member and space, counted in the database. */
+  chat: WindowLimit
+  /** Open Socket.IO connections per user, all spaces and processes together. */
+  connectionsPerUser: number
+}
+
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
+  chat: { limit: 20, windowMs: 10_000 },
+  connectionsPerUser: 20,
+}
+
+/** The connections one login session opened (its id is already a hash; hashed again for the room name). */
+export function sessionRoom(sessionId: string): string {
+  return `session:${hashSecret(sessionId).slice(0, 32)}`
+}
+/** The connections opened with one API token. */
+export function tokenRoom(tokenId: string): string {
+  return `token:${tokenId}`
+}
+/** Every connection of one user, whatever the space: what the connection limit counts. */
+export function personRoom(userId: string): string {
+  return `user:${userId}`
+}
+
+/**
+ * Client events that act with the member's authority: each is let through only after the
+ * membership and role are read again from the database, so a removed member or a demoted
+ * manager cannot keep using powers the handshake saw. Presence events (moves come many a
+ * second) are not among them; a removed member's connections are closed instead.
+ */
+const CHECKED_EVENTS = new Set([
+  'escalation:raise',
+  'escalation:end',
+  'escalation:lower-all',
+  'escalation:respond',
+  'chat:send',
+  'chat:read',
+  'ticket:acknowledge',
+])
+
+/** What was withdrawn; sent to every process so each closes its own streams. */
+const Revocation = Type.Union([
+  Type.Object({ kind: Type.Literal('session'), sessionId: Type.String() }),
+  Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }),
+  Type.Object({ kind: Type.Literal('member'), spaceId: Type.String(), userId: Type.String() }),
+])
+type Revocation =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'token'; tokenId: string }
+  | { kind: 'member'; spaceId: string; userId: string }
+
+const CHANNEL = 'flare:authority'
+
+/** Who holds an open `GET /api/stream`, so it can be closed when that is withdrawn. */
+export interface StreamHolder {
+  userId: string
+  spaceId: string
+  sessionId: string | null
+  tokenId: string | null
+}
+
+export interface Authority {
+  /** A session ended (logout): its sockets and streams close, in every process. */
+  sessionEnded(sessionId: string): Promise<void>
+  /** An API token was revoked: the sockets and streams it opened close, in every process. */
+  tokenRevoked(tokenId: string): Promise<void>
+  /** A member was removed from a space: their sockets and streams there close, in every process. */
+  memberRemoved(spaceId: string, userId: string): Promise<void>
+  /**
+   * Checks each sensitive event of this connection at use: the membership still holds, the
+   * role is the current one (refreshed into `socket.data`), the chat limit is kept.
+   */
+  guard(socket: FlareSocket): void
+  /** Registers an open stream; returns the function that forgets it (call it on close). */
+  trackStream(holder: StreamHolder, close: () => void): () => void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authority: Authority
+  }
+}
+
+function matches(revocation: Revocation, holder: StreamHolder): boolean {
+  switch (revocation.kind) {
+    case 'session':
+      return holder.sessionId === revocation.sessionId
+    case 'token':
+      return holder.tokenId === revocation.tokenId
+    case 'member':
+      return holder.spaceId === revocation.spaceId && holder.userId === revocation.userId
+  }
+}
+
+function refusal(error: ApiError): Error & { data: ConnectErrorData } {
+  const e = new Error(error.message) as Error & { data: ConnectErrorData }
+  e.data = error
+  return e
+}
+
+export interface AuthorityOptions {
+  redisUrl: string | null
+  limits: RealtimeLimits
+}
+
+/**
+ * Authority checked where it is used (issue #11): withdrawing a session, a token or a
+ * membership closes the live connections that rest on it, in every process (Socket.IO rooms
+ * per session, token and member, closed with `disconnectSockets`, which the Redis adapter
+ * carries; streams through a Redis channel); events that act with a member's authority read
+ * the membership again first; and the per-member limits on connections and chat.
+ */
+export const authorityPlugin = fp<AuthorityOptions>(
+  async (app, { redisUrl, limits }) => {
+    const { io } = app.realtime
+    const db = app.database.db
+    const log = app.log.child({ feature: 'authority' })
+    const windows = createRateWindows(db)
+
+    // ---- streams, and the channel that reaches the other processes' streams
+    const streams = new Map<StreamHolder, () => void>()
+    function closeStreams(revocation: Revocation): void {
+      for (const [holder, close] of streams) if (matches(revocation, holder)) close()
+    }
+    const local = new EventEmitter()
+    local.on('revoked', closeStreams)
+    let publisher: Redis | null = null
+    let subscriber: Redis | null = null
+    if (redisUrl) {
+      // bounded retries and a listener each: an unhandled Redis error must not end the process
+      publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 })
+      subscriber = new Redis(redisUrl, { maxRetriesPerRequest: 3 })
+      for (const client of [publisher, subscriber]) {
+        client.on('error', (err: unknown) => log.warn({ err }, 'authority channel: redis error'))
+      }
+      await subscriber.subscribe(CHANNEL)
+      subscriber.on('message', (_channel: string, text: string) => {
+        let data: unknown
+        try {
+          data = JSON.parse(text)
+        } catch {
+          return
+        }
+        const revocation = parse(Revocation, data)
+        if (revocation.ok) closeStreams(revocation.value)
+      })
+    }
+
+    async function revoke(revocation: Revocation, room: string): Promise<void> {
+      io.in(room).disconnectSockets(true)
+      // this process at once; the others through Redis (they ignore what matches nothing)
+      local.emit('revoked', revocation)
+      if (publisher) {
+        await publisher.publish(CHANNEL, JSON.stringify(revocation)).catch((err: unknown) => {
+          log.error({ err }, 'could not tell the other processes to close streams')
+        })
+      }
+    }
+
+    app.decorate('authority', {
+      sessionEnded: (sessionId) => revoke({ kind: 'session', sessionId }, sessionRoom(sessionId)),
+      tokenRevoked: (tokenId) => revoke({ kind: 'token', tokenId }, tokenRoom(tokenId)),
+      memberRemoved: (spaceId, userId) =>
+        revoke({ kind: 'member', spaceId, userId }, userRoom(spaceId, userId)),
+      guard,
+      trackStream(holder, close) {
+        streams.set(holder, close)
+        return () => {
+          streams.delete(holder)
+        }
+      },
+    } satisfies Authority)
+
+    // ---- the connection limit, and the rooms revocation closes
+    // one check at a time per user in this process, so a burst of handshakes cannot all pass
+    const queues = new Map<string, Promise<void>>()
+    function oneAtATime(userId: string, task: () => Promise<void>): Promise<void> {
+      const previous = queues.get(userId) ?? Promise.resolve()
+      const current = previous.then(task, task)
+      queues.set(userId, current)
+      void current.finally(() => {
+        if (queues.get(userId) === current) queues.delete(userId)
+      })
+      return current
+    }
+
+    async function openConnections(userId: string): Promise<number> {
+      const room = personRoom(userId)
+      const here = io.sockets.adapter.rooms.get(room)?.size ?? 0
+      // other processes' connections come through the adapter (Redis when configured); if
+      // they cannot be asked, count this process's alone rather than refuse everyone
+      try {
+        const everywhere = await io.in(room).fetchSockets()
+        return here + everywhere.filter((s) => !io.sockets.sockets.has(s.id)).length
+      } catch (err) {
+        log.warn({ err }, 'could not count connections in other processes')
+        return here
+      }
+    }
+
+    // registered after the handshake's authentication, which fills socket.data
+    io.use((socket, next) => {
+      const { userId, sessionId, tokenId } = socket.data
+      oneAtATime(userId, async () => {
+        if ((await openConnections(userId)) >= limits.connectionsPerUser) {
+          return next(
+            refusal({
+              code: ErrorCode.RATE_LIMITED,
+              message: `At most ${limits.connectionsPerUser} connections at once: close another tab or device first.`,
+            }),
+          )
+        }
+        // joined now (not at 'connection'), so the next handshake in the queue counts this one
+        const rooms = [personRoom(userId)]
+        if (sessionId) rooms.push(sessionRoom(sessionId))
+        if (tokenId) rooms.push(tokenRoom(tokenId))
+        socket.join(rooms)
+        next()
+      }).catch((err: unknown) => {
+        log.error({ err }, 'connection limit check failed')
+        next(
+          refusal({
+            code: ErrorCode.INTERNAL,
+            message: 'The server could not check this connection.',
+          }),
+        )
+      })
+    })
+
+    // ---- authority and limits at use: connections.ts guards every connection with this
+    function guard(socket: FlareSocket): void {
+      socket.use(([event, ...args], next) => {
+        if (!CHECKED_EVENTS.has(event)) return next()
+        const last = args.at(-1)
+        const ack = typeof last === 'function' ? (result: unknown) => last(result) : () => {}
+        const { spaceId, userId } = socket.data
+        void (async () => {
+          try {
+            const membership = await findMembership(db, spaceId, userId)
+            if (!membership) {
+              ack({
+                ok: false,
+                error: {
+                  code: ErrorCode.NOT_FOUND,
+                  message: 'You are no longer a member of this space.',
+                },
+              })
+              socket.disconnect(true)
+              return
+            }
+            // handlers read the role from socket.data when they run: this is the current one
+            socket.data.role = membership.role
+            if (event === 'chat:send') {
+              const waitMs = await windows.hit(
+                `chat:${spaceId}:${userId}`,
+                limits.chat,
+                app.clock(),
+              )
+              if (waitMs !== null) {
+                const seconds = Math.ceil(waitMs / 1000)
+                ack({
+                  ok: false,
+                  error: {
+                    code: ErrorCode.RATE_LIMITED,
+                    message: `At most ${limits.chat.limit} messages every ${limits.chat.windowMs / 1000} s. Try again in ${seconds} s.`,
+                    retryAfterMs: waitMs,
+                  },
+                })
+                return
+              }
+            }
+            next()
+          } catch (err) {
+            log.error({ err, event }, 'authority check failed')
+            ack({
+              ok: false,
+              error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on our side.' },
+            })
+          }
+        })()
+      })
+    }
+
+    app.addHook('onClose', async () => {
+      await Promise.all(
+        [publisher, subscriber].map((client) => client?.quit().catch(() => undefined)),
+      )
+    })
+  },
+  { name: 'authority', dependencies: ['database', 'socket-server'] },
+)
