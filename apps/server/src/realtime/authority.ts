@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import { hashSecret } from '../auth/secrets.js'
+import { isUnavailable, unavailable } from '../errors.js'
 import { createRateWindows, type WindowLimit } from '../limits/rate-window.js'
 import { findMembership } from '../spaces/space-repository.js'
 import { type FlareSocket, userRoom } from './socket-server.js'
@@ -283,6 +284,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
             }
             next()
           } catch (err) {
+            // the database is away: say so, so the client can try again (SPEC §12.2.2)
+            if (isUnavailable(err)) return ack({ ok: false, error: unavailable().body })
             log.error({ err, event }, 'authority check failed')
             ack({
               ok: false,
