@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     await logInAs(dana, stage.flare.url, 'dana@flare.test')
     await logInAs(eli, stage.flare.url, 'eli@flare.test')
     await logInAs(fatima, stage.flare.url, 'fatima@flare.test')
-    await dana.locator('.members').getByText('Fatima Khan').waitFor()
+    await dana.getByRole('img', { name: /^Fatima Khan/ }).waitFor()
     const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
     const eliId = (await eli.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
 
@@ -41,7 +41,9 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
         .waitFor({ timeout: 1000 })
     }
     expect(Date.now() - raisedAt).toBeLessThan(1500)
-    expect(await fatima.getByRole('heading', { name: 'Escalations (1)' }).isVisible()).toBe(true)
+    // the Hands tab lists it, with the count on the tab
+    await fatima.locator('.hands-list li', { hasText: 'Caller asks for a refund' }).waitFor()
+    expect(await fatima.getByRole('tab', { name: /^Hands 1/ }).isVisible()).toBe(true)
     await screenshot(fatima, 'escalation-yellow-bystander')
     expect(await accessibilityViolations(fatima)).toEqual([])
 
@@ -60,13 +62,13 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     await screenshot(dana, 'escalation-dialog-red')
     await dana.getByRole('button', { name: 'Execute' }).click()
 
-    const card = eli.getByRole('alertdialog', { name: 'Dana Reyes needs help' })
+    const card = eli.getByRole('article', { name: 'Urgent hand: Dana Reyes needs help' })
     await card.waitFor({ timeout: 1000 })
     await fatima.locator('.popup-red').waitFor({ timeout: 1000 })
     await expect.poll(() => alertsPlayed(eli)).toBe(1)
     expect(await alertsPlayed(fatima)).toBe(0)
     expect(await alertsPlayed(dana)).toBe(0)
-    expect(await fatima.getByRole('alertdialog').count()).toBe(0)
+    expect(await fatima.locator('.alert-card').count()).toBe(0)
     await screenshot(eli, 'escalation-red-recipient')
     await screenshot(fatima, 'escalation-red-bystander')
     expect(await accessibilityViolations(eli)).toEqual([])
@@ -92,8 +94,11 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
       const at = await position(page, eliId)
       expect(Math.hypot(at.x - danaAt.x, at.y - danaAt.y)).toBeGreaterThanOrEqual(40)
     }
-    await dana.getByText('Eli is approaching').waitFor()
-    await fatima.getByText('Eli is approaching').waitFor()
+    // the raiser and everyone else see who is coming, on the pop-up and in the Hands tab
+    await dana.locator('.popup-responding', { hasText: 'Eli is approaching' }).waitFor()
+    await fatima.locator('.hand-responding', { hasText: 'Eli is approaching' }).waitFor()
+    // the card folds once Eli has responded, and keeps Chat
+    await card.locator('.alert-status', { hasText: 'You are approaching Dana.' }).waitFor()
     await dana.waitForTimeout(400) // the glide, for the picture
     await screenshot(fatima, 'escalation-approached')
 

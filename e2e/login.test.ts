@@ -26,8 +26,8 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
     await page.getByLabel('Password').fill('flare-demo')
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.getByRole('heading', { name: 'Contact Center' }).waitFor()
-    expect(await page.getByTestId('who-am-i').textContent()).toBe('Dana Reyesagent')
-    await page.locator('.members').getByText('Dana Reyes (you)').waitFor()
+    expect(await page.getByTestId('who-am-i').getAttribute('title')).toBe('Dana Reyes')
+    await page.getByRole('img', { name: 'Dana Reyes (you), available' }).waitFor()
     expect(page.url()).toMatch(/\/spaces\/[0-9a-f-]{36}$/)
 
     // another person logs in in their own browser: Dana's page shows them without a reload
@@ -38,10 +38,11 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
       await maxPage.getByLabel('Email').fill('manager@flare.test')
       await maxPage.getByLabel('Password').fill('flare-demo')
       await maxPage.getByRole('button', { name: 'Log in' }).click()
-      await maxPage.locator('.members').getByText('Max Manager (you)').waitFor()
-      await page.locator('.members').getByText('Max Manager', { exact: true }).waitFor()
+      await maxPage.getByRole('img', { name: 'Max Manager (you), available' }).waitFor()
+      await page.getByRole('img', { name: 'Max Manager, available' }).waitFor()
+      await page.getByRole('tab', { name: 'People' }).click()
       expect(await page.getByRole('heading', { name: /Here now/ }).textContent()).toBe(
-        'Here now (2)',
+        'Here now 2 people',
       )
       // the tab goes away without saying goodbye, as when a laptop lid closes
       await maxPage.close({ runBeforeUnload: false })
@@ -55,7 +56,7 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
 
     // a reload keeps the session (the cookie), and logging out returns to the login page
     await page.reload()
-    await page.locator('.members').getByText('Dana Reyes (you)').waitFor()
+    await page.getByRole('img', { name: 'Dana Reyes (you), available' }).waitFor()
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.getByRole('button', { name: 'Log in' }).waitFor()
   })

@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium())('two people in the space', () => {
 
     // a reload shows the same state as before it
     await max.reload()
-    await max.locator('.members').getByText('Max Manager (you)').waitFor()
+    await max.locator('.avatar.me').waitFor()
     const afterReload = max.locator(`.avatar[data-user-id="${danaId}"]`)
     expect({
       x: await afterReload.getAttribute('data-x'),

@@ -94,5 +94,5 @@ export async function logInAs(
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.locator('.members').getByText('(you)', { exact: false }).waitFor()
+  await page.locator('.avatar.me').waitFor()
 }

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorCode, PROTOCOL_VERSION, parse } from '@flare/protocol'
@@ -17,8 +16,8 @@ import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { HttpError, isUnavailable, unavailable } from './errors.js'
-import { escalationPlugin } from './escalations/escalation-plugin.js'
 import { eventsPlugin } from './events/events-plugin.js'
+import { handsPlugin } from './hands/hands-plugin.js'
 import { safeLoggerOptions } from './logging.js'
 import type { RetryPolicy } from './notifications/backoff.js'
 import { notificationsPlugin } from './notifications/notifications-plugin.js'
@@ -189,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers
-  await app.register(escalationPlugin, {
+  await app.register(handsPlugin, {
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     raisesPerMinute: options.raisesPerMinute ?? 10,
   })

@@ -1,4 +1,4 @@
-import type { PresenceUpdate } from '@flare/protocol'
+import { floorPlan, type PresenceUpdate, type SpaceResponse } from '@flare/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Clients, emitAck, nextPresence, recordPresence } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
@@ -35,6 +35,30 @@ describe('presence in the space', () => {
       roomId: null,
     })
     expect(await seen).toEqual({ kind: 'moved', userId: danaId, x: 700, y: 600, roomId: null })
+  })
+
+  it('[2] each member starts at their own desk of the floor plan the web app draws', async () => {
+    const cookie = await t.login('dana@flare.test')
+    const space = (
+      await t.app.inject({ method: 'GET', url: `/api/spaces/${t.spaceId}`, headers: { cookie } })
+    ).json() as SpaceResponse
+    const plan = floorPlan({
+      mapWidth: space.space.mapWidth,
+      mapHeight: space.space.mapHeight,
+      rooms: space.rooms,
+      teams: space.groups,
+      members: space.members,
+    })
+    await clients.join(t.spaceId, cookie)
+    const { snapshot } = await clients.join(t.spaceId, await t.login('eli@flare.test'))
+    const spots = snapshot.members.map((m) => ({ x: m.x, y: m.y }))
+    expect(spots).toHaveLength(2)
+    for (const m of snapshot.members) {
+      expect({ x: m.x, y: m.y }).toEqual(plan.seats[m.userId])
+      expect(m.roomId).toBeNull()
+    }
+    const [a, b] = spots
+    expect(Math.hypot((a?.x ?? 0) - (b?.x ?? 0), (a?.y ?? 0) - (b?.y ?? 0))).toBeGreaterThan(48)
   })
 
   it('[2] derives on the server which meeting room an avatar stands in', async () => {

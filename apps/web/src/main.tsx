@@ -2,7 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './components/App.js'
 import './styles.css'
-import './escalations/escalations.css'
+import './hands/hands.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

@@ -1,4 +1,4 @@
-import type { PresenceUpdate } from '@flare/protocol'
+import type { PresenceUpdate } from '@flare/protocol/client'
 import { applyPresenceBatch } from './presence.js'
 import type { FlareClientSocket } from './socket.js'
 import { announce, useFlare } from './store/index.js'

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { ManagerOptions, SocketOptions } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { raiseEscalation } from './escalations/escalation-actions.js'
+import { raiseHand } from './hands/hand-actions.js'
 import { connectToSpace, currentSocket, disconnectFromSpace, request } from './socket.js'
 import { useFlare } from './store/index.js'
 
@@ -96,7 +96,7 @@ describe('request(): the one way the web sends a client event', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       await connected()
-      const raising = raiseEscalation({
+      const raising = raiseHand({
         message: 'help',
         notify: true,
         recipients: { userIds: [HAND], groupIds: [] },

@@ -4,17 +4,16 @@ import {
   type ClientEventPayload,
   type ClientEventResult,
   type ClientToServerEvents,
-  ConnectErrorData,
   ErrorCode,
+  isConnectRefusal,
   type PresenceStatus,
-  parse,
   type Result,
   type ServerToClientEvents,
-} from '@flare/protocol'
+} from '@flare/protocol/client'
 import { io, type Socket } from 'socket.io-client'
 import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
-import { registerEscalationEvents } from './escalations/escalation-socket.js'
+import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { registerPresenceEvents } from './presence-socket.js'
@@ -97,19 +96,19 @@ export function connectToSpace(spaceId: string): void {
     })
   })
   s.on('connect_error', (error) => {
-    const refusal = 'data' in error ? parse(ConnectErrorData, error.data) : null
-    if (refusal?.ok && refusal.value.code === ErrorCode.UNAVAILABLE) {
+    const refusal = 'data' in error ? error.data : null
+    if (isConnectRefusal(refusal) && refusal.code === ErrorCode.UNAVAILABLE) {
       // the server could not check us right now (its database is away): it will again soon
-      useFlare.setState({ connection: { state: 'reconnecting', message: refusal.value.message } })
+      useFlare.setState({ connection: { state: 'reconnecting', message: refusal.message } })
       setTimeout(() => {
         if (socket === s && !s.connected) s.connect()
       }, UNAVAILABLE_RETRY_MS)
       return
     }
-    if (refusal?.ok) {
+    if (isConnectRefusal(refusal)) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
-      useFlare.setState({ connection: { state: 'refused', message: refusal.value.message } })
+      useFlare.setState({ connection: { state: 'refused', message: refusal.message } })
     } else {
       useFlare.setState({ connection: { state: 'reconnecting', message: null } })
     }
@@ -117,7 +116,7 @@ export function connectToSpace(spaceId: string): void {
   // every (re)connection brings a full snapshot: it replaces whatever we had
   s.on('space:snapshot', (snapshot) => useFlare.setState({ snapshot }))
   registerPresenceEvents(s)
-  registerEscalationEvents(s)
+  registerHandEvents(s)
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)

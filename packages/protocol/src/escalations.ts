@@ -1,11 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { DateTime, EmptyPayload, Uuid } from './api.js'
+import { EndReason } from './escalation-text.js'
 import { literals } from './literals.js'
 import { clientEvent } from './result-ack.js'
 import { Text } from './text.js'
 
-/** A raised hand's message is at most this many user-perceived characters (SPEC §3). */
-export const ESCALATION_MESSAGE_MAX = 50
+export {
+  countGraphemes,
+  EndReason,
+  ESCALATION_MESSAGE_MAX,
+  normalizeEscalationMessage,
+} from './escalation-text.js'
 
 /** Yellow: a hand for everyone to see. Red: it notifies its recipients with a sound. */
 export const ESCALATION_COLORS = ['yellow', 'red'] as const
@@ -56,21 +61,6 @@ export type EscalationRespond = Static<typeof EscalationRespond>
 export const EscalationParams = Type.Object({ spaceId: Uuid, escalationId: Uuid })
 export type EscalationParams = Static<typeof EscalationParams>
 
-/** Why an escalation ended; every end is recorded with one. */
-export const EndReason = {
-  /** The raiser pressed Escalation again. */
-  RAISER: 'raiser',
-  ENTERED_ROOM: 'entered_room',
-  AWAY: 'away',
-  LEFT: 'left',
-  /** Disconnected for longer than the reconnect grace. */
-  DISCONNECTED: 'disconnected',
-  /** An admin or manager ended this one. */
-  ENDED_BY_MANAGER: 'ended_by_manager',
-  /** An admin or manager lowered every hand at once. */
-  LOWERED_ALL: 'lowered_all',
-} as const
-export type EndReason = (typeof EndReason)[keyof typeof EndReason]
 export const END_REASONS = Object.values(EndReason)
 export const EndReasonSchema = literals(END_REASONS)
 
@@ -158,24 +148,4 @@ export const EscalationServerEvents = {
   /** To the recipients of a red escalation only. */
   'escalation:notify': EscalationNotification,
   'escalation:response': EscalationResponseEvent,
-}
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-
-/** User-perceived characters: an emoji, a flag or a letter with its accents counts once. */
-export function countGraphemes(text: string): number {
-  let count = 0
-  for (const _ of segmenter.segment(text)) count += 1
-  return count
-}
-
-/**
- * The message as it is stored and shown: every run of line breaks becomes one space, and
- * surrounding white space goes. The 50-character limit applies to this form.
- *
- * @example
- * normalizeEscalationMessage('Need\n\nhelp ') // 'Need help'
- */
-export function normalizeEscalationMessage(raw: string): string {
-  return raw.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ').trim()
 }

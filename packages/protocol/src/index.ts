@@ -88,6 +88,7 @@ export {
   parseThreadKey,
   SPACE_THREAD,
 } from './chat.js'
+export { isConnectRefusal } from './error-codes.js'
 export type {
   ConditionField,
   ConditionOperator,
@@ -182,6 +183,15 @@ export {
   SpaceSnapshot,
   StreamEvent,
 } from './events.js'
+export type {
+  FloorDesk,
+  FloorInput,
+  FloorPlan,
+  FloorRect,
+  FloorZone,
+  FloorZoneKind,
+} from './floor.js'
+export { FLOOR_ZONE, floorPlan } from './floor.js'
 export { literals } from './literals.js'
 export type {
   DeliveryState,

@@ -1,31 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { ErrorCode } from './error-codes.js'
 import { literals } from './literals.js'
 
-/**
- * The error codes every client can rely on. REST answers `{error: {code, message, field?}}`;
- * Socket.IO acknowledgements answer `{ok: false, error: {code, message, field?}}`.
- */
-export const ErrorCode = {
-  VALIDATION: 'VALIDATION',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  FORBIDDEN: 'FORBIDDEN',
-  /**
-   * A cookie-authenticated change or a WebSocket handshake sent from a page of another origin
-   * (not the server's own, `PUBLIC_URL`'s or one in `ALLOWED_ORIGINS`): 403.
-   */
-  BAD_ORIGIN: 'BAD_ORIGIN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
-  /** Approach is not available while the responder is inside a meeting room. */
-  IN_MEETING_ROOM: 'IN_MEETING_ROOM',
-  /** A dependency (the database) is not answering right now: try again in a moment. */
-  UNAVAILABLE: 'UNAVAILABLE',
-  INTERNAL: 'INTERNAL',
-} as const
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+export { ErrorCode } from './error-codes.js'
 export const ErrorCodeSchema = literals(Object.values(ErrorCode))
 
 export const ApiError = Type.Object({

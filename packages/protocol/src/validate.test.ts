@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { parse } from './validate.js'
 
 const Point = Type.Object(
@@ -33,5 +33,31 @@ describe('parse', () => {
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.error.field).toBeUndefined()
+  })
+})
+
+describe('parse where eval is refused', () => {
+  it('[12] checks the same way under a CSP without unsafe-eval (the web app), by interpreting', async () => {
+    vi.resetModules()
+    // what a browser does under script-src 'self': `new Function(…)` throws an EvalError
+    vi.stubGlobal('Function', function refused() {
+      throw new EvalError('Evaluating a string as JavaScript violates the Content Security Policy')
+    })
+    try {
+      const { parse: refusedParse } = await import('./validate.js')
+      const schema = Type.Object({
+        name: Type.String({ minLength: 1 }),
+        id: Type.String({ format: 'uuid' }),
+      })
+      expect(
+        refusedParse(schema, { name: 'Dana', id: '0b6c7a52-0000-4000-8000-000000000001' }).ok,
+      ).toBe(true)
+      expect(refusedParse(schema, { name: 'Dana', id: 'nope' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', field: 'id' },
+      })
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })

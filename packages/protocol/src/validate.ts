@@ -1,7 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
-import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
-import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { type ValueError, type ValueErrorIterator, ValueErrorType } from '@sinclair/typebox/errors'
+import { Value } from '@sinclair/typebox/value'
 import { type ApiError, ErrorCode } from './result.js'
 import { isAcceptableText, TEXT_FORMAT } from './text.js'
 
@@ -38,15 +39,31 @@ function describeError(error: ValueError): string {
   return error.message
 }
 
-const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
+interface Checker<T extends TSchema> {
+  Check(input: unknown): input is Static<T>
+  Errors(input: unknown): ValueErrorIterator
+}
 
-function compilerFor<T extends TSchema>(schema: T): TypeCheck<T> {
-  let check = compiled.get(schema)
-  if (!check) {
+const compiled = new WeakMap<TSchema, Checker<TSchema>>()
+
+/**
+ * The compiled checker (fast, on the server); where compiling is not allowed — a page whose
+ * Content-Security-Policy refuses `unsafe-eval` — the same checks, interpreted.
+ */
+function checkerFor<T extends TSchema>(schema: T): Checker<T> {
+  const known = compiled.get(schema)
+  if (known) return known as Checker<T>
+  let check: Checker<T>
+  try {
     check = TypeCompiler.Compile(schema)
-    compiled.set(schema, check)
+  } catch {
+    check = {
+      Check: (input): input is Static<T> => Value.Check(schema, input),
+      Errors: (input) => Value.Errors(schema, input),
+    }
   }
-  return check as TypeCheck<T>
+  compiled.set(schema, check)
+  return check
 }
 
 /** `/recipients/userIds/0` → `recipients.userIds.0`; the root is reported as no field. */
@@ -66,7 +83,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ApiError }
  * if (!r.ok) return reply.code(400).send({ error: r.error })
  */
 export function parse<T extends TSchema>(schema: T, input: unknown): Parsed<Static<T>> {
-  const check = compilerFor(schema)
+  const check = checkerFor(schema)
   if (check.Check(input)) return { ok: true, value: input }
   const first = check.Errors(input).First()
   const field = first ? fieldOf(first.path) : undefined

@@ -8,6 +8,7 @@ export type { TemplateValues, TemplateVariable } from './template.js'
 export {
   DEFAULT_NOTE_TEMPLATE,
   findUnknownTemplateVariables,
+  NOTE_TEMPLATE_VARIABLES,
   renderTemplate,
   TEMPLATE_VARIABLES,
   templatePreviewValues,

@@ -20,6 +20,17 @@ export const TEMPLATE_VARIABLES = [
 ] as const
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]
 
+/** The variables a rule's internal note may use (SPEC §6.1.1): what a firing knows. */
+export const NOTE_TEMPLATE_VARIABLES = [
+  'escalation_target',
+  'minutes',
+  'priority',
+  'rule_name',
+  'ticket_id',
+  'subject',
+  'level',
+] as const satisfies readonly TemplateVariable[]
+
 /** Values to fill in; a variable with no value renders as nothing. */
 export type TemplateValues = Partial<Record<TemplateVariable, string | number | null>>
 
@@ -49,16 +60,21 @@ export function renderTemplate(template: string, values: TemplateValues): string
 }
 
 /**
- * The `{variables}` of a template that are not known, each once, in order of appearance;
- * empty when the template may be saved.
+ * The `{variables}` of a template that are not among `allowed` (default: every variable),
+ * each once, in order of appearance; empty when the template may be saved.
  *
  * @example
  * findUnknownTemplateVariables('After {minutes} min, {asignee}') // → ['asignee']
+ * findUnknownTemplateVariables('{link}', NOTE_TEMPLATE_VARIABLES) // → ['link']
  */
-export function findUnknownTemplateVariables(template: string): string[] {
+export function findUnknownTemplateVariables(
+  template: string,
+  allowed: readonly TemplateVariable[] = TEMPLATE_VARIABLES,
+): string[] {
+  const known: ReadonlySet<string> = allowed === TEMPLATE_VARIABLES ? KNOWN : new Set(allowed)
   const unknown = new Set<string>()
   for (const [, name] of template.matchAll(PLACEHOLDER)) {
-    if (name !== undefined && !KNOWN.has(name)) unknown.add(name)
+    if (name !== undefined && !known.has(name)) unknown.add(name)
   }
   return [...unknown]
 }

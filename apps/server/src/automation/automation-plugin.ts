@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
-import { createEscalationScheduler, type EscalationScheduler } from './escalation-scheduler.js'
+import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
 import { ruleRoutes } from './rule-routes.js'
 import { createRuleService, type RuleService } from './rule-service.js'
 import { settingsRoutes } from './settings-routes.js'
@@ -20,7 +20,7 @@ export interface AutomationPluginOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    scheduler: EscalationScheduler
+    scheduler: RuleFiringScheduler
     escalationRules: RuleService
     /** The background recompute of due instants after rule and calendar changes. */
     dueRecompute: DueRecompute
@@ -38,7 +38,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       clock: app.clock,
       announce: app.tickets.service.announce,
     })
-    const scheduler = createEscalationScheduler({
+    const scheduler = createRuleFiringScheduler({
       database: app.database,
       clock: app.clock,
       log,

@@ -6,7 +6,7 @@ import {
   validateRuleInput,
   validateRuleUpdate,
 } from '@flare/protocol'
-import { findUnknownTemplateVariables } from '@flare/rules'
+import { findUnknownTemplateVariables, NOTE_TEMPLATE_VARIABLES } from '@flare/rules'
 import { eq } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
@@ -78,7 +78,7 @@ async function checkReferences(db: Db, spaceId: string, rule: EscalationRuleFiel
     }
   }
   if (rule.internalNoteTemplate) {
-    const unknown = findUnknownTemplateVariables(rule.internalNoteTemplate)
+    const unknown = findUnknownTemplateVariables(rule.internalNoteTemplate, NOTE_TEMPLATE_VARIABLES)
     if (unknown.length > 0) {
       throw badRequest(
         `internalNoteTemplate: unknown variable ${unknown.map((v) => `{${v}}`).join(', ')}`,

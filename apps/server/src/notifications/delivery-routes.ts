@@ -16,8 +16,9 @@ import {
   Uuid,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
-import { and, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
+import { encodePageCursor, olderThanCursor } from '../db/page-cursor.js'
 import {
   notificationOutbox,
   ticketMessages,
@@ -25,7 +26,7 @@ import {
   users,
   webhookEndpoints,
 } from '../db/schema.js'
-import { badRequest, HttpError, notFound } from '../errors.js'
+import { HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { OutboxRow } from './channels/index.js'
@@ -44,22 +45,6 @@ function isChannel(value: string): value is NotificationChannel {
 
 function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null
-}
-
-function encodeCursor(row: OutboxRow): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    const createdAt = new Date(String(at))
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime()))
-      throw new Error('bad cursor')
-    return { createdAt, id }
-  } catch {
-    throw badRequest('cursor: not a cursor this API gave out', 'cursor')
-  }
 }
 
 /** Names for the log's targets: people by name, webhooks by host, Slack as Slack. */
@@ -216,10 +201,10 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       if (query.channel) where.push(inArray(notificationOutbox.channel, query.channel.split(',')))
       if (query.ticketId) where.push(eq(notificationOutbox.ticketId, query.ticketId))
       if (query.cursor) {
-        const c = decodeCursor(query.cursor)
-        const before = or(
-          lt(notificationOutbox.createdAt, c.createdAt),
-          and(eq(notificationOutbox.createdAt, c.createdAt), lt(notificationOutbox.id, c.id)),
+        const before = olderThanCursor(
+          notificationOutbox.createdAt,
+          notificationOutbox.id,
+          query.cursor,
         )
         if (before) where.push(before)
       }
@@ -235,7 +220,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       const last = page.at(-1)
       return {
         deliveries: page.map((row) => toDeliveryDto(row, labelOf(row, labels))),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
         sink: app.notifications.sink,
       }
     },

@@ -117,8 +117,9 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
         } catch (error) {
           log.warn({ err: error }, 'LISTEN failed: other processes wake this one only by polling')
         }
-        // what was queued while no server ran goes out as soon as this one is ready
-        await wakeTimer.start()
+        // what was queued while no server ran goes out as soon as this one is ready, without
+        // holding up the start: a backlog after an outage can take longer than start-up may
+        void wakeTimer.start()
       })
       app.addHook('preClose', async () => {
         await wakeTimer.stop()

@@ -2,9 +2,10 @@ import { PROTOCOL_VERSION, type SpaceSnapshot } from '@flare/protocol'
 import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
-import { createEscalationHandlers } from '../escalations/escalation-handlers.js'
+import { createHandHandlers } from '../hands/hand-handlers.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
+import { seatOf } from './seats.js'
 import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
 
@@ -51,7 +52,7 @@ export const connectionsPlugin = fp(
       const { spaceId, userId, displayName } = socket.data
       return {
         ...createPresenceHandlers({ hub, userId, socketId: socket.id }),
-        ...createEscalationHandlers({
+        ...createHandHandlers({
           service: app.hands.service,
           spaceId,
           // socket.data itself, not a copy: the authority guard refreshes its role before each
@@ -97,11 +98,13 @@ export const connectionsPlugin = fp(
       const { spaceId, userId, displayName, role } = socket.data
       try {
         const hub = await app.realtime.hub(spaceId)
+        // a member new to this space's floor starts at their desk; a returning one where they were
+        const seat = hub.get(userId) ? null : await seatOf(db, spaceId, hub, userId)
         if (socket.disconnected) return
         // join the rooms before connecting: the member's own 'joined' and everything after it
         // reach this socket too, so nothing falls between the snapshot and the live events
         socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
-        hub.connect({ userId, displayName, role })
+        hub.connect({ userId, displayName, role }, seat)
         socket.on('disconnect', (reason) => {
           // the client said goodbye itself; any other reason may be a network drop that comes back
           hub.disconnect(userId, reason === 'client namespace disconnect')

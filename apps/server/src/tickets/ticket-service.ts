@@ -10,23 +10,11 @@ import type {
   TicketStatus,
   TicketUpdate,
 } from '@flare/protocol'
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
+import { encodePageCursor, olderThanCursor } from '../db/page-cursor.js'
 import { ticketMessages, tickets } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import type { EventBus } from '../events/domain-events.js'
@@ -85,22 +73,6 @@ function clockStateOf(row: TicketRow): ClockState {
     openSince: row.openSince,
     waitingSince: row.waitingSince,
     escalationLevel: row.escalationLevel,
-  }
-}
-
-function encodeCursor(row: TicketRow): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    const createdAt = new Date(String(at))
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime()))
-      throw new Error('bad cursor')
-    return { createdAt, id }
-  } catch {
-    throw badRequest('cursor: not a cursor this API gave out', 'cursor')
   }
 }
 
@@ -243,11 +215,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (query.waiting === 'true') where.push(isNotNull(tickets.waitingSince))
     if (query.waiting === 'false') where.push(isNull(tickets.waitingSince))
     if (query.cursor) {
-      const c = decodeCursor(query.cursor)
-      const before = or(
-        lt(tickets.createdAt, c.createdAt),
-        and(eq(tickets.createdAt, c.createdAt), lt(tickets.id, c.id)),
-      )
+      const before = olderThanCursor(tickets.createdAt, tickets.id, query.cursor)
       if (before) where.push(before)
     }
     const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE
@@ -261,7 +229,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const last = page.at(-1)
     return {
       tickets: page.map(toTicketDto),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
     }
   }
 

@@ -1,8 +1,9 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
+import { ModalDialog } from '../layout/ModalDialog.js'
 
 /**
- * Asks before something that cannot be undone. Focus starts on Cancel, Escape cancels, and
- * focus returns to where it was when the dialog closes.
+ * Asks before something that cannot be undone, on a native modal `<dialog>`. Focus starts on
+ * Cancel, stays in the dialog, Escape cancels, and focus returns to where it was on close.
  */
 export function ConfirmDialog({
   title,
@@ -24,9 +25,7 @@ export function ConfirmDialog({
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null
     cancel.current?.focus()
-    return () => previous?.focus?.()
   }, [])
 
   async function confirm() {
@@ -37,36 +36,27 @@ export function ConfirmDialog({
   }
 
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-body`}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation()
-            onCancel()
-          }
-        }}
-      >
-        <h2 id={`${id}-title`}>{title}</h2>
-        <div id={`${id}-body`}>{children}</div>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button ref={cancel} type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
-            {confirmLabel}
-          </button>
-        </div>
+    <ModalDialog
+      role="alertdialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-body`}
+      onClose={onCancel}
+    >
+      <h2 id={`${id}-title`}>{title}</h2>
+      <div id={`${id}-body`}>{children}</div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button ref={cancel} type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
+          {confirmLabel}
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   )
 }

@@ -53,6 +53,33 @@ describe('EscalationHistory', () => {
     expect(items[1]?.textContent).toContain('To Dana Reyes: Customer waiting 5 minutes')
   })
 
+  it('[6.3.5] names a team by its group and never shows a raw id', () => {
+    const TEAM = '0b6c7a52-0000-4000-8000-0000000000e1'
+    const GONE = '0b6c7a52-0000-4000-8000-0000000000e2'
+    render(
+      <EscalationHistory
+        names={new Map([[TEAM, 'Tier 1 support (@tier1)']])}
+        history={[
+          {
+            escalatedAt: '2026-11-23T10:05:00.000Z',
+            ruleId: 'r1',
+            ruleName: 'To the team',
+            escalatedFrom: GONE,
+            escalatedTo: TEAM,
+            escalationType: 'team',
+            reason: 'Waiting',
+            level: 1,
+          },
+        ]}
+      />,
+    )
+    const list = screen.getByRole('list', { name: 'Escalation history' })
+    expect(list.textContent).toContain(
+      'To Tier 1 support (@tier1) (assigned to someone no longer in the space)',
+    )
+    expect(list.textContent).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/)
+  })
+
   it('shows nothing for a ticket that never escalated', () => {
     const { container } = render(<EscalationHistory history={[]} names={new Map()} />)
     expect(container.textContent).toBe('')

@@ -1,11 +1,20 @@
-import type { EscalationHistoryEntryDto } from '@flare/protocol'
+import type { EscalationHistoryEntryDto } from '@flare/protocol/client'
+import { RelativeTime } from '../layout/RelativeTime.js'
 
-/** How an entry's `escalatedTo` reads: a member's name when it is one of theirs. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * How an entry's `escalatedTo` reads: a member's or group's name, an email or phone as it is,
+ * and never a raw id (one that names nobody in the space any more reads as such).
+ */
 function whom(to: string | null | undefined, names: Map<string, string>): string {
   if (!to) return 'nobody online'
   return to
     .split(',')
-    .map((part) => names.get(part.trim()) ?? part.trim())
+    .map((raw) => {
+      const part = raw.trim()
+      return names.get(part) ?? (UUID.test(part) ? 'someone no longer in the space' : part)
+    })
     .join(', ')
 }
 
@@ -32,9 +41,9 @@ export function EscalationHistory({
               <span className="escalation-history-rule">
                 {e.ruleName ?? (e.ruleId ? 'A rule' : 'By hand')}
               </span>
-              <time dateTime={e.escalatedAt} className="muted small">
-                {new Date(e.escalatedAt).toLocaleString()}
-              </time>
+              <span className="muted small">
+                <RelativeTime iso={e.escalatedAt} />
+              </span>
             </div>
             <p className="small">
               To {whom(e.escalatedTo, names)}

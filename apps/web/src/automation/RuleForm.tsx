@@ -11,7 +11,7 @@ import {
   TARGET_REQUIRED_FIELD,
   validateRuleInput,
 } from '@flare/protocol'
-import { findUnknownTemplateVariables, TEMPLATE_VARIABLES } from '@flare/rules'
+import { findUnknownTemplateVariables, NOTE_TEMPLATE_VARIABLES } from '@flare/rules'
 import { useId, useState } from 'react'
 import { createRule, deleteRule, updateRule } from './automation-actions.js'
 import { ConditionsEditor } from './ConditionsEditor.js'
@@ -156,7 +156,7 @@ export function RuleForm({
   }
 
   const unknownVariables = draft.addInternalNote
-    ? findUnknownTemplateVariables(draft.internalNoteTemplate)
+    ? findUnknownTemplateVariables(draft.internalNoteTemplate, NOTE_TEMPLATE_VARIABLES)
     : []
   const inbox = inboxes.find((i) => i.id === draft.inboxId) ?? null
   const calendar = inbox?.calendar ?? spaceCalendar
@@ -374,9 +374,9 @@ export function RuleForm({
               err('internalNoteTemplate') ??
               (unknownVariables.length > 0 ? unknownText(unknownVariables) : undefined)
             }
-            hint={`Variables: ${TEMPLATE_VARIABLES.slice(0, 7)
-              .map((v) => `{${v}}`)
-              .join(' ')}. Empty: a standard note.`}
+            hint={`Variables: ${NOTE_TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(
+              ' ',
+            )}. Empty: a standard note.`}
           >
             {(p) => (
               <textarea

@@ -1,7 +1,9 @@
 import type { UserDto } from '@flare/protocol'
 import { useEffect, useState } from 'react'
 import { openSpace } from '../actions.js'
-import { NotificationStack } from '../escalations/NotificationStack.js'
+import { BrandMark } from '../components/BrandMark.js'
+import { AlertRail } from '../hands/AlertRail.js'
+import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
 import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
@@ -10,7 +12,6 @@ import { InboxSettings } from './InboxSettings.js'
 import { followLink } from './navigation.js'
 import { RotationsPanel } from './RotationsPanel.js'
 import { RulesPanel } from './RulesPanel.js'
-import { TicketAlertStack } from './TicketAlertStack.js'
 import './automation.css'
 
 /** The current minute, re-rendering each minute: what the rule preview counts from. */
@@ -71,12 +72,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
     void loadAutomationSettings()
     void watchRecompute()
   }, [ready])
-  useEffect(() => {
-    document.title = 'Settings · Flare'
-    return () => {
-      document.title = 'Flare'
-    }
-  }, [])
+  useAlertBadge(ready ? `Settings · ${space.value.space.name}` : 'Settings')
 
   const role = ready ? space.value.role : null
   const canEdit = role === 'admin' || role === 'manager'
@@ -92,6 +88,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   return (
     <div className="settings-page">
       <header className="topbar">
+        <BrandMark />
         <h1>Settings{ready ? ` · ${space.value.space.name}` : ''}</h1>
         <a className="button-link secondary" href={`/spaces/${spaceId}`} onClick={followLink}>
           ← Back to the space
@@ -204,9 +201,8 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
           </>
         )}
       </main>
-      <div className="alert-column">
-        <NotificationStack />
-        <TicketAlertStack />
+      <div className="settings-rail">
+        <AlertRail />
       </div>
     </div>
   )

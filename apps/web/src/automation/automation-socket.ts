@@ -1,5 +1,5 @@
 import type { TicketEscalatedEvent } from '@flare/protocol'
-import { playAlert } from '../escalations/sound.js'
+import { playAlert } from '../hands/sound.js'
 import type { FlareClientSocket } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { describeAlert } from './alert-text.js'

@@ -1,4 +1,4 @@
-import { CHAT_BODY_MAX, countGraphemes } from '@flare/protocol'
+import { CHAT_BODY_MAX, countGraphemes } from '@flare/protocol/client'
 import { useState } from 'react'
 import { type Mentionable, searchMentionables } from '../mentions.js'
 import { useFlare } from '../store/index.js'

@@ -223,7 +223,7 @@ describe('ChatPanel', () => {
       }),
     })
     render(<SidePanel />)
-    expect(screen.getByRole('tab', { name: 'People' }).getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByRole('tab', { name: /^Hands/ }).getAttribute('aria-selected')).toBe('true')
     act(() => openDirectChat(ELI))
     expect(screen.getByRole('tab', { name: /Chat/ }).getAttribute('aria-selected')).toBe('true')
     expect(await screen.findByRole('heading', { name: 'Eli Novak' })).toBeTruthy()

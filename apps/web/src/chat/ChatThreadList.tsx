@@ -1,4 +1,4 @@
-import { SPACE_THREAD } from '@flare/protocol'
+import { SPACE_THREAD } from '@flare/protocol/client'
 import { useState } from 'react'
 import { searchMentionables } from '../mentions.js'
 import { useFlare } from '../store/index.js'

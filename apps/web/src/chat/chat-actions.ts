@@ -7,7 +7,7 @@ import {
   ErrorCode,
   parseThreadKey,
   type Result,
-} from '@flare/protocol'
+} from '@flare/protocol/client'
 import { ApiRequestError } from '../api.js'
 import { request } from '../socket.js'
 import type { ChatThreadState, SidePanelTab } from '../store/chat-slice.js'

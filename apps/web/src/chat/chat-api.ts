@@ -2,7 +2,7 @@ import {
   CHAT_PAGE_DEFAULT,
   type ChatHistoryResponse,
   type ChatThreadsResponse,
-} from '@flare/protocol'
+} from '@flare/protocol/client'
 import { fetchApi } from '../api.js'
 
 /** The chat's REST calls: the thread list and paged history. */

@@ -1,4 +1,4 @@
-import { type ChatMessageDto, chatCursor, parseThreadKey } from '@flare/protocol'
+import { type ChatMessageDto, chatCursor, parseThreadKey } from '@flare/protocol/client'
 import type { ChatThreadState } from '../store/chat-slice.js'
 
 /** A thread nothing is known of yet. */

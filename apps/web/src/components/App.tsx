@@ -1,11 +1,31 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { loadSession } from '../actions.js'
 import { settingsSpaceId, usePathname } from '../automation/navigation.js'
-import { SettingsPage } from '../automation/SettingsPage.js'
-import { DeliveryLogPage, deliveriesSpaceId } from '../notifications/DeliveryLogPage.js'
 import { useFlare } from '../store/index.js'
 import { LoginPage } from './LoginPage.js'
 import { SpacePage } from './SpacePage.js'
+
+// the settings and delivery pages carry the rule editor and the schema validator: loaded only
+// when opened, so the workspace people keep open all day starts lean
+const SettingsPage = lazy(() =>
+  import('../automation/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
+)
+const DeliveryLogPage = lazy(() =>
+  import('../notifications/DeliveryLogPage.js').then((m) => ({ default: m.DeliveryLogPage })),
+)
+
+/** `/spaces/:spaceId/deliveries`'s space (the delivery log's own matcher, without loading it). */
+function deliveriesSpaceId(pathname: string): string | null {
+  return pathname.match(/^\/spaces\/([^/]+)\/deliveries\/?$/)?.[1] ?? null
+}
+
+function PageLoading({ what }: { what: string }) {
+  return (
+    <main className="centered" aria-busy="true">
+      <p className="muted">Loading {what}…</p>
+    </main>
+  )
+}
 
 /** The spaceId in `/spaces/:spaceId`, if the address names one. */
 function spaceIdFromPath(pathname: string): string | null {
@@ -54,10 +74,18 @@ export function App() {
     )
   }
   if (space.id === wanted && deliveriesSpaceId(pathname) === space.id) {
-    return <DeliveryLogPage spaceId={space.id} user={me.value.user} />
+    return (
+      <Suspense fallback={<PageLoading what="the delivery log" />}>
+        <DeliveryLogPage spaceId={space.id} user={me.value.user} />
+      </Suspense>
+    )
   }
   if (space.id === wanted && settingsSpaceId(pathname) === space.id) {
-    return <SettingsPage spaceId={space.id} user={me.value.user} />
+    return (
+      <Suspense fallback={<PageLoading what="the settings" />}>
+        <SettingsPage spaceId={space.id} user={me.value.user} />
+      </Suspense>
+    )
   }
   return <SpacePage spaceId={space.id} user={me.value.user} />
 }

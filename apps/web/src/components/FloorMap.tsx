@@ -1,20 +1,32 @@
-import type { MemberPresence, SpaceDto } from '@flare/protocol'
-import { type KeyboardEvent, type MouseEvent, useRef, useState } from 'react'
-import { EscalationList } from '../escalations/EscalationList.js'
-import { EscalationPopups } from '../escalations/EscalationPopups.js'
-import { EscalationToolbar } from '../escalations/EscalationToolbar.js'
+import {
+  type EscalationDto,
+  type FloorPlan,
+  floorPlan,
+  type MemberPresence,
+  type SpaceDto,
+} from '@flare/protocol/client'
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
+import { HandPopups } from '../hands/HandPopups.js'
+import { avatarColor, initialsOf, mapLabelOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
+import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
+import { FloorArt } from './FloorArt.js'
 
-export function initialsOf(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean)
-  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts
-  return letters.map((p) => [...(p ?? '')][0]?.toUpperCase() ?? '').join('')
-}
+export { initialsOf }
 
 /** World units one arrow-key press walks. */
 export const STEP = 24
 const ZOOMS = [0.5, 0.75, 1, 1.5, 2] as const
+type Zoom = (typeof ZOOMS)[number] | 'fit'
 const KEY_STEPS: Record<string, [number, number]> = {
   ArrowUp: [0, -STEP],
   ArrowDown: [0, STEP],
@@ -29,18 +41,40 @@ function clampTo(space: SpaceDto, x: number, y: number): [number, number] {
   ]
 }
 
+/** The status badge's drawn icon: a tick, a bar, a moon, so status is never colour alone. */
+function StatusGlyph({ status }: { status: MemberPresence['status'] }) {
+  if (status === 'available') return <path d="M-4.5 0.5 -1.5 3.5 4.5 -3" className="glyph" />
+  if (status === 'busy') return <path d="M-4.5 0 H4.5" className="glyph" />
+  return <path d="M1.5 -5 A5 5 0 1 0 5 1.5 A4 4 0 0 1 1.5 -5 Z" className="glyph filled" />
+}
+
+/** What a member is doing about someone's raised hand, shown under their name on the map. */
+export interface Activity {
+  action: 'approach' | 'chat'
+  raiserName: string
+}
+
 function Avatar({
   member,
   isMe,
   roomName,
+  color,
+  activity,
+  still = false,
 }: {
+  still?: boolean
   member: MemberPresence
   isMe: boolean
   roomName: string | null
+  color: string
+  activity: Activity | null
 }) {
+  const doing = activity
+    ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
+    : null
   const label = `${member.displayName}${isMe ? ' (you)' : ''}, ${member.status}${roomName ? `, in ${roomName}` : ''}${
     member.connected ? '' : ', reconnecting'
-  }`
+  }${doing ? `, ${doing}` : ''}`
   return (
     // focusable so a keyboard user can read each name, as a mouse user does by hovering
     // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an avatar is a picture of a person, named on focus
@@ -50,35 +84,134 @@ function Avatar({
       data-user-id={member.userId}
       data-x={member.x}
       data-y={member.y}
-      tabIndex={0}
+      tabIndex={still ? undefined : 0}
       role="img"
       aria-label={label}
     >
       <title>{label}</title>
-      <circle className="face" r={24} />
-      <text textAnchor="middle" dy="0.35em">
+      {isMe && <circle className="me-halo" r={31} />}
+      <circle className="ring" r={25} />
+      <circle className="face" r={21} fill={color} />
+      <text className="initials" textAnchor="middle" dy="0.35em">
         {initialsOf(member.displayName)}
       </text>
-      <circle className="status-dot" cx={17} cy={17} r={7} />
-      <text className="name-label" textAnchor="middle" y={44}>
-        {member.displayName}
-      </text>
+      <g className="status-badge" transform="translate(18 18)">
+        <circle r={8.5} />
+        <StatusGlyph status={member.status} />
+      </g>
     </g>
   )
 }
 
 /**
- * The office floor: meeting rooms as labelled areas and an avatar for everyone present.
- * Click to walk there, or focus the map and use the arrow keys; zoom when it is larger than
- * the view and scroll to pan.
+ * An avatar's name and note, drawn in a layer above every avatar, so someone standing close
+ * (an approacher beside a raiser) never hides a name. Decorative: the avatar itself carries
+ * the same words as its accessible name.
  */
-export function FloorMap({ space }: { space: SpaceDto }) {
+function AvatarLabel({ member, activity }: { member: MemberPresence; activity: Activity | null }) {
+  const doing = activity
+    ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
+    : null
+  // the word under the name: what they are doing about a hand, else a status that is not the usual
+  const note = doing ?? (member.status === 'available' ? null : STATUS_WORD[member.status])
+  return (
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group with no tabindex is not focusable; the avatar carries these words
+    <g
+      className={`avatar-label status-${member.status}${member.connected ? '' : ' dropped'}`}
+      style={{ transform: `translate(${member.x}px, ${member.y}px)` }}
+      data-user-id={member.userId}
+      aria-hidden="true"
+    >
+      <text className="name-label" textAnchor="middle" y={46}>
+        {mapLabelOf(member.displayName)}
+      </text>
+      {note && (
+        <text className={`note-label${doing ? ' doing' : ''}`} textAnchor="middle" y={62}>
+          {note}
+        </text>
+      )}
+    </g>
+  )
+}
+
+/** The floor plan of the space as loaded: the same one the server seats people by. */
+function usePlan(space: SpaceDto): FloorPlan {
+  const rooms = useFlare((s) => s.snapshot?.rooms)
+  const details = useFlare((s) => (s.space.status === 'ready' ? s.space.value : null))
+  const present = useFlare((s) => s.snapshot?.members)
+  // present members only matter when the space's member list is not loaded (tests, first paint)
+  const fallback = details ? null : present
+  return useMemo(
+    () =>
+      floorPlan({
+        mapWidth: space.mapWidth,
+        mapHeight: space.mapHeight,
+        rooms: rooms ?? [],
+        teams: details?.groups ?? [],
+        members: details?.members ?? fallback ?? [],
+      }),
+    [space.mapWidth, space.mapHeight, rooms, details, fallback],
+  )
+}
+
+/** People with a hand up are drawn last, so whoever walks up to them never hides them. */
+function drawOrder(members: readonly MemberPresence[], raisers: ReadonlySet<string>) {
+  return [...members].sort((a, b) => Number(raisers.has(a.userId)) - Number(raisers.has(b.userId)))
+}
+
+/** Who is approaching or chatting with whom, from the active escalations' responses. */
+function activities(escalations: readonly EscalationDto[], nameOf: (id: string) => string) {
+  const byResponder = new Map<string, Activity>()
+  for (const e of escalations) {
+    for (const r of e.responses) {
+      // approaching says more than chatting: it wins when someone did both
+      if (byResponder.get(r.userId)?.action === 'approach') continue
+      byResponder.set(r.userId, { action: r.action, raiserName: nameOf(e.raisedBy) })
+    }
+  }
+  return byResponder
+}
+
+/**
+ * The office floor: team areas, desks, meeting rooms, and an avatar for everyone present.
+ * Click to walk there, or focus the map and use the arrow keys; zoom floats inside the map.
+ * `mini` draws it small and still (the inbox's live mini-map): no zoom, no walking, no names.
+ */
+export function FloorMap({
+  space,
+  mini = false,
+  initialZoom = 'fit',
+}: {
+  space: SpaceDto
+  mini?: boolean
+  initialZoom?: Zoom
+}) {
   const snapshot = useFlare((s) => s.snapshot)
   const svgRef = useRef<SVGSVGElement>(null)
-  const [zoom, setZoom] = useState<number | 'fit'>('fit')
+  const viewportRef = useRef<HTMLDivElement>(null)
+  const [zoom, setZoom] = useState<Zoom>(mini ? 'fit' : initialZoom)
+  const plan = usePlan(space)
+  const memberIds = useMemberIds()
 
   const me = snapshot?.members.find((m) => m.userId === snapshot.you) ?? null
   const rooms = new Map(snapshot?.rooms.map((r) => [r.id, r.name]) ?? [])
+  const nameOf = (id: string) =>
+    snapshot?.members.find((m) => m.userId === id)?.displayName ?? 'someone'
+  const doing = activities(snapshot?.escalations ?? [], nameOf)
+  const meAt = me ? `${me.x},${me.y}` : null
+  const raisers = new Set(snapshot?.escalations.map((e) => e.raisedBy) ?? [])
+
+  // zoomed in (the phone's readable zoom), keep your own avatar in view on first paint
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when zoom changes or we first appear
+  useEffect(() => {
+    if (zoom === 'fit' || !me) return
+    const viewport = viewportRef.current
+    if (!viewport) return
+    viewport.scrollTo?.({
+      left: me.x * zoom - viewport.clientWidth / 2,
+      top: me.y * zoom - viewport.clientHeight / 2,
+    })
+  }, [zoom, meAt === null])
 
   function walk(x: number, y: number) {
     const [cx, cy] = clampTo(space, x, y)
@@ -100,12 +233,100 @@ export function FloorMap({ space }: { space: SpaceDto }) {
     walk(me.x + step[0], me.y + step[1])
   }
 
-  const zoomIndex = zoom === 'fit' ? -1 : ZOOMS.indexOf(zoom as (typeof ZOOMS)[number])
+  const zoomIndex = zoom === 'fit' ? -1 : ZOOMS.indexOf(zoom)
   const width = zoom === 'fit' ? undefined : space.mapWidth * zoom
+  const stageStyle = {
+    '--map-ratio': space.mapWidth / space.mapHeight,
+    ...(width ? { width, height: space.mapHeight * (zoom === 'fit' ? 1 : zoom) } : {}),
+  } as CSSProperties
+
+  const lines = (snapshot?.escalations ?? []).flatMap((e) => {
+    const raiser = snapshot?.members.find((m) => m.userId === e.raisedBy)
+    if (!raiser) return []
+    return e.responses
+      .filter((r) => r.action === 'approach')
+      .flatMap((r) => {
+        const responder = snapshot?.members.find((m) => m.userId === r.userId)
+        return responder ? [{ key: `${e.id}-${r.userId}`, from: responder, to: raiser }] : []
+      })
+  })
+
+  const svg = (
+    <svg
+      className="map-svg"
+      ref={svgRef}
+      viewBox={`0 0 ${space.mapWidth} ${space.mapHeight}`}
+      width={width}
+      onClick={mini ? undefined : onClick}
+      aria-hidden={mini || undefined}
+    >
+      <title>{`Map of ${space.name}`}</title>
+      <FloorArt
+        plan={plan}
+        rooms={snapshot?.rooms ?? []}
+        mapWidth={space.mapWidth}
+        mapHeight={space.mapHeight}
+      />
+      {lines.map((l) => (
+        <line
+          key={l.key}
+          className="approach-line"
+          x1={l.from.x}
+          y1={l.from.y}
+          x2={l.to.x}
+          y2={l.to.y}
+        />
+      ))}
+      {drawOrder(snapshot?.members ?? [], raisers).map((member) => (
+        <Avatar
+          key={member.userId}
+          member={member}
+          isMe={member.userId === snapshot?.you}
+          roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
+          color={avatarColor(member.userId, memberIds)}
+          activity={doing.get(member.userId) ?? null}
+          still={mini}
+        />
+      ))}
+      {!mini &&
+        drawOrder(snapshot?.members ?? [], raisers).map((member) => (
+          <AvatarLabel
+            key={member.userId}
+            member={member}
+            activity={doing.get(member.userId) ?? null}
+          />
+        ))}
+    </svg>
+  )
+
+  if (mini) {
+    return (
+      <div className="map-stage mini" style={stageStyle}>
+        {svg}
+        <HandPopups space={space} compact />
+      </div>
+    )
+  }
 
   return (
     <section className="floor" aria-label={`${space.name} floor`}>
-      <EscalationList />
+      <div
+        ref={viewportRef}
+        className={`viewport${zoom === 'fit' ? ' fit' : ''}`}
+        // one keyboard control for the whole map: the arrow keys walk your avatar
+        role="application"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: an application region takes the keyboard
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-label="Map. Arrow keys walk your avatar; click a spot to walk there."
+        aria-roledescription="office map"
+        data-testid="map"
+      >
+        <div className="map-stage" style={stageStyle}>
+          {svg}
+          <HandPopups space={space} />
+        </div>
+      </div>
       <div className="zoom" role="toolbar" aria-label="Zoom">
         <button
           type="button"
@@ -136,54 +357,6 @@ export function FloorMap({ space }: { space: SpaceDto }) {
           +
         </button>
       </div>
-      <div
-        className={`viewport${zoom === 'fit' ? ' fit' : ''}`}
-        // one keyboard control for the whole map: the arrow keys walk your avatar
-        role="application"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: an application region takes the keyboard
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        aria-label="Map. Arrow keys walk your avatar; click a spot to walk there."
-        data-testid="map"
-      >
-        <div className="map-stage" style={width ? { width } : undefined}>
-          {/* biome-ignore lint/a11y/useKeyWithClickEvents: the arrow keys on the map around it do what a click does */}
-          <svg
-            className="map-svg"
-            ref={svgRef}
-            viewBox={`0 0 ${space.mapWidth} ${space.mapHeight}`}
-            width={width}
-            onClick={onClick}
-          >
-            <title>{`Map of ${space.name}`}</title>
-            <rect
-              className="floor-bg"
-              x={0}
-              y={0}
-              width={space.mapWidth}
-              height={space.mapHeight}
-            />
-            {snapshot?.rooms.map((room) => (
-              <g key={room.id} className="room">
-                <rect x={room.x} y={room.y} width={room.width} height={room.height} rx={12} />
-                <text x={room.x + 16} y={room.y + 32}>
-                  {room.name}
-                </text>
-              </g>
-            ))}
-            {snapshot?.members.map((member) => (
-              <Avatar
-                key={member.userId}
-                member={member}
-                isMe={member.userId === snapshot.you}
-                roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
-              />
-            ))}
-          </svg>
-          <EscalationPopups space={space} />
-        </div>
-      </div>
-      <EscalationToolbar />
     </section>
   )
 }

@@ -1,8 +1,12 @@
+import { avatarColor, initialsOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
+import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
+import { StatusIcon } from './StatusIcon.js'
 
 /** Who is here now, as text: the same information as the map, for screen readers and skimming. */
 export function MemberList() {
   const snapshot = useFlare((s) => s.snapshot)
+  const memberIds = useMemberIds()
   if (!snapshot) {
     return (
       <p className="muted" aria-busy="true">
@@ -14,18 +18,28 @@ export function MemberList() {
   const members = [...snapshot.members].sort((a, b) => a.displayName.localeCompare(b.displayName))
   return (
     <section aria-labelledby="here-now">
-      <h2 id="here-now">Here now ({members.length})</h2>
+      <h2 id="here-now">
+        Here now <span className="muted small">{countOf(members.length, 'person', 'people')}</span>
+      </h2>
       <ul className="members">
         {members.map((m) => (
           <li key={m.userId}>
-            <span className={`dot status-${m.status}`} aria-hidden="true" />
+            <span
+              className={`member-avatar status-${m.status}`}
+              style={{ background: avatarColor(m.userId, memberIds) }}
+              aria-hidden="true"
+            >
+              {initialsOf(m.displayName)}
+            </span>
             <span className="name">
               {m.displayName}
               {m.userId === snapshot.you && ' (you)'}
             </span>
-            <span className="muted">
-              {m.status}
+            <span className={`member-status status-${m.status}`}>
+              <StatusIcon status={m.status} />
+              {STATUS_WORD[m.status]}
               {m.roomId && ` · in ${rooms.get(m.roomId) ?? 'a room'}`}
+              {!m.connected && ' · reconnecting'}
             </span>
           </li>
         ))}

@@ -1,45 +1,60 @@
 import { type KeyboardEvent, useRef } from 'react'
 import { ChatPanel } from '../chat/ChatPanel.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
+import { HandsPanel } from '../hands/HandsPanel.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import type { SidePanelTab } from '../store/chat-slice.js'
 import { useFlare } from '../store/index.js'
 import { MemberList } from './MemberList.js'
 
 const TABS = [
+  { id: 'hands', label: 'Hands', Panel: HandsPanel },
   { id: 'people', label: 'People', Panel: MemberList },
   { id: 'chat', label: 'Chat', Panel: ChatPanel },
   { id: 'inbox', label: 'Inbox', Panel: InboxPanel },
 ] as const satisfies ReadonlyArray<{ id: SidePanelTab; label: string; Panel: () => unknown }>
 type TabId = SidePanelTab
 
+function Badge({ count, label }: { count: number; label: string }) {
+  if (count === 0) return null
+  return (
+    <span className="badge tab-badge">
+      {count > 99 ? '99+' : count} <span className="sr-only">{label}</span>
+    </span>
+  )
+}
+
 /**
- * The panel beside the map: people, chat and the inbox, as keyboard-operable tabs. The tab
- * lives in the store, so other features can bring the chat forward (an escalation's "Chat").
+ * The panel beside the main pane: raised hands, people, chat and (while the map has the main
+ * pane) the inbox, as keyboard-operable tabs. The tab lives in the store, so other features
+ * can bring one forward (an alert's "Chat" opens the chat here).
  */
 export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) => void }) {
   const stored = useFlare((s) => s.sidePanelTab)
+  const inboxInMain = useFlare((s) => s.mainView === 'inbox')
   const unread = useFlare((s) => Object.values(s.chatThreads).reduce((sum, t) => sum + t.unread, 0))
-  const current = tab ?? stored
+  const hands = useFlare((s) => s.snapshot?.escalations.length ?? 0)
+  const tabs = TABS.filter((t) => !(inboxInMain && t.id === 'inbox'))
+  const wanted = tab ?? stored
+  const active = tabs.find((t) => t.id === wanted) ?? tabs[0] ?? TABS[0]
   const select = onTab ?? setSidePanelTab
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
   function onKeyDown(event: KeyboardEvent) {
-    const index = TABS.findIndex((t) => t.id === current)
+    const index = tabs.findIndex((t) => t.id === active.id)
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
     if (!delta) return
     event.preventDefault()
-    const next = TABS[(index + delta + TABS.length) % TABS.length]
+    const next = tabs[(index + delta + tabs.length) % tabs.length]
     if (!next) return
     select(next.id)
     refs.current[next.id]?.focus()
   }
 
-  const active = TABS.find((t) => t.id === current) ?? TABS[0]
   return (
-    <aside className="side">
+    <aside className="side" aria-label="Side panel">
       <div className="tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             ref={(el) => {
@@ -48,19 +63,15 @@ export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) =>
             type="button"
             role="tab"
             id={`tab-${t.id}`}
-            aria-selected={t.id === current}
+            aria-selected={t.id === active.id}
             aria-controls={`panel-${t.id}`}
-            tabIndex={t.id === current ? 0 : -1}
-            className={t.id === current ? 'tab active' : 'tab'}
+            tabIndex={t.id === active.id ? 0 : -1}
+            className={t.id === active.id ? 'tab active' : 'tab'}
             onClick={() => select(t.id)}
           >
             {t.label}
-            {t.id === 'chat' && unread > 0 && ' '}
-            {t.id === 'chat' && unread > 0 && (
-              <span className="badge tab-badge">
-                {unread > 99 ? '99+' : unread} <span className="sr-only">unread</span>
-              </span>
-            )}
+            {t.id === 'chat' && <Badge count={unread} label="unread" />}
+            {t.id === 'hands' && <Badge count={hands} label="raised" />}
           </button>
         ))}
       </div>

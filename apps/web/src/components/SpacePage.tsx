@@ -1,27 +1,97 @@
-import type { UserDto } from '@flare/protocol'
-import { useEffect } from 'react'
-import { logOut, openSpace } from '../actions.js'
-import { followLink } from '../automation/navigation.js'
-import { TicketAlertStack } from '../automation/TicketAlertStack.js'
-import { EscalationDialog } from '../escalations/EscalationDialog.js'
-import { NotificationStack } from '../escalations/NotificationStack.js'
+import type { SpaceDto, UserDto } from '@flare/protocol/client'
+import { type CSSProperties, useEffect, useRef } from 'react'
+import { openSpace } from '../actions.js'
+import { ChatPanel } from '../chat/ChatPanel.js'
+import { AlertRail } from '../hands/AlertRail.js'
+import { HandsPanel } from '../hands/HandsPanel.js'
+import { HandToolbar } from '../hands/HandToolbar.js'
+import { RaiseHandDialog } from '../hands/RaiseHandDialog.js'
+import { InboxPanel } from '../inbox/InboxPanel.js'
+import { InboxWorkspace } from '../inbox/InboxWorkspace.js'
+import { loadInbox } from '../inbox/inbox-actions.js'
+import { loadLayoutPreferences, setPhoneTab, showMain } from '../layout/layout-actions.js'
+import { MePanel } from '../layout/MePanel.js'
+import { PanelResizer } from '../layout/PanelResizer.js'
+import { PhoneNav } from '../layout/PhoneNav.js'
+import { useAlertBadge } from '../layout/useAlertBadge.js'
+import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
 import { openLinkedTicket, ticketLinkedIn } from '../notifications/linked-ticket.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
-import { StatusPicker } from './StatusPicker.js'
+import { TopBar } from './TopBar.js'
 
-const CONNECTION_TEXT = {
-  connecting: 'Connecting…',
-  connected: 'Live',
-  reconnecting: 'Reconnecting…',
-  refused: 'Disconnected',
-} as const
+/** The phone's readable zoom: names legible, the map scrolled to your own avatar. */
+const PHONE_ZOOM = 0.5
 
+function DesktopWorkspace({ space }: { space: SpaceDto }) {
+  const mainView = useFlare((s) => s.mainView)
+  const panelWidth = useFlare((s) => s.panelWidth)
+  return (
+    <main
+      className="workspace"
+      data-main={mainView}
+      style={{ '--panel-width': `${panelWidth}px` } as CSSProperties}
+    >
+      <div className="main-pane">
+        {mainView === 'inbox' ? <InboxWorkspace space={space} /> : <FloorMap space={space} />}
+        <HandToolbar />
+      </div>
+      <PanelResizer />
+      <div className="right-column">
+        <AlertRail />
+        <SidePanel />
+      </div>
+    </main>
+  )
+}
+
+function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
+  const tab = useFlare((s) => s.phoneTab)
+  return (
+    <main className="phone" data-tab={tab}>
+      <div className="phone-top">
+        <AlertRail />
+        {tab === 'space' && <HandsPanel />}
+      </div>
+      <div className="phone-main">
+        {tab === 'space' ? (
+          <>
+            <FloorMap space={space} initialZoom={PHONE_ZOOM} />
+            <HandToolbar />
+          </>
+        ) : tab === 'inbox' ? (
+          <InboxPanel />
+        ) : tab === 'chat' ? (
+          <ChatPanel />
+        ) : (
+          <MePanel spaceId={space.id} user={user} />
+        )}
+      </div>
+    </main>
+  )
+}
+
+/**
+ * The workspace people keep open all shift. Places never move: the top bar; the main pane
+ * (the map, or the inbox with the map as a mini-map) with its toolbar; the alert rail and the
+ * resizable side panel in their own column. Alerts come and go in the rail without moving or
+ * covering anything else. On a phone: alerts and hands first, bottom navigation.
+ */
 export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto }) {
   const space = useFlare((s) => s.space)
   const connection = useFlare((s) => s.connection)
   const announcement = useFlare((s) => s.announcement)
+  const selectedTicket = useFlare((s) => s.selectedTicketId)
+  const sideTab = useFlare((s) => s.sidePanelTab)
+  const ticketList = useFlare((s) => s.ticketList.status)
+  const phone = useMediaQuery(PHONE_QUERY)
+  const ready = space.status === 'ready' ? space.value : null
+  useAlertBadge(ready?.space.name ?? null)
+
+  useEffect(() => {
+    loadLayoutPreferences()
+  }, [])
 
   useEffect(() => {
     const linked = ticketLinkedIn(window.location.search)
@@ -31,26 +101,31 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
     }
   }, [spaceId])
 
-  const role = space.status === 'ready' ? space.value.role : null
+  // the inbox's waiting count shows in the top bar from the start
+  useEffect(() => {
+    if (ready && ticketList === 'idle') void loadInbox()
+  }, [ready, ticketList])
+
+  // a ticket opened from anywhere (the list, an alert) takes the main pane, or the phone's Inbox
+  const lastTicket = useRef<string | null>(null)
+  useEffect(() => {
+    if (selectedTicket && selectedTicket !== lastTicket.current) {
+      if (phone) setPhoneTab('inbox')
+      else showMain('inbox')
+    }
+    lastTicket.current = selectedTicket
+  }, [selectedTicket, phone])
+
+  // on a phone, a chat opened from an alert or a pop-up brings the Chat section forward
+  const lastSideTab = useRef(sideTab)
+  useEffect(() => {
+    if (phone && sideTab !== lastSideTab.current && sideTab === 'chat') setPhoneTab('chat')
+    lastSideTab.current = sideTab
+  }, [sideTab, phone])
+
   return (
-    <div className="space-page">
-      <header className="topbar">
-        <h1>{space.status === 'ready' ? space.value.space.name : 'Flare'}</h1>
-        <span className={`connection connection-${connection.state}`} role="status">
-          {CONNECTION_TEXT[connection.state]}
-        </span>
-        <StatusPicker />
-        <a className="settings-link" href={`/spaces/${spaceId}/settings`} onClick={followLink}>
-          Settings
-        </a>
-        <span className="who" data-testid="who-am-i">
-          {user.displayName}
-          {role && <span className="role">{role}</span>}
-        </span>
-        <button type="button" className="secondary" onClick={() => void logOut()}>
-          Log out
-        </button>
-      </header>
+    <div className={phone ? 'app app-phone' : 'app'}>
+      <TopBar spaceId={spaceId} user={user} compact={phone} />
       <div className="sr-only" aria-live="polite" key={announcement.seq}>
         {announcement.text}
       </div>
@@ -60,24 +135,22 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         </p>
       )}
       {space.status === 'error' ? (
-        <p role="alert" className="error banner">
-          {space.message}
-        </p>
-      ) : space.status !== 'ready' ? (
-        <p className="muted centered" aria-busy="true">
-          Loading the space…
-        </p>
+        <main className="centered">
+          <p role="alert" className="error banner">
+            {space.message}
+          </p>
+        </main>
+      ) : !ready ? (
+        <main className="centered" aria-busy="true">
+          <p className="muted">Loading the space…</p>
+        </main>
+      ) : phone ? (
+        <PhoneWorkspace space={ready.space} user={user} />
       ) : (
-        <div className="space-body">
-          <FloorMap space={space.value.space} />
-          <SidePanel />
-          <EscalationDialog />
-          <div className="alert-column">
-            <NotificationStack />
-            <TicketAlertStack />
-          </div>
-        </div>
+        <DesktopWorkspace space={ready.space} />
       )}
+      {phone && ready && <PhoneNav />}
+      <RaiseHandDialog />
     </div>
   )
 }

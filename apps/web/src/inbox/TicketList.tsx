@@ -1,4 +1,5 @@
-import type { TicketPriority } from '@flare/protocol'
+import type { TicketDto, TicketPriority } from '@flare/protocol/client'
+import { TicketClockIcon } from '../layout/icons.js'
 import type { TicketFilter } from '../store/inbox-slice.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL } from './format.js'
@@ -91,12 +92,25 @@ function Filters() {
   )
 }
 
+/** How far a ticket has escalated: the highest level reached, with the ticket escalation's icon. */
+function EscalationLevel({ ticket }: { ticket: TicketDto }) {
+  const level = Math.max(0, ...ticket.escalationHistory.map((e) => e.level))
+  if (level === 0) return null
+  return (
+    <span className="escalation-level" title="Ticket escalation level reached">
+      <TicketClockIcon />
+      Level {level}
+    </span>
+  )
+}
+
 /** The tickets of the space under the chosen filters, newest first, updating live. */
 export function TicketList() {
   const list = useFlare((s) => s.ticketList)
   const tickets = useFlare((s) => s.tickets)
   const filter = useFlare((s) => s.ticketFilter)
   const me = useFlare((s) => s.snapshot?.you ?? null)
+  const selected = useFlare((s) => s.selectedTicketId)
   const space = useFlare((s) => s.space)
   const names = new Map(
     space.status === 'ready' ? space.value.members.map((m) => [m.userId, m.displayName]) : [],
@@ -128,7 +142,8 @@ export function TicketList() {
             <li key={t.id}>
               <button
                 type="button"
-                className="ticket-row"
+                className={t.id === selected ? 'ticket-row selected' : 'ticket-row'}
+                aria-current={t.id === selected ? 'true' : undefined}
                 data-ticket-id={t.id}
                 onClick={() => void openTicket(t.id)}
               >
@@ -140,6 +155,7 @@ export function TicketList() {
                   <span className={`ticket-badge priority-${t.priority}`}>
                     {PRIORITY_LABEL[t.priority]}
                   </span>
+                  <EscalationLevel ticket={t} />
                   <span className="muted">{customerName(t.customer)}</span>
                   <span className="muted">
                     {t.assignedToUserId

@@ -1,6 +1,8 @@
 import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
 import { EscalationHistory } from '../automation/EscalationHistory.js'
+import { RelativeTime } from '../layout/RelativeTime.js'
+import { formatFullDate } from '../layout/words.js'
 import { DeliveryState } from '../notifications/DeliveryState.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
@@ -9,11 +11,14 @@ import { WaitingTime } from './WaitingTime.js'
 
 const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
 
+/** Names for the ids a ticket mentions: members, and groups (a team a rule escalated to). */
 function useMemberNames(): Map<string, string> {
   const space = useFlare((s) => s.space)
-  return new Map(
-    space.status === 'ready' ? space.value.members.map((m) => [m.userId, m.displayName]) : [],
-  )
+  if (space.status !== 'ready') return new Map()
+  return new Map([
+    ...space.value.members.map((m): [string, string] => [m.userId, m.displayName]),
+    ...space.value.groups.map((g): [string, string] => [g.id, `${g.name} (@${g.handle})`]),
+  ])
 }
 
 function Controls({
@@ -36,76 +41,88 @@ function Controls({
     setBusy(false)
   }
 
+  const active = ticket.status === 'open' || ticket.status === 'on_hold'
   return (
     <div className="ticket-controls">
-      <label>
-        Assignee
-        <select
-          value={ticket.assignedToUserId ?? ''}
-          disabled={busy}
-          onChange={(e) => void change({ assignedToUserId: e.target.value || null })}
+      {active && (
+        <>
+          <label>
+            Assignee
+            <select
+              value={ticket.assignedToUserId ?? ''}
+              disabled={busy}
+              onChange={(e) => void change({ assignedToUserId: e.target.value || null })}
+            >
+              <option value="">Unassigned</option>
+              {members.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.displayName}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Priority
+            <select
+              value={ticket.priority}
+              disabled={busy}
+              onChange={(e) => {
+                const priority = PRIORITIES.find((p) => p === e.target.value)
+                if (priority) void change({ priority })
+              }}
+            >
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      {ticket.status === 'open' && (
+        <form
+          className="ticket-hold"
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault()
+            const until = holdUntil ? new Date(holdUntil) : null
+            void change({
+              status: 'on_hold',
+              holdUntil: until && !Number.isNaN(until.getTime()) ? until.toISOString() : null,
+            })
+          }}
         >
-          <option value="">Unassigned</option>
-          {members.map((m) => (
-            <option key={m.userId} value={m.userId}>
-              {m.displayName}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Priority
-        <select
-          value={ticket.priority}
-          disabled={busy}
-          onChange={(e) => void change({ priority: e.target.value as TicketPriority })}
-        >
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABEL[p]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <form
-        className="ticket-hold"
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault()
-          const until = holdUntil ? new Date(holdUntil) : null
-          void change({
-            status: 'on_hold',
-            holdUntil: until && !Number.isNaN(until.getTime()) ? until.toISOString() : null,
-          })
-        }}
-      >
-        <label>
-          Hold until
-          <input
-            type="datetime-local"
-            value={holdUntil}
-            onChange={(e) => setHoldUntil(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="secondary" disabled={busy}>
-          Put on hold
-        </button>
-      </form>
+          <label>
+            Hold until
+            <input
+              type="datetime-local"
+              value={holdUntil}
+              onChange={(e) => setHoldUntil(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="secondary" disabled={busy}>
+            Put on hold
+          </button>
+        </form>
+      )}
+      {/* only what the ticket's state allows: a resolved ticket can be reopened, nothing more */}
       <div className="ticket-status-actions">
-        {ticket.status !== 'open' && (
+        {(ticket.status === 'on_hold' || ticket.status === 'resolved') && (
           <button
             type="button"
             className="secondary"
             disabled={busy}
             onClick={() => void change({ status: 'open' })}
           >
-            Reopen
+            {ticket.status === 'on_hold' ? 'Take off hold' : 'Reopen'}
           </button>
         )}
-        {(ticket.status === 'open' || ticket.status === 'on_hold') && (
+        {active && (
           <button type="button" disabled={busy} onClick={() => void change({ status: 'resolved' })}>
             Resolve
           </button>
         )}
+        {ticket.status === 'closed' && <p className="muted small">This ticket is closed.</p>}
       </div>
     </div>
   )
@@ -132,9 +149,9 @@ function Message({
       <div className="ticket-message-head">
         <span className="ticket-message-author">{author}</span>
         {message.internal && <span className="ticket-badge note">Internal note</span>}
-        <time dateTime={message.createdAt} className="muted">
-          {new Date(message.createdAt).toLocaleString()}
-        </time>
+        <span className="muted">
+          <RelativeTime iso={message.createdAt} />
+        </span>
       </div>
       <p className="ticket-message-body">{message.body}</p>
       <DeliveryState spaceId={ticket.spaceId} message={message} />
@@ -184,7 +201,8 @@ function Composer({ ticketId }: { ticketId: string }) {
         aria-describedby="ticket-message-hint"
       />
       <span id="ticket-message-hint" className="muted ticket-hint">
-        Ctrl+Enter sends the reply. Internal notes are seen by staff only.
+        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) sends the reply.
+        Internal notes are seen by staff only.
       </span>
       {error && (
         <p role="alert" className="error">
@@ -245,7 +263,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             <span className={`ticket-badge status-${ticket.status}`} data-testid="ticket-status">
               {STATUS_LABEL[ticket.status]}
               {ticket.status === 'on_hold' && ticket.holdUntil
-                ? ` until ${new Date(ticket.holdUntil).toLocaleString()}`
+                ? ` until ${formatFullDate(ticket.holdUntil)}`
                 : ''}
             </span>
             <span className="muted">

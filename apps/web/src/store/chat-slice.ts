@@ -2,7 +2,7 @@ import type { ChatMessageDto } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
 import type { FlareState } from './index.js'
 
-export type SidePanelTab = 'people' | 'chat' | 'inbox'
+export type SidePanelTab = 'hands' | 'people' | 'chat' | 'inbox'
 
 /** One chat thread as this tab knows it: the loaded part of its history and its unread count. */
 export interface ChatThreadState {
@@ -33,7 +33,7 @@ export interface ChatSlice {
 }
 
 export const createChatSlice: StateCreator<FlareState, [], [], ChatSlice> = () => ({
-  sidePanelTab: 'people',
+  sidePanelTab: 'hands',
   chatSpaceId: null,
   chatThreadList: { status: 'idle', message: null },
   chatThreads: {},

@@ -1,9 +1,10 @@
-import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol'
+import type { MeResponse, SpaceResponse, SpaceSnapshot } from '@flare/protocol/client'
 import { create, type StateCreator } from 'zustand'
 import { type AutomationSlice, createAutomationSlice } from './automation-slice.js'
 import { type ChatSlice, createChatSlice } from './chat-slice.js'
-import { createEscalationSlice, type EscalationSlice } from './escalation-slice.js'
+import { createHandSlice, type HandSlice } from './hand-slice.js'
 import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
+import { createLayoutSlice, type LayoutSlice } from './layout-slice.js'
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -31,8 +32,9 @@ export type FlareState = SessionSlice &
   SpaceSlice &
   ChatSlice &
   InboxSlice &
-  EscalationSlice &
-  AutomationSlice
+  HandSlice &
+  AutomationSlice &
+  LayoutSlice
 
 const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
   me: { status: 'idle' },
@@ -51,8 +53,9 @@ export const useFlare = create<FlareState>()((...a) => ({
   ...createSpaceSlice(...a),
   ...createChatSlice(...a),
   ...createInboxSlice(...a),
-  ...createEscalationSlice(...a),
+  ...createHandSlice(...a),
   ...createAutomationSlice(...a),
+  ...createLayoutSlice(...a),
 }))
 
 const initialState = useFlare.getState()

@@ -1,0 +1,195 @@
+import type { SpaceResponse, TicketEscalatedEvent } from '@flare/protocol'
+import { act, render, screen, within } from '@testing-library/react'
+import { userEvent } from '@testing-library/user-event'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AlertRail } from '../hands/AlertRail.js'
+import type { FlareClientSocket } from '../socket.js'
+import { useFlare } from '../store/index.js'
+import { registerAutomationEvents } from './automation-socket.js'
+
+const played = { count: 0 }
+vi.mock('../hands/sound.js', () => ({ playAlert: () => (played.count += 1) }))
+
+// a socket that records what is requested and acknowledges as the server would
+const emitted: Array<{ event: string; payload: unknown }> = []
+vi.mock('../socket.js', () => ({
+  request: async (event: string, payload: { firingId: string }) => {
+    emitted.push({ event, payload })
+    return {
+      ok: true,
+      acknowledged: { firingId: payload.firingId, ticketId: T, userId: DANA, at: '' },
+    }
+  },
+}))
+
+const U = (n: number) => `0b6c7a52-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`
+const SPACE = U(90)
+const DANA = U(1)
+const ELI = U(2)
+const T = U(50)
+const FIRING = U(40)
+
+type Handler = (payload: unknown) => void
+function fakeSocket() {
+  const handlers = new Map<string, Handler>()
+  const socket = {
+    on: (event: string, h: Handler) => handlers.set(event, h),
+  } as unknown as FlareClientSocket
+  registerAutomationEvents(socket)
+  return (event: string, payload: unknown) => act(() => handlers.get(event)?.(payload))
+}
+
+const escalated: TicketEscalatedEvent = {
+  firingId: FIRING,
+  ticket: {
+    id: T,
+    subject: 'Refund not received',
+    customerName: 'Priya Shah',
+    priority: 'urgent',
+    inboxId: U(80),
+    createdAt: new Date(Date.now() - 95 * 60_000).toISOString(),
+  },
+  ruleId: 'r1',
+  ruleName: 'Urgent after 30 min',
+  level: 2,
+  reason: 'Waiting 30 business minutes for a reply',
+  escalatedAt: new Date().toISOString(),
+  targetUserIds: [DANA, ELI],
+}
+
+const space: SpaceResponse = {
+  space: { id: SPACE, name: 'Contact Center', mapWidth: 100, mapHeight: 100, timezone: 'UTC' },
+  role: 'agent',
+  rooms: [],
+  groups: [],
+  members: [
+    { userId: DANA, displayName: 'Dana Reyes', role: 'agent', managerUserId: null },
+    { userId: ELI, displayName: 'Eli Novak', role: 'agent', managerUserId: null },
+  ],
+}
+
+beforeEach(() => {
+  played.count = 0
+  emitted.length = 0
+  useFlare.setState({
+    spaceId: SPACE,
+    space: { status: 'ready', value: space },
+    snapshot: {
+      protocolVersion: 1,
+      spaceId: SPACE,
+      serverTime: new Date().toISOString(),
+      you: DANA,
+      members: [],
+      rooms: [],
+      escalations: [],
+    },
+  })
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('a ticket escalation in the alert rail', () => {
+  it('[7] shows a red card with the ticket, customer, priority, age, reason and level, alerting once', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', escalated)
+    // a reconnect delivering the same firing again neither adds a card nor rings twice
+    fire('ticket:escalated', escalated)
+    const card = screen.getByRole('article', {
+      name: 'Ticket escalation, level 2: Refund not received',
+    })
+    expect(card.textContent).toContain('Priya Shah')
+    expect(card.textContent).toContain('Urgent')
+    expect(card.textContent).toContain('open 1 hr 35 min')
+    expect(card.textContent).toContain('Waiting 30 business minutes for a reply')
+    // the shortcuts are on the buttons, for eyes and for screen readers
+    expect(
+      within(card).getByRole('button', { name: 'I’m on it' }).getAttribute('aria-keyshortcuts'),
+    ).toBe('O')
+    expect(screen.getAllByRole('article')).toHaveLength(1)
+    expect(played.count).toBe(1)
+    expect(useFlare.getState().announcement.text).toContain(
+      'Ticket escalated to you, level 2, Urgent: Refund not received from Priya Shah',
+    )
+  })
+
+  it('[7] stays silent for someone who turned the sound off', () => {
+    useFlare.setState({
+      me: {
+        status: 'ready',
+        value: {
+          user: {
+            id: DANA,
+            email: 'dana@flare.test',
+            displayName: 'Dana Reyes',
+            phone: null,
+            preferences: { emailNotifications: true, sound: false, push: false },
+          },
+          spaces: [],
+        },
+      },
+    })
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(41) })
+    expect(screen.getByRole('article')).toBeTruthy()
+    expect(played.count).toBe(0)
+  })
+
+  it("[7] I'm on it tells the server, and the card says who took it", async () => {
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(42) })
+    await user.click(screen.getByRole('button', { name: 'I’m on it' }))
+    expect(emitted).toEqual([{ event: 'ticket:acknowledge', payload: { firingId: U(42) } }])
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
+    expect(screen.queryByRole('button', { name: 'I’m on it' })).toBeNull()
+  })
+
+  it('[7] shows every target who took it when someone else acknowledges', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(43) })
+    fire('ticket:acknowledged', { firingId: U(43), ticketId: T, userId: ELI, at: '' })
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
+    expect(useFlare.getState().announcement.text).toBe('Eli Novak is on Refund not received')
+  })
+
+  it('[7] Open ticket brings the inbox forward with the ticket open', async () => {
+    const requested: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        requested.push(url)
+        return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no' } }), {
+          status: 404,
+        })
+      }),
+    )
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(44) })
+    const card = screen.getByRole('article')
+    await user.click(within(card).getByRole('button', { name: 'Open ticket' }))
+    expect(useFlare.getState().sidePanelTab).toBe('inbox')
+    expect(useFlare.getState().selectedTicketId).toBe(T)
+    expect(requested).toContain(`/api/spaces/${SPACE}/tickets/${T}`)
+    expect(window.location.pathname).toBe(`/spaces/${SPACE}`)
+    // the card has done its job and would cover the ticket
+    expect(screen.queryByRole('article')).toBeNull()
+  })
+
+  it('dismisses a card', async () => {
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(45) })
+    await user.click(
+      screen.getByRole('button', { name: 'Dismiss the ticket escalation of Refund not received' }),
+    )
+    expect(screen.queryByRole('article')).toBeNull()
+  })
+})

@@ -1,0 +1,127 @@
+import { openDirectChat } from '../chat/chat-actions.js'
+import { avatarColor, initialsOf, useMemberIds } from '../layout/people.js'
+import { RelativeTime } from '../layout/RelativeTime.js'
+import { WelcomeCard } from '../layout/WelcomeCard.js'
+import { countOf, firstName, listOf } from '../layout/words.js'
+import { useFlare } from '../store/index.js'
+import { endHand, lowerAllHands, respondToHand } from './hand-actions.js'
+import { HandIcon, UrgentIcon } from './icons.js'
+import { ESCALATION_KIND, responseText } from './labels.js'
+
+/**
+ * The Hands tab: every raised hand in the space, oldest first (the one waiting longest on
+ * top), how long each has waited and who is responding. Your own can be lowered here; admins
+ * and managers can end anyone's, or lower all.
+ */
+export function HandsPanel() {
+  const snapshot = useFlare((s) => s.snapshot)
+  const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
+  const memberIds = useMemberIds()
+  if (!snapshot) {
+    return (
+      <p className="muted" aria-busy="true">
+        Connecting to the space…
+      </p>
+    )
+  }
+  const managing = role === 'admin' || role === 'manager'
+  const name = (id: string) =>
+    snapshot.members.find((m) => m.userId === id)?.displayName ?? 'Someone who left'
+  const sorted = [...snapshot.escalations].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+
+  return (
+    <section className="hands" aria-labelledby="hands-heading">
+      <WelcomeCard />
+      <div className="hands-head">
+        <h2 id="hands-heading">Raised hands</h2>
+        <span className="muted small">{countOf(sorted.length, 'hand up', 'hands up')}</span>
+        {managing && sorted.length > 0 && (
+          <button type="button" className="secondary small" onClick={() => void lowerAllHands()}>
+            Lower all
+          </button>
+        )}
+      </div>
+      {sorted.length === 0 ? (
+        <p className="muted empty">
+          No hands up. When someone raises one it shows here, the longest waiting first.
+        </p>
+      ) : (
+        <ol className="hands-list" aria-labelledby="hands-heading">
+          {sorted.map((e) => {
+            const kind = ESCALATION_KIND[e.color]
+            const own = e.raisedBy === snapshot.you
+            const raiser = name(e.raisedBy)
+            const responding = e.responses.map((r) =>
+              responseText(r.userId === snapshot.you ? 'You' : firstName(name(r.userId)), r.action),
+            )
+            return (
+              <li key={e.id} className={`hand-item hand-${e.color}`} data-escalation-id={e.id}>
+                <span
+                  className="hand-avatar"
+                  style={{ background: avatarColor(e.raisedBy, memberIds) }}
+                  aria-hidden="true"
+                >
+                  {initialsOf(raiser)}
+                </span>
+                <div className="hand-main">
+                  <p className="hand-who">
+                    <strong>{own ? 'You' : raiser}</strong>{' '}
+                    <span className={`tag tag-${e.color}`}>
+                      {e.color === 'red' ? <UrgentIcon /> : <HandIcon />}
+                      {kind.label}
+                    </span>
+                  </p>
+                  {e.message && <p className="hand-message">“{e.message}”</p>}
+                  <p className="hand-meta">
+                    Waiting <RelativeTime iso={e.startedAt} mode="elapsed" />
+                    {' · '}
+                    {responding.length > 0 ? (
+                      <span className="hand-responding">{listOf(responding)}</span>
+                    ) : (
+                      <span className="muted">nobody responding yet</span>
+                    )}
+                  </p>
+                </div>
+                <div className="hand-actions">
+                  {own ? (
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => void endHand()}
+                    >
+                      Lower
+                    </button>
+                  ) : (
+                    <>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        aria-label={`Chat with ${raiser}`}
+                        onClick={() => {
+                          void respondToHand(e.id, 'chat')
+                          openDirectChat(e.raisedBy)
+                        }}
+                      >
+                        Chat
+                      </button>
+                      {managing && (
+                        <button
+                          type="button"
+                          className="secondary small"
+                          aria-label={`End ${raiser}'s hand`}
+                          onClick={() => void endHand(e.id)}
+                        >
+                          End
+                        </button>
+                      )}
+                    </>
+                  )}
+                </div>
+              </li>
+            )
+          })}
+        </ol>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,65 @@
+import type { EscalationAction, EscalationNotification } from '@flare/protocol/client'
+import { useMemo } from 'react'
+import type { TicketAlert } from '../store/automation-slice.js'
+import { type FlareState, useFlare } from '../store/index.js'
+
+/**
+ * One card in the alert rail: a red raised hand that notified you, or a ticket escalation
+ * that reached you. `responded` is what you already did about it; a responded card collapses.
+ */
+export type Alert =
+  | {
+      kind: 'hand'
+      key: string
+      at: string
+      notification: EscalationNotification
+      responded: EscalationAction | null
+    }
+  | { kind: 'ticket'; key: string; at: string; alert: TicketAlert; responded: boolean }
+
+type AlertSources = Pick<FlareState, 'notifications' | 'ticketAlerts' | 'snapshot'>
+
+function alertsOf(s: AlertSources): Alert[] {
+  const you = s.snapshot?.you
+  const hands: Alert[] = s.notifications.map((notification) => {
+    const live = s.snapshot?.escalations.find((e) => e.id === notification.escalation.id)
+    const mine = live?.responses.filter((r) => r.userId === you) ?? []
+    const responded = mine.some((r) => r.action === 'approach')
+      ? 'approach'
+      : mine.length > 0
+        ? 'chat'
+        : null
+    return {
+      kind: 'hand',
+      key: `hand-${notification.escalation.id}`,
+      at: notification.escalation.startedAt,
+      notification,
+      responded,
+    }
+  })
+  const tickets: Alert[] = s.ticketAlerts.map((alert) => ({
+    kind: 'ticket',
+    key: `ticket-${alert.event.firingId}`,
+    at: alert.event.escalatedAt,
+    alert,
+    responded: alert.acknowledged !== null,
+  }))
+  // newest first: the one that just arrived is the one Alt+1 reaches
+  return [...hands, ...tickets].sort((a, b) => b.at.localeCompare(a.at))
+}
+
+/** The alerts waiting for you, newest first. */
+export function useAlerts(): Alert[] {
+  const notifications = useFlare((s) => s.notifications)
+  const ticketAlerts = useFlare((s) => s.ticketAlerts)
+  const snapshot = useFlare((s) => s.snapshot)
+  return useMemo(
+    () => alertsOf({ notifications, ticketAlerts, snapshot }),
+    [notifications, ticketAlerts, snapshot],
+  )
+}
+
+/** How many alerts still wait for a response: the tab title and favicon show this. */
+export function useWaitingAlertCount(): number {
+  return useFlare((s) => alertsOf(s).filter((a) => !a.responded).length)
+}
