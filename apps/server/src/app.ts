@@ -184,7 +184,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     presenceLeaseMs: options.presenceLeaseMs ?? 10_000,
   })
   await app.register(authorityPlugin, {
-    redisUrl: config.redisUrl,
     limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers

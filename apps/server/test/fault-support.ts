@@ -31,6 +31,11 @@ function onPath(name: string): string | null {
   return null
 }
 
+/** Why a private Redis cannot be started here, or null when it can. */
+export function privateRedisUnavailable(): string | null {
+  return onPath('redis-server') ? null : 'redis-server is not installed'
+}
+
 /** Why the fault suite cannot run here, or null when it can. */
 export function faultSuiteUnavailable(): string | null {
   if (!postgresBin()) return 'PostgreSQL server binaries (initdb, pg_ctl) are not installed'
@@ -141,9 +146,14 @@ export class PrivateRedis {
   private constructor(readonly port: number) {}
 
   static async create(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort())
+    const redis = await PrivateRedis.reserve()
     await redis.start()
     return redis
+  }
+
+  /** One on a free port, not started yet: a Redis that is down when the server starts. */
+  static async reserve(): Promise<PrivateRedis> {
+    return new PrivateRedis(await freePort())
   }
 
   get url(): string {

@@ -122,6 +122,8 @@ export class PresenceCluster {
   private readonly resyncTimers = new Map<string, NodeJS.Timeout>()
   private readonly tick: NodeJS.Timeout
   private readonly subscribed: Promise<unknown>
+  /** Spaces followed here but not read from Redis since it was last away. */
+  private readonly unread = new Set<string>()
   private closed = false
 
   constructor(private readonly options: PresenceClusterOptions) {
@@ -132,15 +134,23 @@ export class PresenceCluster {
     // ioredis re-subscribes by itself after a reconnection
     this.subscribed = link.presenceSub.subscribe(CHANNEL).catch(() => {})
     link.on('up', (afterOutage) => {
+      // after an outage everyone re-reads; at start, the spaces followed before Redis answered
       if (afterOutage) void this.resyncAll(true)
+      else for (const spaceId of this.unread) void this.resync(spaceId, false)
+    })
+    link.on('down', () => {
+      for (const spaceId of this.hubs.keys()) this.unread.add(spaceId)
     })
     this.tick = setInterval(() => void this.renew(), Math.max(50, Math.floor(options.leaseMs / 3)))
     this.tick.unref()
   }
 
-  /** Whether this process knows the whole cluster's presence right now. */
+  /**
+   * Whether this process knows the whole cluster's presence right now: Redis answers and every
+   * space followed here was read from it since it last went away.
+   */
   get synced(): boolean {
-    return this.options.link.state === 'up'
+    return this.options.link.state === 'up' && this.unread.size === 0
   }
 
   /** The handle a space's hub talks to the cluster through. */
@@ -159,11 +169,29 @@ export class PresenceCluster {
     }
   }
 
-  /** Starts following a space: reads what the cluster knows of it into the hub. */
+  /**
+   * Starts following a space: reads what the cluster knows of it into the hub. While Redis is
+   * away it does not wait: the hub serves this process's clients, and the space is read when
+   * Redis is back (the link's `up`).
+   */
   async attach(spaceId: string, hub: SpaceHub): Promise<void> {
     this.hubs.set(spaceId, hub)
-    await this.subscribed
-    await this.resync(spaceId, false)
+    this.unread.add(spaceId)
+    const { link } = this.options
+    if (link.state !== 'up') return
+    // the subscription first, so nothing published after the read is missed; one still
+    // waiting when Redis goes away is not waited for
+    let onDown = () => {}
+    const down = new Promise<void>((resolve) => {
+      onDown = resolve
+      link.once('down', onDown)
+    })
+    try {
+      await Promise.race([this.subscribed, down])
+    } finally {
+      link.off('down', onDown)
+    }
+    if (link.state === 'up') await this.resync(spaceId, false)
   }
 
   /** Sends what is queued, then lets go of Redis state this process holds. */
@@ -380,6 +408,7 @@ export class PresenceCluster {
       const { members, remote } = this.parseRead(raw)
       hub.replace(members, remote)
       for (const { from, ops } of this.reading.get(spaceId) ?? []) this.apply(hub, from, ops)
+      this.unread.delete(spaceId)
       if (announce) this.publish(spaceId, [{ t: 'r' }])
       return true
     } catch (error) {

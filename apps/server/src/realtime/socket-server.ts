@@ -13,14 +13,9 @@ import {
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
-import { createBatchLookup } from '../db/batch-lookup.js'
 import { HttpError, isUnavailable } from '../errors.js'
-import {
-  findSpace,
-  findSpaceMembers,
-  listRooms,
-  spaceMemberKey,
-} from '../spaces/space-repository.js'
+import { findSpace, listRooms } from '../spaces/space-repository.js'
+import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
@@ -39,6 +34,8 @@ export interface SocketData {
 interface InterServerEvents {
   /** A stream event published in another process, for this process's stream subscribers. */
   stream: (event: StreamEvent) => void
+  /** A session, token or membership was withdrawn: close this process's streams resting on it. */
+  revoked: (revocation: Revocation) => void
 }
 export type FlareServer = Server<
   ClientToServerEvents,
@@ -58,6 +55,11 @@ export interface Realtime {
   io: FlareServer
   /** The live presence of a space (this process's replica of the cluster's), created on first use. */
   hub(spaceId: string): Promise<SpaceHub>
+  /**
+   * How many connections of a user the other processes hold, as this process's presence
+   * replicas know them (the spaces it follows); 0 when the server runs alone.
+   */
+  remoteConnections(userId: string): number
   /** `off` when the server runs alone (no REDIS_URL). */
   redisState(): 'up' | 'down' | 'off'
   /**
@@ -135,6 +137,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       : null
 
     const hubs = new Map<string, Promise<SpaceHub>>()
+    /** The hubs already created, for what must be answered without waiting. */
+    const settled = new Map<string, SpaceHub>()
 
     /** Presence diffs go to this process's own clients: every process works out its own. */
     function sendPresence(
@@ -192,6 +196,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             void app.events.publish('member.left', { spaceId, userId, reason })
           })
           await cluster?.attach(spaceId, created)
+          settled.set(spaceId, created)
           return created
         })()
         existing.catch(() => hubs.delete(spaceId))
@@ -203,17 +208,17 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     app.decorate('realtime', {
       io,
       hub,
+      remoteConnections(userId) {
+        let count = 0
+        for (const h of settled.values()) count += h.remoteConnections(userId)
+        return count
+      },
       redisState: () => link?.state ?? 'off',
       presenceSynced: () => cluster?.synced ?? true,
       onResynced: (listener) => {
         resyncListeners.push(listener)
       },
     } satisfies Realtime)
-
-    // the membership and the name, for every connection arriving in the same turn, in one query
-    const findMember = createBatchLookup((keys: string[]) =>
-      findSpaceMembers(app.database.db, keys),
-    )
 
     // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
     io.use(app.originCheck.socketMiddleware)
@@ -226,11 +231,14 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       }
       try {
         const { authorization, cookie } = socket.handshake.headers
-        const identity = await app.identify({
-          authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
-          cookie,
-        })
-        const member = await findMember(spaceMemberKey(auth.value.spaceId, identity.userId))
+        // who, their name and their membership: one lookup, shared by a join storm's handshakes
+        const { identity, member } = await app.identifyMember(
+          {
+            authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
+            cookie,
+          },
+          auth.value.spaceId,
+        )
         if (!member) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
         socket.data = {
           userId: identity.userId,

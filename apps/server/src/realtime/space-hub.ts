@@ -151,6 +151,13 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     return member ? this.visible(member) : null
   }
 
+  /** How many connections of the member other processes hold (0 when alone). */
+  remoteConnections(userId: string): number {
+    let count = 0
+    for (const n of this.remote.get(userId)?.values() ?? []) count += n
+    return count
+  }
+
   /** This process's members with their local connection counts (to re-announce after an outage). */
   localMembers(): Array<{ member: MemberState; count: number }> {
     const out: Array<{ member: MemberState; count: number }> = []
