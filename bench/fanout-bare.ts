@@ -25,7 +25,8 @@ io.on('connection', (socket) => {
     ack?.({ ok: true })
   })
 })
-http.listen(port, '127.0.0.1', () => {
+// the same accept queue as Flare's server (apps/server/src/server.ts)
+http.listen({ port, host: '127.0.0.1', backlog: 2_048 }, () => {
   const address = http.address()
   const listening = typeof address === 'object' && address ? address.port : port
   process.stdout.write(`bare socket.io listening ${listening}\n`)

@@ -1,6 +1,8 @@
-// `npm run bench:fanout [-- --clients 2000 --raises 20]`: one space with thousands of members on
-// one real Flare server process (PostgreSQL), against a bare Socket.IO server with the same
-// clients, in the same run (SPEC §10.2, issue #16). Measures:
+// `npm run bench:fanout [-- --clients 2000 --raises 20 --workers 4]`: one space with thousands
+// of members on one real Flare server process (PostgreSQL), against a bare Socket.IO server
+// with the same clients, in the same run (SPEC §10.2, issue #16). The clients live in
+// `--workers` client processes (`bench/fanout-clients.ts`), each holding an equal share of
+// both servers' clients, so no single event loop parsing snapshots stalls them all. Measures:
 //   1. the join storm: every member connecting at once, until each has its snapshot and sees
 //      every member present (bare: until each is connected and welcomed);
 //   2. raise → `escalation:started` at every client (p50, p99 and the last client), members
@@ -8,16 +10,15 @@
 //   3. server memory per connected client (RSS growth over the storm).
 // It needs TEST_DATABASE_URL or DATABASE_URL (a server where the user may CREATE DATABASE),
 // creates its own database and drops it. It prints figures and ratios and never asserts.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, fork, spawn } from 'node:child_process'
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { EscalationDto, PresenceUpdate, SpaceSnapshot } from '@flare/protocol'
 import postgres from 'postgres'
-import { io, type Socket } from 'socket.io-client'
 import { openDatabase } from '../apps/server/src/db/database.js'
 import { seedDemo } from '../apps/server/src/demo/seed.js'
+import { type Command, epochNow, isReport, type Report, type Target } from './fanout-protocol.js'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 
@@ -31,6 +32,8 @@ function option(name: string, fallback: number): number {
 
 const CLIENTS = option('clients', 2_000)
 const RAISES = option('raises', 20)
+/** Client processes; each holds a share of both servers' clients. */
+const WORKERS = option('workers', 4)
 const SECRET = randomBytes(32).toString('base64url')
 
 function percentile(sorted: number[], p: number): number {
@@ -43,29 +46,22 @@ const fmt = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.to
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until(
-  check: () => boolean,
-  timeoutMs: number,
-  what: string,
-  progress?: () => string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  let told = performance.now()
-  while (!check()) {
-    const now = performance.now()
-    if (now > deadline) throw new Error(`timed out waiting for ${what}`)
-    if (progress && now - told > 10_000) {
-      process.stderr.write(`  … ${what}: ${progress()}\n`)
-      told = now
-    }
-    await sleep(5)
-  }
-}
-
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+function cpuMs(pid: number): number {
+  try {
+    // fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return 0
+  }
+}
+const CLOCK_TICKS = 100
 
 function startChild(
   args: string[],
@@ -141,105 +137,152 @@ async function seedMembers(url: string): Promise<{ spaceId: string; cookies: str
   }
 }
 
-/** What one Flare client knows of who is present, as a bitmap over the bench's members. */
-class PresenceCount {
-  private static readonly index = new Map<string, number>()
-  private readonly known = new Uint8Array(CLIENTS + 64)
-  count = 0
-  settledAt = 0
-  snapshotAt = 0
+/** One client process and what it has reported. */
+class Worker {
+  readonly reports: Report[] = []
+  private readonly waiters: Array<{ match(r: Report): boolean; resolve(r: Report): void }> = []
+  failure: string | null = null
 
-  private slot(userId: string): number {
-    let i = PresenceCount.index.get(userId)
-    if (i === undefined) {
-      i = PresenceCount.index.size
-      PresenceCount.index.set(userId, i)
-    }
-    return i
-  }
-
-  load(snapshot: SpaceSnapshot): void {
-    this.known.fill(0)
-    this.count = 0
-    this.snapshotAt = performance.now()
-    for (const m of snapshot.members) this.add(m.userId)
-  }
-
-  apply(u: PresenceUpdate): void {
-    if (u.kind === 'joined') this.add(u.member.userId)
-    else if (u.kind === 'left') {
-      const i = this.slot(u.userId)
-      if (this.known[i]) {
-        this.known[i] = 0
-        this.count -= 1
+  constructor(
+    readonly child: ChildProcess,
+    /** How many clients of each server this process holds. */
+    readonly share: number,
+    /** The first client (bench-wide index) this process holds. */
+    readonly first: number,
+  ) {
+    child.on('message', (message: unknown) => {
+      if (!isReport(message)) return
+      if (message.type === 'failed') this.failure = message.message
+      if (message.type === 'refused') this.failure = `connection refused: ${message.data}`
+      if (message.type === 'progress') {
+        process.stderr.write(
+          `  … ${message.target} clients ${this.first}–${this.first + this.share - 1}: ${message.connected} connected, ${message.snapshots} snapshots, ${message.settled} settled, ${message.retried} retried\n`,
+        )
       }
+      const waiter = this.waiters.findIndex((w) => w.match(message))
+      if (waiter >= 0) {
+        const [w] = this.waiters.splice(waiter, 1)
+        w?.resolve(message)
+      } else this.reports.push(message)
+    })
+  }
+
+  send(command: Command): void {
+    this.child.send(command)
+  }
+
+  /** The next report of this type (and target), already received or still to come. */
+  next<T extends Report['type']>(
+    type: T,
+    target: Target | null,
+    timeoutMs: number,
+  ): Promise<Extract<Report, { type: T }>> {
+    const match = (r: Report): r is Extract<Report, { type: T }> =>
+      r.type === type && (target === null || !('target' in r) || r.target === target)
+    const at = this.reports.findIndex(match)
+    if (at >= 0) {
+      const [found] = this.reports.splice(at, 1)
+      if (found && match(found)) return Promise.resolve(found)
     }
-  }
-
-  private add(userId: string): void {
-    const i = this.slot(userId)
-    if (this.known[i]) return
-    this.known[i] = 1
-    this.count += 1
-    if (this.count >= CLIENTS && !this.settledAt && this.snapshotAt)
-      this.settledAt = performance.now()
-  }
-}
-
-interface Side {
-  name: string
-  clients: Socket[]
-  /** Receipt times of the current round's `escalation:started`, per client. */
-  started: Float64Array
-  ended: Uint8Array
-}
-
-function side(name: string, clients: Socket[]): Side {
-  const s: Side = {
-    name,
-    clients,
-    started: new Float64Array(clients.length),
-    ended: new Uint8Array(clients.length),
-  }
-  clients.forEach((c, i) => {
-    c.on('escalation:started', () => {
-      if (!s.started[i]) s.started[i] = performance.now()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`timed out waiting for '${type}' from clients ${this.first}…`))
+      }, timeoutMs)
+      const check = setInterval(() => {
+        if (this.failure) {
+          clearInterval(check)
+          clearTimeout(timer)
+          reject(new Error(`client process failed: ${this.failure}`))
+        }
+      }, 100)
+      this.waiters.push({
+        match,
+        resolve: (r) => {
+          clearInterval(check)
+          clearTimeout(timer)
+          if (match(r)) resolve(r)
+        },
+      })
     })
-    c.on('escalation:ended', () => {
-      s.ended[i] = 1
-    })
-  })
-  return s
+  }
 }
 
+async function startWorkers(count: number): Promise<Worker[]> {
+  const base = Math.floor(CLIENTS / count)
+  let first = 0
+  return Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const share = base + (i < CLIENTS % count ? 1 : 0)
+      const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
+        // e.g. BENCH_CLIENT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the clients
+        execArgv: [
+          ...(process.env.BENCH_CLIENT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+          '--import',
+          'tsx',
+        ],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
+      const worker = new Worker(child, share, first)
+      first += share
+      return worker.next('ready', null, 60_000).then(() => worker)
+    }),
+  )
+}
+
+/** Where client `index` (bench-wide) lives: its process and its index there. */
+function owner(workers: Worker[], index: number): { worker: Worker; local: number } {
+  const worker = workers.find((w) => index >= w.first && index < w.first + w.share)
+  if (!worker) throw new Error(`no process holds client ${index}`)
+  return { worker, local: index - worker.first }
+}
+
+/** One raise and end at one server: each client's latency from the raise to its receipt. */
 async function round(
-  s: Side,
-  raise: () => Promise<void>,
-  end: () => Promise<void>,
-): Promise<number[]> {
-  s.started.fill(0)
-  s.ended.fill(0)
-  const t0 = performance.now()
-  await raise()
-  await until(
-    () => s.started.every((t) => t > 0),
-    60_000,
-    `${s.name}: started at every client`,
-    () => `${s.started.filter((t) => t > 0).length} of ${s.started.length}`,
-  )
-  const latencies = Array.from(s.started, (t) => t - t0)
-  await end()
-  await until(
-    () => s.ended.every((e) => e === 1),
-    60_000,
-    `${s.name}: ended at every client`,
-    () => `${s.ended.filter((e) => e === 1).length} of ${s.ended.length}`,
-  )
-  return latencies
+  workers: Worker[],
+  target: Target,
+  index: number,
+  message: string,
+  payload: unknown,
+): Promise<{ latencies: number[]; escalation: unknown }> {
+  for (const w of workers) w.send({ type: 'arm', target })
+  await Promise.all(workers.map((w) => w.next('armed', target, 30_000)))
+  const { worker, local } = owner(workers, index)
+  worker.send({ type: 'raise', target, index: local, message, payload })
+  const [raised, ...started] = await Promise.all([
+    worker.next('raised', target, 60_000),
+    ...workers.map((w) => w.next('started', target, 120_000)),
+  ])
+  const latencies = started.flatMap((s) => s.times.map((t) => t - raised.t0))
+  worker.send({ type: 'end', target, index: local })
+  await Promise.all(workers.map((w) => w.next('ended', target, 120_000)))
+  return { latencies, escalation: raised.escalation }
 }
 
-function emitAck(c: Socket, event: string, payload: unknown): Promise<unknown> {
-  return new Promise((resolve) => c.emit(event, payload, resolve))
+/** Connects every client to one server at once; answers when the last one settled. */
+async function joinStorm(
+  workers: Worker[],
+  target: Target,
+  url: string,
+  spaceId: string,
+  cookies: string[],
+): Promise<{ storm: number; snapshots: number }> {
+  const t0 = epochNow()
+  for (const w of workers) {
+    w.send({
+      type: 'storm',
+      target,
+      url,
+      spaceId,
+      cookies: cookies.slice(w.first, w.first + w.share),
+      count: w.share,
+      members: CLIENTS,
+    })
+  }
+  const settled = await Promise.all(workers.map((w) => w.next('settled', target, 1_800_000)))
+  return {
+    storm: Math.max(...settled.map((s) => s.lastAt)) - t0,
+    snapshots: Math.max(...settled.map((s) => s.snapshotsAt)) - t0,
+  }
 }
 
 async function main(): Promise<void> {
@@ -257,8 +300,7 @@ async function main(): Promise<void> {
   const url = new URL(baseUrl)
   url.pathname = `/${name}`
   const children: ChildProcess[] = []
-  const sockets: Socket[] = []
-  // an interrupted run still stops the servers it started
+  // an interrupted run still stops the processes it started
   const stop = () => {
     for (const child of children)
       if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
@@ -266,14 +308,15 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  const load = loadavg()[0] ?? 0
+  const load = loadavg()
   process.stdout.write(
-    `fanout benchmark: ${CLIENTS} clients in one space, ${RAISES} raises, node ${process.version}, ` +
-      `load average ${load.toFixed(2)} at start\n`,
+    `fanout benchmark: ${CLIENTS} clients in one space, ${RAISES} raises, ${WORKERS} client processes, ` +
+      `node ${process.version}, load average ${load.map((l) => l.toFixed(2)).join(' ')} at start\n`,
   )
+  let workers: Worker[] = []
   try {
     const { spaceId, cookies } = await seedMembers(url.toString())
-    process.stderr.write('  … members seeded, starting the servers\n')
+    process.stderr.write('  … members seeded, starting the servers and the client processes\n')
     const [flarePort, barePort] = await Promise.all([freePort(), freePort()])
     const [flare, bare] = await Promise.all([
       startChild(
@@ -296,130 +339,50 @@ async function main(): Promise<void> {
       startChild(['bench/fanout-bare.ts'], { PORT: String(barePort) }, /listening/),
     ])
     children.push(flare, bare)
+    workers = await startWorkers(WORKERS)
+    children.push(...workers.map((w) => w.child))
     const flareUrl = `http://127.0.0.1:${flarePort}`
     const bareUrl = `http://127.0.0.1:${barePort}`
-    const connect = (to: string, options: Parameters<typeof io>[1] = {}) => {
-      // a storm on a shared machine can take longer than the default 20 s to answer everyone,
-      // and a connection the kernel's accept queue dropped is tried again, as a browser would
-      const c = io(to, {
-        transports: ['websocket'],
-        reconnection: true,
-        reconnectionDelay: 200,
-        reconnectionDelayMax: 2_000,
-        timeout: 600_000,
-        forceNew: true,
-        ...options,
-      })
-      sockets.push(c)
-      return c
-    }
 
     // 1. the join storms, bare first
+    const clientsCpu = () => workers.reduce((sum, w) => sum + cpuMs(w.child.pid ?? 0), 0)
     const bareRssBefore = rssKb(bare.pid ?? 0)
-    let welcomed = 0
-    const retried = { flare: 0, bare: 0 }
-    const bareStart = performance.now()
-    const bareClients = Array.from({ length: CLIENTS }, () => {
-      const c = connect(bareUrl)
-      c.once('welcome', () => {
-        welcomed += 1
-      })
-      c.on('connect_error', () => {
-        retried.bare += 1
-      })
-      c.on('connect_error', (e) => process.stderr.write(`bare connect_error: ${e.message}\n`))
-      return c
-    })
-    await until(
-      () => welcomed === CLIENTS,
-      600_000,
-      'the bare join storm',
-      () => `${welcomed} of ${CLIENTS} welcomed`,
-    )
-    const bareStorm = performance.now() - bareStart
+    let serverCpu = cpuMs(bare.pid ?? 0)
+    let clientCpu = clientsCpu()
+    const bareStorm = await joinStorm(workers, 'bare', bareUrl, '', [])
+    const bareCpu = { server: cpuMs(bare.pid ?? 0) - serverCpu, clients: clientsCpu() - clientCpu }
     await sleep(500)
     const bareRss = rssKb(bare.pid ?? 0) - bareRssBefore
-
-    process.stderr.write(`  … bare storm: ${fmt(bareStorm)}\n`)
+    process.stderr.write(`  … bare storm: ${fmt(bareStorm.storm)}\n`)
     const flareRssBefore = rssKb(flare.pid ?? 0)
-    let refused = 0
-    const views = cookies.map(() => new PresenceCount())
-    const flareStart = performance.now()
-    const flareClients = cookies.map((cookie, i) => {
-      const c = connect(flareUrl, { auth: { spaceId }, extraHeaders: { cookie } })
-      const view = views[i] ?? new PresenceCount()
-      c.on('space:snapshot', (s: SpaceSnapshot) => view.load(s))
-      c.on('presence:update', (u: PresenceUpdate) => view.apply(u))
-      c.on('presence:batch', (us: PresenceUpdate[]) => {
-        for (const u of us) view.apply(u)
-      })
-      c.on('connect_error', (e) => {
-        // refused by the server itself (not a network retry): the run is broken
-        if ('data' in e) {
-          refused += 1
-          process.stderr.write(`refused: ${JSON.stringify(e.data)}\n`)
-        } else retried.flare += 1
-      })
-      return c
-    })
-    await until(
-      () => {
-        if (refused > 0) throw new Error(`${refused} connections refused`)
-        return views.every((v) => v.settledAt > 0)
-      },
-      900_000,
-      'the Flare join storm',
-      () =>
-        `${flareClients.filter((c) => c.connected).length} connected, ${views.filter((v) => v.snapshotAt).length} snapshots, ${views.filter((v) => v.settledAt).length} settled, ${retried.flare} retried`,
-    )
-    const flareStorm = Math.max(...views.map((v) => v.settledAt)) - flareStart
-    const snapshotsIn = Math.max(...views.map((v) => v.snapshotAt)) - flareStart
+    serverCpu = cpuMs(flare.pid ?? 0)
+    clientCpu = clientsCpu()
+    const flareStorm = await joinStorm(workers, 'flare', flareUrl, spaceId, cookies)
+    const flareCpu = {
+      server: cpuMs(flare.pid ?? 0) - serverCpu,
+      clients: clientsCpu() - clientCpu,
+    }
     await sleep(500)
     const flareRss = rssKb(flare.pid ?? 0) - flareRssBefore
+    process.stderr.write(`  … flare storm: ${fmt(flareStorm.storm)}\n`)
 
     // 2. raises and ends, alternating which server goes first
-    const flareSide = side('flare', flareClients)
-    const bareSide = side('bare', bareClients)
     const samples = { flare: [] as number[], bare: [] as number[] }
     const lasts = { flare: [] as number[], bare: [] as number[] }
-    let payload: EscalationDto | null = null
+    let payload: unknown = null
     for (let r = 0; r < RAISES; r += 1) {
-      const raiser = flareClients[r % flareClients.length]
-      const bareRaiser = bareClients[r % bareClients.length]
-      if (!raiser || !bareRaiser) throw new Error('no raiser')
+      const index = (r * 97) % CLIENTS
+      const message = `Bench hand ${String(r).padStart(3, '0')}: need help`
       const runFlare = async () => {
-        const latencies = await round(
-          flareSide,
-          async () => {
-            const answer = await emitAck(raiser, 'escalation:raise', {
-              message: `Bench hand ${String(r).padStart(3, '0')}: need help`,
-              notify: false,
-              recipients: { userIds: [], groupIds: [] },
-            })
-            const ok = answer as { ok: boolean; escalation?: EscalationDto }
-            if (!ok.ok || !ok.escalation)
-              throw new Error(`raise refused: ${JSON.stringify(answer)}`)
-            payload = ok.escalation
-          },
-          async () => {
-            await emitAck(raiser, 'escalation:end', {})
-          },
-        )
+        const { latencies, escalation } = await round(workers, 'flare', index, message, null)
+        payload = escalation
         samples.flare.push(...latencies)
         lasts.flare.push(Math.max(...latencies))
       }
       const runBare = async () => {
         // the same payload as Flare's hand, so both send messages of the same size
-        const hand = payload ?? { id: 'x'.repeat(36), message: 'Bench hand 000: need help' }
-        const latencies = await round(
-          bareSide,
-          async () => {
-            await emitAck(bareRaiser, 'raise', hand)
-          },
-          async () => {
-            await emitAck(bareRaiser, 'end', { id: 'x' })
-          },
-        )
+        const hand = payload ?? { id: 'x'.repeat(36), message }
+        const { latencies } = await round(workers, 'bare', index, message, hand)
         samples.bare.push(...latencies)
         lasts.bare.push(Math.max(...latencies))
       }
@@ -444,14 +407,14 @@ async function main(): Promise<void> {
     }
     const f = stats(samples.flare, lasts.flare)
     const b = stats(samples.bare, lasts.bare)
-    const end = loadavg()[0] ?? 0
+    const end = loadavg()
     const out = [
       '',
-      `join storm (${CLIENTS} members at once)`,
-      `  flare: ${fmt(flareStorm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(snapshotsIn)})`,
-      `  bare Socket.IO: ${fmt(bareStorm)} until every client is connected and welcomed`,
-      `  ratio: ${ratio(flareStorm, bareStorm)}`,
-      `  connection attempts retried (dropped by the accept queue): flare ${retried.flare}, bare ${retried.bare}`,
+      `join storm (${CLIENTS} members at once, from ${WORKERS} client processes)`,
+      `  flare: ${fmt(flareStorm.storm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(flareStorm.snapshots)})`,
+      `  bare Socket.IO: ${fmt(bareStorm.storm)} until every client is connected and welcomed`,
+      `  ratio: ${ratio(flareStorm.storm, bareStorm.storm)}`,
+      `  CPU used meanwhile: flare server ${fmt(flareCpu.server)}, its clients ${fmt(flareCpu.clients)}; bare server ${fmt(bareCpu.server)}, its clients ${fmt(bareCpu.clients)}`,
       `raise → escalation:started at every client (${RAISES} raises, ${CLIENTS} clients each)`,
       `               p50        p99        last client (median of raises)`,
       `  flare     ${fmt(f.p50).padEnd(10)} ${fmt(f.p99).padEnd(10)} ${fmt(f.last)}`,
@@ -459,18 +422,20 @@ async function main(): Promise<void> {
       `  ratio     ${ratio(f.p50, b.p50).padEnd(10)} ${ratio(f.p99, b.p99).padEnd(10)} ${ratio(f.last, b.last)}`,
       'server memory per connected client (RSS growth over the storm)',
       `  flare: ${((flareRss * 1024) / CLIENTS / 1024).toFixed(1)} kB, bare: ${((bareRss * 1024) / CLIENTS / 1024).toFixed(1)} kB`,
-      `load average ${end.toFixed(2)} at the end (2 cores: above 2 means the machine was shared)`,
+      `load average ${end.map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min; 2 cores: above 2 means the machine was shared)`,
       '',
     ]
     process.stdout.write(out.join('\n'))
   } finally {
-    for (const s of sockets) s.disconnect()
+    for (const w of workers) {
+      if (w.child.connected) w.send({ type: 'close' })
+    }
     // a graceful stop first (a server started with --cpu-prof writes its profile then)
     await Promise.all(
       children.map(async (child) => {
         if (!child.pid || child.exitCode !== null) return
         const exited = new Promise((r) => child.once('exit', r))
-        process.kill(child.pid, 'SIGTERM')
+        if (!workers.some((w) => w.child === child)) process.kill(child.pid, 'SIGTERM')
         await Promise.race([exited, sleep(10_000)])
         if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL')
       }),

@@ -9,13 +9,6 @@ import { seatOf } from './seats.js'
 import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** What a member sees on (re)joining a space: everyone present, the rooms, the hands up. */
-    spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
-  }
-}
-
 /**
  * The life of one Socket.IO connection, in one place: it joins its space's rooms, becomes
  * present, gets every feature's event handlers, then its snapshot. Registered after the
@@ -26,27 +19,39 @@ export const connectionsPlugin = fp(
     const { io } = app.realtime
     const db = app.database.db
 
-    // built from memory: the hub's replica of presence and the hands kept by the event stream
-    async function spaceSnapshot(
-      spaceId: string,
-      userId: string,
-      options?: { reload?: boolean; socketId?: string },
-    ): Promise<SpaceSnapshot> {
-      const [hub, escalations] = await Promise.all([
-        app.realtime.hub(spaceId),
-        app.hands.listActive(spaceId, { reload: options?.reload ?? false }),
-      ])
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        spaceId,
-        serverTime: app.clock().toISOString(),
-        you: userId,
-        members: options?.socketId ? hub.snapshotFor(options.socketId) : hub.list(),
-        rooms: [...hub.rooms],
-        escalations,
-      }
-    }
-    app.decorate('spaceSnapshot', spaceSnapshot)
+    /** Spaces whose hands must be read again before their next snapshots (after an outage). */
+    const reloadHands = new Set<string>()
+
+    // snapshots, built from memory once per flush for every socket that asked in it: the hub's
+    // replica of presence (shared by all of them, and written to JSON once, see
+    // snapshot-encoder.ts) and the hands kept by the event stream
+    app.realtime.onSnapshotsDue((spaceId, socketIds, members) => {
+      void (async () => {
+        const reload = reloadHands.delete(spaceId)
+        const [hub, escalations] = await Promise.all([
+          app.realtime.hub(spaceId),
+          app.hands.listActive(spaceId, { reload }),
+        ])
+        const shared = {
+          protocolVersion: PROTOCOL_VERSION,
+          spaceId,
+          serverTime: app.clock().toISOString(),
+          members,
+          rooms: [...hub.rooms],
+          escalations,
+        }
+        for (const socketId of socketIds) {
+          const socket = io.sockets.sockets.get(socketId)
+          if (!socket) continue
+          const snapshot: SpaceSnapshot = { ...shared, you: socket.data.userId }
+          socket.emit('space:snapshot', snapshot)
+        }
+      })().catch((err: unknown) => {
+        // the hands could not be read (the database is away): these clients ask again
+        app.log.error({ err, spaceId }, 'could not send snapshots')
+        for (const socketId of socketIds) io.sockets.sockets.get(socketId)?.disconnect(true)
+      })
+    })
 
     function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
       const { spaceId, userId, displayName } = socket.data
@@ -83,14 +88,10 @@ export const connectionsPlugin = fp(
     app.realtime.onResynced((spaceId) => {
       void (async () => {
         const hub = await app.realtime.hub(spaceId)
-        const sockets = await io.local.in(spaceRoom(spaceId)).fetchSockets()
-        let reload = true
-        for (const socket of sockets) {
-          const snapshot = await spaceSnapshot(spaceId, socket.data.userId, { reload })
-          reload = false
-          app.broadcast.toSocket(socket.id, 'space:snapshot', snapshot, { local: true })
+        reloadHands.add(spaceId)
+        for (const socketId of io.sockets.adapter.rooms.get(spaceRoom(spaceId)) ?? []) {
+          hub.requestSnapshot(socketId)
         }
-        hub.markSent()
       })().catch((err: unknown) => app.log.error({ err, spaceId }, 'could not re-sync clients'))
     })
 
@@ -112,7 +113,8 @@ export const connectionsPlugin = fp(
         app.authority.guard(socket)
         registerHandlers(socket, handlersOf(socket, hub), app.log)
         refuseUnknownEvents(socket)
-        socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId, { socketId: socket.id }))
+        // with the next flush: everyone present then, and none of that flush's diffs
+        hub.requestSnapshot(socket.id)
       } catch (error) {
         app.log.error({ err: error }, 'socket connection setup failed')
         socket.disconnect(true)

@@ -2,6 +2,7 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
+  type MemberPresence,
   type MemberRole,
   type PresenceUpdate,
   parse,
@@ -19,7 +20,8 @@ import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
-import { changesFor, type PresenceChange, type SocketFilter, SpaceHub } from './space-hub.js'
+import { flareParser } from './snapshot-encoder.js'
+import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
 export interface SocketData {
   userId: string
@@ -72,7 +74,19 @@ export interface Realtime {
    * fresh snapshot (the `connections` plugin sends it).
    */
   onResynced(listener: (spaceId: string) => void): void
+  /**
+   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`), with everyone
+   * present as of now; the `connections` plugin builds and sends them.
+   */
+  onSnapshotsDue(listener: SnapshotsDue): void
 }
+
+export type SnapshotsDue = (
+  spaceId: string,
+  socketIds: readonly string[],
+  /** Frozen and shared by all these snapshots. */
+  members: MemberPresence[],
+) => void
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,6 +121,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     const io: FlareServer = new Server(app.server, {
       path: SOCKET_PATH,
       serveClient: false,
+      // Socket.IO's parser, writing snapshots from per-member JSON cached by the hub
+      parser: flareParser,
       // no legitimate event comes near this; a larger frame closes the connection
       maxHttpBufferSize: 64 * 1024,
       // notice a vanished client (a closed laptop, a connection that never said goodbye) within
@@ -140,12 +156,14 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     /** The hubs already created, for what must be answered without waiting. */
     const settled = new Map<string, SpaceHub>()
 
-    /** Presence diffs go to this process's own clients: every process works out its own. */
-    function sendPresence(
-      spaceId: string,
-      changes: readonly PresenceChange[],
-      bySocket: ReadonlyMap<string, SocketFilter>,
-    ): void {
+    const snapshotListeners: SnapshotsDue[] = []
+
+    /**
+     * A flush reaches this process's own clients (every process works out its own): the diffs
+     * to every connection of the space but those getting a snapshot now, each mover without its
+     * own move, and the snapshots to whoever asked for one.
+     */
+    function deliver(spaceId: string, changes: readonly PresenceChange[], to: FlushDelivery): void {
       const send = (list: PresenceUpdate[], socketId: string | null) => {
         const [only] = list
         if (!only) return
@@ -155,7 +173,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           else broadcast.toSocket(socketId, 'presence:batch', list, { local: true })
           return
         }
-        const options = { local: true, exceptSocketIds: [...bySocket.keys()] }
+        const options = { local: true, exceptSocketIds: [...to.snapshots, ...to.movers.keys()] }
         if (list.length === 1) broadcast.toSpace(spaceId, 'presence:update', only, options)
         else broadcast.toSpace(spaceId, 'presence:batch', list, options)
       }
@@ -163,7 +181,10 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         changes.map((c) => c.update),
         null,
       )
-      for (const [socketId, filter] of bySocket) send(changesFor(changes, filter), socketId)
+      for (const [socketId, mover] of to.movers) send(changesFor(changes, mover), socketId)
+      if (to.snapshots.length > 0) {
+        for (const listener of snapshotListeners) listener(spaceId, to.snapshots, to.members)
+      }
     }
 
     function hub(spaceId: string): Promise<SpaceHub> {
@@ -184,7 +205,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             },
             cluster?.forSpace(spaceId) ?? null,
           )
-          created.on('flush', (changes, bySocket) => sendPresence(spaceId, changes, bySocket))
+          created.on('flush', (changes, delivery) => deliver(spaceId, changes, delivery))
           // what members do in the space is news for other features (a hand ends on these)
           created.on('roomEntered', (userId, roomId) => {
             void app.events.publish('member.enteredRoom', { spaceId, userId, roomId })
@@ -217,6 +238,9 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       presenceSynced: () => cluster?.synced ?? true,
       onResynced: (listener) => {
         resyncListeners.push(listener)
+      },
+      onSnapshotsDue: (listener) => {
+        snapshotListeners.push(listener)
       },
     } satisfies Realtime)
 

@@ -1,6 +1,13 @@
 import type { PresenceUpdate } from '@flare/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type MemberState, type SpaceCluster, SpaceHub } from './space-hub.js'
+import {
+  changesFor,
+  type FlushDelivery,
+  type MemberState,
+  type PresenceChange,
+  type SpaceCluster,
+  SpaceHub,
+} from './space-hub.js'
 
 const GRACE = 1_000
 const FLUSH = 100
@@ -106,27 +113,68 @@ describe('SpaceHub, the replica of a space’s presence', () => {
     expect(left).toEqual(['eli'])
   })
 
-  it('[2.5] sends one batch per flush, and a joiner only what changed after its snapshot', async () => {
+  it('[2.5] sends one batch per flush; joiners of a flush get one snapshot with everything and none of its diffs', async () => {
     const { hub } = hubWith(null)
-    const batches: Array<{ all: PresenceUpdate[]; fresh: PresenceUpdate[] }> = []
-    hub.on('flush', (changes, bySocket) => {
-      const filter = bySocket.get('socket-2')
-      batches.push({
-        all: changes.map((c) => c.update),
-        fresh: filter ? changes.filter((c) => c.seq > filter.after).map((c) => c.update) : [],
-      })
+    const flushes: Array<{
+      changes: readonly PresenceChange[]
+      all: PresenceUpdate[]
+      delivery: FlushDelivery
+    }> = []
+    hub.on('flush', (changes, delivery) => {
+      flushes.push({ changes, all: changes.map((c) => c.update), delivery })
     })
     hub.connect(dana)
+    hub.requestSnapshot('socket-1')
     hub.connect({ userId: 'eli', displayName: 'Eli', role: 'agent' })
-    // Eli's socket is sent its snapshot: both members are in it
-    expect(hub.snapshotFor('socket-2').map((m) => m.userId)).toEqual(['dana', 'eli'])
+    hub.requestSnapshot('socket-2')
     hub.setStatus('dana', 'busy')
     await vi.advanceTimersByTimeAsync(FLUSH)
-    expect(batches).toHaveLength(1)
-    expect(batches[0]?.all.map((u) => u.kind)).toEqual(['joined', 'joined'])
-    // Dana's join carries her latest status, which Eli's snapshot did not have yet
-    expect(batches[0]?.fresh).toEqual([
-      { kind: 'joined', member: expect.objectContaining({ userId: 'dana', status: 'busy' }) },
+    expect(flushes).toHaveLength(1)
+    const [first] = flushes
+    expect(first?.all.map((u) => u.kind)).toEqual(['joined', 'joined'])
+    // both joiners get the same snapshot, as of the flush: Dana's latest status in it
+    expect(first?.delivery.snapshots).toEqual(['socket-1', 'socket-2'])
+    expect(first?.delivery.members).toEqual([
+      expect.objectContaining({ userId: 'dana', status: 'busy' }),
+      expect.objectContaining({ userId: 'eli' }),
     ])
+    expect(Object.isFrozen(first?.delivery.members)).toBe(true)
+
+    // the next flush is diffs only, and a mover does not hear of its own move
+    hub.move('eli', 300, 300, 'socket-2')
+    hub.setStatus('eli', 'away')
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    const second = flushes[1]
+    expect(second?.delivery.snapshots).toEqual([])
+    expect(second?.delivery.members).toEqual([])
+    expect(second?.all.map((u) => u.kind)).toEqual(['moved', 'status'])
+    expect([...(second?.delivery.movers ?? [])]).toEqual([['socket-2', 'eli']])
+    expect(changesFor(second?.changes ?? [], 'eli').map((u) => u.kind)).toEqual(['status'])
+  })
+
+  it('[2.5] a join storm goes out in few batches: quiet for one flush, or the longest wait in a crowded space', async () => {
+    const { hub } = hubWith(null)
+    const flushes: number[] = []
+    hub.on('flush', (changes) => flushes.push(changes.length))
+    // 800 connections arrive at once: one batch
+    for (let i = 0; i < 800; i += 1) {
+      hub.connect({ userId: `u${i}`, displayName: `U${i}`, role: 'agent' })
+    }
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    expect(flushes).toEqual([800])
+    // then a change every 10 ms for 2 s: with 800 connections a change waits at most 200 ms,
+    // so about ten batches go out rather than twenty (one per 100 ms), and none is lost
+    for (let i = 0; i < 200; i += 1) {
+      hub.setStatus(`u${i}`, 'busy')
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    expect(flushes.length - 1).toBeLessThanOrEqual(11)
+    expect(flushes.slice(1).reduce((a, b) => a + b, 0)).toBe(200)
+    // a lone change in a quiet space goes out after one flush
+    const before = flushes.length
+    hub.setStatus('u1', 'away')
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    expect(flushes.slice(before)).toEqual([1])
   })
 })

@@ -7,6 +7,9 @@ import type {
   RoomDto,
 } from '@flare/protocol'
 
+/** How many spots the spawn spiral has before it gives up and uses the centre. */
+const SPIRAL_SPOTS = 20_000
+
 /** Finds the meeting room a point lies in; rooms do not overlap, the first match wins. */
 export function roomAt(rooms: readonly RoomDto[], x: number, y: number): string | null {
   const room = rooms.find((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)
@@ -37,41 +40,42 @@ export interface SpaceCluster {
   expire(userId: string): Promise<'removed' | 'gone' | 'present' | 'unknown'>
 }
 
-/** One diff of a flush, with the change number it reflects. */
+/** One diff of a flush, and whose it is. */
 export interface PresenceChange {
   update: PresenceUpdate
   userId: string
-  seq: number
 }
 
-/** What one socket must not get of a flush. */
-export interface SocketFilter {
-  /** Changes up to this number are in the snapshot it was just sent. */
-  after: number
-  /** Its own moves: it shows them already. */
-  mover: string | null
+/** Who gets what of one flush, besides the space's other connections (which get every diff). */
+export interface FlushDelivery {
+  /**
+   * Sockets that asked for a snapshot since the last flush: they get it now, built once for
+   * all of them from `members`, and none of the diffs (the snapshot already holds them).
+   */
+  snapshots: readonly string[]
+  /**
+   * Everyone present as of this flush, empty when no snapshot is due. Frozen and shared by
+   * every snapshot of the flush (its JSON is written once): nobody may change it.
+   */
+  members: MemberPresence[]
+  /** Sockets whose own member's move is in this flush: their tab already shows it. */
+  movers: ReadonlyMap<string, string>
 }
 
-/** Which changes of a flush one socket gets. */
-export function changesFor(
-  changes: readonly PresenceChange[],
-  filter: SocketFilter,
-): PresenceUpdate[] {
+/** The diffs of a flush one mover's socket gets: all but its own member's move. */
+export function changesFor(changes: readonly PresenceChange[], mover: string): PresenceUpdate[] {
   return changes
-    .filter(
-      (c) => c.seq > filter.after && !(c.update.kind === 'moved' && c.userId === filter.mover),
-    )
+    .filter((c) => !(c.update.kind === 'moved' && c.userId === mover))
     .map((c) => c.update)
 }
 
 /** What happens in a space, for the socket server (batches) and other features (hands end on these). */
 export interface SpaceHubEvents {
   /**
-   * Presence changes since the last flush, as diffs for this process's own clients, in order.
-   * Most sockets get them all; those in `bySocket` get only the changes after their snapshot
-   * (`after`), and never their own `moved` (their tab already shows where it walked).
+   * Presence changes since the last flush, as diffs for this process's own clients, in order,
+   * and the snapshots due (see `FlushDelivery`).
    */
-  flush: [changes: readonly PresenceChange[], bySocket: ReadonlyMap<string, SocketFilter>]
+  flush: [changes: readonly PresenceChange[], delivery: FlushDelivery]
   roomEntered: [userId: string, roomId: string]
   statusChanged: [userId: string, status: PresenceStatus]
   /** Emitted by the one process that removed the member, so a hand ends once. */
@@ -85,7 +89,7 @@ export interface SpaceHubOptions {
   reconnectGraceMs: number
   /**
    * How often presence changes go out, batched: a join storm or a fast walker costs one message
-   * per flush. In a space with many connections here the flush is longer (see `flushDelay`).
+   * per flush. In a space with many connections here it may wait longer (see `maxFlushWait`).
    */
   moveFlushMs: number
   /** How long to wait before asking again when the cluster cannot answer whether a member is gone. */
@@ -107,16 +111,25 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   /** Other processes' open connections per member, by process id. */
   private readonly remote = new Map<string, Map<string, number>>()
   private readonly graceTimers = new Map<string, NodeJS.Timeout>()
+  /**
+   * Each member as snapshots show them, made once per change rather than once per snapshot: a
+   * join storm's thousands of snapshots share these objects (nobody may change them).
+   */
+  private readonly views = new Map<string, MemberPresence>()
   /** What this process's clients were last told about each member. */
   private readonly sent = new Map<string, MemberPresence>()
-  /** Members changed since the last flush, with the number of their latest change. */
-  private readonly dirty = new Map<string, number>()
-  private seq = 0
+  /** Members changed since the last flush. */
+  private readonly dirty = new Set<string>()
   /** The socket whose own move is the member's latest one in this flush. */
   private readonly movers = new Map<string, string>()
-  /** Sockets sent a snapshot since the last flush, and the last change it holds. */
-  private readonly fresh = new Map<string, number>()
+  /** Sockets waiting for their snapshot, sent with the next flush. */
+  private readonly snapshotsDue = new Set<string>()
   private flushTimer: NodeJS.Timeout | null = null
+  /** When the pending changes began, and when the latest came (for the flush's timing). */
+  private firstChangeAt = 0
+  private lastChangeAt = 0
+  /** This process's open connections in the space, all members together. */
+  private connections = 0
   private closed = false
   /** Spiral spots of the spawn point and who was last placed on each. */
   private readonly spawned = new Map<number, string>()
@@ -134,16 +147,28 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   }
 
   list(): MemberPresence[] {
-    return [...this.members.values()].map((m) => this.visible(m))
+    const out: MemberPresence[] = []
+    for (const member of this.members.values()) {
+      let view = this.views.get(member.userId)
+      if (!view) {
+        // frozen: shared by every snapshot until the member changes (its JSON is cached too)
+        view = Object.freeze(this.visible(member))
+        this.views.set(member.userId, view)
+      }
+      out.push(view)
+    }
+    return out
   }
 
   /**
-   * Everyone present, for one socket's snapshot: the next flush sends that socket only what
-   * changed after it, so a joiner does not hear of itself or of anyone twice.
+   * Asks for a snapshot for one socket (a new connection, or a client to bring back to the
+   * true state): it is sent with the next flush, built once for every socket asking in the
+   * same flush, so a join storm of thousands builds a few snapshots rather than thousands.
    */
-  snapshotFor(socketId: string): MemberPresence[] {
-    this.fresh.set(socketId, this.seq)
-    return this.list()
+  requestSnapshot(socketId: string): void {
+    if (this.closed) return
+    this.snapshotsDue.add(socketId)
+    this.scheduleFlush()
   }
 
   get(userId: string): MemberPresence | null {
@@ -178,6 +203,7 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   ): void {
     const count = (this.local.get(user.userId) ?? 0) + 1
     this.local.set(user.userId, count)
+    this.connections += 1
     let member = this.members.get(user.userId)
     if (!member) {
       const desk = seat && this.clamp(seat.x, seat.y)
@@ -196,7 +222,9 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
    * goodbye from the last one anywhere is final now.
    */
   disconnect(userId: string, deliberate: boolean): void {
-    const count = Math.max(0, (this.local.get(userId) ?? 0) - 1)
+    const had = this.local.get(userId) ?? 0
+    if (had > 0) this.connections -= 1
+    const count = Math.max(0, had - 1)
     if (count > 0) this.local.set(userId, count)
     else this.local.delete(userId)
     const member = this.members.get(userId)
@@ -319,13 +347,6 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       this.reevaluate(userId)
   }
 
-  /** Clients were just sent a fresh snapshot: they know everything as it is now. */
-  markSent(): void {
-    this.fresh.clear()
-    this.sent.clear()
-    for (const member of this.members.values()) this.sent.set(member.userId, this.visible(member))
-  }
-
   contains(x: number, y: number): boolean {
     return x >= 0 && y >= 0 && x <= this.options.map.width && y <= this.options.map.height
   }
@@ -354,15 +375,44 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   }
 
   /**
-   * Every flush is one message to each connection here: 2,000 connections flushed every 100 ms
-   * are 20,000 frames a second to write (and for browsers to parse during a join storm). Above
-   * 1,000 connections the flush stretches by 1 ms per 10 of them, to at most 1 s, so a process
-   * writes at most about 10,000 presence frames a second however full the space.
+   * The longest a change waits to go out. Every flush is one message to each connection here:
+   * 2,000 connections flushed every 100 ms are 20,000 frames a second to write (and for
+   * browsers to parse during a join storm). Above 400 connections the wait stretches by 1 ms per
+   * 4 of them, to at most 1 s, so a process writes at most about 4,000 presence frames a second
+   * however full the space.
    */
-  private flushDelay(): number {
-    let connections = 0
-    for (const count of this.local.values()) connections += count
-    return Math.max(this.options.moveFlushMs, Math.min(1_000, Math.ceil(connections / 10)))
+  private maxFlushWait(): number {
+    return Math.max(this.options.moveFlushMs, Math.min(1_000, Math.ceil(this.connections / 4)))
+  }
+
+  /**
+   * Changes go out once the space has been quiet for one `moveFlushMs`, or when the oldest has
+   * waited `maxFlushWait`: a lone move goes out at once, a join storm in a few large batches,
+   * and its last arrivals as soon as it calms.
+   */
+  private scheduleFlush(): void {
+    if (this.closed) return
+    const now = Date.now()
+    this.lastChangeAt = now
+    if (this.flushTimer) return
+    this.firstChangeAt = now
+    this.flushTimer = setTimeout(() => this.flushWhenQuiet(), this.options.moveFlushMs)
+  }
+
+  private flushWhenQuiet(): void {
+    const now = Date.now()
+    const quietFor = now - this.lastChangeAt
+    const waited = now - this.firstChangeAt
+    const base = this.options.moveFlushMs
+    const max = this.maxFlushWait()
+    if (quietFor < base && waited < max) {
+      this.flushTimer = setTimeout(
+        () => this.flushWhenQuiet(),
+        Math.max(1, Math.min(base - quietFor, max - waited)),
+      )
+      return
+    }
+    this.flush()
   }
 
   private connectedElsewhere(userId: string): boolean {
@@ -432,57 +482,57 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   }
 
   private markDirty(userId: string): void {
-    this.seq += 1
-    this.dirty.set(userId, this.seq)
-    if (this.closed) return
-    this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelay())
+    this.views.delete(userId)
+    this.dirty.add(userId)
+    this.scheduleFlush()
   }
 
   /** Sends what changed since the last flush as diffs against what clients were last told. */
   private flush(): void {
     this.flushTimer = null
     const changes: PresenceChange[] = []
-    const add = (update: PresenceUpdate, userId: string, seq: number) =>
-      changes.push({ update, userId, seq })
-    for (const [userId, seq] of this.dirty) {
+    const add = (update: PresenceUpdate, userId: string) => changes.push({ update, userId })
+    for (const userId of this.dirty) {
       const before = this.sent.get(userId)
       const member = this.members.get(userId)
       const now = member ? this.visible(member) : null
       if (!now) {
-        if (before) add({ kind: 'left', userId }, userId, seq)
+        if (before) add({ kind: 'left', userId }, userId)
         this.sent.delete(userId)
         continue
       }
       this.sent.set(userId, now)
       if (!before) {
-        add({ kind: 'joined', member: now }, userId, seq)
+        add({ kind: 'joined', member: now }, userId)
         continue
       }
       if (before.x !== now.x || before.y !== now.y || before.roomId !== now.roomId) {
-        add({ kind: 'moved', userId, x: now.x, y: now.y, roomId: now.roomId }, userId, seq)
+        add({ kind: 'moved', userId, x: now.x, y: now.y, roomId: now.roomId }, userId)
       }
-      if (before.status !== now.status)
-        add({ kind: 'status', userId, status: now.status }, userId, seq)
+      if (before.status !== now.status) add({ kind: 'status', userId, status: now.status }, userId)
       if (before.connected !== now.connected) {
         add(
           now.connected
             ? { kind: 'back', userId, connected: true }
             : { kind: 'away', userId, connected: false },
           userId,
-          seq,
         )
       }
     }
-    const bySocket = new Map<string, SocketFilter>()
-    for (const [socketId, after] of this.fresh) bySocket.set(socketId, { after, mover: null })
+    const movers = new Map<string, string>()
     for (const [userId, socketId] of this.movers) {
-      if (!changes.some((c) => c.userId === userId && c.update.kind === 'moved')) continue
-      bySocket.set(socketId, { after: bySocket.get(socketId)?.after ?? 0, mover: userId })
+      if (this.snapshotsDue.has(socketId)) continue
+      if (changes.some((c) => c.userId === userId && c.update.kind === 'moved'))
+        movers.set(socketId, userId)
     }
+    const snapshots = [...this.snapshotsDue]
     this.dirty.clear()
     this.movers.clear()
-    this.fresh.clear()
-    if (changes.length > 0) this.emit('flush', changes, bySocket)
+    this.snapshotsDue.clear()
+    if (changes.length === 0 && snapshots.length === 0) return
+    const members = snapshots.length > 0 ? this.list() : []
+    Object.freeze(members)
+    this.emit('flush', changes, { snapshots, members, movers })
   }
 
   private visible(member: MemberState): MemberPresence {
@@ -506,7 +556,11 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     const cx = this.options.map.width / 2
     const cy = this.options.map.height / 2
     const few = this.members.size <= 64 ? [...this.members.values()] : null
-    for (let i = 0; i < 20_000; i += 1) {
+    // a small space looks from the centre out; a crowded one goes on from the last spot taken,
+    // so a join storm does not walk the spiral from the start for every arrival
+    const from = few ? 0 : this.spawnIndex
+    for (let n = 0; n < SPIRAL_SPOTS; n += 1) {
+      const i = (from + n) % SPIRAL_SPOTS
       const angle = i * 2.4
       const radius = 64 * Math.sqrt(i)
       const spot = this.clamp(cx + radius * Math.cos(angle), cy + radius * Math.sin(angle))
