@@ -135,7 +135,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
         welcomed += 1
         lastAt = epochNow()
         if (welcomed === command.count) {
-          send({ type: 'settled', target, lastAt, snapshotsAt: lastAt })
+          send({ type: 'settled', target, lastAt, snapshotsAt: lastAt, messages: welcomed })
         }
       })
       c.on('connect_error', () => {
@@ -161,6 +161,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
 
   const views = command.cookies.map(() => new PresenceView(command.members))
   let done = false
+  let messages = 0
   const check = () => {
     if (done || !views.every((v) => v.settledAt > 0)) return
     done = true
@@ -169,20 +170,24 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       target,
       lastAt: Math.max(...views.map((v) => v.settledAt)),
       snapshotsAt: Math.max(...views.map((v) => v.snapshotAt)),
+      messages,
     })
   }
   const clients = command.cookies.map((cookie, i) => {
     const c = connect(command.url, { auth: { spaceId: command.spaceId }, extraHeaders: { cookie } })
     const view = views[i] ?? new PresenceView(command.members)
     c.on('space:snapshot', (s: SpaceSnapshot) => {
+      messages += 1
       view.load(s)
       check()
     })
     c.on('presence:update', (u: PresenceUpdate) => {
+      messages += 1
       view.apply(u)
       if (view.settledAt) check()
     })
     c.on('presence:batch', (us: PresenceUpdate[]) => {
+      messages += 1
       for (const u of us) view.apply(u)
       if (view.settledAt) check()
     })

@@ -27,7 +27,14 @@ export type Command =
 
 export type Report =
   | { type: 'ready' }
-  | { type: 'settled'; target: Target; lastAt: number; snapshotsAt: number }
+  | {
+      type: 'settled'
+      target: Target
+      lastAt: number
+      snapshotsAt: number
+      /** Messages this process's clients received until then (snapshots, presence, welcomes). */
+      messages: number
+    }
   | {
       type: 'progress'
       target: Target

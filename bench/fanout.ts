@@ -265,7 +265,7 @@ async function joinStorm(
   url: string,
   spaceId: string,
   cookies: string[],
-): Promise<{ storm: number; snapshots: number }> {
+): Promise<{ storm: number; snapshots: number; messages: number }> {
   const t0 = epochNow()
   for (const w of workers) {
     w.send({
@@ -282,6 +282,7 @@ async function joinStorm(
   return {
     storm: Math.max(...settled.map((s) => s.lastAt)) - t0,
     snapshots: Math.max(...settled.map((s) => s.snapshotsAt)) - t0,
+    messages: settled.reduce((sum, s) => sum + s.messages, 0),
   }
 }
 
@@ -411,7 +412,7 @@ async function main(): Promise<void> {
     const out = [
       '',
       `join storm (${CLIENTS} members at once, from ${WORKERS} client processes)`,
-      `  flare: ${fmt(flareStorm.storm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(flareStorm.snapshots)})`,
+      `  flare: ${fmt(flareStorm.storm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(flareStorm.snapshots)}; ${(flareStorm.messages / CLIENTS).toFixed(1)} messages per client)`,
       `  bare Socket.IO: ${fmt(bareStorm.storm)} until every client is connected and welcomed`,
       `  ratio: ${ratio(flareStorm.storm, bareStorm.storm)}`,
       `  CPU used meanwhile: flare server ${fmt(flareCpu.server)}, its clients ${fmt(flareCpu.clients)}; bare server ${fmt(bareCpu.server)}, its clients ${fmt(bareCpu.clients)}`,

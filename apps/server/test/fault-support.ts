@@ -40,13 +40,21 @@ export function privateRedisUnavailable(): string | null {
 export function faultSuiteUnavailable(): string | null {
   if (!postgresBin()) return 'PostgreSQL server binaries (initdb, pg_ctl) are not installed'
   if (!onPath('redis-server')) return 'redis-server is not installed'
-  if (process.getuid?.() !== 0) return 'initdb must run as the postgres user, which needs root'
-  try {
-    execFileSync('id', ['postgres'], { stdio: 'ignore' })
-  } catch {
-    return 'there is no postgres user to run initdb as'
+  // initdb refuses to run as root: as root it runs as the postgres user, otherwise as us
+  if (process.getuid?.() === 0) {
+    try {
+      execFileSync('id', ['postgres'], { stdio: 'ignore' })
+    } catch {
+      return 'running as root, and there is no postgres user to run initdb as'
+    }
   }
   return null
+}
+
+/** Runs a PostgreSQL server program: as the postgres user when we are root, else as ourselves. */
+function asPostgres(command: string): void {
+  if (process.getuid?.() === 0) execFileSync('su', ['postgres', '-c', command], { stdio: 'ignore' })
+  else execFileSync('sh', ['-c', command], { stdio: 'ignore' })
 }
 
 export function freePort(): Promise<number> {
@@ -91,10 +99,8 @@ export class PrivatePostgres {
     const bin = postgresBin()
     if (!bin) throw new Error('no PostgreSQL binaries')
     const dir = mkdtempSync(path.join(tmpdir(), 'flare-fault-pg-'))
-    execFileSync('chown', ['postgres:postgres', dir])
-    execFileSync('su', ['postgres', '-c', `${bin}/initdb -D ${dir}/data -A trust -U postgres`], {
-      stdio: 'ignore',
-    })
+    if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir])
+    asPostgres(`${bin}/initdb -D ${dir}/data -A trust -U postgres`)
     const pg = new PrivatePostgres(dir, await freePort(), bin)
     await pg.start()
     return pg
@@ -114,15 +120,7 @@ export class PrivatePostgres {
 
   async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`
-    execFileSync(
-      'su',
-      [
-        'postgres',
-        '-c',
-        `${this.bin}/pg_ctl -D ${this.dir}/data -o '${options}' -l ${this.dir}/log -w start`,
-      ],
-      { stdio: 'ignore' },
-    )
+    asPostgres(`${this.bin}/pg_ctl -D ${this.dir}/data -o '${options}' -l ${this.dir}/log -w start`)
     await until(() => this.pid() !== null, 15_000, 'PostgreSQL to start')
   }
 

@@ -377,12 +377,12 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   /**
    * The longest a change waits to go out. Every flush is one message to each connection here:
    * 2,000 connections flushed every 100 ms are 20,000 frames a second to write (and for
-   * browsers to parse during a join storm). Above 400 connections the wait stretches by 1 ms per
-   * 4 of them, to at most 1 s, so a process writes at most about 4,000 presence frames a second
-   * however full the space.
+   * browsers to parse during a join storm). Above 200 connections the wait stretches by 1 ms per
+   * 2 of them, to at most 1 s, so a process writes at most about 2,000 presence frames a second
+   * while a crowded space is busy (a quiet one still hears a lone change after one flush).
    */
   private maxFlushWait(): number {
-    return Math.max(this.options.moveFlushMs, Math.min(1_000, Math.ceil(this.connections / 4)))
+    return Math.max(this.options.moveFlushMs, Math.min(1_000, Math.ceil(this.connections / 2)))
   }
 
   /**
