@@ -301,11 +301,14 @@ async function main(): Promise<void> {
   const url = new URL(baseUrl)
   url.pathname = `/${name}`
   const children: ChildProcess[] = []
-  // an interrupted run still stops the processes it started
+  // an interrupted run still stops the processes it started and drops its database
   const stop = () => {
     for (const child of children)
       if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
-    process.exit(130)
+    admin
+      .unsafe(`drop database if exists ${name} with (force)`)
+      .catch(() => {})
+      .finally(() => process.exit(130))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

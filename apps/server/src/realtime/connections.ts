@@ -44,7 +44,7 @@ export const connectionsPlugin = fp(
           const socket = io.sockets.sockets.get(socketId)
           if (!socket) continue
           const snapshot: SpaceSnapshot = { ...shared, you: socket.data.userId }
-          socket.emit('space:snapshot', snapshot)
+          app.realtime.sendSnapshot(socket, snapshot)
         }
       })().catch((err: unknown) => {
         // the hands could not be read (the database is away): these clients ask again

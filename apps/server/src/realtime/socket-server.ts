@@ -8,10 +8,12 @@ import {
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
+  type SpaceSnapshot,
   SocketAuth,
   type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
+import { PacketType } from 'socket.io-parser'
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
 import { HttpError, isUnavailable } from '../errors.js'
@@ -21,6 +23,7 @@ import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broa
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
 import { flareParser } from './snapshot-encoder.js'
+import { SnapshotPacer } from './snapshot-pacer.js'
 import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
 export interface SocketData {
@@ -79,6 +82,11 @@ export interface Realtime {
    * present as of now; the `connections` plugin builds and sends them.
    */
   onSnapshotsDue(listener: SnapshotsDue): void
+  /**
+   * Sends a socket its snapshot, counted by the process's pacer until its connection has
+   * written it out (see snapshot-pacer.ts).
+   */
+  sendSnapshot(socket: FlareSocket, snapshot: SpaceSnapshot): void
 }
 
 export type SnapshotsDue = (
@@ -97,6 +105,12 @@ declare module 'fastify' {
 }
 
 export { spaceRoom, userRoom }
+
+/**
+ * How many bytes of snapshots may be written to connections and not yet taken by them, per
+ * process: a join storm's snapshots go out as fast as the clients read, never faster.
+ */
+const SNAPSHOT_BUDGET_BYTES = 32 * 1024 * 1024
 
 function refuse(code: string, message: string): Error {
   const error = new Error(message) as Error & { data: ConnectErrorData }
@@ -152,6 +166,9 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         })
       : null
 
+    // snapshots written but not yet taken by the clients' connections, for all spaces together
+    const pacer = new SnapshotPacer(SNAPSHOT_BUDGET_BYTES)
+    const encoder = new flareParser.Encoder()
     const hubs = new Map<string, Promise<SpaceHub>>()
     /** The hubs already created, for what must be answered without waiting. */
     const settled = new Map<string, SpaceHub>()
@@ -173,7 +190,10 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           else broadcast.toSocket(socketId, 'presence:batch', list, { local: true })
           return
         }
-        const options = { local: true, exceptSocketIds: [...to.snapshots, ...to.movers.keys()] }
+        const options = {
+          local: true,
+          exceptSocketIds: [...to.snapshots, ...to.waiting, ...to.movers.keys()],
+        }
         if (list.length === 1) broadcast.toSpace(spaceId, 'presence:update', only, options)
         else broadcast.toSpace(spaceId, 'presence:batch', list, options)
       }
@@ -202,6 +222,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
               rooms,
               reconnectGraceMs: options.reconnectGraceMs,
               moveFlushMs: options.moveFlushMs,
+              snapshotPacing: pacer,
             },
             cluster?.forSpace(spaceId) ?? null,
           )
@@ -241,6 +262,17 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       },
       onSnapshotsDue: (listener) => {
         snapshotListeners.push(listener)
+      },
+      sendSnapshot(socket, snapshot) {
+        if (!socket.connected) return
+        // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
+        // connection's own send so the pacer hears when it is written out
+        const [encoded] = encoder.encode({
+          type: PacketType.EVENT,
+          nsp: '/',
+          data: ['space:snapshot', snapshot],
+        })
+        if (typeof encoded === 'string') pacer.write(socket.conn, encoded)
       },
     } satisfies Realtime)
 

@@ -177,4 +177,45 @@ describe('SpaceHub, the replica of a space’s presence', () => {
     await vi.advanceTimersByTimeAsync(FLUSH)
     expect(flushes.slice(before)).toEqual([1])
   })
+
+  it('[2.5] snapshots wait for room: those still due get no diffs, and go when the pacer wakes the hub', async () => {
+    let room = 1
+    let wake = () => {}
+    const hub = new SpaceHub({
+      map: { width: 1600, height: 1000 },
+      rooms: [],
+      reconnectGraceMs: GRACE,
+      moveFlushMs: FLUSH,
+      snapshotPacing: {
+        room: () => room,
+        whenRoom: (w) => {
+          wake = w
+        },
+      },
+    })
+    const flushes: Array<{ changes: readonly PresenceChange[]; delivery: FlushDelivery }> = []
+    hub.on('flush', (changes, delivery) => flushes.push({ changes, delivery }))
+    hub.connect(dana)
+    for (const socketId of ['s1', 's2', 's3']) hub.requestSnapshot(socketId)
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    expect(flushes.map((f) => [f.delivery.snapshots, f.delivery.waiting])).toEqual([
+      [['s1'], ['s2', 's3']],
+    ])
+    // a change not flushed yet when room comes: s2 and s3 get the space as of the last flush…
+    hub.setStatus('dana', 'busy')
+    room = 2
+    wake()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(flushes[1]?.changes).toEqual([])
+    expect(flushes[1]?.delivery.snapshots).toEqual(['s2', 's3'])
+    expect(flushes[1]?.delivery.members).toEqual([
+      expect.objectContaining({ status: 'available' }),
+    ])
+    // …and the change in the next flush's diffs, which nobody is left out of any more
+    await vi.advanceTimersByTimeAsync(FLUSH)
+    expect(flushes[2]?.changes.map((c) => c.update)).toEqual([
+      { kind: 'status', userId: 'dana', status: 'busy' },
+    ])
+    expect(flushes[2]?.delivery.waiting).toEqual([])
+  })
 })

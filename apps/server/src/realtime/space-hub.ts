@@ -53,6 +53,8 @@ export interface FlushDelivery {
    * all of them from `members`, and none of the diffs (the snapshot already holds them).
    */
   snapshots: readonly string[]
+  /** Sockets whose snapshot is due but must wait (too many in flight): no diffs for them yet. */
+  waiting: readonly string[]
   /**
    * Everyone present as of this flush, empty when no snapshot is due. Frozen and shared by
    * every snapshot of the flush (its JSON is written once): nobody may change it.
@@ -94,6 +96,19 @@ export interface SpaceHubOptions {
   moveFlushMs: number
   /** How long to wait before asking again when the cluster cannot answer whether a member is gone. */
   retryMs?: number
+  /**
+   * How many snapshots may go out now (the process's pacer, see snapshot-pacer.ts), and a way
+   * to hear when more may. Without it, every snapshot due goes with the flush.
+   */
+  snapshotPacing?: SnapshotPacing
+}
+
+/** What a hub asks before sending snapshots, so they never pile up faster than clients read. */
+export interface SnapshotPacing {
+  /** How many snapshots of a space of `members` may go now. */
+  room(members: number): number
+  /** Calls `wake` once, when more may go. */
+  whenRoom(wake: () => void): void
 }
 
 /**
@@ -111,11 +126,9 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   /** Other processes' open connections per member, by process id. */
   private readonly remote = new Map<string, Map<string, number>>()
   private readonly graceTimers = new Map<string, NodeJS.Timeout>()
-  /**
-   * Each member as snapshots show them, made once per change rather than once per snapshot: a
-   * join storm's thousands of snapshots share these objects (nobody may change them).
-   */
-  private readonly views = new Map<string, MemberPresence>()
+  /** Everyone as of the last flush, as snapshots built between flushes show them. */
+  private flushedList: MemberPresence[] | null = null
+  private wakeScheduled = false
   /** What this process's clients were last told about each member. */
   private readonly sent = new Map<string, MemberPresence>()
   /** Members changed since the last flush. */
@@ -144,20 +157,6 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
 
   get rooms(): readonly RoomDto[] {
     return this.options.rooms
-  }
-
-  list(): MemberPresence[] {
-    const out: MemberPresence[] = []
-    for (const member of this.members.values()) {
-      let view = this.views.get(member.userId)
-      if (!view) {
-        // frozen: shared by every snapshot until the member changes (its JSON is cached too)
-        view = Object.freeze(this.visible(member))
-        this.views.set(member.userId, view)
-      }
-      out.push(view)
-    }
-    return out
   }
 
   /**
@@ -482,7 +481,6 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   }
 
   private markDirty(userId: string): void {
-    this.views.delete(userId)
     this.dirty.add(userId)
     this.scheduleFlush()
   }
@@ -501,6 +499,8 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
         this.sent.delete(userId)
         continue
       }
+      // frozen: shared by the diffs and every snapshot until the member changes again
+      Object.freeze(now)
       this.sent.set(userId, now)
       if (!before) {
         add({ kind: 'joined', member: now }, userId)
@@ -525,14 +525,60 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       if (changes.some((c) => c.userId === userId && c.update.kind === 'moved'))
         movers.set(socketId, userId)
     }
-    const snapshots = [...this.snapshotsDue]
     this.dirty.clear()
     this.movers.clear()
-    this.snapshotsDue.clear()
+    if (changes.length > 0) this.flushedList = null
+    const { snapshots, waiting } = this.takeSnapshots()
     if (changes.length === 0 && snapshots.length === 0) return
-    const members = snapshots.length > 0 ? this.list() : []
-    Object.freeze(members)
-    this.emit('flush', changes, { snapshots, members, movers })
+    const members = snapshots.length > 0 ? this.flushedMembers() : []
+    this.emit('flush', changes, { snapshots, waiting, members, movers })
+  }
+
+  /**
+   * Takes the snapshots that may go now (all, or as many as the pacer has room for); the rest
+   * stay due, and go when the pacer wakes the hub.
+   */
+  private takeSnapshots(): { snapshots: string[]; waiting: string[] } {
+    const snapshots: string[] = []
+    if (this.snapshotsDue.size === 0) return { snapshots, waiting: [] }
+    const pacing = this.options.snapshotPacing
+    const room = pacing ? pacing.room(this.members.size) : this.snapshotsDue.size
+    for (const socketId of this.snapshotsDue) {
+      if (snapshots.length >= room) break
+      snapshots.push(socketId)
+    }
+    for (const socketId of snapshots) this.snapshotsDue.delete(socketId)
+    if (this.snapshotsDue.size > 0) pacing?.whenRoom(this.wakeSnapshots)
+    return { snapshots, waiting: [...this.snapshotsDue] }
+  }
+
+  /**
+   * The pacer has room again: the snapshots still due go now, without waiting for the next
+   * flush and without flushing diffs early (which would be one more message to everyone).
+   * They show the space as of the last flush, so the diffs of the next flush follow them
+   * exactly, nothing missing and nothing twice.
+   */
+  private readonly wakeSnapshots = (): void => {
+    if (this.wakeScheduled) return
+    this.wakeScheduled = true
+    setImmediate(() => {
+      this.wakeScheduled = false
+      if (this.closed) return
+      const { snapshots, waiting } = this.takeSnapshots()
+      if (snapshots.length === 0) return
+      const members = this.flushedMembers()
+      this.emit('flush', [], { snapshots, waiting, members, movers: new Map() })
+    })
+  }
+
+  /** Everyone as of the last flush (what clients were last told), frozen and shared. */
+  private flushedMembers(): MemberPresence[] {
+    if (!this.flushedList) {
+      const list = [...this.sent.values()]
+      Object.freeze(list)
+      this.flushedList = list
+    }
+    return this.flushedList
   }
 
   private visible(member: MemberState): MemberPresence {
