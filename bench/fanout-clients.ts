@@ -72,6 +72,8 @@ interface Group {
 }
 
 const groups = new Map<Target, Group>()
+/** Why connections dropped, by Socket.IO's reason ('ping timeout', 'transport close', …). */
+const dropped: Record<string, number> = {}
 
 function connect(url: string, options: Parameters<typeof io>[1] = {}): Socket {
   // a storm on a shared machine can take longer than the default 20 s to answer everyone, and
@@ -84,6 +86,8 @@ function connect(url: string, options: Parameters<typeof io>[1] = {}): Socket {
     timeout: 600_000,
     forceNew: true,
     ...options,
+  }).on('disconnect', (reason) => {
+    dropped[reason] = (dropped[reason] ?? 0) + 1
   })
 }
 
@@ -153,6 +157,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
         snapshots: welcomed,
         settled: welcomed,
         retried,
+        dropped,
       })
     }, 10_000)
     timer.unref()
@@ -211,6 +216,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       snapshots: views.filter((v) => v.snapshotAt).length,
       settled: views.filter((v) => v.settledAt).length,
       retried,
+      dropped,
     })
   }, 10_000)
   timer.unref()

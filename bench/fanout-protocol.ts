@@ -42,6 +42,8 @@ export type Report =
       snapshots: number
       settled: number
       retried: number
+      /** Why clients of this process lost their connection so far, by Socket.IO's reason. */
+      dropped: Record<string, number>
     }
   | { type: 'refused'; target: Target; data: string }
   | { type: 'armed'; target: Target }

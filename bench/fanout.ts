@@ -34,6 +34,13 @@ const CLIENTS = option('clients', 2_000)
 const RAISES = option('raises', 20)
 /** Client processes; each holds a share of both servers' clients. */
 const WORKERS = option('workers', 4)
+/**
+ * Socket.IO's ping timeout on both servers. Flare's own (5 s) up to 2,000 clients; beyond,
+ * the simulated clients, all on this machine's cores, can fall further behind reading than a
+ * browser on its own computer ever would, and would be dropped for it (`--ping-timeout` to
+ * choose).
+ */
+const PING_TIMEOUT_MS = option('ping-timeout', CLIENTS > 2_000 ? 600_000 : 5_000)
 const SECRET = randomBytes(32).toString('base64url')
 
 function percentile(sorted: number[], p: number): number {
@@ -156,7 +163,7 @@ class Worker {
       if (message.type === 'refused') this.failure = `connection refused: ${message.data}`
       if (message.type === 'progress') {
         process.stderr.write(
-          `  … ${message.target} clients ${this.first}–${this.first + this.share - 1}: ${message.connected} connected, ${message.snapshots} snapshots, ${message.settled} settled, ${message.retried} retried\n`,
+          `  … ${message.target} clients ${this.first}–${this.first + this.share - 1}: ${message.connected} connected, ${message.snapshots} snapshots, ${message.settled} settled, ${message.retried} retried${Object.keys(message.dropped).length > 0 ? `, dropped: ${JSON.stringify(message.dropped)}` : ''}\n`,
         )
       }
       const waiter = this.waiters.findIndex((w) => w.match(message))
@@ -315,7 +322,8 @@ async function main(): Promise<void> {
   const load = loadavg()
   process.stdout.write(
     `fanout benchmark: ${CLIENTS} clients in one space, ${RAISES} raises, ${WORKERS} client processes, ` +
-      `node ${process.version}, load average ${load.map((l) => l.toFixed(2)).join(' ')} at start\n`,
+      `ping timeout ${PING_TIMEOUT_MS / 1000} s on both servers, node ${process.version}, ` +
+      `load average ${load.map((l) => l.toFixed(2)).join(' ')} at start\n`,
   )
   let workers: Worker[] = []
   try {
@@ -327,7 +335,7 @@ async function main(): Promise<void> {
         // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server
         [
           ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-          'apps/server/src/server.ts',
+          'bench/fanout-server.ts',
         ],
         {
           DATABASE_URL: url.toString(),
@@ -337,10 +345,15 @@ async function main(): Promise<void> {
           FLARE_DEMO: 'false',
           LOG_LEVEL: 'info',
           WEB_DIST: '/nonexistent',
+          BENCH_PING_TIMEOUT_MS: String(PING_TIMEOUT_MS),
         },
         /Server listening/,
       ),
-      startChild(['bench/fanout-bare.ts'], { PORT: String(barePort) }, /listening/),
+      startChild(
+        ['bench/fanout-bare.ts'],
+        { PORT: String(barePort), BENCH_PING_TIMEOUT_MS: String(PING_TIMEOUT_MS) },
+        /listening/,
+      ),
     ])
     children.push(flare, bare)
     workers = await startWorkers(WORKERS)

@@ -53,6 +53,12 @@ export interface AppOptions {
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
   moveFlushMs?: number
+  /**
+   * Socket.IO's heartbeat: a ping every `intervalMs`, a connection closed when its pong is
+   * `timeoutMs` late (default 10 s and 5 s, so a vanished client is noticed within 15 s).
+   * Longer only in `bench:fanout` with thousands of simulated clients sharing a few cores.
+   */
+  heartbeat?: { intervalMs: number; timeoutMs: number }
   /** With Redis: how long a dead process's connections still count before its members' grace starts. */
   presenceLeaseMs?: number
   /** Manual escalations one member may raise per minute. */
@@ -182,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
     presenceLeaseMs: options.presenceLeaseMs ?? 10_000,
+    heartbeat: options.heartbeat ?? { intervalMs: 10_000, timeoutMs: 5_000 },
   })
   await app.register(authorityPlugin, {
     limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },

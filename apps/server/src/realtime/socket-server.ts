@@ -8,14 +8,14 @@ import {
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
-  type SpaceSnapshot,
   SocketAuth,
+  type SpaceSnapshot,
   type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
-import { PacketType } from 'socket.io-parser'
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
+import { PacketType } from 'socket.io-parser'
 import { HttpError, isUnavailable } from '../errors.js'
 import { findSpace, listRooms } from '../spaces/space-repository.js'
 import type { Revocation } from './authority.js'
@@ -124,6 +124,8 @@ export interface SocketServerOptions {
   moveFlushMs: number
   /** How long a dead process's connections still count, with Redis (its lease). */
   presenceLeaseMs: number
+  /** Socket.IO's ping interval and timeout (see `AppOptions.heartbeat`). */
+  heartbeat: { intervalMs: number; timeoutMs: number }
 }
 
 /**
@@ -141,8 +143,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       maxHttpBufferSize: 64 * 1024,
       // notice a vanished client (a closed laptop, a connection that never said goodbye) within
       // 15 s rather than Socket.IO's default 45 s, so the 30 s reconnect grace starts promptly
-      pingInterval: 10_000,
-      pingTimeout: 5_000,
+      pingInterval: options.heartbeat.intervalMs,
+      pingTimeout: options.heartbeat.timeoutMs,
     })
 
     const link = options.redisUrl

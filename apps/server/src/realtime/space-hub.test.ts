@@ -208,9 +208,7 @@ describe('SpaceHub, the replica of a space’s presence', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(flushes[1]?.changes).toEqual([])
     expect(flushes[1]?.delivery.snapshots).toEqual(['s2', 's3'])
-    expect(flushes[1]?.delivery.members).toEqual([
-      expect.objectContaining({ status: 'available' }),
-    ])
+    expect(flushes[1]?.delivery.members).toEqual([expect.objectContaining({ status: 'available' })])
     // …and the change in the next flush's diffs, which nobody is left out of any more
     await vi.advanceTimersByTimeAsync(FLUSH)
     expect(flushes[2]?.changes.map((c) => c.update)).toEqual([
