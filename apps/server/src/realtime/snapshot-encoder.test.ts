@@ -40,7 +40,7 @@ function decode(encoded: ReturnType<parser.Encoder['encode']>): unknown {
 }
 
 describe('the snapshot encoder', () => {
-  it('[2] writes a snapshot the ordinary parser reads back exactly, with frozen and plain members', () => {
+  it('[2.5.1] writes a snapshot the ordinary parser reads back exactly, with frozen and plain members', () => {
     const members = [Object.freeze(member(1)), member(2), Object.freeze(member(3))]
     const packet = {
       type: parser.PacketType.EVENT,
@@ -55,7 +55,7 @@ describe('the snapshot encoder', () => {
     expect(decode(new parser.Encoder().encode(packet))).toEqual(decode(encoded))
   })
 
-  it('[2] encodes a frozen member once however many snapshots carry it', () => {
+  it('[2.5.1] encodes a frozen member once however many snapshots carry it', () => {
     let reads = 0
     const base = member(7)
     const counted = Object.freeze(

@@ -21,7 +21,7 @@ class SlowConnection extends EventEmitter implements PacedConnection {
 const MB = 1024 * 1024
 
 describe('the snapshot pacer', () => {
-  it('[2.5] lets snapshots go only while those in flight fit the budget, and wakes waiters as clients read', () => {
+  it('[2.5.1] lets snapshots go only while those in flight fit the budget, and wakes waiters as clients read', () => {
     const pacer = new SnapshotPacer(4 * MB)
     // a space of 10,000: about 1.7 MB a snapshot, two fit
     expect(pacer.room(10_000)).toBe(2)
@@ -45,7 +45,7 @@ describe('the snapshot pacer', () => {
     expect(pacer.room(10_000)).toBe(2)
   })
 
-  it('[2.5] always lets one go when nothing is in flight, however large', () => {
+  it('[2.5.1] always lets one go when nothing is in flight, however large', () => {
     const pacer = new SnapshotPacer(MB)
     expect(pacer.room(100_000)).toBe(1)
   })

@@ -178,7 +178,7 @@ describe('SpaceHub, the replica of a space’s presence', () => {
     expect(flushes.slice(before)).toEqual([1])
   })
 
-  it('[2.5] snapshots wait for room: those still due get no diffs, and go when the pacer wakes the hub', async () => {
+  it('[2.5.1] snapshots wait for room: those still due get no diffs, and go when the pacer wakes the hub', async () => {
     let room = 1
     let wake = () => {}
     const hub = new SpaceHub({
