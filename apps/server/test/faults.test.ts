@@ -276,9 +276,25 @@ describe.skipIf(unavailable !== null)(
       for (const server of [a, b]) {
         expect(server.lines('Redis is unreachable')).toHaveLength(1)
       }
+      for (const server of [a, b]) {
+        await expect
+          .poll(async () => (await fetch(`${server.url}/api/health`)).status, { timeout: 5_000 })
+          .toBe(200)
+      }
+      // presence is whole again: a snapshot on A lists the members connected only to B
       await expect
-        .poll(async () => (await fetch(`${a.url}/api/health`)).status, { timeout: 5_000 })
-        .toBe(200)
+        .poll(
+          async () => {
+            const c = on(a).connect({ spaceId, cookie: cookie('admin@flare.test') })
+            const snapshot = await snapshotOf(c)
+            c.disconnect()
+            return ['gus@flare.test', 'fatima@flare.test'].every((e) =>
+              snapshot.members.some((m) => m.userId === ids.get(e)),
+            )
+          },
+          { timeout: 5_000 },
+        )
+        .toBe(true)
       await emitAck(fatimaOnB, 'escalation:end', {})
       for (const c of clients) c.closeAll()
     }, 120_000)

@@ -122,6 +122,8 @@ export class PresenceCluster {
   private readonly resyncTimers = new Map<string, NodeJS.Timeout>()
   private readonly tick: NodeJS.Timeout
   private readonly subscribed: Promise<unknown>
+  /** When Redis last became reachable (0: never). */
+  private upSince = 0
   /** Spaces followed here but not read from Redis since it was last away. */
   private readonly unread = new Set<string>()
   private closed = false
@@ -134,6 +136,7 @@ export class PresenceCluster {
     // ioredis re-subscribes by itself after a reconnection
     this.subscribed = link.presenceSub.subscribe(CHANNEL).catch(() => {})
     link.on('up', (afterOutage) => {
+      this.upSince = Date.now()
       // after an outage everyone re-reads; at start, the spaces followed before Redis answered
       if (afterOutage) void this.resyncAll(true)
       else for (const spaceId of this.unread) void this.resync(spaceId, false)
@@ -296,6 +299,9 @@ export class PresenceCluster {
     userId: string,
   ): Promise<'removed' | 'gone' | 'present' | 'unknown'> {
     if (this.options.link.state !== 'up') return 'unknown'
+    // Redis just came back (perhaps empty): a live process re-writes its connections when it
+    // reconnects and within a lease at the latest; until then its absence proves nothing
+    if (Date.now() - this.upSince < this.options.leaseMs) return 'unknown'
     await this.flush(spaceId)
     const k = this.keys(spaceId)
     try {

@@ -100,6 +100,23 @@ describe('SpaceHub, the replica of a space’s presence', () => {
     expect(left).toEqual([])
   })
 
+  it('[12.1] a member connected here stays when another process removes them, and is announced again', async () => {
+    const { cluster, told } = fakeCluster()
+    const { hub, left } = hubWith(cluster)
+    hub.connect(dana)
+    hub.applyMember(state('eli'))
+    hub.applyConnections('process-b', 'eli', 1)
+    told.length = 0
+    // process B could not see Dana's connection here (say Redis had just come back empty)
+    hub.applyLeft('dana')
+    hub.applyLeft('eli')
+    expect(hub.get('dana')).toMatchObject({ userId: 'dana', connected: true })
+    expect(told).toEqual([['connections', 'dana', 1]])
+    // Eli has no connection here: gone, and not this process's news to tell
+    expect(hub.get('eli')).toBeNull()
+    expect(left).toEqual([])
+  })
+
   it('[12.1] the connections of a process whose lease ran out are gone: its members start the grace', async () => {
     const { cluster } = fakeCluster()
     const { hub, left, sent } = hubWith(cluster)

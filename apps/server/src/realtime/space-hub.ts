@@ -301,9 +301,21 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     this.reevaluate(userId)
   }
 
-  /** Another process removed the member (they left, or their grace ran out there). */
+  /**
+   * Another process removed the member (they left, or their grace ran out there). A member
+   * with a connection here stays, and is announced again.
+   */
   applyLeft(userId: string): void {
-    if (this.members.has(userId)) this.remove(userId, 'left', false)
+    const member = this.members.get(userId)
+    if (!member) return
+    const here = this.local.get(userId) ?? 0
+    if (here > 0) {
+      // connected here, so present: the process that removed them could not see it (its news
+      // of this process was late or lost); say so again rather than drop a connected member
+      this.cluster?.connections(member, here)
+      return
+    }
+    this.remove(userId, 'left', false)
   }
 
   /**
