@@ -1,8 +1,16 @@
+import { deflateSync } from 'node:zlib'
+import type { FastifyInstance } from 'fastify'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { demoInboxAsManager } from './support/demo.js'
 import type { RunningFlare } from './support/server.js'
 import { useStage } from './support/stage.js'
+
+/** What the server's scheduler offers tests: fire what is due at a given instant. */
+interface SchedulerHook {
+  scheduler?: { runDue(now?: Date): Promise<unknown[]> }
+}
 
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
@@ -64,6 +72,58 @@ async function focusedText(page: Page): Promise<string> {
 
 async function expectNoViolations(page: Page): Promise<void> {
   expect(await accessibilityViolations(page)).toEqual([])
+}
+
+/** Closes the first login's welcome card, if it is there, so the Hands tab shows hands. */
+async function notNow(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'Not now' })
+  if (await button.count()) await button.click()
+}
+
+/** A 320×320 PNG portrait (a face on a sky), as someone's photo would be. */
+function portrait(): Buffer {
+  const side = 320
+  const rows: Buffer[] = []
+  for (let y = 0; y < side; y += 1) {
+    const row = Buffer.alloc(1 + side * 3)
+    for (let x = 0; x < side; x += 1) {
+      const head = (x - 160) ** 2 + (y - 135) ** 2 < 60 ** 2
+      const shoulders = y > 215 && Math.abs(x - 160) < 120 - Math.max(0, 265 - y)
+      const [r, g, b] = head
+        ? [224, 172, 135]
+        : shoulders
+          ? [40, 70, 120]
+          : [90 + (y >> 2), 150 + (y >> 3), 205]
+      row.set([r, g, b], 1 + x * 3)
+    }
+    rows.push(row)
+  }
+  const crc = (bytes: Buffer) => {
+    let c = ~0
+    for (const byte of bytes) {
+      c ^= byte
+      for (let k = 0; k < 8; k += 1) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
+    }
+    return ~c >>> 0
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const out = Buffer.alloc(body.length + 8)
+    out.writeUInt32BE(data.length, 0)
+    body.copy(out, 4)
+    out.writeUInt32BE(crc(body), body.length + 4)
+    return out
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(side, 0)
+  header.writeUInt32BE(side, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
@@ -147,6 +207,20 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await card.locator('.alert-status', { hasText: 'You are approaching Dana.' }).waitFor()
     expect(await card.getAttribute('class')).toContain('collapsed')
     await dana.locator('.popup-responding', { hasText: 'Eli is approaching' }).waitFor()
+    // the approacher stands beside the raiser: neither the avatars nor their names overlap
+    await dana.waitForTimeout(400) // the walk's transition
+    const faces = await Promise.all(
+      [danaId, eliId].map((id) => boxOf(dana.locator(`.avatar[data-user-id="${id}"] .ring`))),
+    )
+    const names = await Promise.all(
+      [danaId, eliId].map((id) =>
+        boxOf(dana.locator(`.avatar-label[data-user-id="${id}"] .name-label`)),
+      ),
+    )
+    expect(intersects(faces[0]!, faces[1]!), 'the two avatars overlap').toBe(false)
+    expect(intersects(names[0]!, names[1]!), 'the two names overlap').toBe(false)
+    expect(intersects(names[0]!, faces[1]!), "Dana's name is over Eli").toBe(false)
+    expect(intersects(names[1]!, faces[0]!), "Eli's name is over Dana").toBe(false)
     // on the map, too: the approaching avatar says so under its name
     await dana
       .locator(`.avatar-label[data-user-id="${eliId}"] .note-label`, {
@@ -164,6 +238,102 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await eli.locator('.popup').waitFor({ state: 'detached' })
   })
 
+  it('[2.6] a member sets a profile picture and everyone in the space sees it on the map', async () => {
+    for (const b of stage.browsers) await b.context.clearCookies()
+    const [dana, eli] = await Promise.all(stage.browsers.map((b) => b.context.newPage()))
+    if (!dana || !eli) throw new Error('pages')
+    for (const page of [dana, eli]) await page.setViewportSize({ width: 1440, height: 900 })
+    await logInAs(dana, stage.flare.url, 'dana@flare.test')
+    await logInAs(eli, stage.flare.url, 'eli@flare.test')
+    const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
+
+    await dana.getByTestId('who-am-i').click()
+    const dialog = dana.getByRole('dialog', { name: 'Your profile' })
+    await dialog.waitFor()
+    await dialog
+      .getByTestId('picture-input')
+      .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: portrait() })
+    await dialog.getByText('Your picture is saved.').waitFor()
+    await screenshot(dana, 'profile-picture')
+    await expectNoViolations(dana)
+    await dana.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+
+    // Eli's map shows it at once, in Dana's circle, and the server serves it as an image
+    const picture = eli.locator(`.avatar[data-user-id="${danaId}"] image.picture`)
+    await picture.waitFor()
+    const href = (await picture.getAttribute('href')) ?? ''
+    expect(href).toMatch(new RegExp(`^/api/users/${danaId}/picture\\?v=`))
+    const served = await eli.evaluate(async (url) => {
+      const res = await fetch(url)
+      return { type: res.headers.get('content-type'), size: (await res.blob()).size }
+    }, href)
+    expect(served.type).toMatch(/^image\/(webp|png|jpeg)$/)
+    expect(served.size).toBeGreaterThan(100)
+    await eli.getByRole('tab', { name: 'People' }).click()
+    await eli.locator('.members .member-avatar img').first().waitFor()
+    await eli.getByRole('tab', { name: 'Hands' }).click()
+    for (const page of [dana, eli]) await page.close()
+  })
+
+  it('[6.6][10] a ticket escalation flares on the map for everyone, whoever it went to', async () => {
+    for (const b of stage.browsers) await b.context.clearCookies()
+    const { cookie, spaceId, inbox, get } = await demoInboxAsManager(stage.flare)
+    const [dana, gus] = await Promise.all(stage.browsers.map((b) => b.context.newPage()))
+    if (!dana || !gus) throw new Error('pages')
+    for (const page of [dana, gus]) await page.setViewportSize({ width: 1440, height: 900 })
+    await logInAs(dana, stage.flare.url, 'dana@flare.test')
+    await logInAs(gus, stage.flare.url, 'gus@flare.test')
+    const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
+
+    const inbound = await fetch(`${stage.flare.url}/api/inbound/inboxes/${inbox.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-flare-inbox-secret': inbox.webhookSecret },
+      body: JSON.stringify({
+        customer: { name: 'Noor Haddad', phone: '+15554440077' },
+        subject: 'Charged twice for one order',
+        body: 'I was charged twice, please refund one',
+      }),
+    })
+    const { ticketId } = (await inbound.json()) as { ticketId: string }
+    const assigned = await stage.flare.app.inject({
+      method: 'PATCH',
+      url: `/api/spaces/${spaceId}/tickets/${ticketId}`,
+      headers: { cookie },
+      payload: { assignedToUserId: danaId },
+    })
+    expect(assigned.statusCode).toBe(200)
+    // the demo's first rule (the assignee after 5 minutes), asked at 6 minutes from now
+    const { scheduler } = stage.flare.app as FastifyInstance & SchedulerHook
+    await scheduler!.runDue(new Date(Date.now() + 6 * 60_000))
+    expect((await get(`/api/spaces/${spaceId}/tickets/${ticketId}`)).ticket.escalationLevel).toBe(1)
+
+    // Gus is not a target: no card for him, but the flare on Dana and the count in the corner
+    const flare = gus.locator(`.ticket-flare[data-user-id="${danaId}"]`)
+    const badge = flare.getByRole('button', { name: /Charged twice for one order/ })
+    await badge.waitFor()
+    await flare.locator('.ticket-flare-ring').waitFor()
+    expect(await gus.locator('.alert-card').count()).toBe(0)
+    expect(await badge.getAttribute('aria-label')).toMatch(
+      /^Ticket escalation, level 1, to Dana Reyes: Charged twice for one order\. Open the ticket\.$|ticket escalations to Dana Reyes/,
+    )
+    await gus.getByRole('button', { name: /^\d+ tickets? escalated$/ }).waitFor()
+    await expectNoViolations(gus)
+    // Dana, the target, has the card and the same flare on her own avatar
+    await dana.getByRole('article', { name: /Charged twice for one order/ }).waitFor()
+    await dana.locator(`.ticket-flare[data-user-id="${danaId}"] .ticket-flare-badge`).waitFor()
+    await screenshot(gus, 'workspace-ticket-flare')
+
+    // anyone can open it from the map; the mini-map still flares
+    await badge.click()
+    await gus.getByRole('heading', { name: 'Charged twice for one order', exact: true }).waitFor()
+    await gus.locator('.mini-map .ticket-flare .ticket-flare-ring').first().waitFor()
+    await screenshot(gus, 'workspace-ticket-flare-inbox')
+    await expectNoViolations(gus)
+    await gus.getByRole('button', { name: /^Space/ }).click()
+    for (const page of [dana, gus]) await page.close()
+  })
+
   it('[3][10] alerts never move the map nor cover the tabs or the open panel, at three sizes', async () => {
     for (const b of stage.browsers) await b.context.clearCookies()
     // whatever an earlier test left up comes down first
@@ -176,6 +346,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     if (!dana || !eli) throw new Error('pages')
     await logInAs(dana, stage.flare.url, 'dana@flare.test')
     await logInAs(eli, stage.flare.url, 'eli@flare.test')
+    await notNow(eli)
     const danaCookie = await cookieOf(stage.flare, 'dana@flare.test')
     const eliId = (await eli.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
     const spaceId = new URL(eli.url()).pathname.split('/')[2] ?? ''
@@ -184,8 +355,24 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
       await eli.setViewportSize({ width: viewport.width, height: viewport.height })
       const phone = viewport.width < 700
       const map = eli.getByTestId('map')
+      // the layout for this size first (the phone's has bottom navigation), then measure
+      await eli.locator('.bottom-nav').waitFor({ state: phone ? 'visible' : 'detached' })
       await map.waitFor()
       const before = await boxOf(map)
+      if (!phone) {
+        // fitted, the floor fills the whole pane: no empty band above or beside it
+        await expect
+          .poll(async () => {
+            const floor = await boxOf(map.locator('.map-stage'))
+            return Math.max(
+              Math.abs(floor.x - before.x),
+              Math.abs(floor.y - before.y),
+              Math.abs(floor.width - before.width),
+              Math.abs(floor.height - before.height),
+            )
+          })
+          .toBeLessThan(2)
+      }
 
       const raised = await stage.flare.app.inject({
         method: 'POST',

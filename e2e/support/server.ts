@@ -10,9 +10,12 @@ export interface RunningFlare {
   close(): Promise<void>
 }
 
-/** A real Flare server on a free port, on a fresh embedded database with the demo seeded. */
-export async function startFlare(): Promise<RunningFlare> {
-  const config = { ...loadConfig({ LOG_LEVEL: 'warn' }), webDist: WEB_DIST }
+/**
+ * A real Flare server on a free port, on a fresh embedded database with the demo seeded;
+ * `env` adds configuration (e.g. `ALLOW_PRIVATE_URLS` for a local push service).
+ */
+export async function startFlare(env: Record<string, string> = {}): Promise<RunningFlare> {
+  const config = { ...loadConfig({ LOG_LEVEL: 'warn', ...env }), webDist: WEB_DIST }
   const database = await openDatabase({ kind: 'pglite', dataDir: null })
   await seedDemo(database)
   const app = await buildApp({

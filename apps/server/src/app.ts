@@ -26,6 +26,7 @@ import { databasePlugin } from './plugins/database.js'
 import { originCheckPlugin } from './plugins/origin-check.js'
 import { docsContentSecurityPolicy, securityHeadersPlugin } from './plugins/security-headers.js'
 import { isWebAppPage, sendWebApp, webAssetsPlugin } from './plugins/web-assets.js'
+import { pictureRoutes } from './profile/picture-routes.js'
 import {
   authorityPlugin,
   DEFAULT_REALTIME_LIMITS,
@@ -39,6 +40,8 @@ import { healthRoutes } from './routes/health.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { timerSignalsPlugin } from './scheduling/signals.js'
+import { slaPlugin } from './sla/sla-plugin.js'
+import { supervisorPlugin } from './supervisor/supervisor-plugin.js'
 import { ticketsPlugin } from './tickets/tickets-plugin.js'
 
 export interface AppOptions {
@@ -201,9 +204,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(streamPlugin)
   await app.register(chatPlugin)
   await app.register(ticketsPlugin)
+  await app.register(pictureRoutes, { prefix: '/api' })
   await app.register(automationPlugin, {
     scheduler: options.scheduler ?? options.clock === undefined,
   })
+  await app.register(slaPlugin)
   await app.register(notificationsPlugin, {
     settings: {
       publicUrl: config.publicUrl,
@@ -215,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.notifications,
     worker: options.notifications?.worker ?? options.clock === undefined,
   })
+  await app.register(supervisorPlugin, { publicUrl: config.publicUrl })
   // every connection's handlers, registered once the features they call exist
   await app.register(connectionsPlugin)
 

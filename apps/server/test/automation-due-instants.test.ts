@@ -55,8 +55,18 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     customerPhone: null,
     updatedAt: dateOf(raw.updated_at) ?? new Date(0),
     lastEscalatedAt: dateOf(raw.last_escalated_at),
+    firstEscalatedAt: dateOf(raw.first_escalated_at),
+    escalationCount: Number(raw.escalation_count),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
+    firstResponseAt: dateOf(raw.first_response_at),
+    resolvedAt: dateOf(raw.resolved_at),
+    slaStatus: raw.sla_status === null ? null : (String(raw.sla_status) as TicketRow['slaStatus']),
+    slaDueAt: dateOf(raw.sla_due_at),
+    firstResponseTime: raw.first_response_time === null ? null : Number(raw.first_response_time),
+    pendingTriggers: (typeof raw.pending_triggers === 'string'
+      ? JSON.parse(raw.pending_triggers)
+      : (raw.pending_triggers ?? [])) as TicketRow['pendingTriggers'],
   }
 }
 

@@ -12,6 +12,7 @@ import {
   PresenceStatusChange,
   type Result,
   TicketAcknowledge,
+  TicketReceipt,
 } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import fc from 'fast-check'
@@ -76,6 +77,7 @@ const socketEvents: Array<[string, JsonSchema]> = [
   ['chat:send', ChatSend],
   ['chat:read', ChatRead],
   ['ticket:acknowledge', TicketAcknowledge],
+  ['ticket:receipt', TicketReceipt],
   // last: it takes the member out of the space's presence
   ['space:leave', EmptyPayload],
 ]

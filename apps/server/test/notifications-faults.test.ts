@@ -26,7 +26,7 @@ import {
   TestClock,
   testConfig,
 } from './support.js'
-import { cookieOf } from './tickets-support.js'
+import { cookieOf, onTicket, readTicket } from './tickets-support.js'
 
 const SID = 'AC0123456789abcdef'
 const MESSAGES_PATH = `/2010-04-01/Accounts/${SID}/Messages.json`
@@ -239,6 +239,74 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     await t.database.db.delete(slackIntegrations).where(eq(slackIntegrations.spaceId, t.spaceId))
   })
 
+  it('[4.7][7.2.3] a reply the provider refuses shows as failed with the reason; Retry sends it', async () => {
+    const inbox = await isolatedInbox(t)
+    const ticketId = await customerWrites(t, inbox, 'Can I change my delivery address?')
+    const before = sms.to(MESSAGES_PATH).length
+    sms.answers = [{ status: 400, body: '{"code":21211,"message":"Invalid To number"}' }]
+    sms.fallback = twilioAccepted('SM0000000000000000000000000000000c')
+    const reply = await onTicket(t, ticketId, 'POST', '/replies', { body: 'Yes, send it here.' })
+    expect(reply.statusCode).toBe(201)
+    const messageId = reply.json().message.id as string
+    await t.app.notifications.runDue(t.clock.now())
+    const staffMessage = async () =>
+      (await readTicket(t, ticketId)).messages.find((m) => m.id === messageId)
+    const failed = await staffMessage()
+    expect(failed?.delivery).toMatchObject({ state: 'failed' })
+    expect(failed?.delivery?.error).toMatch(/HTTP 400.*Invalid To number/)
+
+    // someone from another space cannot resend it; whoever works the ticket can
+    const outsider = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.otherSpace.spaceId}/tickets/${ticketId}/messages/${messageId}/retry`,
+      headers: { cookie: await t.login(t.otherSpace.email) },
+    })
+    expect(outsider.statusCode).toBe(404)
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/tickets/${ticketId}/messages/${messageId}/retry`,
+      headers: { cookie: await cookieOf(t, 'dana@flare.test') },
+    })
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json().message.delivery).toMatchObject({ state: 'sending' })
+    await t.app.notifications.runDue(t.clock.now())
+    expect((await staffMessage())?.delivery).toMatchObject({ state: 'sent', error: null })
+    const posts = sms.to(MESSAGES_PATH).slice(before)
+    expect(posts).toHaveLength(2)
+    expect(posts.map((p) => new URLSearchParams(p.body).get('From'))).toEqual([
+      inbox.channelAddress,
+      inbox.channelAddress,
+    ])
+  })
+
+  it('[7.1] one claim leases at most one batch, however many rows are due', async () => {
+    const now = t.clock.now()
+    const keys = Array.from({ length: 40 }, (_, i) => `batch:${i}`)
+    await t.database.db.insert(notificationOutbox).values(
+      keys.map((idempotencyKey) => ({
+        spaceId: t.spaceId,
+        target: 'space',
+        channel: 'webhook',
+        idempotencyKey,
+        createdAt: now,
+        queuedAt: now,
+        nextAttemptAt: now,
+      })),
+    )
+    const { worker } = t.app.notifications
+    const claims: Array<Awaited<ReturnType<typeof worker.claim>>> = []
+    for (let claim = await worker.claim(now); claim.length > 0; claim = await worker.claim(now)) {
+      claims.push(claim)
+    }
+    expect(claims.length).toBeGreaterThanOrEqual(3)
+    expect(claims.every((c) => c.length <= 16)).toBe(true)
+    const mine = claims.flat().filter((r) => keys.includes(r.idempotencyKey))
+    expect(new Set(mine.map((r) => r.id)).size).toBe(40)
+    await t.database.db
+      .delete(notificationOutbox)
+      .where(inArray(notificationOutbox.idempotencyKey, keys))
+  })
+
   it('[7.1] a process killed mid-send leaves its rows to another after the lease; none goes twice', async () => {
     const before = sms.to(MESSAGES_PATH).length
     sms.answers = []
@@ -260,6 +328,25 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     // the killed claim's outcome, should it ever arrive, is not recorded over the real one
     const late = await t.app.notifications.worker.deliver(claimed.slice(0, 1), t.clock.now())
     expect(late[0]?.result).toBe('lease-lost')
+  })
+  it('[7.1] a row that keeps failing gives up after 6 hours: failed, with the last error', async () => {
+    sms.answers = []
+    sms.fallback = { status: 503, body: 'maintenance window' }
+    const { rows } = await fired({
+      escalateTo: 'phone',
+      recipientPhone: '+14155550144',
+      notificationChannels: ['sms'],
+    })
+    const id = rows[0]!.id
+    await t.app.notifications.runDue(t.clock.now())
+    expect((await rowsById([id]))[0]).toMatchObject({ state: 'pending', attempts: 1 })
+    // still failing when it is six hours old: no further try would be in time
+    t.clock.advance(6 * 60 * MINUTE)
+    await t.app.notifications.runDue(t.clock.now())
+    const [row] = await rowsById([id])
+    expect(row).toMatchObject({ state: 'failed', attempts: 2 })
+    expect(row!.lastError).toBe('the SMS API answered HTTP 503: maintenance window')
+    sms.fallback = twilioAccepted('SM0000000000000000000000000000000d')
   })
 })
 

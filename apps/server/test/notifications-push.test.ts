@@ -277,4 +277,101 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     })
     expect(bad.statusCode).toBe(400)
   })
+  it('[7.2.5.1] events other than ticket.escalated go only to endpoints subscribed to them', async () => {
+    const manager = await cookieOf(t, 'manager@flare.test')
+    receiver.answers = []
+    receiver.fallback = { status: 204 }
+    const create = async (path: string, events?: string[]) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/spaces/${t.spaceId}/webhooks`,
+        headers: { cookie: manager },
+        payload: { url: `${receiver.url}${path}`, ...(events ? { events } : {}) },
+      })
+      expect(res.statusCode).toBe(201)
+      return res.json().webhook as { id: string; secret: string; events: string[] }
+    }
+    const people = await create('/hooks/people', ['hand.raised', 'ticket.acknowledged'])
+    const tickets = await create('/hooks/tickets')
+    expect(tickets.events).toEqual(['ticket.escalated'])
+
+    // a yellow hand: only the endpoint subscribed to hand.raised hears of it
+    const raised = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/escalations`,
+      headers: { cookie: await cookieOf(t, 'gus@flare.test') },
+      payload: {
+        message: 'Second pair of eyes?',
+        notify: false,
+        recipients: { userIds: [], groupIds: [] },
+      },
+    })
+    expect(raised.statusCode).toBe(201)
+    const handId = raised.json().escalation.id as string
+    const [hand] = await receiver.waitFor('/hooks/people', 1, 5_000)
+    expect(hand!.headers['flare-event']).toBe('hand.raised')
+    expect(
+      signatureVerifies(people.secret, String(hand!.headers['flare-signature']), hand!.body),
+    ).toBe(true)
+    expect(JSON.parse(hand!.body)).toMatchObject({
+      event: 'hand.raised',
+      space: { id: t.spaceId },
+      hand: {
+        id: handId,
+        color: 'yellow',
+        message: 'Second pair of eyes?',
+        raisedBy: { userId: await t.userId('gus@flare.test'), displayName: 'Gus Okafor' },
+      },
+    })
+
+    // a firing on the webhook channel: only the endpoint subscribed to ticket.escalated
+    const dana = await t.userId('dana@flare.test')
+    const inbox = await isolatedInbox(t)
+    await createRule(t, {
+      inboxId: inbox.id,
+      escalateAfterMinutes: 1,
+      escalateTo: 'specific_user',
+      escalateToUserId: dana,
+      notificationChannels: ['in_app', 'webhook'],
+    })
+    const ticketId = await customerWrites(t, inbox, 'Nobody answers')
+    t.clock.advance(MINUTE)
+    await t.app.scheduler.runDue(t.clock.now())
+    const [escalated] = await receiver.waitFor('/hooks/tickets', 1, 5_000)
+    expect(escalated!.headers['flare-event']).toBe('ticket.escalated')
+    const firingId = JSON.parse(escalated!.body).escalation.firingId as string
+
+    // "I'm on it", said twice: the subscribed endpoint hears it once, naming the first taker
+    for (let i = 0; i < 2; i += 1) {
+      const ack = await t.app.inject({
+        method: 'POST',
+        url: `/api/spaces/${t.spaceId}/firings/${firingId}/acknowledge`,
+        headers: { cookie: await cookieOf(t, 'dana@flare.test') },
+      })
+      expect(ack.statusCode).toBe(200)
+    }
+    const calls = await receiver.waitFor('/hooks/people', 2, 5_000)
+    const taken = calls[1]!
+    expect(taken.headers['flare-event']).toBe('ticket.acknowledged')
+    expect(
+      signatureVerifies(people.secret, String(taken.headers['flare-signature']), taken.body),
+    ).toBe(true)
+    expect(JSON.parse(taken.body)).toMatchObject({
+      event: 'ticket.acknowledged',
+      ticket: { id: ticketId },
+      escalation: { firingId, targetUserIds: [dana] },
+      acknowledgedBy: { userId: dana, displayName: 'Dana Reyes' },
+    })
+    await t.app.events.settled()
+    await t.app.notifications.runDue()
+    expect(receiver.to('/hooks/people')).toHaveLength(2)
+    expect(receiver.to('/hooks/tickets')).toHaveLength(1)
+    for (const id of [people.id, tickets.id]) {
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/api/spaces/${t.spaceId}/webhooks/${id}`,
+        headers: { cookie: manager },
+      })
+    }
+  })
 })

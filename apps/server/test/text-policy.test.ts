@@ -11,7 +11,7 @@ const NOT_A_UUID = 'x'
 
 interface Case {
   name: string
-  method: 'POST' | 'PUT' | 'PATCH'
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: (ids: Ids) => string
   body: (bad: string) => Record<string, unknown>
   field: string
@@ -134,6 +134,14 @@ const textCases: Case[] = [
     url: (i) => `/api/spaces/${i.spaceId}/escalations`,
     body: (bad) => ({ message: bad, notify: false, recipients: { userIds: [], groupIds: [] } }),
     field: 'message',
+  },
+  {
+    // found by the fuzz suite: a NUL in the endpoint reached PostgreSQL and answered 500
+    name: 'push endpoint to forget',
+    method: 'DELETE',
+    url: () => '/api/me/push-subscriptions',
+    body: (bad) => ({ endpoint: `https://push.example/${bad}` }),
+    field: 'endpoint',
   },
   {
     name: 'inbound JSON body',

@@ -172,3 +172,21 @@ describe.each(databaseKinds())('the waiting clock on $name', (kind) => {
     })
   })
 })
+
+describe.each(databaseKinds())('the demo seed on $name', (kind) => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await startTestApp(kind)
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('[6.4] stores when the rules next look at its waiting ticket, so it escalates on first start', async () => {
+    const rows = await t.database.query<{ subject: string; next_due_at: unknown }>(
+      sql`select subject, next_due_at from tickets where subject = 'Order #4821 still processing'`,
+    )
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.next_due_at).not.toBeNull()
+  })
+})

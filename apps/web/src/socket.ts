@@ -15,9 +15,11 @@ import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
 import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
+import { registerProfileEvents } from './layout/profile-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { registerPresenceEvents } from './presence-socket.js'
 import { announce, useFlare } from './store/index.js'
+import { registerSupervisorEvents } from './supervisor/supervisor-socket.js'
 
 // The one place that opens the Socket.IO connection. Components never touch it: they read
 // the store and call actions; each feature's `*-socket.ts` applies its events to the store and
@@ -120,6 +122,8 @@ export function connectToSpace(spaceId: string): void {
   registerChatEvents(s)
   registerInboxEvents(s)
   registerAutomationEvents(s)
+  registerSupervisorEvents(s)
+  registerProfileEvents(s)
 }
 
 export function disconnectFromSpace(): void {

@@ -52,12 +52,19 @@ export const PreferencesUpdate = Type.Object(
 )
 export type PreferencesUpdate = Static<typeof PreferencesUpdate>
 
+/**
+ * Where a user's profile picture is served (versioned); null = none, initials are shown. The
+ * server always sends it; optional so older fixtures and clients still read as valid.
+ */
+const PictureUrl = Type.Optional(Type.Union([Type.String(), Type.Null()]))
+
 export const UserDto = Type.Object({
   id: Uuid,
   email: Type.String(),
   displayName: Type.String(),
   phone: Type.Union([Type.String(), Type.Null()]),
   preferences: UserPreferences,
+  pictureUrl: PictureUrl,
 })
 export type UserDto = Static<typeof UserDto>
 
@@ -132,6 +139,7 @@ export const SpaceMemberDto = Type.Object({
   displayName: Type.String(),
   role: MemberRole,
   managerUserId: Type.Union([Uuid, Type.Null()]),
+  pictureUrl: PictureUrl,
 })
 export type SpaceMemberDto = Static<typeof SpaceMemberDto>
 

@@ -6,6 +6,7 @@ import { BusinessCalendar } from './calendar.js'
 import { clientEvent } from './result-ack.js'
 import { Text } from './text.js'
 import { TicketPrioritySchema } from './tickets.js'
+import { TranscriptTurnDto, TriggerFactsDto } from './triggers.js'
 
 /** `GET/PUT /api/spaces/:spaceId/business-hours`: the space's default calendar. */
 export const BusinessHoursResponse = Type.Object({ calendar: BusinessCalendar })
@@ -104,6 +105,14 @@ export const TicketEscalatedEvent = Type.Object({
   escalatedAt: DateTime,
   /** Everyone this firing went to in the app, so each sees who took it. */
   targetUserIds: Type.Array(Uuid),
+  /** The instant trigger that set it off (SPEC §11.1); absent for a timed firing. */
+  trigger: Type.Optional(TriggerFactsDto),
+  /**
+   * The end of the conversation (customer and bot turns, oldest first, at most 8), so the
+   * person alerted starts informed; `transcriptTurns` counts them all.
+   */
+  transcript: Type.Optional(Type.Array(TranscriptTurnDto)),
+  transcriptTurns: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type TicketEscalatedEvent = Static<typeof TicketEscalatedEvent>
 

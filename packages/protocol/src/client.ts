@@ -157,6 +157,7 @@ export { FLOOR_ZONE, floorPlan } from './floor.js'
 export type {
   CapturedMessageDto,
   DeliveryDto,
+  DeliveryEvent,
   DeliveryListQuery,
   DeliveryListResponse,
   DeliveryParams,
@@ -173,6 +174,9 @@ export type {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TemplateChannel,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WebhookCreate,
   WebhookCreated,
   WebhookDto,
@@ -181,6 +185,14 @@ export type {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  type PictureType,
+} from './picture-limits.js'
+export type { PictureResponse, PictureUpload } from './pictures.js'
 export type {
   ApiError,
   ErrorBody,
@@ -191,6 +203,39 @@ export type {
   ClientEventSpec,
   ServerEventMap,
 } from './result-ack.js'
+export type {
+  SlaMetric,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyFields,
+  SlaPolicyInput,
+  SlaStatus,
+  TicketSlaWarningEvent,
+} from './sla.js'
+export { DEFAULT_AT_RISK_PERCENT, SLA_METRICS, SLA_STATUSES } from './sla-status.js'
+export type {
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardListResponse,
+  WallboardMessage,
+} from './supervisor.js'
+export type { AuditKind } from './supervisor-words.js'
+export { AUDIT_KINDS } from './supervisor-words.js'
 export type {
   EscalationHistoryEntryDto,
   InboundMessage,
@@ -218,4 +263,22 @@ export type {
   TicketResponse,
   TicketUpdate,
 } from './tickets.js'
+export type { BotOutcome, TriggerKind } from './trigger-kinds.js'
+export {
+  BOT_OUTCOMES,
+  DEFAULT_CONSECUTIVE_FALLBACKS,
+  DEFAULT_SENTIMENT_THRESHOLD,
+  DEFAULT_TRIGGER_PHRASES,
+  TRIGGER_KINDS,
+  TRIGGER_LABEL,
+} from './trigger-kinds.js'
+export type {
+  ConversationTurn,
+  InboundConversation,
+  InboundConversationResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
+  TranscriptTurnDto,
+  TriggerFactsDto,
+} from './triggers.js'
 export type { Parsed } from './validate.js'

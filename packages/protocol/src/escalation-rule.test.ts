@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   applyRuleDefaults,
+  type EscalationRuleCreate,
   type EscalationRuleFields,
+  type ResolvedRuleCreate,
   validateRuleInput,
   validateRuleUpdate,
 } from './escalation-rule.js'
@@ -31,6 +33,13 @@ const minimal = {
   notificationChannels: ['in_app'],
 }
 
+/** A body whose team is named by id, as the server makes it before storing. */
+function resolved(body: EscalationRuleCreate): ResolvedRuleCreate {
+  const { escalateToTeamId, ...rest } = body
+  if (typeof escalateToTeamId === 'number') throw new Error('a team number needs the server')
+  return { ...rest, escalateToTeamId }
+}
+
 function refusedField(r: ReturnType<typeof validateRuleInput>): string | undefined {
   if (r.ok) throw new Error('expected a refusal')
   expect(r.error.code).toBe('VALIDATION')
@@ -46,7 +55,7 @@ describe('validateRuleInput', () => {
   it('[6.1] fills the documented defaults', () => {
     const r = validateRuleInput(minimal)
     if (!r.ok) throw new Error(r.error.message)
-    const stored = applyRuleDefaults(r.value)
+    const stored = applyRuleDefaults(resolved(r.value))
     expect(stored).toMatchObject({
       chain: 'default',
       clock: 'waiting',
@@ -65,7 +74,7 @@ describe('validateRuleInput', () => {
       action: 'email',
     })
     if (!byAction.ok) throw new Error(byAction.error.message)
-    expect(applyRuleDefaults(byAction.value).notificationChannels).toEqual(['email'])
+    expect(applyRuleDefaults(resolved(byAction.value)).notificationChannels).toEqual(['email'])
   })
 
   it.each([
@@ -105,11 +114,34 @@ describe('validateRuleInput', () => {
     }
   })
 
-  it('[6.1] needs channels or an action', () => {
-    const { notificationChannels: _, ...noChannels } = minimal
-    expect(refusedField(validateRuleInput(noChannels))).toBe('notificationChannels')
+  it('[6.1] without channels or an action, and without enabled, a rule is on and in-app', () => {
+    const { notificationChannels: _, enabled: _e, ...bare } = minimal
+    const r = validateRuleInput(bare)
+    if (!r.ok) throw new Error(r.error.message)
+    expect(applyRuleDefaults(resolved(r.value))).toMatchObject({
+      enabled: true,
+      notificationChannels: ['in_app'],
+    })
     expect(refusedField(validateRuleInput({ ...minimal, notificationChannels: [] }))).toBe(
       'notificationChannels',
+    )
+  })
+
+  it("[8.1.4] accepts seed 004's SLA-aligned request verbatim, its team named by number", () => {
+    const sla = {
+      name: 'Urgent - First Response SLA Escalation',
+      priority: 'urgent',
+      escalateAfterMinutes: 12,
+      conditions: [
+        { field: 'slaStatus', operator: 'equals', value: 'at_risk' },
+        { field: 'firstResponseTime', operator: 'equals', value: null },
+      ],
+      escalateTo: 'team',
+      escalateToTeamId: 1,
+    }
+    expect(validateRuleInput(sla)).toEqual({ ok: true, value: sla })
+    expect(refusedField(validateRuleInput({ ...sla, escalateToTeamId: 0 }))).toBe(
+      'escalateToTeamId',
     )
   })
 
@@ -140,9 +172,12 @@ describe('validateRuleInput', () => {
     expect(refusedField(withCondition('priority', 'in', ['high', 'meh']))).toBe(
       'conditions.0.value.1',
     )
-    expect(refusedField(withCondition('firstResponseTime', 'equals', null))).toBe(
-      'conditions.0.field',
+    expect(withCondition('firstResponseTime', 'equals', null).ok).toBe(true)
+    expect(refusedField(withCondition('firstResponseTime', 'equals', 'soon'))).toBe(
+      'conditions.0.value',
     )
+    expect(refusedField(withCondition('slaStatus', 'equals', 'late'))).toBe('conditions.0.value')
+    expect(refusedField(withCondition('nextReplyTime', 'equals', null))).toBe('conditions.0.field')
   })
 
   it('refuses unknown fields rather than dropping them', () => {

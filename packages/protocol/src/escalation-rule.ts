@@ -1,8 +1,10 @@
-import { type SchemaOptions, type Static, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
 import { literals } from './literals.js'
 import { ErrorCode } from './result.js'
+import { SLA_STATUSES } from './sla-status.js'
 import { Text } from './text.js'
+import { TRIGGER_KINDS } from './trigger-kinds.js'
 import { type Parsed, parse } from './validate.js'
 
 export const TICKET_STATUSES = ['open', 'on_hold', 'resolved', 'closed'] as const
@@ -15,7 +17,11 @@ export const RULE_PRIORITIES = [...TICKET_PRIORITIES, 'all'] as const
 export const RulePriority = literals(RULE_PRIORITIES)
 export type RulePriority = (typeof RULE_PRIORITIES)[number]
 
-/** Ticket fields a condition may test (SPEC §6.1). `customerTag` tests the customer's tags. */
+/**
+ * Ticket fields a condition may test (SPEC §6.1). `customerTag` tests the customer's tags;
+ * `trigger` makes the rule an instant-trigger rule (SPEC §11.1): it fires when a trigger
+ * happens, never by its clock.
+ */
 export const CONDITION_FIELDS = [
   'status',
   'priority',
@@ -23,7 +29,9 @@ export const CONDITION_FIELDS = [
   'assignedToUserId',
   'escalationLevel',
   'slaStatus',
+  'firstResponseTime',
   'customerTag',
+  'trigger',
 ] as const
 export type ConditionField = (typeof CONDITION_FIELDS)[number]
 
@@ -37,6 +45,7 @@ export const NULLABLE_CONDITION_FIELDS: readonly ConditionField[] = [
   'categoryId',
   'assignedToUserId',
   'slaStatus',
+  'firstResponseTime',
 ]
 
 // numbers are accepted because the seed's examples use numeric ids (`categoryId: 5`);
@@ -93,11 +102,14 @@ const Id = Type.String({ minLength: 1, maxLength: 64 })
 const NullableId = Type.Union([Id, Type.Null()])
 /** Ids a request names: UUIDs, so a typo is a 400 naming the field, never a database error. */
 const NullableRef = Type.Union([Uuid, Type.Null()])
+/** A team's number in its space (1, 2, …), as seed 004's examples name teams. */
+const TeamNumber = Type.Integer({ minimum: 1, maximum: 1_000_000 })
 
 const ruleFields = {
   name: Text({ minLength: 1, maxLength: 120 }),
   description: Type.Optional(Type.Union([Text({ maxLength: 1000 }), Type.Null()])),
-  enabled: Type.Boolean(),
+  // optional: seed 004's SLA-aligned example leaves it out, and a rule one writes is meant on
+  enabled: Type.Optional(Type.Boolean({ default: true })),
   inboxId: Type.Optional(
     Type.Union([Uuid, Type.Null()], { description: 'The inbox watched; null = every inbox.' }),
   ),
@@ -118,7 +130,11 @@ const ruleFields = {
   ),
   businessHoursOnly: Type.Optional(Type.Boolean({ default: true })),
   escalateTo: Type.Optional(literals(ESCALATION_TARGETS, { default: 'assigned' })),
-  escalateToTeamId: Type.Optional(NullableRef),
+  escalateToTeamId: Type.Optional(
+    Type.Union([Uuid, TeamNumber, Type.Null()], {
+      description: "The team's id, or its number in the space (seed 004 writes `1`).",
+    }),
+  ),
   escalateToUserId: Type.Optional(NullableRef),
   escalateToRotationId: Type.Optional(NullableRef),
   recipientEmail: Type.Optional(
@@ -138,10 +154,10 @@ const ruleFields = {
 }
 
 /**
- * `POST /api/tickets/escalation-rules`. Omitted fields take their defaults: `chain`
- * `default`, `clock` `waiting`, `businessHoursOnly` true, `escalateTo` `assigned`,
- * `conditions` [], `repeatEveryMinutes` null, `addInternalNote` false. Either
- * `notificationChannels` or `action` must be given (`validateRuleInput` checks it).
+ * `POST /api/tickets/escalation-rules`. Omitted fields take their defaults: `enabled` true,
+ * `chain` `default`, `clock` `waiting`, `businessHoursOnly` true, `escalateTo` `assigned`,
+ * `conditions` [], `repeatEveryMinutes` null, `addInternalNote` false, and without
+ * `notificationChannels` or `action`, the in-app pop-up (`['in_app']`).
  */
 export const EscalationRuleCreate = Type.Object(ruleFields, { additionalProperties: false })
 export type EscalationRuleCreate = Static<typeof EscalationRuleCreate>
@@ -214,11 +230,21 @@ export type EscalationRuleFields = Omit<
   'id' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
 >
 
+/**
+ * A create body whose team, if named by its number, has been found: what is stored names
+ * every team by its id. The server resolves numbers (`escalateToTeamId: 1`) before storing.
+ */
+export type ResolvedRuleCreate = Omit<EscalationRuleCreate, 'escalateToTeamId'> & {
+  escalateToTeamId?: string | null
+}
+
 /** What `action` stands for when no channels are given: `notify` is in-app plus opted-in email. */
 const CHANNELS_OF_ACTION: Record<RuleAction, NotificationChannel[]> = {
   notify: ['in_app', 'email'],
   email: ['email'],
 }
+/** Neither channels nor an action: the in-app pop-up, as seed 004's SLA example needs. */
+const DEFAULT_CHANNELS: NotificationChannel[] = ['in_app']
 
 /**
  * Fills a validated create body (or a stored rule merged with an update) with the
@@ -228,12 +254,12 @@ const CHANNELS_OF_ACTION: Record<RuleAction, NotificationChannel[]> = {
  * applyRuleDefaults({ name: 'Urgent', enabled: true, priority: 'urgent', escalateAfterMinutes: 30, action: 'notify' })
  * // → { chain: 'default', clock: 'waiting', escalateTo: 'assigned', notificationChannels: ['in_app', 'email'], ... }
  */
-export function applyRuleDefaults(input: EscalationRuleCreate): EscalationRuleFields {
+export function applyRuleDefaults(input: ResolvedRuleCreate): EscalationRuleFields {
   const action = input.action ?? null
   return {
     name: input.name,
     description: input.description ?? null,
-    enabled: input.enabled,
+    enabled: input.enabled ?? true,
     inboxId: input.inboxId ?? null,
     priority: input.priority,
     chain: input.chain ?? 'default',
@@ -248,7 +274,8 @@ export function applyRuleDefaults(input: EscalationRuleCreate): EscalationRuleFi
     escalateToRotationId: input.escalateToRotationId ?? null,
     recipientEmail: input.recipientEmail ?? null,
     recipientPhone: input.recipientPhone ?? null,
-    notificationChannels: input.notificationChannels ?? (action ? CHANNELS_OF_ACTION[action] : []),
+    notificationChannels:
+      input.notificationChannels ?? (action ? CHANNELS_OF_ACTION[action] : DEFAULT_CHANNELS),
     action,
     addInternalNote: input.addInternalNote ?? false,
     internalNoteTemplate: input.internalNoteTemplate ?? null,
@@ -270,6 +297,8 @@ function describe(values: readonly string[]): string {
 const ENUM_VALUES: Partial<Record<ConditionField, readonly string[]>> = {
   status: TICKET_STATUSES,
   priority: TICKET_PRIORITIES,
+  slaStatus: SLA_STATUSES,
+  trigger: TRIGGER_KINDS,
 }
 
 function checkConditionScalar(
@@ -279,6 +308,11 @@ function checkConditionScalar(
 ): Parsed<never> | null {
   if (value === null) {
     return NULLABLE_CONDITION_FIELDS.includes(field) ? null : refuse(at, `${field} is never empty`)
+  }
+  if (field === 'firstResponseTime') {
+    return typeof value === 'number' && value >= 0
+      ? null
+      : refuse(at, 'firstResponseTime is a number of minutes, 0 or more, or null')
   }
   if (field === 'escalationLevel') {
     return Number.isInteger(value) && (value as number) >= 0
@@ -333,9 +367,6 @@ function checkRuleSemantics(
     if (rule[field] === undefined || rule[field] === null) {
       return refuse(field, `required when escalateTo is '${target}'`)
     }
-  }
-  if (!rule.notificationChannels && !rule.action) {
-    return refuse('notificationChannels', 'give at least one channel (or an action)')
   }
   if (rule.addInternalNote === true && given.internalNoteTemplate === '') {
     return refuse('internalNoteTemplate', 'an internal note needs some text')

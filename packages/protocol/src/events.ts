@@ -9,6 +9,8 @@ import {
   EscalationResponseDto,
   EscalationServerEvents,
 } from './escalations.js'
+import { NotificationClientEvents, TicketAlertDto } from './notifications.js'
+import { ProfileServerEvents } from './pictures.js'
 import type { Result } from './result.js'
 import {
   type Ack,
@@ -17,6 +19,8 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
+import { SlaServerEvents } from './sla.js'
+import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
 
@@ -111,6 +115,13 @@ export const SpaceSnapshot = Type.Object({
   members: Type.Array(MemberPresence),
   rooms: Type.Array(RoomDto),
   escalations: Type.Array(EscalationDto),
+  /**
+   * Automatic escalations that reached you in the app and that no client of yours has shown yet
+   * (no `ticket:receipt`), oldest first: a late joiner, a reconnect or a client of another
+   * process still gets each pop-up. This server always sends it; optional so that a snapshot
+   * from a server before it still parses.
+   */
+  ticketAlerts: Type.Optional(Type.Array(TicketAlertDto)),
 })
 export type SpaceSnapshot = Static<typeof SpaceSnapshot>
 
@@ -164,6 +175,7 @@ export const ClientEvents = {
   ...EscalationClientEvents,
   ...ChatClientEvents,
   ...AutomationClientEvents,
+  ...NotificationClientEvents,
 } satisfies Record<string, ClientEventSpec>
 
 /** Every server → client event with the schema of its payload. */
@@ -173,6 +185,9 @@ export const ServerEvents = {
   ...ChatServerEvents,
   ...TicketServerEvents,
   ...AutomationServerEvents,
+  ...SupervisorServerEvents,
+  ...SlaServerEvents,
+  ...ProfileServerEvents,
 }
 
 export type ClientToServerEvents = ClientEventMap<typeof ClientEvents>

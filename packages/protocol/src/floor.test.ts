@@ -41,7 +41,8 @@ describe('floorPlan', () => {
       expect(inside(plan.seats[id(n)] ?? { x: -1, y: -1 }, tier1)).toBe(true)
     for (const n of [1, 2])
       expect(inside(plan.seats[id(n)] ?? { x: -1, y: -1 }, supervisors)).toBe(true)
-    // the larger team sits nearest the centre; a lounge and a kitchen furnish the rest
+    // the larger team sits nearest the centre; a lounge, a kitchen, booths and coaching
+    // corners furnish the rest, so no slot of the floor is left bare
     expect(plan.zones.map((z) => z.label)).toEqual([
       'Tier 1 support',
       'Supervisors',
@@ -49,6 +50,10 @@ describe('floorPlan', () => {
       'Hot desks',
       'Lounge',
       'Kitchen',
+      'Focus booths',
+      'Coaching corner',
+      'Quiet lounge',
+      'Coffee point',
     ])
     for (const zone of plan.zones)
       for (const room of demo.rooms)

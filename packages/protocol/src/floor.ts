@@ -23,9 +23,12 @@ export interface FloorDesk {
   userId: string | null
 }
 
-export type FloorZoneKind = 'team' | 'open' | 'lounge' | 'kitchen'
+export type FloorZoneKind = 'team' | 'open' | 'lounge' | 'kitchen' | 'booths' | 'coaching'
 
-/** A tinted area of the floor with a label: a team's desks, open desks, the lounge, the kitchen. */
+/**
+ * A tinted area of the floor with a label: a team's desks, open desks, the lounge, the kitchen,
+ * and, where the floor has room left, phone booths and a coaching corner.
+ */
 export interface FloorZone extends FloorRect {
   kind: FloorZoneKind
   label: string
@@ -54,6 +57,13 @@ const DESKS_PER_ZONE = 6
 const DESK = { width: 84, height: 34, pitch: 108, firstCentre: 68 } as const
 /** Free desks for visitors and the overflow, placed after the teams when the floor has room. */
 const HOT_DESK_ZONES = 2
+/** What furnishes the slots left over once everyone has a desk: the floor is never half empty. */
+const FILLERS: ReadonlyArray<readonly [FloorZoneKind, string]> = [
+  ['booths', 'Focus booths'],
+  ['coaching', 'Coaching corner'],
+  ['lounge', 'Quiet lounge'],
+  ['kitchen', 'Coffee point'],
+]
 
 function overlaps(a: FloorRect, b: FloorRect): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
@@ -110,8 +120,8 @@ function desksIn(zone: FloorRect, owners: readonly (string | null)[]): FloorDesk
 
 /**
  * Lays out the office: a team area per group (largest team nearest the centre), open desks
- * for members in no group, two areas of hot desks, then a lounge and a kitchen, on a grid that avoids the meeting
- * rooms. Deterministic: the same space, rooms, groups and members give the same plan, whatever
+ * for members in no group, two areas of hot desks, a lounge and a kitchen, then focus booths
+ * and coaching corners in whatever slots are left, on a grid that avoids the meeting rooms. Deterministic: the same space, rooms, groups and members give the same plan, whatever
  * order they come in.
  *
  * @example
@@ -161,6 +171,11 @@ export function floorPlan(input: FloorInput): FloorPlan {
     ['kitchen', 'Kitchen'],
   ] as const) {
     const slot = slots.shift()
+    if (slot) zones.push({ ...slot, kind, label, desks: [] })
+  }
+  for (let i = 0; slots.length > 0; i += 1) {
+    const slot = slots.shift()
+    const [kind, label] = FILLERS[i % FILLERS.length] ?? ['lounge', 'Lounge']
     if (slot) zones.push({ ...slot, kind, label, desks: [] })
   }
   return { zones, seats }

@@ -96,6 +96,7 @@ export type {
   EscalationRuleFields,
   EscalationTarget,
   NotificationChannel,
+  ResolvedRuleCreate,
   RuleAction,
   RuleClock,
   TicketPriority,
@@ -194,6 +195,7 @@ export type {
 export { FLOOR_ZONE, floorPlan } from './floor.js'
 export { literals } from './literals.js'
 export type {
+  DeliveryEvent,
   DeliveryState,
   PushPayload,
   TemplateChannel,
@@ -208,6 +210,7 @@ export {
   DeliveryListResponse,
   DeliveryParams,
   DeliveryResponse,
+  NotificationClientEvents,
   NotificationTemplateDto,
   NotificationTemplateListResponse,
   NotificationTemplateParams,
@@ -218,6 +221,9 @@ export {
   SlackIntegrationResponse,
   SlackIntegrationUpdate,
   TEMPLATE_CHANNELS,
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
   WEBHOOK_EVENTS,
   WebhookCreate,
   WebhookCreated,
@@ -226,10 +232,63 @@ export {
   WebhookParams,
   WebhookTestResult,
 } from './notifications.js'
+export {
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_SIDE,
+  PICTURE_TYPES,
+  PICTURE_UPLOAD_SIDE,
+  PictureParams,
+  PictureQuery,
+  PictureResponse,
+  type PictureType,
+  PictureUpload,
+  ProfileServerEvents,
+} from './pictures.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'
 export { clientEvent } from './result-ack.js'
+export type { SlaMetric, SlaPolicyFields, SlaStatus } from './sla.js'
+export {
+  applySlaPolicyDefaults,
+  DEFAULT_AT_RISK_PERCENT,
+  SLA_METRICS,
+  SLA_STATUSES,
+  SlaMetricSchema,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
+  SlaPolicy,
+  SlaPolicyInput,
+  SlaServerEvents,
+  SlaStatusSchema,
+  TicketSlaWarningEvent,
+  validateSlaPolicies,
+} from './sla.js'
+export type { AuditKind } from './supervisor.js'
+export {
+  AUDIT_KINDS,
+  AuditChange,
+  AuditEntryDto,
+  AuditQuery,
+  AuditResponse,
+  MetricDurations,
+  MetricRatio,
+  MetricsBucket,
+  MetricsQuery,
+  MetricsResponse,
+  PerspectiveItem,
+  PerspectiveQuery,
+  PerspectiveResponse,
+  SupervisorServerEvents,
+  WallboardCounts,
+  WallboardCreate,
+  WallboardCreated,
+  WallboardDto,
+  WallboardHello,
+  WallboardListResponse,
+  WallboardMessage,
+  WallboardParams,
+} from './supervisor.js'
 export { isAcceptableText, TEXT_FORMAT, Text } from './text.js'
 export {
   EscalationHistoryEntryDto,
@@ -264,5 +323,29 @@ export {
   TicketStatusSchema,
   TicketUpdate,
 } from './tickets.js'
+export type { BotOutcome, TriggerKind } from './trigger-kinds.js'
+export {
+  BOT_OUTCOMES,
+  DEFAULT_CONSECUTIVE_FALLBACKS,
+  DEFAULT_SENTIMENT_THRESHOLD,
+  DEFAULT_TRIGGER_PHRASES,
+  TRIGGER_KINDS,
+  TRIGGER_LABEL,
+} from './trigger-kinds.js'
+export {
+  BotOutcomeSchema,
+  CONVERSATION_TURNS_MAX,
+  ConversationTurn,
+  DEFAULT_INBOX_TRIGGERS,
+  InboundConversation,
+  InboundConversationResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
+  TRIGGER_PHRASE_MAX,
+  TRIGGER_PHRASES_MAX,
+  TranscriptTurnDto,
+  TriggerFactsDto,
+  TriggerKindSchema,
+} from './triggers.js'
 export type { Parsed } from './validate.js'
 export { parse } from './validate.js'

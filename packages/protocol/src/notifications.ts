@@ -2,7 +2,10 @@
 // signed webhooks, Web Push subscriptions and the per-channel templates.
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { Uuid } from './api.js'
+import { TicketAcknowledgedEvent, TicketEscalatedEvent } from './automation.js'
 import { NOTIFICATION_CHANNELS } from './escalation-rule.js'
+import { clientEvent } from './result-ack.js'
+import { Text } from './text.js'
 
 const DateTime = Type.String({ format: 'date-time' })
 function Nullable<T extends TSchema>(schema: T) {
@@ -15,8 +18,19 @@ function literals<const T extends readonly string[]>(values: T) {
 export const DELIVERY_STATES = ['pending', 'sent', 'failed'] as const
 export type DeliveryState = (typeof DELIVERY_STATES)[number]
 
-/** What a delivery is about: a firing, a staff reply to a customer, a red raised hand. */
-export const DELIVERY_EVENTS = ['ticket.escalated', 'ticket.reply', 'hand.raised'] as const
+/**
+ * What a delivery is about: a firing, a staff reply to a customer, a raised hand, an "I'm on
+ * it" (the last two reach webhooks subscribed to them; a red hand also goes by push), an SLA
+ * pre-breach warning (in-app only).
+ */
+export const DELIVERY_EVENTS = [
+  'ticket.escalated',
+  'ticket.reply',
+  'hand.raised',
+  'ticket.acknowledged',
+  'ticket.sla_warning',
+] as const
+export type DeliveryEvent = (typeof DELIVERY_EVENTS)[number]
 
 /** An outbound URL (Slack, webhooks): http(s), no spaces, of a sane length. */
 const OutboundUrl = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' })
@@ -102,7 +116,13 @@ export const SlackIntegrationResponse = Type.Object({
 })
 export type SlackIntegrationResponse = Static<typeof SlackIntegrationResponse>
 
-export const WEBHOOK_EVENTS = ['ticket.escalated'] as const
+/**
+ * What a webhook endpoint can subscribe to (`events` on create, default `['ticket.escalated']`):
+ * a rule's firing with the `webhook` channel, a raised hand (yellow or red), and the first
+ * "I'm on it" of a firing. Each is sent only to endpoints subscribed to it; `ping` (the "send
+ * test event" action) goes to the endpoint tested, whatever it subscribes to.
+ */
+export const WEBHOOK_EVENTS = ['ticket.escalated', 'hand.raised', 'ticket.acknowledged'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
 export const WebhookCreate = Type.Object(
@@ -146,14 +166,52 @@ export const WebhookTestResult = Type.Object({
 export type WebhookTestResult = Static<typeof WebhookTestResult>
 
 // ---------------------------------------------------------------------------------------------
+// In-app delivery receipts
+
+/**
+ * An automatic escalation that reached you in the app (`ticket:escalated`) and who took it, if
+ * anyone has: what the snapshot carries for each one no client of yours has shown yet.
+ */
+export const TicketAlertDto = Type.Object({
+  event: TicketEscalatedEvent,
+  acknowledged: Nullable(TicketAcknowledgedEvent),
+})
+export type TicketAlertDto = Static<typeof TicketAlertDto>
+
+/**
+ * `ticket:receipt` (client → server): the delivery receipt of an in-app escalation. The client
+ * sends it when it has shown the pop-up; the firing's `in_app` row for you becomes `sent`, and
+ * your next snapshot no longer carries it. Not "I'm on it" (`ticket:acknowledge`): a receipt
+ * says the pop-up reached you, not that you took the ticket.
+ */
+export const TicketReceipt = Type.Object({ firingId: Uuid }, { additionalProperties: false })
+export type TicketReceipt = Static<typeof TicketReceipt>
+
+/** `ticket:receipt`'s acknowledgement: when the pop-up first reached one of your clients. */
+export const TicketReceiptResult = Type.Object({
+  firingId: Uuid,
+  receivedAt: DateTime,
+  /** False when another client of yours had already sent the receipt. */
+  first: Type.Boolean(),
+})
+export type TicketReceiptResult = Static<typeof TicketReceiptResult>
+
+/** Notification delivery's client → server events. */
+export const NotificationClientEvents = {
+  'ticket:receipt': clientEvent(TicketReceipt, TicketReceiptResult),
+}
+
+// ---------------------------------------------------------------------------------------------
 // Web Push
 
 export const PushPublicKeyResponse = Type.Object({ publicKey: Type.String() })
 export type PushPublicKeyResponse = Static<typeof PushPublicKeyResponse>
+/** A push service's URL for one browser; text policy too, so NUL never reaches the database. */
+const PushEndpoint = Text({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' })
 /** A browser's `PushSubscription.toJSON()`. */
 export const PushSubscriptionCreate = Type.Object(
   {
-    endpoint: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://\\S+$' }),
+    endpoint: PushEndpoint,
     expirationTime: Type.Optional(Nullable(Type.Number())),
     keys: Type.Object(
       {
@@ -167,7 +225,7 @@ export const PushSubscriptionCreate = Type.Object(
 )
 export type PushSubscriptionCreate = Static<typeof PushSubscriptionCreate>
 export const PushSubscriptionDelete = Type.Object(
-  { endpoint: Type.String({ minLength: 8, maxLength: 2000 }) },
+  { endpoint: PushEndpoint },
   { additionalProperties: false },
 )
 export type PushSubscriptionDelete = Static<typeof PushSubscriptionDelete>

@@ -4,7 +4,9 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import { literals } from './literals.js'
+import { SlaStatusSchema } from './sla.js'
 import { Text } from './text.js'
+import { BOT_OUTCOMES, TRIGGER_KINDS } from './trigger-kinds.js'
 
 function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()])
@@ -13,7 +15,8 @@ function Nullable<T extends TSchema>(schema: T) {
 export const TicketStatusSchema = literals(TICKET_STATUSES)
 export const TicketPrioritySchema = literals(TICKET_PRIORITIES)
 
-export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system'] as const
+/** `bot`: a turn of a conversation a bot handed over (SPEC §11.1.3); never material. */
+export const MESSAGE_AUTHOR_KINDS = ['customer', 'staff', 'system', 'bot'] as const
 export const MessageAuthorKind = literals(MESSAGE_AUTHOR_KINDS)
 export type MessageAuthorKind = Static<typeof MessageAuthorKind>
 
@@ -99,6 +102,8 @@ export const EscalationHistoryEntryDto = Type.Object({
   reason: Type.Optional(Type.String()),
   /** `escalationLevel` after this firing. */
   level: Type.Number(),
+  /** The instant trigger that set it off (SPEC §11.1); absent for a timed firing. */
+  trigger: Type.Optional(literals(TRIGGER_KINDS)),
 })
 export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
 
@@ -128,6 +133,19 @@ export const TicketDto = Type.Object({
   lastMessageAt: Nullable(DateTime),
   /** The start of the latest message that is not an internal note, for the list. */
   preview: Type.String(),
+  /** When staff first answered the customer (a reply, not a note); null until then (§8.1). */
+  firstResponseAt: Nullable(DateTime),
+  /** When the ticket was last resolved or closed; null while it is open or on hold. */
+  resolvedAt: Nullable(DateTime),
+  /** The SLA status now (§8.1); null when no SLA policy applies. Staff only. */
+  slaStatus: Nullable(SlaStatusSchema),
+  /**
+   * Minutes from creation to the first staff reply, on the SLA policy's clock (business
+   * minutes when it counts business hours; wall-clock without a policy); null until then.
+   */
+  firstResponseTime: Nullable(Type.Number({ minimum: 0 })),
+  /** When the next pending SLA target is breached; null when none is pending. */
+  slaDueAt: Nullable(DateTime),
 })
 export type TicketDto = Static<typeof TicketDto>
 
@@ -152,6 +170,13 @@ export const TicketMessageDto = Type.Object({
       error: Nullable(Type.String()),
     }),
   ),
+  /**
+   * A customer message's sentiment (SPEC §11.1.2): AFINN valences summed over its words,
+   * negative = unhappy. Absent on other messages.
+   */
+  sentiment: Type.Optional(Type.Integer()),
+  /** A bot turn (or a customer turn the bot marked): `resolved` or `fallback` (SPEC §11.1.3). */
+  botOutcome: Type.Optional(literals(BOT_OUTCOMES)),
 })
 export type TicketMessageDto = Static<typeof TicketMessageDto>
 

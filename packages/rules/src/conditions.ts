@@ -43,7 +43,7 @@ function fieldValue(
   ticket: TicketSnapshot,
   field: Exclude<RuleCondition['field'], 'customerTag'>,
 ): Scalar {
-  return ticket[field]
+  return ticket[field] ?? null
 }
 
 /**
@@ -85,4 +85,15 @@ export function matchesRule(ticket: TicketSnapshot, rule: EvaluableRule): boolea
     (rule.priority === 'all' || rule.priority === ticket.priority) &&
     rule.conditions.every((condition) => holdsCondition(ticket, condition))
   )
+}
+
+/**
+ * Whether a rule fires on instant triggers (SPEC §11.1): it has a `trigger` condition. Such a
+ * rule fires when a trigger happens, never by its clock.
+ *
+ * @example
+ * isTriggerRule({ conditions: [{ field: 'trigger', operator: 'equals', value: 'keyword' }] }) // → true
+ */
+export function isTriggerRule(rule: Pick<EvaluableRule, 'conditions'>): boolean {
+  return rule.conditions.some((condition) => condition.field === 'trigger')
 }

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@flare/protocol'
 import { addBusinessMs } from './business-time.js'
-import { matchesRule } from './conditions.js'
+import { isTriggerRule, matchesRule } from './conditions.js'
 import type { EvaluableRule, Evaluation, TicketSnapshot } from './ticket.js'
 import { MINUTE_MS } from './zone.js'
 
@@ -26,7 +26,7 @@ interface ChainPlan<R extends EvaluableRule> {
 }
 
 // decimal ids compare as numbers, so rule 9 is "lower" than rule 10
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -45,14 +45,43 @@ function periodStartOf(ticket: TicketSnapshot, rule: EvaluableRule): number | nu
   return ticket.waitingSince === null ? null : ticket.waitingSince.getTime()
 }
 
+/** A chain's rules whose clock runs, and when a trigger rule of the chain last fired. */
+interface Chain<R extends EvaluableRule> {
+  states: RuleState<R>[]
+  lastTriggerFiring: number
+}
+
 /** The rules of each chain whose clock runs, read at their current period. */
 function readChains<R extends EvaluableRule>(
   ticket: TicketSnapshot,
   rules: readonly R[],
   calendar: BusinessCalendar | null,
-): Map<string, RuleState<R>[]> {
-  const chains = new Map<string, RuleState<R>[]>()
+): Map<string, Chain<R>> {
+  const chains = new Map<string, Chain<R>>()
+  const chainOf = (name: string): Chain<R> => {
+    let chain = chains.get(name)
+    if (!chain) {
+      chain = { states: [], lastTriggerFiring: Number.NEGATIVE_INFINITY }
+      chains.set(name, chain)
+    }
+    return chain
+  }
   for (const rule of rules) {
+    if (isTriggerRule(rule)) {
+      // SPEC §11.1: a trigger rule never fires by its clock, but its firings answer for the
+      // chain's rules already due then (§6.3.6), so a trigger and a timed rule due together
+      // escalate once
+      const chain = chainOf(rule.chain)
+      const since = periodStartOf(ticket, rule)
+      if (since === null) continue
+      for (const entry of ticket.escalationHistory) {
+        const at = entry.escalatedAt.getTime()
+        if (entry.ruleId === rule.id && at >= since && at > chain.lastTriggerFiring) {
+          chain.lastTriggerFiring = at
+        }
+      }
+      continue
+    }
     const periodStart = periodStartOf(ticket, rule)
     // no running clock means no period: whatever fired in an earlier one is forgotten
     if (periodStart === null) continue
@@ -70,10 +99,7 @@ function readChains<R extends EvaluableRule>(
       firings,
       matches: matchesRule(ticket, rule),
     }
-    const chain = rule.chain
-    const states = chains.get(chain)
-    if (states) states.push(state)
-    else chains.set(chain, [state])
+    chainOf(rule.chain).states.push(state)
   }
   return chains
 }
@@ -111,10 +137,10 @@ function fireableFrom<R extends EvaluableRule>(
  */
 function planChain<R extends EvaluableRule>(
   chain: string,
-  states: readonly RuleState<R>[],
+  { states, lastTriggerFiring }: Chain<R>,
   now: number,
 ): ChainPlan<R> | null {
-  let chainLastFiring = Number.NEGATIVE_INFINITY
+  let chainLastFiring = lastTriggerFiring
   for (const state of states) {
     const last = state.firings[state.firings.length - 1]
     if (last !== undefined && last > chainLastFiring) chainLastFiring = last
@@ -149,8 +175,8 @@ function planTicket<R extends EvaluableRule>(
   // server evaluates again then
   if (ticket.status !== 'open') return []
   const plans: ChainPlan<R>[] = []
-  for (const [chain, states] of readChains(ticket, rules, calendar)) {
-    const plan = planChain(chain, states, now)
+  for (const [name, chain] of readChains(ticket, rules, calendar)) {
+    const plan = planChain(name, chain, now)
     if (plan) plans.push(plan)
   }
   return plans

@@ -44,9 +44,9 @@ export function fitsOneSms(text: string): boolean {
 /**
  * Renders an SMS template so it fits one message: when the rendered text is too long, the
  * longest of the `shrinkable` values is shortened (ending in `...`, which GSM-7 has and `…` is
- * not), and again, until it fits
- * or none is left to shorten. A template whose fixed text alone is too long is refused on
- * save, so in practice the result fits.
+ * not; or, for the values in `keepEnd`, starting with it: the end of a conversation is what
+ * matters), and again, until it fits or none is left to shorten. A template whose fixed text
+ * alone is too long is refused on save, so in practice the result fits.
  *
  * @example
  * renderSmsWithin('{customer_name}: {transcript_excerpt}', values, ['transcript_excerpt'])
@@ -55,6 +55,7 @@ export function renderSmsWithin(
   template: string,
   values: TemplateValues,
   shrinkable: readonly TemplateVariable[],
+  keepEnd: readonly TemplateVariable[] = [],
 ): string {
   const current: TemplateValues = { ...values }
   let text = renderTemplate(template, current)
@@ -73,7 +74,12 @@ export function renderSmsWithin(
     if (!longest) return text
     const chars = [...String(current[longest])]
     const keep = Math.max(0, chars.length - over - 3)
-    current[longest] = `${chars.slice(0, keep).join('').trimEnd()}...`
+    current[longest] = keepEnd.includes(longest)
+      ? `...${chars
+          .slice(chars.length - keep)
+          .join('')
+          .trimStart()}`
+      : `${chars.slice(0, keep).join('').trimEnd()}...`
     text = renderTemplate(template, current)
   }
 }

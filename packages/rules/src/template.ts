@@ -29,6 +29,8 @@ export const NOTE_TEMPLATE_VARIABLES = [
   'ticket_id',
   'subject',
   'level',
+  'reason',
+  'transcript_excerpt',
 ] as const satisfies readonly TemplateVariable[]
 
 /** Values to fill in; a variable with no value renders as nothing. */
@@ -37,6 +39,10 @@ export type TemplateValues = Partial<Record<TemplateVariable, string | number | 
 /** The internal note a rule adds when it asks for one but gives no template. */
 export const DEFAULT_NOTE_TEMPLATE =
   'Escalated to {escalation_target} after {minutes} minutes by rule "{rule_name}" (level {level}).'
+
+/** The same for a rule an instant trigger fired (SPEC §11.1): no minutes, the reason instead. */
+export const DEFAULT_TRIGGER_NOTE_TEMPLATE =
+  'Escalated to {escalation_target} at once by rule "{rule_name}" (level {level}): {reason}.'
 
 // `{{` and `}}` write literal braces; `{name}` is a variable
 const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g

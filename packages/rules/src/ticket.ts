@@ -3,6 +3,7 @@ import type {
   EscalationRule,
   TicketPriority,
   TicketStatus,
+  TriggerKind,
 } from '@flare/protocol'
 
 /**
@@ -28,8 +29,10 @@ export interface TicketSnapshot {
   assignedToUserId: string | null
   /** Firings since staff last answered, or the ticket was last resolved or closed (§6.2). */
   escalationLevel: number
-  /** e.g. `on_track`, `at_risk`, `breached`; null when no SLA applies. */
+  /** e.g. `on_track`, `at_risk`, `breached`; null when no SLA applies (`computeSla`). */
   slaStatus: string | null
+  /** Minutes from creation to the first staff reply (`computeSla`); null until then. */
+  firstResponseTime: number | null
   customerTags: readonly string[]
   createdAt: Date
   /**
@@ -45,6 +48,11 @@ export interface TicketSnapshot {
   waitingSince: Date | null
   /** Every escalation of the ticket, any order; firing state is derived from it per period. */
   escalationHistory: readonly EscalationHistoryEntry[]
+  /**
+   * The instant trigger being fired (SPEC §11.1), which the `trigger` condition tests; null or
+   * absent when the ticket is evaluated by the clock.
+   */
+  trigger?: TriggerKind | null
 }
 
 /** The fields of a stored rule (`EscalationRule` of `@flare/protocol`) the engine reads. */

@@ -1,6 +1,6 @@
 /** A ticket message as the waiting clock sees it. */
 export interface WaitingMessage {
-  authorKind: 'customer' | 'staff' | 'system'
+  authorKind: 'customer' | 'staff' | 'system' | 'bot'
   /** Internal notes are not material: they never answer the customer. */
   internal: boolean
   createdAt: Date

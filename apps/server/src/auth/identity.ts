@@ -30,7 +30,16 @@ export function toUserDto(row: UserRow): UserDto {
     displayName: row.displayName,
     phone: row.phone,
     preferences: row.preferences,
+    pictureUrl: pictureUrlOf(row.id, row.pictureVersion),
   }
+}
+
+/**
+ * Where a user's profile picture is served, with its version in the URL so a new picture is
+ * never answered from a cache; null when they have none (SPEC §2.6).
+ */
+export function pictureUrlOf(userId: string, version: string | null): string | null {
+  return version ? `/api/users/${userId}/picture?v=${version}` : null
 }
 
 /**

@@ -1,14 +1,33 @@
-import { ErrorCode, type TicketAcknowledgedEvent, type TicketEscalatedEvent } from '@flare/protocol'
+import {
+  ErrorCode,
+  type TicketAcknowledgedEvent,
+  type TicketEscalatedEvent,
+  type TicketSlaWarningEvent,
+} from '@flare/protocol'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import { escalationFirings, notificationOutbox } from '../db/schema.js'
 import { HttpError, notFound } from '../errors.js'
+import type { EventBus } from '../events/domain-events.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { TicketEvent } from '../tickets/ticket-service.js'
-import type { CommittedFiring, ProcessedTicket } from './rule-firing-scheduler.js'
+import type {
+  CommittedFiring,
+  CommittedSlaWarning,
+  ProcessedTicket,
+} from './rule-firing-scheduler.js'
+import { transcriptFields } from './transcripts.js'
+
+/** What set the firing off and the end of the conversation (SPEC §11.1.7), when there are. */
+function triggerFacts(
+  firing: CommittedFiring,
+): Pick<TicketEscalatedEvent, 'trigger' | 'transcript' | 'transcriptTurns'> {
+  const { trigger, transcript } = firing
+  return { ...(trigger ? { trigger } : {}), ...transcriptFields(transcript) }
+}
 
 export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent {
   const { ticket } = firing
@@ -28,6 +47,27 @@ export function toEscalatedEvent(firing: CommittedFiring): TicketEscalatedEvent 
     reason: firing.reason,
     escalatedAt: firing.escalatedAt.toISOString(),
     targetUserIds: firing.inAppUserIds,
+    ...triggerFacts(firing),
+  }
+}
+
+export function toSlaWarningEvent(warning: CommittedSlaWarning): TicketSlaWarningEvent {
+  const { ticket } = warning
+  return {
+    warningId: warning.warningId,
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      customerName: ticket.customerName,
+      priority: ticket.priority,
+      inboxId: ticket.inboxId,
+      createdAt: ticket.createdAt.toISOString(),
+    },
+    metric: warning.metric,
+    status: 'at_risk',
+    at: warning.at.toISOString(),
+    dueAt: warning.dueAt.toISOString(),
+    targetUserIds: warning.targetUserIds,
   }
 }
 
@@ -41,15 +81,31 @@ export interface DeliveryDeps {
 
 /**
  * After a batch of firings is committed: the space hears each ticket's change once (through
- * the ticket service, like every other ticket change), each in-app target gets
- * `ticket:escalated`, and those outbox rows are marked sent. Other channels stay pending for
- * their delivery worker.
+ * the ticket service, like every other ticket change; an SLA status that moved is a change)
+ * and each in-app target gets `ticket:escalated`. The `in_app` rows stay pending until a client
+ * of their target sends its delivery receipt (notifications/in-app-receipts.ts); other channels,
+ * for their worker. Each SLA warning's staff get `ticket:sla-warning`, and its in-app rows are
+ * marked sent with it (a warning has no receipt yet).
  */
 export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    const sentFirings: string[] = []
-    for (const { ticket, firings } of processed) {
-      if (firings.length === 0) continue
+    const sentWarnings: string[] = []
+    for (const { ticket, firings, warnings, slaChanged } of processed) {
+      for (const warning of warnings) {
+        if (warning.targetUserIds.length === 0) continue
+        // to staff only, by user: never to the space, never to a customer channel
+        broadcast.toUsers(
+          warning.spaceId,
+          warning.targetUserIds,
+          'ticket:sla-warning',
+          toSlaWarningEvent(warning),
+        )
+        sentWarnings.push(warning.warningId)
+      }
+      if (firings.length === 0) {
+        if (slaChanged) announce(ticket.spaceId, [{ kind: 'updated', ticket: toTicketDto(ticket) }])
+        continue
+      }
       const dto = toTicketDto(ticket)
       announce(ticket.spaceId, [
         { kind: 'updated', ticket: dto },
@@ -67,17 +123,16 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           'ticket:escalated',
           toEscalatedEvent(firing),
         )
-        sentFirings.push(firing.firingId)
       }
     }
-    if (sentFirings.length > 0) {
+    if (sentWarnings.length > 0) {
       const at = clock()
       await db
         .update(notificationOutbox)
         .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
         .where(
           and(
-            inArray(notificationOutbox.firingId, sentFirings),
+            inArray(notificationOutbox.slaWarningId, sentWarnings),
             eq(notificationOutbox.channel, 'in_app'),
             eq(notificationOutbox.state, 'pending'),
           ),
@@ -91,7 +146,7 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
  * is recorded and every target hears who took it.
  */
 export async function acknowledge(
-  deps: { db: Db; broadcast: Broadcaster; clock: Clock },
+  deps: { db: Db; broadcast: Broadcaster; clock: Clock; events: EventBus },
   spaceId: string,
   userId: string,
   firingId: string,
@@ -124,6 +179,7 @@ export async function acknowledge(
     at: (stored?.acknowledgedAt ?? at).toISOString(),
   }
   deps.broadcast.toUsers(spaceId, firing.targetUserIds, 'ticket:acknowledged', event)
+  void deps.events.publish('ticket.acknowledged', { spaceId, acknowledged: event })
   return event
 }
 
@@ -131,6 +187,7 @@ export function createAcknowledgeHandlers(deps: {
   db: Db
   broadcast: Broadcaster
   clock: Clock
+  events: EventBus
   spaceId: string
   userId: string
 }) {

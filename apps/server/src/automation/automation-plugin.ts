@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { ESCALATION_TIMER, RECOMPUTE_TIMER } from '../scheduling/due-instants.js'
+import { triggerRoutes } from '../triggers/trigger-routes.js'
 import { createDelivery } from './acknowledgements.js'
 import { createDueRecompute, type DueRecompute } from './due-recompute.js'
 import { createRuleFiringScheduler, type RuleFiringScheduler } from './rule-firing-scheduler.js'
@@ -62,6 +63,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     // the change asked for the recompute in its own transaction; this only starts it now
     app.events.on('rule.changed', () => recompute.wake())
     app.events.on('calendar.changed', () => recompute.wake())
+    app.events.on('sla.changed', () => recompute.wake())
     // other processes' tickets falling due, recomputes they asked for, the database's return
     app.timerSignals.attach(ESCALATION_TIMER, scheduler.timer)
     app.timerSignals.attach(RECOMPUTE_TIMER, recompute.timer)
@@ -70,6 +72,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
       async (api) => {
         await api.register(ruleRoutes, { rules })
         await api.register(settingsRoutes, { rules, recompute })
+        await api.register(triggerRoutes)
       },
       { prefix: '/api' },
     )

@@ -94,7 +94,13 @@ export interface AuditEntry {
   spaceId: string
   actorUserId: string | null
   action: 'create' | 'update' | 'delete'
-  entity: 'escalation_rule' | 'rotation' | 'business_hours' | 'inbox_phone_escalation'
+  entity:
+    | 'escalation_rule'
+    | 'rotation'
+    | 'business_hours'
+    | 'inbox_phone_escalation'
+    | 'sla_policies'
+    | 'inbox_triggers'
   entityId: string | null
   before: unknown
   after: unknown

@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto'
-import type { EscalationHistoryEntryDto, UserPreferences } from '@flare/protocol'
+import type {
+  EscalationHistoryEntryDto,
+  SlaMetric,
+  TriggerFactsDto,
+  UserPreferences,
+} from '@flare/protocol'
 import {
   businessMinutesBetween,
   DEFAULT_NOTE_TEMPLATE,
+  DEFAULT_TRIGGER_NOTE_TEMPLATE,
   evaluateTicket,
   recordFiring,
   renderTemplate,
+  type SlaTargetState,
+  selectTriggerRules,
   type TicketSnapshot,
+  transcriptExcerpt,
+  triggerFiredInPeriod,
 } from '@flare/rules'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import {
@@ -16,14 +26,26 @@ import {
   inboxAdmins,
   memberships,
   notificationOutbox,
+  type PendingTrigger,
   rotations,
+  slaWarnings,
   ticketMessages,
   users,
 } from '../db/schema.js'
 import { createOutboxPlanner } from '../notifications/channels/index.js'
 import { notifyOutbox } from '../notifications/outbox-signal.js'
-import { calendarOf, type Rule, type SpaceContext, snapshotOf } from '../scheduling/due-instants.js'
+import {
+  calendarOf,
+  DEFAULT_TRIGGER_RULE,
+  earliest,
+  type Rule,
+  type SpaceContext,
+  slaColumnsOf,
+  slaOf,
+  snapshotOf,
+} from '../scheduling/due-instants.js'
 import type { MessageRow, TicketRow, Tx } from '../tickets/ticket-repository.js'
+import { loadTranscripts, type Transcript } from './transcripts.js'
 
 /** A firing as it was committed, for delivery after the transaction. */
 export interface CommittedFiring {
@@ -39,12 +61,32 @@ export interface CommittedFiring {
   /** Every user the firing went to, on any channel: who may acknowledge it. */
   targetUserIds: string[]
   note: MessageRow | null
+  /** The instant trigger that set it off (SPEC §11.1); null for a timed firing. */
+  trigger: TriggerFactsDto | null
+  /** The end of the ticket's conversation, for the pop-up (SPEC §11.1.7). */
+  transcript: Transcript | null
 }
 
-/** One ticket after the scheduler looked at it: its row as committed and what fired. */
+/** A pre-breach warning as it was committed (SPEC §8.1), for delivery after the transaction. */
+export interface CommittedSlaWarning {
+  warningId: string
+  spaceId: string
+  ticket: TicketRow
+  metric: SlaMetric
+  /** When the ticket became at risk, and when the target is breached. */
+  at: Date
+  dueAt: Date
+  /** The assignee, or the inbox's admins when unassigned: staff only. */
+  targetUserIds: string[]
+}
+
+/** One ticket after the scheduler looked at it: its row as committed and what happened. */
 export interface ProcessedTicket {
   ticket: TicketRow
   firings: CommittedFiring[]
+  warnings: CommittedSlaWarning[]
+  /** Its SLA status moved since it was last stored: the space must hear of it. */
+  slaChanged: boolean
 }
 
 interface Targets {
@@ -203,20 +245,48 @@ function periodStartOf(ticket: TicketSnapshot, rule: Rule): Date | null {
   return rule.clock === 'age' ? ticket.openSince : ticket.waitingSince
 }
 
+/** A note of the batch, its text rendered once the batch's transcripts are loaded. */
+type PendingNote = typeof ticketMessages.$inferInsert & {
+  id: string
+  firingId: string
+  render(transcriptExcerpt: string): string
+}
+
 /** Rows of one batch, written together when the batch is done. */
 interface Pending {
   firings: Array<typeof escalationFirings.$inferInsert>
   outbox: Array<typeof notificationOutbox.$inferInsert>
-  notes: Array<typeof ticketMessages.$inferInsert & { id: string; firingId: string }>
+  notes: PendingNote[]
   tickets: Array<{ row: TicketRow; updated: TicketRow }>
   committed: CommittedFiring[]
 }
 
+/** Why a firing fired: the clock (timed rules) or an instant trigger (SPEC §11.1). */
+type Cause = { kind: 'clock' } | { kind: 'trigger'; trigger: PendingTrigger }
+
 /**
- * Fires what is due on a batch of locked tickets at `now`, one firing per call of the engine
- * (several chains may be due at once), and stores each ticket's history, level and next due
- * instant; the firings, outbox rows and notes of the whole batch go in with a few statements.
- * All in the caller's transaction.
+ * The instant triggers of a claimed ticket that still stand: a ticket that was put on hold,
+ * resolved or answered since the customer's message (the waiting period that message began
+ * is over) drops them, as does a trigger of a kind that already fired this waiting period.
+ */
+function standingTriggers(row: TicketRow, snapshot: TicketSnapshot): PendingTrigger[] {
+  if (row.status !== 'open' || row.waitingSince === null) return []
+  const since = row.waitingSince.getTime()
+  const kinds = new Set<string>()
+  return row.pendingTriggers.filter((trigger) => {
+    if (Date.parse(trigger.at) < since || kinds.has(trigger.kind)) return false
+    kinds.add(trigger.kind)
+    return !triggerFiredInPeriod(snapshot, trigger.kind)
+  })
+}
+
+/**
+ * Fires what is due on a batch of locked tickets at `now` and stores each ticket's history,
+ * level and next due instant; the firings, outbox rows and notes of the whole batch go in with
+ * a few statements. Instant triggers first (SPEC §11.1.5: the rules each selects, else the
+ * inbox default), then the timed rules, one firing per call of the engine (several chains may
+ * be due at once); a trigger's firing answers for the timed rules of its chain already due,
+ * so the two never both fire at one instant. All in the caller's transaction.
  */
 export async function fireBatch(
   tx: Tx,
@@ -229,25 +299,31 @@ export async function fireBatch(
   const planner = createOutboxPlanner(tx)
   const pending: Pending = { firings: [], outbox: [], notes: [], tickets: [], committed: [] }
   const byTicket = new Map<string, CommittedFiring[]>()
+  const warningsOf = new Map<string, CommittedSlaWarning[]>()
   for (const row of rows) {
     const context = await contextOf(row.spaceId)
     const calendar = calendarOf(context, row.inboxId)
-    let snapshot = snapshotOf(row)
-    let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
+    // the SLA now: rules condition on it, and a target that is at risk owes a warning
+    const sla = slaOf(row, context, now)
+    warningsOf.set(row.id, await claimSlaWarnings(tx, lookups, row, sla.targets, now))
+    let snapshot = snapshotOf(row, sla)
     const entries: EscalationHistoryEntryDto[] = []
     const firings: CommittedFiring[] = []
-    while (evaluation.fire && firings.length < maxFiringsPerTicket) {
-      const rule = evaluation.fire
+
+    async function fire(rule: Rule, cause: Cause): Promise<void> {
       const level = snapshot.escalationLevel + 1
-      const start = periodStartOf(snapshot, rule) ?? now
+      const start =
+        (cause.kind === 'trigger' ? snapshot.waitingSince : periodStartOf(snapshot, rule)) ?? now
       const minutes = Math.floor(
         businessMinutesBetween(rule.businessHoursOnly ? calendar : null, start, now),
       )
       const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
       const reason =
-        rule.clock === 'age'
-          ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
-          : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
+        cause.kind === 'trigger'
+          ? `${cause.trigger.reason} (rule "${rule.name}")`
+          : rule.clock === 'age'
+            ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
+            : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
       const targets = await resolveTargets(tx, lookups, row, rule)
       const people = await lookups.users(targets.userIds)
       const firingId = randomUUID()
@@ -288,6 +364,9 @@ export async function fireBatch(
           (targets.userIds.length === 0
             ? 'nobody'
             : targets.userIds.map((id) => people.get(id)?.name ?? 'a former member').join(', '))
+        const template =
+          rule.internalNoteTemplate ||
+          (cause.kind === 'trigger' ? DEFAULT_TRIGGER_NOTE_TEMPLATE : DEFAULT_NOTE_TEMPLATE)
         pending.notes.push({
           // ids chosen here, so each stored note finds its firing again
           id: randomUUID(),
@@ -297,15 +376,19 @@ export async function fireBatch(
           authorKind: 'system',
           internal: true,
           createdAt: now,
-          body: renderTemplate(rule.internalNoteTemplate || DEFAULT_NOTE_TEMPLATE, {
-            escalation_target: label,
-            minutes,
-            priority: row.priority,
-            rule_name: rule.name,
-            ticket_id: row.id,
-            subject: row.subject,
-            level,
-          }),
+          body: '',
+          render: (excerpt) =>
+            renderTemplate(template, {
+              escalation_target: label,
+              minutes,
+              priority: row.priority,
+              rule_name: rule.name,
+              ticket_id: row.id,
+              subject: row.subject,
+              level,
+              reason,
+              transcript_excerpt: excerpt,
+            }),
         })
       }
       firings.push({
@@ -319,6 +402,15 @@ export async function fireBatch(
         inAppUserIds: rule.notificationChannels.includes('in_app') ? targets.userIds : [],
         targetUserIds: targets.userIds,
         note: null,
+        trigger:
+          cause.kind === 'trigger'
+            ? {
+                kind: cause.trigger.kind,
+                words: cause.trigger.words,
+                ...(cause.trigger.score !== undefined ? { score: cause.trigger.score } : {}),
+              }
+            : null,
+        transcript: null,
       })
       entries.push({
         escalatedAt: now.toISOString(),
@@ -329,36 +421,156 @@ export async function fireBatch(
         escalationType: rule.escalateTo,
         reason,
         level,
+        ...(cause.kind === 'trigger' ? { trigger: cause.trigger.kind } : {}),
       })
       snapshot = recordFiring(snapshot, rule, now)
+    }
+
+    // instant triggers (SPEC §11.1.5): per chain the rule each selects, else the inbox default;
+    // two triggers that go to the same rule at one instant escalate once
+    const routable = context.rules.filter((rule) => rule.id !== DEFAULT_TRIGGER_RULE.id)
+    const firedRules = new Set<string>()
+    for (const trigger of standingTriggers(row, snapshot)) {
+      const selected = selectTriggerRules(snapshot, trigger.kind, routable)
+      for (const rule of selected.length > 0 ? selected : [DEFAULT_TRIGGER_RULE]) {
+        if (firedRules.has(rule.id) || firings.length >= maxFiringsPerTicket) continue
+        firedRules.add(rule.id)
+        await fire(rule, { kind: 'trigger', trigger })
+      }
+    }
+
+    let evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
+    while (evaluation.fire && firings.length < maxFiringsPerTicket) {
+      await fire(evaluation.fire, { kind: 'clock' })
       evaluation = evaluateTicket(snapshot, context.rules, calendar, now)
     }
     // never leave a ticket due at `now`: that would claim it again and again
-    const nextDueAt = evaluation.fire ? new Date(now.getTime() + 1000) : evaluation.nextDueAt
+    const nextDueAt = evaluation.fire
+      ? new Date(now.getTime() + 1000)
+      : earliest(evaluation.nextDueAt, sla.nextChangeAt)
     const updated: TicketRow =
       firings.length > 0
         ? {
             ...row,
             nextDueAt,
+            ...slaColumnsOf(sla),
             escalationLevel: snapshot.escalationLevel,
             lastEscalatedAt: now,
             escalationHistory: [...row.escalationHistory, ...entries],
+            pendingTriggers: [],
+            firstEscalatedAt: row.firstEscalatedAt ?? now,
+            escalationCount: row.escalationCount + entries.length,
             updatedAt: now,
           }
-        : { ...row, nextDueAt }
+        : { ...row, nextDueAt, ...slaColumnsOf(sla), pendingTriggers: [] }
+    for (const warning of warningsOf.get(row.id) ?? []) warning.ticket = updated
     for (const firing of firings) firing.ticket = updated
     pending.tickets.push({ row, updated })
     byTicket.set(row.id, firings)
   }
+  await withTranscripts(tx, pending, byTicket)
   await writePending(tx, pending, byTicket)
-  return pending.tickets.map(({ updated }) => ({
+  return pending.tickets.map(({ row, updated }) => ({
     ticket: updated,
     firings: byTicket.get(updated.id) ?? [],
+    warnings: warningsOf.get(updated.id) ?? [],
+    slaChanged: row.slaStatus !== updated.slaStatus,
   }))
 }
 
+/**
+ * The pre-breach warnings a ticket owes at `now` (SPEC §8.1): one per target that is at risk,
+ * claimed by an insert the unique key refuses a second time, so each goes out once whatever
+ * process or restart gets here. The in-app outbox rows go in with it.
+ */
+async function claimSlaWarnings(
+  tx: Tx,
+  lookups: Lookups,
+  row: TicketRow,
+  targets: readonly SlaTargetState[],
+  now: Date,
+): Promise<CommittedSlaWarning[]> {
+  const atRisk = targets.filter((t) => t.pending && t.state === 'at_risk')
+  if (atRisk.length === 0) return []
+  const userIds = row.assignedToUserId
+    ? [row.assignedToUserId]
+    : await lookups.inboxAdmins(row.inboxId)
+  const claimed: CommittedSlaWarning[] = []
+  for (const target of atRisk) {
+    const [stored] = await tx
+      .insert(slaWarnings)
+      .values({
+        spaceId: row.spaceId,
+        ticketId: row.id,
+        metric: target.metric,
+        status: 'at_risk',
+        at: target.atRiskAt,
+        dueAt: target.dueAt,
+        warnedAt: now,
+        targetUserIds: userIds,
+      })
+      .onConflictDoNothing()
+      .returning({ id: slaWarnings.id })
+    if (!stored) continue
+    if (userIds.length > 0) {
+      await tx
+        .insert(notificationOutbox)
+        .values(
+          userIds.map((userId) => ({
+            spaceId: row.spaceId,
+            event: 'ticket.sla_warning' as const,
+            slaWarningId: stored.id,
+            ticketId: row.id,
+            target: `user:${userId}`,
+            channel: 'in_app',
+            idempotencyKey: `sla:${stored.id}:user:${userId}:in_app`,
+            createdAt: now,
+            updatedAt: now,
+            queuedAt: now,
+            nextAttemptAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+    }
+    claimed.push({
+      warningId: stored.id,
+      spaceId: row.spaceId,
+      ticket: row,
+      metric: target.metric,
+      at: target.atRiskAt,
+      dueAt: target.dueAt,
+      targetUserIds: userIds,
+    })
+  }
+  return claimed
+}
+
+/**
+ * The end of each fired ticket's conversation, for its pop-ups and its notes' excerpt
+ * (SPEC §11.1.7): one query for the batch.
+ */
+async function withTranscripts(
+  tx: Tx,
+  pending: Pending,
+  byTicket: Map<string, CommittedFiring[]>,
+): Promise<void> {
+  const fired = [...byTicket].filter(([, firings]) => firings.length > 0).map(([id]) => id)
+  const transcripts = await loadTranscripts(tx, fired)
+  const excerpts = new Map<string, string>()
+  for (const [ticketId, transcript] of transcripts) {
+    excerpts.set(ticketId, transcriptExcerpt(transcript.lines, NOTE_EXCERPT))
+    for (const firing of byTicket.get(ticketId) ?? []) firing.transcript = transcript
+  }
+  for (const note of pending.notes) note.body = note.render(excerpts.get(note.ticketId) ?? '')
+}
+
+// an internal note quotes a little more of the conversation than a notification
+const NOTE_EXCERPT = 500
+
 // PostgreSQL takes at most 65,535 parameters a statement
 const INSERT_CHUNK = 1000
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null)
 
 async function writePending(
   tx: Tx,
@@ -380,7 +592,7 @@ async function writePending(
     const chunk = pending.notes.slice(i, i + INSERT_CHUNK)
     const stored = await tx
       .insert(ticketMessages)
-      .values(chunk.map(({ firingId: _firingId, ...note }) => note))
+      .values(chunk.map(({ firingId: _firingId, render: _render, ...note }) => note))
       .returning()
     const firingOfNote = new Map(chunk.map((note) => [note.id, note.firingId]))
     for (const note of stored) {
@@ -397,14 +609,19 @@ async function writePending(
         .slice(i, i + INSERT_CHUNK)
         .map(
           ({ updated: u }) =>
-            sql`(${u.id}::uuid, ${u.nextDueAt ? u.nextDueAt.toISOString() : null}::timestamptz, ${u.escalationLevel}::int, ${u.lastEscalatedAt ? u.lastEscalatedAt.toISOString() : null}::timestamptz, ${JSON.stringify(u.escalationHistory)}::jsonb, ${u.updatedAt.toISOString()}::timestamptz)`,
+            sql`(${u.id}::uuid, ${iso(u.nextDueAt)}::timestamptz, ${u.escalationLevel}::int, ${iso(u.lastEscalatedAt)}::timestamptz, ${JSON.stringify(u.escalationHistory)}::jsonb, ${u.updatedAt.toISOString()}::timestamptz, ${u.slaStatus}::text, ${iso(u.slaDueAt)}::timestamptz, ${u.firstResponseTime}::double precision)`,
         ),
       sql`, `,
     )
+    // the claim holds every row locked, so no trigger can be added between read and write:
+    // what was pending is answered now
     await tx.execute(sql`
       update tickets set next_due_at = v.next, escalation_level = v.level,
-        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated
-      from (values ${values}) as v(id, next, level, last, history, updated)
+        last_escalated_at = v.last, escalation_history = v.history, updated_at = v.updated,
+        sla_status = v.sla, sla_due_at = v.sla_due, first_response_time = v.first_response,
+        pending_triggers = '[]'::jsonb,
+        first_escalated_at = (v.history->0->>'escalatedAt')::timestamptz
+      from (values ${values}) as v(id, next, level, last, history, updated, sla, sla_due, first_response)
       where tickets.id = v.id`)
   }
 }

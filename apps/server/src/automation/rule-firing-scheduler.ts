@@ -8,7 +8,7 @@ import { lookAhead } from '../scheduling/look-ahead.js'
 import { createWakeTimer, type RunOutcome } from '../scheduling/wake-timer.js'
 import { fireBatch, type ProcessedTicket } from './firing-batch.js'
 
-export type { CommittedFiring, ProcessedTicket } from './firing-batch.js'
+export type { CommittedFiring, CommittedSlaWarning, ProcessedTicket } from './firing-batch.js'
 
 export interface SchedulerDeps {
   database: Database

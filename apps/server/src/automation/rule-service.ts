@@ -7,10 +7,10 @@ import {
   validateRuleUpdate,
 } from '@flare/protocol'
 import { findUnknownTemplateVariables, NOTE_TEMPLATE_VARIABLES } from '@flare/rules'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
-import { escalationRules } from '../db/schema.js'
+import { escalationRules, groups } from '../db/schema.js'
 import { badRequest, forbidden, type HttpError, notFound } from '../errors.js'
 import type { EventBus } from '../events/domain-events.js'
 import { requestRecompute } from '../scheduling/due-instants.js'
@@ -88,6 +88,32 @@ async function checkReferences(db: Db, spaceId: string, rule: EscalationRuleFiel
   }
 }
 
+/**
+ * A team named by its number in the space (seed 004's `escalateToTeamId: 1`) is stored by
+ * its id; a number no team of the space has is refused naming the field.
+ */
+async function resolveTeamNumber<T extends { escalateToTeamId?: string | number | null }>(
+  db: Db,
+  spaceId: string,
+  input: T,
+): Promise<Omit<T, 'escalateToTeamId'> & { escalateToTeamId?: string | null }> {
+  const { escalateToTeamId, ...rest } = input
+  // an update that leaves the team out keeps the stored one: no key, not an undefined one
+  if (escalateToTeamId === undefined) return rest
+  if (typeof escalateToTeamId !== 'number') return { ...rest, escalateToTeamId }
+  const [team] = await db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.spaceId, spaceId), eq(groups.number, escalateToTeamId)))
+  if (!team) {
+    throw badRequest(
+      `escalateToTeamId: no team number ${escalateToTeamId} in this space`,
+      'escalateToTeamId',
+    )
+  }
+  return { ...rest, escalateToTeamId: team.id }
+}
+
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 }
@@ -128,7 +154,7 @@ export function createRuleService(deps: RuleServiceDeps) {
   async function create(spaceId: string, userId: string, input: unknown): Promise<EscalationRule> {
     const parsed = validateRuleInput(input)
     if (!parsed.ok) throw refusal(parsed.error)
-    const fields = applyRuleDefaults(parsed.value)
+    const fields = applyRuleDefaults(await resolveTeamNumber(db, spaceId, parsed.value))
     await checkReferences(db, spaceId, fields)
     return insert(spaceId, userId, fields)
   }
@@ -181,12 +207,13 @@ export function createRuleService(deps: RuleServiceDeps) {
     const before = fieldsOf(current)
     const parsed = validateRuleUpdate(input, before)
     if (!parsed.ok) throw refusal(parsed.error)
-    const fields = applyRuleDefaults({ ...before, ...parsed.value })
+    const change = await resolveTeamNumber(db, spaceId, parsed.value)
+    const fields = applyRuleDefaults({ ...before, ...change })
     // an action given without channels stands for its channels again (SPEC §6.1 shorthand)
-    if (parsed.value.action && !parsed.value.notificationChannels) {
+    if (change.action && !change.notificationChannels) {
       fields.notificationChannels = applyRuleDefaults({
         ...before,
-        ...parsed.value,
+        ...change,
         notificationChannels: undefined,
       }).notificationChannels
     }

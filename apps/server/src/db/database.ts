@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
-import type { SQL } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
@@ -25,8 +25,15 @@ export type DatabaseTarget =
 export interface Database {
   db: Db
   kind: DatabaseTarget['kind']
-  /** Raw SQL with rows back, the same shape on both drivers (PGlite answers `{rows}`, postgres.js an array). */
-  query<Row extends Record<string, unknown>>(statement: SQL): Promise<Row[]>
+  /**
+   * Raw SQL with rows back, the same shape on both drivers (PGlite answers `{rows}`, postgres.js
+   * an array). `settings` are planner settings for this statement alone (`set_config(…, true)`
+   * in a transaction of its own), e.g. `{jit: 'off'}` for a query known to gain nothing from it.
+   */
+  query<Row extends Record<string, unknown>>(
+    statement: SQL,
+    settings?: Readonly<Record<string, string>>,
+  ): Promise<Row[]>
   /**
    * LISTEN on `channel`. `onListen` runs each time the listening connection is (re)established:
    * after an outage, that is the first sign the database is back.
@@ -63,9 +70,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       db: db as unknown as Db,
       kind: 'pglite',
-      async query<Row extends Record<string, unknown>>(statement: SQL) {
-        const result = await db.execute(statement)
-        return result.rows as Row[]
+      async query<Row extends Record<string, unknown>>(
+        statement: SQL,
+        settings?: Readonly<Record<string, string>>,
+      ) {
+        if (!settings) return (await db.execute(statement)).rows as Row[]
+        return db.transaction(async (tx) => {
+          for (const [name, value] of Object.entries(settings)) {
+            await tx.execute(sql`select set_config(${name}, ${value}, true)`)
+          }
+          return (await tx.execute(statement)).rows as Row[]
+        })
       },
       async listen(channel, onNotify, onListen) {
         // one connection in this process: it cannot drop, so it listens once
@@ -87,9 +102,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     db: db as unknown as Db,
     kind: 'postgres',
-    async query<Row extends Record<string, unknown>>(statement: SQL) {
-      const rows = await db.execute(statement)
-      return [...rows] as Row[]
+    async query<Row extends Record<string, unknown>>(
+      statement: SQL,
+      settings?: Readonly<Record<string, string>>,
+    ) {
+      if (!settings) return [...(await db.execute(statement))] as Row[]
+      return db.transaction(async (tx) => {
+        for (const [name, value] of Object.entries(settings)) {
+          await tx.execute(sql`select set_config(${name}, ${value}, true)`)
+        }
+        return [...(await tx.execute(statement))] as Row[]
+      })
     },
     async listen(channel, onNotify, onListen) {
       // postgres.js re-issues LISTEN, and calls onListen, on every reconnection

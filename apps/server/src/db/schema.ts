@@ -1,22 +1,30 @@
 import {
+  type BotOutcome,
   type BusinessCalendar,
   CHAT_THREAD_KINDS,
   type ChatMentions,
+  type DeliveryEvent,
   type EndReason,
   ESCALATION_ACTIONS,
   ESCALATION_COLORS,
   type EscalationHistoryEntryDto,
   type EscalationRuleFields,
+  type InboxTriggers,
   MEMBER_ROLES,
   MESSAGE_AUTHOR_KINDS,
+  type SlaMetric,
+  type SlaStatus,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
+  type TriggerKind,
   type UserPreferences,
 } from '@flare/protocol'
 import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -47,10 +55,31 @@ export const users = pgTable(
       .$type<UserPreferences>()
       .notNull()
       .default(sql`'{"emailNotifications":true,"sound":true,"push":false}'::jsonb`),
+    /** The profile picture's version (a hash of its bytes); null = none, show initials. */
+    pictureVersion: text('picture_version'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 )
+
+/** Raw bytes: PGlite answers a Uint8Array, node-postgres a Buffer; both read back as Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+})
+
+/**
+ * Profile pictures (SPEC §2.6), apart from `users` so a user row stays small: checked PNG,
+ * JPEG or WebP bytes, never SVG, served with the type stored here.
+ */
+export const userPictures = pgTable('user_pictures', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  contentType: text('content_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})
 
 export const spaces = pgTable('spaces', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -94,8 +123,14 @@ export const groups = pgTable(
     // the `@handle` used in mentions and the recipient picker, without the `@`
     handle: text('handle').notNull(),
     createdAt: createdAt(),
+    // the team's number in its space (1, 2, …): seed 004's rules name teams by number
+    // (`escalateToTeamId: 1`); null for a team that has none
+    number: integer('number'),
   },
-  (t) => [uniqueIndex('groups_space_handle_key').on(t.spaceId, t.handle)],
+  (t) => [
+    uniqueIndex('groups_space_handle_key').on(t.spaceId, t.handle),
+    uniqueIndex('groups_space_number_key').on(t.spaceId, t.number),
+  ],
 )
 
 export const groupMembers = pgTable(
@@ -147,6 +182,8 @@ export const inboxes = pgTable(
       ),
     // the inbox's own business hours; null = the space's default calendar (SPEC §5)
     calendar: jsonb('calendar').$type<BusinessCalendar>(),
+    // the inbox's instant triggers (SPEC §11.1); null = the defaults
+    triggers: jsonb('triggers').$type<InboxTriggers>(),
   },
   (t) => [
     index('inboxes_space_idx').on(t.spaceId),
@@ -349,6 +386,29 @@ export const tickets = pgTable(
     nextDueAt: timestamp('next_due_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     preview: text('preview').notNull().default(''),
+    // the first staff reply to the customer (SPEC §8.1): set once, by the transaction that
+    // stores that reply; the SLA's first-response clock and `firstResponseTime` stop here
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    // when the ticket was last resolved or closed; null while open or on hold
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    // the SLA as of the last change or transition (SPEC §8.1), kept by whoever stores
+    // `next_due_at`, in the same transaction: the scheduler wakes at each transition, so these
+    // are never more than a moment old; null = no policy applies
+    slaStatus: text('sla_status').$type<SlaStatus>(),
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    firstResponseTime: doublePrecision('first_response_time'),
+    // instant triggers set off by a customer message and not fired yet (SPEC §11.1): written
+    // with the message, with `next_due_at` now, and cleared by the firing that answers them
+    pendingTriggers: jsonb('pending_triggers')
+      .$type<PendingTrigger[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    // the supervisor's metrics read these two instead of the history (SPEC §8.2): the first
+    // firing ever, written by the firing's own statement, and how many firings there were
+    firstEscalatedAt: timestamp('first_escalated_at', { withTimezone: true }),
+    escalationCount: integer('escalation_count')
+      .notNull()
+      .generatedAlwaysAs(sql`jsonb_array_length(escalation_history)`),
   },
   (t) => [
     index('tickets_space_created_idx').on(t.spaceId, t.createdAt, t.id),
@@ -361,6 +421,30 @@ export const tickets = pgTable(
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
     // the background recompute walks a space's open tickets in id order
     index('tickets_space_open_idx').on(t.spaceId, t.id).where(sql`${t.status} = 'open'`),
+    // live counts of tickets at risk or breached (the wallboard)
+    index('tickets_space_sla_idx')
+      .on(t.spaceId, t.slaStatus)
+      .where(sql`${t.slaStatus} is not null and ${t.status} in ('open', 'on_hold')`),
+    // metrics over a period (SPEC §8.2) read only these indexes (index-only scans): every
+    // ticket for the counts, and the escalated ones alone for the durations
+    // (the team filter reads the assignee from the table: it is the rare one)
+    index('tickets_metrics_idx').on(
+      t.spaceId,
+      t.createdAt,
+      t.escalationCount,
+      t.firstResponseTime,
+      t.inboxId,
+      t.priority,
+      t.status,
+      t.resolvedAt,
+    ),
+    index('tickets_escalated_metrics_idx')
+      .on(t.spaceId, t.createdAt, t.firstEscalatedAt, t.resolvedAt, t.inboxId, t.priority)
+      .where(sql`${t.firstEscalatedAt} is not null`),
+    // the few tickets nobody answered, whose first-response target the SLA engine settles
+    index('tickets_unanswered_metrics_idx')
+      .on(t.spaceId, t.createdAt, t.inboxId, t.priority, t.status, t.resolvedAt)
+      .where(sql`${t.firstResponseTime} is null`),
   ],
 )
 
@@ -388,6 +472,10 @@ export const ticketMessages = pgTable(
     deliveryId: uuid('delivery_id'),
     deliveryState: text('delivery_state').$type<'sending' | 'sent' | 'failed'>(),
     deliveryError: text('delivery_error'),
+    // a customer message's lexicon score (SPEC §11.1.2); null on other messages
+    sentiment: integer('sentiment'),
+    // a bot turn's outcome, or a customer turn's as the bot marked it (SPEC §11.1.3)
+    botOutcome: text('bot_outcome').$type<BotOutcome>(),
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.seq),
@@ -500,6 +588,9 @@ export const escalationFirings = pgTable(
   (t) => [
     // a second process that somehow fired the same rule at the same instant is refused here
     uniqueIndex('escalation_firings_once_key').on(t.ticketId, t.ruleId, t.escalatedAt),
+    // the perspective (SPEC §8.3): a space's firings newest first, and a ticket's latest one
+    index('escalation_firings_space_at_idx').on(t.spaceId, t.escalatedAt, t.id),
+    index('escalation_firings_ticket_at_idx').on(t.ticketId, t.escalatedAt, t.id),
   ],
 )
 
@@ -522,15 +613,14 @@ export const notificationOutbox = pgTable(
       .notNull()
       .references(() => spaces.id, { onDelete: 'cascade' }),
     // what the row is about: a firing (`ticket.escalated`), a staff reply to a customer
-    // (`ticket.reply`) or a raised hand (`hand.raised`)
-    event: text('event')
-      .$type<'ticket.escalated' | 'ticket.reply' | 'hand.raised'>()
-      .notNull()
-      .default('ticket.escalated'),
+    // (`ticket.reply`), a raised hand (`hand.raised`), an "I'm on it" (`ticket.acknowledged`) or
+    // an SLA pre-breach warning (`ticket.sla_warning`)
+    event: text('event').$type<DeliveryEvent>().notNull().default('ticket.escalated'),
     firingId: uuid('firing_id').references(() => escalationFirings.id, { onDelete: 'cascade' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     messageId: uuid('message_id').references(() => ticketMessages.id, { onDelete: 'cascade' }),
     escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
+    slaWarningId: uuid('sla_warning_id').references(() => slaWarnings.id, { onDelete: 'cascade' }),
     // `user:<id>`, `email:<address>`, `phone:<E.164>`, `webhook:<endpoint id>` or `space` (Slack)
     target: text('target').notNull(),
     channel: text('channel').notNull(),
@@ -559,8 +649,24 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index('notification_outbox_space_idx').on(t.spaceId, t.createdAt, t.id),
     index('notification_outbox_message_idx').on(t.messageId),
+    // a member's in-app escalations that no client of theirs has shown yet, read at every join
+    index('notification_outbox_unreceived_idx')
+      .on(t.target, t.spaceId)
+      .where(sql`${t.state} = 'pending' and ${t.channel} = 'in_app'`),
   ],
 )
+
+/** An instant trigger waiting for the scheduler to fire it (SPEC §11.1). */
+export interface PendingTrigger {
+  kind: TriggerKind
+  /** Names the trigger and what matched; the firing adds the rule's name. */
+  reason: string
+  /** The customer's words that set it off, as written. */
+  words: string[]
+  score?: number
+  /** ISO instant of the message that set it off. */
+  at: string
+}
 
 /** A message the built-in sink kept instead of sending (no SMTP_URL / SMS_API_URL). */
 export interface CapturedMessage {
@@ -634,6 +740,67 @@ export const notificationTemplates = pgTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.name, t.channel] })],
 )
 
+/**
+ * SLA policies (SPEC §8.1): per space and priority, optionally per inbox (an inbox's own policy
+ * for a priority wins over the space-wide one). `PUT …/sla-policies` replaces a space's set.
+ */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    // null = every inbox of the space without a policy of its own for this priority
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    priority: ticketPriority('priority').notNull(),
+    // targets in minutes of the policy's clock; null = no such target
+    firstResponseMinutes: integer('first_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    // true: business minutes of the inbox's calendar (else the space's); false: wall-clock
+    businessHours: boolean('business_hours').notNull().default(true),
+    atRiskPercent: integer('at_risk_percent').notNull().default(80),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    // one policy per priority space-wide, and one per priority in each inbox
+    uniqueIndex('sla_policies_space_priority_key')
+      .on(t.spaceId, t.priority)
+      .where(sql`${t.inboxId} is null`),
+    uniqueIndex('sla_policies_inbox_priority_key')
+      .on(t.inboxId, t.priority)
+      .where(sql`${t.inboxId} is not null`),
+  ],
+)
+
+/**
+ * Pre-breach warnings sent (SPEC §8.1): one row per ticket, target and transition, claimed
+ * with an insert that the unique key refuses a second time, so a warning goes out once across
+ * restarts and processes (as `escalation_firings` does for firings).
+ */
+export const slaWarnings = pgTable(
+  'sla_warnings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    metric: text('metric').$type<SlaMetric>().notNull(),
+    status: text('status').$type<'at_risk'>().notNull(),
+    // when the ticket crossed into `status`, and when the warning was sent
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    warnedAt: timestamp('warned_at', { withTimezone: true }).notNull(),
+    targetUserIds: jsonb('target_user_ids').$type<string[]>().notNull(),
+  },
+  (t) => [uniqueIndex('sla_warnings_once_key').on(t.ticketId, t.metric, t.status)],
+)
+
 /** Who changed which setting when (SPEC §8: rule and setting changes are kept). */
 export const auditLog = pgTable(
   'audit_log',
@@ -650,7 +817,40 @@ export const auditLog = pgTable(
     after: jsonb('after'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_space_at_idx').on(t.spaceId, t.at)],
+  (t) => [
+    index('audit_log_space_at_idx').on(t.spaceId, t.at),
+    // the audit page filters by kind (SPEC §8.4)
+    index('audit_log_space_entity_at_idx').on(t.spaceId, t.entity, t.at),
+  ],
+)
+
+/**
+ * Wallboard links (SPEC §8.5): a read-only live view for a TV, opened without a login. The
+ * link carries a random token; only its SHA-256 is kept, so a database leak opens no board.
+ * Revoking sets `revoked_at` and closes the board's live connection in every process.
+ */
+export const wallboards = pgTable(
+  'wallboards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    // the first characters of the token, so admins can tell links apart
+    prefix: text('prefix').notNull(),
+    // null = the whole space; else the board counts this inbox's tickets only
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('wallboards_token_hash_key').on(t.tokenHash),
+    index('wallboards_space_idx').on(t.spaceId, t.createdAt),
+  ],
 )
 
 /**
@@ -703,6 +903,9 @@ export const schema = {
   pushSubscriptions,
   notificationTemplates,
   auditLog,
+  slaPolicies,
+  slaWarnings,
+  wallboards,
   dueRecomputes,
   loginThrottles,
   rateLimitWindows,

@@ -17,6 +17,7 @@ import {
   tickets,
   users,
 } from '../db/schema.js'
+import { storeDueInstants } from '../scheduling/due-instants.js'
 
 /** Every demo account shares this password; the logins are printed on each start. */
 export const DEMO_PASSWORD = 'flare-demo'
@@ -117,8 +118,8 @@ export async function seedDemo(database: Database): Promise<DemoLogins | null> {
       const [tier1, supervisors] = await tx
         .insert(groups)
         .values([
-          { spaceId: space.id, name: 'Tier 1 support', handle: 'tier1' },
-          { spaceId: space.id, name: 'Supervisors', handle: 'supervisors' },
+          { spaceId: space.id, name: 'Tier 1 support', handle: 'tier1', number: 1 },
+          { spaceId: space.id, name: 'Supervisors', handle: 'supervisors', number: 2 },
         ])
         .returning()
       if (!tier1 || !supervisors) throw new Error('demo groups were not created')
@@ -245,8 +246,11 @@ async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaI
         preview: 'Done! You can also change it yourself under Settings → Account.',
       },
     ])
-    .returning({ id: tickets.id })
+    .returning()
   if (!waiting || !answered) throw new Error('demo tickets were not created')
+  // like every ticket write, the seed stores when the rules next look at them (SPEC §6.4), so
+  // the waiting one escalates on the demo's first start
+  await storeDueInstants(tx, [waiting, answered], new Date(now))
   await tx.insert(ticketMessages).values([
     {
       ticketId: waiting.id,

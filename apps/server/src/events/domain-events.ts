@@ -1,4 +1,10 @@
-import type { EscalationDto, EscalationEnded, MemberRole, PresenceStatus } from '@flare/protocol'
+import type {
+  EscalationDto,
+  EscalationEnded,
+  MemberRole,
+  PresenceStatus,
+  TicketAcknowledgedEvent,
+} from '@flare/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 
 /**
@@ -15,10 +21,17 @@ export interface DomainEvents {
   'ticket.held': { spaceId: string; ticketId: string; until: Date }
   /** Escalation rules of the space were created, changed or deleted. */
   'rule.changed': { spaceId: string }
+  /** The SLA policies of the space were replaced. */
+  'sla.changed': { spaceId: string }
   /** The business hours of the space, or of one of its inboxes, changed. */
   'calendar.changed': { spaceId: string; inboxId: string | null }
   /** A member raised a hand (a manual escalation). */
   'hand.raised': { spaceId: string; hand: EscalationDto }
+  /**
+   * Someone said "I'm on it" to a firing (`acknowledged.userId` is whoever took it first; told
+   * again when a later target tries).
+   */
+  'ticket.acknowledged': { spaceId: string; acknowledged: TicketAcknowledgedEvent }
   /** Hands came down, each with its reason. */
   'hand.ended': { spaceId: string; ended: EscalationEnded[] }
   /** A member's first connection to the space (in this process) arrived. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { TemplateChannel } from '@flare/protocol'
-import { and, asc, eq, inArray, lte, min, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Database, Db } from '../db/database.js'
@@ -14,6 +14,7 @@ import {
   type OutboxRow,
   QUEUED_CHANNELS,
 } from './channels/index.js'
+import { IN_APP_MAX_AGE_MS, NOT_RECEIVED } from './in-app-receipts.js'
 import { loadFacts, type MessageFacts } from './message-facts.js'
 import { sendOutbound } from './outbound-http.js'
 import { loadTemplate } from './template-store.js'
@@ -103,26 +104,64 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         lastAttemptAt: now,
         updatedAt: now,
       })
-      .where(and(inArray(notificationOutbox.id, due), eq(notificationOutbox.state, 'pending')))
+      // `= any(array(…))`, not `in (…)`: PostgreSQL may plan `in` as a semi-join that rescans the
+      // locking subquery once per row, and each rescan locks more rows, so one claim took every
+      // due row whatever the limit (seen with 40 due and a limit of 16). An array subquery is
+      // evaluated once.
+      .where(
+        and(
+          sql`${notificationOutbox.id} = any(array(${due}))`,
+          eq(notificationOutbox.state, 'pending'),
+        ),
+      )
       .returning()
     stats.claimed += rows.length
     return rows
   }
 
-  /** The earliest instant a pending row is due (a leased row: when its lease ends). */
+  /**
+   * The earliest instant a pending row is due (a leased row: when its lease ends), or an
+   * in-app row nobody's client showed reaches its age limit.
+   */
   async function earliest(): Promise<Date | null> {
+    const queued = inArray(notificationOutbox.channel, QUEUED_CHANNELS)
     const [row] = await db
-      .select({ next: min(notificationOutbox.nextAttemptAt) })
+      .select({
+        next: sql<
+          string | Date | null
+        >`min(${notificationOutbox.nextAttemptAt}) filter (where ${queued})`,
+        oldestInApp: sql<
+          string | Date | null
+        >`min(${notificationOutbox.queuedAt}) filter (where ${notificationOutbox.channel} = 'in_app')`,
+      })
       .from(notificationOutbox)
+      .where(eq(notificationOutbox.state, 'pending'))
+    // aggregates come back as strings on some drivers
+    const instants = [
+      row?.next == null ? null : new Date(row.next).getTime(),
+      row?.oldestInApp == null ? null : new Date(row.oldestInApp).getTime() + IN_APP_MAX_AGE_MS,
+    ].filter((t): t is number => t !== null)
+    return instants.length === 0 ? null : new Date(Math.min(...instants))
+  }
+
+  /**
+   * In-app rows that no client of their target showed within the age limit fail as not
+   * received: the log tells the truth, and snapshots stop offering them.
+   */
+  async function expireUnreceived(now: Date): Promise<Outcome[]> {
+    const rows = await db
+      .update(notificationOutbox)
+      .set({ state: 'failed', lastError: NOT_RECEIVED, updatedAt: now })
       .where(
         and(
           eq(notificationOutbox.state, 'pending'),
-          inArray(notificationOutbox.channel, QUEUED_CHANNELS),
+          eq(notificationOutbox.channel, 'in_app'),
+          lte(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
         ),
       )
-    const next = row?.next ?? null
-    // aggregates come back as strings on some drivers
-    return next === null ? null : new Date(next)
+      .returning({ id: notificationOutbox.id })
+    stats.failed += rows.length
+    return rows.map((r) => ({ id: r.id, result: 'failed', error: NOT_RECEIVED }))
   }
 
   function contextFor(now: Date): DeliveryContext {
@@ -156,10 +195,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
           templates.set(key, template)
         }
         const found = await context.facts(row)
-        return renderFor(channel, await template, {
-          ...found.values,
-          escalation_target: await targetLabel(row.target, context),
-        })
+        return renderFor(
+          channel,
+          await template,
+          { ...found.values, escalation_target: await targetLabel(row.target, context) },
+          { transcriptFromBot: found.transcriptFromBot },
+        )
       },
       http: (request) =>
         sendOutbound({
@@ -292,7 +333,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
    * until nothing is due. Tests pass their clock's time; the wake timer passes nothing.
    */
   async function runDue(at?: Date): Promise<Outcome[]> {
-    const all: Outcome[] = []
+    const all: Outcome[] = await expireUnreceived(at ?? clock())
     for (;;) {
       const now = at ?? clock()
       const rows = await claim(now)

@@ -1,6 +1,7 @@
 import type { EscalationHistoryEntryDto } from '@flare/protocol'
-import type { TemplateValues } from '@flare/rules'
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { type TemplateValues, transcriptExcerpt } from '@flare/rules'
+import { eq } from 'drizzle-orm'
+import { loadTranscripts } from '../automation/transcripts.js'
 import type { Db } from '../db/database.js'
 import {
   escalationFirings,
@@ -32,15 +33,32 @@ export interface MessageFacts {
     escalatedAt: Date
     previousAssigneeId: string | null
     targetUserIds: string[]
+    /** The first "I'm on it", once someone has said it. */
+    acknowledged: { userId: string; name: string; at: Date } | null
+    /** Set off by an instant trigger (SPEC §11.1), not by a clock. */
+    trigger: boolean
   } | null
   /** A staff reply to send to the customer. */
   message: MessageRow | null
-  hand: { id: string; raiserName: string; message: string; startedAt: Date } | null
+  hand: {
+    id: string
+    raisedBy: string
+    raiserName: string
+    message: string
+    color: 'yellow' | 'red'
+    startedAt: Date
+  } | null
   /** The template values, all but the per-recipient `escalation_target`. */
   values: TemplateValues
+  /** `transcript_excerpt` is the end of a bot conversation (SPEC §11.1.7), not one message. */
+  transcriptFromBot: boolean
 }
 
 const EXCERPT = 100
+// a conversation with a bot gets room for its last few turns
+const BOT_EXCERPT = 300
+// turns read for the excerpt: more than ever fit in it
+const EXCERPT_TURNS = 12
 
 /** "5 min", "2 h 5 min", "3 d 4 h". */
 export function formatAge(ms: number): string {
@@ -69,6 +87,21 @@ async function nameOf(db: Db, userId: string | null): Promise<string | null> {
 }
 
 /**
+ * The ticket's history entry of a firing: it carries the rule's name and the reason as they were
+ * when it fired, and who had the ticket before.
+ */
+export function historyEntryOf(
+  history: readonly EscalationHistoryEntryDto[],
+  firing: { ruleId: string; escalatedAt: Date },
+): EscalationHistoryEntryDto | undefined {
+  return history.find(
+    (e) =>
+      e.ruleId === firing.ruleId &&
+      new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
+  )
+}
+
+/**
  * Loads what a row is about. A ticket or firing deleted since the row was queued yields facts
  * without them; the channel then says what is missing.
  */
@@ -94,6 +127,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
     message: null,
     hand: null,
     values: {},
+    transcriptFromBot: false,
   }
 
   if (row.firingId) {
@@ -102,12 +136,7 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       .from(escalationFirings)
       .where(eq(escalationFirings.id, row.firingId))
     if (firing) {
-      // the history entry of this firing carries its reason and who had the ticket before
-      const entry: EscalationHistoryEntryDto | undefined = ticket?.escalationHistory.find(
-        (e) =>
-          e.ruleId === firing.ruleId &&
-          new Date(e.escalatedAt).getTime() === firing.escalatedAt.getTime(),
-      )
+      const entry = historyEntryOf(ticket?.escalationHistory ?? [], firing)
       facts.firing = {
         id: firing.id,
         ruleId: firing.ruleId,
@@ -117,6 +146,15 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
         escalatedAt: firing.escalatedAt,
         previousAssigneeId: entry?.escalatedFrom ?? null,
         targetUserIds: firing.targetUserIds,
+        acknowledged:
+          firing.acknowledgedBy && firing.acknowledgedAt
+            ? {
+                userId: firing.acknowledgedBy,
+                name: (await nameOf(db, firing.acknowledgedBy)) ?? 'a former member',
+                at: firing.acknowledgedAt,
+              }
+            : null,
+        trigger: entry?.trigger !== undefined,
       }
     }
   }
@@ -131,7 +169,9 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
     const [hand] = await db
       .select({
         id: escalations.id,
+        raisedBy: escalations.raisedBy,
         message: escalations.message,
+        color: escalations.color,
         startedAt: escalations.startedAt,
         raiserName: users.displayName,
       })
@@ -142,22 +182,16 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
   }
 
   if (ticket) {
-    const [lastCustomer] = await db
-      .select({ body: ticketMessages.body })
-      .from(ticketMessages)
-      .where(
-        and(
-          eq(ticketMessages.ticketId, ticket.id),
-          inArray(ticketMessages.authorKind, ['customer']),
-          eq(ticketMessages.internal, false),
-        ),
-      )
-      .orderBy(desc(ticketMessages.seq))
-      .limit(1)
+    // the customer's last message, or with a bot the end of the conversation (SPEC §11.1.7)
+    const transcript = (await loadTranscripts(db, [ticket.id], EXCERPT_TURNS)).get(ticket.id)
+    facts.transcriptFromBot = transcript?.lines.some((line) => line.from === 'bot') ?? false
     const firing = facts.firing
     const at = firing?.escalatedAt ?? ticket.updatedAt
-    // the rule's own count (business or wall-clock minutes) is in the reason it recorded
-    const counted = firing?.reason.match(/(\d+) (?:business )?minutes?/)?.[1]
+    // the rule's own count (business or wall-clock minutes) is in the reason it recorded; a
+    // trigger's reason quotes the customer, whose words are no count
+    const counted = firing?.trigger
+      ? undefined
+      : firing?.reason.match(/(\d+) (?:business )?minutes?/)?.[1]
     const since = ticket.waitingSince ?? ticket.openSince
     facts.values = {
       minutes: counted
@@ -175,7 +209,9 @@ export async function loadFacts(db: Db, publicUrl: string, row: OutboxRow): Prom
       previous_assignee: (await nameOf(db, firing?.previousAssigneeId ?? null)) ?? 'nobody',
       customer_name:
         ticket.customerName ?? ticket.customerPhone ?? ticket.customerEmail ?? 'A customer',
-      transcript_excerpt: lastCustomer ? excerptOf(lastCustomer.body) : excerptOf(ticket.preview),
+      transcript_excerpt: transcript
+        ? transcriptExcerpt(transcript.lines, facts.transcriptFromBot ? BOT_EXCERPT : EXCERPT)
+        : excerptOf(ticket.preview),
     }
   }
   return facts

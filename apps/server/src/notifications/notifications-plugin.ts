@@ -4,6 +4,7 @@ import { escalations, notificationOutbox, ticketMessages, tickets, users } from 
 import { createWakeTimer, type WakeTimer } from '../scheduling/wake-timer.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { RetryPolicy } from './backoff.js'
+import { subscribedEndpoints } from './channels/index.js'
 import { deliveryRoutes } from './delivery-routes.js'
 import {
   createDeliveryWorker,
@@ -129,40 +130,75 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
     const wake = () => timer?.wake()
     app.events.on('outbox.queued', () => wake())
 
-    // a red hand reaches its recipients' browsers even with no Flare tab open (SPEC §3)
+    /**
+     * Queues rows for a fact told on the bus (after its commit, so a process that dies in
+     * between loses them: the one gap of these two events, documented in SPEC §7.2.5). The
+     * idempotency key makes telling twice harmless.
+     */
+    async function queue(rows: Array<typeof notificationOutbox.$inferInsert>): Promise<void> {
+      if (rows.length === 0) return
+      await db.insert(notificationOutbox).values(rows).onConflictDoNothing()
+      wake()
+    }
+
+    // a red hand reaches its recipients' browsers even with no Flare tab open (SPEC §3); any
+    // hand reaches the webhooks subscribed to `hand.raised`
     app.events.on('hand.raised', async ({ spaceId, hand }) => {
-      if (hand.color !== 'red') return
+      const now = app.clock()
+      const times = { createdAt: now, updatedAt: now, queuedAt: now, nextAttemptAt: now }
+      const about = { spaceId, event: 'hand.raised' as const, escalationId: hand.id, ...times }
+      const endpoints = await subscribedEndpoints(db, spaceId, 'hand.raised')
+      const wanting = hand.color === 'red' ? await pushRecipients(hand.id) : []
+      await queue([
+        ...wanting.map((userId) => ({
+          ...about,
+          target: `user:${userId}`,
+          channel: 'push',
+          idempotencyKey: `hand:${hand.id}:user:${userId}:push`,
+        })),
+        ...endpoints.map((id) => ({
+          ...about,
+          target: `webhook:${id}`,
+          channel: 'webhook',
+          idempotencyKey: `hand:${hand.id}:webhook:${id}`,
+        })),
+      ])
+    })
+
+    /** The red hand's recipients who allowed push. */
+    async function pushRecipients(handId: string): Promise<string[]> {
       const [row] = await db
         .select({ notified: escalations.notifiedUserIds })
         .from(escalations)
-        .where(eq(escalations.id, hand.id))
+        .where(eq(escalations.id, handId))
       const notified = row?.notified ?? []
-      if (notified.length === 0) return
+      if (notified.length === 0) return []
       const people = await db
         .select({ id: users.id, preferences: users.preferences })
         .from(users)
         .where(inArray(users.id, notified))
-      const wanting = people.filter((p) => p.preferences.push).map((p) => p.id)
-      if (wanting.length === 0) return
+      return people.filter((p) => p.preferences.push).map((p) => p.id)
+    }
+
+    // "I'm on it" reaches the webhooks subscribed to `ticket.acknowledged`, once per firing
+    app.events.on('ticket.acknowledged', async ({ spaceId, acknowledged }) => {
+      const endpoints = await subscribedEndpoints(db, spaceId, 'ticket.acknowledged')
       const now = app.clock()
-      await db
-        .insert(notificationOutbox)
-        .values(
-          wanting.map((userId) => ({
-            spaceId,
-            event: 'hand.raised' as const,
-            escalationId: hand.id,
-            target: `user:${userId}`,
-            channel: 'push',
-            idempotencyKey: `hand:${hand.id}:user:${userId}:push`,
-            createdAt: now,
-            updatedAt: now,
-            queuedAt: now,
-            nextAttemptAt: now,
-          })),
-        )
-        .onConflictDoNothing()
-      wake()
+      await queue(
+        endpoints.map((id) => ({
+          spaceId,
+          event: 'ticket.acknowledged' as const,
+          firingId: acknowledged.firingId,
+          ticketId: acknowledged.ticketId,
+          target: `webhook:${id}`,
+          channel: 'webhook',
+          idempotencyKey: `ack:${acknowledged.firingId}:webhook:${id}`,
+          createdAt: now,
+          updatedAt: now,
+          queuedAt: now,
+          nextAttemptAt: now,
+        })),
+      )
     })
 
     app.decorate('notifications', {

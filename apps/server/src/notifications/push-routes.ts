@@ -127,7 +127,7 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }
       const { firingId } = request.params
       return {
         acknowledged: await acknowledge(
-          { db, broadcast: app.broadcast, clock: app.clock },
+          { db, broadcast: app.broadcast, clock: app.clock, events: app.events },
           spaceId,
           userId,
           firingId,

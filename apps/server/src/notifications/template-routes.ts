@@ -6,15 +6,14 @@ import {
   NotificationTemplateParams,
   NotificationTemplateUpdate,
   SpaceParams,
-  TEMPLATE_CHANNELS,
 } from '@flare/protocol'
 import { TEMPLATE_VARIABLES } from '@flare/rules'
 import { Type } from '@sinclair/typebox'
-import { and, eq } from 'drizzle-orm'
 import { auditLog, notificationTemplates } from '../db/schema.js'
 import { badRequest } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
-import { DEFAULT_TEMPLATES, TEMPLATE_NAME, templateProblem } from './templates.js'
+import { listTemplates, ownTemplate } from './template-store.js'
+import { TEMPLATE_NAME, templateProblem } from './templates.js'
 
 /**
  * The `ticket_escalation` template per channel (SPEC §7): members read, admins and managers
@@ -26,29 +25,6 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = 
 ) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody }
-
-  async function listFor(spaceId: string): Promise<NotificationTemplateDto[]> {
-    const rows = await db
-      .select()
-      .from(notificationTemplates)
-      .where(
-        and(
-          eq(notificationTemplates.spaceId, spaceId),
-          eq(notificationTemplates.name, TEMPLATE_NAME),
-        ),
-      )
-    return TEMPLATE_CHANNELS.map((channel) => {
-      const own = rows.find((r) => r.channel === channel)
-      const text = own ? { subject: own.subject, body: own.body } : DEFAULT_TEMPLATES[channel]
-      return {
-        name: TEMPLATE_NAME,
-        channel,
-        subject: text.subject,
-        body: text.body,
-        customized: Boolean(own),
-      }
-    })
-  }
 
   app.get(
     '/spaces/:spaceId/notification-templates',
@@ -62,7 +38,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = 
       preHandler: app.requireSpaceRole(),
     },
     async (request) => ({
-      templates: await listFor(membershipOf(request).spaceId),
+      templates: await listTemplates(db, membershipOf(request).spaceId),
       variables: [...TEMPLATE_VARIABLES],
     }),
   )
@@ -89,16 +65,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = 
       if (problem) throw badRequest(problem.message, problem.field)
       const now = app.clock()
       await db.transaction(async (tx) => {
-        const [before] = await tx
-          .select()
-          .from(notificationTemplates)
-          .where(
-            and(
-              eq(notificationTemplates.spaceId, spaceId),
-              eq(notificationTemplates.name, TEMPLATE_NAME),
-              eq(notificationTemplates.channel, channel),
-            ),
-          )
+        const before = await ownTemplate(tx, spaceId, channel)
         await tx
           .insert(notificationTemplates)
           .values({
@@ -128,7 +95,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = 
           at: now,
         })
       })
-      const template = (await listFor(spaceId)).find((t) => t.channel === channel)
+      const template = (await listTemplates(db, spaceId)).find((t) => t.channel === channel)
       if (!template) throw new Error('template vanished after saving')
       return { template }
     },

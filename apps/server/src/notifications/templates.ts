@@ -51,7 +51,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateChannel, TemplateText> = {
   },
   slack: {
     subject: null,
-    body: ':rotating_light: *{subject}* escalated to level {level} ({priority}): {reason}',
+    body: ':rotating_light: *{subject}* escalated to level {level} ({priority}): {reason}\n> {transcript_excerpt}',
   },
   push: { subject: 'Escalated: {subject}', body: '{customer_name}: {reason}' },
 }
@@ -93,16 +93,20 @@ function toHtml(text: string, link: string | null): string {
 
 /**
  * Fills a channel's template. SMS is shortened to fit one message (the longest free-text values
- * first, never the link); email gets an HTML part beside the text.
+ * first, never the link; a bot conversation's excerpt keeps its end); email gets an HTML part
+ * beside the text.
  */
 export function renderFor(
   channel: TemplateChannel,
   template: TemplateText,
   values: TemplateValues,
+  options: { transcriptFromBot?: boolean } = {},
 ): RenderedTemplate {
   const subject = template.subject === null ? null : renderTemplate(template.subject, values)
   if (channel === 'sms') {
-    return { subject: null, text: renderSmsWithin(template.body, values, SMS_SHRINKABLE) }
+    // a bot conversation's excerpt is shortened from its start: its last turns say what failed
+    const keepEnd: TemplateVariable[] = options.transcriptFromBot ? ['transcript_excerpt'] : []
+    return { subject: null, text: renderSmsWithin(template.body, values, SMS_SHRINKABLE, keepEnd) }
   }
   const text = renderTemplate(template.body, values)
   if (channel === 'email') {

@@ -54,6 +54,7 @@ const Revocation = Type.Union([
   Type.Object({ kind: Type.Literal('session'), sessionId: Type.String() }),
   Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }),
   Type.Object({ kind: Type.Literal('member'), spaceId: Type.String(), userId: Type.String() }),
+  Type.Object({ kind: Type.Literal('wallboard'), wallboardId: Type.String() }),
 ])
 export type Revocation = Static<typeof Revocation>
 
@@ -63,6 +64,8 @@ export interface StreamHolder {
   spaceId: string
   sessionId: string | null
   tokenId: string | null
+  /** A wallboard's live connection: it rests on the board's link, not on a person. */
+  wallboardId?: string | null
 }
 
 export interface Authority {
@@ -72,6 +75,8 @@ export interface Authority {
   tokenRevoked(tokenId: string): Promise<void>
   /** A member was removed from a space: their sockets and streams there close, in every process. */
   memberRemoved(spaceId: string, userId: string): Promise<void>
+  /** A wallboard link was revoked: its live connections close, in every process. */
+  wallboardRevoked(wallboardId: string): Promise<void>
   /**
    * Checks each sensitive event of this connection at use: the membership still holds, the
    * role is the current one (refreshed into `socket.data`), the chat limit is kept.
@@ -95,6 +100,8 @@ function matches(revocation: Revocation, holder: StreamHolder): boolean {
       return holder.tokenId === revocation.tokenId
     case 'member':
       return holder.spaceId === revocation.spaceId && holder.userId === revocation.userId
+    case 'wallboard':
+      return holder.wallboardId === revocation.wallboardId
   }
 }
 
@@ -135,9 +142,9 @@ export const authorityPlugin = fp<AuthorityOptions>(
       if (revocation.ok) closeStreams(revocation.value)
     })
 
-    function revoke(revocation: Revocation, room: string): Promise<void> {
+    function revoke(revocation: Revocation, room: string | null): Promise<void> {
       // sockets in every process: the adapter carries it (while Redis is away, this process's)
-      io.in(room).disconnectSockets(true)
+      if (room) io.in(room).disconnectSockets(true)
       closeStreams(revocation)
       // the other processes' streams; while Redis is away the publish is dropped by the link
       if (clustered) io.serverSideEmit('revoked', revocation)
@@ -149,6 +156,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
       tokenRevoked: (tokenId) => revoke({ kind: 'token', tokenId }, tokenRoom(tokenId)),
       memberRemoved: (spaceId, userId) =>
         revoke({ kind: 'member', spaceId, userId }, userRoom(spaceId, userId)),
+      // a board has no Socket.IO connection: its plain WebSocket is among the streams
+      wallboardRevoked: (wallboardId) => revoke({ kind: 'wallboard', wallboardId }, null),
       guard,
       trackStream(holder, close) {
         streams.set(holder, close)

@@ -3,6 +3,10 @@ import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createHandHandlers } from '../hands/hand-handlers.js'
+import {
+  createReceiptHandlers,
+  unreceivedTicketAlertsOf,
+} from '../notifications/in-app-receipts.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
@@ -21,16 +25,26 @@ export const connectionsPlugin = fp(
 
     /** Spaces whose hands must be read again before their next snapshots (after an outage). */
     const reloadHands = new Set<string>()
+    /** How long a snapshot that could not be built (the database is away) waits to be tried again. */
+    const SNAPSHOT_RETRY_MS = 2_000
 
-    // snapshots, built from memory once per flush for every socket that asked in it: the hub's
-    // replica of presence (shared by all of them, and written to JSON once, see
-    // snapshot-encoder.ts) and the hands kept by the event stream
+    // snapshots, built once per flush for every socket that asked in it: the hub's replica of
+    // presence (shared by all of them, and written to JSON once, see snapshot-encoder.ts), the
+    // hands kept in memory by the event stream, and each person's unshown in-app escalations
+    // (one query for the whole flush)
     app.realtime.onSnapshotsDue((spaceId, socketIds, members) => {
+      const reload = reloadHands.delete(spaceId)
       void (async () => {
-        const reload = reloadHands.delete(spaceId)
-        const [hub, escalations] = await Promise.all([
+        const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
+        const [hub, escalations, alerts] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
+          unreceivedTicketAlertsOf(
+            db,
+            spaceId,
+            sockets.map((s) => s.data.userId),
+            app.clock(),
+          ),
         ])
         const shared = {
           protocolVersion: PROTOCOL_VERSION,
@@ -40,16 +54,29 @@ export const connectionsPlugin = fp(
           rooms: [...hub.rooms],
           escalations,
         }
-        for (const socketId of socketIds) {
-          const socket = io.sockets.sockets.get(socketId)
-          if (!socket) continue
-          const snapshot: SpaceSnapshot = { ...shared, you: socket.data.userId }
+        for (const socket of sockets) {
+          const { userId } = socket.data
+          const snapshot: SpaceSnapshot = {
+            ...shared,
+            you: userId,
+            ticketAlerts: alerts.get(userId) ?? [],
+          }
           app.realtime.sendSnapshot(socket, snapshot)
         }
       })().catch((err: unknown) => {
-        // the hands could not be read (the database is away): these clients ask again
-        app.log.error({ err, spaceId }, 'could not send snapshots')
-        for (const socketId of socketIds) io.sockets.sockets.get(socketId)?.disconnect(true)
+        // the database is away: the sockets stay, and ask again in a moment (they get no
+        // diffs meanwhile, so the snapshot they get then is exact)
+        app.log.warn({ err, spaceId }, 'could not build snapshots; trying again')
+        if (reload) reloadHands.add(spaceId)
+        const retry = setTimeout(() => {
+          app.realtime
+            .hub(spaceId)
+            .then((hub) => {
+              for (const id of socketIds) if (io.sockets.sockets.has(id)) hub.requestSnapshot(id)
+            })
+            .catch(() => {})
+        }, SNAPSHOT_RETRY_MS)
+        retry.unref()
       })
     })
 
@@ -77,9 +104,11 @@ export const connectionsPlugin = fp(
           db,
           broadcast: app.broadcast,
           clock: app.clock,
+          events: app.events,
           spaceId,
           userId,
         }),
+        ...createReceiptHandlers({ db, clock: app.clock, spaceId, userId }),
       }
     }
 

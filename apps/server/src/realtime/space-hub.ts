@@ -6,6 +6,7 @@ import type {
   PresenceUpdate,
   RoomDto,
 } from '@flare/protocol'
+import { spotBeside } from './approach-spot.js'
 
 /** How many spots the spawn spiral has before it gives up and uses the centre. */
 const SPIRAL_SPOTS = 20_000
@@ -362,18 +363,15 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     return x >= 0 && y >= 0 && x <= this.options.map.width && y <= this.options.map.height
   }
 
-  /** A free spot within `radius` of a point, outside rooms, not on top of anyone. */
+  /** Where an approacher stands: beside the point, clear of everyone's avatar and name. */
   freeSpotNear(x: number, y: number, exceptUserId: string): { x: number; y: number } {
-    for (let i = 1; i < 200; i += 1) {
-      const angle = i * 2.4
-      const radius = 56 + 12 * Math.floor(i / 8)
-      const spot = this.clamp(x + radius * Math.cos(angle), y + radius * Math.sin(angle))
-      const crowded = [...this.members.values()].some(
-        (m) => m.userId !== exceptUserId && Math.hypot(m.x - spot.x, m.y - spot.y) < 44,
-      )
-      if (!crowded && roomAt(this.rooms, spot.x, spot.y) === null) return spot
-    }
-    return this.clamp(x + 56, y)
+    const others = [...this.members.values()].filter((m) => m.userId !== exceptUserId)
+    return spotBeside(
+      { x, y },
+      others,
+      (p) => this.clamp(p.x, p.y),
+      (p) => roomAt(this.rooms, p.x, p.y) === null,
+    )
   }
 
   /** Stops every timer: the process is shutting down. */

@@ -1,13 +1,33 @@
-import type { BusinessCalendar, EscalationRuleFields } from '@flare/protocol'
-import { evaluateTicket, type TicketSnapshot } from '@flare/rules'
+import {
+  type BusinessCalendar,
+  type EscalationRuleFields,
+  type SlaPolicyFields,
+  TRIGGER_KINDS,
+} from '@flare/protocol'
+import {
+  computeSla,
+  evaluateTicket,
+  findSlaPolicy,
+  type SlaEvaluation,
+  type TicketSnapshot,
+} from '@flare/rules'
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { dueRecomputes, escalationRules, inboxes, spaces, type tickets } from '../db/schema.js'
+import {
+  dueRecomputes,
+  escalationRules,
+  inboxes,
+  slaPolicies,
+  spaces,
+  type tickets,
+} from '../db/schema.js'
 import { signalTimer } from './signals.js'
 
 /**
  * Each open ticket's next due instant (`tickets.next_due_at`, SPEC §6.4), computed by the pure
- * engine from the ticket, the space's rules and its calendars. Everything that changes a
+ * engine from the ticket, the space's rules, its SLA policies and its calendars; with it the
+ * ticket's SLA (`sla_status`, `sla_due_at`, `first_response_time`, SPEC §8.1), whose next
+ * transition is folded into the due instant so the scheduler wakes for it. Everything that changes a
  * ticket (the ticket service, a firing, the background recompute) computes it here, in the
  * transaction that changes the ticket, so no committed ticket carries a stale instant.
  *
@@ -30,6 +50,7 @@ export interface SpaceContext {
   rules: Rule[]
   space: BusinessCalendar
   inboxes: Map<string, BusinessCalendar>
+  slaPolicies: SlaPolicyFields[]
 }
 
 /** SPEC §5's default when a space has no calendar of its own: Mon–Fri 09:00–17:00, local. */
@@ -42,6 +63,37 @@ export function defaultCalendar(timezone: string): BusinessCalendar {
     end: '17:00',
     holidays: [],
   }
+}
+
+/**
+ * Where an instant trigger goes when no rule with a `trigger` condition matches it (SPEC
+ * §11.1.6): the ticket's assignee, else the inbox admins, in the app and by email (to those
+ * whose email notifications are on), in the default chain, so its firing answers for the timed
+ * rules due with it. Not stored: every space has it, and it never fires by its clock.
+ */
+export const DEFAULT_TRIGGER_RULE: Rule = {
+  id: '00000000-0000-4000-8000-0000000011a1',
+  name: 'Instant trigger (inbox default)',
+  description: 'A trigger no rule routes goes to the assignee, else the inbox admins.',
+  enabled: true,
+  inboxId: null,
+  priority: 'all',
+  chain: 'default',
+  conditions: [{ field: 'trigger', operator: 'in', value: [...TRIGGER_KINDS] }],
+  clock: 'waiting',
+  escalateAfterMinutes: 1,
+  repeatEveryMinutes: null,
+  businessHoursOnly: false,
+  escalateTo: 'assigned',
+  escalateToTeamId: null,
+  escalateToUserId: null,
+  escalateToRotationId: null,
+  recipientEmail: null,
+  recipientPhone: null,
+  notificationChannels: ['in_app', 'email'],
+  action: 'notify',
+  addInternalNote: false,
+  internalNoteTemplate: null,
 }
 
 /** The rules that can fire, as the engine reads them: enabled ones, with their ids. */
@@ -77,22 +129,52 @@ export async function calendarsOf(
  * before it began is seen, so what is computed with it is not stale.
  */
 export async function loadSpaceContext(db: Tx, spaceId: string): Promise<SpaceContext> {
-  const [rows, calendars] = await Promise.all([
+  const [rows, calendars, policies] = await Promise.all([
     db
       .select({ id: escalationRules.id, definition: escalationRules.definition })
       .from(escalationRules)
       .where(eq(escalationRules.spaceId, spaceId))
       .orderBy(asc(escalationRules.createdAt), asc(escalationRules.id)),
     calendarsOf(db, spaceId),
+    db
+      .select({
+        inboxId: slaPolicies.inboxId,
+        priority: slaPolicies.priority,
+        firstResponseMinutes: slaPolicies.firstResponseMinutes,
+        resolutionMinutes: slaPolicies.resolutionMinutes,
+        businessHours: slaPolicies.businessHours,
+        atRiskPercent: slaPolicies.atRiskPercent,
+      })
+      .from(slaPolicies)
+      .where(eq(slaPolicies.spaceId, spaceId)),
   ])
-  return { rules: evaluableRules(rows), space: calendars.space, inboxes: calendars.inboxes }
+  return {
+    rules: [...evaluableRules(rows), DEFAULT_TRIGGER_RULE],
+    space: calendars.space,
+    inboxes: calendars.inboxes,
+    slaPolicies: policies,
+  }
 }
 
 export function calendarOf(context: SpaceContext, inboxId: string): BusinessCalendar {
   return context.inboxes.get(inboxId) ?? context.space
 }
 
-export function snapshotOf(row: TicketRow): TicketSnapshot {
+/** The ticket's SLA at `now`: its policy (the inbox's own, else the space's) on its calendar. */
+export function slaOf(row: TicketRow, context: SpaceContext, now: Date): SlaEvaluation {
+  return computeSla(
+    row,
+    findSlaPolicy(context.slaPolicies, row),
+    calendarOf(context, row.inboxId),
+    now,
+  )
+}
+
+/** What the engine reads of a ticket; `sla` fills its SLA fields (null without one). */
+export function snapshotOf(
+  row: TicketRow,
+  sla: Pick<SlaEvaluation, 'status' | 'firstResponseTime'> | null = null,
+): TicketSnapshot {
   return {
     id: row.id,
     inboxId: row.inboxId,
@@ -101,7 +183,8 @@ export function snapshotOf(row: TicketRow): TicketSnapshot {
     categoryId: row.category,
     assignedToUserId: row.assignedToUserId,
     escalationLevel: row.escalationLevel,
-    slaStatus: null,
+    slaStatus: sla?.status ?? null,
+    firstResponseTime: sla?.firstResponseTime ?? null,
     customerTags: [],
     createdAt: row.createdAt,
     openSince: row.openSince,
@@ -113,19 +196,61 @@ export function snapshotOf(row: TicketRow): TicketSnapshot {
   }
 }
 
-/** When the scheduler must next look at the ticket: `now` when something is due already. */
-export function nextDueOf(row: TicketRow, context: SpaceContext, now: Date): Date | null {
+/** The earlier of two instants, either of which may be missing. */
+export function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b
+  if (b === null) return a
+  return a.getTime() <= b.getTime() ? a : b
+}
+
+/** The columns `storeDueInstants` keeps: the due instant and the SLA as of now. */
+export type DueState = Pick<TicketRow, 'nextDueAt' | 'slaStatus' | 'slaDueAt' | 'firstResponseTime'>
+
+/** The ticket's SLA columns for an evaluation. */
+export function slaColumnsOf(sla: SlaEvaluation): Omit<DueState, 'nextDueAt'> {
+  return { slaStatus: sla.status, slaDueAt: sla.dueAt, firstResponseTime: sla.firstResponseTime }
+}
+
+/**
+ * What a change to the ticket leaves: when the scheduler must next look at it (`now` when
+ * something is due already, else the earlier of the next rule due instant and the next SLA
+ * transition) and its SLA now. A change that puts the ticket at risk makes it due at once,
+ * so the scheduler sends the warning it may owe (a priority raised late, a new policy).
+ */
+export function dueStateOf(row: TicketRow, context: SpaceContext, now: Date): DueState {
+  const sla = slaOf(row, context, now)
   const evaluation = evaluateTicket(
-    snapshotOf(row),
+    snapshotOf(row, sla),
     context.rules,
     calendarOf(context, row.inboxId),
     now,
   )
-  return evaluation.fire ? now : evaluation.nextDueAt
+  const becameAtRisk = sla.status === 'at_risk' && row.slaStatus !== 'at_risk'
+  // an instant trigger fires at once, through the scheduler like every firing (SPEC §11.1.5)
+  const triggered = row.pendingTriggers.length > 0 && row.status === 'open'
+  const nextDueAt =
+    evaluation.fire || becameAtRisk || triggered
+      ? now
+      : earliest(evaluation.nextDueAt, sla.nextChangeAt)
+  return { nextDueAt, ...slaColumnsOf(sla) }
+}
+
+/** When the scheduler must next look at the ticket: `now` when something is due already. */
+export function nextDueOf(row: TicketRow, context: SpaceContext, now: Date): Date | null {
+  return dueStateOf(row, context, now).nextDueAt
 }
 
 function sameInstant(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null)
+}
+
+function sameDueState(a: DueState, b: DueState): boolean {
+  return (
+    sameInstant(a.nextDueAt, b.nextDueAt) &&
+    a.slaStatus === b.slaStatus &&
+    sameInstant(a.slaDueAt, b.slaDueAt) &&
+    a.firstResponseTime === b.firstResponseTime
+  )
 }
 
 /** Loads each space's context once per caller (a transaction, a batch). */
@@ -156,24 +281,31 @@ export async function storeDueInstants(
   contextOf: (spaceId: string) => Promise<SpaceContext> = contextCache(tx),
 ): Promise<{ rows: TicketRow[]; soonest: Date | null }> {
   const stored: TicketRow[] = []
-  const changed: Array<{ id: string; next: Date | null }> = []
+  const changed: Array<{ id: string; state: DueState }> = []
   let soonest: Date | null = null
   for (const row of rows) {
-    const next = nextDueOf(row, await contextOf(row.spaceId), now)
-    if (!sameInstant(next, row.nextDueAt)) changed.push({ id: row.id, next })
+    const state = dueStateOf(row, await contextOf(row.spaceId), now)
+    if (!sameDueState(state, row)) changed.push({ id: row.id, state })
+    const next = state.nextDueAt
     if (next && (!soonest || next < soonest)) soonest = next
-    stored.push({ ...row, nextDueAt: next })
+    stored.push({ ...row, ...state })
   }
+  const iso = (d: Date | null) => (d ? d.toISOString() : null)
   for (let i = 0; i < changed.length; i += UPDATE_CHUNK) {
     const values = sql.join(
       changed
         .slice(i, i + UPDATE_CHUNK)
-        .map((c) => sql`(${c.id}::uuid, ${c.next ? c.next.toISOString() : null}::timestamptz)`),
+        .map(
+          ({ id, state: s }) =>
+            sql`(${id}::uuid, ${iso(s.nextDueAt)}::timestamptz, ${s.slaStatus}::text, ${iso(s.slaDueAt)}::timestamptz, ${s.firstResponseTime}::double precision)`,
+        ),
       sql`, `,
     )
-    await tx.execute(
-      sql`update tickets set next_due_at = v.next from (values ${values}) as v(id, next) where tickets.id = v.id`,
-    )
+    await tx.execute(sql`
+      update tickets set next_due_at = v.next, sla_status = v.sla, sla_due_at = v.sla_due,
+        first_response_time = v.first_response
+      from (values ${values}) as v(id, next, sla, sla_due, first_response)
+      where tickets.id = v.id`)
   }
   if (soonest) await signalTimer(tx, ESCALATION_TIMER, soonest)
   return { rows: stored, soonest }

@@ -1,5 +1,6 @@
 import type { GroupDto, MemberRole, RoomDto, SpaceDto, SpaceMemberDto } from '@flare/protocol'
 import { and, asc, eq, inArray, ne, or } from 'drizzle-orm'
+import { pictureUrlOf } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import {
   groupMembers,
@@ -118,17 +119,22 @@ export async function listMembers(
   db: Pick<Db, 'select'>,
   spaceId: string,
 ): Promise<SpaceMemberDto[]> {
-  return db
+  const rows = await db
     .select({
       userId: memberships.userId,
       displayName: users.displayName,
       role: memberships.role,
       managerUserId: memberships.managerUserId,
+      pictureVersion: users.pictureVersion,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.spaceId, spaceId))
     .orderBy(asc(users.displayName))
+  return rows.map(({ pictureVersion, ...member }) => ({
+    ...member,
+    pictureUrl: pictureUrlOf(member.userId, pictureVersion),
+  }))
 }
 
 export async function listGroups(db: Db, spaceId: string): Promise<GroupDto[]> {

@@ -26,6 +26,8 @@ const DEMO_MESSAGES = [
   'Any update on this?',
   'Thanks, that worked!',
   'Is there someone I can talk to today?',
+  // sets off the keyword trigger (SPEC §11.1.1): it flares up at once
+  'This is the third time I write. I want to talk to a manager.',
 ]
 
 export interface DemoTrafficDeps {

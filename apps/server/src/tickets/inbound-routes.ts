@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
+  InboundConversation,
+  InboundConversationResponse,
   InboundMessage,
   InboundParams,
   InboundResponse,
@@ -54,8 +56,9 @@ function refuse() {
 }
 
 /**
- * Customer messages from channels (SPEC §4): a JSON endpoint and an SMS provider's form
- * webhook, each authenticated by the inbox's own secret rather than a user's session.
+ * Customer messages from channels (SPEC §4): a JSON endpoint, an SMS provider's form webhook
+ * and a bot's conversation handoff (SPEC §11.1.3), each authenticated by the inbox's own
+ * secret rather than a user's session.
  */
 export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }> = async (
   app,
@@ -108,6 +111,38 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
         providerMessageId: body.messageId ?? null,
       })
       return reply.code(result.duplicate ? 200 : 201).send(result)
+    },
+  )
+
+  app.post(
+    '/inbound/inboxes/:inboxId/conversations',
+    {
+      schema: {
+        tags: ['inbound'],
+        summary:
+          "A bot hands a conversation over, authenticated by the inbox's webhook secret: it becomes a ticket with its transcript; N fallbacks in a row or `handoff: true` escalate it at once",
+        description:
+          'Each turn is `{from: customer | bot, text, outcome?: resolved | fallback}`, oldest first, ' +
+          "with at least one from the customer. The inbox's bot failure trigger fires on its number " +
+          'of bot fallbacks in a row (default 2) or `handoff: true`; its keyword and sentiment ' +
+          'triggers read the customer turns. With `conversationId`, a second delivery adds only ' +
+          'the turns not stored yet (answers 200 with `turnsStored: 0` when there are none).',
+        security: [],
+        params: InboundParams,
+        body: InboundConversation,
+        response: {
+          200: InboundConversationResponse,
+          201: InboundConversationResponse,
+          400: ApiErrorBody,
+          401: ApiErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const [row] = await db.select().from(inboxes).where(eq(inboxes.id, request.params.inboxId))
+      const inbox = await authorize(request, row)
+      const result = await service.receiveConversation({ inbox, body: request.body })
+      return reply.code(result.turnsStored > 0 ? 201 : 200).send(result)
     },
   )
 

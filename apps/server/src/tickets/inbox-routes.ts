@@ -12,6 +12,7 @@ import {
   validateCalendar,
 } from '@flare/protocol'
 import { eq } from 'drizzle-orm'
+import { writeAuditEntry } from '../db/audit-log.js'
 import { inboxAdmins, inboxes } from '../db/schema.js'
 import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
@@ -56,6 +57,19 @@ async function checkAdmins(db: Tx, spaceId: string, userIds: string[]): Promise<
       `adminUserIds.${userIds.indexOf(first)}: not a member of this space`,
       `adminUserIds.${userIds.indexOf(first)}`,
     )
+  }
+}
+
+/** What the audit log keeps of an inbox's settings: never its secret (SPEC §8.4). */
+async function auditedInbox(tx: Tx, inboxId: string) {
+  const [row] = await tx.select().from(inboxes).where(eq(inboxes.id, inboxId))
+  if (!row) return null
+  const admins = await adminsOf(tx, [inboxId])
+  return {
+    name: row.name,
+    channelAddress: row.channelAddress,
+    adminUserIds: admins.get(inboxId) ?? [],
+    calendar: row.calendar ?? null,
   }
 }
 
@@ -133,7 +147,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireSpaceRole(...SETTINGS_ROLES),
     },
     async (request, reply) => {
-      const { spaceId } = membershipOf(request)
+      const { spaceId, userId } = membershipOf(request)
       const body = request.body
       const calendar = body.calendar === undefined ? null : checkCalendar(body.calendar)
       const adminUserIds = body.adminUserIds ?? []
@@ -153,8 +167,18 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (adminUserIds.length > 0) {
             await tx
               .insert(inboxAdmins)
-              .values(adminUserIds.map((userId) => ({ inboxId: row.id, userId })))
+              .values(adminUserIds.map((admin) => ({ inboxId: row.id, userId: admin })))
           }
+          await writeAuditEntry(tx, {
+            spaceId,
+            actorUserId: userId,
+            action: 'create',
+            kind: 'inbox',
+            entityId: row.id,
+            before: null,
+            after: await auditedInbox(tx, row.id),
+            at: app.clock(),
+          })
           return row.id
         })
         return reply.code(201).send({ inbox: await inboxDto(spaceId, id, true) })
@@ -178,7 +202,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireSpaceRole(...SETTINGS_ROLES),
     },
     async (request) => {
-      const { spaceId } = membershipOf(request)
+      const { spaceId, userId } = membershipOf(request)
       const { inboxId } = request.params
       const body = request.body
       if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
@@ -186,6 +210,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (body.adminUserIds) await checkAdmins(db, spaceId, body.adminUserIds)
       try {
         await db.transaction(async (tx) => {
+          const before = await auditedInbox(tx, inboxId)
           const set = {
             ...(body.name !== undefined ? { name: body.name.trim() } : {}),
             ...(body.channelAddress !== undefined
@@ -208,8 +233,22 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
             if (body.adminUserIds.length > 0) {
               await tx
                 .insert(inboxAdmins)
-                .values(body.adminUserIds.map((userId) => ({ inboxId, userId })))
+                .values(body.adminUserIds.map((admin) => ({ inboxId, userId: admin })))
             }
+          }
+          // calendar and setting changes are kept beside rule changes (SPEC §8.4)
+          const after = await auditedInbox(tx, inboxId)
+          if (JSON.stringify(before) !== JSON.stringify(after)) {
+            await writeAuditEntry(tx, {
+              spaceId,
+              actorUserId: userId,
+              action: 'update',
+              kind: 'inbox',
+              entityId: inboxId,
+              before,
+              after,
+              at: app.clock(),
+            })
           }
         })
       } catch (error) {
@@ -234,13 +273,27 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireSpaceRole(...SETTINGS_ROLES),
     },
     async (request) => {
-      const { spaceId } = membershipOf(request)
+      const { spaceId, userId } = membershipOf(request)
       const { inboxId } = request.params
-      if (!(await findInbox(db, spaceId, inboxId))) throw notFound('No such inbox in this space.')
-      await db
-        .update(inboxes)
-        .set({ webhookSecret: newWebhookSecret() })
-        .where(eq(inboxes.id, inboxId))
+      const inbox = await findInbox(db, spaceId, inboxId)
+      if (!inbox) throw notFound('No such inbox in this space.')
+      await db.transaction(async (tx) => {
+        await tx
+          .update(inboxes)
+          .set({ webhookSecret: newWebhookSecret() })
+          .where(eq(inboxes.id, inboxId))
+        // the fact of the rotation, never the secrets themselves
+        await writeAuditEntry(tx, {
+          spaceId,
+          actorUserId: userId,
+          action: 'update',
+          kind: 'inbox',
+          entityId: inboxId,
+          before: { name: inbox.name, webhookSecret: 'the previous secret' },
+          after: { name: inbox.name, webhookSecret: 'a new secret' },
+          at: app.clock(),
+        })
+      })
       return { inbox: await inboxDto(spaceId, inboxId, true) }
     },
   )

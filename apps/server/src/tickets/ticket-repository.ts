@@ -50,6 +50,11 @@ export function toTicketDto(row: TicketRow): TicketDto {
     escalationHistory: row.escalationHistory,
     lastMessageAt: iso(row.lastMessageAt),
     preview: row.preview,
+    firstResponseAt: iso(row.firstResponseAt),
+    resolvedAt: iso(row.resolvedAt),
+    slaStatus: row.slaStatus,
+    firstResponseTime: row.firstResponseTime,
+    slaDueAt: iso(row.slaDueAt),
   }
 }
 
@@ -65,6 +70,8 @@ export function toMessageDto(row: MessageRow): TicketMessageDto {
     ...(row.deliveryState
       ? { delivery: { state: row.deliveryState, error: row.deliveryError } }
       : {}),
+    ...(row.sentiment !== null ? { sentiment: row.sentiment } : {}),
+    ...(row.botOutcome ? { botOutcome: row.botOutcome } : {}),
   }
 }
 

@@ -1,4 +1,7 @@
 import type {
+  BotOutcome,
+  InboundConversation,
+  InboundConversationResponse,
   InboundResponse,
   MessageAuthorKind,
   TicketCreate,
@@ -10,6 +13,13 @@ import type {
   TicketStatus,
   TicketUpdate,
 } from '@flare/protocol'
+import {
+  type ConversationLine,
+  detectConversationTrigger,
+  detectMessageTrigger,
+  type SentimentScore,
+  type TriggerHit,
+} from '@flare/rules'
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
@@ -23,6 +33,8 @@ import type { Broadcaster } from '../realtime/broadcaster.js'
 import { storeDueInstants } from '../scheduling/due-instants.js'
 import { lookAhead } from '../scheduling/look-ahead.js'
 import type { RunOutcome } from '../scheduling/wake-timer.js'
+import { triggerSettingsOf, withPendingTrigger } from '../triggers/detection.js'
+import { scoreMessage } from '../triggers/lexicon.js'
 import {
   findInbox,
   findTicket,
@@ -37,7 +49,13 @@ import {
   toMessageDto,
   toTicketDto,
 } from './ticket-repository.js'
-import { applyChange, type ClockState, newClockState } from './waiting-state.js'
+import {
+  applyChange,
+  type ClockState,
+  newClockState,
+  slaInstantsAfter,
+  type TicketChange,
+} from './waiting-state.js'
 
 /** What the service tells the space after a change is committed. */
 export type TicketEvent =
@@ -59,6 +77,12 @@ export interface InboundInput {
   body: string
   subject?: string
   providerMessageId?: string | null
+}
+
+/** A bot conversation handed over (SPEC §11.1.3). */
+export interface ConversationInput {
+  inbox: InboxRow
+  body: InboundConversation
 }
 
 const DEFAULT_PAGE = 50
@@ -133,6 +157,11 @@ export function createTicketService(deps: TicketServiceDeps) {
       internal: boolean
       providerMessageId?: string | null
       at: Date
+      /** A customer message's lexicon score (SPEC §11.1.2). */
+      sentiment?: number | null
+      botOutcome?: BotOutcome | null
+      /** An instant trigger it set off: fired at once by the scheduler (SPEC §11.1.5). */
+      trigger?: TriggerHit | null
     },
   ): Promise<{ ticket: TicketRow; message: MessageRow }> {
     const [stored] = await tx
@@ -146,23 +175,33 @@ export function createTicketService(deps: TicketServiceDeps) {
         internal: message.internal,
         providerMessageId: message.providerMessageId ?? null,
         createdAt: message.at,
+        sentiment: message.sentiment ?? null,
+        botOutcome: message.botOutcome ?? null,
       })
       .returning()
     if (!stored) throw new Error('message was not stored')
-    const next = applyChange(clockStateOf(row), {
+    const change: TicketChange = {
       kind: 'message',
       authorKind: message.authorKind,
       internal: message.internal,
       at: message.at,
-    })
+    }
+    const next = applyChange(clockStateOf(row), change)
     // the list shows what the conversation says, not notes or the system's remarks
     const shown = message.authorKind !== 'system' && !message.internal
     const [ticket] = await tx
       .update(tickets)
       .set({
         ...next,
+        // the first staff reply is stored with it, in this transaction (SPEC §8.1)
+        ...slaInstantsAfter(row, next, change),
         updatedAt: message.at,
         ...(shown ? { lastMessageAt: message.at, preview: previewOf(message.body) } : {}),
+        ...(message.trigger
+          ? {
+              pendingTriggers: withPendingTrigger(row.pendingTriggers, message.trigger, message.at),
+            }
+          : {}),
       })
       .where(eq(tickets.id, row.id))
       .returning()
@@ -265,6 +304,9 @@ export function createTicketService(deps: TicketServiceDeps) {
         body: input.message.body,
         internal: false,
         at,
+        // shown on the message; staff who took it down are already there, so nothing fires
+        sentiment:
+          input.message.authorKind === 'customer' ? scoreMessage(input.message.body).score : null,
       })
       return { ...appended, ticket: await withDueInstant(tx, appended.ticket, at) }
     })
@@ -294,6 +336,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const row = await db.transaction(async (tx) => {
       const current = await lockTicket(tx, spaceId, ticketId)
       let state = clockStateOf(current)
+      let instants = { firstResponseAt: current.firstResponseAt, resolvedAt: current.resolvedAt }
       const status = input.status ?? current.status
       if (holdUntil !== undefined && status !== 'on_hold') {
         throw badRequest('holdUntil: only a ticket on hold has one', 'holdUntil')
@@ -302,13 +345,16 @@ export function createTicketService(deps: TicketServiceDeps) {
         const until =
           holdUntil !== undefined ? holdUntil : status === current.status ? current.holdUntil : null
         if (status !== current.status || until?.getTime() !== current.holdUntil?.getTime()) {
-          state = applyChange(state, { kind: 'status', status, holdUntil: until, at: now })
+          const change: TicketChange = { kind: 'status', status, holdUntil: until, at: now }
+          state = applyChange(state, change)
+          instants = slaInstantsAfter(current, state, change)
         }
       }
       const [updated] = await tx
         .update(tickets)
         .set({
           ...state,
+          ...instants,
           ...(input.subject !== undefined ? { subject: input.subject.trim() } : {}),
           ...(input.priority !== undefined ? { priority: input.priority } : {}),
           ...(input.category !== undefined ? { category: input.category } : {}),
@@ -368,9 +414,98 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   /**
+   * Inside an inbound transaction: the customer's deliveries are handled one at a time, in
+   * every server process (an advisory lock per key, taken in one order), so two arriving
+   * together cannot open two tickets.
+   */
+  async function lockInbound(tx: Tx, inbox: InboxRow, keys: Array<string | null>): Promise<void> {
+    const taken = [...new Set(keys.filter((k): k is string => k !== null))].sort()
+    for (const key of taken) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inbound:${inbox.id}:${key}`}))`)
+    }
+  }
+
+  /**
+   * The customer's open (or held) ticket in the inbox, locked, else a new one (`subject` for
+   * it). A ticket found by the caller (`known`) comes first.
+   */
+  async function ticketForCustomer(
+    tx: Tx,
+    inbox: InboxRow,
+    customer: ReturnType<typeof cleanCustomer>,
+    subject: string,
+    at: Date,
+    known: string | null = null,
+  ): Promise<{ row: TicketRow; created: boolean }> {
+    const same = [
+      ...(known ? [eq(tickets.id, known)] : []),
+      ...(customer.phone ? [eq(tickets.customerPhone, customer.phone)] : []),
+      ...(customer.email ? [eq(tickets.customerEmail, customer.email)] : []),
+    ]
+    const [open] =
+      same.length === 0
+        ? []
+        : await tx
+            .select()
+            .from(tickets)
+            .where(
+              and(
+                eq(tickets.inboxId, inbox.id),
+                inArray(tickets.status, ['open', 'on_hold']),
+                or(...same),
+              ),
+            )
+            .orderBy(
+              // the conversation's own ticket before any other of the customer's
+              ...(known ? [sql`${tickets.id} = ${known} desc`] : []),
+              desc(tickets.createdAt),
+            )
+            .limit(1)
+            .for('update')
+    if (open) {
+      if (!customer.name || open.customerName) return { row: open, created: false }
+      const [named] = await tx
+        .update(tickets)
+        .set({ customerName: customer.name })
+        .where(eq(tickets.id, open.id))
+        .returning()
+      if (!named) throw new Error('ticket vanished while locked')
+      return { row: named, created: false }
+    }
+    const [row] = await tx
+      .insert(tickets)
+      .values({
+        spaceId: inbox.spaceId,
+        inboxId: inbox.id,
+        subject,
+        customerName: customer.name,
+        customerEmail: customer.email,
+        customerPhone: customer.phone,
+        ...newClockState(at),
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning()
+    if (!row) throw new Error('ticket was not created')
+    return { row, created: true }
+  }
+
+  /** Runs an inbound transaction, once more if a racing delivery of the same ids won. */
+  async function withRetryOnDuplicate<T>(idempotent: boolean, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      // the same delivery twice at once under two customer keys: the unique index kept one
+      if (!idempotent || !isUniqueViolation(error)) throw error
+      return run()
+    }
+  }
+
+  /**
    * A customer message from a channel: appended to the customer's open (or held) ticket in
    * the inbox, or a new ticket. A provider message id seen before in this inbox is not stored
-   * again.
+   * again. What it sets off (SPEC §11.1) waits on the ticket for the scheduler, which fires it
+   * at once.
    */
   async function receiveInbound(input: InboundInput): Promise<InboundResponse> {
     const customer = cleanCustomer(input.customer)
@@ -379,12 +514,12 @@ export function createTicketService(deps: TicketServiceDeps) {
     }
     const providerMessageId = input.providerMessageId ?? null
     const { inbox } = input
+    // pure work, before the transaction: the score shown on the message, and what it sets off
+    const sentiment = scoreMessage(input.body)
+    const trigger = detectMessageTrigger(triggerSettingsOf(inbox), input.body, sentiment)
     const run = () =>
       db.transaction(async (tx) => {
-        // one customer's deliveries are handled one at a time, in every server process, so two
-        // messages arriving together cannot open two tickets
-        const key = `inbound:${inbox.id}:${customer.phone ?? customer.email}`
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`)
+        await lockInbound(tx, inbox, [customer.phone ?? customer.email])
         if (providerMessageId) {
           const [seen] = await tx
             .select({ id: ticketMessages.id, ticketId: ticketMessages.ticketId })
@@ -397,49 +532,9 @@ export function createTicketService(deps: TicketServiceDeps) {
             )
           if (seen) return { duplicate: seen } as const
         }
-        const same = [
-          ...(customer.phone ? [eq(tickets.customerPhone, customer.phone)] : []),
-          ...(customer.email ? [eq(tickets.customerEmail, customer.email)] : []),
-        ]
-        const [open] = await tx
-          .select()
-          .from(tickets)
-          .where(
-            and(
-              eq(tickets.inboxId, inbox.id),
-              inArray(tickets.status, ['open', 'on_hold']),
-              or(...same),
-            ),
-          )
-          .orderBy(desc(tickets.createdAt))
-          .limit(1)
-          .for('update')
         const at = clock()
-        let row = open
-        if (!row) {
-          ;[row] = await tx
-            .insert(tickets)
-            .values({
-              spaceId: inbox.spaceId,
-              inboxId: inbox.id,
-              subject: input.subject?.trim() || subjectFrom(input.body) || 'New conversation',
-              customerName: customer.name,
-              customerEmail: customer.email,
-              customerPhone: customer.phone,
-              ...newClockState(at),
-              createdAt: at,
-              updatedAt: at,
-            })
-            .returning()
-          if (!row) throw new Error('ticket was not created')
-        } else if (customer.name && !row.customerName) {
-          ;[row] = await tx
-            .update(tickets)
-            .set({ customerName: customer.name })
-            .where(eq(tickets.id, row.id))
-            .returning()
-          if (!row) throw new Error('ticket vanished while locked')
-        }
+        const subject = input.subject?.trim() || subjectFrom(input.body) || 'New conversation'
+        const { row, created } = await ticketForCustomer(tx, inbox, customer, subject, at)
         const appended = await appendMessage(tx, row, {
           authorKind: 'customer',
           authorUserId: null,
@@ -447,18 +542,13 @@ export function createTicketService(deps: TicketServiceDeps) {
           internal: false,
           providerMessageId,
           at,
+          sentiment: sentiment.score,
+          trigger,
         })
         const ticket = await withDueInstant(tx, appended.ticket, at)
-        return { created: !open, message: appended.message, ticket } as const
+        return { created, message: appended.message, ticket } as const
       })
-    let result: Awaited<ReturnType<typeof run>>
-    try {
-      result = await run()
-    } catch (error) {
-      // the same message delivered twice at once under two customer keys: the index kept one
-      if (!providerMessageId || !isUniqueViolation(error)) throw error
-      result = await run()
-    }
+    const result = await withRetryOnDuplicate(providerMessageId !== null, run)
     if ('duplicate' in result && result.duplicate) {
       return {
         ticketId: result.duplicate.ticketId,
@@ -481,6 +571,126 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   /**
+   * A conversation a bot hands over (SPEC §11.1.3): its turns become the ticket's messages
+   * (customer turns as the customer's, bot turns as `bot`, which never answer the customer in
+   * the clock's eyes), on the conversation's ticket, else the customer's open one, else a new
+   * one. With a `conversationId`, turns stored before are skipped, so a retry or a longer
+   * transcript adds only what is new. A trigger it sets off waits on the ticket for the
+   * scheduler, like a message's.
+   */
+  async function receiveConversation({
+    inbox,
+    body,
+  }: ConversationInput): Promise<InboundConversationResponse> {
+    const customer = requireCustomer(body.customer)
+    if (!body.turns.some((turn) => turn.from === 'customer')) {
+      throw badRequest('turns: a conversation needs at least one turn from the customer', 'turns')
+    }
+    const ids = body.conversationId
+      ? body.turns.map((_, index) => `conversation:${body.conversationId}:${index}`)
+      : null
+    const run = () =>
+      db.transaction(async (tx) => {
+        await lockInbound(tx, inbox, [
+          customer.phone ?? customer.email,
+          body.conversationId ? `conversation:${body.conversationId}` : null,
+        ])
+        const stored = ids
+          ? await tx
+              .select({
+                ticketId: ticketMessages.ticketId,
+                providerMessageId: ticketMessages.providerMessageId,
+              })
+              .from(ticketMessages)
+              .where(
+                and(
+                  eq(ticketMessages.inboxId, inbox.id),
+                  inArray(ticketMessages.providerMessageId, ids),
+                ),
+              )
+          : []
+        const seen = new Set(stored.map((s) => s.providerMessageId))
+        const fresh = body.turns
+          .map((turn, index) => ({ turn, id: ids?.[index] ?? null }))
+          .filter(({ id }) => id === null || !seen.has(id))
+        if (fresh.length === 0) {
+          return { duplicate: stored[0]?.ticketId ?? null } as const
+        }
+        const lines: ConversationLine[] = body.turns.map((t) => ({
+          from: t.from,
+          text: t.text,
+          outcome: t.outcome ?? null,
+        }))
+        const freshLines = fresh.map(({ turn }) => ({
+          from: turn.from,
+          text: turn.text,
+          outcome: turn.outcome ?? null,
+        }))
+        const scores: SentimentScore[] = freshLines.map((line) =>
+          line.from === 'customer' ? scoreMessage(line.text) : { score: 0, words: [] },
+        )
+        const trigger = detectConversationTrigger(
+          triggerSettingsOf(inbox),
+          lines,
+          freshLines,
+          scores,
+          body.handoff === true,
+        )
+        const at = clock()
+        const firstWords = body.turns.find((turn) => turn.from === 'customer')?.text ?? ''
+        const subject =
+          body.subject?.trim() || subjectFrom(firstWords) || 'Conversation with the bot'
+        const found = await ticketForCustomer(
+          tx,
+          inbox,
+          customer,
+          subject,
+          at,
+          stored[0]?.ticketId ?? null,
+        )
+        let row = found.row
+        const messages: MessageRow[] = []
+        for (const [index, { turn, id }] of fresh.entries()) {
+          const appended = await appendMessage(tx, row, {
+            authorKind: turn.from,
+            authorUserId: null,
+            body: turn.text,
+            internal: false,
+            providerMessageId: id,
+            at,
+            sentiment: turn.from === 'customer' ? (scores[index]?.score ?? 0) : null,
+            botOutcome: turn.outcome ?? null,
+            trigger: index === fresh.length - 1 ? trigger : null,
+          })
+          row = appended.ticket
+          messages.push(appended.message)
+        }
+        const ticket = await withDueInstant(tx, row, at)
+        return { created: found.created, ticket, messages, trigger } as const
+      })
+    const result = await withRetryOnDuplicate(ids !== null, run)
+    if ('duplicate' in result) {
+      if (!result.duplicate) throw new Error('a repeated conversation without its ticket')
+      return { ticketId: result.duplicate, ticketCreated: false, turnsStored: 0, trigger: null }
+    }
+    const ticket = toTicketDto(result.ticket)
+    changed(inbox.spaceId, [
+      ...(result.created ? [{ kind: 'created' as const, ticket }] : []),
+      ...result.messages.map((message) => ({
+        kind: 'message' as const,
+        ticket,
+        message: toMessageDto(message),
+      })),
+    ])
+    return {
+      ticketId: ticket.id,
+      ticketCreated: result.created,
+      turnsStored: result.messages.length,
+      trigger: result.trigger?.kind ?? null,
+    }
+  }
+
+  /**
    * Reopens holds that have ended by `now`, one batch in one transaction. Ended holds are
    * claimed with `FOR UPDATE SKIP LOCKED`: with several server processes each ticket is
    * reopened by exactly one of them, and a ticket another transaction holds is left for later
@@ -498,15 +708,11 @@ export function createTicketService(deps: TicketServiceDeps) {
         .for('update', { skipLocked: true })
       const out: Array<{ ticket: TicketRow; message: MessageRow }> = []
       for (const held of claimed) {
-        const state = applyChange(clockStateOf(held), {
-          kind: 'status',
-          status: 'open',
-          holdUntil: null,
-          at: now,
-        })
+        const change: TicketChange = { kind: 'status', status: 'open', holdUntil: null, at: now }
+        const state = applyChange(clockStateOf(held), change)
         const [row] = await tx
           .update(tickets)
-          .set({ ...state, updatedAt: now })
+          .set({ ...state, ...slaInstantsAfter(held, state, change), updatedAt: now })
           .where(eq(tickets.id, held.id))
           .returning()
         if (!row) throw new Error('ticket vanished while locked')
@@ -566,6 +772,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     update,
     addStaffMessage,
     receiveInbound,
+    receiveConversation,
     checkHolds,
     reopenEndedHolds,
     read,

@@ -73,3 +73,35 @@ export function applyChange(state: ClockState, change: TicketChange): ClockState
       return { ...state, status, holdUntil: null }
   }
 }
+
+/** The instants the SLA of SPEC §8.1 reads, kept beside the clock state. */
+export interface SlaInstants {
+  firstResponseAt: Date | null
+  resolvedAt: Date | null
+}
+
+function isFinished(status: TicketStatus): boolean {
+  return status === 'resolved' || status === 'closed'
+}
+
+/**
+ * The SLA instants after one change: the first material staff reply is kept for good (set
+ * once); `resolvedAt` is when the ticket was resolved or closed (a close after a resolve
+ * keeps the resolve), and null again once it reopens.
+ */
+export function slaInstantsAfter(
+  before: SlaInstants & { status: TicketStatus },
+  after: ClockState,
+  change: TicketChange,
+): SlaInstants {
+  const replied =
+    change.kind === 'message' && isMaterialStaffMessage(change.authorKind, change.internal)
+  return {
+    firstResponseAt: before.firstResponseAt ?? (replied ? change.at : null),
+    resolvedAt: isFinished(after.status)
+      ? isFinished(before.status)
+        ? (before.resolvedAt ?? change.at)
+        : change.at
+      : null,
+  }
+}

@@ -4,6 +4,8 @@ import {
   type ConditionField,
   type ConditionOperator,
   TEXT_CONDITION_FIELDS,
+  TRIGGER_KINDS,
+  TRIGGER_LABEL,
 } from '@flare/protocol'
 import { errorAt, type FieldErrors } from './field-errors.js'
 import type { ConditionDraft } from './rule-draft.js'
@@ -16,7 +18,9 @@ const FIELD_LABEL: Record<ConditionField, string> = {
   assignedToUserId: 'Assignee',
   escalationLevel: 'Escalation level',
   slaStatus: 'SLA status',
+  firstResponseTime: 'First response time (minutes)',
   customerTag: 'Customer tag',
+  trigger: 'Instant trigger',
 }
 const OPERATOR_LABEL: Record<ConditionOperator, string> = {
   equals: 'is',
@@ -45,6 +49,12 @@ export function ConditionsEditor({
     <fieldset className="conditions">
       <legend>Conditions (all must hold)</legend>
       {conditions.length === 0 && <p className="muted small">None: every ticket in scope.</p>}
+      {conditions.some((c) => c.field === 'trigger') && (
+        <p className="muted small">
+          With an instant trigger condition the rule fires the moment the trigger happens, not by
+          its clock.
+        </p>
+      )}
       {conditions.map((c, i) => {
         const error = errorAt(errors, `conditions.${i}`)
         const operators = CONDITION_OPERATORS.filter(
@@ -68,17 +78,39 @@ export function ConditionsEditor({
             >
               <Options values={operators} labels={OPERATOR_LABEL} />
             </select>
-            <input
-              type="text"
-              aria-label={`Condition ${i + 1} value`}
-              placeholder={
-                many ? 'a, b, c' : c.field === 'assignedToUserId' ? 'empty = unassigned' : ''
-              }
-              value={c.value}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${uid}-cond-${i}-error` : undefined}
-              onChange={(e) => set(i, { value: e.target.value })}
-            />
+            {c.field === 'trigger' && !many ? (
+              // SPEC §11.1: a rule with this condition fires when the trigger happens, at once
+              <select
+                aria-label={`Condition ${i + 1} value`}
+                value={c.value}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${uid}-cond-${i}-error` : undefined}
+                onChange={(e) => set(i, { value: e.target.value })}
+              >
+                {!TRIGGER_KINDS.some((kind) => kind === c.value) && (
+                  <option value="">Choose…</option>
+                )}
+                <Options values={TRIGGER_KINDS} labels={TRIGGER_LABEL} />
+              </select>
+            ) : (
+              <input
+                type="text"
+                aria-label={`Condition ${i + 1} value`}
+                placeholder={
+                  c.field === 'trigger'
+                    ? TRIGGER_KINDS.join(', ')
+                    : many
+                      ? 'a, b, c'
+                      : c.field === 'assignedToUserId'
+                        ? 'empty = unassigned'
+                        : ''
+                }
+                value={c.value}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${uid}-cond-${i}-error` : undefined}
+                onChange={(e) => set(i, { value: e.target.value })}
+              />
+            )}
             <button
               type="button"
               className="secondary small"

@@ -1,4 +1,4 @@
-import type { EscalationHistoryEntryDto } from '@flare/protocol/client'
+import { type EscalationHistoryEntryDto, TRIGGER_LABEL } from '@flare/protocol/client'
 import { RelativeTime } from '../layout/RelativeTime.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -38,6 +38,9 @@ export function EscalationHistory({
           <li key={`${e.escalatedAt}-${e.ruleId ?? ''}-${e.level}`}>
             <div className="escalation-history-head">
               <span className="tag escalation-level">Level {e.level}</span>
+              {e.trigger && (
+                <span className="tag escalation-trigger">{TRIGGER_LABEL[e.trigger]}</span>
+              )}
               <span className="escalation-history-rule">
                 {e.ruleName ?? (e.ruleId ? 'A rule' : 'By hand')}
               </span>

@@ -1,9 +1,16 @@
-import { type BusinessCalendar, type InboxDto, InboxPhoneEscalation, parse } from '@flare/protocol'
+import {
+  type BusinessCalendar,
+  type InboxDto,
+  InboxPhoneEscalation,
+  type InboxTriggersResponse,
+  parse,
+} from '@flare/protocol'
 import { useId, useState } from 'react'
 import type { Loadable } from '../store/index.js'
 import { saveInboxCalendar, saveInboxPhone } from './automation-actions.js'
 import { BusinessHoursEditor } from './BusinessHoursEditor.js'
 import { friendlyMessage } from './field-errors.js'
+import { TriggerSettingsForm } from './TriggerSettings.js'
 
 const DEFAULT_PHONE: InboxPhoneEscalation = { enabled: false, phone: '', minutes: 5 }
 
@@ -128,15 +135,17 @@ export function PhoneEscalationForm({
   )
 }
 
-/** One inbox's part of the settings: its own business hours, and its phone preset. */
+/** One inbox's part of the settings: its own business hours, its phone preset, its triggers. */
 export function InboxSettings({
   inbox,
   phone,
+  triggers,
   spaceCalendar,
   canEdit,
 }: {
   inbox: InboxDto
   phone: Loadable<InboxPhoneEscalation | null> | undefined
+  triggers: Loadable<InboxTriggersResponse> | undefined
   spaceCalendar: BusinessCalendar | null
   canEdit: boolean
 }) {
@@ -202,6 +211,17 @@ export function InboxSettings({
         </p>
       ) : (
         <PhoneEscalationForm inbox={inbox} saved={phone.value} canEdit={canEdit} />
+      )}
+      {!triggers || triggers.status === 'loading' || triggers.status === 'idle' ? (
+        <p className="muted" aria-busy="true">
+          Loading the instant triggers…
+        </p>
+      ) : triggers.status === 'error' ? (
+        <p role="alert" className="error">
+          {triggers.message}
+        </p>
+      ) : (
+        <TriggerSettingsForm inbox={inbox} saved={triggers.value} canEdit={canEdit} />
       )}
     </section>
   )

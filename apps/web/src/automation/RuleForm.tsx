@@ -217,6 +217,7 @@ export function RuleForm({
           escalateAfterMinutes: threshold,
           repeatEveryMinutes: repeat,
           businessHoursOnly: draft.businessHoursOnly,
+          trigger: draft.conditions.some((c) => c.field === 'trigger'),
         }}
         target={describeTarget(draft, directory)}
         calendar={calendar}

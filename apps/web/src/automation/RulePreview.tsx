@@ -22,6 +22,8 @@ export interface PreviewInput {
   escalateAfterMinutes: number | undefined
   repeatEveryMinutes: number | undefined
   businessHoursOnly: boolean
+  /** It has an instant trigger condition: it fires when the trigger happens (SPEC §11.1). */
+  trigger?: boolean
 }
 
 /**
@@ -48,7 +50,9 @@ export function RulePreview({
 }) {
   const minutes = rule.escalateAfterMinutes
   let text: string
-  if (minutes === undefined || !Number.isInteger(minutes) || minutes < 1) {
+  if (rule.trigger) {
+    text = `A customer message that sets off the trigger would escalate to ${target} at once; the threshold and repeat are not used.`
+  } else if (minutes === undefined || !Number.isInteger(minutes) || minutes < 1) {
     text = 'Set a threshold to see when this rule would fire.'
   } else if (rule.businessHoursOnly && !calendar) {
     text = 'Loading the business hours…'

@@ -12,6 +12,7 @@ import { InboxSettings } from './InboxSettings.js'
 import { followLink } from './navigation.js'
 import { RotationsPanel } from './RotationsPanel.js'
 import { RulesPanel } from './RulesPanel.js'
+import { SlaPoliciesPanel } from './SlaPoliciesPanel.js'
 import './automation.css'
 
 /** The current minute, re-rendering each minute: what the rule preview counts from. */
@@ -60,7 +61,9 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   const rotations = useFlare((s) => s.rotations)
   const inboxes = useFlare((s) => s.inboxes)
   const inboxPhone = useFlare((s) => s.inboxPhone)
+  const inboxTriggers = useFlare((s) => s.inboxTriggers)
   const recompute = useFlare((s) => s.recompute)
+  const slaPolicies = useFlare((s) => s.slaPolicies)
   const now = useMinuteClock()
   const ready = space.status === 'ready'
 
@@ -141,6 +144,24 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                 <Loading what="the business hours" />
               )}
             </section>
+            <section className="settings-card" aria-labelledby="sla-heading">
+              <h2 id="sla-heading">SLA policies</h2>
+              <p className="muted small">
+                How soon each priority must get a first reply and be resolved. Tickets show whether
+                they are on track, at risk or breached, and rules can escalate on it.
+              </p>
+              {slaPolicies.status === 'error' ? (
+                <Failed message={slaPolicies.message} />
+              ) : slaPolicies.status === 'ready' && inboxes.status === 'ready' ? (
+                <SlaPoliciesPanel
+                  policies={slaPolicies.value}
+                  inboxes={inboxList}
+                  canEdit={canEdit}
+                />
+              ) : (
+                <Loading what="the SLA policies" />
+              )}
+            </section>
             <section className="settings-card" aria-labelledby="rules-heading">
               <h2 id="rules-heading">Escalation rules</h2>
               <p className="muted small">
@@ -191,6 +212,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
                     key={inbox.id}
                     inbox={inbox}
                     phone={inboxPhone[inbox.id]}
+                    triggers={inboxTriggers[inbox.id]}
                     spaceCalendar={spaceCalendar}
                     canEdit={canEdit}
                   />

@@ -143,7 +143,10 @@ describe('a ticket escalation in the alert rail', () => {
     render(<AlertRail />)
     fire('ticket:escalated', { ...escalated, firingId: U(42) })
     await user.click(screen.getByRole('button', { name: 'I’m on it' }))
-    expect(emitted).toEqual([{ event: 'ticket:acknowledge', payload: { firingId: U(42) } }])
+    expect(emitted).toEqual([
+      { event: 'ticket:receipt', payload: { firingId: U(42) } },
+      { event: 'ticket:acknowledge', payload: { firingId: U(42) } },
+    ])
     expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('You are on it.')
     expect(screen.queryByRole('button', { name: 'I’m on it' })).toBeNull()
   })
@@ -182,6 +185,41 @@ describe('a ticket escalation in the alert rail', () => {
     expect(screen.queryByRole('article')).toBeNull()
   })
 
+  it('[7.2.1.1] sends the delivery receipt once the card shows', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(61) })
+    expect(screen.getByRole('article')).toBeTruthy()
+    expect(emitted).toEqual([{ event: 'ticket:receipt', payload: { firingId: U(61) } }])
+  })
+
+  it('[7.2.1.1][9.4.2] a snapshot brings the alerts no client has shown: each alerts once, a taken one quietly', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    const waiting = { ...escalated, firingId: U(62) }
+    const taken = {
+      ...escalated,
+      firingId: U(63),
+      ticket: { ...escalated.ticket, subject: 'Late' },
+    }
+    const snapshot = {
+      ...useFlare.getState().snapshot,
+      ticketAlerts: [
+        { event: waiting, acknowledged: null },
+        { event: taken, acknowledged: { firingId: U(63), ticketId: T, userId: ELI, at: '' } },
+      ],
+    }
+    fire('space:snapshot', snapshot)
+    expect(screen.getAllByRole('article')).toHaveLength(2)
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('Eli Novak is on it.')
+    expect(played.count).toBe(1)
+    expect(emitted.map((e) => e.payload)).toEqual([{ firingId: U(62) }, { firingId: U(63) }])
+    // the same alert live after the snapshot (a reconnect racing the firing): no second sound
+    fire('ticket:escalated', waiting)
+    expect(screen.getAllByRole('article')).toHaveLength(2)
+    expect(played.count).toBe(1)
+  })
+
   it('dismisses a card', async () => {
     const fire = fakeSocket()
     const user = userEvent.setup()
@@ -191,5 +229,53 @@ describe('a ticket escalation in the alert rail', () => {
       screen.getByRole('button', { name: 'Dismiss the ticket escalation of Refund not received' }),
     )
     expect(screen.queryByRole('article')).toBeNull()
+  })
+
+  it('[11.1.7] a customer asking for a person flares up red, naming the trigger, the words and the conversation', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', {
+      ...escalated,
+      firingId: U(46),
+      level: 1,
+      reason:
+        'Keyword trigger: the customer wrote "talk to a human" (rule "Instant trigger (inbox default)")',
+      trigger: { kind: 'keyword', words: ['talk to a human'] },
+      transcriptTurns: 12,
+      transcript: [
+        { from: 'bot', text: 'Sorry, I did not get that.', outcome: 'fallback', at: '' },
+        { from: 'customer', text: 'I want to talk to a human now', at: '' },
+      ],
+    })
+    const card = screen.getByRole('article', {
+      name: 'Customer asks for a person, level 1: Refund not received',
+    })
+    // red, like an urgent hand, and not only by colour: the title and the trigger say why
+    expect(card.className).toContain('alert-urgent')
+    expect(screen.getByTestId('alert-trigger').textContent).toBe(
+      'Keyword trigger: “talk to a human”',
+    )
+    const conversation = within(card).getByRole('list', { name: 'Conversation with Priya Shah' })
+    expect(conversation.closest('details')?.open).toBe(true)
+    expect(card.textContent).toContain('The conversation: last 2 of 12 turns')
+    expect(
+      within(conversation)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'Bot:fell backSorry, I did not get that.',
+      'Priya Shah:I want to talk to a human now',
+    ])
+    expect(useFlare.getState().announcement.text).toContain(
+      'Customer asks for a person, escalated to you at once, level 1',
+    )
+  })
+
+  it('[7] a timed escalation stays amber', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    fire('ticket:escalated', { ...escalated, firingId: U(47) })
+    expect(screen.getByRole('article').className).toContain('alert-ticket')
+    expect(screen.queryByTestId('alert-trigger')).toBeNull()
   })
 })

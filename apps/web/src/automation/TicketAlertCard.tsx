@@ -1,19 +1,57 @@
+import type { TicketEscalatedEvent } from '@flare/protocol'
+import { TRIGGER_LABEL } from '@flare/protocol/client'
 import { useEffect, useState } from 'react'
 import { AlertCard, type CardAction } from '../hands/AlertCard.js'
 import type { Alert } from '../hands/alerts.js'
+import { UrgentIcon } from '../hands/icons.js'
 import { customerName, PRIORITY_LABEL } from '../inbox/format.js'
 import { loadTicketFacts } from '../inbox/ticket-facts.js'
 import { WaitingTime } from '../inbox/WaitingTime.js'
-import { TicketClockIcon } from '../layout/icons.js'
+import { ChatIcon, PersonIcon, TicketClockIcon } from '../layout/icons.js'
 import { displayNameOf } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { useFlare } from '../store/index.js'
+import { alertTitle } from './alert-text.js'
 import {
   acknowledgeTicketAlert,
   dismissTicketAlert,
   openEscalatedTicket,
 } from './automation-actions.js'
 import './automation.css'
+
+/** The end of the conversation, so whoever takes it starts informed (SPEC §11.1.7). */
+function Transcript({ event, customer }: { event: TicketEscalatedEvent; customer: string }) {
+  const turns = event.transcript ?? []
+  if (turns.length === 0) return null
+  const total = event.transcriptTurns ?? turns.length
+  const hasBot = turns.some((turn) => turn.from === 'bot')
+  // open where it says why the card came: a trigger, or a bot that handed over
+  return (
+    <details className="alert-transcript" open={event.trigger !== undefined || hasBot}>
+      <summary>
+        {total > turns.length
+          ? `The conversation: last ${turns.length} of ${total} turns`
+          : `The conversation: ${total} ${total === 1 ? 'turn' : 'turns'}`}
+      </summary>
+      <ol aria-label={`Conversation with ${customer}`}>
+        {turns.map((turn, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: turns have no id but their place
+          <li key={index} className={`turn turn-${turn.from}`}>
+            <span className="turn-who">{turn.from === 'bot' ? 'Bot:' : `${customer}:`}</span>
+            {turn.outcome === 'fallback' && <span className="turn-fallback">fell back</span>}
+            {turn.text}
+          </li>
+        ))}
+      </ol>
+    </details>
+  )
+}
+
+function TriggerIcon({ kind }: { kind: NonNullable<TicketEscalatedEvent['trigger']>['kind'] }) {
+  if (kind === 'keyword') return <PersonIcon />
+  if (kind === 'bot_failure') return <ChatIcon />
+  return <UrgentIcon />
+}
 
 /** A ticket escalation that reached you: I'm on it (O), Open ticket (T), or dismiss (Esc). */
 export function TicketAlertCard({
@@ -85,9 +123,10 @@ export function TicketAlertCard({
   return (
     <AlertCard
       id={`alert-${event.firingId}`}
-      tone="ticket"
-      icon={<TicketClockIcon />}
-      title={`Ticket escalation, level ${event.level}: ${ticket.subject}`}
+      // a customer asking for a person flares up red, like an urgent hand; a clock stays amber
+      tone={event.trigger ? 'urgent' : 'ticket'}
+      icon={event.trigger ? <TriggerIcon kind={event.trigger.kind} /> : <TicketClockIcon />}
+      title={alertTitle(event)}
       meta={<RelativeTime iso={event.escalatedAt} mode="elapsed" />}
       collapsed={collapsed}
       onExpand={acknowledged ? undefined : onExpand}
@@ -114,7 +153,15 @@ export function TicketAlertCard({
           </span>
         )}
       </p>
+      {event.trigger && (
+        <p className="alert-trigger-tag" data-testid="alert-trigger">
+          {TRIGGER_LABEL[event.trigger.kind]}
+          {event.trigger.words.length > 0 &&
+            `: ${event.trigger.words.map((w) => `“${w}”`).join(', ')}`}
+        </p>
+      )}
       <p className="alert-reason">{event.reason}</p>
+      <Transcript event={event} customer={customer} />
       {error && (
         <p role="alert" className="error">
           {error}

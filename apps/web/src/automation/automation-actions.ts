@@ -6,10 +6,12 @@ import type {
   EscalationRuleUpdate,
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
+  InboxTriggers,
   Result,
   RotationCreate,
   RotationDto,
   RotationUpdate,
+  SlaPoliciesUpdate,
   TicketAcknowledgedEvent,
 } from '@flare/protocol'
 import { ApiRequestError } from '../api.js'
@@ -74,6 +76,7 @@ export async function loadAutomationSettings(): Promise<void> {
     businessHours: { status: 'loading' },
     escalationRules: { status: 'loading' },
     rotations: { status: 'loading' },
+    slaPolicies: { status: 'loading' },
   })
   const still = () => useFlare.getState().spaceId === spaceId
   await Promise.all([
@@ -94,6 +97,12 @@ export async function loadAutomationSettings(): Promise<void> {
         still() &&
         useFlare.setState({ escalationRules: { status: 'error', message: problemOf(e).message } }),
     ),
+    automationApi.slaPolicies(spaceId).then(
+      (r) => still() && useFlare.setState({ slaPolicies: { status: 'ready', value: r.policies } }),
+      (e: unknown) =>
+        still() &&
+        useFlare.setState({ slaPolicies: { status: 'error', message: problemOf(e).message } }),
+    ),
     automationApi.rotations(spaceId).then(
       (r) => still() && useFlare.setState({ rotations: { status: 'ready', value: r.rotations } }),
       (e: unknown) =>
@@ -109,7 +118,12 @@ async function loadInboxesWithPhones(spaceId: string): Promise<void> {
   try {
     const { inboxes } = await inboxApi.inboxes(spaceId)
     useFlare.setState({ inboxes: { status: 'ready', value: inboxes } })
-    await Promise.all(inboxes.map((inbox) => loadInboxPhone(spaceId, inbox.id)))
+    await Promise.all(
+      inboxes.flatMap((inbox) => [
+        loadInboxPhone(spaceId, inbox.id),
+        loadInboxTriggers(spaceId, inbox.id),
+      ]),
+    )
   } catch (error) {
     useFlare.setState({ inboxes: { status: 'error', message: problemOf(error).message } })
   }
@@ -137,6 +151,44 @@ async function loadInboxPhone(spaceId: string, inboxId: string): Promise<void> {
         [inboxId]: { status: 'error', message: problemOf(error).message },
       },
     }))
+  }
+}
+
+async function loadInboxTriggers(spaceId: string, inboxId: string): Promise<void> {
+  useFlare.setState((s) => ({
+    inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'loading' } },
+  }))
+  try {
+    const value = await automationApi.inboxTriggers(spaceId, inboxId)
+    useFlare.setState((s) => ({
+      inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'ready', value } },
+    }))
+  } catch (error) {
+    useFlare.setState((s) => ({
+      inboxTriggers: {
+        ...s.inboxTriggers,
+        [inboxId]: { status: 'error', message: problemOf(error).message },
+      },
+    }))
+  }
+}
+
+/** An inbox's instant triggers (SPEC §11.1), replaced whole. */
+export async function saveInboxTriggers(
+  inboxId: string,
+  body: InboxTriggers,
+): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const value = await automationApi.saveInboxTriggers(spaceId, inboxId, body)
+    useFlare.setState((s) => ({
+      inboxTriggers: { ...s.inboxTriggers, [inboxId]: { status: 'ready', value } },
+    }))
+    announce('Instant triggers saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
   }
 }
 
@@ -342,6 +394,36 @@ export function applyAcknowledgement(acknowledged: TicketAcknowledgedEvent): voi
       a.event.firingId === acknowledged.firingId && !a.acknowledged ? { ...a, acknowledged } : a,
     ),
   }))
+}
+
+/** Replaces the space's SLA policies with `body` (the whole set). */
+export async function saveSlaPolicies(body: SlaPoliciesUpdate): Promise<SaveProblem> {
+  const spaceId = spaceIdOrNull()
+  if (!spaceId) return NO_SPACE
+  try {
+    const { policies } = await automationApi.saveSlaPolicies(spaceId, body)
+    useFlare.setState({ slaPolicies: { status: 'ready', value: policies } })
+    void watchRecompute()
+    announce('SLA policies saved')
+    return null
+  } catch (error) {
+    return problemOf(error)
+  }
+}
+
+export function dismissSlaWarning(warningId: string): void {
+  useFlare.setState((s) => ({
+    slaWarnings: s.slaWarnings.filter((w) => w.warningId !== warningId),
+  }))
+}
+
+/** Brings the inbox forward with the ticket at risk open; the card has done its job. */
+export function openSlaWarningTicket(warningId: string, ticketId: string): void {
+  dismissSlaWarning(warningId)
+  const spaceId = useFlare.getState().spaceId
+  if (spaceId && window.location.pathname !== `/spaces/${spaceId}`) navigate(`/spaces/${spaceId}`)
+  setSidePanelTab('inbox')
+  void openTicket(ticketId)
 }
 
 export function dismissTicketAlert(firingId: string): void {

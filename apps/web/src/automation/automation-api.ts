@@ -9,11 +9,15 @@ import type {
   InboxPhoneEscalation,
   InboxPhoneEscalationResponse,
   InboxResponse,
+  InboxTriggers,
+  InboxTriggersResponse,
   RecomputeStatus,
   RotationCreate,
   RotationListResponse,
   RotationResponse,
   RotationUpdate,
+  SlaPoliciesResponse,
+  SlaPoliciesUpdate,
 } from '@flare/protocol'
 import { fetchApi } from '../api.js'
 
@@ -63,6 +67,11 @@ export const automationApi = {
   deleteRotation: (spaceId: string, id: string) =>
     fetchApi<DeletedResponse>('DELETE', `${space(spaceId)}/rotations/${encodeURIComponent(id)}`),
 
+  slaPolicies: (spaceId: string) =>
+    fetchApi<SlaPoliciesResponse>('GET', `${space(spaceId)}/sla-policies`),
+  saveSlaPolicies: (spaceId: string, body: SlaPoliciesUpdate) =>
+    fetchApi<SlaPoliciesResponse>('PUT', `${space(spaceId)}/sla-policies`, body),
+
   inboxPhone: (spaceId: string, inboxId: string) =>
     fetchApi<InboxPhoneEscalationResponse>(
       'GET',
@@ -72,6 +81,18 @@ export const automationApi = {
     fetchApi<InboxPhoneEscalationResponse>(
       'PUT',
       `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/escalation-phone`,
+      body,
+    ),
+
+  inboxTriggers: (spaceId: string, inboxId: string) =>
+    fetchApi<InboxTriggersResponse>(
+      'GET',
+      `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/triggers`,
+    ),
+  saveInboxTriggers: (spaceId: string, inboxId: string, body: InboxTriggers) =>
+    fetchApi<InboxTriggersResponse>(
+      'PUT',
+      `${space(spaceId)}/inboxes/${encodeURIComponent(inboxId)}/triggers`,
       body,
     ),
 }

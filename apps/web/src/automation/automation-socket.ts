@@ -1,6 +1,6 @@
-import type { TicketEscalatedEvent } from '@flare/protocol'
+import type { TicketAlertDto, TicketEscalatedEvent } from '@flare/protocol'
 import { playAlert } from '../hands/sound.js'
-import type { FlareClientSocket } from '../socket.js'
+import { type FlareClientSocket, request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { describeAlert } from './alert-text.js'
 import { applyAcknowledgement } from './automation-actions.js'
@@ -8,23 +8,53 @@ import { applyAcknowledgement } from './automation-actions.js'
 // each firing alerts once, even if a reconnect or a second tab's echo delivers it again
 const alerted = new Set<string>()
 
-/** Applies automatic escalations' server events to the store. Called once per connection. */
-export function registerAutomationEvents(socket: FlareClientSocket): void {
-  socket.on('ticket:escalated', (event) => {
-    useFlare.setState((s) => ({
+/**
+ * Shows an automatic escalation that reached you: the red card, and the first time in this
+ * tab the sound, the announcement and (tab hidden) a browser notification. Then the delivery
+ * receipt: the server marks the in-app delivery sent and stops offering it in snapshots. A
+ * receipt lost with the connection is harmless: the next snapshot offers the alert again and
+ * this tab does not alert twice.
+ */
+function showTicketAlert(alert: TicketAlertDto): void {
+  const { event } = alert
+  useFlare.setState((s) => {
+    const known = s.ticketAlerts.find((a) => a.event.firingId === event.firingId)
+    return {
       ticketAlerts: [
         ...s.ticketAlerts.filter((a) => a.event.firingId !== event.firingId),
-        { event, acknowledged: null },
+        { event, acknowledged: alert.acknowledged ?? known?.acknowledged ?? null },
       ],
-    }))
-    if (alerted.has(event.firingId)) return
+    }
+  })
+  if (!alerted.has(event.firingId)) {
     alerted.add(event.firingId)
     const state = useFlare.getState()
     const me = state.me.status === 'ready' ? state.me.value : null
-    // only the person's own sound preference mutes it, as for a raised hand
-    if (me?.user.preferences.sound !== false) playAlert()
+    // only the person's own sound preference mutes it, as for a raised hand; one somebody
+    // already took shows quietly
+    if (me?.user.preferences.sound !== false && !alert.acknowledged) playAlert()
     announce(describeAlert(event))
     showBrowserNotification(event)
+  }
+  void request('ticket:receipt', { firingId: event.firingId })
+}
+
+/** Applies automatic escalations' server events to the store. Called once per connection. */
+export function registerAutomationEvents(socket: FlareClientSocket): void {
+  socket.on('ticket:escalated', (event) => showTicketAlert({ event, acknowledged: null }))
+  // a late joiner, a reconnect, a tab of another process: what reached you and no client of
+  // yours has shown yet
+  socket.on('space:snapshot', (snapshot) => {
+    for (const alert of snapshot.ticketAlerts ?? []) showTicketAlert(alert)
+  })
+
+  // an amber card for staff, no sound: a ticket is close to missing its SLA (SPEC §8.1.5)
+  socket.on('ticket:sla-warning', (event) => {
+    const known = useFlare.getState().slaWarnings.some((w) => w.warningId === event.warningId)
+    useFlare.setState((s) => ({
+      slaWarnings: [...s.slaWarnings.filter((w) => w.warningId !== event.warningId), event],
+    }))
+    if (!known) announce(`SLA at risk: ${event.ticket.subject}`)
   })
 
   socket.on('ticket:acknowledged', (acknowledged) => {

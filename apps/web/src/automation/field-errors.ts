@@ -24,9 +24,9 @@ export function friendlyMessage(error: ApiError): string {
   if (/length greater or equal to 1/.test(raw) || /Expected required property/.test(raw))
     return 'Required.'
   if (/Expected integer|Expected number/.test(raw)) return 'Enter a whole number.'
-  const min = raw.match(/greater or equal to (\d+)/)
+  const min = raw.match(/greater or equal to (-?\d+)/)
   if (min) return `Must be at least ${min[1]}.`
-  const max = raw.match(/less or equal to (\d+)/)
+  const max = raw.match(/less or equal to (-?\d+)/)
   if (max) return `Must be at most ${max[1]}.`
   const sentence = raw.charAt(0).toUpperCase() + raw.slice(1)
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`

@@ -13,6 +13,15 @@ const SettingsPage = lazy(() =>
 const DeliveryLogPage = lazy(() =>
   import('../notifications/DeliveryLogPage.js').then((m) => ({ default: m.DeliveryLogPage })),
 )
+// a TV's wallboard needs no login: its own small page, loaded only at /wallboard
+const WallboardPage = lazy(() =>
+  import('../wallboard/WallboardPage.js').then((m) => ({ default: m.WallboardPage })),
+)
+
+/** `/wallboard#<token>`: the read-only board for a TV (SPEC §8.5). */
+function isWallboard(pathname: string): boolean {
+  return /^\/wallboard\/?$/.test(pathname)
+}
 
 /** `/spaces/:spaceId/deliveries`'s space (the delivery log's own matcher, without loading it). */
 function deliveriesSpaceId(pathname: string): string | null {
@@ -33,8 +42,20 @@ function spaceIdFromPath(pathname: string): string | null {
 }
 
 export function App() {
-  const me = useFlare((s) => s.me)
   const pathname = usePathname()
+  if (isWallboard(pathname)) {
+    return (
+      <Suspense fallback={<PageLoading what="the wallboard" />}>
+        <WallboardPage />
+      </Suspense>
+    )
+  }
+  return <SignedInApp pathname={pathname} />
+}
+
+/** Everything but the wallboard: login, then the space and its pages. */
+function SignedInApp({ pathname }: { pathname: string }) {
+  const me = useFlare((s) => s.me)
 
   useEffect(() => {
     void loadSession()

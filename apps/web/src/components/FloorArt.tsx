@@ -78,6 +78,69 @@ function Kitchen({ zone }: { zone: FloorZone }) {
   )
 }
 
+/** Three phone booths for calls that need quiet: walls, an open front, a shelf and a stool. */
+function Booths({ zone }: { zone: FloorZone }) {
+  const { x, y } = zone
+  const booth = { width: 92, height: 118 }
+  const lefts = [x + 26, x + 130, x + 234]
+  return (
+    <g className="furniture">
+      {lefts.map((left) => {
+        const top = y + 56
+        const front = top + booth.height
+        return (
+          <g key={left}>
+            <rect
+              className="booth-floor"
+              x={left}
+              y={top}
+              width={booth.width}
+              height={booth.height}
+              rx={6}
+            />
+            {/* three walls; the front stays open as a door */}
+            <path
+              className="booth-wall"
+              d={`M${left} ${front} V${top} H${left + booth.width} V${front}`}
+            />
+            <rect
+              className="worktop"
+              x={left + 12}
+              y={top + 10}
+              width={booth.width - 24}
+              height={18}
+              rx={3}
+            />
+            <circle className="chair" cx={left + booth.width / 2} cy={top + 52} r={12} />
+          </g>
+        )
+      })}
+      <circle className="plant" cx={x + 44} cy={y + 222} r={14} />
+      <circle className="plant" cx={x + 308} cy={y + 222} r={14} />
+    </g>
+  )
+}
+
+/** Where a supervisor sits down with an agent: a whiteboard, a round table, two armchairs. */
+function Coaching({ zone }: { zone: FloorZone }) {
+  const { x, y, width } = zone
+  const cx = x + width / 2 - 30
+  const cy = y + 150
+  return (
+    <g className="furniture">
+      <rect className="whiteboard" x={x + 60} y={y + 48} width={width - 120} height={10} rx={3} />
+      <circle className="table" cx={cx} cy={cy} r={34} />
+      {[-1, 1].map((side) => (
+        <circle key={side} className="chair" cx={cx + side * 56} cy={cy} r={13} />
+      ))}
+      <circle className="chair" cx={cx} cy={cy + 56} r={13} />
+      <rect className="sofa" x={x + width - 86} y={y + 96} width={52} height={48} rx={14} />
+      <rect className="sofa" x={x + width - 86} y={y + 164} width={52} height={48} rx={14} />
+      <circle className="plant" cx={x + 36} cy={y + 222} r={14} />
+    </g>
+  )
+}
+
 function Zone({ zone }: { zone: FloorZone }) {
   return (
     <g className={`zone zone-${zone.kind}`}>
@@ -90,6 +153,8 @@ function Zone({ zone }: { zone: FloorZone }) {
       ))}
       {zone.kind === 'lounge' && <Lounge zone={zone} />}
       {zone.kind === 'kitchen' && <Kitchen zone={zone} />}
+      {zone.kind === 'booths' && <Booths zone={zone} />}
+      {zone.kind === 'coaching' && <Coaching zone={zone} />}
     </g>
   )
 }
@@ -165,17 +230,14 @@ function Room({ room, mapHeight }: { room: RoomDto; mapHeight: number }) {
 export const FloorArt = memo(function FloorArt({
   plan,
   rooms,
-  mapWidth,
   mapHeight,
 }: {
   plan: FloorPlan
   rooms: readonly RoomDto[]
-  mapWidth: number
   mapHeight: number
 }) {
   return (
     <g className="floor-art">
-      <rect className="floor-bg" x={0} y={0} width={mapWidth} height={mapHeight} />
       {plan.zones.map((z) => (
         <Zone key={`${z.x},${z.y}`} zone={z} />
       ))}

@@ -9,24 +9,37 @@ import {
   type CSSProperties,
   type KeyboardEvent,
   type MouseEvent,
+  type RefObject,
   useEffect,
+  useId,
   useMemo,
   useRef,
   useState,
 } from 'react'
+import { EscalatedTicketsChip, TicketFlares } from '../automation/TicketFlares.js'
 import { HandPopups } from '../hands/HandPopups.js'
-import { avatarColor, initialsOf, mapLabelOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
+import {
+  avatarColor,
+  initialsOf,
+  mapLabelOf,
+  STATUS_WORD,
+  useMemberIds,
+  usePictures,
+} from '../layout/people.js'
 import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
 import { FloorArt } from './FloorArt.js'
+import { fitScale, nextZoom, type Size, usedBounds, type View, viewAround } from './map-view.js'
 
 export { initialsOf }
 
 /** World units one arrow-key press walks. */
 export const STEP = 24
 const ZOOMS = [0.5, 0.75, 1, 1.5, 2] as const
-type Zoom = (typeof ZOOMS)[number] | 'fit'
+type Zoom = number | 'fit'
+/** The fitted scale assumed before the pane has been measured (first paint, tests). */
+const UNMEASURED_FIT = 0.6
 const KEY_STEPS: Record<string, [number, number]> = {
   ArrowUp: [0, -STEP],
   ArrowDown: [0, STEP],
@@ -59,6 +72,8 @@ function Avatar({
   isMe,
   roomName,
   color,
+  picture,
+  clipId,
   activity,
   still = false,
 }: {
@@ -67,8 +82,13 @@ function Avatar({
   isMe: boolean
   roomName: string | null
   color: string
+  /** Their profile picture, drawn in the face's circle over the initials. */
+  picture: string | null
+  clipId: string
   activity: Activity | null
 }) {
+  const [broken, setBroken] = useState<string | null>(null)
+  const shown = picture && picture !== broken ? picture : null
   const doing = activity
     ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
     : null
@@ -92,9 +112,23 @@ function Avatar({
       {isMe && <circle className="me-halo" r={31} />}
       <circle className="ring" r={25} />
       <circle className="face" r={21} fill={color} />
-      <text className="initials" textAnchor="middle" dy="0.35em">
-        {initialsOf(member.displayName)}
-      </text>
+      {shown ? (
+        <image
+          className="picture"
+          href={shown}
+          x={-21}
+          y={-21}
+          width={42}
+          height={42}
+          preserveAspectRatio="xMidYMid slice"
+          clipPath={`url(#${clipId})`}
+          onError={() => setBroken(shown)}
+        />
+      ) : (
+        <text className="initials" textAnchor="middle" dy="0.35em">
+          {initialsOf(member.displayName)}
+        </text>
+      )}
       <g className="status-badge" transform="translate(18 18)">
         <circle r={8.5} />
         <StatusGlyph status={member.status} />
@@ -154,6 +188,27 @@ function usePlan(space: SpaceDto): FloorPlan {
   )
 }
 
+/** The content size of an element, kept current as it resizes; zero until measured. */
+function useSize(ref: RefObject<HTMLElement | null>): Size {
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 })
+  useEffect(() => {
+    const element = ref.current
+    if (!element || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return
+      const { width, height } = entry.contentRect
+      setSize((s) =>
+        Math.abs(s.width - width) < 0.5 && Math.abs(s.height - height) < 0.5
+          ? s
+          : { width, height },
+      )
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [ref])
+  return size
+}
+
 /** People with a hand up are drawn last, so whoever walks up to them never hides them. */
 function drawOrder(members: readonly MemberPresence[], raisers: ReadonlySet<string>) {
   return [...members].sort((a, b) => Number(raisers.has(a.userId)) - Number(raisers.has(b.userId)))
@@ -192,6 +247,10 @@ export function FloorMap({
   const [zoom, setZoom] = useState<Zoom>(mini ? 'fit' : initialZoom)
   const plan = usePlan(space)
   const memberIds = useMemberIds()
+  const pane = useSize(viewportRef)
+  const clipId = `face-clip${useId().replace(/:/g, '')}`
+  const pictures = usePictures()
+  const measured = pane.width > 0 && pane.height > 0
 
   const me = snapshot?.members.find((m) => m.userId === snapshot.you) ?? null
   const rooms = new Map(snapshot?.rooms.map((r) => [r.id, r.name]) ?? [])
@@ -201,6 +260,24 @@ export function FloorMap({
   const meAt = me ? `${me.x},${me.y}` : null
   const raisers = new Set(snapshot?.escalations.map((e) => e.raisedBy) ?? [])
 
+  const map: Size = { width: space.mapWidth, height: space.mapHeight }
+  // what the office uses: fitted, it fills the pane; the floor runs on to the pane's edges
+  const bounds = usedBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map)
+  const fitted = measured ? fitScale(bounds, pane) : UNMEASURED_FIT
+  let view: View
+  let stage: Size | null
+  if (mini || zoom === 'fit') {
+    view = measured && !mini ? viewAround(bounds, pane, fitted) : bounds
+    stage = measured && !mini ? pane : null
+  } else {
+    stage = {
+      width: Math.max(pane.width, map.width * zoom),
+      height: Math.max(pane.height, map.height * zoom),
+    }
+    view = viewAround({ x: 0, y: 0, ...map }, stage, zoom)
+  }
+  const scale = zoom === 'fit' ? fitted : zoom
+
   // zoomed in (the phone's readable zoom), keep your own avatar in view on first paint
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when zoom changes or we first appear
   useEffect(() => {
@@ -208,8 +285,8 @@ export function FloorMap({
     const viewport = viewportRef.current
     if (!viewport) return
     viewport.scrollTo?.({
-      left: me.x * zoom - viewport.clientWidth / 2,
-      top: me.y * zoom - viewport.clientHeight / 2,
+      left: (me.x - view.x) * zoom - viewport.clientWidth / 2,
+      top: (me.y - view.y) * zoom - viewport.clientHeight / 2,
     })
   }, [zoom, meAt === null])
 
@@ -233,11 +310,19 @@ export function FloorMap({
     walk(me.x + step[0], me.y + step[1])
   }
 
-  const zoomIndex = zoom === 'fit' ? -1 : ZOOMS.indexOf(zoom)
-  const width = zoom === 'fit' ? undefined : space.mapWidth * zoom
+  // zooming never goes below fitting: that would only show more empty floor
+  const zoomIn = nextZoom(ZOOMS, scale, 'in')
+  const zoomOut: Zoom | null =
+    zoom === 'fit'
+      ? null
+      : (nextZoom(
+          ZOOMS.filter((z) => z > fitted * 1.01),
+          scale,
+          'out',
+        ) ?? 'fit')
   const stageStyle = {
-    '--map-ratio': space.mapWidth / space.mapHeight,
-    ...(width ? { width, height: space.mapHeight * (zoom === 'fit' ? 1 : zoom) } : {}),
+    '--map-ratio': view.width / view.height,
+    ...(stage ? { width: stage.width, height: stage.height } : {}),
   } as CSSProperties
 
   const lines = (snapshot?.escalations ?? []).flatMap((e) => {
@@ -255,18 +340,19 @@ export function FloorMap({
     <svg
       className="map-svg"
       ref={svgRef}
-      viewBox={`0 0 ${space.mapWidth} ${space.mapHeight}`}
-      width={width}
+      viewBox={`${view.x} ${view.y} ${view.width} ${view.height}`}
+      width={zoom === 'fit' ? undefined : (stage?.width ?? map.width * zoom)}
       onClick={mini ? undefined : onClick}
       aria-hidden={mini || undefined}
     >
       <title>{`Map of ${space.name}`}</title>
-      <FloorArt
-        plan={plan}
-        rooms={snapshot?.rooms ?? []}
-        mapWidth={space.mapWidth}
-        mapHeight={space.mapHeight}
-      />
+      <defs>
+        <clipPath id={clipId}>
+          <circle r={21} />
+        </clipPath>
+      </defs>
+      <rect className="floor-bg" {...view} />
+      <FloorArt plan={plan} rooms={snapshot?.rooms ?? []} mapHeight={space.mapHeight} />
       {lines.map((l) => (
         <line
           key={l.key}
@@ -284,6 +370,8 @@ export function FloorMap({
           isMe={member.userId === snapshot?.you}
           roomName={member.roomId ? (rooms.get(member.roomId) ?? null) : null}
           color={avatarColor(member.userId, memberIds)}
+          picture={pictures.get(member.userId) ?? null}
+          clipId={clipId}
           activity={doing.get(member.userId) ?? null}
           still={mini}
         />
@@ -303,7 +391,8 @@ export function FloorMap({
     return (
       <div className="map-stage mini" style={stageStyle}>
         {svg}
-        <HandPopups space={space} compact />
+        <TicketFlares view={view} plan={plan} compact />
+        <HandPopups view={view} compact />
       </div>
     )
   }
@@ -324,16 +413,18 @@ export function FloorMap({
       >
         <div className="map-stage" style={stageStyle}>
           {svg}
-          <HandPopups space={space} />
+          <TicketFlares view={view} plan={plan} />
+          <HandPopups view={view} />
         </div>
       </div>
+      <EscalatedTicketsChip />
       <div className="zoom" role="toolbar" aria-label="Zoom">
         <button
           type="button"
           className="secondary"
           aria-label="Zoom out"
-          disabled={zoomIndex === 0}
-          onClick={() => setZoom(ZOOMS[Math.max(0, (zoomIndex < 0 ? 2 : zoomIndex) - 1)] ?? 1)}
+          disabled={zoomOut === null}
+          onClick={() => zoomOut !== null && setZoom(zoomOut)}
         >
           −
         </button>
@@ -349,10 +440,8 @@ export function FloorMap({
           type="button"
           className="secondary"
           aria-label="Zoom in"
-          disabled={zoomIndex === ZOOMS.length - 1}
-          onClick={() =>
-            setZoom(ZOOMS[Math.min(ZOOMS.length - 1, (zoomIndex < 0 ? 2 : zoomIndex) + 1)] ?? 1)
-          }
+          disabled={zoomIn === null}
+          onClick={() => zoomIn !== null && setZoom(zoomIn)}
         >
           +
         </button>

@@ -1,4 +1,5 @@
-import { avatarColor, initialsOf, STATUS_WORD, useMemberIds } from '../layout/people.js'
+import { Face } from '../layout/Face.js'
+import { STATUS_WORD } from '../layout/people.js'
 import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { StatusIcon } from './StatusIcon.js'
@@ -6,7 +7,6 @@ import { StatusIcon } from './StatusIcon.js'
 /** Who is here now, as text: the same information as the map, for screen readers and skimming. */
 export function MemberList() {
   const snapshot = useFlare((s) => s.snapshot)
-  const memberIds = useMemberIds()
   if (!snapshot) {
     return (
       <p className="muted" aria-busy="true">
@@ -24,13 +24,11 @@ export function MemberList() {
       <ul className="members">
         {members.map((m) => (
           <li key={m.userId}>
-            <span
+            <Face
+              userId={m.userId}
+              name={m.displayName}
               className={`member-avatar status-${m.status}`}
-              style={{ background: avatarColor(m.userId, memberIds) }}
-              aria-hidden="true"
-            >
-              {initialsOf(m.displayName)}
-            </span>
+            />
             <span className="name">
               {m.displayName}
               {m.userId === snapshot.you && ' (you)'}

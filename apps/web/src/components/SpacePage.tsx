@@ -1,5 +1,5 @@
 import type { SpaceDto, UserDto } from '@flare/protocol/client'
-import { type CSSProperties, useEffect, useRef } from 'react'
+import { type CSSProperties, lazy, Suspense, useEffect, useRef } from 'react'
 import { openSpace } from '../actions.js'
 import { ChatPanel } from '../chat/ChatPanel.js'
 import { AlertRail } from '../hands/AlertRail.js'
@@ -21,11 +21,19 @@ import { FloorMap } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
 import { TopBar } from './TopBar.js'
 
+// the supervisor's view carries the metrics, the charts and the audit log: loaded when opened
+const SupervisorWorkspace = lazy(() =>
+  import('../supervisor/SupervisorWorkspace.js').then((m) => ({ default: m.SupervisorWorkspace })),
+)
+
 /** The phone's readable zoom: names legible, the map scrolled to your own avatar. */
 const PHONE_ZOOM = 0.5
 
 function DesktopWorkspace({ space }: { space: SpaceDto }) {
-  const mainView = useFlare((s) => s.mainView)
+  const stored = useFlare((s) => s.mainView)
+  const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
+  // the supervisor's view is for admins and managers; anyone else sees the map
+  const mainView = stored === 'supervisor' && role === 'agent' ? 'space' : stored
   const panelWidth = useFlare((s) => s.panelWidth)
   return (
     <main
@@ -34,7 +42,21 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
       style={{ '--panel-width': `${panelWidth}px` } as CSSProperties}
     >
       <div className="main-pane">
-        {mainView === 'inbox' ? <InboxWorkspace space={space} /> : <FloorMap space={space} />}
+        {mainView === 'inbox' ? (
+          <InboxWorkspace space={space} />
+        ) : mainView === 'supervisor' ? (
+          <Suspense
+            fallback={
+              <p className="muted centered" aria-busy="true">
+                Loading the supervisor's view…
+              </p>
+            }
+          >
+            <SupervisorWorkspace space={space} />
+          </Suspense>
+        ) : (
+          <FloorMap space={space} />
+        )}
         <HandToolbar />
       </div>
       <PanelResizer />

@@ -1,14 +1,20 @@
 import type { UserDto } from '@flare/protocol/client'
+import { lazy, Suspense, useState } from 'react'
 import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
-import { InboxIcon, MapIcon } from '../layout/icons.js'
+import { Face } from '../layout/Face.js'
+import { ChartIcon, InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
-import { initialsOf } from '../layout/people.js'
 import { ThemePicker } from '../layout/ThemePicker.js'
 import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { BrandMark } from './BrandMark.js'
 import { StatusPicker } from './StatusPicker.js'
+
+// the picture editor (canvas, upload) loads on first use, not with every page
+const ProfileDialog = lazy(() =>
+  import('../layout/ProfileDialog.js').then((m) => ({ default: m.ProfileDialog })),
+)
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -26,8 +32,8 @@ export function useWaitingCustomers(): number {
 }
 
 /**
- * The bar that never moves: the brand, the space, where you are (Space or Inbox, with the
- * waiting count), the connection, your status, the theme and you.
+ * The bar that never moves: the brand, the space, where you are (Space, Inbox with the waiting
+ * count, or Supervisor for admins and managers), the connection, your status, the theme and you.
  */
 export function TopBar({
   spaceId,
@@ -42,6 +48,7 @@ export function TopBar({
   const connection = useFlare((s) => s.connection)
   const mainView = useFlare((s) => s.mainView)
   const waiting = useWaitingCustomers()
+  const [profileOpen, setProfileOpen] = useState(false)
   const role = space.status === 'ready' ? space.value.role : null
   return (
     <header className="topbar">
@@ -72,6 +79,17 @@ export function TopBar({
               <span className="nav-count">{countOf(waiting, 'waiting', 'waiting')}</span>
             )}
           </button>
+          {(role === 'admin' || role === 'manager') && (
+            <button
+              type="button"
+              className={mainView === 'supervisor' ? 'nav-item active' : 'nav-item'}
+              aria-current={mainView === 'supervisor' ? 'page' : undefined}
+              onClick={() => showMain('supervisor')}
+            >
+              <ChartIcon />
+              Supervisor
+            </button>
+          )}
           <a className="nav-item" href={`/spaces/${spaceId}/settings`} onClick={followLink}>
             Settings
           </a>
@@ -84,13 +102,23 @@ export function TopBar({
         <>
           <StatusPicker />
           <ThemePicker />
-          <span className="who" data-testid="who-am-i" title={user.displayName}>
-            <span className="who-initials" aria-hidden="true">
-              {initialsOf(user.displayName)}
-            </span>
+          <button
+            type="button"
+            className="who"
+            data-testid="who-am-i"
+            title={user.displayName}
+            aria-label={`${user.displayName}${role ? `, ${role}` : ''}: your profile`}
+            onClick={() => setProfileOpen(true)}
+          >
+            <Face userId={user.id} name={user.displayName} className="who-face" />
             <span className="who-name">{user.displayName}</span>
             {role && <span className="role">{role}</span>}
-          </span>
+          </button>
+          {profileOpen && (
+            <Suspense fallback={null}>
+              <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />
+            </Suspense>
+          )}
           <button type="button" className="secondary small" onClick={() => void logOut()}>
             Log out
           </button>

@@ -35,7 +35,7 @@ export function AlertCard({
   onExpand,
 }: {
   id: string
-  tone: 'urgent' | 'ticket'
+  tone: 'urgent' | 'ticket' | 'sla'
   icon: ReactNode
   title: string
   /** Beside the title: how long it has been up. */

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
+import { alertTitle } from '../automation/alert-text.js'
+import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
 import { countOf } from '../layout/words.js'
 import { type Alert, useAlerts } from './alerts.js'
@@ -8,9 +10,9 @@ import { HandAlertCard } from './HandAlertCard.js'
 const EXPANDED_MAX = 3
 
 function describe(alert: Alert): string {
-  return alert.kind === 'hand'
-    ? `Urgent hand from ${alert.notification.raiserName}`
-    : `Ticket escalation: ${alert.alert.event.ticket.subject}`
+  if (alert.kind === 'hand') return `Urgent hand from ${alert.notification.raiserName}`
+  if (alert.kind === 'sla') return `SLA at risk: ${alert.warning.ticket.subject}`
+  return alertTitle(alert.alert.event)
 }
 
 /** Whether Alt+1 was pressed: by the key's place, so Option+1 on a Mac counts too. */
@@ -86,7 +88,9 @@ export function AlertRail() {
         <section className="alert-rail" aria-labelledby="alerts-heading" ref={rail}>
           <h2 id="alerts-heading" className="rail-head">
             <span>Alerts</span>
-            <span className="rail-count">{countOf(waiting.length, 'waiting', 'waiting')}</span>
+            {waiting.length > 0 && (
+              <span className="rail-count">{countOf(waiting.length, 'waiting', 'waiting')}</span>
+            )}
             {folded > 0 && (
               <span className="rail-folded">{countOf(folded, 'folded', 'folded')}</span>
             )}
@@ -102,6 +106,13 @@ export function AlertRail() {
                 <li key={a.key}>
                   {a.kind === 'hand' ? (
                     <HandAlertCard
+                      alert={a}
+                      collapsed={collapsed}
+                      onExpand={expand}
+                      onDone={() => done(index)}
+                    />
+                  ) : a.kind === 'sla' ? (
+                    <SlaWarningCard
                       alert={a}
                       collapsed={collapsed}
                       onExpand={expand}

@@ -1,6 +1,8 @@
-import type { EscalationDto, MemberPresence, SpaceDto } from '@flare/protocol/client'
-import { type CSSProperties, type RefObject, useEffect, useRef, useState } from 'react'
+import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
+import type { CSSProperties } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
+import { placeOn, useStageWidth, type View } from '../components/map-view.js'
+import { displayNameOf } from '../layout/people.js'
 import { firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { respondToHand } from './hand-actions.js'
@@ -35,38 +37,23 @@ export function popupLevels(
   return levels
 }
 
-/** The stage's width in pixels, so pop-ups (drawn at a fixed size) can be spaced in pixels. */
-function useStageWidth(): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null)
-  const [width, setWidth] = useState(0)
-  useEffect(() => {
-    const element = ref.current
-    if (!element || typeof ResizeObserver === 'undefined') return
-    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0))
-    observer.observe(element)
-    return () => observer.disconnect()
-  }, [])
-  return [ref, width]
-}
-
 // a pop-up's width as drawn: icon and padding, then about 7 px a character up to its maximum
 function estimateWidth(text: string): number {
   return Math.min(272, 44 + 7.2 * [...text].length)
 }
 
 /**
- * The pop-ups over raisers' avatars, in the map's own proportions. Each sits above its raiser
+ * The pop-ups over raisers' avatars, placed over the part of the map the stage shows (`view`). Each sits above its raiser
  * with a pointer down to them, so it never hides the person who asked. The first words show
  * (at least 24 characters); hovering or focusing shows all of it and offers a chat.
  * `compact` (the mini-map) shows just the flare: icon and colour, no text, nothing to press.
  */
-export function HandPopups({ space, compact = false }: { space: SpaceDto; compact?: boolean }) {
+export function HandPopups({ view, compact = false }: { view: View; compact?: boolean }) {
   const snapshot = useFlare((s) => s.snapshot)
   const [ref, stageWidth] = useStageWidth()
   if (!snapshot) return <div className="popups" ref={ref} />
-  const nameOf = (id: string) =>
-    snapshot.members.find((m) => m.userId === id)?.displayName ?? 'Someone'
-  const scale = stageWidth / space.mapWidth
+  const nameOf = displayNameOf
+  const scale = stageWidth / view.width
   const shown = [...snapshot.escalations]
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
     .flatMap((e): Array<{ e: EscalationDto; raiser: MemberPresence }> => {
@@ -92,9 +79,8 @@ export function HandPopups({ space, compact = false }: { space: SpaceDto; compac
         const own = e.raisedBy === snapshot.you
         const icon = e.color === 'red' ? <UrgentIcon /> : <HandIcon />
         const place = {
-          left: `${(raiser.x / space.mapWidth) * 100}%`,
           // the pointer's tip rests just above the avatar's ring
-          top: `${((raiser.y - 30) / space.mapHeight) * 100}%`,
+          ...placeOn(view, raiser.x, raiser.y - 30),
           '--lift': `${(levels.get(e.id) ?? 0) * 34}px`,
         } as CSSProperties
         if (compact) {
@@ -110,7 +96,7 @@ export function HandPopups({ space, compact = false }: { space: SpaceDto; compac
           )
         }
         const responding = e.responses.map((r) =>
-          responseText(firstName(nameOf(r.userId)), r.action),
+          responseText(firstName(nameOf(r.userId)), r.action, r.userId === snapshot.you),
         )
         const text = e.message || kind.label
         return (

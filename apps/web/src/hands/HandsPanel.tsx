@@ -1,5 +1,6 @@
 import { openDirectChat } from '../chat/chat-actions.js'
-import { avatarColor, initialsOf, useMemberIds } from '../layout/people.js'
+import { Face } from '../layout/Face.js'
+import { displayNameOf } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { WelcomeCard } from '../layout/WelcomeCard.js'
 import { countOf, firstName, listOf } from '../layout/words.js'
@@ -16,7 +17,6 @@ import { ESCALATION_KIND, responseText } from './labels.js'
 export function HandsPanel() {
   const snapshot = useFlare((s) => s.snapshot)
   const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
-  const memberIds = useMemberIds()
   if (!snapshot) {
     return (
       <p className="muted" aria-busy="true">
@@ -25,8 +25,8 @@ export function HandsPanel() {
     )
   }
   const managing = role === 'admin' || role === 'manager'
-  const name = (id: string) =>
-    snapshot.members.find((m) => m.userId === id)?.displayName ?? 'Someone who left'
+  // from the space's members, so someone who has left is still named
+  const name = displayNameOf
   const sorted = [...snapshot.escalations].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
 
   return (
@@ -52,17 +52,11 @@ export function HandsPanel() {
             const own = e.raisedBy === snapshot.you
             const raiser = name(e.raisedBy)
             const responding = e.responses.map((r) =>
-              responseText(r.userId === snapshot.you ? 'You' : firstName(name(r.userId)), r.action),
+              responseText(firstName(name(r.userId)), r.action, r.userId === snapshot.you),
             )
             return (
               <li key={e.id} className={`hand-item hand-${e.color}`} data-escalation-id={e.id}>
-                <span
-                  className="hand-avatar"
-                  style={{ background: avatarColor(e.raisedBy, memberIds) }}
-                  aria-hidden="true"
-                >
-                  {initialsOf(raiser)}
-                </span>
+                <Face userId={e.raisedBy} name={raiser} className="hand-avatar" />
                 <div className="hand-main">
                   <p className="hand-who">
                     <strong>{own ? 'You' : raiser}</strong>{' '}

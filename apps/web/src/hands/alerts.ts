@@ -1,4 +1,8 @@
-import type { EscalationAction, EscalationNotification } from '@flare/protocol/client'
+import type {
+  EscalationAction,
+  EscalationNotification,
+  TicketSlaWarningEvent,
+} from '@flare/protocol/client'
 import { useMemo } from 'react'
 import type { TicketAlert } from '../store/automation-slice.js'
 import { type FlareState, useFlare } from '../store/index.js'
@@ -16,8 +20,9 @@ export type Alert =
       responded: EscalationAction | null
     }
   | { kind: 'ticket'; key: string; at: string; alert: TicketAlert; responded: boolean }
+  | { kind: 'sla'; key: string; at: string; warning: TicketSlaWarningEvent; responded: false }
 
-type AlertSources = Pick<FlareState, 'notifications' | 'ticketAlerts' | 'snapshot'>
+type AlertSources = Pick<FlareState, 'notifications' | 'ticketAlerts' | 'slaWarnings' | 'snapshot'>
 
 function alertsOf(s: AlertSources): Alert[] {
   const you = s.snapshot?.you
@@ -44,18 +49,26 @@ function alertsOf(s: AlertSources): Alert[] {
     alert,
     responded: alert.acknowledged !== null,
   }))
+  const warnings: Alert[] = s.slaWarnings.map((warning) => ({
+    kind: 'sla',
+    key: `sla-${warning.warningId}`,
+    at: warning.at,
+    warning,
+    responded: false,
+  }))
   // newest first: the one that just arrived is the one Alt+1 reaches
-  return [...hands, ...tickets].sort((a, b) => b.at.localeCompare(a.at))
+  return [...hands, ...tickets, ...warnings].sort((a, b) => b.at.localeCompare(a.at))
 }
 
 /** The alerts waiting for you, newest first. */
 export function useAlerts(): Alert[] {
   const notifications = useFlare((s) => s.notifications)
   const ticketAlerts = useFlare((s) => s.ticketAlerts)
+  const slaWarnings = useFlare((s) => s.slaWarnings)
   const snapshot = useFlare((s) => s.snapshot)
   return useMemo(
-    () => alertsOf({ notifications, ticketAlerts, snapshot }),
-    [notifications, ticketAlerts, snapshot],
+    () => alertsOf({ notifications, ticketAlerts, slaWarnings, snapshot }),
+    [notifications, ticketAlerts, slaWarnings, snapshot],
   )
 }
 

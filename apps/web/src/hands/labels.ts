@@ -10,6 +10,8 @@ export const ESCALATION_KIND = {
   red: { label: 'Urgent hand' },
 } as const satisfies Record<EscalationDto['color'], { label: string }>
 
-export function responseText(name: string, action: 'approach' | 'chat'): string {
-  return action === 'approach' ? `${name} is approaching` : `${name} is chatting`
+/** `Eli is approaching`, `You are chatting`: `you` makes the verb agree. */
+export function responseText(name: string, action: 'approach' | 'chat', you = false): string {
+  const verb = you ? 'are' : 'is'
+  return `${you ? 'You' : name} ${verb} ${action === 'approach' ? 'approaching' : 'chatting'}`
 }

@@ -33,6 +33,11 @@ function ticket(id: string, fields: Partial<TicketDto> = {}): TicketDto {
     escalationHistory: [],
     lastMessageAt: null,
     preview: '',
+    firstResponseAt: null,
+    resolvedAt: null,
+    slaStatus: null,
+    firstResponseTime: null,
+    slaDueAt: null,
     ...fields,
   }
 }

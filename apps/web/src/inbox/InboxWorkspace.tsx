@@ -1,5 +1,6 @@
 import type { SpaceDto } from '@flare/protocol/client'
 import { useEffect } from 'react'
+import { escalatedTickets } from '../automation/TicketFlares.js'
 import { FloorMap } from '../components/FloorMap.js'
 import { showMain } from '../layout/layout-actions.js'
 import { countOf } from '../layout/words.js'
@@ -17,24 +18,29 @@ export function InboxWorkspace({ space }: { space: SpaceDto }) {
   const selected = useFlare((s) => s.selectedTicketId)
   const listStatus = useFlare((s) => s.ticketList.status)
   const hands = useFlare((s) => s.snapshot?.escalations.length ?? 0)
+  const tickets = useFlare((s) => escalatedTickets(s.tickets).length)
+  const flaring = [
+    countOf(hands, 'hand up', 'hands up'),
+    ...(tickets > 0 ? [countOf(tickets, 'ticket escalated', 'tickets escalated')] : []),
+  ].join(' · ')
 
   useEffect(() => {
     if (listStatus === 'idle') void loadInbox()
   }, [listStatus])
 
   return (
-    <div className="inbox-main">
+    <div className="inbox-main" data-ticket={selected ? 'open' : 'none'}>
       <div className="inbox-list-column">
         <TicketList />
         <button
           type="button"
           className="mini-map"
-          aria-label={`Back to the map: ${countOf(hands, 'hand', 'hands')} up`}
+          aria-label={`Back to the map: ${flaring}`}
           onClick={() => showMain('space')}
         >
           <FloorMap space={space} mini />
           <span className="mini-map-caption" aria-hidden="true">
-            Map · {countOf(hands, 'hand up', 'hands up')}
+            Map · {flaring}
           </span>
         </button>
       </div>

@@ -10,6 +10,7 @@ import {
   openTicket,
   setTicketFilter,
 } from './inbox-actions.js'
+import { SlaBadge } from './SlaBadge.js'
 import { WaitingTime } from './WaitingTime.js'
 
 const STATUS_OPTIONS: Array<[TicketFilter['status'], string]> = [
@@ -155,6 +156,7 @@ export function TicketList() {
                   <span className={`ticket-badge priority-${t.priority}`}>
                     {PRIORITY_LABEL[t.priority]}
                   </span>
+                  <SlaBadge ticket={t} />
                   <EscalationLevel ticket={t} />
                   <span className="muted">{customerName(t.customer)}</span>
                   <span className="muted">

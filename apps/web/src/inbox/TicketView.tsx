@@ -7,6 +7,7 @@ import { DeliveryState } from '../notifications/DeliveryState.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
+import { SlaBadge } from './SlaBadge.js'
 import { WaitingTime } from './WaitingTime.js'
 
 const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
@@ -128,6 +129,24 @@ function Controls({
   )
 }
 
+/**
+ * A customer message's sentiment (SPEC §11.1.2): the lexicon's score, in words as well as a
+ * number, so it reads without the colour.
+ */
+function SentimentBadge({ score }: { score: number }) {
+  const mood = score < 0 ? 'negative' : score > 0 ? 'positive' : 'neutral'
+  const shown = score < 0 ? `−${-score}` : score > 0 ? `+${score}` : '0'
+  return (
+    <span
+      className={`ticket-badge sentiment sentiment-${mood}`}
+      data-testid="message-sentiment"
+      title="Lexicon score: each word weighs −5 to +5; below zero reads unhappy"
+    >
+      Sentiment {shown} ({mood})
+    </span>
+  )
+}
+
 function Message({
   message,
   ticket,
@@ -142,13 +161,21 @@ function Message({
       ? customerName(ticket.customer)
       : message.authorKind === 'system'
         ? 'Flare'
-        : (names.get(message.authorUserId ?? '') ?? 'Staff')
+        : message.authorKind === 'bot'
+          ? 'Bot'
+          : (names.get(message.authorUserId ?? '') ?? 'Staff')
   const kind = message.internal ? 'note' : message.authorKind
   return (
     <li className={`ticket-message ticket-message-${kind}`}>
       <div className="ticket-message-head">
         <span className="ticket-message-author">{author}</span>
         {message.internal && <span className="ticket-badge note">Internal note</span>}
+        {message.authorKind === 'bot' && message.botOutcome && (
+          <span className={`ticket-badge bot-${message.botOutcome}`}>
+            {message.botOutcome === 'fallback' ? 'Bot fell back' : 'Bot answered'}
+          </span>
+        )}
+        {message.sentiment !== undefined && <SentimentBadge score={message.sentiment} />}
         <span className="muted">
           <RelativeTime iso={message.createdAt} />
         </span>
@@ -266,6 +293,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                 ? ` until ${formatFullDate(ticket.holdUntil)}`
                 : ''}
             </span>
+            <SlaBadge ticket={ticket} />
             <span className="muted">
               {customerName(ticket.customer)}
               {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}

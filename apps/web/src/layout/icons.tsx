@@ -16,6 +16,13 @@ export function TicketClockIcon() {
   )
 }
 
+/** A ticket close to missing its SLA: a stopwatch. */
+export function StopwatchIcon() {
+  return (
+    <Icon d="M9 1h6v2H9V1zm10.03 6.39 1.42-1.42-1.41-1.41-1.42 1.42A9 9 0 1 0 21 13a8.96 8.96 0 0 0-1.97-5.61zM12 20a7 7 0 1 1 0-14 7 7 0 0 1 0 14zm-1-12h2v6h-2V8z" />
+  )
+}
+
 export function CheckIcon() {
   return <Icon d="M9.5 16.2 5.3 12l-1.4 1.4 5.6 5.6L20.1 8.4 18.7 7z" />
 }
@@ -84,4 +91,9 @@ export function ExpandIcon() {
 
 export function CollapseIcon() {
   return <Icon d="M7 14l5-5 5 5H7z" />
+}
+
+/** The supervisor's view: bars of a chart. */
+export function ChartIcon() {
+  return <Icon d="M3 3h2v16h16v2H3V3zm4 9h3v5H7v-5zm5-5h3v10h-3V7zm5 3h3v7h-3v-7z" />
 }

@@ -1,4 +1,5 @@
 import type { PresenceStatus } from '@flare/protocol/client'
+import { useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useFlare } from '../store/index.js'
 
@@ -70,5 +71,29 @@ export function displayNameOf(userId: string): string {
     members.find((m) => m.userId === userId)?.displayName ??
     s.snapshot?.members.find((m) => m.userId === userId)?.displayName ??
     'Someone who left'
+  )
+}
+
+/** Where a member's profile picture is served, from the space's members; null = initials. */
+export function usePictureUrl(userId: string): string | null {
+  return useFlare((s) => {
+    if (s.me.status === 'ready' && s.me.value?.user.id === userId) {
+      return s.me.value.user.pictureUrl ?? null
+    }
+    return s.space.status === 'ready'
+      ? (s.space.value.members.find((m) => m.userId === userId)?.pictureUrl ?? null)
+      : null
+  })
+}
+
+/** Every member's picture by user id, for the map (a stable map while nobody changes theirs). */
+export function usePictures(): Map<string, string> {
+  const members = useFlare((s) => (s.space.status === 'ready' ? s.space.value.members : null))
+  return useMemo(
+    () =>
+      new Map(
+        (members ?? []).flatMap((m) => (m.pictureUrl ? [[m.userId, m.pictureUrl] as const] : [])),
+      ),
+    [members],
   )
 }

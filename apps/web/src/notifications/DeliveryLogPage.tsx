@@ -45,6 +45,8 @@ function DeliveryRow({
 }) {
   const [open, setOpen] = useState(false)
   const retryable = delivery.channel !== 'in_app' && delivery.state !== 'sent'
+  // an in-app pop-up is sent when a client of its target shows it, never retried
+  const unseen = delivery.channel === 'in_app' && delivery.state === 'pending'
   return (
     <>
       <tr className={`delivery delivery-${delivery.state}`}>
@@ -52,7 +54,7 @@ function DeliveryRow({
         <td>{delivery.targetLabel}</td>
         <td>
           <span className={`delivery-state delivery-state-${delivery.state}`}>
-            {STATE_TEXT[delivery.state]}
+            {unseen ? 'Not yet shown' : STATE_TEXT[delivery.state]}
           </span>
           {delivery.captured && (
             <span className="delivery-captured" title="No SMTP_URL / SMS_API_URL is set">
@@ -68,7 +70,7 @@ function DeliveryRow({
             <dd>{when(delivery.createdAt)}</dd>
             <dt>Last try</dt>
             <dd>{when(delivery.lastAttemptAt)}</dd>
-            {delivery.state === 'pending' && (
+            {delivery.state === 'pending' && !unseen && (
               <>
                 <dt>Next try</dt>
                 <dd>{when(delivery.nextAttemptAt)}</dd>

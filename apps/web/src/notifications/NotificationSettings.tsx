@@ -1,4 +1,9 @@
-import type { NotificationTemplateDto, PreferencesUpdate, WebhookDto } from '@flare/protocol'
+import type {
+  NotificationTemplateDto,
+  PreferencesUpdate,
+  WebhookDto,
+  WebhookEvent,
+} from '@flare/protocol'
 import { useEffect, useId, useState } from 'react'
 import { ApiRequestError, api } from '../api.js'
 import { followLink } from '../automation/navigation.js'
@@ -165,10 +170,19 @@ function SlackSettings({ spaceId }: { spaceId: string }) {
   )
 }
 
+/** What an endpoint can subscribe to, as a person reads it (SPEC §7.2.5). */
+const WEBHOOK_EVENT_NAMES: Record<WebhookEvent, string> = {
+  'ticket.escalated': 'A rule escalates a ticket (rules with the webhook channel)',
+  'hand.raised': 'Someone raises a hand',
+  'ticket.acknowledged': 'Someone says “I’m on it” to an escalation',
+}
+const WEBHOOK_EVENTS: WebhookEvent[] = ['ticket.escalated', 'hand.raised', 'ticket.acknowledged']
+
 function WebhookSettings({ spaceId }: { spaceId: string }) {
   const id = useId()
   const [hooks, setHooks] = useState<WebhookDto[]>([])
   const [url, setUrl] = useState('')
+  const [events, setEvents] = useState<WebhookEvent[]>(['ticket.escalated'])
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null)
   const [result, setResult] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -181,7 +195,7 @@ function WebhookSettings({ spaceId }: { spaceId: string }) {
 
   async function add() {
     try {
-      const { webhook } = await notificationsApi.addWebhook(spaceId, url.trim())
+      const { webhook } = await notificationsApi.addWebhook(spaceId, url.trim(), events)
       setHooks((current) => [...current, webhook])
       setSecret({ url: webhook.url, secret: webhook.secret })
       setUrl('')
@@ -211,14 +225,14 @@ function WebhookSettings({ spaceId }: { spaceId: string }) {
     <div className="integration">
       <h3>Webhooks</h3>
       <p className="muted small">
-        Each escalation is POSTed as JSON, signed in <code>Flare-Signature</code> with the
-        endpoint's secret.
+        Each event an endpoint subscribes to is POSTed as JSON, signed in{' '}
+        <code>Flare-Signature</code> with the endpoint's secret.
       </p>
       {hooks.length > 0 && (
         <ul className="webhook-list">
           {hooks.map((hook) => (
             <li key={hook.id}>
-              <code>{hook.url}</code>
+              <code>{hook.url}</code> <span className="muted small">{hook.events.join(', ')}</span>
               <button type="button" className="secondary small" onClick={() => void test(hook.id)}>
                 Send test event
               </button>
@@ -244,10 +258,34 @@ function WebhookSettings({ spaceId }: { spaceId: string }) {
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
-        <button type="button" className="small" disabled={!url.trim()} onClick={() => void add()}>
+        <button
+          type="button"
+          className="small"
+          disabled={!url.trim() || events.length === 0}
+          onClick={() => void add()}
+        >
           Add endpoint
         </button>
       </div>
+      <fieldset className="webhook-events">
+        <legend className="small">Send these events to the new endpoint</legend>
+        {WEBHOOK_EVENTS.map((event) => (
+          <label key={event}>
+            <input
+              type="checkbox"
+              checked={events.includes(event)}
+              onChange={(e) =>
+                setEvents((current) =>
+                  e.target.checked
+                    ? [...current, event]
+                    : current.filter((chosen) => chosen !== event),
+                )
+              }
+            />
+            {WEBHOOK_EVENT_NAMES[event]} <code>{event}</code>
+          </label>
+        ))}
+      </fieldset>
       {secret && (
         <div className="note" role="status">
           <p>

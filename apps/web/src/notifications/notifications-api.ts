@@ -9,6 +9,7 @@ import type {
   TemplateChannel,
   TicketMessageResponse,
   WebhookCreated,
+  WebhookEvent,
   WebhookListResponse,
   WebhookTestResult,
 } from '@flare/protocol'
@@ -53,10 +54,8 @@ export const notificationsApi = {
   removeSlack: (spaceId: string) =>
     fetchApi<SlackIntegrationResponse>('DELETE', `${space(spaceId)}/integrations/slack`),
   webhooks: (spaceId: string) => fetchApi<WebhookListResponse>('GET', `${space(spaceId)}/webhooks`),
-  addWebhook: (spaceId: string, url: string) =>
-    fetchApi<WebhookCreated>('POST', `${space(spaceId)}/webhooks`, {
-      url,
-    }),
+  addWebhook: (spaceId: string, url: string, events: WebhookEvent[]) =>
+    fetchApi<WebhookCreated>('POST', `${space(spaceId)}/webhooks`, { url, events }),
   removeWebhook: (spaceId: string, webhookId: string) =>
     fetchApi<{ deleted: boolean }>(
       'DELETE',

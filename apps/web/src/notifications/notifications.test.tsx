@@ -1,8 +1,14 @@
-import type { DeliveryDto, NotificationTemplateDto, UserDto } from '@flare/protocol'
+import type {
+  DeliveryDto,
+  NotificationTemplateDto,
+  TicketMessageDto,
+  UserDto,
+} from '@flare/protocol'
 import { render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DeliveryLogPage } from './DeliveryLogPage.js'
+import { DeliveryState } from './DeliveryState.js'
 import { TemplateEditor } from './TemplateEditor.js'
 
 const SPACE = '0b6c7a52-0000-4000-8000-000000000090'
@@ -66,6 +72,16 @@ describe('the delivery log', () => {
         text: 'Hello',
       },
     })
+    // a pop-up no client of the target has shown yet (SPEC §7.2.1.1)
+    const unseen = delivery({
+      id: '0b6c7a52-0000-4000-8000-0000000000a3',
+      channel: 'in_app',
+      state: 'pending',
+      attempts: 0,
+      lastAttemptAt: null,
+      nextAttemptAt: '2026-11-23T10:00:00.000Z',
+      sentAt: null,
+    })
     const calls: Array<[string, string]> = []
     vi.stubGlobal(
       'fetch',
@@ -77,7 +93,7 @@ describe('the delivery log', () => {
           })
         }
         return json({
-          deliveries: [failed, captured],
+          deliveries: [failed, captured, unseen],
           nextCursor: null,
           sink: { email: true, sms: true },
         })
@@ -86,7 +102,11 @@ describe('the delivery log', () => {
     render(<DeliveryLogPage spaceId={SPACE} user={user} />)
     await screen.findByText('Slack answered HTTP 404: no_service')
     const rows = screen.getAllByRole('row')
-    expect(rows).toHaveLength(3)
+    expect(rows).toHaveLength(4)
+    const popUp = within(rows[3]!)
+    expect(popUp.getByText('Not yet shown')).toBeTruthy()
+    expect(popUp.queryByText('Next try')).toBeNull()
+    expect(popUp.queryByRole('button', { name: 'Retry now' })).toBeNull()
     const slack = within(rows[1]!)
     expect(slack.getByText('Failed')).toBeTruthy()
     expect(slack.getByText('Slack answered HTTP 404: no_service')).toBeTruthy()
@@ -104,6 +124,57 @@ describe('the delivery log', () => {
     expect(screen.getByText(/did not leave the server/)).toBeTruthy()
     // a busy machine: rendering and clicking through the table is slow, not wrong
   }, 15_000)
+})
+
+describe('a staff reply to an SMS customer', () => {
+  const reply: TicketMessageDto = {
+    id: '0b6c7a52-0000-4000-8000-0000000000b1',
+    ticketId: '0b6c7a52-0000-4000-8000-0000000000b2',
+    authorKind: 'staff',
+    authorUserId: user.id,
+    body: 'Yes, send it here.',
+    internal: false,
+    createdAt: '2026-11-23T10:00:00.000Z',
+  }
+
+  it('[4.7][7.2.3] shows sending, sent, and a failure with its reason and Retry', async () => {
+    const view = render(
+      <DeliveryState
+        spaceId={SPACE}
+        message={{ ...reply, delivery: { state: 'sending', error: null } }}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toBe('Sending…')
+    view.rerender(
+      <DeliveryState
+        spaceId={SPACE}
+        message={{ ...reply, delivery: { state: 'sent', error: null } }}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toBe('Sent by SMS')
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull()
+
+    const calls: Array<[string, string]> = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push([init.method ?? 'GET', url])
+        return json({ message: { ...reply, delivery: { state: 'sending', error: null } } })
+      }),
+    )
+    const error = 'the SMS API answered HTTP 400: Invalid To number'
+    view.rerender(
+      <DeliveryState
+        spaceId={SPACE}
+        message={{ ...reply, delivery: { state: 'failed', error } }}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toContain(`Not delivered: ${error}`)
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }))
+    expect(calls).toEqual([
+      ['POST', `/api/spaces/${SPACE}/tickets/${reply.ticketId}/messages/${reply.id}/retry`],
+    ])
+  })
 })
 
 describe('the template editor', () => {

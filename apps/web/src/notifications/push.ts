@@ -45,12 +45,41 @@ export async function enablePush(): Promise<string | null> {
   const { publicKey } = await notificationsApi.pushPublicKey()
   const subscription =
     (await registration.pushManager.getSubscription()) ??
-    (await registration.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: keyBytes(publicKey),
-    }))
+    (await withDeadline(
+      registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: keyBytes(publicKey),
+      }),
+      SUBSCRIBE_DEADLINE_MS,
+    ))
+  if (!subscription) {
+    return "This browser's push service did not answer (a firewall, or no connection to it). Try again later."
+  }
   await notificationsApi.subscribePush(toCreate(subscription))
   return null
+}
+
+/**
+ * How long subscribing may take. The browser asks its own push service (Google's for Chromium,
+ * Mozilla's for Firefox); where that is out of reach the promise never settles.
+ */
+export const SUBSCRIBE_DEADLINE_MS = 20_000
+
+/** The promise's value, or null if it has not settled within `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(null), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
 }
 
 /** Turns Web Push off for this browser: unsubscribes and tells the server to forget it. */

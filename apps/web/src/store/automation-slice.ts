@@ -2,10 +2,13 @@ import type {
   BusinessCalendar,
   EscalationRule,
   InboxPhoneEscalation,
+  InboxTriggersResponse,
   RecomputeStatus,
   RotationDto,
+  SlaPolicy,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
+  TicketSlaWarningEvent,
 } from '@flare/protocol'
 import type { StateCreator } from 'zustand'
 import type { FlareState, Loadable } from './index.js'
@@ -26,8 +29,14 @@ export interface AutomationSlice {
   rotations: Loadable<RotationDto[]>
   /** Each inbox's "Escalation to a phone" preset; null = never configured. */
   inboxPhone: Record<string, Loadable<InboxPhoneEscalation | null>>
+  /** Each inbox's instant triggers (SPEC §11.1). */
+  inboxTriggers: Record<string, Loadable<InboxTriggersResponse>>
   /** The background recompute of due instants after a rule or hours change; null = not known. */
   recompute: RecomputeStatus | null
+  /** The space's SLA policies (SPEC §8.1). */
+  slaPolicies: Loadable<SlaPolicy[]>
+  /** Pre-breach SLA warnings that reached you and are not dismissed, newest last. */
+  slaWarnings: TicketSlaWarningEvent[]
 }
 
 export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationSlice> = () => ({
@@ -36,5 +45,8 @@ export const createAutomationSlice: StateCreator<FlareState, [], [], AutomationS
   escalationRules: { status: 'idle' },
   rotations: { status: 'idle' },
   inboxPhone: {},
+  inboxTriggers: {},
   recompute: null,
+  slaPolicies: { status: 'idle' },
+  slaWarnings: [],
 })

@@ -5,6 +5,7 @@ import { type ChatSlice, createChatSlice } from './chat-slice.js'
 import { createHandSlice, type HandSlice } from './hand-slice.js'
 import { createInboxSlice, type InboxSlice } from './inbox-slice.js'
 import { createLayoutSlice, type LayoutSlice } from './layout-slice.js'
+import { createSupervisorSlice, type SupervisorSlice } from './supervisor-slice.js'
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -34,7 +35,8 @@ export type FlareState = SessionSlice &
   InboxSlice &
   HandSlice &
   AutomationSlice &
-  LayoutSlice
+  LayoutSlice &
+  SupervisorSlice
 
 const createSessionSlice: StateCreator<FlareState, [], [], SessionSlice> = () => ({
   me: { status: 'idle' },
@@ -56,6 +58,7 @@ export const useFlare = create<FlareState>()((...a) => ({
   ...createHandSlice(...a),
   ...createAutomationSlice(...a),
   ...createLayoutSlice(...a),
+  ...createSupervisorSlice(...a),
 }))
 
 const initialState = useFlare.getState()

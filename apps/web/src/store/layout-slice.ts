@@ -2,8 +2,11 @@ import type { EscalationEnded } from '@flare/protocol/client'
 import type { StateCreator } from 'zustand'
 import type { FlareState } from './index.js'
 
-/** What the main pane shows: the office map, or the inbox with the map as a mini-map. */
-export type MainView = 'space' | 'inbox'
+/**
+ * What the main pane shows: the office map, the inbox with the map as a mini-map, or (admins
+ * and managers) the supervisor's view.
+ */
+export type MainView = 'space' | 'inbox' | 'supervisor'
 /** The phone's bottom navigation. */
 export type PhoneTab = 'space' | 'inbox' | 'chat' | 'me'
 export type ThemeChoice = 'system' | 'light' | 'dark'

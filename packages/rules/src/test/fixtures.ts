@@ -21,6 +21,7 @@ export function ticketAt(overrides: Partial<TicketSnapshot> = {}): TicketSnapsho
     assignedToUserId: null,
     escalationLevel: 0,
     slaStatus: null,
+    firstResponseTime: null,
     customerTags: [],
     createdAt: at(0),
     openSince: at(0),

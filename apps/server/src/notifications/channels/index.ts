@@ -1,6 +1,4 @@
 import type { NotificationChannel, RuleAction, UserPreferences } from '@flare/protocol'
-import { eq } from 'drizzle-orm'
-import { webhookEndpoints } from '../../db/schema.js'
 import type { Tx } from '../../tickets/ticket-repository.js'
 import type { Channel } from './channel.js'
 import { emailChannel } from './email.js'
@@ -8,10 +6,11 @@ import { inAppChannel } from './in-app.js'
 import { pushChannel } from './push.js'
 import { slackChannel } from './slack.js'
 import { smsChannel } from './sms.js'
-import { webhookChannel } from './webhook.js'
+import { subscribedEndpoints, webhookChannel } from './webhook.js'
 
 export type { Channel, Delivered, DeliveryContext, FiringAudience, OutboxRow } from './channel.js'
 export { DeliveryError } from './channel.js'
+export { subscribedEndpoints } from './webhook.js'
 
 /** Every channel by name: the one list the worker and the firing consult. */
 export const CHANNELS: Record<NotificationChannel, Channel> = {
@@ -56,12 +55,7 @@ export function createOutboxPlanner(tx: Tx) {
   function webhookIdsOf(spaceId: string): Promise<string[]> {
     let found = webhooks.get(spaceId)
     if (!found) {
-      found = tx
-        .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
-        .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.spaceId, spaceId))
-        .orderBy(webhookEndpoints.createdAt)
-        .then((rows) => rows.filter((r) => r.events.includes('ticket.escalated')).map((r) => r.id))
+      found = subscribedEndpoints(tx, spaceId, 'ticket.escalated')
       webhooks.set(spaceId, found)
     }
     return found

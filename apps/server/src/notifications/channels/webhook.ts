@@ -1,9 +1,16 @@
 import { createHmac } from 'node:crypto'
+import type { WebhookEvent } from '@flare/protocol'
 import { and, eq } from 'drizzle-orm'
 import { webhookEndpoints } from '../../db/schema.js'
 import type { MessageFacts } from '../message-facts.js'
 import { OutboundError } from '../outbound-http.js'
-import { type Channel, checkHttpAnswer, type DeliveryContext, DeliveryError } from './channel.js'
+import {
+  type Channel,
+  checkHttpAnswer,
+  type DeliveryContext,
+  DeliveryError,
+  type OutboxRow,
+} from './channel.js'
 
 /**
  * `Flare-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. A receiver
@@ -38,43 +45,112 @@ export function webhookHeaders(options: {
   }
 }
 
+function ticketOf(facts: MessageFacts) {
+  const { ticket } = facts
+  return ticket
+    ? {
+        id: ticket.id,
+        subject: ticket.subject,
+        status: ticket.status,
+        priority: ticket.priority,
+        inboxId: ticket.inboxId,
+        customerName: ticket.customerName,
+        createdAt: ticket.createdAt.toISOString(),
+        escalationLevel: ticket.escalationLevel,
+        link: facts.link,
+      }
+    : null
+}
+
+function firingOf(facts: MessageFacts) {
+  const { firing } = facts
+  return firing
+    ? {
+        firingId: firing.id,
+        ruleId: firing.ruleId,
+        ruleName: firing.ruleName,
+        level: firing.level,
+        reason: firing.reason,
+        escalatedAt: firing.escalatedAt.toISOString(),
+        previousAssigneeId: firing.previousAssigneeId,
+        targetUserIds: firing.targetUserIds,
+      }
+    : null
+}
+
 /**
  * The fixed, documented `ticket.escalated` payload (docs in the README): the ticket without
  * the customer's contact details, and the firing.
  */
 export function escalationPayload(facts: MessageFacts, deliveryId: string, idempotencyKey: string) {
-  const { ticket, firing } = facts
   return {
     event: 'ticket.escalated' as const,
     deliveryId,
     idempotencyKey,
-    occurredAt: (firing?.escalatedAt ?? new Date(0)).toISOString(),
+    occurredAt: (facts.firing?.escalatedAt ?? new Date(0)).toISOString(),
     space: { id: facts.spaceId, name: facts.spaceName },
-    ticket: ticket
+    ticket: ticketOf(facts),
+    escalation: firingOf(facts),
+  }
+}
+
+/**
+ * The fixed `ticket.acknowledged` payload: the first "I'm on it" of a firing, with the ticket
+ * and the firing as in `ticket.escalated`.
+ */
+export function acknowledgedPayload(
+  facts: MessageFacts,
+  deliveryId: string,
+  idempotencyKey: string,
+) {
+  const acknowledged = facts.firing?.acknowledged ?? null
+  return {
+    event: 'ticket.acknowledged' as const,
+    deliveryId,
+    idempotencyKey,
+    occurredAt: (acknowledged?.at ?? new Date(0)).toISOString(),
+    space: { id: facts.spaceId, name: facts.spaceName },
+    ticket: ticketOf(facts),
+    escalation: firingOf(facts),
+    acknowledgedBy: acknowledged
+      ? { userId: acknowledged.userId, displayName: acknowledged.name }
+      : null,
+  }
+}
+
+/** The fixed `hand.raised` payload: a member asks for help in the space (yellow or red). */
+export function handPayload(facts: MessageFacts, deliveryId: string, idempotencyKey: string) {
+  const { hand } = facts
+  return {
+    event: 'hand.raised' as const,
+    deliveryId,
+    idempotencyKey,
+    occurredAt: (hand?.startedAt ?? new Date(0)).toISOString(),
+    space: { id: facts.spaceId, name: facts.spaceName },
+    hand: hand
       ? {
-          id: ticket.id,
-          subject: ticket.subject,
-          status: ticket.status,
-          priority: ticket.priority,
-          inboxId: ticket.inboxId,
-          customerName: ticket.customerName,
-          createdAt: ticket.createdAt.toISOString(),
-          escalationLevel: ticket.escalationLevel,
+          id: hand.id,
+          color: hand.color,
+          message: hand.message,
+          raisedBy: { userId: hand.raisedBy, displayName: hand.raiserName },
+          startedAt: hand.startedAt.toISOString(),
           link: facts.link,
         }
       : null,
-    escalation: firing
-      ? {
-          firingId: firing.id,
-          ruleId: firing.ruleId,
-          ruleName: firing.ruleName,
-          level: firing.level,
-          reason: firing.reason,
-          escalatedAt: firing.escalatedAt.toISOString(),
-          previousAssigneeId: firing.previousAssigneeId,
-          targetUserIds: firing.targetUserIds,
-        }
-      : null,
+  }
+}
+
+/** The body of one webhook delivery, by what the row is about. */
+function payloadOf(row: OutboxRow, facts: MessageFacts) {
+  switch (row.event) {
+    case 'hand.raised':
+      return handPayload(facts, row.id, row.idempotencyKey)
+    case 'ticket.acknowledged':
+      return acknowledgedPayload(facts, row.id, row.idempotencyKey)
+    case 'ticket.escalated':
+      return escalationPayload(facts, row.id, row.idempotencyKey)
+    case 'ticket.reply':
+      throw new DeliveryError('a reply to a customer is not sent to webhooks', false)
   }
 }
 
@@ -102,6 +178,23 @@ export async function postSigned(
 }
 
 /**
+ * The space's webhook endpoints subscribed to `event`, oldest first: the only ones a delivery
+ * of that event goes to (a firing's, a raised hand's, an "I'm on it"'s).
+ */
+export async function subscribedEndpoints(
+  db: Pick<DeliveryContext['db'], 'select'>,
+  spaceId: string,
+  event: WebhookEvent,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.spaceId, spaceId))
+    .orderBy(webhookEndpoints.createdAt)
+  return rows.filter((r) => r.events.includes(event)).map((r) => r.id)
+}
+
+/**
  * Signed JSON to each endpoint of the space subscribed to the event: one row per endpoint, so
  * each endpoint's delivery is retried and logged on its own.
  */
@@ -117,7 +210,7 @@ export const webhookChannel: Channel = {
   async deliver(row, context) {
     if (!row.target.startsWith('webhook:')) {
       throw new DeliveryError(
-        'no webhook endpoint of this space subscribes to ticket.escalated (POST /api/spaces/:spaceId/webhooks)',
+        `no webhook endpoint of this space subscribes to ${row.event} (POST /api/spaces/:spaceId/webhooks)`,
         false,
       )
     }
@@ -132,9 +225,9 @@ export const webhookChannel: Channel = {
       )
     if (!endpoint) throw new DeliveryError('the webhook endpoint was deleted', false)
     const facts = await context.facts(row)
-    const body = JSON.stringify(escalationPayload(facts, row.id, row.idempotencyKey))
+    const body = JSON.stringify(payloadOf(row, facts))
     const status = await postSigned(context, endpoint, {
-      event: 'ticket.escalated',
+      event: row.event,
       deliveryId: row.id,
       idempotencyKey: row.idempotencyKey,
       body,

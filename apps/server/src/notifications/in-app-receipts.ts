@@ -1,0 +1,186 @@
+import type { TicketAlertDto, TicketReceiptResult } from '@flare/protocol'
+import { and, desc, eq, gt, inArray } from 'drizzle-orm'
+import type { Clock } from '../auth/identity.js'
+import { loadTranscripts, transcriptFields } from '../automation/transcripts.js'
+import type { Db } from '../db/database.js'
+import { escalationFirings, notificationOutbox, tickets } from '../db/schema.js'
+import { notFound } from '../errors.js'
+import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
+import { DEFAULT_RETRY_POLICY } from './backoff.js'
+import { historyEntryOf } from './message-facts.js'
+
+/**
+ * How long an in-app escalation waits for a client of its target to show it: as long as any
+ * other delivery is tried. After that its row fails ("not received") and snapshots drop it.
+ */
+export const IN_APP_MAX_AGE_MS = DEFAULT_RETRY_POLICY.maxAgeMs
+
+/** At most this many pop-ups in one snapshot (the newest): a flood would bury the screen. */
+const SNAPSHOT_LIMIT = 50
+
+/** The error kept on an in-app row nobody's client showed in time. */
+export const NOT_RECEIVED = `no client of the target showed it within ${IN_APP_MAX_AGE_MS / 3_600_000} h`
+
+/**
+ * The in-app escalations for `userId` in the space that no client of theirs has shown yet
+ * (their `in_app` rows still `pending`, queued less than `IN_APP_MAX_AGE_MS` ago), oldest
+ * first, with who took each one if anyone has.
+ */
+export async function unreceivedTicketAlerts(
+  db: Db,
+  spaceId: string,
+  userId: string,
+  now: Date,
+): Promise<TicketAlertDto[]> {
+  return (await unreceivedTicketAlertsOf(db, spaceId, [userId], now)).get(userId) ?? []
+}
+
+/**
+ * `unreceivedTicketAlerts` for everyone whose snapshot goes out in one presence flush, in one
+ * indexed query (the partial `notification_outbox_unreceived_idx`) and one for the
+ * transcripts: a join storm's snapshots cost two queries per flush, not two per connection.
+ * At most `SNAPSHOT_LIMIT` (the newest) per person.
+ */
+export async function unreceivedTicketAlertsOf(
+  db: Db,
+  spaceId: string,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, TicketAlertDto[]>> {
+  const byUser = new Map<string, TicketAlertDto[]>()
+  if (userIds.length === 0) return byUser
+  const found = await db
+    .select({
+      target: notificationOutbox.target,
+      firing: escalationFirings,
+      ticket: {
+        id: tickets.id,
+        subject: tickets.subject,
+        customerName: tickets.customerName,
+        priority: tickets.priority,
+        inboxId: tickets.inboxId,
+        createdAt: tickets.createdAt,
+        escalationHistory: tickets.escalationHistory,
+      },
+    })
+    .from(notificationOutbox)
+    .innerJoin(escalationFirings, eq(escalationFirings.id, notificationOutbox.firingId))
+    .innerJoin(tickets, eq(tickets.id, escalationFirings.ticketId))
+    .where(
+      and(
+        inArray(
+          notificationOutbox.target,
+          [...new Set(userIds)].map((id) => `user:${id}`),
+        ),
+        eq(notificationOutbox.spaceId, spaceId),
+        eq(notificationOutbox.state, 'pending'),
+        eq(notificationOutbox.channel, 'in_app'),
+        gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
+      ),
+    )
+    .orderBy(desc(escalationFirings.escalatedAt))
+  // the newest SNAPSHOT_LIMIT of each person: a flood would bury the screen
+  const kept = new Map<string, typeof found>()
+  for (const row of found) {
+    const mine = kept.get(row.target) ?? []
+    if (mine.length < SNAPSHOT_LIMIT) mine.push(row)
+    kept.set(row.target, mine)
+  }
+  const rows = [...kept.values()].flat()
+  // the pop-up from a snapshot says what the live one said: the trigger (its words are in the
+  // reason) and the end of the conversation
+  const transcripts = await loadTranscripts(db, [...new Set(rows.map((r) => r.ticket.id))])
+  const alertOf = ({ firing, ticket }: (typeof rows)[number]): TicketAlertDto => {
+    const entry = historyEntryOf(ticket.escalationHistory, firing)
+    return {
+      event: {
+        firingId: firing.id,
+        ticket: {
+          id: ticket.id,
+          subject: ticket.subject,
+          customerName: ticket.customerName,
+          priority: ticket.priority,
+          inboxId: ticket.inboxId,
+          createdAt: ticket.createdAt.toISOString(),
+        },
+        ruleId: firing.ruleId,
+        ruleName: entry?.ruleName ?? 'a rule',
+        level: firing.level,
+        reason: entry?.reason ?? 'Escalated',
+        escalatedAt: firing.escalatedAt.toISOString(),
+        targetUserIds: firing.targetUserIds,
+        ...(entry?.trigger ? { trigger: { kind: entry.trigger, words: [] } } : {}),
+        ...transcriptFields(transcripts.get(ticket.id)),
+      },
+      acknowledged:
+        firing.acknowledgedBy && firing.acknowledgedAt
+          ? {
+              firingId: firing.id,
+              ticketId: firing.ticketId,
+              userId: firing.acknowledgedBy,
+              at: firing.acknowledgedAt.toISOString(),
+            }
+          : null,
+    }
+  }
+  for (const [target, mine] of kept) {
+    byUser.set(target.slice('user:'.length), mine.reverse().map(alertOf))
+  }
+  return byUser
+}
+
+/**
+ * A delivery receipt (`ticket:receipt`): a client of `userId` showed the pop-up of a firing, so
+ * the firing's `in_app` row for them is `sent` (SPEC §7.2.1). Idempotent: a second client's
+ * receipt answers `first: false`. A row that had failed as not received is sent after all: the
+ * person saw it late. Refused with `NOT_FOUND` when the firing never went to them in the app.
+ */
+export async function recordReceipt(
+  deps: { db: Db; clock: Clock },
+  spaceId: string,
+  userId: string,
+  firingId: string,
+): Promise<TicketReceiptResult> {
+  const mine = and(
+    eq(notificationOutbox.firingId, firingId),
+    eq(notificationOutbox.spaceId, spaceId),
+    eq(notificationOutbox.target, `user:${userId}`),
+    eq(notificationOutbox.channel, 'in_app'),
+  )
+  const at = deps.clock()
+  // the conditional update is the record: of two clients at once, one is first
+  const [updated] = await deps.db
+    .update(notificationOutbox)
+    .set({
+      state: 'sent',
+      sentAt: at,
+      lastAttemptAt: at,
+      attempts: 1,
+      lastError: null,
+      updatedAt: at,
+    })
+    .where(and(mine, inArray(notificationOutbox.state, ['pending', 'failed'])))
+    .returning({ sentAt: notificationOutbox.sentAt })
+  if (updated?.sentAt) return { firingId, receivedAt: updated.sentAt.toISOString(), first: true }
+  const [row] = await deps.db
+    .select({ sentAt: notificationOutbox.sentAt })
+    .from(notificationOutbox)
+    .where(mine)
+  if (!row) throw notFound('No escalation of yours with this id reached you in the app.')
+  return { firingId, receivedAt: (row.sentAt ?? at).toISOString(), first: false }
+}
+
+/** The socket handler of delivery receipts, for one connection. */
+export function createReceiptHandlers(deps: {
+  db: Db
+  clock: Clock
+  spaceId: string
+  userId: string
+}) {
+  return {
+    'ticket:receipt': async ({ firingId }) => ({
+      ok: true,
+      ...(await recordReceipt(deps, deps.spaceId, deps.userId, firingId)),
+    }),
+  } satisfies ClientEventHandlers
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "notification_outbox_unreceived_idx" ON "notification_outbox" USING btree ("target","space_id") WHERE "notification_outbox"."state" = 'pending' and "notification_outbox"."channel" = 'in_app';
