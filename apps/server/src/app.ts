@@ -15,7 +15,7 @@ import { automationPlugin } from './automation/automation-plugin.js'
 import { chatPlugin } from './chat/chat-plugin.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
-import { HttpError } from './errors.js'
+import { HttpError, isUnavailable, unavailable } from './errors.js'
 import { eventsPlugin } from './events/events-plugin.js'
 import { handsPlugin } from './hands/hands-plugin.js'
 import { safeLoggerOptions } from './logging.js'
@@ -56,6 +56,14 @@ export interface AppOptions {
   reconnectGraceMs?: number
   /** How often coalesced avatar moves go out to the space. */
   moveFlushMs?: number
+  /**
+   * Socket.IO's heartbeat: a ping every `intervalMs`, a connection closed when its pong is
+   * `timeoutMs` late (default 10 s and 5 s, so a vanished client is noticed within 15 s).
+   * Longer only in `bench:fanout` with thousands of simulated clients sharing a few cores.
+   */
+  heartbeat?: { intervalMs: number; timeoutMs: number }
+  /** With Redis: how long a dead process's connections still count before its members' grace starts. */
+  presenceLeaseMs?: number
   /** Manual escalations one member may raise per minute. */
   raisesPerMinute?: number
   /** Per-member limits on chat and connections (README "Limits"); changed in tests. */
@@ -109,6 +117,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         reply.header('retry-after', String(Math.ceil(error.body.retryAfterMs / 1000)))
       }
       return reply.code(error.statusCode).send({ error: error.body })
+    }
+    if (isUnavailable(error)) {
+      const answer = unavailable()
+      request.log.warn({ err: error }, 'a dependency is unavailable')
+      return reply.code(answer.statusCode).send({ error: answer.body })
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
@@ -180,9 +193,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     redisUrl: config.redisUrl,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     moveFlushMs: options.moveFlushMs ?? 100,
+    presenceLeaseMs: options.presenceLeaseMs ?? 10_000,
+    heartbeat: options.heartbeat ?? { intervalMs: 10_000, timeoutMs: 5_000 },
   })
   await app.register(authorityPlugin, {
-    redisUrl: config.redisUrl,
     limits: { ...DEFAULT_REALTIME_LIMITS, ...options.realtimeLimits },
   })
   // features: each registers its own REST routes (under /api) and socket handlers

@@ -26,3 +26,43 @@ export function forbidden(message: string): HttpError {
 export function notFound(message: string): HttpError {
   return new HttpError(404, { code: ErrorCode.NOT_FOUND, message })
 }
+
+export function unavailable(
+  message = 'The database is not answering right now. Try again in a moment.',
+): HttpError {
+  return new HttpError(503, { code: ErrorCode.UNAVAILABLE, message })
+}
+
+// postgres.js connection failures, and PostgreSQL's own "shutting down / not ready / connection" states
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+])
+
+/**
+ * Whether an error means the database (or another dependency) cannot be reached, rather than
+ * that the request was wrong: such failures answer `UNAVAILABLE` and are retried by clients.
+ * Looks through wrappers (drizzle's query error keeps the driver's as `cause`).
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth += 1) {
+    const code = 'code' in e ? e.code : undefined
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) {
+      return true
+    }
+    if (e instanceof AggregateError && e.errors.some(isUnavailable)) return true
+    e = e.cause
+  }
+  return false
+}

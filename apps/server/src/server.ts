@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))
 
-  await app.listen({ host: config.host, port: config.port })
+  // a floor logging in at 09:00 opens thousands of connections at once: Node's default accept
+  // queue (511) drops the rest, whose browsers then wait seconds for the kernel to retry
+  await app.listen({ host: config.host, port: config.port, backlog: 2_048 })
   if (demo) process.stdout.write(`${formatDemoLogins(demo, config.publicUrl)}\n`)
   // simulated customers for the demo inbox: `npm start -- --demo-traffic` or FLARE_DEMO_TRAFFIC=true
   if (process.argv.includes('--demo-traffic') || process.env.FLARE_DEMO_TRAFFIC === 'true') {

@@ -151,7 +151,16 @@ describe('presence in the space', () => {
     const fatima = await t.userId('fatima@flare.test')
     const { client: watcher } = await clients.join(t.spaceId, await t.login('admin@flare.test'))
     const { client: tab } = await clients.join(t.spaceId, cookie)
+    // presence is sent in batches: wait until the watcher has her at her place, so her drop
+    // comes in a batch of its own rather than folded into her arrival
+    const placed = nextPresence(
+      watcher,
+      (u) =>
+        (u.kind === 'moved' && u.userId === fatima) ||
+        (u.kind === 'joined' && u.member.userId === fatima && u.member.x === 900),
+    )
     await emitAck(tab, 'presence:move', { x: 900, y: 700 })
+    await placed
     const seen = recordPresence(watcher)
 
     const away = nextPresence(watcher, (u) => u.kind === 'away')

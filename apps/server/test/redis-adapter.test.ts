@@ -157,7 +157,7 @@ describe.skipIf(!redisUrl || !postgres)(
       }
     })
 
-    it('[2] counts one user’s connections across processes', async () => {
+    it('[2] counts one user’s connections across processes, from the presence replica: no round trip per handshake', async () => {
       const [a, b] = apps
       if (!a || !b) throw new Error('apps')
       const res = await a.app.inject({
@@ -172,8 +172,13 @@ describe.skipIf(!redisUrl || !postgres)(
       const onA = new Clients(() => a.url)
       const onB = new Clients(() => b.url)
       try {
+        const fatimaId: string = (
+          await a.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
+        ).json().user.id
         await onA.join(spaceId, cookie)
         await onB.join(spaceId, cookie)
+        // A counts B's connections from its presence replica, which hears of them within a flush
+        await expect.poll(() => a.app.realtime.remoteConnections(fatimaId)).toBe(1)
         const third = onA.connect({ spaceId, cookie })
         expect(await refusalOf(third)).toMatchObject({ code: 'RATE_LIMITED' })
       } finally {

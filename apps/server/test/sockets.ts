@@ -67,18 +67,35 @@ export function refusalOf(c: Client): Promise<ConnectErrorData> {
   })
 }
 
+/**
+ * Calls `listener` with every presence update a client receives, one by one, whether it came
+ * alone (`presence:update`) or in a batch (`presence:batch`). Returns how to stop.
+ */
+export function onPresence(c: Client, listener: (u: PresenceUpdate) => void): () => void {
+  const batch = (updates: PresenceUpdate[]) => {
+    for (const u of updates) listener(u)
+  }
+  c.on('presence:update', listener)
+  c.on('presence:batch', batch)
+  return () => {
+    c.off('presence:update', listener)
+    c.off('presence:batch', batch)
+  }
+}
+
 /** The next presence update matching `match` (others are passed over). */
 export function nextPresence(
   c: Client,
   match: (u: PresenceUpdate) => boolean = () => true,
 ): Promise<PresenceUpdate> {
   return new Promise((resolve) => {
-    const listener = (u: PresenceUpdate) => {
-      if (!match(u)) return
-      c.off('presence:update', listener)
+    let done = false
+    const stop = onPresence(c, (u) => {
+      if (done || !match(u)) return
+      done = true
+      stop()
       resolve(u)
-    }
-    c.on('presence:update', listener)
+    })
   })
 }
 
@@ -100,6 +117,6 @@ export function emitAck<T extends object = Record<never, never>>(
 /** Records every presence update a client receives. */
 export function recordPresence(c: Client): PresenceUpdate[] {
   const seen: PresenceUpdate[] = []
-  c.on('presence:update', (u) => seen.push(u))
+  onPresence(c, (u) => seen.push(u))
   return seen
 }

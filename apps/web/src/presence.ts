@@ -28,6 +28,42 @@ export function applyPresence(snapshot: SpaceSnapshot, update: PresenceUpdate): 
 }
 
 /**
+ * Applies a batch of presence updates in order (`presence:batch`): one new snapshot however
+ * many changes a join storm brings.
+ */
+export function applyPresenceBatch(
+  snapshot: SpaceSnapshot,
+  updates: readonly PresenceUpdate[],
+): SpaceSnapshot {
+  if (updates.length <= 1) return updates[0] ? applyPresence(snapshot, updates[0]) : snapshot
+  const members = new Map(snapshot.members.map((m) => [m.userId, m]))
+  for (const update of updates) {
+    switch (update.kind) {
+      case 'joined':
+        // a member told twice keeps one place, at the end like a fresh join
+        members.delete(update.member.userId)
+        members.set(update.member.userId, update.member)
+        break
+      case 'left':
+        members.delete(update.userId)
+        break
+      default: {
+        const member = members.get(update.userId)
+        if (!member) break
+        if (update.kind === 'moved') {
+          members.set(update.userId, { ...member, x: update.x, y: update.y, roomId: update.roomId })
+        } else if (update.kind === 'status') {
+          members.set(update.userId, { ...member, status: update.status })
+        } else {
+          members.set(update.userId, { ...member, connected: update.connected })
+        }
+      }
+    }
+  }
+  return { ...snapshot, members: [...members.values()] }
+}
+
+/**
  * Calls `send` at most once per `intervalMs` with the latest value, and always with the last
  * one: a held arrow key or a fast series of clicks costs the server a few events a second.
  */

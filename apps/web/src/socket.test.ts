@@ -21,6 +21,9 @@ vi.mock('socket.io-client', async (importOriginal) => {
 const SPACE = '0b6c7a52-0000-4000-8000-000000000090'
 const HAND = '0b6c7a52-0000-4000-8000-000000000042'
 const NOT_A_MEMBER = '0b6c7a52-0000-4000-8000-000000000091'
+/** A space whose server cannot check the first connection (its database is away). */
+const UNAVAILABLE_ONCE = '0b6c7a52-0000-4000-8000-000000000092'
+let unavailableAnswered = false
 const received: string[] = []
 let server: Server
 
@@ -28,6 +31,17 @@ beforeAll(async () => {
   const http = createServer()
   server = new Server(http)
   server.use((socket, next) => {
+    if (socket.handshake.auth.spaceId === UNAVAILABLE_ONCE && !unavailableAnswered) {
+      unavailableAnswered = true
+      return next(
+        Object.assign(new Error('Try again.'), {
+          data: {
+            code: 'UNAVAILABLE',
+            message: 'The server cannot check this connection right now: try again.',
+          },
+        }),
+      )
+    }
     if (socket.handshake.auth.spaceId !== NOT_A_MEMBER) return next()
     // refused as the Flare server refuses: the reason in the error's `data`
     next(
@@ -136,5 +150,27 @@ describe('request(): the one way the web sends a client event', () => {
     })
     expect(refused).toEqual({ state: 'refused', message: 'No such space.' })
     expect(currentSocket()?.active).toBe(false)
+  })
+
+  it('[12.2.2] a server that cannot check the connection right now is asked again, and the wait is shown', async () => {
+    const states: string[] = []
+    const stop = useFlare.subscribe((state) => {
+      states.push(`${state.connection.state}: ${state.connection.message ?? ''}`)
+    })
+    connectToSpace(UNAVAILABLE_ONCE)
+    await new Promise<void>((resolve) => {
+      const done = useFlare.subscribe((state) => {
+        if (state.connection.state !== 'connected') return
+        done()
+        resolve()
+      })
+    })
+    stop()
+    expect(states).toContain(
+      'reconnecting: The server cannot check this connection right now: try again.',
+    )
+    expect(states).not.toContain(
+      'refused: The server cannot check this connection right now: try again.',
+    )
   })
 })

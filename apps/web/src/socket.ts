@@ -17,6 +17,7 @@ import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { registerProfileEvents } from './layout/profile-socket.js'
 import { applyPresence, throttleLatest } from './presence.js'
+import { registerPresenceEvents } from './presence-socket.js'
 import { announce, useFlare } from './store/index.js'
 import { registerSupervisorEvents } from './supervisor/supervisor-socket.js'
 
@@ -32,6 +33,7 @@ export function currentSocket(): FlareClientSocket | null {
 }
 
 const MOVE_INTERVAL_MS = 100
+const UNAVAILABLE_RETRY_MS = 2_000
 
 /** How long an acknowledgement may take before the request is reported as failed. */
 export const REQUEST_TIMEOUT_MS = 10_000
@@ -76,12 +78,6 @@ export async function request<E extends ClientEventName>(
   }
 }
 
-function nameOf(userId: string): string {
-  return (
-    useFlare.getState().snapshot?.members.find((m) => m.userId === userId)?.displayName ?? 'Someone'
-  )
-}
-
 export function connectToSpace(spaceId: string): void {
   disconnectFromSpace()
   useFlare.setState({ connection: { state: 'connecting', message: null }, snapshot: null })
@@ -103,6 +99,14 @@ export function connectToSpace(spaceId: string): void {
   })
   s.on('connect_error', (error) => {
     const refusal = 'data' in error ? error.data : null
+    if (isConnectRefusal(refusal) && refusal.code === ErrorCode.UNAVAILABLE) {
+      // the server could not check us right now (its database is away): it will again soon
+      useFlare.setState({ connection: { state: 'reconnecting', message: refusal.message } })
+      setTimeout(() => {
+        if (socket === s && !s.connected) s.connect()
+      }, UNAVAILABLE_RETRY_MS)
+      return
+    }
     if (isConnectRefusal(refusal)) {
       // refused by the server (not a member, logged out): retrying would not help
       s.disconnect()
@@ -113,16 +117,7 @@ export function connectToSpace(spaceId: string): void {
   })
   // every (re)connection brings a full snapshot: it replaces whatever we had
   s.on('space:snapshot', (snapshot) => useFlare.setState({ snapshot }))
-  s.on('presence:update', (update) => {
-    const snapshot = useFlare.getState().snapshot
-    // updates before the first snapshot are already part of it
-    if (!snapshot) return
-    if (update.kind === 'joined' && update.member.userId !== snapshot.you) {
-      announce(`${update.member.displayName} joined the space`)
-    }
-    if (update.kind === 'left') announce(`${nameOf(update.userId)} left the space`)
-    useFlare.setState({ snapshot: applyPresence(snapshot, update) })
-  })
+  registerPresenceEvents(s)
   registerHandEvents(s)
   registerChatEvents(s)
   registerInboxEvents(s)

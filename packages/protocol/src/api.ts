@@ -169,9 +169,19 @@ export const SpaceResponse = Type.Object({
 })
 export type SpaceResponse = Static<typeof SpaceResponse>
 
+const DependencyState = Type.Union([Type.Literal('up'), Type.Literal('down')])
+
+/**
+ * `GET /api/health`: 200 with `status: 'ok'` when every dependency answers, else 503 with
+ * `status: 'unavailable'` and the failing one marked `down`. `redis` is `off` when the server
+ * runs alone (no REDIS_URL).
+ */
 export const HealthResponse = Type.Object({
-  status: Type.Literal('ok'),
-  database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  database: DependencyState,
+  redis: Type.Union([DependencyState, Type.Literal('off')]),
+  /** Which database this server uses. */
+  databaseKind: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   protocolVersion: Type.Number(),
 })
 export type HealthResponse = Static<typeof HealthResponse>

@@ -23,6 +23,8 @@ export const ErrorCode = {
    * (entering a room ends one).
    */
   IN_MEETING_ROOM: 'IN_MEETING_ROOM',
+  /** A dependency (the database) is not answering right now: try again in a moment. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -158,6 +158,11 @@ export const PresenceServerEvents = {
   /** On every (re)connection: the whole live state of the space; it replaces what the client had. */
   'space:snapshot': SpaceSnapshot,
   'presence:update': PresenceUpdate,
+  /**
+   * Several presence changes at once, in order: what changed in the space during one flush
+   * (a join storm, many walkers) arrives as one message. Applied like `presence:update`s.
+   */
+  'presence:batch': Type.Array(PresenceUpdate),
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { ApiTokenDto, UserDto } from '@flare/protocol'
-import { and, eq, isNull } from 'drizzle-orm'
+import type { ApiTokenDto, MemberRole, UserDto } from '@flare/protocol'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { apiTokens, sessions, users } from '../db/schema.js'
+import { apiTokens, memberships, sessions, users } from '../db/schema.js'
 import { unauthenticated } from '../errors.js'
 import { verifyPassword } from './passwords.js'
 import { generateSecret, hashSecret } from './secrets.js'
@@ -75,16 +75,121 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId))
 }
 
-/** The identity behind a session cookie's token; throws 401 with the reason when there is none. */
-export async function identifyBySession(db: Db, clock: Clock, token: string): Promise<Identity> {
+type SessionRow = typeof sessions.$inferSelect
+
+/** Sessions by id (the token's hash), many at once: a join storm's handshakes share a query. */
+export async function findSessions(db: Db, ids: string[]): Promise<Map<string, SessionRow>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.select().from(sessions).where(inArray(sessions.id, ids))
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/**
+ * The identity behind a session cookie's token; throws 401 with the reason when there is none.
+ * `find` looks the session up (by default alone; the auth plugin batches it).
+ */
+export async function identifyBySession(
+  db: Db,
+  clock: Clock,
+  token: string,
+  find: (id: string) => Promise<SessionRow | undefined> = async (id) =>
+    (await findSessions(db, [id])).get(id),
+): Promise<Identity> {
   const id = hashSecret(token)
-  const [row] = await db.select().from(sessions).where(eq(sessions.id, id))
+  return sessionIdentity(db, clock, id, await find(id))
+}
+
+/** The identity a session row proves, or 401 when it is gone or expired (then it is removed). */
+async function sessionIdentity(
+  db: Db,
+  clock: Clock,
+  id: string,
+  row: SessionRow | undefined,
+): Promise<Identity> {
   if (!row) throw unauthenticated('Your session has ended. Log in again.')
   if (row.expiresAt.getTime() <= clock().getTime()) {
     await endSession(db, id)
     throw unauthenticated('Your session has expired. Log in again.')
   }
   return { userId: row.userId, via: 'session', sessionId: id, tokenId: null }
+}
+
+/** A session as a Socket.IO handshake needs it: with the user's name and role in one space. */
+export interface SessionInSpace {
+  session: SessionRow
+  displayName: string
+  /** The role in the space asked for; null when the user is not a member of it. */
+  role: MemberRole | null
+}
+
+/** The key `findSessionsInSpaces` answers by: a session id (the token's hash) and a space. */
+export function sessionInSpaceKey(sessionId: string, spaceId: string): string {
+  return `${sessionId}/${spaceId}`
+}
+
+/**
+ * Sessions with their user's name and membership in a space, for a whole batch of handshakes
+ * in one query: the primary keys of sessions and users and the memberships' (space, user) key.
+ */
+export async function findSessionsInSpaces(
+  db: Db,
+  keys: readonly string[],
+): Promise<Map<string, SessionInSpace>> {
+  const found = new Map<string, SessionInSpace>()
+  const pairs = keys.flatMap((key) => {
+    const [sessionId, spaceId] = key.split('/')
+    return sessionId && spaceId ? [{ key, sessionId, spaceId }] : []
+  })
+  if (pairs.length === 0) return found
+  const rows = await db
+    .select({
+      session: sessions,
+      displayName: users.displayName,
+      spaceId: memberships.spaceId,
+      role: memberships.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.userId, sessions.userId),
+        inArray(memberships.spaceId, [...new Set(pairs.map((p) => p.spaceId))]),
+      ),
+    )
+    .where(inArray(sessions.id, [...new Set(pairs.map((p) => p.sessionId))]))
+  const bySession = new Map<string, typeof rows>()
+  for (const row of rows)
+    bySession.set(row.session.id, [...(bySession.get(row.session.id) ?? []), row])
+  for (const { key, sessionId, spaceId } of pairs) {
+    const mine = bySession.get(sessionId) ?? []
+    const [any] = mine
+    if (!any) continue
+    const inSpace = mine.find((r) => r.spaceId === spaceId)
+    found.set(key, {
+      session: any.session,
+      displayName: any.displayName,
+      role: inSpace?.role ?? null,
+    })
+  }
+  return found
+}
+
+/**
+ * The identity behind a session cookie's token and the user's membership in one space, from
+ * one lookup (`find`, which the auth plugin batches across a join storm's handshakes).
+ */
+export async function identifySessionInSpace(
+  db: Db,
+  clock: Clock,
+  token: string,
+  spaceId: string,
+  find: (key: string) => Promise<SessionInSpace | undefined>,
+): Promise<{ identity: Identity; displayName: string; role: MemberRole | null }> {
+  const id = hashSecret(token)
+  const found = await find(sessionInSpaceKey(id, spaceId))
+  const identity = await sessionIdentity(db, clock, id, found?.session)
+  return { identity, displayName: found?.displayName ?? '', role: found?.role ?? null }
 }
 
 /** The identity behind a personal API token; throws 401 when unknown or revoked. */

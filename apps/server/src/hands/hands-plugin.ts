@@ -1,5 +1,6 @@
 import { EndReason, type EscalationDto } from '@flare/protocol'
 import fp from 'fastify-plugin'
+import { createActiveHands } from './active-hands.js'
 import { listActive, listAllActive } from './hand-repository.js'
 import { handRoutes } from './hand-routes.js'
 import { createHandService, type HandService } from './hand-service.js'
@@ -12,8 +13,12 @@ export interface HandsPluginOptions {
 
 export interface Hands {
   service: HandService
-  /** The hands up in a space, oldest first: every snapshot carries them (escalations are state). */
-  listActive(spaceId: string): Promise<EscalationDto[]>
+  /**
+   * The hands up in a space, oldest first: every snapshot carries them (escalations are state).
+   * From memory once the space was read; `reload` reads it again (after a Redis outage, when
+   * other processes' events may have been missed).
+   */
+  listActive(spaceId: string, options?: { reload?: boolean }): Promise<EscalationDto[]>
 }
 
 declare module 'fastify' {
@@ -40,9 +45,14 @@ export const handsPlugin = fp<HandsPluginOptions>(
       raisesPerMinute: options.raisesPerMinute,
     })
 
+    const active = createActiveHands({
+      broadcast: app.broadcast,
+      read: (spaceId) => listActive(db, spaceId),
+    })
     app.decorate('hands', {
       service,
-      listActive: (spaceId) => listActive(db, spaceId),
+      listActive: (spaceId, options) =>
+        options?.reload ? active.reload(spaceId) : active.list(spaceId),
     } satisfies Hands)
 
     const endQuietly = (spaceId: string, userId: string, reason: EndReason) => {
@@ -65,22 +75,28 @@ export const handsPlugin = fp<HandsPluginOptions>(
       ),
     )
 
-    // after a restart nobody is connected: give each raiser the same grace as a dropped
-    // connection to come back before their hand comes down
-    const timers: NodeJS.Timeout[] = []
+    // after a restart nobody is connected here: give each raiser the same grace as a dropped
+    // connection to come back. With other processes running, a raiser connected to any of them
+    // is present, and one whose process died is ended by presence itself after its grace.
+    const timers = new Set<NodeJS.Timeout>()
+    const checkLater = (e: { spaceId: string; raisedBy: string }, ms: number) => {
+      const timer = setTimeout(async () => {
+        timers.delete(timer)
+        try {
+          // while the other processes cannot be asked, "not here" proves nothing: ask again later
+          if (!app.realtime.presenceSynced()) return checkLater(e, 1_000)
+          const hub = await app.realtime.hub(e.spaceId)
+          if (!hub.get(e.raisedBy)) endQuietly(e.spaceId, e.raisedBy, EndReason.DISCONNECTED)
+        } catch (err) {
+          log.error({ err }, 'restart grace check failed')
+        }
+      }, ms)
+      timer.unref()
+      timers.add(timer)
+    }
     app.addHook('onReady', async () => {
       for (const e of await listAllActive(db)) {
-        if (e.origin !== 'space') continue
-        const timer = setTimeout(async () => {
-          try {
-            const hub = await app.realtime.hub(e.spaceId)
-            if (!hub.get(e.raisedBy)) endQuietly(e.spaceId, e.raisedBy, EndReason.DISCONNECTED)
-          } catch (err) {
-            log.error({ err }, 'restart grace check failed')
-          }
-        }, options.reconnectGraceMs)
-        timer.unref()
-        timers.push(timer)
+        if (e.origin === 'space') checkLater(e, options.reconnectGraceMs)
       }
     })
     app.addHook('onClose', async () => {

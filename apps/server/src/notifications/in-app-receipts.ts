@@ -25,8 +25,7 @@ export const NOT_RECEIVED = `no client of the target showed it within ${IN_APP_M
 /**
  * The in-app escalations for `userId` in the space that no client of theirs has shown yet
  * (their `in_app` rows still `pending`, queued less than `IN_APP_MAX_AGE_MS` ago), oldest
- * first, with who took each one if anyone has. One indexed query (the partial
- * `notification_outbox_unreceived_idx`): it runs at every join.
+ * first, with who took each one if anyone has.
  */
 export async function unreceivedTicketAlerts(
   db: Db,
@@ -34,8 +33,26 @@ export async function unreceivedTicketAlerts(
   userId: string,
   now: Date,
 ): Promise<TicketAlertDto[]> {
-  const rows = await db
+  return (await unreceivedTicketAlertsOf(db, spaceId, [userId], now)).get(userId) ?? []
+}
+
+/**
+ * `unreceivedTicketAlerts` for everyone whose snapshot goes out in one presence flush, in one
+ * indexed query (the partial `notification_outbox_unreceived_idx`) and one for the
+ * transcripts: a join storm's snapshots cost two queries per flush, not two per connection.
+ * At most `SNAPSHOT_LIMIT` (the newest) per person.
+ */
+export async function unreceivedTicketAlertsOf(
+  db: Db,
+  spaceId: string,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, TicketAlertDto[]>> {
+  const byUser = new Map<string, TicketAlertDto[]>()
+  if (userIds.length === 0) return byUser
+  const found = await db
     .select({
+      target: notificationOutbox.target,
       firing: escalationFirings,
       ticket: {
         id: tickets.id,
@@ -54,7 +71,10 @@ export async function unreceivedTicketAlerts(
     .innerJoin(tickets, eq(tickets.id, escalationFirings.ticketId))
     .where(
       and(
-        eq(notificationOutbox.target, `user:${userId}`),
+        inArray(
+          notificationOutbox.target,
+          [...new Set(userIds)].map((id) => `user:${id}`),
+        ),
         eq(notificationOutbox.spaceId, spaceId),
         eq(notificationOutbox.state, 'pending'),
         eq(notificationOutbox.channel, 'in_app'),
@@ -62,11 +82,18 @@ export async function unreceivedTicketAlerts(
       ),
     )
     .orderBy(desc(escalationFirings.escalatedAt))
-    .limit(SNAPSHOT_LIMIT)
+  // the newest SNAPSHOT_LIMIT of each person: a flood would bury the screen
+  const kept = new Map<string, typeof found>()
+  for (const row of found) {
+    const mine = kept.get(row.target) ?? []
+    if (mine.length < SNAPSHOT_LIMIT) mine.push(row)
+    kept.set(row.target, mine)
+  }
+  const rows = [...kept.values()].flat()
   // the pop-up from a snapshot says what the live one said: the trigger (its words are in the
   // reason) and the end of the conversation
   const transcripts = await loadTranscripts(db, [...new Set(rows.map((r) => r.ticket.id))])
-  return rows.reverse().map(({ firing, ticket }) => {
+  const alertOf = ({ firing, ticket }: (typeof rows)[number]): TicketAlertDto => {
     const entry = historyEntryOf(ticket.escalationHistory, firing)
     const chain = firing.chain ?? 'default'
     // who is on the firing's chain now (SPEC §11.2), as `ticket:acknowledged` said it
@@ -107,7 +134,11 @@ export async function unreceivedTicketAlerts(
           }
         : null,
     }
-  })
+  }
+  for (const [target, mine] of kept) {
+    byUser.set(target.slice('user:'.length), mine.reverse().map(alertOf))
+  }
+  return byUser
 }
 
 /**

@@ -3,13 +3,23 @@ import { type MemberRole, parse, SpaceParams } from '@flare/protocol'
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import {
+  findSessions,
+  findSessionsInSpaces,
   type Identity,
   identifyBySession,
   identifyByToken,
+  identifySessionInSpace,
   SESSION_COOKIE,
 } from '../auth/identity.js'
+import { createBatchLookup } from '../db/batch-lookup.js'
 import { forbidden, notFound, unauthenticated } from '../errors.js'
-import { findMembership, type Membership } from '../spaces/space-repository.js'
+import {
+  findMembership,
+  findSpaceMembers,
+  type Membership,
+  type SpaceMember,
+  spaceMemberKey,
+} from '../spaces/space-repository.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +28,14 @@ declare module 'fastify' {
       authorization?: string | undefined
       cookie?: string | undefined
     }): Promise<Identity>
+    /**
+     * Who opens a connection to a space and their membership there (null: not a member). With
+     * a session cookie this is one lookup, batched with the other handshakes of the same turn.
+     */
+    identifyMember(
+      headers: { authorization?: string | undefined; cookie?: string | undefined },
+      spaceId: string,
+    ): Promise<{ identity: Identity; member: SpaceMember | null }>
     /** preHandler: the request must come from a logged-in user or a valid API token. */
     requireUser: preHandlerAsyncHookHandler
     /** preHandler: the caller must be a member of `:spaceId`, with one of `roles` if given. */
@@ -50,18 +68,63 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
     app.decorateRequest('membership', null)
     app.decorate('secureCookies', secureCookies)
 
-    app.decorate('identify', async (headers) => {
-      const bearer = headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
-      if (headers.authorization && !bearer) {
+    // sessions asked for in the same turn (a join storm's handshakes) share one query
+    const findSession = createBatchLookup((ids: string[]) => findSessions(app.database.db, ids))
+
+    /** The bearer token of an Authorization header, or null when there is none. */
+    function bearerOf(authorization: string | undefined): string | null {
+      const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+      if (authorization && !bearer) {
         throw unauthenticated('The Authorization header must be "Bearer <token>".')
       }
-      if (bearer) return identifyByToken(app.database.db, app.clock, bearer)
-      const signed = headers.cookie ? app.parseCookie(headers.cookie)[SESSION_COOKIE] : undefined
+      return bearer ?? null
+    }
+
+    /** The session token of a signed session cookie; 401 when there is none or it is forged. */
+    function sessionTokenOf(cookie: string | undefined): string {
+      const signed = cookie ? app.parseCookie(cookie)[SESSION_COOKIE] : undefined
       if (!signed) throw unauthenticated()
       const unsigned = app.unsignCookie(signed)
       if (!unsigned.valid || !unsigned.value)
         throw unauthenticated('Your session cookie is not valid. Log in again.')
-      return identifyBySession(app.database.db, app.clock, unsigned.value)
+      return unsigned.value
+    }
+
+    app.decorate('identify', async (headers) => {
+      const bearer = bearerOf(headers.authorization)
+      if (bearer) return identifyByToken(app.database.db, app.clock, bearer)
+      return identifyBySession(
+        app.database.db,
+        app.clock,
+        sessionTokenOf(headers.cookie),
+        findSession,
+      )
+    })
+
+    // a join storm's handshakes: session, name and membership of the whole batch in one query
+    const findSessionInSpace = createBatchLookup((keys: string[]) =>
+      findSessionsInSpaces(app.database.db, keys),
+    )
+    // API tokens (scripts, wallboards): the token, then the membership, batched likewise
+    const findMember = createBatchLookup((keys: string[]) =>
+      findSpaceMembers(app.database.db, keys),
+    )
+    app.decorate('identifyMember', async (headers, spaceId) => {
+      const bearer = bearerOf(headers.authorization)
+      if (bearer) {
+        const identity = await identifyByToken(app.database.db, app.clock, bearer)
+        const member = await findMember(spaceMemberKey(spaceId, identity.userId))
+        return { identity, member: member ?? null }
+      }
+      const { identity, displayName, role } = await identifySessionInSpace(
+        app.database.db,
+        app.clock,
+        sessionTokenOf(headers.cookie),
+        spaceId,
+        findSessionInSpace,
+      )
+      const member = role ? { spaceId, userId: identity.userId, role, displayName } : null
+      return { identity, member }
     })
 
     app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {

@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events'
 import { type ApiError, type ConnectErrorData, ErrorCode, parse } from '@flare/protocol'
-import { Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import { hashSecret } from '../auth/secrets.js'
+import { isUnavailable, unavailable } from '../errors.js'
 import { createRateWindows, type WindowLimit } from '../limits/rate-window.js'
 import { findMembership } from '../spaces/space-repository.js'
 import { type FlareSocket, userRoom } from './socket-server.js'
@@ -57,13 +56,7 @@ const Revocation = Type.Union([
   Type.Object({ kind: Type.Literal('member'), spaceId: Type.String(), userId: Type.String() }),
   Type.Object({ kind: Type.Literal('wallboard'), wallboardId: Type.String() }),
 ])
-type Revocation =
-  | { kind: 'session'; sessionId: string }
-  | { kind: 'token'; tokenId: string }
-  | { kind: 'member'; spaceId: string; userId: string }
-  | { kind: 'wallboard'; wallboardId: string }
-
-const CHANNEL = 'flare:authority'
+export type Revocation = Static<typeof Revocation>
 
 /** Who holds an open `GET /api/stream`, so it can be closed when that is withdrawn. */
 export interface StreamHolder {
@@ -119,7 +112,6 @@ function refusal(error: ApiError): Error & { data: ConnectErrorData } {
 }
 
 export interface AuthorityOptions {
-  redisUrl: string | null
   limits: RealtimeLimits
 }
 
@@ -127,54 +119,36 @@ export interface AuthorityOptions {
  * Authority checked where it is used (issue #11): withdrawing a session, a token or a
  * membership closes the live connections that rest on it, in every process (Socket.IO rooms
  * per session, token and member, closed with `disconnectSockets`, which the Redis adapter
- * carries; streams through a Redis channel); events that act with a member's authority read
- * the membership again first; and the per-member limits on connections and chat.
+ * carries; streams through the adapter's server-side events); events that act with a member's
+ * authority read the membership again first; and the per-member limits on connections and chat.
+ * Nothing here waits for Redis: the server starts and serves while it is away (SPEC §12.2).
  */
 export const authorityPlugin = fp<AuthorityOptions>(
-  async (app, { redisUrl, limits }) => {
+  async (app, { limits }) => {
     const { io } = app.realtime
     const db = app.database.db
     const log = app.log.child({ feature: 'authority' })
     const windows = createRateWindows(db)
+    const clustered = app.realtime.redisState() !== 'off'
 
-    // ---- streams, and the channel that reaches the other processes' streams
+    // ---- streams, and what reaches the other processes' streams
     const streams = new Map<StreamHolder, () => void>()
     function closeStreams(revocation: Revocation): void {
       for (const [holder, close] of streams) if (matches(revocation, holder)) close()
     }
-    const local = new EventEmitter()
-    local.on('revoked', closeStreams)
-    let publisher: Redis | null = null
-    let subscriber: Redis | null = null
-    if (redisUrl) {
-      // bounded retries and a listener each: an unhandled Redis error must not end the process
-      publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 })
-      subscriber = new Redis(redisUrl, { maxRetriesPerRequest: 3 })
-      for (const client of [publisher, subscriber]) {
-        client.on('error', (err: unknown) => log.warn({ err }, 'authority channel: redis error'))
-      }
-      await subscriber.subscribe(CHANNEL)
-      subscriber.on('message', (_channel: string, text: string) => {
-        let data: unknown
-        try {
-          data = JSON.parse(text)
-        } catch {
-          return
-        }
-        const revocation = parse(Revocation, data)
-        if (revocation.ok) closeStreams(revocation.value)
-      })
-    }
+    // from the other processes, through the Socket.IO adapter (Redis): validated like any input
+    io.on('revoked', (data: unknown) => {
+      const revocation = parse(Revocation, data)
+      if (revocation.ok) closeStreams(revocation.value)
+    })
 
-    async function revoke(revocation: Revocation, room: string | null): Promise<void> {
+    function revoke(revocation: Revocation, room: string | null): Promise<void> {
+      // sockets in every process: the adapter carries it (while Redis is away, this process's)
       if (room) io.in(room).disconnectSockets(true)
-      // this process at once; the others through Redis (they ignore what matches nothing)
-      local.emit('revoked', revocation)
-      if (publisher) {
-        await publisher.publish(CHANNEL, JSON.stringify(revocation)).catch((err: unknown) => {
-          log.error({ err }, 'could not tell the other processes to close streams')
-        })
-      }
+      closeStreams(revocation)
+      // the other processes' streams; while Redis is away the publish is dropped by the link
+      if (clustered) io.serverSideEmit('revoked', revocation)
+      return Promise.resolve()
     }
 
     app.decorate('authority', {
@@ -194,59 +168,54 @@ export const authorityPlugin = fp<AuthorityOptions>(
     } satisfies Authority)
 
     // ---- the connection limit, and the rooms revocation closes
-    // one check at a time per user in this process, so a burst of handshakes cannot all pass
-    const queues = new Map<string, Promise<void>>()
-    function oneAtATime(userId: string, task: () => Promise<void>): Promise<void> {
-      const previous = queues.get(userId) ?? Promise.resolve()
-      const current = previous.then(task, task)
-      queues.set(userId, current)
-      void current.finally(() => {
-        if (queues.get(userId) === current) queues.delete(userId)
-      })
-      return current
-    }
-
-    async function openConnections(userId: string): Promise<number> {
-      const room = personRoom(userId)
-      const here = io.sockets.adapter.rooms.get(room)?.size ?? 0
-      // other processes' connections come through the adapter (Redis when configured); if
-      // they cannot be asked, count this process's alone rather than refuse everyone
-      try {
-        const everywhere = await io.in(room).fetchSockets()
-        return here + everywhere.filter((s) => !io.sockets.sockets.has(s.id)).length
-      } catch (err) {
-        log.warn({ err }, 'could not count connections in other processes')
-        return here
-      }
+    /**
+     * The user's open connections: this process's, exactly (all spaces), and the other
+     * processes' as this process's presence replicas know them (no round trip: the replica is
+     * read back from Redis when a space is first followed and kept by the presence channel).
+     */
+    function openConnections(userId: string): number {
+      const here = io.sockets.adapter.rooms.get(personRoom(userId))?.size ?? 0
+      return here + app.realtime.remoteConnections(userId)
     }
 
     // registered after the handshake's authentication, which fills socket.data
     io.use((socket, next) => {
-      const { userId, sessionId, tokenId } = socket.data
-      oneAtATime(userId, async () => {
-        if ((await openConnections(userId)) >= limits.connectionsPerUser) {
-          return next(
+      const { userId, spaceId, sessionId, tokenId } = socket.data
+      // the space's replica is followed before counting, so its other processes are known
+      app.realtime.hub(spaceId).then(
+        () => {
+          // counted and joined in one turn: the next handshake of the same user counts this one
+          if (openConnections(userId) >= limits.connectionsPerUser) {
+            return next(
+              refusal({
+                code: ErrorCode.RATE_LIMITED,
+                message: `At most ${limits.connectionsPerUser} connections at once: close another tab or device first.`,
+              }),
+            )
+          }
+          const rooms = [personRoom(userId)]
+          if (sessionId) rooms.push(sessionRoom(sessionId))
+          if (tokenId) rooms.push(tokenRoom(tokenId))
+          socket.join(rooms)
+          next()
+        },
+        (err: unknown) => {
+          if (isUnavailable(err)) {
+            return next(
+              refusal(
+                unavailable('The server cannot check this connection right now: try again.').body,
+              ),
+            )
+          }
+          log.error({ err }, 'connection limit check failed')
+          next(
             refusal({
-              code: ErrorCode.RATE_LIMITED,
-              message: `At most ${limits.connectionsPerUser} connections at once: close another tab or device first.`,
+              code: ErrorCode.INTERNAL,
+              message: 'The server could not check this connection.',
             }),
           )
-        }
-        // joined now (not at 'connection'), so the next handshake in the queue counts this one
-        const rooms = [personRoom(userId)]
-        if (sessionId) rooms.push(sessionRoom(sessionId))
-        if (tokenId) rooms.push(tokenRoom(tokenId))
-        socket.join(rooms)
-        next()
-      }).catch((err: unknown) => {
-        log.error({ err }, 'connection limit check failed')
-        next(
-          refusal({
-            code: ErrorCode.INTERNAL,
-            message: 'The server could not check this connection.',
-          }),
-        )
-      })
+        },
+      )
     })
 
     // ---- authority and limits at use: connections.ts guards every connection with this
@@ -293,6 +262,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
             }
             next()
           } catch (err) {
+            // the database is away: say so, so the client can try again (SPEC §12.2.2)
+            if (isUnavailable(err)) return ack({ ok: false, error: unavailable().body })
             log.error({ err, event }, 'authority check failed')
             ack({
               ok: false,
@@ -302,12 +273,6 @@ export const authorityPlugin = fp<AuthorityOptions>(
         })()
       })
     }
-
-    app.addHook('onClose', async () => {
-      await Promise.all(
-        [publisher, subscriber].map((client) => client?.quit().catch(() => undefined)),
-      )
-    })
   },
   { name: 'authority', dependencies: ['database', 'socket-server'] },
 )

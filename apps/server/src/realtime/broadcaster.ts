@@ -19,13 +19,23 @@ export function userRoom(spaceId: string, userId: string): string {
  * broadcaster owns the Socket.IO rooms, the Redis adapter that carries emits to the other
  * processes, and the mirror of escalation events onto the plain-WebSocket integration stream.
  */
+export interface SendOptions {
+  /** Leave these sockets out (a mover's own tab already shows where it walked). */
+  exceptSocketIds?: readonly string[]
+  /**
+   * Only this process's connections: for what every process works out for its own clients
+   * (presence diffs from its replica), so nothing arrives twice.
+   */
+  local?: boolean
+}
+
 export interface Broadcaster {
   /** Every connection of the space, in every process (except one socket, e.g. a mover's own). */
   toSpace<E extends ServerEventName>(
     spaceId: string,
     event: E,
     payload: ServerEventPayload<E>,
-    options?: { exceptSocketId?: string },
+    options?: { exceptSocketId?: string } & SendOptions,
   ): void
   /** Every connection of these users in the space, in every process (except one socket). */
   toUsers<E extends ServerEventName>(
@@ -40,6 +50,7 @@ export interface Broadcaster {
     socketId: string,
     event: E,
     payload: ServerEventPayload<E>,
+    options?: Pick<SendOptions, 'local'>,
   ): void
   /** Listens to one space's integration-stream events, from every process. */
   onStream(spaceId: string, listener: (event: StreamEvent) => void): () => void
@@ -89,18 +100,23 @@ export function createBroadcaster(io: FlareServer, options: { clustered: boolean
 
   return {
     toSpace(spaceId, event, payload, options) {
-      const room = io.to(spaceRoom(spaceId))
-      const target = options?.exceptSocketId ? room.except(options.exceptSocketId) : room
-      emitTo(target, event, payload)
-      mirror(spaceId, event, payload)
+      const except = [
+        ...(options?.exceptSocketId ? [options.exceptSocketId] : []),
+        ...(options?.exceptSocketIds ?? []),
+      ]
+      const room = (options?.local ? io.local : io).to(spaceRoom(spaceId))
+      // the stream first: another process updates what its snapshots show before its clients
+      // hear the event, so a client joining there in between gets it in one or the other
+      if (!options?.local) mirror(spaceId, event, payload)
+      emitTo(except.length > 0 ? room.except(except) : room, event, payload)
     },
     toUsers(spaceId, userIds, event, payload, options) {
       if (userIds.length === 0) return
       const rooms = io.to(userIds.map((id) => userRoom(spaceId, id)))
       emitTo(options?.exceptSocketId ? rooms.except(options.exceptSocketId) : rooms, event, payload)
     },
-    toSocket(socketId, event, payload) {
-      emitTo(io.to(socketId), event, payload)
+    toSocket(socketId, event, payload, options) {
+      emitTo((options?.local ? io.local : io).to(socketId), event, payload)
     },
     onStream(spaceId, listener) {
       stream.on(spaceId, listener)
@@ -109,7 +125,7 @@ export function createBroadcaster(io: FlareServer, options: { clustered: boolean
   }
 }
 
-type Target = ReturnType<FlareServer['to']>
+type Target = ReturnType<FlareServer['to']> | ReturnType<FlareServer['local']['to']>
 
 // Socket.IO's emit is typed per event name; a generic name needs its parameters spelled out
 function emitTo<E extends ServerEventName>(

@@ -3,22 +3,15 @@ import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createHandHandlers } from '../hands/hand-handlers.js'
-import { createReceiptHandlers, unreceivedTicketAlerts } from '../notifications/in-app-receipts.js'
+import {
+  createReceiptHandlers,
+  unreceivedTicketAlertsOf,
+} from '../notifications/in-app-receipts.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
 import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
 import type { FlareSocket } from './socket-server.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /**
-     * What a member sees on (re)joining a space: everyone present, the rooms, the hands up, and
-     * the in-app escalations for them that no client of theirs has shown yet.
-     */
-    spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot>
-  }
-}
 
 /**
  * The life of one Socket.IO connection, in one place: it joins its space's rooms, becomes
@@ -30,24 +23,62 @@ export const connectionsPlugin = fp(
     const { io } = app.realtime
     const db = app.database.db
 
-    async function spaceSnapshot(spaceId: string, userId: string): Promise<SpaceSnapshot> {
-      const [hub, escalations, ticketAlerts] = await Promise.all([
-        app.realtime.hub(spaceId),
-        app.hands.listActive(spaceId),
-        unreceivedTicketAlerts(db, spaceId, userId, app.clock()),
-      ])
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        spaceId,
-        serverTime: app.clock().toISOString(),
-        you: userId,
-        members: hub.list(),
-        rooms: [...hub.rooms],
-        escalations,
-        ticketAlerts,
-      }
-    }
-    app.decorate('spaceSnapshot', spaceSnapshot)
+    /** Spaces whose hands must be read again before their next snapshots (after an outage). */
+    const reloadHands = new Set<string>()
+    /** How long a snapshot that could not be built (the database is away) waits to be tried again. */
+    const SNAPSHOT_RETRY_MS = 2_000
+
+    // snapshots, built once per flush for every socket that asked in it: the hub's replica of
+    // presence (shared by all of them, and written to JSON once, see snapshot-encoder.ts), the
+    // hands kept in memory by the event stream, and each person's unshown in-app escalations
+    // (one query for the whole flush)
+    app.realtime.onSnapshotsDue((spaceId, socketIds, members) => {
+      const reload = reloadHands.delete(spaceId)
+      void (async () => {
+        const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
+        const [hub, escalations, alerts] = await Promise.all([
+          app.realtime.hub(spaceId),
+          app.hands.listActive(spaceId, { reload }),
+          unreceivedTicketAlertsOf(
+            db,
+            spaceId,
+            sockets.map((s) => s.data.userId),
+            app.clock(),
+          ),
+        ])
+        const shared = {
+          protocolVersion: PROTOCOL_VERSION,
+          spaceId,
+          serverTime: app.clock().toISOString(),
+          members,
+          rooms: [...hub.rooms],
+          escalations,
+        }
+        for (const socket of sockets) {
+          const { userId } = socket.data
+          const snapshot: SpaceSnapshot = {
+            ...shared,
+            you: userId,
+            ticketAlerts: alerts.get(userId) ?? [],
+          }
+          app.realtime.sendSnapshot(socket, snapshot)
+        }
+      })().catch((err: unknown) => {
+        // the database is away: the sockets stay, and ask again in a moment (they get no
+        // diffs meanwhile, so the snapshot they get then is exact)
+        app.log.warn({ err, spaceId }, 'could not build snapshots; trying again')
+        if (reload) reloadHands.add(spaceId)
+        const retry = setTimeout(() => {
+          app.realtime
+            .hub(spaceId)
+            .then((hub) => {
+              for (const id of socketIds) if (io.sockets.sockets.has(id)) hub.requestSnapshot(id)
+            })
+            .catch(() => {})
+        }, SNAPSHOT_RETRY_MS)
+        retry.unref()
+      })
+    })
 
     function handlersOf(socket: FlareSocket, hub: Awaited<ReturnType<typeof app.realtime.hub>>) {
       const { spaceId, userId, displayName } = socket.data
@@ -78,6 +109,18 @@ export const connectionsPlugin = fp(
       }
     }
 
+    // after a Redis outage every process re-reads the cluster, and a process that died may have
+    // stored a hand it never told: what clients missed comes to them as a fresh snapshot
+    app.realtime.onResynced((spaceId) => {
+      void (async () => {
+        const hub = await app.realtime.hub(spaceId)
+        reloadHands.add(spaceId)
+        for (const socketId of io.sockets.adapter.rooms.get(spaceRoom(spaceId)) ?? []) {
+          hub.requestSnapshot(socketId)
+        }
+      })().catch((err: unknown) => app.log.error({ err, spaceId }, 'could not re-sync clients'))
+    })
+
     io.on('connection', async (socket: FlareSocket) => {
       const { spaceId, userId, displayName, role } = socket.data
       try {
@@ -96,7 +139,8 @@ export const connectionsPlugin = fp(
         app.authority.guard(socket)
         registerHandlers(socket, handlersOf(socket, hub), app.log)
         refuseUnknownEvents(socket)
-        socket.emit('space:snapshot', await spaceSnapshot(spaceId, userId))
+        // with the next flush: everyone present then, and none of that flush's diffs
+        hub.requestSnapshot(socket.id)
       } catch (error) {
         app.log.error({ err: error }, 'socket connection setup failed')
         socket.disconnect(true)

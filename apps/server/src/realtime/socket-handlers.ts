@@ -9,7 +9,7 @@ import {
   type Result,
 } from '@flare/protocol'
 import type { FastifyBaseLogger } from 'fastify'
-import { HttpError } from '../errors.js'
+import { HttpError, isUnavailable, unavailable } from '../errors.js'
 import type { FlareSocket } from './socket-server.js'
 
 /**
@@ -77,6 +77,8 @@ export function registerHandlers(
       answer(await handler(payload))
     } catch (error) {
       if (error instanceof HttpError) return answer({ ok: false, error: error.body })
+      // the database is away: say so, so the client can try again, rather than "something went wrong"
+      if (isUnavailable(error)) return answer({ ok: false, error: unavailable().body })
       log.error({ err: error }, 'socket handler failed')
       answer(refused(ErrorCode.INTERNAL, 'Something went wrong on our side.'))
     }

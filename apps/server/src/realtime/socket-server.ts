@@ -2,22 +2,29 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
+  type MemberPresence,
   type MemberRole,
+  type PresenceUpdate,
   parse,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
+  type SpaceSnapshot,
   type StreamEvent,
 } from '@flare/protocol'
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import { Server, type Socket } from 'socket.io'
-import { findUser } from '../auth/identity.js'
-import { HttpError } from '../errors.js'
-import { findMembership, findSpace, listRooms } from '../spaces/space-repository.js'
+import { PacketType } from 'socket.io-parser'
+import { HttpError, isUnavailable } from '../errors.js'
+import { findSpace, listRooms } from '../spaces/space-repository.js'
+import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
-import { SpaceHub } from './space-hub.js'
+import { PresenceCluster } from './presence-cluster.js'
+import { RedisLink } from './redis-link.js'
+import { flareParser } from './snapshot-encoder.js'
+import { SnapshotPacer } from './snapshot-pacer.js'
+import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
 export interface SocketData {
   userId: string
@@ -32,6 +39,8 @@ export interface SocketData {
 interface InterServerEvents {
   /** A stream event published in another process, for this process's stream subscribers. */
   stream: (event: StreamEvent) => void
+  /** A session, token or membership was withdrawn: close this process's streams resting on it. */
+  revoked: (revocation: Revocation) => void
 }
 export type FlareServer = Server<
   ClientToServerEvents,
@@ -49,9 +58,43 @@ export type FlareSocket = Socket<
 export interface Realtime {
   /** Connections arrive here once authenticated; the `connections` plugin handles them. */
   io: FlareServer
-  /** The live presence of a space in this process, created on first use. */
+  /** The live presence of a space (this process's replica of the cluster's), created on first use. */
   hub(spaceId: string): Promise<SpaceHub>
+  /**
+   * How many connections of a user the other processes hold, as this process's presence
+   * replicas know them (the spaces it follows); 0 when the server runs alone.
+   */
+  remoteConnections(userId: string): number
+  /** `off` when the server runs alone (no REDIS_URL). */
+  redisState(): 'up' | 'down' | 'off'
+  /**
+   * Whether presence is known across every process right now: always when alone, and with
+   * Redis only while it answers. Nothing may end a hand on "not present" when this is false.
+   */
+  presenceSynced(): boolean
+  /**
+   * After an outage, a space's presence was read back from the cluster: its clients need a
+   * fresh snapshot (the `connections` plugin sends it).
+   */
+  onResynced(listener: (spaceId: string) => void): void
+  /**
+   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`), with everyone
+   * present as of now; the `connections` plugin builds and sends them.
+   */
+  onSnapshotsDue(listener: SnapshotsDue): void
+  /**
+   * Sends a socket its snapshot, counted by the process's pacer until its connection has
+   * written it out (see snapshot-pacer.ts).
+   */
+  sendSnapshot(socket: FlareSocket, snapshot: SpaceSnapshot): void
 }
+
+export type SnapshotsDue = (
+  spaceId: string,
+  socketIds: readonly string[],
+  /** Frozen and shared by all these snapshots. */
+  members: MemberPresence[],
+) => void
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,6 +106,12 @@ declare module 'fastify' {
 
 export { spaceRoom, userRoom }
 
+/**
+ * How many bytes of snapshots may be written to connections and not yet taken by them, per
+ * process: a join storm's snapshots go out as fast as the clients read, never faster.
+ */
+const SNAPSHOT_BUDGET_BYTES = 32 * 1024 * 1024
+
 function refuse(code: string, message: string): Error {
   const error = new Error(message) as Error & { data: ConnectErrorData }
   error.data = { code, message }
@@ -73,6 +122,10 @@ export interface SocketServerOptions {
   redisUrl: string | null
   reconnectGraceMs: number
   moveFlushMs: number
+  /** How long a dead process's connections still count, with Redis (its lease). */
+  presenceLeaseMs: number
+  /** Socket.IO's ping interval and timeout (see `AppOptions.heartbeat`). */
+  heartbeat: { intervalMs: number; timeoutMs: number }
 }
 
 /**
@@ -84,21 +137,77 @@ export const socketServerPlugin = fp<SocketServerOptions>(
     const io: FlareServer = new Server(app.server, {
       path: SOCKET_PATH,
       serveClient: false,
+      // Socket.IO's parser, writing snapshots from per-member JSON cached by the hub
+      parser: flareParser,
       // no legitimate event comes near this; a larger frame closes the connection
       maxHttpBufferSize: 64 * 1024,
       // notice a vanished client (a closed laptop, a connection that never said goodbye) within
       // 15 s rather than Socket.IO's default 45 s, so the 30 s reconnect grace starts promptly
-      pingInterval: 10_000,
-      pingTimeout: 5_000,
+      pingInterval: options.heartbeat.intervalMs,
+      pingTimeout: options.heartbeat.timeoutMs,
     })
 
-    const redis = options.redisUrl ? [new Redis(options.redisUrl), new Redis(options.redisUrl)] : []
-    if (redis[0] && redis[1]) io.adapter(createAdapter(redis[0], redis[1]))
+    const link = options.redisUrl
+      ? new RedisLink({ url: options.redisUrl, log: app.log.child({ feature: 'redis' }) })
+      : null
+    if (link) io.adapter(createAdapter(link.commands, link.adapterSub))
 
-    const broadcast = createBroadcaster(io, { clustered: redis.length > 0 })
+    const broadcast = createBroadcaster(io, { clustered: link !== null })
     app.decorate('broadcast', broadcast)
 
+    const resyncListeners: Array<(spaceId: string) => void> = []
+    const cluster = link
+      ? new PresenceCluster({
+          link,
+          log: app.log.child({ feature: 'presence' }),
+          leaseMs: options.presenceLeaseMs,
+          flushMs: options.moveFlushMs,
+          onResynced: (spaceId) => {
+            for (const listener of resyncListeners) listener(spaceId)
+          },
+        })
+      : null
+
+    // snapshots written but not yet taken by the clients' connections, for all spaces together
+    const pacer = new SnapshotPacer(SNAPSHOT_BUDGET_BYTES)
+    const encoder = new flareParser.Encoder()
     const hubs = new Map<string, Promise<SpaceHub>>()
+    /** The hubs already created, for what must be answered without waiting. */
+    const settled = new Map<string, SpaceHub>()
+
+    const snapshotListeners: SnapshotsDue[] = []
+
+    /**
+     * A flush reaches this process's own clients (every process works out its own): the diffs
+     * to every connection of the space but those getting a snapshot now, each mover without its
+     * own move, and the snapshots to whoever asked for one.
+     */
+    function deliver(spaceId: string, changes: readonly PresenceChange[], to: FlushDelivery): void {
+      const send = (list: PresenceUpdate[], socketId: string | null) => {
+        const [only] = list
+        if (!only) return
+        if (socketId) {
+          if (list.length === 1)
+            broadcast.toSocket(socketId, 'presence:update', only, { local: true })
+          else broadcast.toSocket(socketId, 'presence:batch', list, { local: true })
+          return
+        }
+        const options = {
+          local: true,
+          exceptSocketIds: [...to.snapshots, ...to.waiting, ...to.movers.keys()],
+        }
+        if (list.length === 1) broadcast.toSpace(spaceId, 'presence:update', only, options)
+        else broadcast.toSpace(spaceId, 'presence:batch', list, options)
+      }
+      send(
+        changes.map((c) => c.update),
+        null,
+      )
+      for (const [socketId, mover] of to.movers) send(changesFor(changes, mover), socketId)
+      if (to.snapshots.length > 0) {
+        for (const listener of snapshotListeners) listener(spaceId, to.snapshots, to.members)
+      }
+    }
 
     function hub(spaceId: string): Promise<SpaceHub> {
       let existing = hubs.get(spaceId)
@@ -109,22 +218,17 @@ export const socketServerPlugin = fp<SocketServerOptions>(
             listRooms(app.database.db, spaceId),
           ])
           if (!space) throw new Error(`no space ${spaceId}`)
-          const created = new SpaceHub({
-            map: { width: space.mapWidth, height: space.mapHeight },
-            rooms,
-            reconnectGraceMs: options.reconnectGraceMs,
-            moveFlushMs: options.moveFlushMs,
-          })
-          created.on('update', (update) => broadcast.toSpace(spaceId, 'presence:update', update))
-          created.on('moved', (update, except) => {
-            // the mover's own tab already shows where it walked to
-            broadcast.toSpace(
-              spaceId,
-              'presence:update',
-              update,
-              except ? { exceptSocketId: except } : undefined,
-            )
-          })
+          const created = new SpaceHub(
+            {
+              map: { width: space.mapWidth, height: space.mapHeight },
+              rooms,
+              reconnectGraceMs: options.reconnectGraceMs,
+              moveFlushMs: options.moveFlushMs,
+              snapshotPacing: pacer,
+            },
+            cluster?.forSpace(spaceId) ?? null,
+          )
+          created.on('flush', (changes, delivery) => deliver(spaceId, changes, delivery))
           // what members do in the space is news for other features (a hand ends on these)
           created.on('roomEntered', (userId, roomId) => {
             void app.events.publish('member.enteredRoom', { spaceId, userId, roomId })
@@ -135,6 +239,8 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           created.on('memberLeft', (userId, reason) => {
             void app.events.publish('member.left', { spaceId, userId, reason })
           })
+          await cluster?.attach(spaceId, created)
+          settled.set(spaceId, created)
           return created
         })()
         existing.catch(() => hubs.delete(spaceId))
@@ -143,7 +249,34 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       return existing
     }
 
-    app.decorate('realtime', { io, hub } satisfies Realtime)
+    app.decorate('realtime', {
+      io,
+      hub,
+      remoteConnections(userId) {
+        let count = 0
+        for (const h of settled.values()) count += h.remoteConnections(userId)
+        return count
+      },
+      redisState: () => link?.state ?? 'off',
+      presenceSynced: () => cluster?.synced ?? true,
+      onResynced: (listener) => {
+        resyncListeners.push(listener)
+      },
+      onSnapshotsDue: (listener) => {
+        snapshotListeners.push(listener)
+      },
+      sendSnapshot(socket, snapshot) {
+        if (!socket.connected) return
+        // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
+        // connection's own send so the pacer hears when it is written out
+        const [encoded] = encoder.encode({
+          type: PacketType.EVENT,
+          nsp: '/',
+          data: ['space:snapshot', snapshot],
+        })
+        if (typeof encoded === 'string') pacer.write(socket.conn, encoded)
+      },
+    } satisfies Realtime)
 
     // a foreign Origin is refused before the cookie is looked at (cross-site WebSocket hijacking)
     io.use(app.originCheck.socketMiddleware)
@@ -156,39 +289,51 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       }
       try {
         const { authorization, cookie } = socket.handshake.headers
-        const identity = await app.identify({
-          authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
-          cookie,
-        })
-        const [membership, user] = await Promise.all([
-          findMembership(app.database.db, auth.value.spaceId, identity.userId),
-          findUser(app.database.db, identity.userId),
-        ])
-        if (!membership || !user) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
+        // who, their name and their membership: one lookup, shared by a join storm's handshakes
+        const { identity, member } = await app.identifyMember(
+          {
+            authorization: auth.value.token ? `Bearer ${auth.value.token}` : authorization,
+            cookie,
+          },
+          auth.value.spaceId,
+        )
+        if (!member) return next(refuse(ErrorCode.NOT_FOUND, 'No such space.'))
         socket.data = {
-          userId: user.id,
-          displayName: user.displayName,
-          spaceId: membership.spaceId,
-          role: membership.role,
+          userId: identity.userId,
+          displayName: member.displayName,
+          spaceId: member.spaceId,
+          role: member.role,
           sessionId: identity.sessionId,
           tokenId: identity.tokenId,
         }
         next()
       } catch (error) {
         if (error instanceof HttpError) return next(refuse(error.body.code, error.body.message))
+        if (isUnavailable(error)) {
+          return next(
+            refuse(
+              ErrorCode.UNAVAILABLE,
+              'The server cannot check this connection right now: try again.',
+            ),
+          )
+        }
         app.log.error({ err: error }, 'socket handshake failed')
         next(refuse(ErrorCode.INTERNAL, 'The server could not check this connection.'))
       }
     })
 
-    // connections are closed before the HTTP server, or its close would wait on them
+    // connections are closed before the HTTP server, or its close would wait on them; the hubs
+    // stop first, so those closes start no grace here (the members' fate is the other
+    // processes' or, after a restart, the hands' restart grace)
     app.addHook('preClose', async () => {
+      for (const h of hubs.values()) (await h.catch(() => null))?.close()
       io.local.disconnectSockets(true)
       io.engine.close()
     })
     app.addHook('onClose', async () => {
-      for (const h of hubs.values()) (await h.catch(() => null))?.close()
-      await Promise.all(redis.map((r) => r.quit()))
+      // the connections just closed are told to the other processes before letting go
+      await cluster?.close()
+      await link?.close()
     })
   },
   { name: 'socket-server', dependencies: ['database', 'auth', 'events', 'origin-check'] },

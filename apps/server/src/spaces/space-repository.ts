@@ -1,5 +1,5 @@
 import type { GroupDto, MemberRole, RoomDto, SpaceDto, SpaceMemberDto } from '@flare/protocol'
-import { and, asc, eq, inArray, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm'
 import { pictureUrlOf } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
 import {
@@ -29,6 +29,49 @@ export async function findMembership(
     .from(memberships)
     .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
   return row ?? null
+}
+
+export type SpaceMember = Membership & { displayName: string }
+
+/** The key `findSpaceMembers` answers by: a space and a user. */
+export function spaceMemberKey(spaceId: string, userId: string): string {
+  return `${spaceId}/${userId}`
+}
+
+/**
+ * Members of spaces with the name others see, by `spaceMemberKey`: the socket handshake's one
+ * indexed lookup, asked for a whole batch of connections at once.
+ */
+export async function findSpaceMembers(
+  db: Db,
+  keys: readonly string[],
+): Promise<Map<string, SpaceMember>> {
+  const bySpace = new Map<string, string[]>()
+  for (const key of keys) {
+    const [spaceId, userId] = key.split('/')
+    if (!spaceId || !userId) continue
+    bySpace.set(spaceId, [...(bySpace.get(spaceId) ?? []), userId])
+  }
+  const found = new Map<string, SpaceMember>()
+  if (bySpace.size === 0) return found
+  const rows = await db
+    .select({
+      spaceId: memberships.spaceId,
+      userId: memberships.userId,
+      role: memberships.role,
+      displayName: users.displayName,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      or(
+        ...[...bySpace].map(([spaceId, userIds]) =>
+          and(eq(memberships.spaceId, spaceId), inArray(memberships.userId, userIds)),
+        ),
+      ),
+    )
+  for (const row of rows) found.set(spaceMemberKey(row.spaceId, row.userId), row)
+  return found
 }
 
 export async function listSpacesOf(

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { createBatchLookup } from './batch-lookup.js'
+
+describe('createBatchLookup', () => {
+  it('[2.5.1] answers every lookup asked in one turn from one load of the distinct keys', async () => {
+    const loads: string[][] = []
+    const lookup = createBatchLookup(async (keys: string[]) => {
+      loads.push(keys)
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.toUpperCase()]))
+    })
+    const answers = await Promise.all(['a', 'b', 'a', 'missing'].map((k) => lookup(k)))
+    expect(answers).toEqual(['A', 'B', 'A', undefined])
+    expect(loads).toEqual([['a', 'b', 'missing']])
+    // a later turn is a new load
+    expect(await lookup('c')).toBe('C')
+    expect(loads).toHaveLength(2)
+  })
+
+  it('splits a storm into loads of at most the batch size, and a failed load fails only its own', async () => {
+    const loads: number[] = []
+    const lookup = createBatchLookup(async (keys: number[]) => {
+      loads.push(keys.length)
+      if (keys.includes(0)) throw new Error('database away')
+      return new Map(keys.map((k) => [k, k]))
+    }, 3)
+    const results = await Promise.allSettled([0, 1, 2, 3, 4, 5, 6].map((k) => lookup(k)))
+    expect(loads).toEqual([3, 3, 1])
+    expect(results.map((r) => r.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ])
+  })
+})

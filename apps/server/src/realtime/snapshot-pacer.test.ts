@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { type PacedConnection, SnapshotPacer } from './snapshot-pacer.js'
+
+/** A connection that writes out only when the test says its client has read. */
+class SlowConnection extends EventEmitter implements PacedConnection {
+  readyState = 'open'
+  readonly pending: Array<() => void> = []
+  write(_data: string, _options: object, written: () => void): void {
+    this.pending.push(written)
+  }
+  read(): void {
+    for (const written of this.pending.splice(0)) written()
+  }
+  close(): void {
+    this.readyState = 'closed'
+    this.emit('close')
+  }
+}
+
+const MB = 1024 * 1024
+
+describe('the snapshot pacer', () => {
+  it('[2.5.1] lets snapshots go only while those in flight fit the budget, and wakes waiters as clients read', () => {
+    const pacer = new SnapshotPacer(4 * MB)
+    // a space of 10,000: about 1.7 MB a snapshot, two fit
+    expect(pacer.room(10_000)).toBe(2)
+    const a = new SlowConnection()
+    const b = new SlowConnection()
+    pacer.write(a, 'x'.repeat(2 * MB))
+    pacer.write(b, 'x'.repeat(MB))
+    expect(pacer.room(10_000)).toBe(0)
+    let woken = 0
+    pacer.whenRoom(() => {
+      woken += 1
+    })
+    b.read()
+    expect(woken).toBe(1)
+    expect(pacer.room(10_000)).toBe(1)
+    // a connection that closes unread holds nothing any more
+    a.close()
+    expect(pacer.room(10_000)).toBe(2)
+    // and a closed connection is not written to, so it cannot hold the budget
+    pacer.write(a, 'x'.repeat(3 * MB))
+    expect(pacer.room(10_000)).toBe(2)
+  })
+
+  it('[2.5.1] always lets one go when nothing is in flight, however large', () => {
+    const pacer = new SnapshotPacer(MB)
+    expect(pacer.room(100_000)).toBe(1)
+  })
+})

@@ -1,0 +1,73 @@
+import type { SnapshotPacing } from './space-hub.js'
+
+/** What the pacer needs of the Engine.IO connection beneath a Socket.IO socket (`socket.conn`). */
+export interface PacedConnection {
+  readyState: string
+  /** Engine.IO's send; `written` runs once the transport has written the packet out. */
+  write(data: string, options: object, written: () => void): unknown
+  once(event: 'close', listener: () => void): unknown
+  off(event: 'close', listener: () => void): unknown
+}
+
+/** Roughly how many bytes a snapshot of `members` members takes (about 160 a member in JSON). */
+function snapshotBytes(members: number): number {
+  return 1_024 + members * 170
+}
+
+/**
+ * Keeps snapshots from piling up in memory faster than clients take them. A join storm of
+ * 10,000 sends 10,000 snapshots of 10,000 members (about 1.6 MB each): written at once, they
+ * would sit in the process's memory (gigabytes) while the clients parse, and the event loop
+ * would stall long enough for pings to time out. Snapshots are counted from the moment they
+ * are written to a connection until its transport has handed them to the kernel; while more
+ * than `budgetBytes` are in flight, the hubs keep further snapshots due (those sockets get
+ * nothing until theirs goes) and are woken when some are taken.
+ *
+ * @example
+ * const pacer = new SnapshotPacer(32 * 1024 * 1024)
+ * const room = pacer.room(2_000) // how many snapshots of a space of 2,000 may go now
+ * pacer.write(socket.conn, encoded)
+ */
+export class SnapshotPacer implements SnapshotPacing {
+  private inFlight = 0
+  private readonly waiting = new Set<() => void>()
+
+  constructor(private readonly budgetBytes: number) {}
+
+  /** How many snapshots of a space of `members` may be written now (one at least, when none is in flight). */
+  room(members: number): number {
+    const bytesEach = snapshotBytes(members)
+    if (this.inFlight === 0) return Math.max(1, Math.floor(this.budgetBytes / bytesEach))
+    return Math.max(0, Math.floor((this.budgetBytes - this.inFlight) / bytesEach))
+  }
+
+  /** Calls `wake` once, when some snapshot in flight has been taken (or now, if none is). */
+  whenRoom(wake: () => void): void {
+    if (this.inFlight === 0) {
+      queueMicrotask(wake)
+      return
+    }
+    this.waiting.add(wake)
+  }
+
+  /** Writes an encoded snapshot packet to a connection and counts it until it is written out. */
+  write(conn: PacedConnection, encoded: string): void {
+    // a closing connection would neither write nor call back
+    if (conn.readyState !== 'open') return
+    const bytes = encoded.length
+    this.inFlight += bytes
+    let done = false
+    const release = () => {
+      if (done) return
+      done = true
+      conn.off('close', release)
+      this.inFlight -= bytes
+      const wake = [...this.waiting]
+      this.waiting.clear()
+      for (const w of wake) w()
+    }
+    // a connection that closes first never calls back: it no longer holds anything either
+    conn.once('close', release)
+    conn.write(encoded, {}, release)
+  }
+}

@@ -1,0 +1,89 @@
+import type { MemberPresence, PresenceUpdate, SpaceSnapshot } from '@flare/protocol'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { registerPresenceEvents } from './presence-socket.js'
+import type { FlareClientSocket } from './socket.js'
+import { useFlare } from './store/index.js'
+
+type Handler = (payload: unknown) => void
+function fakeSocket() {
+  const handlers = new Map<string, Handler>()
+  const socket = {
+    on: (event: string, h: Handler) => handlers.set(event, h),
+  } as unknown as FlareClientSocket
+  return { socket, fire: (event: string, payload: unknown) => handlers.get(event)?.(payload) }
+}
+
+const member = (userId: string, extra: Partial<MemberPresence> = {}): MemberPresence => ({
+  userId,
+  displayName: userId.toUpperCase(),
+  role: 'agent',
+  x: 10,
+  y: 10,
+  status: 'available',
+  roomId: null,
+  connected: true,
+  ...extra,
+})
+
+const snapshot: SpaceSnapshot = {
+  protocolVersion: 1,
+  spaceId: 's',
+  serverTime: '2026-11-23T10:00:00.000Z',
+  you: 'a',
+  members: [member('a'), member('b')],
+  rooms: [],
+  escalations: [],
+}
+
+beforeEach(() => {
+  useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
+})
+
+describe('presence events in the browser', () => {
+  it('[2.1] applies a presence:batch in order, as the same updates one by one would', () => {
+    const batch: PresenceUpdate[] = [
+      { kind: 'joined', member: member('c') },
+      { kind: 'moved', userId: 'c', x: 50, y: 60, roomId: 'r1' },
+      { kind: 'status', userId: 'b', status: 'busy' },
+      { kind: 'away', userId: 'b', connected: false },
+      { kind: 'joined', member: member('d') },
+      { kind: 'left', userId: 'd' },
+    ]
+    const one = fakeSocket()
+    registerPresenceEvents(one.socket)
+    one.fire('presence:batch', batch)
+    const batched = useFlare.getState().snapshot
+
+    useFlare.setState({ snapshot })
+    const two = fakeSocket()
+    registerPresenceEvents(two.socket)
+    for (const update of batch) two.fire('presence:update', update)
+
+    expect(batched).toEqual(useFlare.getState().snapshot)
+    expect(batched?.members.map((m) => [m.userId, m.x, m.status, m.connected])).toEqual([
+      ['a', 10, 'available', true],
+      ['b', 10, 'busy', false],
+      ['c', 50, 'available', true],
+    ])
+  })
+
+  it('[10.4] announces a join storm once, with how many joined', () => {
+    const { socket, fire } = fakeSocket()
+    registerPresenceEvents(socket)
+    fire(
+      'presence:batch',
+      ['c', 'd', 'e'].map((id) => ({ kind: 'joined', member: member(id) })),
+    )
+    expect(useFlare.getState().announcement.text).toBe('3 people joined the space')
+    fire('presence:update', { kind: 'left', userId: 'c' })
+    expect(useFlare.getState().announcement.text).toBe('C left the space')
+  })
+
+  it('ignores presence before the first snapshot: the snapshot already holds it', () => {
+    useFlare.setState({ snapshot: null })
+    const { socket, fire } = fakeSocket()
+    registerPresenceEvents(socket)
+    fire('presence:batch', [{ kind: 'joined', member: member('c') }])
+    expect(useFlare.getState().snapshot).toBeNull()
+  })
+})
