@@ -1,3 +1,4 @@
+import type { SpaceSnapshot } from '@flare/protocol'
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -11,7 +12,9 @@ import {
   tickets,
   users,
 } from '../src/db/schema.js'
+import { DEMO_PASSWORD } from '../src/demo/seed.js'
 import { bootOn, MINUTE } from './automation-support.js'
+import { Clients, emitAck } from './sockets.js'
 import { databaseKinds, durableDatabase, TestClock } from './support.js'
 
 /**
@@ -81,7 +84,7 @@ describe.each(databaseKinds())('SLA warnings across restarts and processes on $n
     return { warnings, outbox: rows.filter((r) => r.event === 'ticket.sla_warning') }
   }
 
-  it('[8.1.5] a restarted server does not warn again', async () => {
+  it('[8.1.5] a restarted server does not warn again, and its first snapshot brings the unshown warning once', async () => {
     const { target, drop } = await durableDatabase(kind.name)
     closers.unshift(drop)
     const clock = new TestClock(new Date('2026-11-24T10:00:00.000Z'))
@@ -107,6 +110,32 @@ describe.each(databaseKinds())('SLA warnings across restarts and processes on $n
     const { warnings, outbox } = await warningsOf(second.app, ticketId)
     expect(warnings).toHaveLength(1)
     expect(outbox.map((r) => r.target)).toEqual([`user:${managerId}`])
+
+    // the manager had no tab open when the first process warned: the restarted one brings the
+    // amber card with his first snapshot, once
+    await second.app.listen({ host: '127.0.0.1', port: 0 })
+    const address = second.app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    const clients = new Clients(() => `http://127.0.0.1:${address.port}`)
+    closers.push(async () => clients.closeAll())
+    const login = await second.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'manager@flare.test', password: DEMO_PASSWORD },
+    })
+    const session = login.cookies.find((c) => c.name === 'flare_session')
+    const cookie = `flare_session=${session!.value}`
+    const [space] = await second.app.database.db.select().from(spaces).limit(1)
+    const mine = (snapshot: SpaceSnapshot) =>
+      (snapshot.slaWarnings ?? []).filter((w) => w.ticket.id === ticketId)
+    const tab = await clients.join(space!.id, cookie)
+    expect(mine(tab.snapshot).map((w) => w.warningId)).toEqual([warnings[0]!.id])
+    expect(
+      await emitAck(tab.client, 'ticket:receipt', { warningId: warnings[0]!.id }),
+    ).toMatchObject({ ok: true, first: true })
+    const later = await clients.join(space!.id, cookie)
+    expect(mine(later.snapshot)).toEqual([])
+    clients.closeAll()
   }, 120_000)
 
   it.skipIf(kind.name !== 'postgres')(

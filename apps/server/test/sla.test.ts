@@ -1,7 +1,14 @@
-import type { EscalationRule, SlaPolicy, TicketDto, TicketSlaWarningEvent } from '@flare/protocol'
+import type {
+  EscalationRule,
+  SlaPolicy,
+  SpaceSnapshot,
+  TicketDto,
+  TicketSlaWarningEvent,
+} from '@flare/protocol'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, groups, notificationOutbox, slaWarnings } from '../src/db/schema.js'
+import { NOT_RECEIVED } from '../src/notifications/in-app-receipts.js'
 import {
   customerWrites,
   fireAt,
@@ -11,7 +18,7 @@ import {
   outboxOf,
   ticketRow,
 } from './automation-support.js'
-import { type Client, Clients } from './sockets.js'
+import { type Client, Clients, emitAck } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 import { cookieOf, onTicket, readTicket } from './tickets-support.js'
 
@@ -333,11 +340,17 @@ describe.each(databaseKinds())('SLA policies, status and warnings on $name', (ki
     )
     await fireAt(t, start, 15)
     expect((await readTicket(t, ticketId)).ticket.slaStatus).toBe('breached')
-    // staff only: in-app rows for the warning, nothing to the customer's phone
-    const rows = (await outboxOf(t, [ticketId])).filter((r) => r.event === 'ticket.sla_warning')
-    expect(rows.map((r) => [r.target, r.channel, r.state])).toEqual([
-      [`user:${danaId}`, 'in_app', 'sent'],
-    ])
+    // staff only: in-app rows for the warning, nothing to the customer's phone; the row is
+    // delivered when her tab says it showed the card, as a pop-up is
+    const warningRows = async () =>
+      (await outboxOf(t, [ticketId]))
+        .filter((r) => r.event === 'ticket.sla_warning')
+        .map((r) => [r.target, r.channel, r.state])
+    expect(await warningRows()).toEqual([[`user:${danaId}`, 'in_app', 'pending']])
+    expect(
+      await emitAck(dana, 'ticket:receipt', { warningId: danaWarnings[0]!.warningId }),
+    ).toMatchObject({ ok: true, warningId: danaWarnings[0]!.warningId, first: true })
+    expect(await warningRows()).toEqual([[`user:${danaId}`, 'in_app', 'sent']])
   })
 
   it('[8.1.4] a reply before 12 minutes: no firing and no warning, the target met', async () => {
@@ -419,5 +432,79 @@ describe.each(databaseKinds())('SLA policies, status and warnings on $name', (ki
     expect((await ticketRow(t, ticketId)).nextDueAt).toBeNull()
     await fireAt(t, start, 20)
     expect(await warningsOf(ticketId)).toEqual([])
+  })
+
+  it('[8.1.5] a warning to someone with no tab open reaches them once, from their next snapshot', async () => {
+    const gusId = await t.userId('gus@flare.test')
+    const { start, ticketId } = await urgentTicket({ assignee: gusId })
+    // Gus has no tab open when the ticket becomes at risk
+    await fireAt(t, start, 12)
+    const [warning] = await warningsOf(ticketId)
+    expect(warning).toBeDefined()
+    const gusCookie = await cookieOf(t, 'gus@flare.test')
+    const mine = (snapshot: SpaceSnapshot) =>
+      (snapshot.slaWarnings ?? []).filter((w) => w.ticket.id === ticketId)
+
+    // a tab that drops before it shows the card: the next one is offered it again
+    const dropped = await clients.join(t.spaceId, gusCookie)
+    expect(mine(dropped.snapshot)).toEqual([
+      {
+        warningId: warning!.id,
+        ticket: expect.objectContaining({ id: ticketId, priority: 'urgent' }),
+        metric: 'first_response',
+        status: 'at_risk',
+        at: new Date(start.getTime() + 12 * MINUTE).toISOString(),
+        dueAt: new Date(start.getTime() + 15 * MINUTE).toISOString(),
+        targetUserIds: [gusId],
+      },
+    ])
+    dropped.client.disconnect()
+    // nobody else's snapshot carries it: staff it went to only
+    const eli = await clients.join(t.spaceId, await cookieOf(t, 'eli@flare.test'))
+    expect(mine(eli.snapshot)).toEqual([])
+    expect(await emitAck(eli.client, 'ticket:receipt', { warningId: warning!.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    })
+
+    const shown = await clients.join(t.spaceId, gusCookie)
+    expect(mine(shown.snapshot)).toHaveLength(1)
+    expect(await emitAck(shown.client, 'ticket:receipt', { warningId: warning!.id })).toMatchObject(
+      { ok: true, first: true },
+    )
+    // a second tab's receipt changes nothing
+    expect(await emitAck(shown.client, 'ticket:receipt', { warningId: warning!.id })).toMatchObject(
+      { ok: true, first: false },
+    )
+    const rows = await t.database.db
+      .select()
+      .from(notificationOutbox)
+      .where(eq(notificationOutbox.slaWarningId, warning!.id))
+    expect(rows.map((r) => [r.target, r.state])).toEqual([[`user:${gusId}`, 'sent']])
+    // shown once: no later snapshot brings it back
+    const later = await clients.join(t.spaceId, gusCookie)
+    expect(mine(later.snapshot)).toEqual([])
+  })
+
+  it('[8.1.5] a warning nobody showed within 6 h fails as not received and leaves the snapshot', async () => {
+    const gusId = await t.userId('gus@flare.test')
+    const { start, ticketId } = await urgentTicket({ assignee: gusId })
+    await fireAt(t, start, 12)
+    const [warning] = await warningsOf(ticketId)
+    const rowOf = async () =>
+      (
+        await t.database.db
+          .select()
+          .from(notificationOutbox)
+          .where(eq(notificationOutbox.slaWarningId, warning!.id))
+      )[0]!
+    const row = await rowOf()
+    t.clock.current = new Date(row.queuedAt.getTime() + 6 * 60 * MINUTE)
+    const outcomes = await t.app.notifications.runDue()
+    expect(outcomes.filter((o) => o.id === row.id)).toEqual([
+      { id: row.id, result: 'failed', error: NOT_RECEIVED },
+    ])
+    const { snapshot } = await clients.join(t.spaceId, await cookieOf(t, 'gus@flare.test'))
+    expect((snapshot.slaWarnings ?? []).filter((w) => w.ticket.id === ticketId)).toEqual([])
   })
 })

@@ -19,7 +19,7 @@ import {
   clientEvent,
   type ServerEventMap,
 } from './result-ack.js'
-import { SlaServerEvents } from './sla.js'
+import { SlaServerEvents, TicketSlaWarningEvent } from './sla.js'
 import { SupervisorServerEvents } from './supervisor.js'
 import { Text } from './text.js'
 import { TicketServerEvents } from './tickets.js'
@@ -122,6 +122,12 @@ export const SpaceSnapshot = Type.Object({
    * from a server before it still parses.
    */
   ticketAlerts: Type.Optional(Type.Array(TicketAlertDto)),
+  /**
+   * SLA pre-breach warnings (`ticket:sla-warning`) that reached you and that no client of yours
+   * has shown yet (no `ticket:receipt` with their `warningId`), oldest first. Optional for the
+   * same reason as `ticketAlerts`.
+   */
+  slaWarnings: Type.Optional(Type.Array(TicketSlaWarningEvent)),
 })
 export type SpaceSnapshot = Static<typeof SpaceSnapshot>
 

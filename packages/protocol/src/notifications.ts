@@ -179,17 +179,25 @@ export const TicketAlertDto = Type.Object({
 export type TicketAlertDto = Static<typeof TicketAlertDto>
 
 /**
- * `ticket:receipt` (client → server): the delivery receipt of an in-app escalation. The client
- * sends it when it has shown the pop-up; the firing's `in_app` row for you becomes `sent`, and
- * your next snapshot no longer carries it. Not "I'm on it" (`ticket:acknowledge`): a receipt
- * says the pop-up reached you, not that you took the ticket.
+ * `ticket:receipt` (client → server): the delivery receipt of an in-app escalation
+ * (`{firingId}`) or SLA pre-breach warning (`{warningId}`). The client sends it when it has
+ * shown the pop-up or the amber card; the `in_app` row for you becomes `sent`, and your next
+ * snapshot no longer carries it. Not "I'm on it" (`ticket:acknowledge`): a receipt says the
+ * pop-up reached you, not that you took the ticket.
  */
-export const TicketReceipt = Type.Object({ firingId: Uuid }, { additionalProperties: false })
+export const TicketReceipt = Type.Union([
+  Type.Object({ firingId: Uuid }, { additionalProperties: false }),
+  Type.Object({ warningId: Uuid }, { additionalProperties: false }),
+])
 export type TicketReceipt = Static<typeof TicketReceipt>
 
-/** `ticket:receipt`'s acknowledgement: when the pop-up first reached one of your clients. */
+/**
+ * `ticket:receipt`'s acknowledgement: when the pop-up (or card) first reached one of your
+ * clients, naming what the receipt named (`firingId` or `warningId`).
+ */
 export const TicketReceiptResult = Type.Object({
-  firingId: Uuid,
+  firingId: Type.Optional(Uuid),
+  warningId: Type.Optional(Uuid),
   receivedAt: DateTime,
   /** False when another client of yours had already sent the receipt. */
   first: Type.Boolean(),

@@ -1,8 +1,4 @@
 import type { TicketEscalatedEvent, TicketSlaWarningEvent } from '@flare/protocol'
-import { and, eq, inArray } from 'drizzle-orm'
-import type { Clock } from '../auth/identity.js'
-import type { Db } from '../db/database.js'
-import { notificationOutbox } from '../db/schema.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
@@ -68,9 +64,7 @@ export function toSlaWarningEvent(warning: CommittedSlaWarning): TicketSlaWarnin
 }
 
 export interface DeliveryDeps {
-  db: Db
   broadcast: Broadcaster
-  clock: Clock
   /** The one place ticket changes are told: the ticket service's `announce`. */
   announce(spaceId: string, events: TicketEvent[]): void
 }
@@ -80,12 +74,12 @@ export interface DeliveryDeps {
  * the ticket service, like every other ticket change; an SLA status that moved is a change)
  * and each in-app target gets `ticket:escalated`. The `in_app` rows stay pending until a client
  * of their target sends its delivery receipt (notifications/in-app-receipts.ts); other channels,
- * for their worker. Each SLA warning's staff get `ticket:sla-warning`, and its in-app rows are
- * marked sent with it (a warning has no receipt yet).
+ * for their worker. Each SLA warning's staff get `ticket:sla-warning`; its in-app rows, like a
+ * firing's, stay pending until a client's receipt, so someone with no tab open gets the amber
+ * card from their next snapshot.
  */
-export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps) {
+export function createDelivery({ broadcast, announce }: DeliveryDeps) {
   return async function delivered(processed: ProcessedTicket[]): Promise<void> {
-    const sentWarnings: string[] = []
     for (const { ticket, firings, warnings, slaChanged } of processed) {
       for (const warning of warnings) {
         if (warning.targetUserIds.length === 0) continue
@@ -96,7 +90,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           'ticket:sla-warning',
           toSlaWarningEvent(warning),
         )
-        sentWarnings.push(warning.warningId)
       }
       if (firings.length === 0) {
         if (slaChanged) announce(ticket.spaceId, [{ kind: 'updated', ticket: toTicketDto(ticket) }])
@@ -120,19 +113,6 @@ export function createDelivery({ db, broadcast, clock, announce }: DeliveryDeps)
           toEscalatedEvent(firing),
         )
       }
-    }
-    if (sentWarnings.length > 0) {
-      const at = clock()
-      await db
-        .update(notificationOutbox)
-        .set({ state: 'sent', sentAt: at, updatedAt: at, attempts: 1 })
-        .where(
-          and(
-            inArray(notificationOutbox.slaWarningId, sentWarnings),
-            eq(notificationOutbox.channel, 'in_app'),
-            eq(notificationOutbox.state, 'pending'),
-          ),
-        )
     }
   }
 }

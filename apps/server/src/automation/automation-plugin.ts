@@ -43,9 +43,7 @@ export const automationPlugin = fp<AutomationPluginOptions>(
     const db = app.database.db
     const log = app.log.child({ feature: 'automation' })
     const deliverInApp = createDelivery({
-      db,
       broadcast: app.broadcast,
-      clock: app.clock,
       announce: app.tickets.service.announce,
     })
     const scheduler = createRuleFiringScheduler({

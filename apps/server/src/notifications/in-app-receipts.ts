@@ -1,9 +1,14 @@
-import type { TicketAlertDto, TicketReceiptResult } from '@flare/protocol'
+import type {
+  TicketAlertDto,
+  TicketReceipt,
+  TicketReceiptResult,
+  TicketSlaWarningEvent,
+} from '@flare/protocol'
 import { and, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import { loadTranscripts, transcriptFields } from '../automation/transcripts.js'
 import type { Db } from '../db/database.js'
-import { escalationFirings, notificationOutbox, tickets } from '../db/schema.js'
+import { escalationFirings, notificationOutbox, slaWarnings, tickets } from '../db/schema.js'
 import { notFound } from '../errors.js'
 import type { ClientEventHandlers } from '../realtime/socket-handlers.js'
 import { isInForce } from '../tickets/waiting-state.js'
@@ -142,19 +147,91 @@ export async function unreceivedTicketAlertsOf(
 }
 
 /**
- * A delivery receipt (`ticket:receipt`): a client of `userId` showed the pop-up of a firing, so
- * the firing's `in_app` row for them is `sent` (SPEC §7.2.1). Idempotent: a second client's
- * receipt answers `first: false`. A row that had failed as not received is sent after all: the
- * person saw it late. Refused with `NOT_FOUND` when the firing never went to them in the app.
+ * The SLA pre-breach warnings for each of `userIds` in the space that no client of theirs has
+ * shown yet (their `in_app` rows still `pending`, queued less than `IN_APP_MAX_AGE_MS` ago),
+ * oldest first, at most `SNAPSHOT_LIMIT` (the newest) each: the amber cards a snapshot brings
+ * to someone who had no tab open when the ticket became at risk (SPEC §8.1.5). One query per
+ * flush, on the same partial index as the escalations'.
+ */
+export async function unreceivedSlaWarningsOf(
+  db: Db,
+  spaceId: string,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, TicketSlaWarningEvent[]>> {
+  const byUser = new Map<string, TicketSlaWarningEvent[]>()
+  if (userIds.length === 0) return byUser
+  const found = await db
+    .select({
+      target: notificationOutbox.target,
+      warning: slaWarnings,
+      ticket: {
+        id: tickets.id,
+        subject: tickets.subject,
+        customerName: tickets.customerName,
+        priority: tickets.priority,
+        inboxId: tickets.inboxId,
+        createdAt: tickets.createdAt,
+      },
+    })
+    .from(notificationOutbox)
+    .innerJoin(slaWarnings, eq(slaWarnings.id, notificationOutbox.slaWarningId))
+    .innerJoin(tickets, eq(tickets.id, slaWarnings.ticketId))
+    .where(
+      and(
+        inArray(
+          notificationOutbox.target,
+          [...new Set(userIds)].map((id) => `user:${id}`),
+        ),
+        eq(notificationOutbox.spaceId, spaceId),
+        eq(notificationOutbox.state, 'pending'),
+        eq(notificationOutbox.channel, 'in_app'),
+        gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
+      ),
+    )
+    .orderBy(desc(slaWarnings.warnedAt), desc(slaWarnings.id))
+  for (const { target, warning, ticket } of found) {
+    const userId = target.slice('user:'.length)
+    const mine = byUser.get(userId) ?? []
+    if (mine.length >= SNAPSHOT_LIMIT) continue
+    mine.push({
+      warningId: warning.id,
+      ticket: { ...ticket, createdAt: ticket.createdAt.toISOString() },
+      metric: warning.metric,
+      status: warning.status,
+      at: warning.at.toISOString(),
+      dueAt: warning.dueAt.toISOString(),
+      targetUserIds: warning.targetUserIds,
+    })
+    byUser.set(userId, mine)
+  }
+  for (const mine of byUser.values()) mine.reverse()
+  return byUser
+}
+
+/**
+ * A delivery receipt (`ticket:receipt`): a client of `userId` showed the pop-up of a firing
+ * (`{firingId}`) or the amber card of an SLA warning (`{warningId}`), so its `in_app` row for
+ * them is `sent` (SPEC §7.2.1, §8.1.5). Idempotent: a second client's receipt answers `first:
+ * false`. A row that had failed as not received is sent after all: the person saw it late.
+ * Refused with `NOT_FOUND` when it never went to them in the app.
  */
 export async function recordReceipt(
   deps: { db: Db; clock: Clock },
   spaceId: string,
   userId: string,
-  firingId: string,
+  receipt: TicketReceipt,
 ): Promise<TicketReceiptResult> {
+  const about =
+    'firingId' in receipt
+      ? eq(notificationOutbox.firingId, receipt.firingId)
+      : eq(notificationOutbox.slaWarningId, receipt.warningId)
+  const named = (receivedAt: Date, first: boolean): TicketReceiptResult =>
+    'firingId' in receipt
+      ? { firingId: receipt.firingId, receivedAt: receivedAt.toISOString(), first }
+      : { warningId: receipt.warningId, receivedAt: receivedAt.toISOString(), first }
   const mine = and(
-    eq(notificationOutbox.firingId, firingId),
+    about,
     eq(notificationOutbox.spaceId, spaceId),
     eq(notificationOutbox.target, `user:${userId}`),
     eq(notificationOutbox.channel, 'in_app'),
@@ -173,13 +250,13 @@ export async function recordReceipt(
     })
     .where(and(mine, inArray(notificationOutbox.state, ['pending', 'failed'])))
     .returning({ sentAt: notificationOutbox.sentAt })
-  if (updated?.sentAt) return { firingId, receivedAt: updated.sentAt.toISOString(), first: true }
+  if (updated?.sentAt) return named(updated.sentAt, true)
   const [row] = await deps.db
     .select({ sentAt: notificationOutbox.sentAt })
     .from(notificationOutbox)
     .where(mine)
-  if (!row) throw notFound('No escalation of yours with this id reached you in the app.')
-  return { firingId, receivedAt: (row.sentAt ?? at).toISOString(), first: false }
+  if (!row) throw notFound('Nothing of yours with this id reached you in the app.')
+  return named(row.sentAt ?? at, false)
 }
 
 /** The socket handler of delivery receipts, for one connection. */
@@ -190,9 +267,9 @@ export function createReceiptHandlers(deps: {
   userId: string
 }) {
   return {
-    'ticket:receipt': async ({ firingId }) => ({
+    'ticket:receipt': async (receipt) => ({
       ok: true,
-      ...(await recordReceipt(deps, deps.spaceId, deps.userId, firingId)),
+      ...(await recordReceipt(deps, deps.spaceId, deps.userId, receipt)),
     }),
   } satisfies ClientEventHandlers
 }

@@ -5,6 +5,7 @@ import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createHandHandlers } from '../hands/hand-handlers.js'
 import {
   createReceiptHandlers,
+  unreceivedSlaWarningsOf,
   unreceivedTicketAlertsOf,
 } from '../notifications/in-app-receipts.js'
 import { spaceRoom, userRoom } from './broadcaster.js'
@@ -31,20 +32,17 @@ export const connectionsPlugin = fp(
     // snapshots, built once per flush for every socket that asked in it: the hub's replica of
     // presence (shared by all of them, and written to JSON once, see snapshot-encoder.ts), the
     // hands kept in memory by the event stream, and each person's unshown in-app escalations
-    // (one query for the whole flush)
+    // and SLA warnings (one query each for the whole flush)
     app.realtime.onSnapshotsDue((spaceId, socketIds, members) => {
       const reload = reloadHands.delete(spaceId)
       void (async () => {
         const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
-        const [hub, escalations, alerts] = await Promise.all([
+        const userIds = sockets.map((s) => s.data.userId)
+        const [hub, escalations, alerts, warnings] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
-          unreceivedTicketAlertsOf(
-            db,
-            spaceId,
-            sockets.map((s) => s.data.userId),
-            app.clock(),
-          ),
+          unreceivedTicketAlertsOf(db, spaceId, userIds, app.clock()),
+          unreceivedSlaWarningsOf(db, spaceId, userIds, app.clock()),
         ])
         const shared = {
           protocolVersion: PROTOCOL_VERSION,
@@ -60,6 +58,7 @@ export const connectionsPlugin = fp(
             ...shared,
             you: userId,
             ticketAlerts: alerts.get(userId) ?? [],
+            slaWarnings: warnings.get(userId) ?? [],
           }
           app.realtime.sendSnapshot(socket, snapshot)
         }

@@ -1,4 +1,4 @@
-import type { TicketAlertDto, TicketEscalatedEvent } from '@flare/protocol'
+import type { TicketAlertDto, TicketEscalatedEvent, TicketSlaWarningEvent } from '@flare/protocol'
 import { playAlert } from '../hands/sound.js'
 import { type FlareClientSocket, request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
@@ -7,6 +7,8 @@ import { applyAcknowledgement, applyRelease } from './automation-actions.js'
 
 // each firing alerts once, even if a reconnect or a second tab's echo delivers it again
 const alerted = new Set<string>()
+// and each SLA warning is announced once
+const warned = new Set<string>()
 
 /**
  * Shows an automatic escalation that reached you: the red card, and the first time in this
@@ -39,6 +41,23 @@ function showTicketAlert(alert: TicketAlertDto): void {
   void request('ticket:receipt', { firingId: event.firingId })
 }
 
+/**
+ * Shows an SLA pre-breach warning (SPEC §8.1.5): one amber card, no sound, announced the first
+ * time in this tab. Then its delivery receipt, as for a pop-up: a warning that reached nobody's
+ * tab live comes with the next snapshot, once.
+ */
+function showSlaWarning(event: TicketSlaWarningEvent): void {
+  const known = useFlare.getState().slaWarnings.some((w) => w.warningId === event.warningId)
+  useFlare.setState((s) => ({
+    slaWarnings: [...s.slaWarnings.filter((w) => w.warningId !== event.warningId), event],
+  }))
+  if (!known && !warned.has(event.warningId)) {
+    warned.add(event.warningId)
+    announce(`SLA at risk: ${event.ticket.subject}`)
+  }
+  void request('ticket:receipt', { warningId: event.warningId })
+}
+
 /** Applies automatic escalations' server events to the store. Called once per connection. */
 export function registerAutomationEvents(socket: FlareClientSocket): void {
   socket.on('ticket:escalated', (event) => showTicketAlert({ event, acknowledged: null }))
@@ -46,16 +65,11 @@ export function registerAutomationEvents(socket: FlareClientSocket): void {
   // yours has shown yet
   socket.on('space:snapshot', (snapshot) => {
     for (const alert of snapshot.ticketAlerts ?? []) showTicketAlert(alert)
+    for (const warning of snapshot.slaWarnings ?? []) showSlaWarning(warning)
   })
 
   // an amber card for staff, no sound: a ticket is close to missing its SLA (SPEC §8.1.5)
-  socket.on('ticket:sla-warning', (event) => {
-    const known = useFlare.getState().slaWarnings.some((w) => w.warningId === event.warningId)
-    useFlare.setState((s) => ({
-      slaWarnings: [...s.slaWarnings.filter((w) => w.warningId !== event.warningId), event],
-    }))
-    if (!known) announce(`SLA at risk: ${event.ticket.subject}`)
-  })
+  socket.on('ticket:sla-warning', showSlaWarning)
 
   socket.on('ticket:acknowledged', (acknowledged) => {
     applyAcknowledgement(acknowledged)

@@ -119,6 +119,26 @@ describe('the SLA warning card', () => {
   })
 })
 
+describe('an SLA warning from the snapshot', () => {
+  it('[8.1.5] a warning nobody saw live comes with the snapshot: one amber card, announced once', () => {
+    const { socket, fire } = fakeSocket()
+    registerAutomationEvents(socket)
+    render(<AlertRail />)
+    const later = { ...warning, warningId: U(51), ticket: { ...warning.ticket, subject: 'Refund' } }
+    act(() => fire('space:snapshot', { slaWarnings: [later] }))
+    // a reconnect before the receipt went through offers it again: still one card
+    act(() => fire('space:snapshot', { slaWarnings: [later] }))
+    act(() => fire('ticket:sla-warning', later))
+    const card = screen.getByRole('article', { name: 'SLA at risk: Refund' })
+    expect(card.classList.contains('alert-sla')).toBe(true)
+    expect(screen.getAllByRole('article')).toHaveLength(1)
+    expect(useFlare.getState().slaWarnings.map((w) => w.warningId)).toEqual([U(51)])
+    expect(screen.getByTestId('alert-announcer').textContent).toBe(
+      'SLA at risk: Refund. Press Alt+1 to respond.',
+    )
+  })
+})
+
 type Route = (body: unknown) => { status: number; body?: unknown }
 function fakeServer(routes: Record<string, Route>) {
   const calls: Array<{ method: string; url: string; body: unknown }> = []
