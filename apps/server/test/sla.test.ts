@@ -507,4 +507,57 @@ describe.each(databaseKinds())('SLA policies, status and warnings on $name', (ki
     const { snapshot } = await clients.join(t.spaceId, await cookieOf(t, 'gus@flare.test'))
     expect((snapshot.slaWarnings ?? []).filter((w) => w.ticket.id === ticketId)).toEqual([])
   })
+  it('[8.1.1] [8.1.3] a policy change moves the SLA of open and held tickets in the background; the held one then warns on time', async () => {
+    const danaId = await t.userId('dana@flare.test')
+    const inbox = await isolatedInbox(t)
+    // wall-clock targets: this test runs whatever the hour the suite's clock has reached
+    const policy = (firstResponseMinutes: number) => ({
+      policies: [
+        { priority: 'urgent', inboxId: inbox.id, firstResponseMinutes, businessHours: false },
+      ],
+    })
+    expect((await putPolicies(policy(15))).statusCode).toBe(200)
+    const start = t.clock.now()
+    const openId = await customerWrites(t, inbox, 'The payment page is down!')
+    await onTicket(t, openId, 'PATCH', '', { priority: 'urgent', assignedToUserId: danaId })
+    const heldId = await customerWrites(t, inbox, 'Please call me back tomorrow')
+    const hold = await onTicket(t, heldId, 'PATCH', '', {
+      priority: 'urgent',
+      assignedToUserId: danaId,
+      status: 'on_hold',
+      holdUntil: new Date(start.getTime() + 3 * 60 * MINUTE).toISOString(),
+    })
+    expect(hold.statusCode).toBe(200)
+    expect(hold.json().ticket).toMatchObject({
+      status: 'on_hold',
+      slaDueAt: new Date(start.getTime() + 15 * MINUTE).toISOString(),
+    })
+
+    // the target doubles: both tickets are recomputed, the held one without waiting for a change
+    t.clock.current = new Date(start.getTime() + 2 * MINUTE)
+    expect((await putPolicies(policy(30))).statusCode).toBe(200)
+    for (const id of [openId, heldId]) {
+      const row = await ticketRow(t, id)
+      expect({ id, slaDueAt: row.slaDueAt, slaStatus: row.slaStatus }).toEqual({
+        id,
+        slaDueAt: new Date(start.getTime() + 30 * MINUTE),
+        slaStatus: 'on_track',
+      })
+      // the scheduler sleeps until the new at-risk point (80 % of 30 minutes)
+      expect(row.nextDueAt).toEqual(new Date(start.getTime() + 24 * MINUTE))
+    }
+    expect((await ticketRow(t, heldId)).status).toBe('on_hold')
+    // the recompute's progress counts the held ticket too
+    const status = await t.app.dueRecompute.status(t.spaceId)
+    expect(status.state).toBe('idle')
+
+    // at the old at-risk point nothing happens; at the new one the held ticket warns
+    await fireAt(t, start, 12)
+    expect(await warningsOf(heldId)).toEqual([])
+    await fireAt(t, start, 24)
+    expect(await warningsOf(heldId)).toMatchObject([
+      { metric: 'first_response', dueAt: new Date(start.getTime() + 30 * MINUTE) },
+    ])
+    expect((await ticketRow(t, heldId)).slaStatus).toBe('at_risk')
+  })
 })

@@ -1,11 +1,12 @@
 import type { RecomputeStatus } from '@flare/protocol'
-import { and, asc, count, eq, gt, lt, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../auth/identity.js'
 import type { Db } from '../db/database.js'
-import { dueRecomputes, tickets } from '../db/schema.js'
+import { dueRecomputes, inboxes, tickets } from '../db/schema.js'
 import { loadSpaceContext, RECOMPUTE_TIMER, storeDueInstants } from '../scheduling/due-instants.js'
 import { createWakeTimer, type RunOutcome } from '../scheduling/wake-timer.js'
+import type { Tx } from '../tickets/ticket-repository.js'
 
 export interface DueRecomputeDeps {
   db: Db
@@ -21,11 +22,73 @@ const PENDING_LOOKED_AT = 20
 type BatchResult = 'done' | 'locked' | 'finished'
 
 /**
- * The background recompute of due instants after a rule or calendar change (SPEC §6.4,
+ * The space's tickets whose due instant and SLA a change can move: open ones, and held ones
+ * (an SLA keeps running through a hold, SPEC §8.1.2, and the scheduler wakes a held ticket
+ * for its SLA transitions).
+ */
+function liveIn(spaceId: string) {
+  return and(eq(tickets.spaceId, spaceId), inArray(tickets.status, ['open', 'on_hold']))
+}
+
+/** Held tickets of the space, found through its inboxes (`tickets_inbox_status_idx`). */
+function heldInSpace(tx: Tx, spaceId: string) {
+  return and(
+    inArray(
+      tickets.inboxId,
+      tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.spaceId, spaceId)),
+    ),
+    eq(tickets.status, 'on_hold'),
+  )
+}
+
+/** How many live tickets the space has, on the same two indexes as `nextLiveIds`. */
+async function countLive(tx: Tx, spaceId: string): Promise<number> {
+  const [open] = await tx
+    .select({ n: count() })
+    .from(tickets)
+    .where(and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open')))
+  const [held] = await tx.select({ n: count() }).from(tickets).where(heldInSpace(tx, spaceId))
+  return (open?.n ?? 0) + (held?.n ?? 0)
+}
+
+/**
+ * The next `limit` live tickets of the space after `cursor`, in id order. Two walks merged,
+ * each on an index of its own: open tickets on `tickets_space_open_idx`, held ones through the
+ * space's inboxes on `tickets_inbox_status_idx` (held tickets are few; a partial index of
+ * both statuses would make this one walk).
+ */
+async function nextLiveIds(
+  tx: Tx,
+  spaceId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<string[]> {
+  const after = cursor ? gt(tickets.id, cursor) : undefined
+  const open = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open'), after))
+    .orderBy(asc(tickets.id))
+    .limit(limit)
+  const held = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(heldInSpace(tx, spaceId), after))
+    .orderBy(asc(tickets.id))
+    .limit(limit)
+  // uuids compare as PostgreSQL compares them: lower-case hex, byte by byte
+  return [...open, ...held]
+    .map((r) => r.id)
+    .sort()
+    .slice(0, limit)
+}
+
+/**
+ * The background recompute of due instants after a rule, calendar or SLA policy change (SPEC §6.4,
  * docs/decisions/0003). The change asked for it in its own transaction (`requestRecompute`);
  * this works through the space's open tickets in id order, a batch per transaction, each
  * batch under the space's advisory lock and with the rules and calendars read in that same
- * transaction. So:
+ * transaction. It walks the space's open and held tickets (`liveIn`). So:
  * - a batch never stores an instant older than one a later change computed: the rows are
  *   locked while it computes, and it reads the rules as committed when it began;
  * - any process may take the next batch: the place is kept in `cursor`, so a pass survives
@@ -57,28 +120,30 @@ export function createDueRecompute(deps: DueRecomputeDeps) {
       if (!state) return 'finished'
       if (state.finishedGeneration >= state.generation) return 'finished'
       const now = clock()
-      const open = and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open'))
       let { cursor, done, total, startedAt } = state
       const pass = state.generation
       if (state.passGeneration !== pass) {
         cursor = null
         done = 0
         startedAt = now
-        const [counted] = await tx.select({ n: count() }).from(tickets).where(open)
-        total = counted?.n ?? 0
+        total = await countLive(tx, spaceId)
       }
       const context = await loadSpaceContext(tx, spaceId)
-      const rows = await tx
-        .select()
-        .from(tickets)
-        .where(and(open, cursor ? gt(tickets.id, cursor) : undefined))
-        .orderBy(asc(tickets.id))
-        .limit(batchSize)
-        .for('update')
+      const ids = await nextLiveIds(tx, spaceId, cursor, batchSize)
+      // locked, and read again as locked: one resolved meanwhile is left alone
+      const rows =
+        ids.length === 0
+          ? []
+          : await tx
+              .select()
+              .from(tickets)
+              .where(and(inArray(tickets.id, ids), liveIn(spaceId)))
+              .orderBy(asc(tickets.id))
+              .for('update')
       await storeDueInstants(tx, rows, now, async () => context)
       done += rows.length
-      cursor = rows.at(-1)?.id ?? cursor
-      const finished = rows.length < batchSize
+      cursor = ids.at(-1) ?? cursor
+      const finished = ids.length < batchSize
       // values, not column arithmetic: a change committed meanwhile bumped `generation`,
       // and finishing this pass must leave that one pending
       await tx
@@ -138,15 +203,11 @@ export function createDueRecompute(deps: DueRecomputeDeps) {
     if (!state) return { state: 'idle', done: 0, total: 0, startedAt: null }
     const running = state.finishedGeneration < state.generation
     if (running && state.passGeneration !== state.generation) {
-      // asked for, not begun: nothing done yet of every open ticket
-      const [counted] = await db
-        .select({ n: count() })
-        .from(tickets)
-        .where(and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open')))
+      // asked for, not begun: nothing done yet of every open or held ticket
       return {
         state: 'running',
         done: 0,
-        total: counted?.n ?? 0,
+        total: await countLive(db, spaceId),
         startedAt: state.requestedAt.toISOString(),
       }
     }
