@@ -1,5 +1,8 @@
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tickets, users } from '../src/db/schema.js'
+import { DEMO_WAITING_MINUTES } from '../src/demo/seed.js'
+import { bootOn } from './automation-support.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 import { customerTexts, freshInbox, onTicket, readTicket } from './tickets-support.js'
 
@@ -171,4 +174,44 @@ describe.each(databaseKinds())('the waiting clock on $name', (kind) => {
       waitingSince: null,
     })
   })
+})
+
+describe.each(databaseKinds())('the demo seed on $name', (kind) => {
+  const cleanups: Array<() => Promise<void>> = []
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c()
+  })
+
+  it('[6.4] the waiting demo ticket falls due a few minutes after the first start: level 1 to the inbox admin, then @supervisors', async () => {
+    const { target, drop } = await kind.fresh()
+    cleanups.push(drop)
+    const seededAt = Date.now()
+    const { app, database } = await bootOn(target, { seed: true, scheduler: false })
+    cleanups.push(() => app.close())
+    const db = database.db
+    const [waiting] = await db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.subject, 'Order #4821 still processing'))
+    const since = waiting!.waitingSince!.getTime()
+    // the customer has waited DEMO_WAITING_MINUTES when the demo is seeded
+    expect(since).toBeGreaterThanOrEqual(seededAt - DEMO_WAITING_MINUTES * MINUTE)
+    expect(since).toBeLessThanOrEqual(Date.now() - DEMO_WAITING_MINUTES * MINUTE)
+    // stored at seed time, as every ticket write stores it: the first rule, 5 minutes in
+    expect(waiting!.nextDueAt).toEqual(new Date(since + 5 * MINUTE))
+
+    // nothing fires at start: nobody is flooded with pop-ups on opening the demo
+    const atStart = await app.scheduler.runDue(new Date())
+    expect(atStart.flatMap((p) => p.firings)).toEqual([])
+    const [max] = await db.select().from(users).where(eq(users.email, 'manager@flare.test'))
+    const level1 = await app.scheduler.runDue(new Date(since + 5 * MINUTE))
+    expect(
+      level1.flatMap((p) => p.firings).map((f) => [f.ticket.id, f.level, f.targetUserIds]),
+    ).toEqual([[waiting!.id, 1, [max!.id]]])
+    const level2 = await app.scheduler.runDue(new Date(since + 15 * MINUTE))
+    const supervisors = level2.flatMap((p) => p.firings)
+    expect(supervisors.map((f) => [f.ticket.id, f.level, f.rule.name])).toEqual([
+      [waiting!.id, 2, 'Waiting 15 minutes: call in @supervisors'],
+    ])
+  }, 120_000)
 })

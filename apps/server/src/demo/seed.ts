@@ -17,6 +17,7 @@ import {
   tickets,
   users,
 } from '../db/schema.js'
+import { storeDueInstants } from '../scheduling/due-instants.js'
 
 /** Every demo account shares this password; the logins are printed on each start. */
 export const DEMO_PASSWORD = 'flare-demo'
@@ -210,10 +211,19 @@ function demoRules(inboxId: string, supervisorsId: string): EscalationRuleFields
 
 type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0]
 
+/**
+ * How long the demo's waiting customer has waited when the demo is seeded: the first rule (5
+ * minutes, to the inbox admin) fires 2 minutes after the first start, the second (@supervisors,
+ * 15 minutes) 12 minutes after it, so a fresh `npm start` shows the escalations happen rather
+ * than finding them all fired at once.
+ */
+export const DEMO_WAITING_MINUTES = 3
+
 /** Two conversations so the inbox is not empty on first look: one waiting, one answered. */
 async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaId: string) {
   const now = Date.now()
   const ago = (minutes: number) => new Date(now - minutes * 60_000)
+  const waited = ago(DEMO_WAITING_MINUTES)
   const [waiting, answered] = await tx
     .insert(tickets)
     .values([
@@ -224,11 +234,11 @@ async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaI
         customerName: 'Priya Shah',
         customerPhone: '+15550111',
         priority: 'high',
-        createdAt: ago(12),
-        updatedAt: ago(12),
-        openSince: ago(12),
-        waitingSince: ago(12),
-        lastMessageAt: ago(12),
+        createdAt: waited,
+        updatedAt: waited,
+        openSince: waited,
+        waitingSince: waited,
+        lastMessageAt: waited,
         preview: 'Hi, my order #4821 still shows as processing. Can you check?',
       },
       {
@@ -245,15 +255,18 @@ async function seedSampleTickets(tx: Tx, spaceId: string, inboxId: string, danaI
         preview: 'Done! You can also change it yourself under Settings → Account.',
       },
     ])
-    .returning({ id: tickets.id })
+    .returning()
   if (!waiting || !answered) throw new Error('demo tickets were not created')
+  // like every ticket write, the seed stores when the rules next look at them (SPEC §6.4): the
+  // scheduler wakes for the waiting one on the demo's first start
+  await storeDueInstants(tx, [waiting, answered], new Date(now))
   await tx.insert(ticketMessages).values([
     {
       ticketId: waiting.id,
       inboxId,
       authorKind: 'customer',
       body: 'Hi, my order #4821 still shows as processing. Can you check?',
-      createdAt: ago(12),
+      createdAt: waited,
     },
     {
       ticketId: answered.id,
