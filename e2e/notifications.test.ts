@@ -129,6 +129,25 @@ describe.skipIf(!hasChromium())(
       await pushService.stop()
     })
 
+    /**
+     * Sets a ticket's priority, as the manager: each test's rule is for one priority the demo's
+     * own tickets (and the other test's) do not have, so it fires for that test's ticket alone.
+     */
+    async function setPriority(
+      cookie: string,
+      spaceId: string,
+      ticketId: string,
+      priority: 'urgent' | 'low',
+    ): Promise<void> {
+      const res = await flare.app.inject({
+        method: 'PATCH',
+        url: `/api/spaces/${spaceId}/tickets/${ticketId}`,
+        headers: { cookie },
+        payload: { priority },
+      })
+      expect(res.statusCode).toBe(200)
+    }
+
     /** The push the stand-in got at `path` after `seen` earlier ones: checked, then decrypted. */
     async function nextPush(path: string, seen: number, publicKey: string): Promise<string> {
       // generous: on a loaded 2-core machine the delivery worker's first batch can take > 10 s
@@ -207,7 +226,8 @@ describe.skipIf(!hasChromium())(
           // fires (SPEC §6.3.2), and which depends on the rules' random ids
           chain: 'push-dana',
           enabled: true,
-          priority: 'all',
+          // urgent only: the demo's own waiting ticket (high) falls due in these minutes too
+          priority: 'urgent',
           inboxId: inbox.id,
           escalateAfterMinutes: 1,
           businessHoursOnly: false,
@@ -231,6 +251,7 @@ describe.skipIf(!hasChromium())(
       })
       expect(inbound.ok).toBe(true)
       const { ticketId } = (await inbound.json()) as { ticketId: string }
+      await setPriority(cookie, spaceId, ticketId, 'urgent')
       const hooks = flare.app as FastifyInstance & Hooks
       const later = new Date(Date.now() + 2 * 60_000)
       await hooks.scheduler!.runDue(later)
@@ -342,7 +363,8 @@ describe.skipIf(!hasChromium())(
           // not in the chain of the push test's rule, which matches this inbox too (SPEC §6.3.2)
           chain: 'late-joiner',
           enabled: true,
-          priority: 'all',
+          // low only: the other tickets of the demo inbox are not this test's pop-ups
+          priority: 'low',
           inboxId: inbox.id,
           escalateAfterMinutes: 1,
           businessHoursOnly: false,
@@ -365,6 +387,7 @@ describe.skipIf(!hasChromium())(
         }),
       })
       const { ticketId } = (await inbound.json()) as { ticketId: string }
+      await setPriority(cookie, spaceId, ticketId, 'low')
       // fired while Gus has no Flare open
       await (flare.app as FastifyInstance & Hooks).scheduler!.runDue(
         new Date(Date.now() + 3 * 60_000),

@@ -1,4 +1,6 @@
 import type {
+  AcknowledgeChannel,
+  PerspectiveItem,
   TicketAcknowledgedEvent,
   TicketEscalatedEvent,
   TicketReleasedEvent,
@@ -599,6 +601,131 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
     )
     expect(stranger.body).not.toContain('<Message>')
   })
+
+  /** The next event of `name` about `ticketId` on `c` that `wanted` accepts. */
+  function nextAbout<T extends { ticketId?: string; ticket?: { id: string } }>(
+    c: Client,
+    name: 'ticket:acknowledged' | 'perspective:updated',
+    ticketId: string,
+    wanted: (v: T) => boolean = () => true,
+  ): Promise<T> {
+    return new Promise((resolve) => {
+      const on = c.on as (e: string, l: (v: T) => void) => void
+      const off = c.off as (e: string, l: (v: T) => void) => void
+      const listener = (v: T) => {
+        if ((v.ticketId ?? v.ticket?.id) !== ticketId || !wanted(v)) return
+        off.call(c, name, listener)
+        resolve(v)
+      }
+      on.call(c, name, listener)
+    })
+  }
+
+  it.each<[AcknowledgeChannel, string, string]>([
+    ['app', 'in_app', 'dana@flare.test'],
+    ['push', 'in_app', 'dana@flare.test'],
+    ['email', 'email', 'dana@flare.test'],
+    ['slack', 'slack', 'eli@flare.test'],
+    ['sms', 'sms', 'dana@flare.test'],
+  ])(
+    '[11.2.1] [11.2.2] "I\'m on it" from %s: the space hears who took it, the supervisors\' perspective shows it, the chain stays quiet',
+    async (via, channel, takerEmail) => {
+      const danaPhone = '+15550143'
+      await t.database.db
+        .update(users)
+        .set({ phone: danaPhone })
+        .where(eq(users.id, await id('dana@flare.test')))
+      const dana = await clients.join(t.spaceId, await cookieOf(t, 'dana@flare.test'))
+      const eli = await clients.join(t.spaceId, await cookieOf(t, 'eli@flare.test'))
+      const max = await clients.join(t.spaceId, await cookieOf(t, 'manager@flare.test'))
+      const { inbox, first, second, start, ticketId } = await chain({
+        notificationChannels: [channel],
+      })
+      await fireAt(t, start, 5)
+      const slackBefore = slack.to('/hook').length
+      await t.app.notifications.runDue(t.clock.now())
+      const firing = await firingOfRule(ticketId, first.id)
+      const rowOf = async () =>
+        (await outboxOf(t, [ticketId])).find(
+          (r) => r.channel === channel && r.firingId === firing.id,
+        )
+      const heardByEli = nextAbout<TicketAcknowledgedEvent>(
+        eli.client,
+        'ticket:acknowledged',
+        ticketId,
+      )
+      const heardByDana = nextAbout<TicketAcknowledgedEvent>(
+        dana.client,
+        'ticket:acknowledged',
+        ticketId,
+      )
+      // the firing's own row may still be on its way: the one that names who took it
+      const perspective = nextAbout<PerspectiveItem>(
+        max.client,
+        'perspective:updated',
+        ticketId,
+        (item) => item.acknowledgedBy !== null,
+      )
+      t.clock.current = new Date(start.getTime() + 5.5 * MINUTE)
+
+      if (via === 'app') {
+        const taken = await emitAck(dana.client, 'ticket:acknowledge', { firingId: firing.id })
+        expect(taken.ok).toBe(true)
+      } else if (via === 'push') {
+        const res = await post(firingPath(firing.id, 'acknowledge'), takerEmail, undefined, {
+          'x-flare-via': 'push',
+        })
+        expect(res.statusCode).toBe(200)
+      } else if (via === 'email' || via === 'slack') {
+        const row = await rowOf()
+        const path =
+          via === 'email'
+            ? ackPathIn(row!.captured!.text)
+            : ackPathIn((await slack.waitFor('/hook', slackBefore + 1))[slackBefore]!.body)
+        const res =
+          via === 'email'
+            ? await t.app.inject({ method: 'POST', url: path })
+            : await post(path, takerEmail)
+        expect(res.statusCode).toBe(200)
+      } else {
+        const code = (await rowOf())?.captured?.text.match(/Reply (\d{4}) if on it/)?.[1]
+        const res = await postSms(
+          t.app,
+          {
+            From: danaPhone,
+            To: inbox.channelAddress ?? '',
+            Body: code ?? '',
+            MessageSid: `SMall${via}${Date.now()}`,
+          },
+          inbox.webhookSecret,
+        )
+        expect(res.body).toContain('You are on it')
+      }
+
+      const taker = await id(takerEmail)
+      const expected = { ticketId, firingId: firing.id, userId: taker, via }
+      // everyone in the space sees who took it (the cards, the list, the map's flare), the
+      // person it went to included
+      expect(await heardByEli).toMatchObject(expected)
+      expect(await heardByDana).toMatchObject(expected)
+      // and the supervisors' perspective, live
+      expect(await perspective).toMatchObject({ firingId: firing.id, acknowledgedBy: taker })
+      const { items } = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/spaces/${t.spaceId}/perspective?inboxId=${inbox.id}`,
+          headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+        })
+      ).json() as { items: PerspectiveItem[] }
+      expect(items.find((i) => i.ticket.id === ticketId)).toMatchObject({ acknowledgedBy: taker })
+      // further levels stay quiet: the deadline and level 2's own threshold pass
+      await fireAt(t, start, 45)
+      expect((await ticketRow(t, ticketId)).escalationHistory.map((e) => e.ruleId)).toEqual([
+        first.id,
+      ])
+      expect(second).not.toBeNull()
+    },
+  )
 
   it('[11.2.5] delivery and acknowledgement are apart: a sent row is not a taken firing', async () => {
     const dana = await clients.join(t.spaceId, await cookieOf(t, 'dana@flare.test'))
