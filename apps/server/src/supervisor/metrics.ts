@@ -129,6 +129,43 @@ function firstResponseTargets(context: SpaceContext, inboxIds: readonly string[]
     on p.inbox_id = t.inbox_id and p.priority = t.priority`
 }
 
+/** The kept counts' slot (`ticket_metric_counts`): every timezone's hours start on one. */
+const SLOT_MS = 15 * 60_000
+
+/**
+ * Whether the kept counts answer this request: they have no assignee, and each bucket must be
+ * whole slots (a period bounded by an instant off the quarter hour is counted from the tickets).
+ */
+function countsKeptFor(filter: MetricsFilter, period: Period): boolean {
+  return filter.teamId === null && period.bounds.every((b) => b.getTime() % SLOT_MS === 0)
+}
+
+/**
+ * The kept counts of the period per bucket, answered tickets' SLA verdicts included: the
+ * compacted counts and the deltas not folded in yet, in one statement so a compaction running
+ * meanwhile is seen wholly or not at all.
+ */
+function keptCounts(filter: MetricsFilter, period: Period): SQL {
+  const where = (table: string): SQL => {
+    const parts: SQL[] = [
+      sql`space_id = ${filter.spaceId}::uuid`,
+      sql`slot >= ${period.from.toISOString()}::timestamptz`,
+      sql`slot < ${period.to.toISOString()}::timestamptz`,
+    ]
+    if (filter.inboxId) parts.push(sql`inbox_id = ${filter.inboxId}::uuid`)
+    if (filter.priority) parts.push(sql`priority = ${filter.priority}`)
+    return sql`select slot, tickets, escalated, repeated, sla_met, sla_missed
+      from ${sql.raw(table)} where ${sql.join(parts, sql` and `)}`
+  }
+  return sql`
+    select width_bucket(c.slot, ${boundsArray(period)}) as bucket,
+      sum(c.tickets)::int as tickets, sum(c.escalated)::int as escalated,
+      sum(c.repeated)::int as repeated, sum(c.sla_met)::int as sla_met,
+      sum(c.sla_missed)::int as sla_missed, 0 as sla_pending
+    from (${where('ticket_metric_counts')} union all ${where('ticket_metric_deltas')}) c
+    group by 1`
+}
+
 /**
  * The planner settings of the metrics queries: they scan many index entries once and never
  * repeat, so compiling them (JIT) costs more than it saves; and the index pages they read are
@@ -174,12 +211,19 @@ export async function computeMetrics(
   const tte = msBetween('t.created_at', 't.first_escalated_at')
   const rae = msBetween('t.first_escalated_at', 't.resolved_at')
 
-  const countsQuery = database.query<CountRow>(
+  // answered tickets, and all the plain counts, come from the counts the triggers keep; what
+  // depends on the clock (tickets nobody answered) is counted from the tickets at every request
+  const fromCounts = countsKeptFor(filter, period)
+  const liveCounts = fromCounts
+    ? sql`0 as tickets, 0 as escalated, 0 as repeated`
+    : sql`count(*)::int as tickets,
+      count(*) filter (where t.escalation_count > 0)::int as escalated,
+      count(*) filter (where t.escalation_count > 1)::int as repeated`
+  const liveCohort = fromCounts ? sql`${cohort} and t.first_response_time is null` : cohort
+  const ticketsQuery = database.query<CountRow>(
     sql`
     select ${bucketOf} as bucket,
-      count(*)::int as tickets,
-      count(*) filter (where t.escalation_count > 0)::int as escalated,
-      count(*) filter (where t.escalation_count > 1)::int as repeated,
+      ${liveCounts},
       count(*) filter (
         where t.first_response_time < ${target}
           or (${wallClockUnanswered} and ${stop} < ${due})
@@ -192,10 +236,15 @@ export async function computeMetrics(
         where ${wallClockUnanswered} and ${stop} is null and ${at} < ${due}
       )::int as sla_pending
     from tickets t ${targets}
-    where ${cohort}
+    where ${liveCohort}
     group by 1`,
     SCAN_SETTINGS,
   )
+  const countsQuery = fromCounts
+    ? Promise.all([ticketsQuery, database.query<CountRow>(keptCounts(filter, period))]).then(
+        ([live, kept]) => [...live, ...kept],
+      )
+    : ticketsQuery
 
   // tickets nobody answered (yet, or before resolving them) under a business-hours target are
   // settled by the SLA engine itself: when such a target falls due depends on the calendar
@@ -287,16 +336,17 @@ export async function computeMetrics(
   for (const row of counts) {
     const bucket = bucketAt(row.bucket)
     if (!bucket) continue
-    bucket.tickets = int(row.tickets)
-    bucket.escalated = int(row.escalated)
-    bucket.repeated = int(row.repeated)
-    bucket.slaMet = int(row.sla_met)
-    bucket.slaMissed = int(row.sla_missed)
-    totals.tickets += bucket.tickets
-    totals.escalated += bucket.escalated
-    totals.repeated += bucket.repeated
-    totals.slaMet += bucket.slaMet
-    totals.slaMissed += bucket.slaMissed
+    // a bucket may have a row of kept counts and one counted live
+    bucket.tickets += int(row.tickets)
+    bucket.escalated += int(row.escalated)
+    bucket.repeated += int(row.repeated)
+    bucket.slaMet += int(row.sla_met)
+    bucket.slaMissed += int(row.sla_missed)
+    totals.tickets += int(row.tickets)
+    totals.escalated += int(row.escalated)
+    totals.repeated += int(row.repeated)
+    totals.slaMet += int(row.sla_met)
+    totals.slaMissed += int(row.sla_missed)
     totals.slaPending += int(row.sla_pending)
   }
   for (const row of unanswered) {
