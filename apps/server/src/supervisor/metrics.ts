@@ -185,13 +185,14 @@ function keptCounts(filter: MetricsFilter, period: Period): SQL {
 const SCAN_SETTINGS = { jit: 'off', random_page_cost: '1.1', work_mem: '64MB' } as const
 
 /**
- * The supervisor's figures over a period (SPEC §8.2), in three queries the database can answer
- * from indexes alone and that run side by side on PostgreSQL:
+ * The supervisor's figures over a period (SPEC §8.2, decision 0010), in statements that run
+ * side by side on PostgreSQL:
  *
- * - the counts per bucket, over every ticket of the cohort (`tickets_metrics_idx`; plain
- *   counts, so PostgreSQL may scan in parallel);
- * - the durations over the escalated tickets only (`tickets_escalated_metrics_idx`, a partial
- *   index), per bucket and overall (`grouping sets`), since percentiles cannot be summed;
+ * - the counts per bucket from `ticket_metric_counts` and its deltas (kept by triggers), plus
+ *   the unanswered tickets counted live (`tickets_unanswered_metrics_idx`); for a team, or a
+ *   period bounded off the quarter hour, every ticket of the cohort (`tickets_metrics_idx`);
+ * - the exact durations over the escalated tickets only (`tickets_escalated_metrics_idx`, a
+ *   partial index): overall in one sort, each bucket's median over its own index range;
  * - the raised hands of the period and their first responses.
  */
 export async function computeMetrics(
