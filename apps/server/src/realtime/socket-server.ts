@@ -2,7 +2,6 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
-  type MemberPresence,
   type MemberRole,
   type PresenceUpdate,
   parse,
@@ -78,8 +77,9 @@ export interface Realtime {
    */
   onResynced(listener: (spaceId: string) => void): void
   /**
-   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`), with everyone
-   * present as of now; the `connections` plugin builds and sends them.
+   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`); the
+   * `connections` plugin builds them and, right before sending, takes the members from
+   * `hub.sendingSnapshots` (until then those sockets get no diffs).
    */
   onSnapshotsDue(listener: SnapshotsDue): void
   /**
@@ -89,12 +89,7 @@ export interface Realtime {
   sendSnapshot(socket: FlareSocket, snapshot: SpaceSnapshot): void
 }
 
-export type SnapshotsDue = (
-  spaceId: string,
-  socketIds: readonly string[],
-  /** Frozen and shared by all these snapshots. */
-  members: MemberPresence[],
-) => void
+export type SnapshotsDue = (spaceId: string, socketIds: readonly string[]) => void
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -205,7 +200,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       )
       for (const [socketId, mover] of to.movers) send(changesFor(changes, mover), socketId)
       if (to.snapshots.length > 0) {
-        for (const listener of snapshotListeners) listener(spaceId, to.snapshots, to.members)
+        for (const listener of snapshotListeners) listener(spaceId, to.snapshots)
       }
     }
 
