@@ -21,7 +21,7 @@ import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
-import { flareParser } from './snapshot-encoder.js'
+import { flareParser, snapshotFrame } from './snapshot-encoder.js'
 import { SnapshotPacer } from './snapshot-pacer.js'
 import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
@@ -263,13 +263,17 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       sendSnapshot(socket, snapshot) {
         if (!socket.connected) return
         // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
-        // connection's own send so the pacer hears when it is written out
+        // connection's own send so the pacer hears when it is written out; on a WebSocket as
+        // its frame, made of the flush's shared member bytes (the string is for long polling)
         const [encoded] = encoder.encode({
           type: PacketType.EVENT,
           nsp: '/',
           data: ['space:snapshot', snapshot],
         })
-        if (typeof encoded === 'string') pacer.write(socket.conn, encoded)
+        if (typeof encoded !== 'string') return
+        const frame =
+          socket.conn.transport.name === 'websocket' ? snapshotFrame(snapshot) : undefined
+        pacer.write(socket.conn, encoded, frame)
       },
     } satisfies Realtime)
 
