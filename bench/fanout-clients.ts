@@ -88,10 +88,14 @@ interface Group {
 }
 
 const groups = new Map<Target, Group>()
-/** Why connections dropped, by Socket.IO's reason ('ping timeout', 'transport close', …). */
-const dropped: Record<string, number> = {}
+/**
+ * Why this process's connections to each server dropped, by Socket.IO's reason ('ping
+ * timeout', 'transport close', …): a dropped Flare client reconnects and takes a new snapshot,
+ * so the storm's figure counts it.
+ */
+const dropped: Record<Target, Record<string, number>> = { bare: {}, flare: {} }
 
-function connect(url: string, options: Parameters<typeof io>[1] = {}): Socket {
+function connect(target: Target, url: string, options: Parameters<typeof io>[1] = {}): Socket {
   // a storm on a shared machine can take longer than the default 20 s to answer everyone, and
   // a connection the kernel's accept queue dropped is tried again, as a browser would
   return io(url, {
@@ -103,7 +107,7 @@ function connect(url: string, options: Parameters<typeof io>[1] = {}): Socket {
     forceNew: true,
     ...options,
   }).on('disconnect', (reason) => {
-    dropped[reason] = (dropped[reason] ?? 0) + 1
+    dropped[target][reason] = (dropped[target][reason] ?? 0) + 1
   })
 }
 
@@ -150,12 +154,19 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
     let welcomed = 0
     let lastAt = 0
     const clients = Array.from({ length: command.count }, () => {
-      const c = connect(command.url)
+      const c = connect(target, command.url)
       c.once('welcome', () => {
         welcomed += 1
         lastAt = epochNow()
         if (welcomed === command.count) {
-          send({ type: 'settled', target, lastAt, snapshotsAt: lastAt, messages: welcomed })
+          send({
+            type: 'settled',
+            target,
+            lastAt,
+            snapshotsAt: lastAt,
+            messages: welcomed,
+            dropped: { ...dropped[target] },
+          })
         }
       })
       c.on('connect_error', () => {
@@ -173,7 +184,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
         snapshots: welcomed,
         settled: welcomed,
         retried,
-        dropped,
+        dropped: dropped[target],
       })
     }, 10_000)
     timer.unref()
@@ -192,10 +203,14 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       lastAt: Math.max(...views.map((v) => v.settledAt)),
       snapshotsAt: Math.max(...views.map((v) => v.snapshotAt)),
       messages,
+      dropped: { ...dropped[target] },
     })
   }
   const clients = command.cookies.map((cookie, i) => {
-    const c = connect(command.url, { auth: { spaceId: command.spaceId }, extraHeaders: { cookie } })
+    const c = connect(target, command.url, {
+      auth: { spaceId: command.spaceId },
+      extraHeaders: { cookie },
+    })
     const view = views[i] ?? new PresenceView(command.members)
     c.on('space:snapshot', (s: SpaceSnapshot) => {
       messages += 1
@@ -232,7 +247,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       snapshots: views.filter((v) => v.snapshotAt).length,
       settled: views.filter((v) => v.settledAt).length,
       retried,
-      dropped,
+      dropped: dropped[target],
     })
   }, 10_000)
   timer.unref()

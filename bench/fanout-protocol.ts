@@ -34,6 +34,8 @@ export type Report =
       snapshotsAt: number
       /** Messages this process's clients received until then (snapshots, presence, welcomes). */
       messages: number
+      /** Connections of this process to that server dropped until then, by reason. */
+      dropped: Record<string, number>
     }
   | {
       type: 'progress'

@@ -272,7 +272,7 @@ async function joinStorm(
   url: string,
   spaceId: string,
   cookies: string[],
-): Promise<{ storm: number; snapshots: number; messages: number }> {
+): Promise<{ storm: number; snapshots: number; messages: number; dropped: string }> {
   const t0 = epochNow()
   for (const w of workers) {
     w.send({
@@ -290,7 +290,17 @@ async function joinStorm(
     storm: Math.max(...settled.map((s) => s.lastAt)) - t0,
     snapshots: Math.max(...settled.map((s) => s.snapshotsAt)) - t0,
     messages: settled.reduce((sum, s) => sum + s.messages, 0),
+    dropped: droppedText(settled.map((s) => s.dropped)),
   }
+}
+
+/** Connections dropped (and so reconnected) during a storm, all client processes together. */
+function droppedText(counts: Array<Record<string, number>>): string {
+  const all: Record<string, number> = {}
+  for (const c of counts)
+    for (const [reason, n] of Object.entries(c)) all[reason] = (all[reason] ?? 0) + n
+  const parts = Object.entries(all).map(([reason, n]) => `${n} ${reason}`)
+  return parts.length > 0 ? `dropped and reconnected: ${parts.join(', ')}` : 'none dropped'
 }
 
 async function main(): Promise<void> {
@@ -428,8 +438,8 @@ async function main(): Promise<void> {
     const out = [
       '',
       `join storm (${CLIENTS} members at once, from ${WORKERS} client processes)`,
-      `  flare: ${fmt(flareStorm.storm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(flareStorm.snapshots)}; ${(flareStorm.messages / CLIENTS).toFixed(1)} messages per client)`,
-      `  bare Socket.IO: ${fmt(bareStorm.storm)} until every client is connected and welcomed`,
+      `  flare: ${fmt(flareStorm.storm)} until every client sees all ${CLIENTS} present (snapshots all in at ${fmt(flareStorm.snapshots)}; ${(flareStorm.messages / CLIENTS).toFixed(1)} messages per client; ${flareStorm.dropped})`,
+      `  bare Socket.IO: ${fmt(bareStorm.storm)} until every client is connected and welcomed (${bareStorm.dropped})`,
       `  ratio: ${ratio(flareStorm.storm, bareStorm.storm)}`,
       `  CPU used meanwhile: flare server ${fmt(flareCpu.server)}, its clients ${fmt(flareCpu.clients)}; bare server ${fmt(bareCpu.server)}, its clients ${fmt(bareCpu.clients)}`,
       `raise → escalation:started at every client (${RAISES} raises, ${CLIENTS} clients each)`,

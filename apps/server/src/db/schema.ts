@@ -455,6 +455,57 @@ export const tickets = pgTable(
   ],
 )
 
+/**
+ * The supervisor's counts (SPEC §8.2, decision 0010) per 15 minutes of creation, inbox and
+ * priority: tickets, escalated, escalated more than once, and answered within or past the
+ * first-response target that applies now. Written by the database alone: triggers on `tickets`
+ * add each change as a row of `ticket_metric_deltas` in the writer's own transaction, a
+ * compaction folds those in here, and a change of a space's SLA policies recounts the space.
+ * A reader sums both tables in one statement. 15 minutes: every timezone's local days and
+ * hours start on one.
+ */
+export const ticketMetricCounts = pgTable(
+  'ticket_metric_counts',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    slot: timestamp('slot', { withTimezone: true }).notNull(),
+    // no foreign key: a deleted inbox's tickets are taken away by deltas written as they go
+    inboxId: uuid('inbox_id').notNull(),
+    priority: ticketPriority('priority').notNull(),
+    tickets: integer('tickets').notNull(),
+    escalated: integer('escalated').notNull(),
+    repeated: integer('repeated').notNull(),
+    slaMet: integer('sla_met').notNull(),
+    slaMissed: integer('sla_missed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.slot, t.inboxId, t.priority] })],
+)
+
+/**
+ * Changes to `ticket_metric_counts` not folded in yet, signed: only ever inserted (by the
+ * triggers on `tickets`), so writers never wait on each other, and deleted by the compaction
+ * that adds them to the counts in the same statement.
+ */
+export const ticketMetricDeltas = pgTable(
+  'ticket_metric_deltas',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    slot: timestamp('slot', { withTimezone: true }).notNull(),
+    inboxId: uuid('inbox_id').notNull(),
+    priority: ticketPriority('priority').notNull(),
+    tickets: integer('tickets').notNull(),
+    escalated: integer('escalated').notNull(),
+    repeated: integer('repeated').notNull(),
+    slaMet: integer('sla_met').notNull(),
+    slaMissed: integer('sla_missed').notNull(),
+  },
+  (t) => [index('ticket_metric_deltas_space_slot_idx').on(t.spaceId, t.slot)],
+)
+
 export const ticketMessages = pgTable(
   'ticket_messages',
   {

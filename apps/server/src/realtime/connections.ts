@@ -29,26 +29,33 @@ export const connectionsPlugin = fp(
     /** How long a snapshot that could not be built (the database is away) waits to be tried again. */
     const SNAPSHOT_RETRY_MS = 2_000
 
-    // snapshots, built once per flush for every socket that asked in it: the hub's replica of
-    // presence (shared by all of them, and written to JSON once, see snapshot-encoder.ts), the
-    // hands kept in memory by the event stream, and each person's unshown in-app escalations
-    // and SLA warnings (one query each for the whole flush)
-    app.realtime.onSnapshotsDue((spaceId, socketIds, members) => {
+    // snapshots, built once per flush for every socket that asked in it: the hands kept in
+    // memory by the event stream, each person's unshown in-app escalations and SLA warnings
+    // (one query each for the whole flush), and, taken only once those are in, the hub's
+    // replica of presence as of its latest flush (shared by all of them, and written to JSON
+    // once, see snapshot-encoder.ts): these sockets get no diffs until then, so whatever
+    // flushed while the queries ran is in their snapshot rather than in a diff that would
+    // arrive before it
+    app.realtime.onSnapshotsDue((spaceId, socketIds) => {
       const reload = reloadHands.delete(spaceId)
       void (async () => {
         const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
         const userIds = sockets.map((s) => s.data.userId)
-        const [hub, escalations, alerts, warnings] = await Promise.all([
+        const [hub, , alerts, warnings] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
           unreceivedTicketAlertsOf(db, spaceId, userIds, app.clock()),
           unreceivedSlaWarningsOf(db, spaceId, userIds, app.clock()),
         ])
+        // the hands again, from memory now that they are read: one raised while the alerts
+        // were queried reached these sockets already, and must be in their snapshot too
+        const escalations = await app.hands.listActive(spaceId)
         const shared = {
           protocolVersion: PROTOCOL_VERSION,
           spaceId,
           serverTime: app.clock().toISOString(),
-          members,
+          // synchronously before the sends below: no flush can come between
+          members: hub.sendingSnapshots(socketIds),
           rooms: [...hub.rooms],
           escalations,
         }
@@ -71,7 +78,10 @@ export const connectionsPlugin = fp(
           app.realtime
             .hub(spaceId)
             .then((hub) => {
-              for (const id of socketIds) if (io.sockets.sockets.has(id)) hub.requestSnapshot(id)
+              for (const id of socketIds) {
+                if (io.sockets.sockets.has(id)) hub.requestSnapshot(id)
+                else hub.forgetSocket(id)
+              }
             })
             .catch(() => {})
         }, SNAPSHOT_RETRY_MS)
@@ -133,6 +143,7 @@ export const connectionsPlugin = fp(
         hub.connect({ userId, displayName, role }, seat)
         socket.on('disconnect', (reason) => {
           // the client said goodbye itself; any other reason may be a network drop that comes back
+          hub.forgetSocket(socket.id)
           hub.disconnect(userId, reason === 'client namespace disconnect')
         })
         app.authority.guard(socket)

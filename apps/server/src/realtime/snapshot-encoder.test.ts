@@ -1,7 +1,7 @@
 import type { MemberPresence, SpaceSnapshot } from '@flare/protocol'
 import * as parser from 'socket.io-parser'
 import { describe, expect, it } from 'vitest'
-import { flareParser, snapshotJson } from './snapshot-encoder.js'
+import { flareParser, snapshotFrame, snapshotJson } from './snapshot-encoder.js'
 
 function member(i: number): MemberPresence {
   return {
@@ -37,6 +37,24 @@ function decode(encoded: ReturnType<parser.Encoder['encode']>): unknown {
   })
   for (const chunk of encoded) decoder.add(chunk)
   return out
+}
+
+/** The payload of one unmasked, final text frame as RFC 6455 §5.2 lays it out (or throws). */
+function readTextFrame(frame: Buffer): Buffer {
+  expect(frame[0]).toBe(0x81)
+  const short = (frame[1] ?? 0) & 0x7f
+  expect((frame[1] ?? 0) & 0x80).toBe(0)
+  const [length, start] =
+    short === 127
+      ? [Number(frame.readBigUInt64BE(2)), 10]
+      : short === 126
+        ? [frame.readUInt16BE(2), 4]
+        : [short, 2]
+  // the shortest length encoding, as the RFC requires
+  if (start === 4) expect(length).toBeGreaterThanOrEqual(126)
+  if (start === 10) expect(length).toBeGreaterThanOrEqual(65_536)
+  expect(frame.length).toBe(start + length)
+  return frame.subarray(start)
 }
 
 describe('the snapshot encoder', () => {
@@ -99,6 +117,26 @@ describe('the snapshot encoder', () => {
     ]
     for (const packet of others) {
       expect(encoder.encode(packet)).toEqual(new parser.Encoder().encode(packet))
+    }
+  })
+
+  it('[2.5.1] makes the WebSocket frame of the packet, with a 16- or 64-bit length, sharing the members bytes', () => {
+    // frames with a 16-bit and with a 64-bit length (the names are not ASCII)
+    for (const count of [0, 3, 2_000]) {
+      const list = Array.from({ length: count }, (_, i) => Object.freeze(member(i)))
+      Object.freeze(list)
+      const snap = { ...snapshot([]), members: list }
+      const [encoded] = new flareParser.Encoder().encode({
+        type: parser.PacketType.EVENT,
+        nsp: '/',
+        data: ['space:snapshot', snap],
+      })
+      const payload = Buffer.from(`4${String(encoded)}`)
+      const frame = snapshotFrame(snap)
+      expect(readTextFrame(Buffer.concat(frame)).equals(payload)).toBe(true)
+      // another connection's snapshot of the same flush shares the members' bytes
+      const other = snapshotFrame({ ...snap, you: 'someone-else' })
+      expect(other[1]).toBe(frame[1])
     }
   })
 })

@@ -3,8 +3,11 @@ import type { SnapshotPacing } from './space-hub.js'
 /** What the pacer needs of the Engine.IO connection beneath a Socket.IO socket (`socket.conn`). */
 export interface PacedConnection {
   readyState: string
-  /** Engine.IO's send; `written` runs once the transport has written the packet out. */
-  write(data: string, options: object, written: () => void): unknown
+  /**
+   * Engine.IO's send; `written` runs once the transport has written the packet out. With
+   * `wsPreEncodedFrame`, a WebSocket transport writes those bytes instead of encoding `data`.
+   */
+  write(data: string, options: { compress?: boolean }, written: () => void): unknown
   once(event: 'close', listener: () => void): unknown
   off(event: 'close', listener: () => void): unknown
 }
@@ -50,8 +53,11 @@ export class SnapshotPacer implements SnapshotPacing {
     this.waiting.add(wake)
   }
 
-  /** Writes an encoded snapshot packet to a connection and counts it until it is written out. */
-  write(conn: PacedConnection, encoded: string): void {
+  /**
+   * Writes an encoded snapshot packet to a connection (as `frame`, its WebSocket frame already
+   * made, on a WebSocket) and counts it until it is written out.
+   */
+  write(conn: PacedConnection, encoded: string, frame?: Buffer[]): void {
     // a closing connection would neither write nor call back
     if (conn.readyState !== 'open') return
     const bytes = encoded.length
@@ -68,6 +74,9 @@ export class SnapshotPacer implements SnapshotPacing {
     }
     // a connection that closes first never calls back: it no longer holds anything either
     conn.once('close', release)
-    conn.write(encoded, {}, release)
+    // Engine.IO's options are typed without `wsPreEncodedFrame`, which its WebSocket reads
+    const options: { compress: boolean; wsPreEncodedFrame?: Buffer[] } = { compress: true }
+    if (frame) options.wsPreEncodedFrame = frame
+    conn.write(encoded, options, release)
   }
 }

@@ -2,7 +2,6 @@ import {
   type ClientToServerEvents,
   type ConnectErrorData,
   ErrorCode,
-  type MemberPresence,
   type MemberRole,
   type PresenceUpdate,
   parse,
@@ -22,7 +21,7 @@ import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
-import { flareParser } from './snapshot-encoder.js'
+import { flareParser, snapshotFrame } from './snapshot-encoder.js'
 import { SnapshotPacer } from './snapshot-pacer.js'
 import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
@@ -78,8 +77,9 @@ export interface Realtime {
    */
   onResynced(listener: (spaceId: string) => void): void
   /**
-   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`), with everyone
-   * present as of now; the `connections` plugin builds and sends them.
+   * Snapshots are due for these sockets of this process (`hub.requestSnapshot`); the
+   * `connections` plugin builds them and, right before sending, takes the members from
+   * `hub.sendingSnapshots` (until then those sockets get no diffs).
    */
   onSnapshotsDue(listener: SnapshotsDue): void
   /**
@@ -89,12 +89,7 @@ export interface Realtime {
   sendSnapshot(socket: FlareSocket, snapshot: SpaceSnapshot): void
 }
 
-export type SnapshotsDue = (
-  spaceId: string,
-  socketIds: readonly string[],
-  /** Frozen and shared by all these snapshots. */
-  members: MemberPresence[],
-) => void
+export type SnapshotsDue = (spaceId: string, socketIds: readonly string[]) => void
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -205,7 +200,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       )
       for (const [socketId, mover] of to.movers) send(changesFor(changes, mover), socketId)
       if (to.snapshots.length > 0) {
-        for (const listener of snapshotListeners) listener(spaceId, to.snapshots, to.members)
+        for (const listener of snapshotListeners) listener(spaceId, to.snapshots)
       }
     }
 
@@ -268,13 +263,17 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       sendSnapshot(socket, snapshot) {
         if (!socket.connected) return
         // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
-        // connection's own send so the pacer hears when it is written out
+        // connection's own send so the pacer hears when it is written out; on a WebSocket as
+        // its frame, made of the flush's shared member bytes (the string is for long polling)
         const [encoded] = encoder.encode({
           type: PacketType.EVENT,
           nsp: '/',
           data: ['space:snapshot', snapshot],
         })
-        if (typeof encoded === 'string') pacer.write(socket.conn, encoded)
+        if (typeof encoded !== 'string') return
+        const frame =
+          socket.conn.transport.name === 'websocket' ? snapshotFrame(snapshot) : undefined
+        pacer.write(socket.conn, encoded, frame)
       },
     } satisfies Realtime)
 

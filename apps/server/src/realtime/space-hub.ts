@@ -50,17 +50,16 @@ export interface PresenceChange {
 /** Who gets what of one flush, besides the space's other connections (which get every diff). */
 export interface FlushDelivery {
   /**
-   * Sockets that asked for a snapshot since the last flush: they get it now, built once for
-   * all of them from `members`, and none of the diffs (the snapshot already holds them).
+   * Sockets that asked for a snapshot since the last flush: theirs is built now, and they get
+   * none of the diffs until it is sent (`sendingSnapshots`), whose members are the space as of
+   * the latest flush then, so the diffs that follow it match it exactly.
    */
   snapshots: readonly string[]
-  /** Sockets whose snapshot is due but must wait (too many in flight): no diffs for them yet. */
-  waiting: readonly string[]
   /**
-   * Everyone present as of this flush, empty when no snapshot is due. Frozen and shared by
-   * every snapshot of the flush (its JSON is written once): nobody may change it.
+   * Sockets that get no diffs: their snapshot is due but must wait (too many in flight), or it
+   * is still being built (the hands and alerts it carries are read asynchronously).
    */
-  members: MemberPresence[]
+  waiting: readonly string[]
   /** Sockets whose own member's move is in this flush: their tab already shows it. */
   movers: ReadonlyMap<string, string>
 }
@@ -138,6 +137,12 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
   private readonly movers = new Map<string, string>()
   /** Sockets waiting for their snapshot, sent with the next flush. */
   private readonly snapshotsDue = new Set<string>()
+  /**
+   * Sockets whose snapshot was taken by a flush but not sent yet: no diffs reach them, or one
+   * could arrive before a snapshot that does not hold it yet (and the client, replacing its
+   * view with the snapshot, would lose it).
+   */
+  private readonly building = new Set<string>()
   private flushTimer: NodeJS.Timeout | null = null
   /** When the pending changes began, and when the latest came (for the flush's timing). */
   private firstChangeAt = 0
@@ -167,8 +172,26 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
    */
   requestSnapshot(socketId: string): void {
     if (this.closed) return
+    this.building.delete(socketId)
     this.snapshotsDue.add(socketId)
     this.scheduleFlush()
+  }
+
+  /** A socket closed: it waits for no snapshot any more. */
+  forgetSocket(socketId: string): void {
+    this.snapshotsDue.delete(socketId)
+    this.building.delete(socketId)
+  }
+
+  /**
+   * The snapshots of these sockets (taken by a flush) are being sent now, synchronously after
+   * this call: answers everyone as of the latest flush, frozen and shared (its JSON is written
+   * once), and from now on these sockets get every flush's diffs. Sockets that are gone may be
+   * named too: they are forgotten.
+   */
+  sendingSnapshots(socketIds: readonly string[]): MemberPresence[] {
+    for (const socketId of socketIds) this.building.delete(socketId)
+    return this.flushedMembers()
   }
 
   get(userId: string): MemberPresence | null {
@@ -531,7 +554,7 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     }
     const movers = new Map<string, string>()
     for (const [userId, socketId] of this.movers) {
-      if (this.snapshotsDue.has(socketId)) continue
+      if (this.snapshotsDue.has(socketId) || this.building.has(socketId)) continue
       if (changes.some((c) => c.userId === userId && c.update.kind === 'moved'))
         movers.set(socketId, userId)
     }
@@ -540,8 +563,7 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     if (changes.length > 0) this.flushedList = null
     const { snapshots, waiting } = this.takeSnapshots()
     if (changes.length === 0 && snapshots.length === 0) return
-    const members = snapshots.length > 0 ? this.flushedMembers() : []
-    this.emit('flush', changes, { snapshots, waiting, members, movers })
+    this.emit('flush', changes, { snapshots, waiting, movers })
   }
 
   /**
@@ -550,23 +572,35 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
    */
   private takeSnapshots(): { snapshots: string[]; waiting: string[] } {
     const snapshots: string[] = []
-    if (this.snapshotsDue.size === 0) return { snapshots, waiting: [] }
+    if (this.snapshotsDue.size === 0) return { snapshots, waiting: [...this.building] }
     const pacing = this.options.snapshotPacing
     const room = pacing ? pacing.room(this.members.size) : this.snapshotsDue.size
     for (const socketId of this.snapshotsDue) {
       if (snapshots.length >= room) break
       snapshots.push(socketId)
     }
-    for (const socketId of snapshots) this.snapshotsDue.delete(socketId)
+    for (const socketId of snapshots) {
+      this.snapshotsDue.delete(socketId)
+      this.building.add(socketId)
+    }
     if (this.snapshotsDue.size > 0) pacing?.whenRoom(this.wakeSnapshots)
-    return { snapshots, waiting: [...this.snapshotsDue] }
+    return { snapshots, waiting: this.withoutDiffs(snapshots) }
+  }
+
+  /** Sockets that get no diffs now (see `FlushDelivery.waiting`), but for those in `except`. */
+  private withoutDiffs(except: readonly string[]): string[] {
+    const skip = new Set(except)
+    const out: string[] = []
+    for (const socketId of this.snapshotsDue) out.push(socketId)
+    for (const socketId of this.building) if (!skip.has(socketId)) out.push(socketId)
+    return out
   }
 
   /**
    * The pacer has room again: the snapshots still due go now, without waiting for the next
    * flush and without flushing diffs early (which would be one more message to everyone).
-   * They show the space as of the last flush, so the diffs of the next flush follow them
-   * exactly, nothing missing and nothing twice.
+   * They show the space as of the last flush before they are sent, so the diffs of the next
+   * flush follow them exactly, nothing missing and nothing twice.
    */
   private readonly wakeSnapshots = (): void => {
     if (this.wakeScheduled) return
@@ -576,8 +610,7 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       if (this.closed) return
       const { snapshots, waiting } = this.takeSnapshots()
       if (snapshots.length === 0) return
-      const members = this.flushedMembers()
-      this.emit('flush', [], { snapshots, waiting, members, movers: new Map() })
+      this.emit('flush', [], { snapshots, waiting, movers: new Map() })
     })
   }
 

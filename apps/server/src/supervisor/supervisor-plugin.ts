@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import fp from 'fastify-plugin'
 import { memberships } from '../db/schema.js'
+import { compactMetricCounts } from './metric-counts.js'
 import { listPerspective } from './perspective.js'
 import { supervisorRoutes } from './supervisor-routes.js'
 import { createWallboardFeeds, type WallboardFeeds } from './wallboard-feeds.js'
@@ -10,6 +11,8 @@ export interface SupervisorPluginOptions {
   publicUrl: string
   /** How often open wallboards are counted again without a change in this process. */
   wallboardRefreshMs?: number
+  /** How often the metric deltas are folded into the kept counts (decision 0010). */
+  metricsCompactMs?: number
 }
 
 declare module 'fastify' {
@@ -77,7 +80,19 @@ export const supervisorPlugin = fp<SupervisorPluginOptions>(
       { prefix: '/api' },
     )
 
-    app.addHook('preClose', async () => feeds.stop())
+    // every process folds the deltas now and then (one at a time, by a lock in the database):
+    // readers sum the deltas too, so this only keeps them few
+    const compaction = setInterval(() => {
+      compactMetricCounts(app.database).catch((error: unknown) =>
+        log.warn({ err: error }, 'folding the metric deltas failed; the next round retries'),
+      )
+    }, options.metricsCompactMs ?? 60_000)
+    compaction.unref()
+
+    app.addHook('preClose', async () => {
+      clearInterval(compaction)
+      feeds.stop()
+    })
   },
   {
     name: 'supervisor',
