@@ -71,7 +71,9 @@ function ticketCohort(filter: MetricsFilter, period: Period | { from: SQL; to: S
 
 // milliseconds between two instants, as the float percentile_cont sorts: `date_part` on the
 // interval is float arithmetic (`extract` is numeric, several times slower over 200,000
-// tickets); its rounding error, far below a microsecond, is taken off by `durations`
+// tickets); its rounding error, far below a microsecond, is taken off by `durations`. The
+// tickets' two stored durations (`time_to_escalate_ms`, `resolution_after_escalation_ms`) are
+// this same expression, kept by the database
 function msBetween(from: string, to: string): SQL {
   return sql.raw(`(date_part('epoch', ${to} - ${from}) * 1000)`)
 }
@@ -191,8 +193,9 @@ const SCAN_SETTINGS = { jit: 'off', random_page_cost: '1.1', work_mem: '64MB' } 
  * - the counts per bucket from `ticket_metric_counts` and its deltas (kept by triggers), plus
  *   the unanswered tickets counted live (`tickets_unanswered_metrics_idx`); for a team, or a
  *   period bounded off the quarter hour, every ticket of the cohort (`tickets_metrics_idx`);
- * - the exact durations over the escalated tickets only (`tickets_escalated_metrics_idx`, a
- *   partial index): overall in one sort, each bucket's median over its own index range;
+ * - the exact durations over the escalated tickets only, stored on the ticket and read from
+ *   `tickets_escalated_durations_idx` (a partial index): overall in one sort of floats, each
+ *   bucket's median over its own index range;
  * - the raised hands of the period and their first responses.
  */
 export async function computeMetrics(
@@ -219,8 +222,6 @@ export async function computeMetrics(
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
-  const tte = msBetween('t.created_at', 't.first_escalated_at')
-  const rae = msBetween('t.first_escalated_at', 't.resolved_at')
 
   // answered tickets, and all the plain counts, come from the counts the triggers keep; what
   // depends on the clock (tickets nobody answered) is counted from the tickets at every request
@@ -281,8 +282,7 @@ export async function computeMetrics(
       percentile_cont(0.5) within group (order by x.rae) as rae_median,
       percentile_cont(0.9) within group (order by x.rae) as rae_p90
     from (
-      select ${tte} as tte,
-        case when t.resolved_at >= t.first_escalated_at then ${rae} end as rae,
+      select t.time_to_escalate_ms as tte, t.resolution_after_escalation_ms as rae,
         t.resolved_at is null as unresolved
       from tickets t
       where ${cohort} and t.first_escalated_at is not null
@@ -302,7 +302,7 @@ export async function computeMetrics(
     select b.bucket, m.tte_median
     from unnest(${starts}, ${ends}) with ordinality as b(start_at, end_at, bucket)
     cross join lateral (
-      select percentile_cont(0.5) within group (order by ${tte}) as tte_median
+      select percentile_cont(0.5) within group (order by t.time_to_escalate_ms) as tte_median
       from tickets t
       where ${ticketCohort(filter, { from: sql`b.start_at`, to: sql`b.end_at` })}
         and t.first_escalated_at is not null
