@@ -422,7 +422,9 @@ export const tickets = pgTable(
     timeToEscalateMs: doublePrecision('time_to_escalate_ms').generatedAlwaysAs(
       sql`date_part('epoch', first_escalated_at - created_at) * 1000`,
     ),
-    resolutionAfterEscalationMs: doublePrecision('resolution_after_escalation_ms').generatedAlwaysAs(
+    resolutionAfterEscalationMs: doublePrecision(
+      'resolution_after_escalation_ms',
+    ).generatedAlwaysAs(
       sql`case when resolved_at >= first_escalated_at then date_part('epoch', resolved_at - first_escalated_at) * 1000 end`,
     ),
   },
