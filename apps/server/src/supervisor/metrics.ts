@@ -150,37 +150,41 @@ function dueWindows(period: Period): DueWindows {
  * The first-response target each ticket is held to, as a join of `t` with a small table of
  * (inbox, priority): what the policy the SLA engine would pick says (`findSlaPolicy`: the
  * inbox's own policy for the priority, else the space's). `p.minutes` is the target, null where
- * no policy sets one; `p.business` whether it counts business hours, and then `p.dues` the due
- * instant of a clock started at each of the windows' bounds (null when the filters rule the
- * row out, or the calendar cannot say). A join, not a CASE per ticket: each ticket meets its
- * target once, in a hash lookup.
+ * no policy sets one; `p.business` whether it counts business hours, and then `p.dues` the row
+ * of `dues` (one per calendar and target, a parameter sent once) holding the due instant of a
+ * clock started at each of the windows' bounds: null when the filters rule the row out, or the
+ * calendar cannot say. A join, not a CASE per ticket: each ticket meets its target once, in a
+ * hash lookup.
  */
 function firstResponseTargets(
   context: SpaceContext,
   inboxIds: readonly string[],
   filter: MetricsFilter,
   windows: DueWindows,
-): SQL {
+): { join: SQL; dues: SQL } {
   const rows: SQL[] = []
-  // inboxes without a calendar of their own share the space's: one array per calendar and target
-  const dues = new Map<BusinessCalendar, Map<number, SQL | null>>()
-  const duesFor = (calendar: BusinessCalendar, minutes: number): SQL | null => {
-    let byMinutes = dues.get(calendar)
+  // inboxes without a calendar of their own share the space's: one row per calendar and target
+  const dueRows: string[] = []
+  const rowOf = new Map<BusinessCalendar, Map<number, number | null>>()
+  const duesFor = (calendar: BusinessCalendar, minutes: number): number | null => {
+    let byMinutes = rowOf.get(calendar)
     if (!byMinutes) {
       byMinutes = new Map()
-      dues.set(calendar, byMinutes)
+      rowOf.set(calendar, byMinutes)
     }
-    let array = byMinutes.get(minutes)
-    if (array === undefined) {
+    let row = byMinutes.get(minutes)
+    if (row === undefined) {
       try {
-        array = instantArray(windows.bounds.map((b) => slaTargetDueAt(calendar, b, minutes)))
+        const dues = windows.bounds.map((b) => new Date(slaTargetDueAt(calendar, b, minutes)))
+        dueRows.push(`{${dues.map((d) => d.toISOString()).join(',')}}`)
+        row = dueRows.length
       } catch {
         // a calendar the engine refuses (no working hours): its tickets go to the engine
-        array = null
+        row = null
       }
-      byMinutes.set(minutes, array)
+      byMinutes.set(minutes, row)
     }
-    return array
+    return row
   }
   for (const inboxId of inboxIds) {
     for (const priority of TICKET_PRIORITIES) {
@@ -190,18 +194,26 @@ function firstResponseTargets(
         policy.businessHours &&
         (filter.inboxId === null || filter.inboxId === inboxId) &&
         (filter.priority === null || filter.priority === priority)
-      const array = wanted
-        ? duesFor(calendarOf(context, inboxId), policy.firstResponseMinutes)
-        : null
+      const row = wanted ? duesFor(calendarOf(context, inboxId), policy.firstResponseMinutes) : null
       rows.push(
-        sql`(${inboxId}::uuid, ${priority}::ticket_priority, ${policy.firstResponseMinutes}::float8, ${policy.businessHours}::boolean, ${array ?? sql`null::timestamptz[]`})`,
+        sql`(${inboxId}::uuid, ${priority}::ticket_priority, ${policy.firstResponseMinutes}::float8, ${policy.businessHours}::boolean, ${row}::int)`,
       )
     }
   }
+  const dues =
+    dueRows.length === 0
+      ? sql`null::timestamptz[]`
+      : sql`${`{${dueRows.join(',')}}`}::timestamptz[]`
   if (rows.length === 0)
-    return sql`left join (select null::float8 as minutes, false as business, null::timestamptz[] as dues) p on false`
-  return sql`left join (values ${sql.join(rows, sql`, `)}) as p(inbox_id, priority, minutes, business, dues)
-    on p.inbox_id = t.inbox_id and p.priority = t.priority`
+    return {
+      join: sql`left join (select null::float8 as minutes, false as business, null::int as dues) p on false`,
+      dues,
+    }
+  return {
+    join: sql`left join (values ${sql.join(rows, sql`, `)}) as p(inbox_id, priority, minutes, business, dues)
+    on p.inbox_id = t.inbox_id and p.priority = t.priority`,
+    dues,
+  }
 }
 
 /** The kept counts' slot (`ticket_metric_counts`): every timezone's hours start on one. */
@@ -274,34 +286,47 @@ export async function computeMetrics(
     database.db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.spaceId, filter.spaceId)),
   ])
   const windows = dueWindows(period)
-  const targets = firstResponseTargets(
+  const { join, dues } = firstResponseTargets(
     context,
     inboxRows.map((r) => r.id),
     filter,
     windows,
   )
+  // the due instants are one parameter, read through a one-row join
+  const targets = sql`${join} cross join (select ${dues} as instants) due`
   const target = sql`p.minutes`
   const at = sql`${now.toISOString()}::timestamptz`
   // a wall-clock first-response target falls due at creation + target: settled in SQL
   const due = sql`(t.created_at + ${target} * interval '1 minute')`
   const stop = sql`(case when t.status in ('resolved', 'closed') and t.resolved_at <= ${at} then t.resolved_at end)`
-  const wallClockUnanswered = sql`t.first_response_time is null and ${target} is not null and not p.business`
-  // A business-hours target falls due between the due instants of its window's start and end
-  // (p.dues[w], p.dues[w + 1]): every ticket whose verdict those bounds already give is settled
-  // in SQL, the few in between by the engine. The engine reads instants to the millisecond and
-  // these are microseconds, so each comparison keeps a millisecond to spare; and whether the
-  // clock stopped (resolved by now) is decided the same way, the rest goes to the engine.
-  const businessUnanswered = sql`t.first_response_time is null and ${target} is not null and p.business`
+  // The verdicts as SQL over `frt`, the ticket's first-response time: `null` in a statement
+  // whose WHERE keeps only tickets nobody answered, so it reads nothing the unanswered index
+  // lacks (first_response_time is only its predicate) and stays an index-only scan.
   const window = sql`width_bucket(t.created_at, ${windows.sql})`
-  const earliestDue = sql`p.dues[${window}]`
-  const latestDue = sql`p.dues[${window} + 1]`
   const ms = sql`interval '1 millisecond'`
-  const stopped = sql`(t.status in ('resolved', 'closed') and t.resolved_at <= ${at} - ${ms})`
-  const running = sql`(t.status not in ('resolved', 'closed') or t.resolved_at is null or t.resolved_at > ${at} + ${ms})`
-  const businessMet = sql`(${businessUnanswered} and ${stopped} and t.resolved_at <= ${earliestDue} - ${ms})`
-  const businessMissed = sql`(${businessUnanswered} and ((${stopped} and t.resolved_at >= ${latestDue} + ${ms})
-    or (${running} and ${at} >= ${latestDue})))`
-  const businessPending = sql`(${businessUnanswered} and ${running} and ${at} < ${earliestDue})`
+  const verdicts = (frt: SQL) => {
+    const wallClockUnanswered = sql`${frt} is null and ${target} is not null and not p.business`
+    // A business-hours target falls due between the due instants of its window's start and end
+    // (`due.instants[p.dues][w]`, `[w + 1]`): every ticket whose verdict those bounds already give is
+    // settled in SQL, the few in between by the engine. The engine reads instants to the
+    // millisecond and these are microseconds, so each comparison keeps a millisecond to spare;
+    // whether the clock stopped (resolved by now) is decided the same way.
+    const businessUnanswered = sql`${frt} is null and ${target} is not null and p.business`
+    const earliestDue = sql`due.instants[p.dues][${window}]`
+    const latestDue = sql`due.instants[p.dues][${window} + 1]`
+    const stopped = sql`(t.status in ('resolved', 'closed') and t.resolved_at <= ${at} - ${ms})`
+    const running = sql`(t.status not in ('resolved', 'closed') or t.resolved_at is null or t.resolved_at > ${at} + ${ms})`
+    return {
+      met: sql`(${frt} < ${target} or (${wallClockUnanswered} and ${stop} < ${due})
+        or (${businessUnanswered} and ${stopped} and t.resolved_at <= ${earliestDue} - ${ms}))`,
+      missed: sql`(${frt} >= ${target} or (${wallClockUnanswered} and coalesce(${stop}, ${at}) >= ${due})
+        or (${businessUnanswered} and ((${stopped} and t.resolved_at >= ${latestDue} + ${ms})
+          or (${running} and ${at} >= ${latestDue}))))`,
+      pending: sql`((${wallClockUnanswered} and ${stop} is null and ${at} < ${due})
+        or (${businessUnanswered} and ${running} and ${at} < ${earliestDue}))`,
+      businessUnanswered,
+    }
+  }
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
@@ -315,24 +340,14 @@ export async function computeMetrics(
       count(*) filter (where t.escalation_count > 0)::int as escalated,
       count(*) filter (where t.escalation_count > 1)::int as repeated`
   const liveCohort = fromCounts ? sql`${cohort} and t.first_response_time is null` : cohort
+  const live = verdicts(fromCounts ? sql`null::float8` : sql`t.first_response_time`)
   const ticketsQuery = database.query<CountRow>(
     sql`
     select ${bucketOf} as bucket,
       ${liveCounts},
-      count(*) filter (
-        where t.first_response_time < ${target}
-          or (${wallClockUnanswered} and ${stop} < ${due})
-          or ${businessMet}
-      )::int as sla_met,
-      count(*) filter (
-        where t.first_response_time >= ${target}
-          or (${wallClockUnanswered} and coalesce(${stop}, ${at}) >= ${due})
-          or ${businessMissed}
-      )::int as sla_missed,
-      count(*) filter (
-        where (${wallClockUnanswered} and ${stop} is null and ${at} < ${due})
-          or ${businessPending}
-      )::int as sla_pending
+      count(*) filter (where ${live.met})::int as sla_met,
+      count(*) filter (where ${live.missed})::int as sla_missed,
+      count(*) filter (where ${live.pending})::int as sla_pending
     from tickets t ${targets}
     where ${liveCohort}
     group by 1`,
@@ -346,12 +361,13 @@ export async function computeMetrics(
 
   // tickets nobody answered (yet, or before resolving them) under a business-hours target
   // whose window's bounds do not settle them: the SLA engine itself settles these few
+  const unsettled = verdicts(sql`null::float8`)
   const unansweredQuery = database.query<UnansweredRow>(
     sql`
     select ${bucketOf} as bucket, t.inbox_id, t.priority, t.status, t.created_at, t.resolved_at
     from tickets t ${targets}
-    where ${cohort} and ${businessUnanswered}
-      and not coalesce(${businessMet} or ${businessMissed} or ${businessPending}, false)`,
+    where ${cohort} and t.first_response_time is null and ${unsettled.businessUnanswered}
+      and not coalesce(${unsettled.met} or ${unsettled.missed} or ${unsettled.pending}, false)`,
     SCAN_SETTINGS,
   )
 
