@@ -61,6 +61,11 @@ function rowOf(raw: Record<string, unknown>): TicketRow {
     lastEscalatedAt: dateOf(raw.last_escalated_at),
     firstEscalatedAt: dateOf(raw.first_escalated_at),
     escalationCount: Number(raw.escalation_count),
+    timeToEscalateMs: raw.time_to_escalate_ms == null ? null : Number(raw.time_to_escalate_ms),
+    resolutionAfterEscalationMs:
+      raw.resolution_after_escalation_ms == null
+        ? null
+        : Number(raw.resolution_after_escalation_ms),
     lastMessageAt: dateOf(raw.last_message_at),
     preview: String(raw.preview),
     firstResponseAt: dateOf(raw.first_response_at),

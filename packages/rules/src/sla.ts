@@ -80,6 +80,22 @@ function stopOf(metric: SlaMetric, ticket: SlaTicket): number | null {
   return resolved
 }
 
+/**
+ * When a target of `minutes` falls due for a clock started at `start` (ms epoch): `minutes`
+ * business minutes of `calendar` later (null = wall clock), the instant `computeSla` holds the
+ * target to. Later starts never fall due earlier.
+ *
+ * @example
+ * slaTargetDueAt(null, Date.parse('2025-06-06T15:00Z'), 30) // → Date.parse('2025-06-06T15:30Z')
+ */
+export function slaTargetDueAt(
+  calendar: BusinessCalendar | null,
+  start: number,
+  minutes: number,
+): number {
+  return addBusinessMs(calendar, start, minutes * MINUTE_MS)
+}
+
 function targetState(
   metric: SlaMetric,
   minutes: number,
@@ -94,7 +110,7 @@ function targetState(
     start,
     Math.round((minutes * MINUTE_MS * policy.atRiskPercent) / 100),
   )
-  const dueAt = addBusinessMs(calendar, start, minutes * MINUTE_MS)
+  const dueAt = slaTargetDueAt(calendar, start, minutes)
   const stop = stopOf(metric, ticket)
   const dates = { metric, atRiskAt: new Date(atRiskAt), dueAt: new Date(dueAt) }
   // a clock that stops in the future has not stopped yet

@@ -1,4 +1,5 @@
 import {
+  type BusinessCalendar,
   type MetricDurations,
   type MetricRatio,
   type MetricsBucket,
@@ -6,7 +7,7 @@ import {
   TICKET_PRIORITIES,
   type TicketPriority,
 } from '@flare/protocol'
-import { computeSla, findSlaPolicy } from '@flare/rules'
+import { computeSla, findSlaPolicy, slaTargetDueAt } from '@flare/rules'
 import { eq, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../db/database.js'
 import { inboxes } from '../db/schema.js'
@@ -71,7 +72,9 @@ function ticketCohort(filter: MetricsFilter, period: Period | { from: SQL; to: S
 
 // milliseconds between two instants, as the float percentile_cont sorts: `date_part` on the
 // interval is float arithmetic (`extract` is numeric, several times slower over 200,000
-// tickets); its rounding error, far below a microsecond, is taken off by `durations`
+// tickets); its rounding error, far below a microsecond, is taken off by `durations`. The
+// tickets' two stored durations (`time_to_escalate_ms`, `resolution_after_escalation_ms`) are
+// this same expression, kept by the database
 function msBetween(from: string, to: string): SQL {
   return sql.raw(`(date_part('epoch', ${to} - ${from}) * 1000)`)
 }
@@ -114,28 +117,103 @@ interface HandRow extends Record<string, unknown> {
   ttr_p90: number | null
 }
 
+/** A `timestamptz[]` as one parameter: thousands of instants are one string, not thousands. */
+function instantArray(instants: readonly number[]): SQL {
+  return sql`${`{${instants.map((ms) => new Date(ms).toISOString()).join(',')}}`}::timestamptz[]`
+}
+
+/**
+ * The windows of creation that bound business-hours due instants without the engine (decision
+ * 0010): the period cut into at most about 3,000 windows of 15 minutes or more. A later start
+ * never falls due earlier, so a ticket created in window k falls due between the due instants
+ * of the window's start and end.
+ */
+interface DueWindows {
+  /** `width_bucket`'s thresholds: each window's start and the last one's end (ms epoch). */
+  bounds: number[]
+  /** `bounds` as a parameter. */
+  sql: SQL
+}
+
+const MAX_DUE_WINDOWS = 3_000
+
+function dueWindows(period: Period): DueWindows {
+  const from = period.from.getTime()
+  const span = period.to.getTime() - from
+  const width = Math.max(SLOT_MS, Math.ceil(span / MAX_DUE_WINDOWS))
+  const count = Math.max(1, Math.ceil(span / width))
+  const bounds = Array.from({ length: count + 1 }, (_, k) => from + k * width)
+  return { bounds, sql: instantArray(bounds) }
+}
+
 /**
  * The first-response target each ticket is held to, as a join of `t` with a small table of
  * (inbox, priority): what the policy the SLA engine would pick says (`findSlaPolicy`: the
  * inbox's own policy for the priority, else the space's). `p.minutes` is the target, null where
- * no policy sets one; `p.business` whether it counts business hours. A join, not a CASE per
- * ticket: each ticket meets its target once, in a hash lookup.
+ * no policy sets one; `p.business` whether it counts business hours, and then `p.dues` the row
+ * of `dues` (one per calendar and target, a parameter sent once) holding the due instant of a
+ * clock started at each of the windows' bounds: null when the filters rule the row out, or the
+ * calendar cannot say. A join, not a CASE per ticket: each ticket meets its target once, in a
+ * hash lookup.
  */
-function firstResponseTargets(context: SpaceContext, inboxIds: readonly string[]): SQL {
+function firstResponseTargets(
+  context: SpaceContext,
+  inboxIds: readonly string[],
+  filter: MetricsFilter,
+  windows: DueWindows,
+): { join: SQL; dues: SQL } {
   const rows: SQL[] = []
+  // inboxes without a calendar of their own share the space's: one row per calendar and target
+  const dueRows: string[] = []
+  const rowOf = new Map<BusinessCalendar, Map<number, number | null>>()
+  const duesFor = (calendar: BusinessCalendar, minutes: number): number | null => {
+    let byMinutes = rowOf.get(calendar)
+    if (!byMinutes) {
+      byMinutes = new Map()
+      rowOf.set(calendar, byMinutes)
+    }
+    let row = byMinutes.get(minutes)
+    if (row === undefined) {
+      try {
+        const dues = windows.bounds.map((b) => new Date(slaTargetDueAt(calendar, b, minutes)))
+        dueRows.push(`{${dues.map((d) => d.toISOString()).join(',')}}`)
+        row = dueRows.length
+      } catch {
+        // a calendar the engine refuses (no working hours): its tickets go to the engine
+        row = null
+      }
+      byMinutes.set(minutes, row)
+    }
+    return row
+  }
   for (const inboxId of inboxIds) {
     for (const priority of TICKET_PRIORITIES) {
       const policy = findSlaPolicy(context.slaPolicies, { inboxId, priority })
       if (policy?.firstResponseMinutes == null) continue
+      const wanted =
+        policy.businessHours &&
+        (filter.inboxId === null || filter.inboxId === inboxId) &&
+        (filter.priority === null || filter.priority === priority)
+      const row = wanted ? duesFor(calendarOf(context, inboxId), policy.firstResponseMinutes) : null
       rows.push(
-        sql`(${inboxId}::uuid, ${priority}::ticket_priority, ${policy.firstResponseMinutes}::float8, ${policy.businessHours}::boolean)`,
+        sql`(${inboxId}::uuid, ${priority}::ticket_priority, ${policy.firstResponseMinutes}::float8, ${policy.businessHours}::boolean, ${row}::int)`,
       )
     }
   }
+  const dues =
+    dueRows.length === 0
+      ? sql`null::timestamptz[]`
+      : sql`${`{${dueRows.join(',')}}`}::timestamptz[]`
   if (rows.length === 0)
-    return sql`left join (select null::float8 as minutes, false as business) p on false`
-  return sql`left join (values ${sql.join(rows, sql`, `)}) as p(inbox_id, priority, minutes, business)
-    on p.inbox_id = t.inbox_id and p.priority = t.priority`
+    return {
+      join: sql`left join (select null::float8 as minutes, false as business, null::int as dues) p on false`,
+      dues,
+    }
+  return {
+    join: sql`left join (values ${sql.join(rows, sql`, `)}) as p(inbox_id, priority, minutes, business, dues)
+    on p.inbox_id = t.inbox_id and p.priority = t.priority`,
+    dues,
+  }
 }
 
 /** The kept counts' slot (`ticket_metric_counts`): every timezone's hours start on one. */
@@ -191,8 +269,9 @@ const SCAN_SETTINGS = { jit: 'off', random_page_cost: '1.1', work_mem: '64MB' } 
  * - the counts per bucket from `ticket_metric_counts` and its deltas (kept by triggers), plus
  *   the unanswered tickets counted live (`tickets_unanswered_metrics_idx`); for a team, or a
  *   period bounded off the quarter hour, every ticket of the cohort (`tickets_metrics_idx`);
- * - the exact durations over the escalated tickets only (`tickets_escalated_metrics_idx`, a
- *   partial index): overall in one sort, each bucket's median over its own index range;
+ * - the exact durations over the escalated tickets only, stored on the ticket and read from
+ *   `tickets_escalated_durations_idx` (a partial index): overall in one sort of floats, each
+ *   bucket's median over its own index range;
  * - the raised hands of the period and their first responses.
  */
 export async function computeMetrics(
@@ -206,21 +285,51 @@ export async function computeMetrics(
     loadSpaceContext(database.db, filter.spaceId),
     database.db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.spaceId, filter.spaceId)),
   ])
-  const targets = firstResponseTargets(
+  const windows = dueWindows(period)
+  const { join, dues } = firstResponseTargets(
     context,
     inboxRows.map((r) => r.id),
+    filter,
+    windows,
   )
+  // the due instants are one parameter, read through a one-row join
+  const targets = sql`${join} cross join (select ${dues} as instants) due`
   const target = sql`p.minutes`
   const at = sql`${now.toISOString()}::timestamptz`
   // a wall-clock first-response target falls due at creation + target: settled in SQL
   const due = sql`(t.created_at + ${target} * interval '1 minute')`
   const stop = sql`(case when t.status in ('resolved', 'closed') and t.resolved_at <= ${at} then t.resolved_at end)`
-  const wallClockUnanswered = sql`t.first_response_time is null and ${target} is not null and not p.business`
+  // The verdicts as SQL over `frt`, the ticket's first-response time: `null` in a statement
+  // whose WHERE keeps only tickets nobody answered, so it reads nothing the unanswered index
+  // lacks (first_response_time is only its predicate) and stays an index-only scan.
+  const window = sql`width_bucket(t.created_at, ${windows.sql})`
+  const ms = sql`interval '1 millisecond'`
+  const verdicts = (frt: SQL) => {
+    const wallClockUnanswered = sql`${frt} is null and ${target} is not null and not p.business`
+    // A business-hours target falls due between the due instants of its window's start and end
+    // (`due.instants[p.dues][w]`, `[w + 1]`): every ticket whose verdict those bounds already give is
+    // settled in SQL, the few in between by the engine. The engine reads instants to the
+    // millisecond and these are microseconds, so each comparison keeps a millisecond to spare;
+    // whether the clock stopped (resolved by now) is decided the same way.
+    const businessUnanswered = sql`${frt} is null and ${target} is not null and p.business`
+    const earliestDue = sql`due.instants[p.dues][${window}]`
+    const latestDue = sql`due.instants[p.dues][${window} + 1]`
+    const stopped = sql`(t.status in ('resolved', 'closed') and t.resolved_at <= ${at} - ${ms})`
+    const running = sql`(t.status not in ('resolved', 'closed') or t.resolved_at is null or t.resolved_at > ${at} + ${ms})`
+    return {
+      met: sql`(${frt} < ${target} or (${wallClockUnanswered} and ${stop} < ${due})
+        or (${businessUnanswered} and ${stopped} and t.resolved_at <= ${earliestDue} - ${ms}))`,
+      missed: sql`(${frt} >= ${target} or (${wallClockUnanswered} and coalesce(${stop}, ${at}) >= ${due})
+        or (${businessUnanswered} and ((${stopped} and t.resolved_at >= ${latestDue} + ${ms})
+          or (${running} and ${at} >= ${latestDue}))))`,
+      pending: sql`((${wallClockUnanswered} and ${stop} is null and ${at} < ${due})
+        or (${businessUnanswered} and ${running} and ${at} < ${earliestDue}))`,
+      businessUnanswered,
+    }
+  }
   const bounds = boundsArray(period)
   const cohort = ticketCohort(filter, period)
   const bucketOf = sql`width_bucket(t.created_at, ${bounds})`
-  const tte = msBetween('t.created_at', 't.first_escalated_at')
-  const rae = msBetween('t.first_escalated_at', 't.resolved_at')
 
   // answered tickets, and all the plain counts, come from the counts the triggers keep; what
   // depends on the clock (tickets nobody answered) is counted from the tickets at every request
@@ -231,21 +340,14 @@ export async function computeMetrics(
       count(*) filter (where t.escalation_count > 0)::int as escalated,
       count(*) filter (where t.escalation_count > 1)::int as repeated`
   const liveCohort = fromCounts ? sql`${cohort} and t.first_response_time is null` : cohort
+  const live = verdicts(fromCounts ? sql`null::float8` : sql`t.first_response_time`)
   const ticketsQuery = database.query<CountRow>(
     sql`
     select ${bucketOf} as bucket,
       ${liveCounts},
-      count(*) filter (
-        where t.first_response_time < ${target}
-          or (${wallClockUnanswered} and ${stop} < ${due})
-      )::int as sla_met,
-      count(*) filter (
-        where t.first_response_time >= ${target}
-          or (${wallClockUnanswered} and coalesce(${stop}, ${at}) >= ${due})
-      )::int as sla_missed,
-      count(*) filter (
-        where ${wallClockUnanswered} and ${stop} is null and ${at} < ${due}
-      )::int as sla_pending
+      count(*) filter (where ${live.met})::int as sla_met,
+      count(*) filter (where ${live.missed})::int as sla_missed,
+      count(*) filter (where ${live.pending})::int as sla_pending
     from tickets t ${targets}
     where ${liveCohort}
     group by 1`,
@@ -257,13 +359,15 @@ export async function computeMetrics(
       )
     : ticketsQuery
 
-  // tickets nobody answered (yet, or before resolving them) under a business-hours target are
-  // settled by the SLA engine itself: when such a target falls due depends on the calendar
+  // tickets nobody answered (yet, or before resolving them) under a business-hours target
+  // whose window's bounds do not settle them: the SLA engine itself settles these few
+  const unsettled = verdicts(sql`null::float8`)
   const unansweredQuery = database.query<UnansweredRow>(
     sql`
     select ${bucketOf} as bucket, t.inbox_id, t.priority, t.status, t.created_at, t.resolved_at
     from tickets t ${targets}
-    where ${cohort} and t.first_response_time is null and ${target} is not null and p.business`,
+    where ${cohort} and t.first_response_time is null and ${unsettled.businessUnanswered}
+      and not coalesce(${unsettled.met} or ${unsettled.missed} or ${unsettled.pending}, false)`,
     SCAN_SETTINGS,
   )
 
@@ -281,8 +385,7 @@ export async function computeMetrics(
       percentile_cont(0.5) within group (order by x.rae) as rae_median,
       percentile_cont(0.9) within group (order by x.rae) as rae_p90
     from (
-      select ${tte} as tte,
-        case when t.resolved_at >= t.first_escalated_at then ${rae} end as rae,
+      select t.time_to_escalate_ms as tte, t.resolution_after_escalation_ms as rae,
         t.resolved_at is null as unresolved
       from tickets t
       where ${cohort} and t.first_escalated_at is not null
@@ -302,7 +405,7 @@ export async function computeMetrics(
     select b.bucket, m.tte_median
     from unnest(${starts}, ${ends}) with ordinality as b(start_at, end_at, bucket)
     cross join lateral (
-      select percentile_cont(0.5) within group (order by ${tte}) as tte_median
+      select percentile_cont(0.5) within group (order by t.time_to_escalate_ms) as tte_median
       from tickets t
       where ${ticketCohort(filter, { from: sql`b.start_at`, to: sql`b.end_at` })}
         and t.first_escalated_at is not null
