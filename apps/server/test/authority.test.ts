@@ -2,7 +2,7 @@ import type { StreamEvent } from '@flare/protocol'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { chatMessages, memberships } from '../src/db/schema.js'
+import { chatMessages, memberships, sessions } from '../src/db/schema.js'
 import { recordChat } from './chat-support.js'
 import { type Client, Clients, emitAck, refusalOf, snapshotOf } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
@@ -107,6 +107,31 @@ describe.each(databaseKinds())('authority at use on $name', (kind) => {
     expect(await stream.closed).toBe(1008)
     expect(phone.connected).toBe(true)
     expect(await emitAck(phone, 'presence:status', { status: 'busy' })).toEqual({ ok: true })
+  })
+
+  it('[1][12.3] a session that expires by itself closes its sockets and streams then, not another session’s', async () => {
+    const gus = await t.userId('gus@flare.test')
+    const expiring = await t.login('gus@flare.test')
+    // every session Gus has so far ends 300 ms from now on the server's clock
+    await t.database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(t.clock.now().getTime() + 300) })
+      .where(eq(sessions.userId, gus))
+    const lasting = await t.login('gus@flare.test')
+    const { client: tab } = await clients.join(t.spaceId, expiring)
+    const { client: phone } = await clients.join(t.spaceId, lasting)
+    const stream = await openStream(url, t.spaceId, { cookie: expiring })
+    const closed = closedByServer(tab)
+    expect(tab.connected).toBe(true)
+
+    t.clock.advance(1000)
+    expect(await closed).toBe('io server disconnect')
+    expect(await stream.closed).toBe(1008)
+    expect(phone.connected).toBe(true)
+    expect(await emitAck(phone, 'presence:status', { status: 'busy' })).toEqual({ ok: true })
+    // and the expired session cannot come back
+    const again = clients.connect({ spaceId: t.spaceId, cookie: expiring })
+    expect(await refusalOf(again)).toMatchObject({ code: 'UNAUTHENTICATED' })
   })
 
   it('[1] a demoted manager’s open socket can no longer lower every hand; a promoted agent’s can', async () => {

@@ -19,6 +19,8 @@ export interface Identity {
   sessionId: string | null
   /** The API token's id, so revoking it can close what it opened. */
   tokenId: string | null
+  /** When the session ends by itself, so connections resting on it close then; null for tokens. */
+  expiresAt: Date | null
 }
 
 type UserRow = typeof users.$inferSelect
@@ -111,7 +113,13 @@ async function sessionIdentity(
     await endSession(db, id)
     throw unauthenticated('Your session has expired. Log in again.')
   }
-  return { userId: row.userId, via: 'session', sessionId: id, tokenId: null }
+  return {
+    userId: row.userId,
+    via: 'session',
+    sessionId: id,
+    tokenId: null,
+    expiresAt: row.expiresAt,
+  }
 }
 
 /** A session as a Socket.IO handshake needs it: with the user's name and role in one space. */
@@ -202,7 +210,7 @@ export async function identifyByToken(db: Db, clock: Clock, token: string): Prom
   if (!row) throw unauthenticated('Unknown API token.')
   if (row.revokedAt) throw unauthenticated('This API token has been revoked.')
   await db.update(apiTokens).set({ lastUsedAt: clock() }).where(eq(apiTokens.id, row.id))
-  return { userId: row.userId, via: 'token', sessionId: null, tokenId: row.id }
+  return { userId: row.userId, via: 'token', sessionId: null, tokenId: row.id, expiresAt: null }
 }
 
 export async function findUser(db: Db, userId: string): Promise<UserRow | null> {

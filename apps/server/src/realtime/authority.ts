@@ -82,8 +82,39 @@ export interface Authority {
    * role is the current one (refreshed into `socket.data`), the chat limit is kept.
    */
   guard(socket: FlareSocket): void
-  /** Registers an open stream; returns the function that forgets it (call it on close). */
-  trackStream(holder: StreamHolder, close: () => void): () => void
+  /**
+   * Registers an open stream, closed by a revocation or when its session expires (`expiresAt`,
+   * epoch ms; null for a token); returns the function that forgets it (call it on close).
+   */
+  trackStream(holder: StreamHolder, close: () => void, expiresAt: number | null): () => void
+}
+
+// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a later expiry is waited for in steps
+const LONGEST_TIMER_MS = 2_147_483_647
+
+/**
+ * Calls `close` once `expiresAt` (epoch ms, by `clock`) has passed, so a connection does not
+ * outlive the session it was opened with; null never closes. Returns the function that cancels.
+ */
+export function closeAtExpiry(
+  expiresAt: number | null,
+  clock: () => Date,
+  close: () => void,
+): () => void {
+  if (expiresAt === null) return () => {}
+  let timer: NodeJS.Timeout | undefined
+  const arm = () => {
+    const left = expiresAt - clock().getTime()
+    if (left <= 0) {
+      timer = undefined
+      close()
+      return
+    }
+    timer = setTimeout(arm, Math.min(left, LONGEST_TIMER_MS))
+    timer.unref()
+  }
+  arm()
+  return () => clearTimeout(timer)
 }
 
 declare module 'fastify' {
@@ -159,9 +190,11 @@ export const authorityPlugin = fp<AuthorityOptions>(
       // a board has no Socket.IO connection: its plain WebSocket is among the streams
       wallboardRevoked: (wallboardId) => revoke({ kind: 'wallboard', wallboardId }, null),
       guard,
-      trackStream(holder, close) {
+      trackStream(holder, close, expiresAt) {
         streams.set(holder, close)
+        const cancel = closeAtExpiry(expiresAt, app.clock, close)
         return () => {
+          cancel()
           streams.delete(holder)
         }
       },
@@ -197,6 +230,11 @@ export const authorityPlugin = fp<AuthorityOptions>(
           if (sessionId) rooms.push(sessionRoom(sessionId))
           if (tokenId) rooms.push(tokenRoom(tokenId))
           socket.join(rooms)
+          // a session that expires by itself closes its sockets then, as logging out does
+          const cancel = closeAtExpiry(socket.data.expiresAt, app.clock, () =>
+            socket.disconnect(true),
+          )
+          socket.once('disconnect', cancel)
           next()
         },
         (err: unknown) => {

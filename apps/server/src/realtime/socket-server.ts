@@ -33,6 +33,8 @@ export interface SocketData {
   /** The session (logout closes this connection) or API token (revoking it does) it rests on. */
   sessionId: string | null
   tokenId: string | null
+  /** When that session expires (epoch ms): the connection closes then; null for a token. */
+  expiresAt: number | null
 }
 
 interface InterServerEvents {
@@ -304,6 +306,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           role: member.role,
           sessionId: identity.sessionId,
           tokenId: identity.tokenId,
+          expiresAt: identity.expiresAt?.getTime() ?? null,
         }
         next()
       } catch (error) {

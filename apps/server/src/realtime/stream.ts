@@ -70,6 +70,7 @@ export const streamPlugin = fp(
             tokenId: request.identity?.tokenId ?? null,
           },
           () => socket.close(1008, 'REVOKED'),
+          request.identity?.expiresAt?.getTime() ?? null,
         )
         socket.on('close', () => {
           stop()

@@ -258,6 +258,8 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<WallboardRoutesOptions> 
               wallboardId: row.id,
             },
             () => closeWith('revoked'),
+            // a wallboard link has no login that expires (SPEC §8.5): only revoking ends it
+            null,
           )
           await db
             .update(wallboards)
