@@ -83,6 +83,11 @@ export interface AppOptions {
   }
 }
 
+/** Fastify's trust function for "the first `hops` proxies in front of us" (`TRUST_PROXY=2`). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops
+}
+
 /**
  * Builds the whole Flare app without listening, so tests can `inject` requests or listen on a
  * port of their own. The caller owns the database's opening; the app closes it.
@@ -97,6 +102,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // generous for the API, tight enough that a runaway client cannot exhaust memory
     bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
+    // behind a reverse proxy, the client address (the login limit's key) comes from
+    // X-Forwarded-For, believed only from the proxies TRUST_PROXY names
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // response schemas that share a Text() field with requests (a calendar's timezone) reach the
     // serializer's Ajv, which must know the protocol's `text` format rather than warn about it

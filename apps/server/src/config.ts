@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import type { DatabaseTarget } from './db/database.js'
 
@@ -32,6 +33,36 @@ export interface Config {
   demo: boolean
   /** The built web app to serve, or null to serve the API alone (tests, `npm run dev`). */
   webDist: string | null
+  /**
+   * Which reverse proxies' `X-Forwarded-For` to believe for the client address (`TRUST_PROXY`):
+   * false (default: the socket's peer is the client), a number of hops, or addresses and CIDR
+   * ranges (`loopback`, `linklocal`, `uniquelocal` too). The login limit counts per address.
+   */
+  trustProxy: false | number | string[]
+}
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal']
+
+/** `TRUST_PROXY`: unset/false, a hop count, or comma-separated addresses and CIDR ranges. */
+function parseTrustProxy(text: string | undefined): false | number | string[] | Error {
+  if (text === undefined || ['', 'false', '0'].includes(text.toLowerCase())) return false
+  if (/^[1-9][0-9]?$/.test(text)) return Number(text)
+  const entries = text.split(',').map((entry) => entry.trim())
+  const bad = entries.find((entry) => {
+    if (PROXY_KEYWORDS.includes(entry)) return false
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    if (family === 0 || extra !== undefined) return true
+    if (bits === undefined) return false
+    const max = family === 4 ? 32 : 128
+    return !/^[0-9]{1,3}$/.test(bits) || Number(bits) > max
+  })
+  if (bad !== undefined) {
+    return new Error(
+      `TRUST_PROXY must be false, a number of proxies (1-99), or comma-separated addresses or CIDR ranges such as 10.0.0.0/8 (got "${bad}")`,
+    )
+  }
+  return entries
 }
 
 export class ConfigError extends Error {
@@ -169,6 +200,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     problems.push(`FLARE_DEMO must be true or false (got "${demoText}")`)
   }
 
+  const trustProxy = parseTrustProxy(str('TRUST_PROXY') ?? undefined)
+  if (trustProxy instanceof Error) problems.push(trustProxy.message)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     host,
@@ -189,5 +223,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel,
     demo: demoText === 'true' || demoText === '1',
     webDist: path.resolve(cwd, str('WEB_DIST') ?? 'apps/web/dist'),
+    trustProxy: trustProxy instanceof Error ? false : trustProxy,
   }
 }

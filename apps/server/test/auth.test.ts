@@ -498,3 +498,49 @@ describe('preferences', () => {
     }
   })
 })
+
+describe.each(databaseKinds())('login limits behind a reverse proxy on $name', (kind) => {
+  let t: TestApp
+  const proxy = '10.0.9.1'
+  const login = (email: string, password: string, peer: string, forwardedFor: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password },
+      remoteAddress: peer,
+      headers: { 'x-forwarded-for': forwardedFor },
+    })
+  beforeAll(async () => {
+    t = await startTestApp(kind, {
+      config: { TRUST_PROXY: proxy },
+      loginLimits: { accountFailures: 5, addressFailures: 20 },
+    })
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  it('[1.6.4] counts the client X-Forwarded-For names when the proxy is trusted, so one guesser does not lock everyone behind it', async () => {
+    for (const n of [1, 2, 3, 4]) {
+      for (let i = 0; i < 5; i += 1) {
+        await login(`proxied${n}@flare.test`, 'wrong', proxy, '203.0.113.7')
+      }
+    }
+    const guesser = await login('manager@flare.test', DEMO_PASSWORD, proxy, '203.0.113.7')
+    expect(guesser.statusCode).toBe(429)
+    expect(
+      (await login('manager@flare.test', DEMO_PASSWORD, proxy, '203.0.113.8')).statusCode,
+    ).toBe(200)
+  })
+
+  it('[1.6.4] ignores X-Forwarded-For from a peer that is not a trusted proxy: forging it changes nothing', async () => {
+    const peer = '10.0.9.2'
+    for (const n of [1, 2, 3, 4]) {
+      for (let i = 0; i < 5; i += 1) {
+        await login(`forged${n}@flare.test`, 'wrong', peer, `198.51.100.${n * 10 + i}`)
+      }
+    }
+    const again = await login('manager@flare.test', DEMO_PASSWORD, peer, '198.51.100.99')
+    expect(again.statusCode).toBe(429)
+  })
+})

@@ -110,4 +110,17 @@ describe('configuration from the environment', () => {
     )
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'wall.example.com' })).toThrow(/ALLOWED_ORIGINS/)
   })
+  it('[1.6.4] reads TRUST_PROXY as off, a hop count, or addresses and ranges, and names a bad one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ])
+    for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'true']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/)
+    }
+  })
 })
