@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { chatMessages, memberships, sessions } from '../src/db/schema.js'
 import { recordChat } from './chat-support.js'
-import { type Client, Clients, emitAck, refusalOf, snapshotOf } from './sockets.js'
+import { type Client, Clients, emitAck, nextPresence, refusalOf, snapshotOf } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 
 // Issue #11, findings 2 and 3: powers withdrawn over REST stayed with live sockets, and one
@@ -148,7 +148,15 @@ describe.each(databaseKinds())('authority at use on $name', (kind) => {
         payload: { role },
       })
 
+    // everyone present sees the new role at once, as the whole member again
+    const seen = nextPresence(agent, (u) => u.kind === 'joined' && u.member.userId === managerId)
     expect((await setRole(managerId, 'agent')).json().member).toMatchObject({ role: 'agent' })
+    expect(await seen).toMatchObject({
+      kind: 'joined',
+      member: { userId: managerId, role: 'agent', connected: true },
+    })
+    const { snapshot } = await clients.join(t.spaceId, await t.login('dana@flare.test'))
+    expect(snapshot.members.find((m) => m.userId === managerId)?.role).toBe('agent')
     expect(await emitAck(manager, 'escalation:lower-all', {})).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },

@@ -228,6 +228,8 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     this.local.set(user.userId, count)
     this.connections += 1
     let member = this.members.get(user.userId)
+    // back within the grace, or present through another process: the name and role may be new
+    if (member) this.refreshMember(user.userId, user)
     if (!member) {
       const desk = seat && this.clamp(seat.x, seat.y)
       const atDesk = desk && roomAt(this.rooms, desk.x, desk.y) === null ? desk : null
@@ -288,6 +290,22 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
     this.markDirty(userId)
     if (member.roomId && member.roomId !== before) this.emit('roomEntered', userId, member.roomId)
     return this.visible(member)
+  }
+
+  /**
+   * A member's role or name changed (an admin's PATCH, a reconnect after one): everyone sees the
+   * new one now, as a `joined` of the whole member, which clients apply as a replacement.
+   * False when the member is not in the space.
+   */
+  refreshMember(userId: string, user: { displayName: string; role: MemberRole }): boolean {
+    const member = this.members.get(userId)
+    if (!member) return false
+    if (member.role === user.role && member.displayName === user.displayName) return true
+    member.role = user.role
+    member.displayName = user.displayName
+    this.cluster?.changed(member)
+    this.markDirty(userId)
+    return true
   }
 
   setStatus(userId: string, status: PresenceStatus): boolean {
@@ -535,7 +553,8 @@ export class SpaceHub extends EventEmitter<SpaceHubEvents> {
       // frozen: shared by the diffs and every snapshot until the member changes again
       Object.freeze(now)
       this.sent.set(userId, now)
-      if (!before) {
+      if (!before || before.role !== now.role || before.displayName !== now.displayName) {
+        // a new role or name goes out as the whole member again, which replaces the old one
         add({ kind: 'joined', member: now }, userId)
         continue
       }

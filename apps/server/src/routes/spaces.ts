@@ -84,6 +84,14 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { role } = request.body
       const result = await changeRole(app.database.db, spaceId, userId, role)
       if (typeof result === 'string') throw refusalError(result)
+      // everyone in the space sees the new role at once, not when the member next reconnects;
+      // the change is stored, so a presence that cannot be told now only shows it late
+      try {
+        const hub = await app.realtime.hub(spaceId)
+        hub.refreshMember(userId, { displayName: result.displayName, role: result.role })
+      } catch (error) {
+        request.log.warn({ err: error }, 'the new role could not reach presence now')
+      }
       return { member: result }
     },
   )
