@@ -337,6 +337,21 @@ describe.skipIf(!hasChromium())(
       // no Flare window any more: the same hand, pushed again (under its own tag, to tell the
       // two apart), shows; by then the first push's handler has long finished without showing
       await page.goto('about:blank')
+      // the page's unload can trail the navigation: push only once the worker sees no Flare window
+      await until('the Flare window gone from the worker', async () =>
+        (await worker.evaluate(async (origin) => {
+          const scope = self as unknown as {
+            clients: { matchAll(o: object): Promise<Array<{ url: string }>> }
+          }
+          const windows = await scope.clients.matchAll({
+            type: 'window',
+            includeUncontrolled: true,
+          })
+          return windows.filter((w) => w.url.startsWith(origin)).length
+        }, new URL(flare.url).origin)) === 0
+          ? true
+          : undefined,
+      )
       const again = JSON.stringify({ ...JSON.parse(text), tag: `${message.tag}:again` })
       await pushInto(cdp, flare.url, registrationId, again)
       const notification = await until('the hand notification', async () =>
