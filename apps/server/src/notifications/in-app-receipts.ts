@@ -42,6 +42,24 @@ export async function unreceivedTicketAlerts(
 }
 
 /**
+ * The `in_app` outbox rows of `userIds` in the space that no client of theirs has shown yet:
+ * still `pending` and queued less than `IN_APP_MAX_AGE_MS` before `now` (the partial
+ * `notification_outbox_unreceived_idx`). Escalations and SLA warnings both wait on it.
+ */
+function unreceivedInApp(spaceId: string, userIds: readonly string[], now: Date) {
+  return and(
+    inArray(
+      notificationOutbox.target,
+      [...new Set(userIds)].map((id) => `user:${id}`),
+    ),
+    eq(notificationOutbox.spaceId, spaceId),
+    eq(notificationOutbox.state, 'pending'),
+    eq(notificationOutbox.channel, 'in_app'),
+    gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
+  )
+}
+
+/**
  * `unreceivedTicketAlerts` for everyone whose snapshot goes out in one presence flush, in one
  * indexed query (the partial `notification_outbox_unreceived_idx`) and one for the
  * transcripts: a join storm's snapshots cost two queries per flush, not two per connection.
@@ -74,18 +92,7 @@ export async function unreceivedTicketAlertsOf(
     .from(notificationOutbox)
     .innerJoin(escalationFirings, eq(escalationFirings.id, notificationOutbox.firingId))
     .innerJoin(tickets, eq(tickets.id, escalationFirings.ticketId))
-    .where(
-      and(
-        inArray(
-          notificationOutbox.target,
-          [...new Set(userIds)].map((id) => `user:${id}`),
-        ),
-        eq(notificationOutbox.spaceId, spaceId),
-        eq(notificationOutbox.state, 'pending'),
-        eq(notificationOutbox.channel, 'in_app'),
-        gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
-      ),
-    )
+    .where(unreceivedInApp(spaceId, userIds, now))
     .orderBy(desc(escalationFirings.escalatedAt))
   // the newest SNAPSHOT_LIMIT of each person: a flood would bury the screen
   const kept = new Map<string, typeof found>()
@@ -177,18 +184,7 @@ export async function unreceivedSlaWarningsOf(
     .from(notificationOutbox)
     .innerJoin(slaWarnings, eq(slaWarnings.id, notificationOutbox.slaWarningId))
     .innerJoin(tickets, eq(tickets.id, slaWarnings.ticketId))
-    .where(
-      and(
-        inArray(
-          notificationOutbox.target,
-          [...new Set(userIds)].map((id) => `user:${id}`),
-        ),
-        eq(notificationOutbox.spaceId, spaceId),
-        eq(notificationOutbox.state, 'pending'),
-        eq(notificationOutbox.channel, 'in_app'),
-        gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
-      ),
-    )
+    .where(unreceivedInApp(spaceId, userIds, now))
     .orderBy(desc(slaWarnings.warnedAt), desc(slaWarnings.id))
   for (const { target, warning, ticket } of found) {
     const userId = target.slice('user:'.length)
