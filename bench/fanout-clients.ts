@@ -3,7 +3,14 @@
 // has settled and when each received a raised hand. Spreading the clients over several such
 // processes keeps one event loop's parsing from stalling every client (and the server's pings)
 // during a join storm; both servers get the same processes and the same clients.
-import type { EscalationDto, PresenceUpdate, SpaceSnapshot } from '@flare/protocol'
+import {
+  type EscalationDto,
+  type PresenceRow,
+  type PresenceUpdate,
+  presenceUpdateOfRow,
+  type SpaceSnapshot,
+  snapshotMembers,
+} from '@flare/protocol/client'
 import { io, type Socket } from 'socket.io-client'
 import { type Command, epochNow, isCommand, type Report, type Target } from './fanout-protocol.js'
 
@@ -52,7 +59,8 @@ class PresenceView {
     this.known.fill(0)
     this.count = 0
     this.snapshotAt = epochNow()
-    for (const m of snapshot.members) this.add(m.userId, m.displayName)
+    // decoded as the web app decodes it (a rows snapshot's members are in memberRows)
+    for (const m of snapshotMembers(snapshot)) this.add(m.userId, m.displayName)
   }
 
   apply(u: PresenceUpdate): void {
@@ -208,7 +216,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
   }
   const clients = command.cookies.map((cookie, i) => {
     const c = connect(target, command.url, {
-      auth: { spaceId: command.spaceId },
+      auth: { spaceId: command.spaceId, presenceFormat: command.presenceFormat },
       extraHeaders: { cookie },
     })
     const view = views[i] ?? new PresenceView(command.members)
@@ -225,6 +233,11 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
     c.on('presence:batch', (us: PresenceUpdate[]) => {
       messages += 1
       for (const u of us) view.apply(u)
+      if (view.settledAt) check()
+    })
+    c.on('presence:rows', (rows: PresenceRow[]) => {
+      messages += 1
+      for (const row of rows) view.apply(presenceUpdateOfRow(row))
       if (view.settledAt) check()
     })
     c.on('connect_error', (e) => {

@@ -2,6 +2,8 @@
 // over Node's IPC channel. Times are epoch milliseconds with sub-millisecond precision
 // (`performance.timeOrigin + performance.now()`), comparable across the processes of one machine.
 
+import type { PresenceFormat } from '@flare/protocol/client'
+
 export type Target = 'bare' | 'flare'
 
 export type Command =
@@ -17,6 +19,8 @@ export type Command =
       count: number
       /** How many members every Flare client must see present to be settled. */
       members: number
+      /** Flare only: the presence format the clients ask for (the web app's is `rows`). */
+      presenceFormat: PresenceFormat
     }
   /** Forget the last round's receipts; answered with `armed`. */
   | { type: 'arm'; target: Target }

@@ -1,4 +1,4 @@
-// `npm run bench:fanout [-- --clients 2000 --raises 20 --workers 4]`: one space with thousands
+// `npm run bench:fanout [-- --clients 2000 --raises 20 --workers 4 --presence-format rows]`: one space with thousands
 // of members on one real Flare server process (PostgreSQL), against a bare Socket.IO server
 // with the same clients, in the same run (SPEC §10.2, issue #16). The clients live in
 // `--workers` client processes (`bench/fanout-clients.ts`), each holding an equal share of
@@ -15,6 +15,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { PRESENCE_FORMATS, type PresenceFormat } from '@flare/protocol/client'
 import postgres from 'postgres'
 import { openDatabase } from '../apps/server/src/db/database.js'
 import { seedDemo } from '../apps/server/src/demo/seed.js'
@@ -41,7 +42,21 @@ const WORKERS = option('workers', 4)
  * choose).
  */
 const PING_TIMEOUT_MS = option('ping-timeout', CLIENTS > 2_000 ? 600_000 : 5_000)
+/**
+ * The presence format the Flare clients ask for: `rows`, as the web app does, unless
+ * `--presence-format objects` (the contract's default shape, 2.2× the bytes).
+ */
+const PRESENCE_FORMAT = presenceFormatOption()
 const SECRET = randomBytes(32).toString('base64url')
+
+function presenceFormatOption(): PresenceFormat {
+  const at = process.argv.indexOf('--presence-format')
+  if (at < 0) return 'rows'
+  const value = process.argv[at + 1]
+  const format = PRESENCE_FORMATS.find((f) => f === value)
+  if (!format) throw new Error(`--presence-format must be one of ${PRESENCE_FORMATS.join(', ')}`)
+  return format
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN
@@ -283,6 +298,7 @@ async function joinStorm(
       cookies: cookies.slice(w.first, w.first + w.share),
       count: w.share,
       members: CLIENTS,
+      presenceFormat: PRESENCE_FORMAT,
     })
   }
   const settled = await Promise.all(workers.map((w) => w.next('settled', target, 1_800_000)))
@@ -332,6 +348,7 @@ async function main(): Promise<void> {
   const load = loadavg()
   process.stdout.write(
     `fanout benchmark: ${CLIENTS} clients in one space, ${RAISES} raises, ${WORKERS} client processes, ` +
+      `presence as ${PRESENCE_FORMAT}, ` +
       `ping timeout ${PING_TIMEOUT_MS / 1000} s on both servers, node ${process.version}, ` +
       `load average ${load.map((l) => l.toFixed(2)).join(' ')} at start\n`,
   )

@@ -1,6 +1,7 @@
 import type {
   ClientToServerEvents,
   ConnectErrorData,
+  PresenceFormat,
   PresenceUpdate,
   Result,
   ServerToClientEvents,
@@ -23,10 +24,13 @@ export class Clients {
     reconnection?: boolean
     /** More handshake headers, e.g. the `origin` a browser would send. */
     headers?: Record<string, string>
+    /** `auth.presenceFormat` (left out unless given; any value, to test refusals too). */
+    presenceFormat?: unknown
   }): Client {
     const auth: Record<string, unknown> = {}
     if (options.spaceId !== undefined) auth.spaceId = options.spaceId
     if (options.token) auth.token = options.token
+    if (options.presenceFormat !== undefined) auth.presenceFormat = options.presenceFormat
     const c: Client = io(this.url(), {
       auth,
       reconnection: options.reconnection ?? false,
@@ -43,8 +47,9 @@ export class Clients {
   async join(
     spaceId: string,
     cookie: string,
+    options: { presenceFormat?: PresenceFormat; transports?: ('websocket' | 'polling')[] } = {},
   ): Promise<{ client: Client; snapshot: SpaceSnapshot }> {
-    const client = this.connect({ spaceId, cookie })
+    const client = this.connect({ spaceId, cookie, ...options })
     return { client, snapshot: await snapshotOf(client) }
   }
 

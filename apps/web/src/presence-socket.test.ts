@@ -1,4 +1,9 @@
-import type { MemberPresence, PresenceUpdate, SpaceSnapshot } from '@flare/protocol'
+import {
+  type MemberPresence,
+  type PresenceUpdate,
+  presenceRow,
+  type SpaceSnapshot,
+} from '@flare/protocol'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registerPresenceEvents } from './presence-socket.js'
 import type { FlareClientSocket } from './socket.js'
@@ -65,6 +70,36 @@ describe('presence events in the browser', () => {
       ['b', 10, 'busy', false],
       ['c', 50, 'available', true],
     ])
+  })
+
+  it('[2.5.2] applies presence:rows as the same updates in a presence:batch', () => {
+    const batch: PresenceUpdate[] = [
+      { kind: 'joined', member: member('c', { role: 'manager', status: 'away', roomId: 'r1' }) },
+      { kind: 'moved', userId: 'c', x: 50, y: 60, roomId: null },
+      { kind: 'status', userId: 'b', status: 'busy' },
+      { kind: 'away', userId: 'b', connected: false },
+      { kind: 'back', userId: 'b', connected: true },
+      { kind: 'left', userId: 'a' },
+    ]
+    const one = fakeSocket()
+    registerPresenceEvents(one.socket)
+    one.fire('presence:batch', batch)
+    const batched = useFlare.getState().snapshot
+    const announced = useFlare.getState().announcement.text
+
+    useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
+    const two = fakeSocket()
+    registerPresenceEvents(two.socket)
+    two.fire('presence:rows', batch.map(presenceRow))
+
+    expect(useFlare.getState().snapshot).toEqual(batched)
+    expect(useFlare.getState().announcement.text).toBe(announced)
+    expect(batched?.members.find((m) => m.userId === 'c')).toMatchObject({
+      role: 'manager',
+      status: 'away',
+      x: 50,
+      roomId: null,
+    })
   })
 
   it('[10.4] announces a join storm once, with how many joined', () => {

@@ -1,4 +1,4 @@
-import type { PresenceUpdate } from '@flare/protocol/client'
+import { type PresenceUpdate, presenceUpdateOfRow } from '@flare/protocol/client'
 import { applyPresenceBatch } from './presence.js'
 import type { FlareClientSocket } from './socket.js'
 import { announce, useFlare } from './store/index.js'
@@ -33,4 +33,6 @@ export function registerPresenceEvents(socket: FlareClientSocket): void {
   socket.on('presence:update', (update) => onPresence([update]))
   // a join storm or many walkers at once arrive as one batch per flush
   socket.on('presence:batch', onPresence)
+  // what this app asks for (auth.presenceFormat 'rows'): each flush as rows
+  socket.on('presence:rows', (rows) => onPresence(rows.map(presenceUpdateOfRow)))
 }

@@ -9,6 +9,7 @@ import {
   type PresenceStatus,
   type Result,
   type ServerToClientEvents,
+  snapshotMembers,
 } from '@flare/protocol/client'
 import { io, type Socket } from 'socket.io-client'
 import { registerAutomationEvents } from './automation/automation-socket.js'
@@ -82,7 +83,8 @@ export function connectToSpace(spaceId: string): void {
   disconnectFromSpace()
   useFlare.setState({ connection: { state: 'connecting', message: null }, snapshot: null })
   const s: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    auth: { spaceId },
+    // presence as rows: a crowded space's snapshot and join storms are under half the bytes
+    auth: { spaceId, presenceFormat: 'rows' },
     withCredentials: true,
   })
   socket = s
@@ -116,7 +118,9 @@ export function connectToSpace(spaceId: string): void {
     }
   })
   // every (re)connection brings a full snapshot: it replaces whatever we had
-  s.on('space:snapshot', (snapshot) => useFlare.setState({ snapshot }))
+  s.on('space:snapshot', (snapshot) =>
+    useFlare.setState({ snapshot: { ...snapshot, members: snapshotMembers(snapshot) } }),
+  )
   registerPresenceEvents(s)
   registerHandEvents(s)
   registerChatEvents(s)

@@ -199,6 +199,18 @@ export {
   type PictureType,
 } from './picture-limits.js'
 export type { PictureResponse, PictureUpload } from './pictures.js'
+export {
+  memberOfRow,
+  memberRow,
+  PRESENCE_FORMATS,
+  PresenceRowKind,
+  presenceRow,
+  presenceUpdateOfRow,
+  ROW_ROLES,
+  ROW_STATUSES,
+  snapshotMembers,
+} from './presence-codec.js'
+export type { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
 export type {
   ApiError,
   ErrorBody,

@@ -11,6 +11,7 @@ import {
 } from './escalations.js'
 import { NotificationClientEvents, TicketAlertDto } from './notifications.js'
 import { ProfileServerEvents } from './pictures.js'
+import { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
 import type { Result } from './result.js'
 import {
   type Ack,
@@ -59,6 +60,8 @@ export const SocketAuth = Type.Object({
   spaceId: Uuid,
   /** A personal API token, for clients without the session cookie. */
   token: Type.Optional(Text({ maxLength: 200 })),
+  /** How presence reaches this connection: `objects` (the default) or `rows` (see `PresenceFormat`). */
+  presenceFormat: Type.Optional(PresenceFormat),
 })
 export type SocketAuth = Static<typeof SocketAuth>
 
@@ -112,7 +115,10 @@ export const SpaceSnapshot = Type.Object({
   /** The server's clock when the snapshot was taken, so clients can show "up for 3 min". */
   serverTime: DateTime,
   you: Uuid,
+  /** Everyone in the space; empty for a `rows` connection, which gets `memberRows` instead. */
   members: Type.Array(MemberPresence),
+  /** The members as rows (`MemberRow`), for a connection with `presenceFormat: 'rows'` only. */
+  memberRows: Type.Optional(Type.Array(MemberRow)),
   rooms: Type.Array(RoomDto),
   escalations: Type.Array(EscalationDto),
   /**
@@ -169,6 +175,11 @@ export const PresenceServerEvents = {
    * (a join storm, many walkers) arrives as one message. Applied like `presence:update`s.
    */
   'presence:batch': Type.Array(PresenceUpdate),
+  /**
+   * A `rows` connection's presence (instead of `presence:update` and `presence:batch`): one
+   * flush's changes, in order, as `PresenceRow`s.
+   */
+  'presence:rows': Type.Array(PresenceRow),
 }
 
 /**

@@ -253,6 +253,18 @@ export {
   PictureUpload,
   ProfileServerEvents,
 } from './pictures.js'
+export {
+  memberOfRow,
+  memberRow,
+  PRESENCE_FORMATS,
+  PresenceRowKind,
+  presenceRow,
+  presenceUpdateOfRow,
+  ROW_ROLES,
+  ROW_STATUSES,
+  snapshotMembers,
+} from './presence-codec.js'
+export { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'

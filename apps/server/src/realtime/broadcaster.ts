@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { ServerToClientEvents, StreamEvent } from '@flare/protocol'
+import type { PresenceFormat, ServerToClientEvents, StreamEvent } from '@flare/protocol'
 import type { FlareServer } from './socket-server.js'
 
 export type ServerEventName = keyof ServerToClientEvents
@@ -12,6 +12,11 @@ export function spaceRoom(spaceId: string): string {
 /** The room of one user's connections in one space (all their tabs, in every process). */
 export function userRoom(spaceId: string, userId: string): string {
   return `space:${spaceId}:user:${userId}`
+}
+
+/** The room of a space's connections that take presence in one format (`auth.presenceFormat`). */
+export function presenceRoom(spaceId: string, format: PresenceFormat): string {
+  return `space:${spaceId}:presence:${format}`
 }
 
 /**
@@ -44,6 +49,18 @@ export interface Broadcaster {
     event: E,
     payload: ServerEventPayload<E>,
     options?: { exceptSocketId?: string },
+  ): void
+  /**
+   * This process's connections of the space that take presence in `format`, except some
+   * sockets: the hubs' presence diffs, which every process works out for its own clients.
+   * The payload is made (and encoded) only when some of them are here.
+   */
+  toPresenceFormat<E extends ServerEventName>(
+    spaceId: string,
+    format: PresenceFormat,
+    event: E,
+    payload: () => ServerEventPayload<E>,
+    exceptSocketIds: string[],
   ): void
   /** One connection only (its own snapshot). */
   toSocket<E extends ServerEventName>(
@@ -114,6 +131,12 @@ export function createBroadcaster(io: FlareServer, options: { clustered: boolean
       if (userIds.length === 0) return
       const rooms = io.to(userIds.map((id) => userRoom(spaceId, id)))
       emitTo(options?.exceptSocketId ? rooms.except(options.exceptSocketId) : rooms, event, payload)
+    },
+    toPresenceFormat(spaceId, format, event, payload, exceptSocketIds) {
+      const room = presenceRoom(spaceId, format)
+      if (!io.sockets.adapter.rooms.get(room)?.size) return
+      const target = io.local.to(room)
+      emitTo(exceptSocketIds.length > 0 ? target.except(exceptSocketIds) : target, event, payload())
     },
     toSocket(socketId, event, payload, options) {
       emitTo((options?.local ? io.local : io).to(socketId), event, payload)

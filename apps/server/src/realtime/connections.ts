@@ -8,7 +8,7 @@ import {
   unreceivedSlaWarningsOf,
   unreceivedTicketAlertsOf,
 } from '../notifications/in-app-receipts.js'
-import { spaceRoom, userRoom } from './broadcaster.js'
+import { presenceRoom, spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
 import { refuseUnknownEvents, registerHandlers } from './socket-handlers.js'
@@ -139,7 +139,11 @@ export const connectionsPlugin = fp(
         if (socket.disconnected) return
         // join the rooms before connecting: the member's own 'joined' and everything after it
         // reach this socket too, so nothing falls between the snapshot and the live events
-        socket.join([spaceRoom(spaceId), userRoom(spaceId, userId)])
+        socket.join([
+          spaceRoom(spaceId),
+          userRoom(spaceId, userId),
+          presenceRoom(spaceId, socket.data.presenceFormat),
+        ])
         hub.connect({ userId, displayName, role }, seat)
         socket.on('disconnect', (reason) => {
           // the client said goodbye itself; any other reason may be a network drop that comes back

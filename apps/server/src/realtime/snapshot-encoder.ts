@@ -1,28 +1,47 @@
-import type { MemberPresence, SpaceSnapshot } from '@flare/protocol'
+import {
+  type MemberPresence,
+  memberRow,
+  type PresenceFormat,
+  type SpaceSnapshot,
+} from '@flare/protocol'
 import * as parser from 'socket.io-parser'
 
-/** Each member view's JSON, written once however many snapshots carry it. */
-const memberJson = new WeakMap<MemberPresence, string>()
+/** Each member view's JSON in each format, written once however many snapshots carry it. */
+const memberJson: Record<PresenceFormat, WeakMap<MemberPresence, string>> = {
+  objects: new WeakMap(),
+  rows: new WeakMap(),
+}
 /** Each frozen member list's JSON: one flush's snapshots share one list, written once. */
-const listJson = new WeakMap<readonly MemberPresence[], string>()
+const listJson: Record<PresenceFormat, WeakMap<readonly MemberPresence[], string>> = {
+  objects: new WeakMap(),
+  rows: new WeakMap(),
+}
 
-function jsonOfList(members: readonly MemberPresence[]): string {
-  let json = listJson.get(members)
+function jsonOfList(members: readonly MemberPresence[], format: PresenceFormat): string {
+  let json = listJson[format].get(members)
   if (json === undefined) {
-    json = `[${members.map(jsonOf).join(',')}]`
-    if (Object.isFrozen(members)) listJson.set(members, json)
+    json = `[${members.map((m) => jsonOf(m, format)).join(',')}]`
+    if (Object.isFrozen(members)) listJson[format].set(members, json)
   }
   return json
 }
 
-function jsonOf(member: MemberPresence): string {
-  let json = memberJson.get(member)
+function jsonOf(member: MemberPresence, format: PresenceFormat): string {
+  let json = memberJson[format].get(member)
   if (json === undefined) {
-    json = JSON.stringify(member)
+    json = JSON.stringify(format === 'rows' ? memberRow(member) : member)
     // only views that can no longer change (the hub freezes its own) are remembered
-    if (Object.isFrozen(member)) memberJson.set(member, json)
+    if (Object.isFrozen(member)) memberJson[format].set(member, json)
   }
   return json
+}
+
+/**
+ * Where the members go in a snapshot's JSON, always last: `"members":` and the list for
+ * `objects`; an empty `members` and the list as `memberRows` for `rows`.
+ */
+function membersKey(format: PresenceFormat): string {
+  return format === 'rows' ? '"members":[],"memberRows":' : '"members":'
 }
 
 function isSnapshot(value: unknown): value is SpaceSnapshot {
@@ -36,13 +55,16 @@ function isSnapshot(value: unknown): value is SpaceSnapshot {
 }
 
 /** Each frozen member list's JSON and the packet's end (`}]`), as bytes: see `snapshotFrame`. */
-const listTail = new WeakMap<readonly MemberPresence[], Buffer>()
+const listTail: Record<PresenceFormat, WeakMap<readonly MemberPresence[], Buffer>> = {
+  objects: new WeakMap(),
+  rows: new WeakMap(),
+}
 
-function tailOfList(members: readonly MemberPresence[]): Buffer {
-  let tail = listTail.get(members)
+function tailOfList(members: readonly MemberPresence[], format: PresenceFormat): Buffer {
+  let tail = listTail[format].get(members)
   if (tail === undefined) {
-    tail = Buffer.from(`${jsonOfList(members)}}]`)
-    if (Object.isFrozen(members)) listTail.set(members, tail)
+    tail = Buffer.from(`${jsonOfList(members, format)}}]`)
+    if (Object.isFrozen(members)) listTail[format].set(members, tail)
   }
   return tail
 }
@@ -72,28 +94,43 @@ function textFrameHeader(length: number): Buffer {
  * was flattened, measured and encoded again per connection (most of a join storm's CPU);
  * this way only the small head is new bytes, and the socket writes both buffers at once.
  */
-export function snapshotFrame(snapshot: SpaceSnapshot): [Buffer, Buffer] {
+export function snapshotFrame(
+  snapshot: SpaceSnapshot,
+  format: PresenceFormat = 'objects',
+): [Buffer, Buffer] {
   const { members, ...rest } = snapshot
   const head = JSON.stringify(rest)
   // '4': an Engine.IO message; '2': a Socket.IO event (the '/' namespace is left out)
   const prefix = Buffer.from(
-    `4${parser.PacketType.EVENT}["space:snapshot",${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"members":`,
+    `4${parser.PacketType.EVENT}["space:snapshot",${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${membersKey(format)}`,
   )
-  const tail = tailOfList(members)
+  const tail = tailOfList(members, format)
   return [Buffer.concat([textFrameHeader(prefix.length + tail.length), prefix]), tail]
 }
 
 /**
  * The JSON of a snapshot, exactly as `JSON.stringify` writes it but with `members` last and
- * each member's JSON taken from the cache.
+ * each member's JSON taken from the cache; for `rows`, `members` empty and `memberRows` last.
  *
  * @example
  * snapshotJson(snapshot) // '{"protocolVersion":1,…,"members":[{"userId":…},…]}'
+ * snapshotJson(snapshot, 'rows') // '{"protocolVersion":1,…,"members":[],"memberRows":[[…],…]}'
  */
-export function snapshotJson(snapshot: SpaceSnapshot): string {
+export function snapshotJson(snapshot: SpaceSnapshot, format: PresenceFormat = 'objects'): string {
   const { members, ...rest } = snapshot
   const head = JSON.stringify(rest)
-  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"members":${jsonOfList(members)}}`
+  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${membersKey(format)}${jsonOfList(members, format)}}`
+}
+
+/**
+ * A snapshot's whole Socket.IO packet (what `socket.emit('space:snapshot', …)` would encode),
+ * in the connection's presence format.
+ *
+ * @example
+ * snapshotPacket(snapshot, 'rows') // '2["space:snapshot",{…,"members":[],"memberRows":[…]}]'
+ */
+export function snapshotPacket(snapshot: SpaceSnapshot, format: PresenceFormat): string {
+  return `${parser.PacketType.EVENT}["space:snapshot",${snapshotJson(snapshot, format)}]`
 }
 
 /**
@@ -114,7 +151,7 @@ class SnapshotEncoder extends parser.Encoder {
       data[0] === 'space:snapshot' &&
       isSnapshot(data[1])
     ) {
-      return [`${parser.PacketType.EVENT}["space:snapshot",${snapshotJson(data[1])}]`]
+      return [snapshotPacket(data[1], 'objects')]
     }
     return super.encode(packet)
   }

@@ -3,8 +3,9 @@ import {
   type ConnectErrorData,
   ErrorCode,
   type MemberRole,
-  type PresenceUpdate,
+  type PresenceFormat,
   parse,
+  presenceRow,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
@@ -14,14 +15,13 @@ import {
 import { createAdapter } from '@socket.io/redis-adapter'
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
-import { PacketType } from 'socket.io-parser'
 import { HttpError, isUnavailable } from '../errors.js'
 import { findSpace, listRooms } from '../spaces/space-repository.js'
 import type { Revocation } from './authority.js'
 import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
-import { flareParser, snapshotFrame } from './snapshot-encoder.js'
+import { flareParser, snapshotFrame, snapshotPacket } from './snapshot-encoder.js'
 import { SnapshotPacer } from './snapshot-pacer.js'
 import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
@@ -35,6 +35,8 @@ export interface SocketData {
   tokenId: string | null
   /** When that session expires (epoch ms): the connection closes then; null for a token. */
   expiresAt: number | null
+  /** How presence reaches this connection (`auth.presenceFormat`, `objects` unless asked). */
+  presenceFormat: PresenceFormat
 }
 
 interface InterServerEvents {
@@ -167,7 +169,6 @@ export const socketServerPlugin = fp<SocketServerOptions>(
 
     // snapshots written but not yet taken by the clients' connections, for all spaces together
     const pacer = new SnapshotPacer(SNAPSHOT_BUDGET_BYTES)
-    const encoder = new flareParser.Encoder()
     const hubs = new Map<string, Promise<SpaceHub>>()
     /** The hubs already created, for what must be answered without waiting. */
     const settled = new Map<string, SpaceHub>()
@@ -180,27 +181,31 @@ export const socketServerPlugin = fp<SocketServerOptions>(
      * own move, and the snapshots to whoever asked for one.
      */
     function deliver(spaceId: string, changes: readonly PresenceChange[], to: FlushDelivery): void {
-      const send = (list: PresenceUpdate[], socketId: string | null) => {
-        const [only] = list
-        if (!only) return
-        if (socketId) {
-          if (list.length === 1)
-            broadcast.toSocket(socketId, 'presence:update', only, { local: true })
-          else broadcast.toSocket(socketId, 'presence:batch', list, { local: true })
-          return
-        }
-        const options = {
-          local: true,
-          exceptSocketIds: [...to.snapshots, ...to.waiting, ...to.movers.keys()],
-        }
-        if (list.length === 1) broadcast.toSpace(spaceId, 'presence:update', only, options)
-        else broadcast.toSpace(spaceId, 'presence:batch', list, options)
+      const updates = changes.map((c) => c.update)
+      const [only] = updates
+      if (only) {
+        const except = [...to.snapshots, ...to.waiting, ...to.movers.keys()]
+        if (updates.length === 1)
+          broadcast.toPresenceFormat(spaceId, 'objects', 'presence:update', () => only, except)
+        else broadcast.toPresenceFormat(spaceId, 'objects', 'presence:batch', () => updates, except)
+        broadcast.toPresenceFormat(
+          spaceId,
+          'rows',
+          'presence:rows',
+          () => updates.map(presenceRow),
+          except,
+        )
       }
-      send(
-        changes.map((c) => c.update),
-        null,
-      )
-      for (const [socketId, mover] of to.movers) send(changesFor(changes, mover), socketId)
+      for (const [socketId, mover] of to.movers) {
+        const list = changesFor(changes, mover)
+        const [first] = list
+        if (!first) continue
+        const local = { local: true }
+        if (io.sockets.sockets.get(socketId)?.data.presenceFormat === 'rows')
+          broadcast.toSocket(socketId, 'presence:rows', list.map(presenceRow), local)
+        else if (list.length === 1) broadcast.toSocket(socketId, 'presence:update', first, local)
+        else broadcast.toSocket(socketId, 'presence:batch', list, local)
+      }
       if (to.snapshots.length > 0) {
         for (const listener of snapshotListeners) listener(spaceId, to.snapshots)
       }
@@ -267,14 +272,10 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
         // connection's own send so the pacer hears when it is written out; on a WebSocket as
         // its frame, made of the flush's shared member bytes (the string is for long polling)
-        const [encoded] = encoder.encode({
-          type: PacketType.EVENT,
-          nsp: '/',
-          data: ['space:snapshot', snapshot],
-        })
-        if (typeof encoded !== 'string') return
+        const format = socket.data.presenceFormat
+        const encoded = snapshotPacket(snapshot, format)
         const frame =
-          socket.conn.transport.name === 'websocket' ? snapshotFrame(snapshot) : undefined
+          socket.conn.transport.name === 'websocket' ? snapshotFrame(snapshot, format) : undefined
         pacer.write(socket.conn, encoded, frame)
       },
     } satisfies Realtime)
@@ -307,6 +308,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           sessionId: identity.sessionId,
           tokenId: identity.tokenId,
           expiresAt: identity.expiresAt?.getTime() ?? null,
+          presenceFormat: auth.value.presenceFormat ?? 'objects',
         }
         next()
       } catch (error) {

@@ -1,0 +1,93 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { MEMBER_ROLES } from './api.js'
+import type { MemberPresence, PresenceUpdate } from './events.js'
+import { PresenceUpdate as PresenceUpdateSchema } from './events.js'
+import {
+  memberOfRow,
+  memberRow,
+  presenceRow,
+  presenceUpdateOfRow,
+  ROW_ROLES,
+  ROW_STATUSES,
+} from './presence-codec.js'
+import { MemberRow, PresenceRow } from './presence-rows.js'
+import { parse } from './validate.js'
+
+const member = fc.record({
+  userId: fc.uuid(),
+  displayName: fc.string({ minLength: 1, maxLength: 40 }),
+  role: fc.constantFrom(...MEMBER_ROLES),
+  x: fc.double({ min: 0, max: 4_000, noNaN: true }),
+  y: fc.double({ min: 0, max: 4_000, noNaN: true }),
+  status: fc.constantFrom(...ROW_STATUSES),
+  roomId: fc.option(fc.uuid(), { nil: null }),
+  connected: fc.boolean(),
+}) satisfies fc.Arbitrary<MemberPresence>
+
+const update: fc.Arbitrary<PresenceUpdate> = fc.oneof(
+  member.map((m) => ({ kind: 'joined' as const, member: m })),
+  fc.uuid().map((userId) => ({ kind: 'left' as const, userId })),
+  fc.record({
+    kind: fc.constant('moved' as const),
+    userId: fc.uuid(),
+    x: fc.double({ min: 0, max: 4_000, noNaN: true }),
+    y: fc.double({ min: 0, max: 4_000, noNaN: true }),
+    roomId: fc.option(fc.uuid(), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    userId: fc.uuid(),
+    status: fc.constantFrom(...ROW_STATUSES),
+  }),
+  fc.uuid().map((userId) => ({ kind: 'away' as const, userId, connected: false as const })),
+  fc.uuid().map((userId) => ({ kind: 'back' as const, userId, connected: true as const })),
+)
+
+describe('presence as rows', () => {
+  it('[2.5.2] a member survives the row and back, and the row matches its schema', () => {
+    fc.assert(
+      fc.property(member, (m) => {
+        const row = memberRow(m)
+        expect(parse(MemberRow, row).ok).toBe(true)
+        expect(memberOfRow(row)).toEqual(m)
+        // what the wire carries: JSON both ways
+        expect(memberOfRow(JSON.parse(JSON.stringify(row)))).toEqual(m)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('[2.5.2] every kind of presence change survives the row and back', () => {
+    fc.assert(
+      fc.property(update, (u) => {
+        expect(parse(PresenceUpdateSchema, u).ok).toBe(true)
+        const row = presenceRow(u)
+        expect(parse(PresenceRow, row).ok).toBe(true)
+        expect(presenceUpdateOfRow(JSON.parse(JSON.stringify(row)))).toEqual(u)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('[2.5.2] numbers every role and status (a new one must be appended to the row lists)', () => {
+    expect([...ROW_ROLES].sort()).toEqual([...MEMBER_ROLES].sort())
+    expect(ROW_STATUSES).toEqual(['available', 'busy', 'away'])
+  })
+
+  it('[2.5.2] a row is less than half the bytes of the same member as an object', () => {
+    const m: MemberPresence = {
+      userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      displayName: 'Agent 00042',
+      role: 'agent',
+      x: 412,
+      y: 318,
+      status: 'available',
+      roomId: null,
+      connected: true,
+    }
+    const asObject = JSON.stringify({ kind: 'joined', member: m }).length
+    const asRow = JSON.stringify(presenceRow({ kind: 'joined', member: m })).length
+    expect(asRow * 2).toBeLessThan(asObject)
+  })
+})

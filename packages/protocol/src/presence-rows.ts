@@ -1,0 +1,58 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { Uuid } from './api.js'
+import { literals } from './literals.js'
+import { PRESENCE_FORMATS, PresenceRowKind, ROW_ROLES, ROW_STATUSES } from './presence-codec.js'
+
+/**
+ * How a Socket.IO client wants presence (`auth.presenceFormat`): `objects` (the default, the
+ * contract's shape: `space:snapshot`'s `members`, `presence:update` and `presence:batch`) or
+ * `rows`, the same facts as arrays: `members` empty and `memberRows` in the snapshot, and every
+ * flush as one `presence:rows`. Everyone sees everyone, so a join storm of N members sends
+ * N² member entries; as rows they are 2.2× (a snapshot's member) to 2.5× (a join) fewer bytes
+ * for the server to write and for each client to parse (decision 0012).
+ */
+export const PresenceFormat = literals(PRESENCE_FORMATS)
+export type PresenceFormat = Static<typeof PresenceFormat>
+
+const RoleIndex = Type.Integer({ minimum: 0, maximum: ROW_ROLES.length - 1 })
+const StatusIndex = Type.Integer({ minimum: 0, maximum: ROW_STATUSES.length - 1 })
+const RoomRef = Type.Union([Uuid, Type.Null()])
+const Connected = Type.Union([Type.Literal(0), Type.Literal(1)])
+
+/** A member as `[userId, displayName, role, x, y, status, roomId, connected]` (role and status numbered, connected 1 or 0). */
+export const MemberRow = Type.Tuple([
+  Uuid,
+  Type.String(),
+  RoleIndex,
+  Type.Number(),
+  Type.Number(),
+  StatusIndex,
+  RoomRef,
+  Connected,
+])
+export type MemberRow = Static<typeof MemberRow>
+
+/**
+ * One presence change as an array, its kind first: `[0, ...MemberRow]` joined (or changed
+ * role or name: it replaces), `[1, userId]` left, `[2, userId, x, y, roomId]` moved,
+ * `[3, userId, status]` status, `[4, userId]` away, `[5, userId]` back.
+ */
+export const PresenceRow = Type.Union([
+  Type.Tuple([
+    Type.Literal(PresenceRowKind.joined),
+    Uuid,
+    Type.String(),
+    RoleIndex,
+    Type.Number(),
+    Type.Number(),
+    StatusIndex,
+    RoomRef,
+    Connected,
+  ]),
+  Type.Tuple([Type.Literal(PresenceRowKind.left), Uuid]),
+  Type.Tuple([Type.Literal(PresenceRowKind.moved), Uuid, Type.Number(), Type.Number(), RoomRef]),
+  Type.Tuple([Type.Literal(PresenceRowKind.status), Uuid, StatusIndex]),
+  Type.Tuple([Type.Literal(PresenceRowKind.away), Uuid]),
+  Type.Tuple([Type.Literal(PresenceRowKind.back), Uuid]),
+])
+export type PresenceRow = Static<typeof PresenceRow>
