@@ -19,8 +19,8 @@ const StatusIndex = Type.Integer({ minimum: 0, maximum: ROW_STATUSES.length - 1 
 const RoomRef = Type.Union([Uuid, Type.Null()])
 const Connected = Type.Union([Type.Literal(0), Type.Literal(1)])
 
-/** A member as `[userId, displayName, role, x, y, status, roomId, connected]` (role and status numbered, connected 1 or 0). */
-export const MemberRow = Type.Tuple([
+/** A member's fields in a row, in order: the member row itself, and a `joined` after its kind. */
+const MEMBER_FIELDS = [
   Uuid,
   Type.String(),
   RoleIndex,
@@ -29,7 +29,10 @@ export const MemberRow = Type.Tuple([
   StatusIndex,
   RoomRef,
   Connected,
-])
+] as const
+
+/** A member as `[userId, displayName, role, x, y, status, roomId, connected]` (role and status numbered, connected 1 or 0). */
+export const MemberRow = Type.Tuple([...MEMBER_FIELDS])
 export type MemberRow = Static<typeof MemberRow>
 
 /**
@@ -38,17 +41,7 @@ export type MemberRow = Static<typeof MemberRow>
  * `[3, userId, status]` status, `[4, userId]` away, `[5, userId]` back.
  */
 export const PresenceRow = Type.Union([
-  Type.Tuple([
-    Type.Literal(PresenceRowKind.joined),
-    Uuid,
-    Type.String(),
-    RoleIndex,
-    Type.Number(),
-    Type.Number(),
-    StatusIndex,
-    RoomRef,
-    Connected,
-  ]),
+  Type.Tuple([Type.Literal(PresenceRowKind.joined), ...MEMBER_FIELDS]),
   Type.Tuple([Type.Literal(PresenceRowKind.left), Uuid]),
   Type.Tuple([Type.Literal(PresenceRowKind.moved), Uuid, Type.Number(), Type.Number(), RoomRef]),
   Type.Tuple([Type.Literal(PresenceRowKind.status), Uuid, StatusIndex]),
