@@ -59,6 +59,32 @@ function unreceivedInApp(spaceId: string, userIds: readonly string[], now: Date)
   )
 }
 
+/** The ticket fields a pop-up or an amber card shows (`TicketSummary`). */
+const ticketSummary = {
+  id: tickets.id,
+  subject: tickets.subject,
+  customerName: tickets.customerName,
+  priority: tickets.priority,
+  inboxId: tickets.inboxId,
+  createdAt: tickets.createdAt,
+}
+
+/**
+ * Rows of several people, newest first, as each person's newest `SNAPSHOT_LIMIT` in the order
+ * they happened (oldest first): a flood would bury the screen.
+ */
+function newestOfEach<R extends { target: string }>(rows: readonly R[]): Map<string, R[]> {
+  const byUser = new Map<string, R[]>()
+  for (const row of rows) {
+    const userId = row.target.slice('user:'.length)
+    const mine = byUser.get(userId) ?? []
+    if (mine.length < SNAPSHOT_LIMIT) mine.push(row)
+    byUser.set(userId, mine)
+  }
+  for (const mine of byUser.values()) mine.reverse()
+  return byUser
+}
+
 /**
  * `unreceivedTicketAlerts` for everyone whose snapshot goes out in one presence flush, in one
  * indexed query (the partial `notification_outbox_unreceived_idx`) and one for the
@@ -78,12 +104,7 @@ export async function unreceivedTicketAlertsOf(
       target: notificationOutbox.target,
       firing: escalationFirings,
       ticket: {
-        id: tickets.id,
-        subject: tickets.subject,
-        customerName: tickets.customerName,
-        priority: tickets.priority,
-        inboxId: tickets.inboxId,
-        createdAt: tickets.createdAt,
+        ...ticketSummary,
         escalationHistory: tickets.escalationHistory,
         acknowledgements: tickets.acknowledgements,
         openSince: tickets.openSince,
@@ -94,13 +115,7 @@ export async function unreceivedTicketAlertsOf(
     .innerJoin(tickets, eq(tickets.id, escalationFirings.ticketId))
     .where(unreceivedInApp(spaceId, userIds, now))
     .orderBy(desc(escalationFirings.escalatedAt))
-  // the newest SNAPSHOT_LIMIT of each person: a flood would bury the screen
-  const kept = new Map<string, typeof found>()
-  for (const row of found) {
-    const mine = kept.get(row.target) ?? []
-    if (mine.length < SNAPSHOT_LIMIT) mine.push(row)
-    kept.set(row.target, mine)
-  }
+  const kept = newestOfEach(found)
   const rows = [...kept.values()].flat()
   // the pop-up from a snapshot says what the live one said: the trigger (its words are in the
   // reason) and the end of the conversation
@@ -147,9 +162,7 @@ export async function unreceivedTicketAlertsOf(
         : null,
     }
   }
-  for (const [target, mine] of kept) {
-    byUser.set(target.slice('user:'.length), mine.reverse().map(alertOf))
-  }
+  for (const [userId, mine] of kept) byUser.set(userId, mine.map(alertOf))
   return byUser
 }
 
@@ -172,36 +185,27 @@ export async function unreceivedSlaWarningsOf(
     .select({
       target: notificationOutbox.target,
       warning: slaWarnings,
-      ticket: {
-        id: tickets.id,
-        subject: tickets.subject,
-        customerName: tickets.customerName,
-        priority: tickets.priority,
-        inboxId: tickets.inboxId,
-        createdAt: tickets.createdAt,
-      },
+      ticket: ticketSummary,
     })
     .from(notificationOutbox)
     .innerJoin(slaWarnings, eq(slaWarnings.id, notificationOutbox.slaWarningId))
     .innerJoin(tickets, eq(tickets.id, slaWarnings.ticketId))
     .where(unreceivedInApp(spaceId, userIds, now))
     .orderBy(desc(slaWarnings.warnedAt), desc(slaWarnings.id))
-  for (const { target, warning, ticket } of found) {
-    const userId = target.slice('user:'.length)
-    const mine = byUser.get(userId) ?? []
-    if (mine.length >= SNAPSHOT_LIMIT) continue
-    mine.push({
-      warningId: warning.id,
-      ticket: { ...ticket, createdAt: ticket.createdAt.toISOString() },
-      metric: warning.metric,
-      status: warning.status,
-      at: warning.at.toISOString(),
-      dueAt: warning.dueAt.toISOString(),
-      targetUserIds: warning.targetUserIds,
-    })
-    byUser.set(userId, mine)
+  for (const [userId, mine] of newestOfEach(found)) {
+    byUser.set(
+      userId,
+      mine.map(({ warning, ticket }) => ({
+        warningId: warning.id,
+        ticket: { ...ticket, createdAt: ticket.createdAt.toISOString() },
+        metric: warning.metric,
+        status: warning.status,
+        at: warning.at.toISOString(),
+        dueAt: warning.dueAt.toISOString(),
+        targetUserIds: warning.targetUserIds,
+      })),
+    )
   }
-  for (const mine of byUser.values()) mine.reverse()
   return byUser
 }
 
