@@ -1,4 +1,5 @@
 import { ApiRequestError, api } from './api.js'
+import { followOwnRole, ownRoleIn } from './own-role.js'
 import { connectToSpace, disconnectFromSpace } from './socket.js'
 import { resetStore, useFlare } from './store/index.js'
 
@@ -48,8 +49,12 @@ export async function openSpace(spaceId: string): Promise<void> {
   connectToSpace(spaceId)
   try {
     const value = await api.space(spaceId)
-    if (useFlare.getState().spaceId === spaceId)
-      useFlare.setState({ space: { status: 'ready', value } })
+    if (useFlare.getState().spaceId !== spaceId) return
+    useFlare.setState({ space: { status: 'ready', value } })
+    // presence is kept live and may have a role newer than this answer read (SPEC §1.5.5)
+    const snapshot = useFlare.getState().snapshot
+    const live = snapshot ? ownRoleIn(snapshot) : null
+    if (live) followOwnRole(live, { quietly: true })
   } catch (error) {
     if (useFlare.getState().spaceId === spaceId)
       useFlare.setState({ space: { status: 'error', message: messageOf(error) } })

@@ -1,4 +1,5 @@
 import { type PresenceUpdate, presenceUpdateOfRow } from '@flare/protocol/client'
+import { followOwnRole, ownRoleAmong } from './own-role.js'
 import { applyPresenceBatch } from './presence.js'
 import type { FlareClientSocket } from './socket.js'
 import { announce, useFlare } from './store/index.js'
@@ -9,7 +10,10 @@ function nameOf(userId: string): string {
   )
 }
 
-/** Applies the space's presence changes to the snapshot and announces joins and leaves. */
+/**
+ * Applies the space's presence changes to the snapshot, announces joins and leaves, and
+ * follows a change of your own role.
+ */
 export function registerPresenceEvents(socket: FlareClientSocket): void {
   const onPresence = (updates: readonly PresenceUpdate[]) => {
     const snapshot = useFlare.getState().snapshot
@@ -29,6 +33,9 @@ export function registerPresenceEvents(socket: FlareClientSocket): void {
     if (left.length > 1) announce(`${left.length} people left the space`)
     else if (firstLeft?.kind === 'left') announce(`${nameOf(firstLeft.userId)} left the space`)
     useFlare.setState({ snapshot: applyPresenceBatch(snapshot, updates) })
+    // a `joined` of you is an admin changing your role: the page acts on the new one (§1.5.5)
+    const role = ownRoleAmong(updates, snapshot.you)
+    if (role) followOwnRole(role)
   }
   socket.on('presence:update', (update) => onPresence([update]))
   // a join storm or many walkers at once arrive as one batch per flush

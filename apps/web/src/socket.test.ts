@@ -1,8 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type MemberRole, memberRow, type SpaceResponse } from '@flare/protocol'
 import { Server } from 'socket.io'
 import type { ManagerOptions, SocketOptions } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { openSpace } from './actions.js'
 import { raiseHand } from './hands/hand-actions.js'
 import { connectToSpace, currentSocket, disconnectFromSpace, request } from './socket.js'
 import { useFlare } from './store/index.js'
@@ -24,6 +26,9 @@ const NOT_A_MEMBER = '0b6c7a52-0000-4000-8000-000000000091'
 /** A space whose server cannot check the first connection (its database is away). */
 const UNAVAILABLE_ONCE = '0b6c7a52-0000-4000-8000-000000000092'
 let unavailableAnswered = false
+/** A space whose server says you are a manager now (an admin promoted you while away). */
+const PROMOTED = '0b6c7a52-0000-4000-8000-000000000093'
+const YOU = '0b6c7a52-0000-4000-8000-000000000001'
 const received: string[] = []
 let server: Server
 
@@ -57,6 +62,22 @@ beforeAll(async () => {
       ack({ ok: true, echoed: payload })
     })
     socket.on('escalation:raise', () => received.push('escalation:raise'))
+    if (socket.handshake.auth.spaceId === PROMOTED) {
+      // as the Flare server sends it to a `rows` client: members as rows
+      const you = { userId: YOU, displayName: 'Dana Reyes', role: 'manager' as const }
+      socket.emit('space:snapshot', {
+        protocolVersion: 1,
+        spaceId: PROMOTED,
+        serverTime: new Date().toISOString(),
+        you: YOU,
+        members: [],
+        memberRows: [
+          memberRow({ ...you, x: 1, y: 1, status: 'available', roomId: null, connected: true }),
+        ],
+        rooms: [],
+        escalations: [],
+      })
+    }
   })
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   target.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
@@ -172,5 +193,56 @@ describe('request(): the one way the web sends a client event', () => {
     expect(states).not.toContain(
       'refused: The server cannot check this connection right now: try again.',
     )
+  })
+})
+
+describe('a role changed while the page was away or loading', () => {
+  const space = (role: MemberRole): SpaceResponse => ({
+    space: {
+      id: PROMOTED,
+      name: 'Contact Center',
+      mapWidth: 1600,
+      mapHeight: 1000,
+      timezone: 'UTC',
+    },
+    role,
+    rooms: [],
+    groups: [],
+    members: [],
+  })
+
+  function roleOnPage(): MemberRole | null {
+    const s = useFlare.getState().space
+    return s.status === 'ready' ? s.value.role : null
+  }
+
+  it("[1.5.5][9.4.2] a reconnect's snapshot that brings a new role: the page follows and says so", async () => {
+    useFlare.setState({ spaceId: PROMOTED, space: { status: 'ready', value: space('agent') } })
+    connectToSpace(PROMOTED)
+    await vi.waitFor(() => expect(roleOnPage()).toBe('manager'), { timeout: 5_000, interval: 10 })
+    expect(useFlare.getState().announcement.text).toBe('Your role is now manager')
+  })
+
+  it('[1.5.5] the space read before the change does not undo the role presence already has', async () => {
+    // the space's answer comes after the snapshot, with the role as it was when it was read
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        expect(url).toBe(`/api/spaces/${PROMOTED}`)
+        await vi.waitFor(() => expect(useFlare.getState().snapshot).not.toBeNull(), {
+          timeout: 5_000,
+          interval: 10,
+        })
+        return new Response(JSON.stringify(space('agent')), { status: 200 })
+      }),
+    )
+    try {
+      await openSpace(PROMOTED)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(roleOnPage()).toBe('manager')
+    // nothing the member saw changed: the page loaded as a manager
+    expect(useFlare.getState().announcement.text).toBe('')
   })
 })

@@ -17,6 +17,7 @@ import { registerChatEvents } from './chat/chat-socket.js'
 import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
 import { registerProfileEvents } from './layout/profile-socket.js'
+import { followOwnRole, ownRoleIn } from './own-role.js'
 import { applyPresence, throttleLatest } from './presence.js'
 import { registerPresenceEvents } from './presence-socket.js'
 import { announce, useFlare } from './store/index.js'
@@ -118,9 +119,13 @@ export function connectToSpace(spaceId: string): void {
     }
   })
   // every (re)connection brings a full snapshot: it replaces whatever we had
-  s.on('space:snapshot', (snapshot) =>
-    useFlare.setState({ snapshot: { ...snapshot, members: snapshotMembers(snapshot) } }),
-  )
+  s.on('space:snapshot', (snapshot) => {
+    const applied = { ...snapshot, members: snapshotMembers(snapshot) }
+    useFlare.setState({ snapshot: applied })
+    // a reconnect brings a role changed while we were away (SPEC §1.5.5)
+    const role = ownRoleIn(applied)
+    if (role) followOwnRole(role)
+  })
   registerPresenceEvents(s)
   registerHandEvents(s)
   registerChatEvents(s)

@@ -1,6 +1,8 @@
-import { render, screen } from '@testing-library/react'
+import { act, render, screen } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { followOwnRole } from '../own-role.js'
+import { useFlare } from '../store/index.js'
 import { App } from './App.js'
 
 // A deterministic stand-in for the server's REST answers; the real server is exercised by the
@@ -32,6 +34,7 @@ const unauthenticated = () => ({
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  window.history.replaceState(null, '', '/')
 })
 
 describe('App', () => {
@@ -99,5 +102,55 @@ describe('App', () => {
     })
     render(<App />)
     expect(await screen.findByRole('heading', { name: 'No spaces yet' })).toBeTruthy()
+  })
+
+  describe('the delivery log, for admins and managers', () => {
+    const SPACE = '6f0e8a4e-0000-4000-8000-000000000009'
+    const meAs = (role: 'manager' | 'agent') => () => ({
+      status: 200,
+      body: {
+        user: {
+          id: '6f0e8a4e-0000-4000-8000-000000000001',
+          email: 'max@flare.test',
+          displayName: 'Max Manager',
+          phone: null,
+          preferences: { emailNotifications: true, sound: true, push: false },
+        },
+        spaces: [{ id: SPACE, name: 'Contact Center', role }],
+      },
+    })
+    const NOTE =
+      /^Only admins and managers see the delivery log\. Your role in this space is agent\.$/
+
+    it('[1.5.5] gives way to a note, not refusals, when your role becomes agent', async () => {
+      window.history.replaceState(null, '', `/spaces/${SPACE}/deliveries`)
+      fakeServer({
+        'GET /api/me': meAs('manager'),
+        [`GET /api/spaces/${SPACE}/deliveries`]: () => ({
+          status: 200,
+          body: { deliveries: [], nextCursor: null, sink: { email: false, sms: false } },
+        }),
+      })
+      render(<App />)
+      expect(await screen.findByRole('heading', { name: 'Deliveries' })).toBeTruthy()
+      // come from the settings page: connected to the space, where presence brings the change
+      act(() => {
+        useFlare.setState({ spaceId: SPACE })
+        followOwnRole('agent')
+      })
+      expect(screen.getByText(NOTE)).toBeTruthy()
+      expect(screen.queryByRole('heading', { name: 'Deliveries' })).toBeNull()
+      expect(screen.getByRole('link', { name: '← Settings' }).getAttribute('href')).toBe(
+        `/spaces/${SPACE}/settings`,
+      )
+    })
+
+    it('[1.5.5] an agent opening it sees the note without asking the server', async () => {
+      window.history.replaceState(null, '', `/spaces/${SPACE}/deliveries`)
+      const calls = fakeServer({ 'GET /api/me': meAs('agent') })
+      render(<App />)
+      expect(await screen.findByText(NOTE)).toBeTruthy()
+      expect(calls.map((c) => c.url)).toEqual(['/api/me'])
+    })
   })
 })

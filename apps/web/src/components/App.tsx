@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react'
 import { loadSession } from '../actions.js'
-import { settingsSpaceId, usePathname } from '../automation/navigation.js'
+import { followLink, settingsSpaceId, usePathname } from '../automation/navigation.js'
 import { useFlare } from '../store/index.js'
 import { LoginPage } from './LoginPage.js'
 import { SpacePage } from './SpacePage.js'
@@ -32,6 +32,25 @@ function PageLoading({ what }: { what: string }) {
   return (
     <main className="centered" aria-busy="true">
       <p className="muted">Loading {what}…</p>
+    </main>
+  )
+}
+
+/** In place of a page your role does not reach, rather than the server's refusals. */
+function ForAdminsAndManagers({ spaceId }: { spaceId: string }) {
+  return (
+    <main className="centered">
+      <div className="card">
+        <h1>Delivery log</h1>
+        <p>Only admins and managers see the delivery log. Your role in this space is agent.</p>
+        <a
+          className="button-link secondary"
+          href={`/spaces/${spaceId}/settings`}
+          onClick={followLink}
+        >
+          ← Settings
+        </a>
+      </div>
     </main>
   )
 }
@@ -95,6 +114,8 @@ function SignedInApp({ pathname }: { pathname: string }) {
     )
   }
   if (space.id === wanted && deliveriesSpaceId(pathname) === space.id) {
+    // the role as now known: a manager made an agent while on the settings page lands here
+    if (space.role === 'agent') return <ForAdminsAndManagers spaceId={space.id} />
     return (
       <Suspense fallback={<PageLoading what="the delivery log" />}>
         <DeliveryLogPage spaceId={space.id} user={me.value.user} />
