@@ -10,7 +10,12 @@ import {
   vapidVerifies,
 } from '../apps/server/test/notifications-support.js'
 import { type Browser, hasChromium, launchBrowser, logInAs } from './support/browser.js'
-import { demoInboxAsManager } from './support/demo.js'
+import {
+  createRuleAsManager,
+  customerWrites,
+  demoInboxAsManager,
+  demoMemberId,
+} from './support/demo.js'
 import { type RunningFlare, startFlare } from './support/server.js'
 
 /** What the server offers tests: run what is due at a given instant. */
@@ -212,45 +217,30 @@ describe.skipIf(!hasChromium())(
       expect(subscribed).toBe(201)
 
       // a 1-minute rule sends Dana a push; the scheduler and the worker run at 2 minutes from now
-      const { cookie, spaceId, inbox, get } = await demoInboxAsManager(flare)
-      const dana = (await get(`/api/spaces/${spaceId}`)).members.find(
-        (m: { displayName: string }) => m.displayName === 'Dana Reyes',
-      ).userId as string
-      const rule = await flare.app.inject({
-        method: 'POST',
-        url: '/api/tickets/escalation-rules',
-        headers: { cookie },
-        payload: {
-          name: 'Push Dana after a minute',
-          // a chain of its own: in one chain, of two rules due at the same minute only one
-          // fires (SPEC §6.3.2), and which depends on the rules' random ids
-          chain: 'push-dana',
-          enabled: true,
-          // urgent only: the demo's own waiting ticket (high) falls due in these minutes too
-          priority: 'urgent',
-          inboxId: inbox.id,
-          escalateAfterMinutes: 1,
-          businessHoursOnly: false,
-          escalateTo: 'specific_user',
-          escalateToUserId: dana,
-          notificationChannels: ['push'],
-        },
+      const demo = await demoInboxAsManager(flare)
+      const { cookie, spaceId, inbox } = demo
+      const dana = await demoMemberId(demo, 'Dana Reyes')
+      await createRuleAsManager(flare, demo, {
+        name: 'Push Dana after a minute',
+        // a chain of its own: in one chain, of two rules due at the same minute only one
+        // fires (SPEC §6.3.2), and which depends on the rules' random ids
+        chain: 'push-dana',
+        enabled: true,
+        // urgent only: the demo's own waiting ticket (high) falls due in these minutes too
+        priority: 'urgent',
+        inboxId: inbox.id,
+        escalateAfterMinutes: 1,
+        businessHoursOnly: false,
+        escalateTo: 'specific_user',
+        escalateToUserId: dana,
+        notificationChannels: ['push'],
       })
-      expect(rule.statusCode).toBe(201)
-      const inbound = await fetch(`${flare.url}/api/inbound/inboxes/${inbox.id}/messages`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-flare-inbox-secret': inbox.webhookSecret,
-        },
-        body: JSON.stringify({
-          customer: { name: 'Priya Shah', phone: '+15554440009' },
-          subject: 'Refund still missing',
-          body: 'Where is my refund?',
-        }),
+      const ticketId = await customerWrites(flare, inbox, {
+        name: 'Priya Shah',
+        phone: '+15554440009',
+        subject: 'Refund still missing',
+        body: 'Where is my refund?',
       })
-      expect(inbound.ok).toBe(true)
-      const { ticketId } = (await inbound.json()) as { ticketId: string }
       await setPriority(cookie, spaceId, ticketId, 'urgent')
       const hooks = flare.app as FastifyInstance & Hooks
       const later = new Date(Date.now() + 2 * 60_000)
@@ -308,10 +298,9 @@ describe.skipIf(!hasChromium())(
         payload: { email: 'eli@flare.test', password: 'flare-demo' },
       })
       const eliCookie = `flare_session=${eli.cookies.find((c) => c.name === 'flare_session')?.value}`
-      const { spaceId, get } = await demoInboxAsManager(flare)
-      const dana = (await get(`/api/spaces/${spaceId}`)).members.find(
-        (m: { displayName: string }) => m.displayName === 'Dana Reyes',
-      ).userId as string
+      const demo = await demoInboxAsManager(flare)
+      const { spaceId } = demo
+      const dana = await demoMemberId(demo, 'Dana Reyes')
       const raised = await flare.app.inject({
         method: 'POST',
         url: `/api/spaces/${spaceId}/escalations`,
@@ -365,43 +354,29 @@ describe.skipIf(!hasChromium())(
       })
     })
     it('[7.2.1.1] someone who logs in after the firing gets the pop-up from the snapshot; its receipt marks it sent', async () => {
-      const { cookie, spaceId, inbox, get } = await demoInboxAsManager(flare)
-      const gus = (await get(`/api/spaces/${spaceId}`)).members.find(
-        (m: { displayName: string }) => m.displayName === 'Gus Okafor',
-      ).userId as string
-      const rule = await flare.app.inject({
-        method: 'POST',
-        url: '/api/tickets/escalation-rules',
-        headers: { cookie },
-        payload: {
-          name: 'Pop up for Gus after a minute',
-          // not in the chain of the push test's rule, which matches this inbox too (SPEC §6.3.2)
-          chain: 'late-joiner',
-          enabled: true,
-          // low only: the other tickets of the demo inbox are not this test's pop-ups
-          priority: 'low',
-          inboxId: inbox.id,
-          escalateAfterMinutes: 1,
-          businessHoursOnly: false,
-          escalateTo: 'specific_user',
-          escalateToUserId: gus,
-          notificationChannels: ['in_app'],
-        },
+      const demo = await demoInboxAsManager(flare)
+      const { cookie, spaceId, inbox, get } = demo
+      const gus = await demoMemberId(demo, 'Gus Okafor')
+      await createRuleAsManager(flare, demo, {
+        name: 'Pop up for Gus after a minute',
+        // not in the chain of the push test's rule, which matches this inbox too (SPEC §6.3.2)
+        chain: 'late-joiner',
+        enabled: true,
+        // low only: the other tickets of the demo inbox are not this test's pop-ups
+        priority: 'low',
+        inboxId: inbox.id,
+        escalateAfterMinutes: 1,
+        businessHoursOnly: false,
+        escalateTo: 'specific_user',
+        escalateToUserId: gus,
+        notificationChannels: ['in_app'],
       })
-      expect(rule.statusCode).toBe(201)
-      const inbound = await fetch(`${flare.url}/api/inbound/inboxes/${inbox.id}/messages`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-flare-inbox-secret': inbox.webhookSecret,
-        },
-        body: JSON.stringify({
-          customer: { name: 'Omar Haddad', phone: '+15554440011' },
-          subject: 'Order never arrived',
-          body: 'It has been two weeks',
-        }),
+      const ticketId = await customerWrites(flare, inbox, {
+        name: 'Omar Haddad',
+        phone: '+15554440011',
+        subject: 'Order never arrived',
+        body: 'It has been two weeks',
       })
-      const { ticketId } = (await inbound.json()) as { ticketId: string }
       await setPriority(cookie, spaceId, ticketId, 'low')
       // fired while Gus has no Flare open
       await (flare.app as FastifyInstance & Hooks).scheduler!.runDue(

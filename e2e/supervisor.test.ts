@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
-import { demoInboxAsManager } from './support/demo.js'
+import { customerWrites, demoInboxAsManager } from './support/demo.js'
 import { useStage } from './support/stage.js'
 
 /** What the server's scheduler offers tests: fire what is due at a given instant. */
@@ -21,12 +21,7 @@ describe.skipIf(!hasChromium())("the supervisor's view and the wallboard in the 
   /** A customer writes to the demo inbox; the demo's 5-minute rule is made due now. */
   async function customerWaitsTooLong(subject: string, phone: string) {
     const { inbox } = await demoInboxAsManager(stage.flare)
-    const inbound = await fetch(`${stage.flare.url}/api/inbound/inboxes/${inbox.id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-flare-inbox-secret': inbox.webhookSecret },
-      body: JSON.stringify({ customer: { name: 'Priya Shah', phone }, subject, body: subject }),
-    })
-    expect(inbound.ok).toBe(true)
+    await customerWrites(stage.flare, inbox, { name: 'Priya Shah', phone, subject, body: subject })
     const { scheduler } = stage.flare.app as FastifyInstance & SchedulerHook
     await scheduler!.runDue(new Date(Date.now() + 6 * 60_000))
   }

@@ -29,3 +29,54 @@ export async function demoInboxAsManager(flare: RunningFlare) {
   const view: DemoInboxView = { cookie, spaceId, inbox }
   return { ...view, get }
 }
+
+/** A demo member's user id, from the space as the manager reads it. */
+export async function demoMemberId(
+  view: DemoInboxView & { get: (url: string) => Promise<unknown> },
+  displayName: string,
+): Promise<string> {
+  const space = (await view.get(`/api/spaces/${view.spaceId}`)) as {
+    members: Array<{ userId: string; displayName: string }>
+  }
+  const member = space.members.find((m) => m.displayName === displayName)
+  if (!member) throw new Error(`the demo has no member named ${displayName}`)
+  return member.userId
+}
+
+/** Creates an escalation rule as the demo manager; throws with the server's answer if refused. */
+export async function createRuleAsManager(
+  flare: RunningFlare,
+  view: DemoInboxView,
+  rule: Record<string, unknown>,
+): Promise<void> {
+  const created = await flare.app.inject({
+    method: 'POST',
+    url: '/api/tickets/escalation-rules',
+    headers: { cookie: view.cookie },
+    payload: rule,
+  })
+  if (created.statusCode !== 201) throw new Error(`rule refused: ${created.body}`)
+}
+
+/**
+ * A customer writes to the demo inbox through its webhook, as a contact-center system would,
+ * over real HTTP; the ticket's id.
+ */
+export async function customerWrites(
+  flare: RunningFlare,
+  inbox: DemoInboxView['inbox'],
+  message: { name: string; phone: string; subject: string; body: string },
+): Promise<string> {
+  const inbound = await fetch(`${flare.url}/api/inbound/inboxes/${inbox.id}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-flare-inbox-secret': inbox.webhookSecret },
+    body: JSON.stringify({
+      customer: { name: message.name, phone: message.phone },
+      subject: message.subject,
+      body: message.body,
+    }),
+  })
+  if (!inbound.ok) throw new Error(`the inbox refused the message: ${await inbound.text()}`)
+  const { ticketId } = (await inbound.json()) as { ticketId: string }
+  return ticketId
+}

@@ -10,18 +10,15 @@ import { asDana, DANA, ELI, SPACE } from './chat/chat-fixtures.js'
 import { TopBar } from './components/TopBar.js'
 import { HandsPanel } from './hands/HandsPanel.js'
 import { registerPresenceEvents } from './presence-socket.js'
-import type { FlareClientSocket } from './socket.js'
 import { useFlare } from './store/index.js'
+import { fakeSocket as fakeFlareSocket } from './test/fake-socket.js'
 
-type Handler = (payload: unknown) => void
 /** Stands in for the connection: what the server would send, delivered by hand. */
+/** Server events, delivered to what `registerPresenceEvents` listens for, inside React's act. */
 function fakeSocket() {
-  const handlers = new Map<string, Handler>()
-  const socket = {
-    on: (event: string, h: Handler) => handlers.set(event, h),
-  } as unknown as FlareClientSocket
+  const { socket, fire } = fakeFlareSocket()
   registerPresenceEvents(socket)
-  return (event: string, payload: unknown) => act(() => handlers.get(event)?.(payload))
+  return (event: string, payload: unknown) => act(() => fire(event, payload))
 }
 
 const member = (userId: string, role: MemberRole): MemberPresence => ({

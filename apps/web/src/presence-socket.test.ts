@@ -6,17 +6,8 @@ import {
 } from '@flare/protocol'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registerPresenceEvents } from './presence-socket.js'
-import type { FlareClientSocket } from './socket.js'
 import { useFlare } from './store/index.js'
-
-type Handler = (payload: unknown) => void
-function fakeSocket() {
-  const handlers = new Map<string, Handler>()
-  const socket = {
-    on: (event: string, h: Handler) => handlers.set(event, h),
-  } as unknown as FlareClientSocket
-  return { socket, fire: (event: string, payload: unknown) => handlers.get(event)?.(payload) }
-}
+import { fakeSocket } from './test/fake-socket.js'
 
 const member = (userId: string, extra: Partial<MemberPresence> = {}): MemberPresence => ({
   userId,

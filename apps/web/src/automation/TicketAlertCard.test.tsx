@@ -3,8 +3,8 @@ import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AlertRail } from '../hands/AlertRail.js'
-import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
+import { fakeSocket as fakeFlareSocket } from '../test/fake-socket.js'
 import { registerAutomationEvents } from './automation-socket.js'
 
 const played = { count: 0 }
@@ -29,14 +29,11 @@ const ELI = U(2)
 const T = U(50)
 const FIRING = U(40)
 
-type Handler = (payload: unknown) => void
+/** Server events, delivered to what `registerAutomationEvents` listens for, inside React's act. */
 function fakeSocket() {
-  const handlers = new Map<string, Handler>()
-  const socket = {
-    on: (event: string, h: Handler) => handlers.set(event, h),
-  } as unknown as FlareClientSocket
+  const { socket, fire } = fakeFlareSocket()
   registerAutomationEvents(socket)
-  return (event: string, payload: unknown) => act(() => handlers.get(event)?.(payload))
+  return (event: string, payload: unknown) => act(() => fire(event, payload))
 }
 
 const escalated: TicketEscalatedEvent = {

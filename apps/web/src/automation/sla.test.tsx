@@ -4,8 +4,8 @@ import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AlertRail } from '../hands/AlertRail.js'
 import { SlaBadge } from '../inbox/SlaBadge.js'
-import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
+import { fakeSocket } from '../test/fake-socket.js'
 import { registerAutomationEvents } from './automation-socket.js'
 import { SlaPoliciesPanel } from './SlaPoliciesPanel.js'
 
@@ -83,15 +83,6 @@ describe('SlaBadge', () => {
     expect(container.textContent).toBe('')
   })
 })
-
-type Handler = (payload: unknown) => void
-function fakeSocket() {
-  const handlers = new Map<string, Handler>()
-  const socket = {
-    on: (event: string, h: Handler) => handlers.set(event, h),
-  } as unknown as FlareClientSocket
-  return { socket, fire: (event: string, payload: unknown) => handlers.get(event)?.(payload) }
-}
 
 describe('the SLA warning card', () => {
   it('[8.1.5] a warning from the server becomes one amber card, announced; Escape dismisses it', async () => {

@@ -1,20 +1,11 @@
 import type { EscalationDto, MeResponse, SpaceSnapshot } from '@flare/protocol'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
+import { fakeSocket } from '../test/fake-socket.js'
 import { registerHandEvents } from './hand-socket.js'
 
 const played = vi.hoisted(() => ({ count: 0 }))
 vi.mock('./sound.js', () => ({ playAlert: () => (played.count += 1) }))
-
-type Handler = (payload: unknown) => void
-function fakeSocket() {
-  const handlers = new Map<string, Handler>()
-  const socket = {
-    on: (event: string, h: Handler) => handlers.set(event, h),
-  } as unknown as FlareClientSocket
-  return { socket, fire: (event: string, payload: unknown) => handlers.get(event)?.(payload) }
-}
 
 const escalation = (id: string, extra: Partial<EscalationDto> = {}): EscalationDto => ({
   id,
