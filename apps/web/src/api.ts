@@ -21,6 +21,13 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What a form shows for a failed write: the server's error, or a plain sentence. */
+export function problemOf(error: unknown): ApiError {
+  return error instanceof ApiRequestError
+    ? error.error
+    : { code: 'INTERNAL', message: 'Something went wrong. Try again.' }
+}
+
 function isErrorBody(value: unknown): value is ErrorBody {
   const error = (value as { error?: { code?: unknown; message?: unknown } } | null)?.error
   return typeof error?.code === 'string' && typeof error.message === 'string'

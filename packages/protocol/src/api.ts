@@ -1,4 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox'
+import {
+  GROUP_HANDLE_PATTERN,
+  MAX_GROUP_HANDLE_LENGTH,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUP_NAME_LENGTH,
+} from './group-rules.js'
 import { literals } from './literals.js'
 import { Text } from './text.js'
 
@@ -149,6 +155,42 @@ export type MemberParams = Static<typeof MemberParams>
 export const MemberRoleUpdate = Type.Object({ role: MemberRole }, { additionalProperties: false })
 export type MemberRoleUpdate = Static<typeof MemberRoleUpdate>
 export const MemberResponse = Type.Object({ member: SpaceMemberDto })
+export type MemberResponse = Static<typeof MemberResponse>
+
+/**
+ * `POST /api/spaces/:spaceId/members` (admins only): adds an existing account, found by its
+ * email (any case), to the space.
+ */
+export const MemberCreate = Type.Object(
+  { email: Text({ minLength: 3, maxLength: 320 }), role: MemberRole },
+  { additionalProperties: false },
+)
+export type MemberCreate = Static<typeof MemberCreate>
+
+/** `POST /api/spaces/:spaceId/groups` (admins only). */
+export const GroupCreate = Type.Object(
+  {
+    name: Text({ minLength: 1, maxLength: MAX_GROUP_NAME_LENGTH }),
+    handle: Type.String({
+      minLength: 1,
+      maxLength: MAX_GROUP_HANDLE_LENGTH,
+      pattern: GROUP_HANDLE_PATTERN,
+    }),
+    memberIds: Type.Array(Uuid, { maxItems: MAX_GROUP_MEMBERS, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+)
+export type GroupCreate = Static<typeof GroupCreate>
+/** `PATCH /api/spaces/:spaceId/groups/:groupId`: what is given replaces what was. */
+export const GroupUpdate = Type.Partial(GroupCreate, {
+  additionalProperties: false,
+  minProperties: 1,
+})
+export type GroupUpdate = Static<typeof GroupUpdate>
+export const GroupParams = Type.Object({ spaceId: Uuid, groupId: Uuid })
+export type GroupParams = Static<typeof GroupParams>
+export const GroupResponse = Type.Object({ group: GroupDto })
+export type GroupResponse = Static<typeof GroupResponse>
 
 export const SpaceDto = Type.Object({
   id: Uuid,

@@ -7,11 +7,17 @@ export type {
   CreateTokenRequest,
   CreateTokenResponse,
   DeletedResponse,
+  GroupCreate,
   GroupDto,
+  GroupParams,
+  GroupResponse,
+  GroupUpdate,
   HealthResponse,
   LoginRequest,
   LoginResponse,
+  MemberCreate,
   MemberParams,
+  MemberResponse,
   MemberRole,
   MemberRoleUpdate,
   MeResponse,
@@ -160,6 +166,13 @@ export type {
   FloorZoneKind,
 } from './floor.js'
 export { FLOOR_ZONE, floorPlan } from './floor.js'
+export {
+  GROUP_HANDLE_PATTERN,
+  isGroupHandle,
+  MAX_GROUP_HANDLE_LENGTH,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUP_NAME_LENGTH,
+} from './group-rules.js'
 export type {
   CapturedMessageDto,
   DeliveryDto,

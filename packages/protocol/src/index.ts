@@ -6,11 +6,16 @@ export {
   DateTime,
   DeletedResponse,
   EmptyResult,
+  GroupCreate,
   GroupDto,
+  GroupParams,
+  GroupResponse,
+  GroupUpdate,
   HealthResponse,
   LoginRequest,
   LoginResponse,
   MEMBER_ROLES,
+  MemberCreate,
   MemberParams,
   MemberResponse,
   MemberRole,
@@ -202,6 +207,13 @@ export type {
   FloorZoneKind,
 } from './floor.js'
 export { FLOOR_ZONE, floorPlan } from './floor.js'
+export {
+  GROUP_HANDLE_PATTERN,
+  isGroupHandle,
+  MAX_GROUP_HANDLE_LENGTH,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUP_NAME_LENGTH,
+} from './group-rules.js'
 export { literals } from './literals.js'
 export type {
   DeliveryEvent,

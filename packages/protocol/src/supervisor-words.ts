@@ -12,5 +12,7 @@ export const AUDIT_KINDS = [
   'slack_integration',
   'webhook',
   'wallboard',
+  'member',
+  'group',
 ] as const
 export type AuditKind = (typeof AUDIT_KINDS)[number]

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
+  DeletedResponse,
   ErrorCode,
+  GroupCreate,
+  GroupParams,
+  GroupResponse,
+  GroupUpdate,
+  MemberCreate,
   MemberParams,
   MemberResponse,
   MemberRoleUpdate,
@@ -9,16 +15,23 @@ import {
   SpaceResponse,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
-import { HttpError, notFound } from '../errors.js'
+import type { FastifyRequest } from 'fastify'
+import { badRequest, HttpError, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import {
+  type Actor,
+  addMember,
   changeRole,
+  createGroup,
+  deleteGroup,
   findSpace,
+  type GroupChangeRefusal,
   listGroups,
   listMembers,
   listRooms,
   type MembershipChangeRefusal,
   removeMember,
+  updateGroup,
 } from '../spaces/space-repository.js'
 
 function refusalError(refusal: MembershipChangeRefusal): HttpError {
@@ -27,6 +40,36 @@ function refusalError(refusal: MembershipChangeRefusal): HttpError {
     code: ErrorCode.CONFLICT,
     message: 'A space keeps at least one admin: make someone else an admin first.',
   })
+}
+
+function groupRefusalError(refused: GroupChangeRefusal): HttpError {
+  switch (refused.refusal) {
+    case 'not_found':
+      return notFound('No such group in this space.')
+    case 'handle_taken':
+      return new HttpError(409, {
+        code: ErrorCode.CONFLICT,
+        message: 'Another group of this space has that handle.',
+        field: 'handle',
+      })
+    case 'not_member':
+      return badRequest(
+        `memberIds.${refused.index}: not a member of this space`,
+        `memberIds.${refused.index}`,
+      )
+    case 'used_by_rules':
+      return new HttpError(409, {
+        code: ErrorCode.CONFLICT,
+        message: `Rules send to this group: ${refused.rules.join(', ')}. Change them first.`,
+      })
+  }
+}
+
+/** A group's name as stored: trimmed, and never blank. */
+function groupName(name: string): string {
+  const trimmed = name.trim()
+  if (trimmed === '') throw badRequest('name: must not be blank', 'name')
+  return trimmed
 }
 
 export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -63,6 +106,48 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     409: ApiErrorBody,
   }
 
+  function actorOf(request: FastifyRequest): Actor {
+    return { userId: membershipOf(request).userId, at: app.clock() }
+  }
+
+  app.post(
+    '/spaces/:spaceId/members',
+    {
+      schema: {
+        tags: ['spaces'],
+        summary: 'Add an existing account to the space by its email (admins only)',
+        description:
+          'The email is matched as logins match it (trimmed, any case). No account is created: ' +
+          'an unknown email is 404 NOT_FOUND, and someone already a member is 409 CONFLICT. The ' +
+          'new member is in the space at once and may connect.',
+        params: SpaceParams,
+        body: MemberCreate,
+        response: { 201: MemberResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin'),
+    },
+    async (request, reply) => {
+      const { spaceId } = membershipOf(request)
+      const { email, role } = request.body
+      const result = await addMember(app.database.db, spaceId, email, role, actorOf(request))
+      if (result === 'no_account') {
+        throw new HttpError(404, {
+          code: ErrorCode.NOT_FOUND,
+          message: 'No Flare account has that email; accounts are not created here yet.',
+          field: 'email',
+        })
+      }
+      if (result === 'already_member') {
+        throw new HttpError(409, {
+          code: ErrorCode.CONFLICT,
+          message: 'That person is already a member of this space.',
+          field: 'email',
+        })
+      }
+      return reply.code(201).send({ member: result })
+    },
+  )
+
   app.patch(
     '/spaces/:spaceId/members/:userId',
     {
@@ -82,7 +167,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { spaceId } = membershipOf(request)
       const { userId } = request.params
       const { role } = request.body
-      const result = await changeRole(app.database.db, spaceId, userId, role)
+      const result = await changeRole(app.database.db, spaceId, userId, role, actorOf(request))
       if (typeof result === 'string') throw refusalError(result)
       // everyone in the space sees the new role at once, not when the member next reconnects;
       // the change is stored, so a presence that cannot be told now only shows it late
@@ -114,10 +199,96 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { spaceId } = membershipOf(request)
       const { userId } = request.params
-      const result = await removeMember(app.database.db, spaceId, userId)
+      const result = await removeMember(app.database.db, spaceId, userId, actorOf(request))
       if (result !== true) throw refusalError(result)
       await app.authority.memberRemoved(spaceId, userId)
       return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/spaces/:spaceId/groups',
+    {
+      schema: {
+        tags: ['spaces'],
+        summary: 'Create a group: a name, an @handle and members (admins only)',
+        description:
+          'The handle is what chat mentions and the recipient picker show after `@`: lower-case ' +
+          'letters, digits, `.`, `_`, `-`, beginning and ending with a letter or digit, unique ' +
+          'in the space (else 409 CONFLICT). Every member id must be a member of the space. The ' +
+          'group gets the next team number of the space, which rules may name it by.',
+        params: SpaceParams,
+        body: GroupCreate,
+        response: { 201: GroupResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin'),
+    },
+    async (request, reply) => {
+      const { spaceId } = membershipOf(request)
+      const input = { ...request.body, name: groupName(request.body.name) }
+      const result = await createGroup(app.database.db, spaceId, input, actorOf(request))
+      if ('refusal' in result) throw groupRefusalError(result)
+      return reply.code(201).send({ group: result })
+    },
+  )
+
+  app.patch(
+    '/spaces/:spaceId/groups/:groupId',
+    {
+      schema: {
+        tags: ['spaces'],
+        summary: 'Rename a group, change its handle or replace its members (admins only)',
+        description:
+          'What is given replaces what was; `memberIds` is the whole new list. Escalations already ' +
+          'raised to the group keep the people they reached; rules sending to it reach its members ' +
+          'as they are when they fire.',
+        params: GroupParams,
+        body: GroupUpdate,
+        response: { 200: GroupResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin'),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      const { name, ...rest } = request.body
+      const patch = name === undefined ? rest : { ...rest, name: groupName(name) }
+      const result = await updateGroup(
+        app.database.db,
+        spaceId,
+        request.params.groupId,
+        patch,
+        actorOf(request),
+      )
+      if ('refusal' in result) throw groupRefusalError(result)
+      return { group: result }
+    },
+  )
+
+  app.delete(
+    '/spaces/:spaceId/groups/:groupId',
+    {
+      schema: {
+        tags: ['spaces'],
+        summary: 'Delete a group no rule sends to (admins only); 409 while a rule does',
+        description:
+          'A rule that escalates to the group (its target or its fallback) keeps it: change those ' +
+          'rules first (409 CONFLICT names them). Raised hands and chat messages that named the ' +
+          'group keep its id and read it as deleted.',
+        params: GroupParams,
+        response: { 200: DeletedResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole('admin'),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      const result = await deleteGroup(
+        app.database.db,
+        spaceId,
+        request.params.groupId,
+        actorOf(request),
+      )
+      if (result !== true) throw groupRefusalError(result)
+      return { deleted: true as const }
     },
   )
 }

@@ -1,8 +1,18 @@
-import type { GroupDto, MemberRole, RoomDto, SpaceDto, SpaceMemberDto } from '@flare/protocol'
-import { and, asc, eq, inArray, ne, or } from 'drizzle-orm'
-import { pictureUrlOf } from '../auth/identity.js'
+import type {
+  GroupCreate,
+  GroupDto,
+  GroupUpdate,
+  MemberRole,
+  RoomDto,
+  SpaceDto,
+  SpaceMemberDto,
+} from '@flare/protocol'
+import { and, asc, eq, inArray, max, ne, or } from 'drizzle-orm'
+import { normaliseEmail, pictureUrlOf } from '../auth/identity.js'
+import { writeAuditEntry } from '../db/audit-log.js'
 import type { Db } from '../db/database.js'
 import {
+  escalationRules,
   groupMembers,
   groups,
   inboxAdmins,
@@ -119,6 +129,24 @@ export async function listMembers(
   db: Pick<Db, 'select'>,
   spaceId: string,
 ): Promise<SpaceMemberDto[]> {
+  return selectMembers(db, spaceId)
+}
+
+/** One member as the space's member list shows them, or null when they are not a member. */
+async function findMemberDto(
+  db: Pick<Db, 'select'>,
+  spaceId: string,
+  userId: string,
+): Promise<SpaceMemberDto | null> {
+  const [member] = await selectMembers(db, spaceId, userId)
+  return member ?? null
+}
+
+async function selectMembers(
+  db: Pick<Db, 'select'>,
+  spaceId: string,
+  onlyUserId?: string,
+): Promise<SpaceMemberDto[]> {
   const rows = await db
     .select({
       userId: memberships.userId,
@@ -129,7 +157,12 @@ export async function listMembers(
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.spaceId, spaceId))
+    .where(
+      and(
+        eq(memberships.spaceId, spaceId),
+        onlyUserId === undefined ? undefined : eq(memberships.userId, onlyUserId),
+      ),
+    )
     .orderBy(asc(users.displayName))
   return rows.map(({ pictureVersion, ...member }) => ({
     ...member,
@@ -137,7 +170,7 @@ export async function listMembers(
   }))
 }
 
-export async function listGroups(db: Db, spaceId: string): Promise<GroupDto[]> {
+export async function listGroups(db: Pick<Db, 'select'>, spaceId: string): Promise<GroupDto[]> {
   const rows = await db
     .select({ id: groups.id, name: groups.name, handle: groups.handle })
     .from(groups)
@@ -173,6 +206,17 @@ export async function membersAmong(
   return new Set(rows.map((r) => r.userId))
 }
 
+/** Who makes an admin change and when, for the audit log (SPEC §8.4.1). */
+export interface Actor {
+  userId: string
+  at: Date
+}
+
+/** A member as the audit log keeps them: `name` is what the audit page labels the entry by. */
+function memberAudit(member: SpaceMemberDto): { userId: string; name: string; role: MemberRole } {
+  return { userId: member.userId, name: member.displayName, role: member.role }
+}
+
 /** Why a membership change was refused: there is no such member, or it would leave no admin. */
 export type MembershipChangeRefusal = 'not_member' | 'last_admin'
 
@@ -197,6 +241,7 @@ export async function changeRole(
   spaceId: string,
   userId: string,
   role: MemberRole,
+  actor: Actor,
 ): Promise<SpaceMemberDto | MembershipChangeRefusal> {
   return db.transaction(async (tx) => {
     const current = await findMembership(tx, spaceId, userId)
@@ -208,8 +253,21 @@ export async function changeRole(
       .update(memberships)
       .set({ role })
       .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
-    const [member] = (await listMembers(tx, spaceId)).filter((m) => m.userId === userId)
-    return member ?? 'not_member'
+    const member = await findMemberDto(tx, spaceId, userId)
+    if (!member) return 'not_member'
+    if (current.role !== role) {
+      await writeAuditEntry(tx, {
+        spaceId,
+        actorUserId: actor.userId,
+        action: 'update',
+        kind: 'member',
+        entityId: userId,
+        before: memberAudit({ ...member, role: current.role }),
+        after: memberAudit(member),
+        at: actor.at,
+      })
+    }
+    return member
   })
 }
 
@@ -221,9 +279,10 @@ export async function removeMember(
   db: Db,
   spaceId: string,
   userId: string,
+  actor: Actor,
 ): Promise<true | MembershipChangeRefusal> {
   return db.transaction(async (tx) => {
-    const current = await findMembership(tx, spaceId, userId)
+    const current = await findMemberDto(tx, spaceId, userId)
     if (!current) return 'not_member'
     if (current.role === 'admin' && !(await otherAdminExists(tx, spaceId, userId))) {
       return 'last_admin'
@@ -252,6 +311,242 @@ export async function removeMember(
     await tx
       .delete(memberships)
       .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
+    await writeAuditEntry(tx, {
+      spaceId,
+      actorUserId: actor.userId,
+      action: 'delete',
+      kind: 'member',
+      entityId: userId,
+      before: memberAudit(current),
+      after: null,
+      at: actor.at,
+    })
+    return true
+  })
+}
+
+/** Why adding a member was refused: no account has that email, or it is a member already. */
+export type MemberAddRefusal = 'no_account' | 'already_member'
+
+/**
+ * Adds an existing account, found by its email in the normal form logins use, to the space.
+ * Creates no account: whoever is added already has a password.
+ */
+export async function addMember(
+  db: Db,
+  spaceId: string,
+  email: string,
+  role: MemberRole,
+  actor: Actor,
+): Promise<SpaceMemberDto | MemberAddRefusal> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, normaliseEmail(email)))
+    if (!user) return 'no_account'
+    // the primary key decides, not a read before it: two admins adding the same person at once
+    // get one member and one 409
+    const [added] = await tx
+      .insert(memberships)
+      .values({ spaceId, userId: user.id, role })
+      .onConflictDoNothing()
+      .returning({ userId: memberships.userId })
+    if (!added) return 'already_member'
+    const member = await findMemberDto(tx, spaceId, user.id)
+    if (!member) throw new Error('the new membership vanished in its own transaction')
+    await writeAuditEntry(tx, {
+      spaceId,
+      actorUserId: actor.userId,
+      action: 'create',
+      kind: 'member',
+      entityId: user.id,
+      before: null,
+      after: memberAudit(member),
+      at: actor.at,
+    })
+    return member
+  })
+}
+
+/**
+ * Why a group change was refused: no such group; the handle is another group's; a member id
+ * (at `index` of `memberIds`) is not a member of the space; rules (named) send to the group.
+ */
+export type GroupChangeRefusal =
+  | { refusal: 'not_found' }
+  | { refusal: 'handle_taken' }
+  | { refusal: 'not_member'; index: number }
+  | { refusal: 'used_by_rules'; rules: string[] }
+
+async function findGroup(db: Tx, spaceId: string, groupId: string): Promise<GroupDto | null> {
+  const [row] = await db
+    .select({ id: groups.id, name: groups.name, handle: groups.handle })
+    .from(groups)
+    .where(and(eq(groups.id, groupId), eq(groups.spaceId, spaceId)))
+  if (!row) return null
+  const links = await db
+    .select({ userId: groupMembers.userId })
+    .from(groupMembers)
+    .where(eq(groupMembers.groupId, groupId))
+  return { ...row, memberIds: links.map((l) => l.userId) }
+}
+
+/**
+ * Locks the space's groups against other group writes for the rest of the transaction, so a
+ * handle checked free and a number taken as the next one stay so until it commits. `NO KEY
+ * UPDATE` leaves rows that reference the space (tickets, messages) free to be written.
+ */
+async function lockSpaceGroups(tx: Tx, spaceId: string): Promise<void> {
+  await tx.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for('no key update')
+}
+
+async function checkGroupFields(
+  tx: Tx,
+  spaceId: string,
+  fields: { handle?: string | undefined; memberIds?: string[] | undefined },
+  groupId: string | null,
+): Promise<GroupChangeRefusal | null> {
+  if (fields.memberIds) {
+    const members = await membersAmong(tx, spaceId, fields.memberIds)
+    const index = fields.memberIds.findIndex((id) => !members.has(id))
+    if (index >= 0) return { refusal: 'not_member', index }
+  }
+  if (fields.handle !== undefined) {
+    const [holder] = await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.spaceId, spaceId), eq(groups.handle, fields.handle)))
+    if (holder && holder.id !== groupId) return { refusal: 'handle_taken' }
+  }
+  return null
+}
+
+/**
+ * Creates a group with the next team number of the space, which rules may name it by (seed
+ * 004's `escalateToTeamId: 1`).
+ */
+export async function createGroup(
+  db: Db,
+  spaceId: string,
+  input: GroupCreate,
+  actor: Actor,
+): Promise<GroupDto | GroupChangeRefusal> {
+  return db.transaction(async (tx) => {
+    await lockSpaceGroups(tx, spaceId)
+    const refused = await checkGroupFields(tx, spaceId, input, null)
+    if (refused) return refused
+    const [{ last } = { last: null }] = await tx
+      .select({ last: max(groups.number) })
+      .from(groups)
+      .where(eq(groups.spaceId, spaceId))
+    const [row] = await tx
+      .insert(groups)
+      .values({ spaceId, name: input.name, handle: input.handle, number: (last ?? 0) + 1 })
+      .returning({ id: groups.id })
+    if (!row) throw new Error('group was not stored')
+    if (input.memberIds.length > 0) {
+      await tx
+        .insert(groupMembers)
+        .values(input.memberIds.map((userId) => ({ groupId: row.id, userId })))
+    }
+    const group: GroupDto = { id: row.id, ...input }
+    await writeAuditEntry(tx, {
+      spaceId,
+      actorUserId: actor.userId,
+      action: 'create',
+      kind: 'group',
+      entityId: row.id,
+      before: null,
+      after: group,
+      at: actor.at,
+    })
+    return group
+  })
+}
+
+/** Renames a group, changes its handle or replaces its members; what is not given stays. */
+export async function updateGroup(
+  db: Db,
+  spaceId: string,
+  groupId: string,
+  patch: GroupUpdate,
+  actor: Actor,
+): Promise<GroupDto | GroupChangeRefusal> {
+  return db.transaction(async (tx) => {
+    await lockSpaceGroups(tx, spaceId)
+    const before = await findGroup(tx, spaceId, groupId)
+    if (!before) return { refusal: 'not_found' }
+    const refused = await checkGroupFields(tx, spaceId, patch, groupId)
+    if (refused) return refused
+    const after: GroupDto = {
+      id: groupId,
+      name: patch.name ?? before.name,
+      handle: patch.handle ?? before.handle,
+      memberIds: patch.memberIds ?? before.memberIds,
+    }
+    await tx
+      .update(groups)
+      .set({ name: after.name, handle: after.handle })
+      .where(eq(groups.id, groupId))
+    if (patch.memberIds) {
+      await tx.delete(groupMembers).where(eq(groupMembers.groupId, groupId))
+      if (patch.memberIds.length > 0) {
+        await tx.insert(groupMembers).values(patch.memberIds.map((userId) => ({ groupId, userId })))
+      }
+    }
+    await writeAuditEntry(tx, {
+      spaceId,
+      actorUserId: actor.userId,
+      action: 'update',
+      kind: 'group',
+      entityId: groupId,
+      before,
+      after,
+      at: actor.at,
+    })
+    return after
+  })
+}
+
+/**
+ * Deletes a group no rule sends to. Raised hands keep the group ids they were addressed to
+ * (their recipients were expanded when raised) and chat keeps its mentions; both read a deleted
+ * group as gone.
+ */
+export async function deleteGroup(
+  db: Db,
+  spaceId: string,
+  groupId: string,
+  actor: Actor,
+): Promise<true | GroupChangeRefusal> {
+  return db.transaction(async (tx) => {
+    await lockSpaceGroups(tx, spaceId)
+    const before = await findGroup(tx, spaceId, groupId)
+    if (!before) return { refusal: 'not_found' }
+    const rules = await tx
+      .select({ definition: escalationRules.definition })
+      .from(escalationRules)
+      .where(eq(escalationRules.spaceId, spaceId))
+      .orderBy(asc(escalationRules.createdAt))
+    const users = rules
+      .filter(
+        ({ definition: d }) =>
+          d.escalateToTeamId === groupId || d.fallback?.escalateToTeamId === groupId,
+      )
+      .map((r) => r.definition.name)
+    if (users.length > 0) return { refusal: 'used_by_rules', rules: users }
+    await tx.delete(groups).where(eq(groups.id, groupId))
+    await writeAuditEntry(tx, {
+      spaceId,
+      actorUserId: actor.userId,
+      action: 'delete',
+      kind: 'group',
+      entityId: groupId,
+      before,
+      after: null,
+      at: actor.at,
+    })
     return true
   })
 }

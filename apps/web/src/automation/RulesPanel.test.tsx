@@ -3,6 +3,7 @@ import { render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
+import { fakeServer } from '../test/fake-server.js'
 import { RulePreview } from './RulePreview.js'
 import { RulesPanel } from './RulesPanel.js'
 import type { Directory } from './targets.js'
@@ -77,29 +78,6 @@ function rule(fields: Partial<EscalationRule> = {}): EscalationRule {
     updatedBy: null,
     ...fields,
   }
-}
-
-type Route = (body: unknown) => { status: number; body?: unknown }
-function fakeServer(routes: Record<string, Route>) {
-  const calls: Array<{ method: string; url: string; body: unknown }> = []
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (url: string, init?: RequestInit) => {
-      const method = init?.method ?? 'GET'
-      const body = init?.body ? JSON.parse(String(init.body)) : undefined
-      calls.push({ method, url, body })
-      const route = routes[`${method} ${url}`]
-      if (!route)
-        return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no' } }), {
-          status: 404,
-        })
-      const answer = route(body)
-      return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
-        status: answer.status,
-      })
-    }),
-  )
-  return calls
 }
 
 /** The panel as the settings page wires it: the rules come from the store. */

@@ -4,6 +4,8 @@ import { openSpace } from '../actions.js'
 import { BrandMark } from '../components/BrandMark.js'
 import { AlertRail } from '../hands/AlertRail.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
+import { GroupsPanel } from '../members/GroupsPanel.js'
+import { MembersPanel } from '../members/MembersPanel.js'
 import { NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
 import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
@@ -51,7 +53,7 @@ function Failed({ message }: { message: string }) {
 /**
  * Settings → Escalations (seed 002): business hours, the rules with a detail pane, rotations
  * and each inbox's own hours and phone escalation. Admins and managers change them; agents
- * read them.
+ * read them. Admins also find the space's members and groups here (SPEC §1.5.5).
  */
 export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto }) {
   const space = useFlare((s) => s.space)
@@ -220,6 +222,29 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
               )}
             </section>
             <NotificationSettings spaceId={spaceId} canEdit={canEdit} />
+            {role === 'admin' && (
+              <>
+                <h2 className="settings-title" id="members-and-groups">
+                  Members &amp; groups
+                </h2>
+                <section className="settings-card" aria-labelledby="members-heading">
+                  <h2 id="members-heading">Members</h2>
+                  <p className="muted small">
+                    Admins manage members and groups; managers and agents see them on the map and in
+                    pickers. A change takes effect at once.
+                  </p>
+                  <MembersPanel members={space.value.members} myUserId={user.id} />
+                </section>
+                <section className="settings-card" aria-labelledby="groups-heading">
+                  <h2 id="groups-heading">Groups</h2>
+                  <p className="muted small">
+                    A group is a team people mention with its @handle in chat, and escalate to from
+                    a raised hand or a rule.
+                  </p>
+                  <GroupsPanel groups={space.value.groups} members={space.value.members} />
+                </section>
+              </>
+            )}
           </>
         )}
       </main>

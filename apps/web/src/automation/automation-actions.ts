@@ -15,7 +15,7 @@ import type {
   TicketAcknowledgedEvent,
   TicketReleasedEvent,
 } from '@flare/protocol'
-import { ApiRequestError } from '../api.js'
+import { problemOf } from '../api.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
 import { openTicket } from '../inbox/inbox-actions.js'
 import { inboxApi } from '../inbox/inbox-api.js'
@@ -29,12 +29,6 @@ import { navigate } from './navigation.js'
 
 /** A write's outcome for a form: null on success, else the server's error (with its field). */
 export type SaveProblem = ApiError | null
-
-function problemOf(error: unknown): ApiError {
-  return error instanceof ApiRequestError
-    ? error.error
-    : { code: 'INTERNAL', message: 'Something went wrong. Try again.' }
-}
 
 function spaceIdOrNull(): string | null {
   return useFlare.getState().spaceId

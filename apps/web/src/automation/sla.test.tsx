@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AlertRail } from '../hands/AlertRail.js'
 import { SlaBadge } from '../inbox/SlaBadge.js'
 import { useFlare } from '../store/index.js'
+import { fakeServer } from '../test/fake-server.js'
 import { fakeSocket } from '../test/fake-socket.js'
 import { registerAutomationEvents } from './automation-socket.js'
 import { SlaPoliciesPanel } from './SlaPoliciesPanel.js'
@@ -129,30 +130,6 @@ describe('an SLA warning from the snapshot', () => {
     )
   })
 })
-
-type Route = (body: unknown) => { status: number; body?: unknown }
-function fakeServer(routes: Record<string, Route>) {
-  const calls: Array<{ method: string; url: string; body: unknown }> = []
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (url: string, init?: RequestInit) => {
-      const method = init?.method ?? 'GET'
-      const body = init?.body ? JSON.parse(String(init.body)) : undefined
-      calls.push({ method, url, body })
-      const route = routes[`${method} ${url}`]
-      if (!route) {
-        return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no' } }), {
-          status: 404,
-        })
-      }
-      const answer = route(body)
-      return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
-        status: answer.status,
-      })
-    }),
-  )
-  return calls
-}
 
 const inbox: InboxDto = {
   id: INBOX,

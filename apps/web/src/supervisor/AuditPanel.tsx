@@ -15,6 +15,8 @@ export const KIND_LABELS: Record<AuditKind, string> = {
   slack_integration: 'Slack',
   webhook: 'Webhook',
   wallboard: 'Wallboard',
+  member: 'Member',
+  group: 'Group',
 }
 
 const ACTION_WORDS: Record<AuditEntryDto['action'], string> = {

@@ -1,0 +1,407 @@
+import type { AuditResponse, GroupDto, SpaceResponse } from '@flare/protocol'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { hashPassword } from '../src/auth/passwords.js'
+import { users } from '../src/db/schema.js'
+import { DEMO_PASSWORD } from '../src/demo/seed.js'
+import { createRule } from './automation-support.js'
+import { databaseKinds, startTestApp, type TestApp } from './support.js'
+
+// SPEC §1.5.5: admins add members and manage groups; everyone else is refused.
+
+describe.each(databaseKinds())('members and groups on $name', (kind) => {
+  let t: TestApp
+  let admin = ''
+  let manager = ''
+  let agent = ''
+  let outsider = ''
+  const members = () => `/api/spaces/${t.spaceId}/members`
+  const groupsUrl = () => `/api/spaces/${t.spaceId}/groups`
+
+  beforeAll(async () => {
+    t = await startTestApp(kind)
+    admin = await t.login('admin@flare.test')
+    manager = await t.login('manager@flare.test')
+    agent = await t.login('dana@flare.test')
+    outsider = await t.login(t.otherSpace.email)
+  })
+  // the audit log lists newest first by time: each test's writes come after the last test's
+  beforeEach(() => t.clock.advance(60_000))
+  afterAll(async () => {
+    await t.close()
+  })
+
+  /** A Flare account that belongs to no space yet. */
+  async function newAccount(email: string, displayName: string): Promise<string> {
+    const [row] = await t.database.db
+      .insert(users)
+      .values({ email, displayName, passwordHash: await hashPassword(DEMO_PASSWORD) })
+      .returning({ id: users.id })
+    if (!row) throw new Error('account not created')
+    return row.id
+  }
+
+  async function space(cookie = admin): Promise<SpaceResponse> {
+    const res = await t.app.inject({ url: `/api/spaces/${t.spaceId}`, headers: { cookie } })
+    expect(res.statusCode).toBe(200)
+    return res.json()
+  }
+
+  async function audit(kind: string): Promise<AuditResponse> {
+    const res = await t.app.inject({
+      url: `/api/spaces/${t.spaceId}/audit?kind=${kind}`,
+      headers: { cookie: admin },
+    })
+    expect(res.statusCode).toBe(200)
+    return res.json()
+  }
+
+  async function createGroup(payload: Record<string, unknown>): Promise<GroupDto> {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: groupsUrl(),
+      headers: { cookie: admin },
+      payload,
+    })
+    if (res.statusCode !== 201) throw new Error(`group: ${res.statusCode} ${res.body}`)
+    return res.json().group
+  }
+
+  describe('adding a member', () => {
+    it('[1.5.5] an admin adds an existing account by email, in any case; it is a member at once and can connect', async () => {
+      const userId = await newAccount('hana@flare.test', 'Hana Ito')
+      const res = await t.app.inject({
+        method: 'POST',
+        url: members(),
+        headers: { cookie: admin },
+        payload: { email: '  Hana@FLARE.test ', role: 'agent' },
+      })
+      expect(res.statusCode).toBe(201)
+      expect(res.json().member).toMatchObject({
+        userId,
+        displayName: 'Hana Ito',
+        role: 'agent',
+        managerUserId: null,
+        pictureUrl: null,
+      })
+      expect((await space()).members.map((m) => m.userId)).toContain(userId)
+      // the new member reads the space as a member: membership is checked on use
+      const own = await space(await t.login('hana@flare.test'))
+      expect(own.role).toBe('agent')
+      const entries = (await audit('member')).entries
+      expect(entries[0]).toMatchObject({ action: 'create', entityId: userId, label: 'Hana Ito' })
+    })
+
+    it('[1.5.5] someone already a member is 409 CONFLICT; an unknown email is 404 naming email', async () => {
+      const again = await t.app.inject({
+        method: 'POST',
+        url: members(),
+        headers: { cookie: admin },
+        payload: { email: 'dana@flare.test', role: 'manager' },
+      })
+      expect(again.statusCode).toBe(409)
+      expect(again.json().error).toMatchObject({ code: 'CONFLICT', field: 'email' })
+      const dana = (await space()).members.find((m) => m.displayName === 'Dana Reyes')
+      expect(dana?.role).toBe('agent')
+
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: members(),
+        headers: { cookie: admin },
+        payload: { email: 'nobody@flare.test', role: 'agent' },
+      })
+      expect(unknown.statusCode).toBe(404)
+      expect(unknown.json().error).toMatchObject({ code: 'NOT_FOUND', field: 'email' })
+      expect(unknown.json().error.message).toMatch(/no flare account/i)
+    })
+
+    it('[1.5.5] a bad role or extra fields are 400 VALIDATION naming the field', async () => {
+      for (const [payload, field] of [
+        [{ email: 'hana@flare.test', role: 'owner' }, 'role'],
+        [{ email: 'hana@flare.test', role: 'agent', password: 'x' }, 'password'],
+        [{ role: 'agent' }, 'email'],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: members(),
+          headers: { cookie: admin },
+          payload,
+        })
+        expect(res.statusCode, JSON.stringify(payload)).toBe(400)
+        expect(res.json().error.code).toBe('VALIDATION')
+        expect(res.json().error.field ?? res.json().error.message).toContain(field)
+      }
+    })
+
+    it('[1.5.5] managers and agents get 403, non-members 404, and nobody is added', async () => {
+      await newAccount('ivo@flare.test', 'Ivo Petrov')
+      for (const [cookie, status] of [
+        [manager, 403],
+        [agent, 403],
+        [outsider, 404],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: members(),
+          headers: { cookie },
+          payload: { email: 'ivo@flare.test', role: 'admin' },
+        })
+        expect(res.statusCode).toBe(status)
+      }
+      expect((await space()).members.map((m) => m.displayName)).not.toContain('Ivo Petrov')
+    })
+  })
+
+  describe('groups', () => {
+    it('[1.5.5] an admin creates a group; it is in the space with its members and the next team number', async () => {
+      const before = await space()
+      const eli = before.members.find((m) => m.displayName === 'Eli Novak')!.userId
+      const gus = before.members.find((m) => m.displayName === 'Gus Okafor')!.userId
+      const group = await createGroup({
+        name: '  Night shift ',
+        handle: 'night-shift',
+        memberIds: [eli, gus],
+      })
+      expect(group).toMatchObject({ name: 'Night shift', handle: 'night-shift' })
+      expect(new Set(group.memberIds)).toEqual(new Set([eli, gus]))
+      const listed = (await space(agent)).groups.find((g) => g.id === group.id)
+      expect(listed).toMatchObject({ name: 'Night shift', handle: 'night-shift' })
+      expect(new Set(listed?.memberIds)).toEqual(new Set([eli, gus]))
+      // the seed numbers its two teams 1 and 2; a rule may name the new one by its number 3
+      const rule = await createRule(t, { escalateTo: 'team', escalateToTeamId: 3 })
+      expect(rule.escalateToTeamId).toBe(group.id)
+      const entries = (await audit('group')).entries
+      expect(entries[0]).toMatchObject({
+        action: 'create',
+        entityId: group.id,
+        label: 'Night shift',
+      })
+    })
+
+    it('[1.5.5] a malformed handle, a blank or long name and unknown fields are 400 VALIDATION naming the field', async () => {
+      for (const [payload, field] of [
+        [{ name: 'A', handle: 'Tier 3', memberIds: [] }, 'handle'],
+        [{ name: 'A', handle: 'tier3.', memberIds: [] }, 'handle'],
+        [{ name: 'A', handle: '@tier3', memberIds: [] }, 'handle'],
+        [{ name: 'A', handle: 'x'.repeat(41), memberIds: [] }, 'handle'],
+        [{ name: '   ', handle: 'tier3', memberIds: [] }, 'name'],
+        [{ name: 'n'.repeat(81), handle: 'tier3', memberIds: [] }, 'name'],
+        [{ name: 'A', handle: 'tier3', memberIds: ['not-a-uuid'] }, 'memberIds'],
+        [{ name: 'A', handle: 'tier3' }, 'memberIds'],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: groupsUrl(),
+          headers: { cookie: admin },
+          payload,
+        })
+        expect(res.statusCode, JSON.stringify(payload)).toBe(400)
+        expect(res.json().error.code).toBe('VALIDATION')
+        expect(res.json().error.field ?? res.json().error.message).toContain(field)
+      }
+      expect((await space()).groups.map((g) => g.handle)).not.toContain('tier3')
+    })
+
+    it('[1.5.5] a member id that is not a member of the space is 400 naming memberIds.N', async () => {
+      const ada = (await space()).members.find((m) => m.role === 'admin')!.userId
+      const [olive] = await Promise.all([t.userId(t.otherSpace.email)])
+      const res = await t.app.inject({
+        method: 'POST',
+        url: groupsUrl(),
+        headers: { cookie: admin },
+        payload: { name: 'Mixed', handle: 'mixed', memberIds: [ada, olive] },
+      })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().error).toMatchObject({ code: 'VALIDATION', field: 'memberIds.1' })
+    })
+
+    it('[1.5.5] a handle another group of the space has is 409 CONFLICT, on create and on rename', async () => {
+      const taken = await t.app.inject({
+        method: 'POST',
+        url: groupsUrl(),
+        headers: { cookie: admin },
+        payload: { name: 'Another tier 1', handle: 'tier1', memberIds: [] },
+      })
+      expect(taken.statusCode).toBe(409)
+      expect(taken.json().error).toMatchObject({ code: 'CONFLICT', field: 'handle' })
+
+      const group = await createGroup({ name: 'Weekend', handle: 'weekend', memberIds: [] })
+      const rename = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+        payload: { handle: 'supervisors' },
+      })
+      expect(rename.statusCode).toBe(409)
+      // keeping its own handle is no conflict
+      const same = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+        payload: { handle: 'weekend', name: 'Weekend team' },
+      })
+      expect(same.statusCode).toBe(200)
+      expect(same.json().group).toMatchObject({ name: 'Weekend team', handle: 'weekend' })
+    })
+
+    it('[1.5.5] another space may use the same handle', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/spaces/${t.otherSpace.spaceId}/groups`,
+        headers: { cookie: outsider },
+        payload: { name: 'Their tier 1', handle: 'tier1', memberIds: [] },
+      })
+      expect(res.statusCode).toBe(201)
+    })
+
+    it('[1.5.5] PATCH replaces the members and keeps what is not given; the audit log has before and after', async () => {
+      const current = await space()
+      const tier1 = current.groups.find((g) => g.handle === 'tier1')!
+      const max = current.members.find((m) => m.displayName === 'Max Manager')!.userId
+      const res = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${tier1.id}`,
+        headers: { cookie: admin },
+        payload: { memberIds: [max] },
+      })
+      expect(res.statusCode).toBe(200)
+      expect(res.json().group).toEqual({ ...tier1, memberIds: [max] })
+      expect((await space()).groups.find((g) => g.id === tier1.id)?.memberIds).toEqual([max])
+      const entry = (await audit('group')).entries[0]
+      expect(entry).toMatchObject({ action: 'update', entityId: tier1.id, label: 'Tier 1 support' })
+      expect(entry?.changes.some((c) => c.path.startsWith('memberIds'))).toBe(true)
+
+      const empty = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${tier1.id}`,
+        headers: { cookie: admin },
+        payload: {},
+      })
+      expect(empty.statusCode).toBe(400)
+      const stranger = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${tier1.id}`,
+        headers: { cookie: admin },
+        payload: { memberIds: [max, await t.userId(t.otherSpace.email)] },
+      })
+      expect(stranger.statusCode).toBe(400)
+      expect(stranger.json().error.field).toBe('memberIds.1')
+    })
+
+    it('[1.5.5] deleting a group a rule sends to is 409 naming the rule; once the rule changes it is deleted', async () => {
+      const group = await createGroup({ name: 'Escalations', handle: 'escalations', memberIds: [] })
+      const primary = await createRule(t, {
+        name: 'To the escalations team',
+        escalateTo: 'team',
+        escalateToTeamId: group.id,
+      })
+      const fallback = await createRule(t, {
+        name: 'Falls back to the team',
+        acknowledgeWithinMinutes: 5,
+        fallback: { escalateTo: 'team', escalateToTeamId: group.id },
+      })
+      const refused = await t.app.inject({
+        method: 'DELETE',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+      })
+      expect(refused.statusCode).toBe(409)
+      expect(refused.json().error.code).toBe('CONFLICT')
+      expect(refused.json().error.message).toContain('To the escalations team')
+      expect(refused.json().error.message).toContain('Falls back to the team')
+      expect((await space()).groups.map((g) => g.id)).toContain(group.id)
+
+      for (const rule of [primary, fallback]) {
+        const res = await t.app.inject({
+          method: 'DELETE',
+          url: `/api/tickets/escalation-rules/${rule.id}`,
+          headers: { cookie: manager },
+        })
+        expect(res.statusCode).toBe(200)
+      }
+      t.clock.advance(1000)
+      const deleted = await t.app.inject({
+        method: 'DELETE',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+      })
+      expect(deleted.statusCode).toBe(200)
+      expect(deleted.json()).toEqual({ deleted: true })
+      expect((await space()).groups.map((g) => g.id)).not.toContain(group.id)
+      expect((await audit('group')).entries[0]).toMatchObject({
+        action: 'delete',
+        entityId: group.id,
+        label: 'Escalations',
+      })
+      const again = await t.app.inject({
+        method: 'DELETE',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+      })
+      expect(again.statusCode).toBe(404)
+    })
+
+    it("[1.5.5] another space's group is 404 to this space's admin", async () => {
+      const theirs = (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/spaces/${t.otherSpace.spaceId}/groups`,
+          headers: { cookie: outsider },
+          payload: { name: 'Theirs', handle: 'theirs', memberIds: [] },
+        })
+      ).json().group
+      for (const method of ['PATCH', 'DELETE'] as const) {
+        const res = await t.app.inject({
+          method,
+          url: `${groupsUrl()}/${theirs.id}`,
+          headers: { cookie: admin },
+          ...(method === 'PATCH' ? { payload: { name: 'Mine now' } } : {}),
+        })
+        expect(res.statusCode, method).toBe(404)
+      }
+    })
+
+    it('[1.5.5] managers and agents get 403 and non-members 404 on every group write; nothing changes', async () => {
+      const tier1 = (await space()).groups.find((g) => g.handle === 'supervisors')!
+      const writes = [
+        { method: 'POST', url: groupsUrl(), payload: { name: 'X', handle: 'x', memberIds: [] } },
+        { method: 'PATCH', url: `${groupsUrl()}/${tier1.id}`, payload: { name: 'Renamed' } },
+        { method: 'DELETE', url: `${groupsUrl()}/${tier1.id}` },
+      ] as const
+      for (const [cookie, status] of [
+        [manager, 403],
+        [agent, 403],
+        [outsider, 404],
+      ] as const) {
+        for (const write of writes) {
+          const res = await t.app.inject({ ...write, headers: { cookie } })
+          expect(res.statusCode, `${write.method} ${status}`).toBe(status)
+        }
+      }
+      const after = await space()
+      expect(after.groups.find((g) => g.id === tier1.id)).toEqual(tier1)
+      expect(after.groups.map((g) => g.handle)).not.toContain('x')
+    })
+  })
+
+  it('[1.5.5] role changes and removals are in the audit log', async () => {
+    const hana = await t.userId('hana@flare.test')
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `${members()}/${hana}`,
+      headers: { cookie: admin },
+      payload: { role: 'manager' },
+    })
+    expect(patch.statusCode).toBe(200)
+    t.clock.advance(1000)
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `${members()}/${hana}`,
+      headers: { cookie: admin },
+    })
+    expect(removed.statusCode).toBe(204)
+    const [gone, changed] = (await audit('member')).entries
+    expect(gone).toMatchObject({ action: 'delete', entityId: hana, label: 'Hana Ito' })
+    expect(changed).toMatchObject({ action: 'update', entityId: hana })
+    expect(changed?.changes).toEqual([{ path: 'role', before: 'agent', after: 'manager' }])
+  })
+})
