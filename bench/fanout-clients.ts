@@ -7,7 +7,7 @@ import {
   type EscalationDto,
   type PresenceRow,
   type PresenceUpdate,
-  presenceUpdateOfRow,
+  presenceUpdatesOfRows,
   type SpaceSnapshot,
   snapshotMembers,
 } from '@flare/protocol/client'
@@ -59,7 +59,7 @@ class PresenceView {
     this.known.fill(0)
     this.count = 0
     this.snapshotAt = epochNow()
-    // decoded as the web app decodes it (a rows snapshot's members are in memberRows)
+    // decoded as the web app decodes it (a rows snapshot's members are in memberColumns)
     for (const m of snapshotMembers(snapshot)) this.add(m.userId, m.displayName)
   }
 
@@ -200,11 +200,21 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
   }
 
   const views = command.cookies.map(() => new PresenceView(command.members))
+  const t0 = epochNow()
+  const connectedAt = new Float64Array(command.cookies.length)
   let done = false
   let messages = 0
   const check = () => {
     if (done || !views.every((v) => v.settledAt > 0)) return
     done = true
+    // BENCH_TIMELINE=1: when this process's clients connected, got their snapshot and settled
+    if (process.env.BENCH_TIMELINE) {
+      const at = (times: ArrayLike<number>) => Array.from(times, (t) => t - t0)
+      process.stderr.write(
+        `  timeline of clients in process ${process.pid} (ms after the storm began; 10/25/50/75/90/100th percentiles): ` +
+          `connected ${deciles(at(connectedAt))} | snapshot ${deciles(at(views.map((v) => v.snapshotAt)))} | settled ${deciles(at(views.map((v) => v.settledAt)))}\n`,
+      )
+    }
     send({
       type: 'settled',
       target,
@@ -220,6 +230,9 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       extraHeaders: { cookie },
     })
     const view = views[i] ?? new PresenceView(command.members)
+    c.once('connect', () => {
+      connectedAt[i] = epochNow()
+    })
     c.on('space:snapshot', (s: SpaceSnapshot) => {
       messages += 1
       view.load(s)
@@ -237,7 +250,7 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
     })
     c.on('presence:rows', (rows: PresenceRow[]) => {
       messages += 1
-      for (const row of rows) view.apply(presenceUpdateOfRow(row))
+      for (const u of presenceUpdatesOfRows(rows)) view.apply(u)
       if (view.settledAt) check()
     })
     c.on('connect_error', (e) => {
@@ -264,6 +277,14 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
     })
   }, 10_000)
   timer.unref()
+}
+
+/** The 10th, 25th, 50th, 75th, 90th and 100th percentiles of some times, rounded. */
+function deciles(times: number[]): string {
+  const sorted = [...times].sort((a, b) => a - b)
+  return [0.1, 0.25, 0.5, 0.75, 0.9, 1]
+    .map((p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0))
+    .join(' ')
 }
 
 function emitAck(c: Socket, event: string, payload: unknown): Promise<unknown> {

@@ -1,7 +1,7 @@
 import {
   type PresenceRow,
   type PresenceUpdate,
-  presenceUpdateOfRow,
+  presenceUpdatesOfRows,
   snapshotMembers,
 } from '@flare/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +15,7 @@ const FLUSH_MS = 40
 function recordRows(c: Client): { decoded: PresenceUpdate[]; objects: unknown[] } {
   const seen = { decoded: [] as PresenceUpdate[], objects: [] as unknown[] }
   c.on('presence:rows', (rows: PresenceRow[]) => {
-    for (const row of rows) seen.decoded.push(presenceUpdateOfRow(row))
+    seen.decoded.push(...presenceUpdatesOfRows(rows))
   })
   c.on('presence:update', (u) => seen.objects.push(u))
   c.on('presence:batch', (us) => seen.objects.push(...us))
@@ -51,7 +51,7 @@ describe('presence as rows (auth.presenceFormat)', () => {
     await t.close()
   })
 
-  it('[2.5.2] a rows snapshot holds the same members as the objects one, as memberRows', async () => {
+  it('[2.5.2] a rows snapshot holds the same members as the objects one, as memberColumns', async () => {
     await clients.join(t.spaceId, await t.login('dana@flare.test'))
     await clients.join(t.spaceId, await t.login('eli@flare.test'))
     const asObjects = await clients.join(t.spaceId, await t.login('admin@flare.test'))
@@ -59,14 +59,14 @@ describe('presence as rows (auth.presenceFormat)', () => {
       presenceFormat: 'rows',
     })
     expect(asRows.snapshot.members).toEqual([])
-    expect(asRows.snapshot.memberRows).toHaveLength(4)
+    expect(asRows.snapshot.memberColumns?.names).toHaveLength(4)
     // gus is new to the objects client's snapshot; the rest must match exactly
     const gus = await t.userId('gus@flare.test')
     expect(byUser(snapshotMembers(asRows.snapshot).filter((m) => m.userId !== gus))).toEqual(
       byUser(asObjects.snapshot.members),
     )
     // the rest of the snapshot is the same for both
-    const { members: _a, memberRows: _b, you: _c, serverTime: _d, ...rowsRest } = asRows.snapshot
+    const { members: _a, memberColumns: _b, you: _c, serverTime: _d, ...rowsRest } = asRows.snapshot
     const { members: _e, you: _f, serverTime: _g, ...objectsRest } = asObjects.snapshot
     expect(rowsRest).toEqual(objectsRest)
   })

@@ -1,7 +1,9 @@
 import {
   type MemberPresence,
+  PresenceRowKind,
   type PresenceUpdate,
   presenceRow,
+  presenceRows,
   type SpaceSnapshot,
 } from '@flare/protocol'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -91,6 +93,32 @@ describe('presence events in the browser', () => {
       x: 50,
       roomId: null,
     })
+  })
+
+  it('[2.5.2] applies a join storm sent as columns as the same joins in a presence:batch', () => {
+    const batch: PresenceUpdate[] = [
+      { kind: 'joined', member: member('c', { role: 'manager', x: 30 }) },
+      { kind: 'status', userId: 'b', status: 'busy' },
+      { kind: 'joined', member: member('d', { status: 'away', roomId: 'r1', connected: false }) },
+      { kind: 'joined', member: member('e', { displayName: 'Eve, "the" agent' }) },
+    ]
+    const one = fakeSocket()
+    registerPresenceEvents(one.socket)
+    one.fire('presence:batch', batch)
+    const batched = useFlare.getState().snapshot
+    const announced = useFlare.getState().announcement.text
+
+    useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
+    const two = fakeSocket()
+    registerPresenceEvents(two.socket)
+    const rows = presenceRows(batch)
+    // the three joins travel together, where the first of them was
+    expect(rows.map((r) => r[0])).toEqual([PresenceRowKind.joinedMany, PresenceRowKind.status])
+    two.fire('presence:rows', JSON.parse(JSON.stringify(rows)))
+
+    expect(useFlare.getState().snapshot).toEqual(batched)
+    expect(useFlare.getState().announcement.text).toBe(announced)
+    expect(batched?.members.map((m) => m.userId)).toEqual(['a', 'b', 'c', 'd', 'e'])
   })
 
   it('[10.4] announces a join storm once, with how many joined', () => {

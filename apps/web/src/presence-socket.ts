@@ -1,4 +1,4 @@
-import { type PresenceUpdate, presenceUpdateOfRow } from '@flare/protocol/client'
+import { type PresenceUpdate, presenceUpdatesOfRows } from '@flare/protocol/client'
 import { followOwnRole, ownRoleAmong } from './own-role.js'
 import { applyPresenceBatch } from './presence.js'
 import type { FlareClientSocket } from './socket.js'
@@ -41,5 +41,5 @@ export function registerPresenceEvents(socket: FlareClientSocket): void {
   // a join storm or many walkers at once arrive as one batch per flush
   socket.on('presence:batch', onPresence)
   // what this app asks for (auth.presenceFormat 'rows'): each flush as rows
-  socket.on('presence:rows', (rows) => onPresence(rows.map(presenceUpdateOfRow)))
+  socket.on('presence:rows', (rows) => onPresence(presenceUpdatesOfRows(rows)))
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type MemberRole, memberRow, type SpaceResponse } from '@flare/protocol'
+import { type MemberRole, memberColumns, type SpaceResponse } from '@flare/protocol'
 import { Server } from 'socket.io'
 import type { ManagerOptions, SocketOptions } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -63,7 +63,7 @@ beforeAll(async () => {
     })
     socket.on('escalation:raise', () => received.push('escalation:raise'))
     if (socket.handshake.auth.spaceId === PROMOTED) {
-      // as the Flare server sends it to a `rows` client: members as rows
+      // as the Flare server sends it to a `rows` client: members as columns
       const you = { userId: YOU, displayName: 'Dana Reyes', role: 'manager' as const }
       socket.emit('space:snapshot', {
         protocolVersion: 1,
@@ -71,9 +71,9 @@ beforeAll(async () => {
         serverTime: new Date().toISOString(),
         you: YOU,
         members: [],
-        memberRows: [
-          memberRow({ ...you, x: 1, y: 1, status: 'available', roomId: null, connected: true }),
-        ],
+        memberColumns: memberColumns([
+          { ...you, x: 1, y: 1, status: 'available', roomId: null, connected: true },
+        ]),
         rooms: [],
         escalations: [],
       })

@@ -213,17 +213,21 @@ export {
 } from './picture-limits.js'
 export type { PictureResponse, PictureUpload } from './pictures.js'
 export {
+  memberColumns,
   memberOfRow,
   memberRow,
+  membersOfColumns,
   PRESENCE_FORMATS,
   PresenceRowKind,
   presenceRow,
+  presenceRows,
   presenceUpdateOfRow,
+  presenceUpdatesOfRows,
   ROW_ROLES,
   ROW_STATUSES,
   snapshotMembers,
 } from './presence-codec.js'
-export type { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
+export type { MemberColumns, MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
 export type {
   ApiError,
   ErrorBody,

@@ -11,7 +11,7 @@ import {
 } from './escalations.js'
 import { NotificationClientEvents, TicketAlertDto } from './notifications.js'
 import { ProfileServerEvents } from './pictures.js'
-import { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
+import { MemberColumns, PresenceFormat, PresenceRow } from './presence-rows.js'
 import type { Result } from './result.js'
 import {
   type Ack,
@@ -115,10 +115,10 @@ export const SpaceSnapshot = Type.Object({
   /** The server's clock when the snapshot was taken, so clients can show "up for 3 min". */
   serverTime: DateTime,
   you: Uuid,
-  /** Everyone in the space; empty for a `rows` connection, which gets `memberRows` instead. */
+  /** Everyone in the space; empty for a `rows` connection, which gets `memberColumns` instead. */
   members: Type.Array(MemberPresence),
-  /** The members as rows (`MemberRow`), for a connection with `presenceFormat: 'rows'` only. */
-  memberRows: Type.Optional(Type.Array(MemberRow)),
+  /** The members as columns, for a connection with `presenceFormat: 'rows'` only. */
+  memberColumns: Type.Optional(MemberColumns),
   rooms: Type.Array(RoomDto),
   escalations: Type.Array(EscalationDto),
   /**

@@ -266,17 +266,21 @@ export {
   ProfileServerEvents,
 } from './pictures.js'
 export {
+  memberColumns,
   memberOfRow,
   memberRow,
+  membersOfColumns,
   PRESENCE_FORMATS,
   PresenceRowKind,
   presenceRow,
+  presenceRows,
   presenceUpdateOfRow,
+  presenceUpdatesOfRows,
   ROW_ROLES,
   ROW_STATUSES,
   snapshotMembers,
 } from './presence-codec.js'
-export { MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
+export { MemberColumns, MemberRow, PresenceFormat, PresenceRow } from './presence-rows.js'
 export type { ErrorBody, Result } from './result.js'
 export { ApiError, ApiErrorBody, ErrorCode, ErrorCodeSchema } from './result.js'
 export type { ClientEventMap, ClientEventSpec, ServerEventMap } from './result-ack.js'

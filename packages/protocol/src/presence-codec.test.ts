@@ -4,14 +4,19 @@ import { MEMBER_ROLES } from './api.js'
 import type { MemberPresence, PresenceUpdate } from './events.js'
 import { PresenceUpdate as PresenceUpdateSchema } from './events.js'
 import {
+  memberColumns,
   memberOfRow,
   memberRow,
+  membersOfColumns,
+  PresenceRowKind,
   presenceRow,
+  presenceRows,
   presenceUpdateOfRow,
+  presenceUpdatesOfRows,
   ROW_ROLES,
   ROW_STATUSES,
 } from './presence-codec.js'
-import { MemberRow, PresenceRow } from './presence-rows.js'
+import { MemberColumns, MemberRow, PresenceRow } from './presence-rows.js'
 import { parse } from './validate.js'
 
 const member = fc.record({
@@ -70,6 +75,73 @@ describe('presence as rows', () => {
     )
   })
 
+  it('[2.5.2] members survive columns and back, in order, and the columns match their schema', () => {
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 30 }), (members) => {
+        const columns = memberColumns(members)
+        expect(parse(MemberColumns, columns).ok).toBe(true)
+        expect(membersOfColumns(JSON.parse(JSON.stringify(columns)))).toEqual(members)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('[2.5.2] a flush survives presenceRows and back; its joins travel as one columns row', () => {
+    // a flush names each member at most once
+    const flush = fc
+      .uniqueArray(update, {
+        maxLength: 20,
+        selector: (u) => (u.kind === 'joined' ? u.member.userId : u.userId),
+      })
+      .filter((us) => us.length > 0)
+    fc.assert(
+      fc.property(flush, (updates) => {
+        const rows = presenceRows(updates)
+        for (const row of rows) expect(parse(PresenceRow, row).ok).toBe(true)
+        const joins = updates.filter((u) => u.kind === 'joined')
+        const many = rows.filter((r) => r[0] === PresenceRowKind.joinedMany)
+        expect(many).toHaveLength(joins.length >= 2 ? 1 : 0)
+        const back = presenceUpdatesOfRows(JSON.parse(JSON.stringify(rows)))
+        // the same changes; each member's own in its place among the non-joins
+        const key = (u: (typeof updates)[number]) =>
+          u.kind === 'joined' ? u.member.userId : u.userId
+        expect([...back].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+          [...updates].sort((a, b) => key(a).localeCompare(key(b))),
+        )
+        expect(back.filter((u) => u.kind !== 'joined')).toEqual(
+          updates.filter((u) => u.kind !== 'joined'),
+        )
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('[2.5.2] changes naming a member twice keep their order, a row each', () => {
+    const m: MemberPresence = {
+      userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      displayName: 'Ana',
+      role: 'agent',
+      x: 1,
+      y: 2,
+      status: 'available',
+      roomId: null,
+      connected: true,
+    }
+    const other = { ...m, userId: '1f8fad5b-d9cb-469f-a165-70867728950e', displayName: 'Ben' }
+    const updates: PresenceUpdate[] = [
+      { kind: 'left', userId: m.userId },
+      { kind: 'joined', member: other },
+      { kind: 'joined', member: m },
+    ]
+    const rows = presenceRows(updates)
+    expect(rows.map((r) => r[0])).toEqual([
+      PresenceRowKind.left,
+      PresenceRowKind.joined,
+      PresenceRowKind.joined,
+    ])
+    expect(presenceUpdatesOfRows(rows)).toEqual(updates)
+  })
+
   it('[2.5.2] numbers every role and status (a new one must be appended to the row lists)', () => {
     expect([...ROW_ROLES].sort()).toEqual([...MEMBER_ROLES].sort())
     expect(ROW_STATUSES).toEqual(['available', 'busy', 'away'])
@@ -89,5 +161,13 @@ describe('presence as rows', () => {
     const asObject = JSON.stringify({ kind: 'joined', member: m }).length
     const asRow = JSON.stringify(presenceRow({ kind: 'joined', member: m })).length
     expect(asRow * 2).toBeLessThan(asObject)
+    // many members as columns: fewer bytes again than a row each
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      ...m,
+      userId: m.userId.replace(/^.{4}/, String(1000 + i)),
+    }))
+    const asRows = JSON.stringify(many.map(memberRow)).length
+    const asColumns = JSON.stringify(memberColumns(many)).length
+    expect(asColumns).toBeLessThan(asRows * 0.95)
   })
 })

@@ -1,16 +1,13 @@
 import {
   type MemberPresence,
-  memberRow,
+  memberColumns,
   type PresenceFormat,
   type SpaceSnapshot,
 } from '@flare/protocol'
 import * as parser from 'socket.io-parser'
 
-/** Each member view's JSON in each format, written once however many snapshots carry it. */
-const memberJson: Record<PresenceFormat, WeakMap<MemberPresence, string>> = {
-  objects: new WeakMap(),
-  rows: new WeakMap(),
-}
+/** Each member view's JSON (`objects`), written once however many snapshots carry it. */
+const memberJson = new WeakMap<MemberPresence, string>()
 /** Each frozen member list's JSON: one flush's snapshots share one list, written once. */
 const listJson: Record<PresenceFormat, WeakMap<readonly MemberPresence[], string>> = {
   objects: new WeakMap(),
@@ -20,28 +17,31 @@ const listJson: Record<PresenceFormat, WeakMap<readonly MemberPresence[], string
 function jsonOfList(members: readonly MemberPresence[], format: PresenceFormat): string {
   let json = listJson[format].get(members)
   if (json === undefined) {
-    json = `[${members.map((m) => jsonOf(m, format)).join(',')}]`
+    json =
+      format === 'rows'
+        ? JSON.stringify(memberColumns(members))
+        : `[${members.map((m) => jsonOf(m)).join(',')}]`
     if (Object.isFrozen(members)) listJson[format].set(members, json)
   }
   return json
 }
 
-function jsonOf(member: MemberPresence, format: PresenceFormat): string {
-  let json = memberJson[format].get(member)
+function jsonOf(member: MemberPresence): string {
+  let json = memberJson.get(member)
   if (json === undefined) {
-    json = JSON.stringify(format === 'rows' ? memberRow(member) : member)
+    json = JSON.stringify(member)
     // only views that can no longer change (the hub freezes its own) are remembered
-    if (Object.isFrozen(member)) memberJson[format].set(member, json)
+    if (Object.isFrozen(member)) memberJson.set(member, json)
   }
   return json
 }
 
 /**
  * Where the members go in a snapshot's JSON, always last: `"members":` and the list for
- * `objects`; an empty `members` and the list as `memberRows` for `rows`.
+ * `objects`; an empty `members` and the members as `memberColumns` for `rows`.
  */
 function membersKey(format: PresenceFormat): string {
-  return format === 'rows' ? '"members":[],"memberRows":' : '"members":'
+  return format === 'rows' ? '"members":[],"memberColumns":' : '"members":'
 }
 
 function isSnapshot(value: unknown): value is SpaceSnapshot {
@@ -110,11 +110,11 @@ export function snapshotFrame(
 
 /**
  * The JSON of a snapshot, exactly as `JSON.stringify` writes it but with `members` last and
- * each member's JSON taken from the cache; for `rows`, `members` empty and `memberRows` last.
+ * each member's JSON taken from the cache; for `rows`, `members` empty and `memberColumns` last.
  *
  * @example
  * snapshotJson(snapshot) // '{"protocolVersion":1,…,"members":[{"userId":…},…]}'
- * snapshotJson(snapshot, 'rows') // '{"protocolVersion":1,…,"members":[],"memberRows":[[…],…]}'
+ * snapshotJson(snapshot, 'rows') // '{"protocolVersion":1,…,"members":[],"memberColumns":{"ids":…}}'
  */
 export function snapshotJson(snapshot: SpaceSnapshot, format: PresenceFormat = 'objects'): string {
   const { members, ...rest } = snapshot
@@ -127,7 +127,7 @@ export function snapshotJson(snapshot: SpaceSnapshot, format: PresenceFormat = '
  * in the connection's presence format.
  *
  * @example
- * snapshotPacket(snapshot, 'rows') // '2["space:snapshot",{…,"members":[],"memberRows":[…]}]'
+ * snapshotPacket(snapshot, 'rows') // '2["space:snapshot",{…,"members":[],"memberColumns":{…}}]'
  */
 export function snapshotPacket(snapshot: SpaceSnapshot, format: PresenceFormat): string {
   return `${parser.PacketType.EVENT}["space:snapshot",${snapshotJson(snapshot, format)}]`

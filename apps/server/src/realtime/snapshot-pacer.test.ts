@@ -6,7 +6,9 @@ import { type PacedConnection, SnapshotPacer } from './snapshot-pacer.js'
 class SlowConnection extends EventEmitter implements PacedConnection {
   readyState = 'open'
   readonly pending: Array<() => void> = []
-  write(_data: string, _options: object, written: () => void): void {
+  readonly written: Array<{ data: string; frame: unknown }> = []
+  write(data: string, options: { wsPreEncodedFrame?: Buffer[] }, written: () => void): void {
+    this.written.push({ data, frame: options.wsPreEncodedFrame })
     this.pending.push(written)
   }
   read(): void {
@@ -27,8 +29,9 @@ describe('the snapshot pacer', () => {
     expect(pacer.room(10_000)).toBe(2)
     const a = new SlowConnection()
     const b = new SlowConnection()
-    pacer.write(a, 'x'.repeat(2 * MB))
-    pacer.write(b, 'x'.repeat(MB))
+    pacer.write(a, { text: 'x'.repeat(2 * MB) })
+    // a WebSocket's frame counts its buffers' bytes
+    pacer.write(b, { frame: [Buffer.alloc(10), Buffer.alloc(MB - 10)] })
     expect(pacer.room(10_000)).toBe(0)
     let woken = 0
     pacer.whenRoom(() => {
@@ -41,8 +44,19 @@ describe('the snapshot pacer', () => {
     a.close()
     expect(pacer.room(10_000)).toBe(2)
     // and a closed connection is not written to, so it cannot hold the budget
-    pacer.write(a, 'x'.repeat(3 * MB))
+    pacer.write(a, { text: 'x'.repeat(3 * MB) })
     expect(pacer.room(10_000)).toBe(2)
+  })
+
+  it('[2.5.1] hands a WebSocket its frame and long polling its text', () => {
+    const pacer = new SnapshotPacer(MB)
+    const ws = new SlowConnection()
+    const polling = new SlowConnection()
+    const frame = [Buffer.from('head'), Buffer.from('members')]
+    pacer.write(ws, { frame })
+    pacer.write(polling, { text: '2["space:snapshot",{}]' })
+    expect(ws.written).toEqual([{ data: '', frame }])
+    expect(polling.written).toEqual([{ data: '2["space:snapshot",{}]', frame: undefined }])
   })
 
   it('[2.5.1] always lets one go when nothing is in flight, however large', () => {

@@ -7,7 +7,11 @@ export interface PacedConnection {
    * Engine.IO's send; `written` runs once the transport has written the packet out. With
    * `wsPreEncodedFrame`, a WebSocket transport writes those bytes instead of encoding `data`.
    */
-  write(data: string, options: { compress?: boolean }, written: () => void): unknown
+  write(
+    data: string,
+    options: { compress?: boolean; wsPreEncodedFrame?: Buffer[] },
+    written: () => void,
+  ): unknown
   once(event: 'close', listener: () => void): unknown
   off(event: 'close', listener: () => void): unknown
 }
@@ -29,7 +33,7 @@ function snapshotBytes(members: number): number {
  * @example
  * const pacer = new SnapshotPacer(32 * 1024 * 1024)
  * const room = pacer.room(2_000) // how many snapshots of a space of 2,000 may go now
- * pacer.write(socket.conn, encoded)
+ * pacer.write(socket.conn, { frame: snapshotFrame(snapshot, 'rows') })
  */
 export class SnapshotPacer implements SnapshotPacing {
   private inFlight = 0
@@ -54,13 +58,15 @@ export class SnapshotPacer implements SnapshotPacing {
   }
 
   /**
-   * Writes an encoded snapshot packet to a connection (as `frame`, its WebSocket frame already
-   * made, on a WebSocket) and counts it until it is written out.
+   * Writes a snapshot to a connection and counts it until it is written out: on a WebSocket as
+   * its `frame` (the packet's WebSocket frame, already made: no string of it is built), else as
+   * the encoded packet `text` (long polling).
    */
-  write(conn: PacedConnection, encoded: string, frame?: Buffer[]): void {
+  write(conn: PacedConnection, packet: { text: string } | { frame: Buffer[] }): void {
     // a closing connection would neither write nor call back
     if (conn.readyState !== 'open') return
-    const bytes = encoded.length
+    const bytes =
+      'text' in packet ? packet.text.length : packet.frame.reduce((n, b) => n + b.length, 0)
     this.inFlight += bytes
     let done = false
     const release = () => {
@@ -74,9 +80,12 @@ export class SnapshotPacer implements SnapshotPacing {
     }
     // a connection that closes first never calls back: it no longer holds anything either
     conn.once('close', release)
-    // Engine.IO's options are typed without `wsPreEncodedFrame`, which its WebSocket reads
-    const options: { compress: boolean; wsPreEncodedFrame?: Buffer[] } = { compress: true }
-    if (frame) options.wsPreEncodedFrame = frame
-    conn.write(encoded, options, release)
+    if ('text' in packet) {
+      conn.write(packet.text, { compress: true }, release)
+      return
+    }
+    // Engine.IO's WebSocket writes the frame instead of the data (the server has no
+    // per-message deflate, which would encode the data instead)
+    conn.write('', { compress: true, wsPreEncodedFrame: packet.frame }, release)
   }
 }

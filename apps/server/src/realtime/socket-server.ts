@@ -5,7 +5,7 @@ import {
   type MemberRole,
   type PresenceFormat,
   parse,
-  presenceRow,
+  presenceRows,
   type ServerToClientEvents,
   SOCKET_PATH,
   SocketAuth,
@@ -192,7 +192,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
           spaceId,
           'rows',
           'presence:rows',
-          () => updates.map(presenceRow),
+          () => presenceRows(updates),
           except,
         )
       }
@@ -202,7 +202,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         if (!first) continue
         const local = { local: true }
         if (io.sockets.sockets.get(socketId)?.data.presenceFormat === 'rows')
-          broadcast.toSocket(socketId, 'presence:rows', list.map(presenceRow), local)
+          broadcast.toSocket(socketId, 'presence:rows', presenceRows(list), local)
         else if (list.length === 1) broadcast.toSocket(socketId, 'presence:update', first, local)
         else broadcast.toSocket(socketId, 'presence:batch', list, local)
       }
@@ -271,12 +271,11 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         if (!socket.connected) return
         // the same packet `socket.emit('space:snapshot', snapshot)` writes, through the
         // connection's own send so the pacer hears when it is written out; on a WebSocket as
-        // its frame, made of the flush's shared member bytes (the string is for long polling)
+        // its frame, made of the flush's shared member bytes (long polling takes the string)
         const format = socket.data.presenceFormat
-        const encoded = snapshotPacket(snapshot, format)
-        const frame =
-          socket.conn.transport.name === 'websocket' ? snapshotFrame(snapshot, format) : undefined
-        pacer.write(socket.conn, encoded, frame)
+        if (socket.conn.transport.name === 'websocket')
+          pacer.write(socket.conn, { frame: snapshotFrame(snapshot, format) })
+        else pacer.write(socket.conn, { text: snapshotPacket(snapshot, format) })
       },
     } satisfies Realtime)
 
