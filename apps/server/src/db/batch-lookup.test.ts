@@ -16,6 +16,33 @@ describe('createBatchLookup', () => {
     expect(loads).toHaveLength(2)
   })
 
+  it('[2.5.1] gathers the lookups asked while a load is out into the next load', async () => {
+    const loads: string[][] = []
+    const gates: Array<() => void> = []
+    const lookup = createBatchLookup(async (keys: string[]) => {
+      loads.push(keys)
+      await new Promise<void>((resolve) => gates.push(resolve))
+      return new Map(keys.map((k) => [k, k.toUpperCase()]))
+    })
+    const first = lookup('a')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(loads).toEqual([['a']])
+    // asked in three later turns while the first load is out
+    const later: Array<Promise<string | undefined>> = []
+    for (const key of ['b', 'c', 'd']) {
+      later.push(lookup(key))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(loads).toHaveLength(1)
+    gates.shift()?.()
+    expect(await first).toBe('A')
+    // the next load goes in the turn after the first one's end is settled
+    for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve))
+    expect(loads).toEqual([['a'], ['b', 'c', 'd']])
+    gates.shift()?.()
+    expect(await Promise.all(later)).toEqual(['B', 'C', 'D'])
+  })
+
   it('splits a storm into loads of at most the batch size, and a failed load fails only its own', async () => {
     const loads: number[] = []
     const lookup = createBatchLookup(async (keys: number[]) => {
