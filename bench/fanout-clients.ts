@@ -18,6 +18,18 @@ function send(report: Report): void {
   process.send?.(report)
 }
 
+/** The number `text` ends with from `from` on (`Agent 00042` from 6: 42), or -1; no copies. */
+function digitsAfter(text: string, from: number): number {
+  if (text.length <= from) return -1
+  let n = 0
+  for (let i = from; i < text.length; i += 1) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    n = n * 10 + digit
+  }
+  return n
+}
+
 /**
  * Who one Flare client knows to be present, as a bitmap over the space's members. The bench's
  * members are named `Agent 00042`: their number is their slot, so counting costs no hashing
@@ -38,8 +50,8 @@ class PresenceView {
 
   private slot(userId: string, displayName: string | null): number {
     if (displayName?.startsWith('Agent ')) {
-      const n = Number(displayName.slice(6))
-      if (Number.isInteger(n) && n >= 0 && n < this.members) {
+      const n = digitsAfter(displayName, 6)
+      if (n >= 0 && n < this.members) {
         if (!PresenceView.named[n]) {
           PresenceView.named[n] = 1
           PresenceView.byUserId.set(userId, n)
