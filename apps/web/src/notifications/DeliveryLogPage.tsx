@@ -2,6 +2,9 @@ import type { DeliveryDto, UserDto } from '@flare/protocol'
 import { useCallback, useEffect, useState } from 'react'
 import { ApiRequestError } from '../api.js'
 import { followLink } from '../automation/navigation.js'
+import { BrandMark } from '../components/BrandMark.js'
+import { AccountMenu } from '../layout/AccountMenu.js'
+import { ArrowBackIcon } from '../layout/icons.js'
 import { type DeliveryFilter, notificationsApi } from './notifications-api.js'
 import './notifications.css'
 
@@ -192,15 +195,17 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
   return (
     <div className="settings-page deliveries-page">
       <header className="topbar">
+        <BrandMark />
         <h1>Deliveries</h1>
         <a
-          className="button-link secondary"
+          className="button-link secondary back-link"
           href={`/spaces/${spaceId}/settings`}
           onClick={followLink}
         >
-          ← Settings
+          <ArrowBackIcon />
+          Settings
         </a>
-        <span className="who">{user.displayName}</span>
+        <AccountMenu user={user} statusInMenu={false} />
       </header>
       <div className="sr-only" aria-live="polite">
         {announcement}
