@@ -56,8 +56,7 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
   const root = useRef<HTMLDivElement>(null)
   const button = useRef<HTMLButtonElement>(null)
   const menu = useRef<HTMLDivElement>(null)
-  const id = useId()
-  const menuId = `${id}-menu`
+  const menuId = useId()
 
   useEffect(() => {
     if (!open) return
@@ -96,7 +95,8 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
 
   function onMenuKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const items = itemsOf(menu.current)
-    const at = items.findIndex((item) => item === document.activeElement)
+    const active = document.activeElement
+    const at = active instanceof HTMLElement ? items.indexOf(active) : -1
     const focus = (index: number) => items[(index + items.length) % items.length]?.focus()
     if (e.key === 'ArrowDown') focus(at + 1)
     else if (e.key === 'ArrowUp') focus(at - 1)
@@ -187,10 +187,8 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
           >
             {statusInMenu && status && (
               <>
-                <div role="group" aria-labelledby={`${id}-status`} className="menu-group">
-                  <div id={`${id}-status`} className="menu-label" aria-hidden="true">
-                    Your status
-                  </div>
+                <fieldset className="menu-group">
+                  <legend className="menu-label">Your status</legend>
                   {STATUS_CHOICES.map((choice) => (
                     <button
                       key={choice}
@@ -206,8 +204,8 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
                       <span className="menu-item-text">{STATUS_LABELS[choice]}</span>
                     </button>
                   ))}
-                </div>
-                <div role="separator" className="menu-separator" />
+                </fieldset>
+                <hr className="menu-separator" />
               </>
             )}
             <button
@@ -220,11 +218,9 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
               <PersonIcon />
               <span className="menu-item-text">Profile</span>
             </button>
-            <div role="separator" className="menu-separator" />
-            <div role="group" aria-labelledby={`${id}-theme`} className="menu-group">
-              <div id={`${id}-theme`} className="menu-label" aria-hidden="true">
-                Theme
-              </div>
+            <hr className="menu-separator" />
+            <fieldset className="menu-group">
+              <legend className="menu-label">Theme</legend>
               {THEME_CHOICES.map(([value, name]) => (
                 <button
                   key={value}
@@ -239,8 +235,8 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
                   <span className="menu-item-text">{name}</span>
                 </button>
               ))}
-            </div>
-            <div role="separator" className="menu-separator" />
+            </fieldset>
+            <hr className="menu-separator" />
             <button
               type="button"
               role="menuitem"
