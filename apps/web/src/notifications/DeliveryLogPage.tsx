@@ -53,9 +53,9 @@ function DeliveryRow({
   return (
     <>
       <tr className={`delivery delivery-${delivery.state}`}>
-        <td>{CHANNEL_NAMES[delivery.channel]}</td>
-        <td>{delivery.targetLabel}</td>
-        <td>
+        <td data-label="Channel">{CHANNEL_NAMES[delivery.channel]}</td>
+        <td data-label="To">{delivery.targetLabel}</td>
+        <td data-label="State">
           <span className={`delivery-state delivery-state-${delivery.state}`}>
             {unseen ? 'Not yet shown' : STATE_TEXT[delivery.state]}
           </span>
@@ -65,9 +65,11 @@ function DeliveryRow({
             </span>
           )}
         </td>
-        <td>{delivery.attempts}</td>
-        <td className="delivery-error">{delivery.lastError ?? '—'}</td>
-        <td>
+        <td data-label="Attempts">{delivery.attempts}</td>
+        <td data-label="Last error" className="delivery-error">
+          {delivery.lastError ?? '—'}
+        </td>
+        <td data-label="Times">
           <dl className="delivery-times">
             <dt>Queued</dt>
             <dd>{when(delivery.createdAt)}</dd>
