@@ -4,7 +4,6 @@ import { AccountMenu } from '../layout/AccountMenu.js'
 import { ChartIcon, InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
 import { NARROW_BAR_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
-import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { BrandMark } from './BrandMark.js'
 import { StatusPicker } from './StatusPicker.js'
@@ -71,7 +70,11 @@ export function TopBar({
             <InboxIcon />
             Inbox
             {waiting > 0 && (
-              <span className="nav-count">{countOf(waiting, 'waiting', 'waiting')}</span>
+              // a narrow bar shows the number; the word stays for screen readers
+              <span className="nav-count">
+                {new Intl.NumberFormat().format(waiting)}
+                <span className="nav-count-word"> waiting</span>
+              </span>
             )}
           </button>
           {(role === 'admin' || role === 'manager') && (
