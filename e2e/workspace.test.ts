@@ -562,6 +562,13 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
         await page.getByRole('button', { name: 'Supervisor', exact: true }).click()
         await page.getByRole('heading', { name: 'Escalation rate', exact: true }).waitFor()
         await expectNoOverflow(page, `${at}, the supervisor's view`)
+        // its tabs wrap in a narrow pane rather than losing the last one under the edge
+        const tabs = page.getByRole('tablist', { name: "Supervisor's view" })
+        const row = await boxOf(tabs)
+        for (const tab of await tabs.getByRole('tab').all()) {
+          const box = await boxOf(tab)
+          expect(box.x + box.width, `${at}: a tab cut off`).toBeLessThanOrEqual(row.x + row.width)
+        }
         await page.getByRole('button', { name: /^Space/ }).click()
       }
 
