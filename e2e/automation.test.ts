@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium())('automatic escalations in the browser', () => {
     await screenshot(page, 'settings-inbox-phone')
     await expectNoViolations(page)
 
-    await page.getByRole('link', { name: '← Back to the space' }).click()
+    await page.getByRole('link', { name: 'Back to the space' }).click()
     await page.locator('.avatar.me').waitFor()
     await page.close()
   })

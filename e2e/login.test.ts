@@ -57,7 +57,8 @@ describe.skipIf(!hasChromium())('logging in through the real page', () => {
     // a reload keeps the session (the cookie), and logging out returns to the login page
     await page.reload()
     await page.getByRole('img', { name: 'Dana Reyes (you), available' }).waitFor()
-    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByTestId('who-am-i').click()
+    await page.getByRole('menuitem', { name: 'Log out' }).click()
     await page.getByRole('button', { name: 'Log in' }).waitFor()
   })
 })

@@ -2,7 +2,13 @@ import { deflateSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import {
+  accessibilityViolations,
+  hasChromium,
+  horizontalOverflow,
+  logInAs,
+  screenshot,
+} from './support/browser.js'
 import { demoInboxAsManager } from './support/demo.js'
 import type { RunningFlare } from './support/server.js'
 import { useStage } from './support/stage.js'
@@ -16,6 +22,14 @@ const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
   { name: 'laptop', width: 1024, height: 768 },
   { name: 'phone', width: 390, height: 844 },
+] as const
+
+/** The widths SPEC §10.5 holds the pages to: two phones, a tablet upright, a desktop. */
+const RESPONSIVE = [
+  { width: 360, height: 740 },
+  { width: 390, height: 844 },
+  { width: 820, height: 1180 },
+  { width: 1440, height: 900 },
 ] as const
 
 interface Box {
@@ -72,6 +86,15 @@ async function focusedText(page: Page): Promise<string> {
 
 async function expectNoViolations(page: Page): Promise<void> {
   expect(await accessibilityViolations(page)).toEqual([])
+}
+
+/** Nothing runs past the window's right edge, so nothing scrolls sideways (SPEC §10.5). */
+async function expectNoOverflow(page: Page, where: string): Promise<void> {
+  // let fonts, charts and late rows settle: they are what widens a page
+  await page.waitForTimeout(250)
+  const found = await horizontalOverflow(page)
+  expect(found.offenders, `${where}: past the right edge`).toEqual([])
+  expect(found.scrollWidth, `${where}: scrolls sideways`).toBeLessThanOrEqual(found.innerWidth)
 }
 
 /** Closes the first login's welcome card, if it is there, so the Hands tab shows hands. */
@@ -247,7 +270,9 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await logInAs(eli, stage.flare.url, 'eli@flare.test')
     const danaId = (await dana.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
 
+    // the profile is in the account menu, your face at the end of the top bar
     await dana.getByTestId('who-am-i').click()
+    await dana.getByRole('menuitem', { name: 'Profile' }).click()
     const dialog = dana.getByRole('dialog', { name: 'Your profile' })
     await dialog.waitFor()
     await dialog
@@ -445,5 +470,139 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await expectNoViolations(page)
     await page.emulateMedia({ colorScheme: 'light' })
     await expectNoViolations(page)
+  })
+
+  it('[10.5][10] from a 360 px phone to 1440 px nothing runs off the side, and the account menu works by keyboard and logs you out', async () => {
+    await stage.browsers[0]!.context.clearCookies()
+    const spaceId = await spaceIdOf(stage.flare)
+    const manager = await cookieOf(stage.flare, 'manager@flare.test')
+    // a fired ticket escalation fills the delivery log; a hand gives the Hands heading its count
+    // and "Lower all"
+    const { scheduler } = stage.flare.app as FastifyInstance & SchedulerHook
+    await scheduler!.runDue(new Date(Date.now() + 10 * 60_000))
+    const raised = await stage.flare.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/escalations`,
+      headers: { cookie: await cookieOf(stage.flare, 'dana@flare.test') },
+      payload: {
+        message: 'Caller on hold',
+        notify: false,
+        recipients: { userIds: [], groupIds: [] },
+      },
+    })
+    expect(raised.statusCode).toBe(201)
+
+    const page = await stage.browsers[0]!.context.newPage()
+    await page.setViewportSize({ width: 1440, height: 900 })
+    // the admin: the settings page has every section, Members & groups too
+    await logInAs(page, stage.flare.url, 'admin@flare.test')
+    await notNow(page)
+    const spaceUrl = page.url()
+    const account = page.getByTestId('who-am-i')
+    const menu = page.getByRole('menu', { name: 'Your account' })
+
+    for (const size of RESPONSIVE) {
+      await page.setViewportSize(size)
+      const phone = size.width < 700
+      const at = `${size.width} px`
+      await page.goto(spaceUrl)
+      await page.locator('.avatar.me').waitFor()
+      await page.locator('.bottom-nav').waitFor({ state: phone ? 'visible' : 'detached' })
+      await page.locator('.hand-item').first().waitFor()
+      await expectNoOverflow(page, `${at}, the space`)
+      // the Hands heading whole and on one line, its count and "Lower all" beside or under it
+      const heading = await page.locator('#hands-heading').evaluate((el) => ({
+        clipped: el.scrollWidth > el.clientWidth,
+        lines: Math.round(
+          el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight),
+        ),
+      }))
+      expect(heading, `${at}: the Hands heading`).toEqual({ clipped: false, lines: 1 })
+
+      // the account menu, by keyboard: the status joins it below 1000 px
+      await account.focus()
+      await page.keyboard.press('Enter')
+      await menu.waitFor()
+      expect(await account.getAttribute('aria-expanded')).toBe('true')
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toMatch(
+        /^menuitem/,
+      )
+      await menu.getByRole('menuitem', { name: 'Profile' }).waitFor()
+      expect(
+        await menu
+          .getByRole('group', { name: 'Theme' })
+          .getByRole('menuitemradio')
+          .allTextContents(),
+      ).toEqual(['System', 'Light', 'Dark'])
+      await menu.getByRole('menuitem', { name: 'Log out' }).waitFor()
+      const narrow = size.width < 1000
+      expect(await menu.getByRole('group', { name: 'Your status' }).count(), at).toBe(
+        narrow ? 1 : 0,
+      )
+      expect(await page.getByRole('combobox', { name: 'Your status' }).count(), at).toBe(
+        narrow ? 0 : 1,
+      )
+      await expectNoOverflow(page, `${at}, the open account menu`)
+      await screenshot(page, `account-menu-${size.width}`)
+      await expectNoViolations(page)
+      await page.keyboard.press('Escape')
+      await menu.waitFor({ state: 'detached' })
+      expect(await account.evaluate((el) => el === document.activeElement)).toBe(true)
+
+      // a ticket, and the supervisor's view where the bar offers it
+      if (phone) {
+        await page.locator('.bottom-nav').getByRole('button', { name: 'Inbox' }).click()
+      } else {
+        await page.getByRole('button', { name: /^Inbox/ }).click()
+      }
+      await page.locator('.ticket-row').first().click()
+      await page.getByRole('list', { name: 'Conversation' }).waitFor()
+      await expectNoOverflow(page, `${at}, a ticket`)
+      if (!phone) {
+        await page.getByRole('button', { name: 'Supervisor', exact: true }).click()
+        await page.getByRole('heading', { name: 'Escalation rate', exact: true }).waitFor()
+        await expectNoOverflow(page, `${at}, the supervisor's view`)
+        // its tabs wrap in a narrow pane rather than losing the last one under the edge
+        const tabs = page.getByRole('tablist', { name: "Supervisor's view" })
+        const row = await boxOf(tabs)
+        for (const tab of await tabs.getByRole('tab').all()) {
+          const box = await boxOf(tab)
+          expect(box.x + box.width, `${at}: a tab cut off`).toBeLessThanOrEqual(row.x + row.width)
+        }
+        await page.getByRole('button', { name: /^Space/ }).click()
+      }
+
+      await page.goto(`${spaceUrl}/settings`)
+      await page.getByRole('list', { name: 'Members' }).waitFor()
+      await page.getByRole('heading', { name: 'Escalation rules', exact: true }).waitFor()
+      // every group opened, as an admin editing them sees its form and member picker
+      await page.locator('details.group-item').evaluateAll((all) => {
+        for (const d of all) if (d instanceof HTMLDetailsElement) d.open = true
+      })
+      await expectNoOverflow(page, `${at}, settings`)
+
+      await page.goto(`${spaceUrl}/deliveries`)
+      await page.locator('tr.delivery').first().waitFor()
+      await expectNoOverflow(page, `${at}, the delivery log`)
+    }
+
+    // logging out from the menu, by keyboard, on a phone: ArrowUp opens it on its last item
+    await page.setViewportSize({ width: 360, height: 740 })
+    await page.goto(spaceUrl)
+    await page.locator('.avatar.me').waitFor()
+    await account.focus()
+    await page.keyboard.press('ArrowUp')
+    await menu.waitFor()
+    expect(await focusedText(page)).toBe('Log out')
+    await page.keyboard.press('Enter')
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+    await page.reload()
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+    await page.close()
+    await stage.flare.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/escalations/lower-all`,
+      headers: { cookie: manager },
+    })
   })
 })

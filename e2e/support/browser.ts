@@ -96,3 +96,34 @@ export async function logInAs(
   await page.getByRole('button', { name: 'Log in' }).click()
   await page.locator('.avatar.me').waitFor()
 }
+
+export interface HorizontalOverflow {
+  /** The page's own width: wider than the window means a sideways scroll. */
+  scrollWidth: number
+  innerWidth: number
+  /** Each element whose right edge is past the window where no scrolling box of its own clips it. */
+  offenders: string[]
+}
+
+/** What sticks out past the right edge of the window (SPEC §10.5). */
+export async function horizontalOverflow(page: Page): Promise<HorizontalOverflow> {
+  return page.evaluate(() => {
+    const width = window.innerWidth
+    const inside = (el: Element) => el.getBoundingClientRect().right <= width + 0.5
+    // a map, a table in a scroller: a box that clips inside the window holds what is wider
+    const clippedInside = (el: Element) => {
+      for (let box = el.parentElement; box; box = box.parentElement) {
+        if (getComputedStyle(box).overflowX !== 'visible' && inside(box)) return true
+      }
+      return false
+    }
+    const offenders: string[] = []
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect()
+      if (box.width === 0 || box.height === 0 || inside(el) || clippedInside(el)) continue
+      const text = (el.textContent ?? '').trim().slice(0, 40)
+      offenders.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text}"`)
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, offenders }
+  })
+}

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react'
 import { openSpace } from '../actions.js'
 import { BrandMark } from '../components/BrandMark.js'
 import { AlertRail } from '../hands/AlertRail.js'
+import { AccountMenu } from '../layout/AccountMenu.js'
+import { ArrowBackIcon } from '../layout/icons.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { GroupsPanel } from '../members/GroupsPanel.js'
 import { MembersPanel } from '../members/MembersPanel.js'
@@ -94,14 +96,19 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
     <div className="settings-page">
       <header className="topbar">
         <BrandMark />
-        <h1>Settings{ready ? ` · ${space.value.space.name}` : ''}</h1>
-        <a className="button-link secondary" href={`/spaces/${spaceId}`} onClick={followLink}>
-          ← Back to the space
+        <h1>
+          Settings
+          {ready && <span className="topbar-space"> · {space.value.space.name}</span>}
+        </h1>
+        <a
+          className="button-link secondary back-link"
+          href={`/spaces/${spaceId}`}
+          onClick={followLink}
+        >
+          <ArrowBackIcon />
+          <span className="back-text">Back to the space</span>
         </a>
-        <span className="who">
-          {user.displayName}
-          {role && <span className="role">{role}</span>}
-        </span>
+        <AccountMenu user={user} statusInMenu={false} />
       </header>
       <div className="sr-only" aria-live="polite" key={announcement.seq}>
         {announcement.text}

@@ -3,11 +3,15 @@ import { useState } from 'react'
 import { setStatus } from '../socket.js'
 import { useFlare } from '../store/index.js'
 
-const LABELS: Record<PresenceStatus, string> = {
+/** Each status in words. */
+export const STATUS_LABELS: Record<PresenceStatus, string> = {
   available: 'Available',
   busy: 'Busy',
   away: 'Away',
 }
+
+/** The statuses in the order both pickers (this one and the account menu's) offer them. */
+export const STATUS_CHOICES: readonly PresenceStatus[] = ['available', 'busy', 'away']
 
 /** Your own status, as everyone in the space sees it. */
 export function StatusPicker() {
@@ -22,13 +26,15 @@ export function StatusPicker() {
       <select
         value={status}
         onChange={async (e) => {
-          const result = await setStatus(e.target.value as PresenceStatus)
+          const chosen = STATUS_CHOICES.find((s) => s === e.target.value)
+          if (!chosen) return
+          const result = await setStatus(chosen)
           setError(result.ok ? null : result.error.message)
         }}
       >
-        {(Object.keys(LABELS) as PresenceStatus[]).map((s) => (
+        {STATUS_CHOICES.map((s) => (
           <option key={s} value={s}>
-            {LABELS[s]}
+            {STATUS_LABELS[s]}
           </option>
         ))}
       </select>

@@ -1,20 +1,12 @@
 import type { UserDto } from '@flare/protocol/client'
-import { lazy, Suspense, useState } from 'react'
-import { logOut } from '../actions.js'
 import { followLink } from '../automation/navigation.js'
-import { Face } from '../layout/Face.js'
+import { AccountMenu } from '../layout/AccountMenu.js'
 import { ChartIcon, InboxIcon, MapIcon } from '../layout/icons.js'
 import { showMain } from '../layout/layout-actions.js'
-import { ThemePicker } from '../layout/ThemePicker.js'
-import { countOf } from '../layout/words.js'
+import { NARROW_BAR_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
 import { useFlare } from '../store/index.js'
 import { BrandMark } from './BrandMark.js'
 import { StatusPicker } from './StatusPicker.js'
-
-// the picture editor (canvas, upload) loads on first use, not with every page
-const ProfileDialog = lazy(() =>
-  import('../layout/ProfileDialog.js').then((m) => ({ default: m.ProfileDialog })),
-)
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -33,7 +25,9 @@ export function useWaitingCustomers(): number {
 
 /**
  * The bar that never moves: the brand, the space, where you are (Space, Inbox with the waiting
- * count, or Supervisor for admins and managers), the connection, your status, the theme and you.
+ * count, or Supervisor for admins and managers), the connection, your status and you (the
+ * account menu: profile, theme, log out). Below 1000 px your status moves into that menu, so
+ * the bar fits from a 360 px phone up (SPEC §10.5).
  */
 export function TopBar({
   spaceId,
@@ -48,7 +42,7 @@ export function TopBar({
   const connection = useFlare((s) => s.connection)
   const mainView = useFlare((s) => s.mainView)
   const waiting = useWaitingCustomers()
-  const [profileOpen, setProfileOpen] = useState(false)
+  const narrow = useMediaQuery(NARROW_BAR_QUERY)
   const role = space.status === 'ready' ? space.value.role : null
   return (
     <header className="topbar">
@@ -76,7 +70,11 @@ export function TopBar({
             <InboxIcon />
             Inbox
             {waiting > 0 && (
-              <span className="nav-count">{countOf(waiting, 'waiting', 'waiting')}</span>
+              // a narrow bar shows the number; the word stays for screen readers
+              <span className="nav-count">
+                {new Intl.NumberFormat().format(waiting)}
+                <span className="nav-count-word"> waiting</span>
+              </span>
             )}
           </button>
           {(role === 'admin' || role === 'manager') && (
@@ -98,32 +96,8 @@ export function TopBar({
       <span className={`connection connection-${connection.state}`} role="status">
         {CONNECTION_TEXT[connection.state]}
       </span>
-      {!compact && (
-        <>
-          <StatusPicker />
-          <ThemePicker />
-          <button
-            type="button"
-            className="who"
-            data-testid="who-am-i"
-            title={user.displayName}
-            aria-label={`${user.displayName}${role ? `, ${role}` : ''}: your profile`}
-            onClick={() => setProfileOpen(true)}
-          >
-            <Face userId={user.id} name={user.displayName} className="who-face" />
-            <span className="who-name">{user.displayName}</span>
-            {role && <span className="role">{role}</span>}
-          </button>
-          {profileOpen && (
-            <Suspense fallback={null}>
-              <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />
-            </Suspense>
-          )}
-          <button type="button" className="secondary small" onClick={() => void logOut()}>
-            Log out
-          </button>
-        </>
-      )}
+      {!compact && !narrow && <StatusPicker />}
+      <AccountMenu user={user} statusInMenu={compact || narrow} />
     </header>
   )
 }

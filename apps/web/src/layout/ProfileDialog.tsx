@@ -2,7 +2,7 @@ import type { UserDto } from '@flare/protocol/client'
 import { ModalDialog } from './ModalDialog.js'
 import { PictureEditor } from './PictureEditor.js'
 
-/** You, as others see you: the picture on your avatar; opened from your name in the top bar. */
+/** You, as others see you: the picture on your avatar; opened from the account menu. */
 export function ProfileDialog({ user, onClose }: { user: UserDto; onClose(): void }) {
   return (
     <ModalDialog onClose={onClose} aria-labelledby="profile-heading">

@@ -97,3 +97,25 @@ export function CollapseIcon() {
 export function ChartIcon() {
   return <Icon d="M3 3h2v16h16v2H3V3zm4 9h3v5H7v-5zm5-5h3v10h-3V7zm5 3h3v7h-3v-7z" />
 }
+
+/** A menu that opens below its button. */
+export function ChevronDownIcon() {
+  return <Icon d="M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z" />
+}
+
+/** Light or dark: a half-filled circle. */
+export function ThemeIcon() {
+  return <Icon d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2v16a8 8 0 0 0 0-16z" />
+}
+
+/** Leaving: an arrow out of a door. */
+export function LogOutIcon() {
+  return (
+    <Icon d="M5 3h9v2H5v14h9v2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm11 4 5 5-5 5-1.4-1.4 2.6-2.6H9v-2h8.2l-2.6-2.6L16 7z" />
+  )
+}
+
+/** Back to where you came from. */
+export function ArrowBackIcon() {
+  return <Icon d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z" />
+}

@@ -15,3 +15,6 @@ export function useMediaQuery(query: string): boolean {
 
 /** The phone layout: one column, alerts first, bottom navigation. */
 export const PHONE_QUERY = '(max-width: 700px)'
+
+/** A top bar too narrow for the status picker: your status moves into the account menu. */
+export const NARROW_BAR_QUERY = '(width < 1000px)'

@@ -2,6 +2,9 @@ import type { DeliveryDto, UserDto } from '@flare/protocol'
 import { useCallback, useEffect, useState } from 'react'
 import { ApiRequestError } from '../api.js'
 import { followLink } from '../automation/navigation.js'
+import { BrandMark } from '../components/BrandMark.js'
+import { AccountMenu } from '../layout/AccountMenu.js'
+import { ArrowBackIcon } from '../layout/icons.js'
 import { type DeliveryFilter, notificationsApi } from './notifications-api.js'
 import './notifications.css'
 
@@ -50,9 +53,9 @@ function DeliveryRow({
   return (
     <>
       <tr className={`delivery delivery-${delivery.state}`}>
-        <td>{CHANNEL_NAMES[delivery.channel]}</td>
-        <td>{delivery.targetLabel}</td>
-        <td>
+        <td data-label="Channel">{CHANNEL_NAMES[delivery.channel]}</td>
+        <td data-label="To">{delivery.targetLabel}</td>
+        <td data-label="State">
           <span className={`delivery-state delivery-state-${delivery.state}`}>
             {unseen ? 'Not yet shown' : STATE_TEXT[delivery.state]}
           </span>
@@ -62,9 +65,11 @@ function DeliveryRow({
             </span>
           )}
         </td>
-        <td>{delivery.attempts}</td>
-        <td className="delivery-error">{delivery.lastError ?? '—'}</td>
-        <td>
+        <td data-label="Attempts">{delivery.attempts}</td>
+        <td data-label="Last error" className="delivery-error">
+          {delivery.lastError ?? '—'}
+        </td>
+        <td data-label="Times">
           <dl className="delivery-times">
             <dt>Queued</dt>
             <dd>{when(delivery.createdAt)}</dd>
@@ -192,15 +197,17 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
   return (
     <div className="settings-page deliveries-page">
       <header className="topbar">
+        <BrandMark />
         <h1>Deliveries</h1>
         <a
-          className="button-link secondary"
+          className="button-link secondary back-link"
           href={`/spaces/${spaceId}/settings`}
           onClick={followLink}
         >
-          ← Settings
+          <ArrowBackIcon />
+          Settings
         </a>
-        <span className="who">{user.displayName}</span>
+        <AccountMenu user={user} statusInMenu={false} />
       </header>
       <div className="sr-only" aria-live="polite">
         {announcement}
