@@ -43,6 +43,21 @@ describe('createBatchLookup', () => {
     expect(await Promise.all(later)).toEqual(['B', 'C', 'D'])
   })
 
+  it('[2.5.1] a full batch does not wait for the load that is out', async () => {
+    const loads: number[][] = []
+    const lookup = createBatchLookup(async (keys: number[]) => {
+      loads.push(keys)
+      // the first load never answers (a query that hangs)
+      if (keys.includes(0)) await new Promise(() => {})
+      return new Map(keys.map((k) => [k, k]))
+    }, 2)
+    void lookup(0)
+    await new Promise((resolve) => setImmediate(resolve))
+    const full = [lookup(1), lookup(2)]
+    expect(await Promise.all(full)).toEqual([1, 2])
+    expect(loads).toEqual([[0], [1, 2]])
+  })
+
   it('splits a storm into loads of at most the batch size, and a failed load fails only its own', async () => {
     const loads: number[] = []
     const lookup = createBatchLookup(async (keys: number[]) => {

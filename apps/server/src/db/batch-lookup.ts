@@ -15,11 +15,13 @@ export function createBatchLookup<K, V>(
 ): (key: K) => Promise<V | undefined> {
   let pending: Array<{ key: K; resolve(v: V | undefined): void; reject(e: unknown): void }> = []
   let scheduled = false
-  /** Loads still out: while any is, new lookups gather for the next one. */
+  /** Loads still out: while any is, new lookups gather for the next one (up to a batch). */
   let loading = 0
 
   function schedule(): void {
-    if (scheduled || loading > 0 || pending.length === 0) return
+    if (scheduled || pending.length === 0) return
+    // a full batch goes anyway: a huge storm (or a query that hangs) never holds the rest back
+    if (loading > 0 && pending.length < maxBatch) return
     scheduled = true
     setImmediate(dispatch)
   }
