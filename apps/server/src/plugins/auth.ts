@@ -30,7 +30,8 @@ declare module 'fastify' {
     }): Promise<Identity>
     /**
      * Who opens a connection to a space and their membership there (null: not a member). With
-     * a session cookie this is one lookup, batched with the other handshakes of the same turn.
+     * a session cookie this is one lookup, batched with the other handshakes of the moment
+     * (`createBatchLookup`).
      */
     identifyMember(
       headers: { authorization?: string | undefined; cookie?: string | undefined },
@@ -68,7 +69,7 @@ export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(
     app.decorateRequest('membership', null)
     app.decorate('secureCookies', secureCookies)
 
-    // sessions asked for in the same turn (a join storm's handshakes) share one query
+    // sessions asked for together (a join storm's handshakes) share one query
     const findSession = createBatchLookup((ids: string[]) => findSessions(app.database.db, ids))
 
     /** The bearer token of an Authorization header, or null when there is none. */
