@@ -128,17 +128,21 @@ async function expectWorkspaceLayout(
     // the floor's shape decides the height, within a share of the window
     expect(map.height / size.height, `${at}: the map's share`).toBeGreaterThan(0.3)
     expect(map.height / size.height, `${at}: the map's share`).toBeLessThan(0.6)
-    const floor = await page.locator('.floor-bg').first().evaluate((el) => {
-      const stage = el.closest('.map-stage')?.getBoundingClientRect()
-      const zones = [...document.querySelectorAll('[data-testid="map"] .zone')].map((z) =>
-        z.getBoundingClientRect(),
-      )
-      return {
-        stageHeight: stage?.height ?? 0,
-        top: Math.min(...zones.map((z) => z.top)) - (stage?.top ?? 0),
-        bottom: (stage?.bottom ?? 0) - Math.max(...zones.map((z) => z.bottom)),
-      }
-    })
+    const floor = await page
+      .locator('.floor-bg')
+      .first()
+      .evaluate((el) => {
+        const stage = el.closest('.map-stage')?.getBoundingClientRect()
+        // the office: its team areas and its meeting rooms
+        const drawn = [...document.querySelectorAll('[data-testid="map"] :is(.zone, .room)')].map(
+          (z) => z.getBoundingClientRect(),
+        )
+        return {
+          stageHeight: stage?.height ?? 0,
+          top: Math.min(...drawn.map((z) => z.top)) - (stage?.top ?? 0),
+          bottom: (stage?.bottom ?? 0) - Math.max(...drawn.map((z) => z.bottom)),
+        }
+      })
     // no empty band above or below the office wider than a tenth of the map
     expect(floor.top, `${at}: empty floor above`).toBeLessThan(floor.stageHeight / 10)
     expect(floor.bottom, `${at}: empty floor below`).toBeLessThan(floor.stageHeight / 10)
