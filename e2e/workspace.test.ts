@@ -21,16 +21,26 @@ interface SchedulerHook {
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
   { name: 'laptop', width: 1024, height: 768 },
+  { name: 'tablet', width: 820, height: 1180 },
   { name: 'phone', width: 390, height: 844 },
 ] as const
 
-/** The widths SPEC §10.5 holds the pages to: two phones, a tablet upright, a desktop. */
+/**
+ * The sizes SPEC §10.5 holds the pages to: two phones, a tablet upright and lying down, a
+ * desktop.
+ */
 const RESPONSIVE = [
   { width: 360, height: 740 },
   { width: 390, height: 844 },
   { width: 820, height: 1180 },
+  { width: 1180, height: 820 },
   { width: 1440, height: 900 },
 ] as const
+
+/** SPEC §10.5: an upright tablet stacks the side panel under the map. */
+function isUprightTablet(size: { width: number; height: number }): boolean {
+  return size.width > 700 && size.width <= 1100 && size.height > size.width
+}
 
 interface Box {
   x: number
@@ -95,6 +105,53 @@ async function expectNoOverflow(page: Page, where: string): Promise<void> {
   const found = await horizontalOverflow(page)
   expect(found.offenders, `${where}: past the right edge`).toEqual([])
   expect(found.scrollWidth, `${where}: scrolls sideways`).toBeLessThanOrEqual(found.innerWidth)
+}
+
+/**
+ * The map and the side panel where SPEC §10.5 puts them: upright on a tablet, the map on top
+ * over the whole width, as tall as the floor's shape needs (the fitted floor fills it, no empty
+ * bands), the panel under it and no width handle; otherwise the panel beside the map with its
+ * handle.
+ */
+async function expectWorkspaceLayout(
+  page: Page,
+  size: { width: number; height: number },
+): Promise<void> {
+  const at = `${size.width}×${size.height}`
+  const map = await boxOf(page.getByTestId('map'))
+  const panel = await boxOf(page.getByRole('complementary', { name: 'Side panel' }))
+  const handle = page.getByRole('separator', { name: 'Side panel width' })
+  if (isUprightTablet(size)) {
+    expect(panel.y, `${at}: the panel under the map`).toBeGreaterThan(map.y + map.height)
+    expect(Math.abs(panel.width - map.width), `${at}: both the whole width`).toBeLessThan(4)
+    expect(map.width, `${at}: the map the whole width`).toBeGreaterThan(size.width - 40)
+    // the floor's shape decides the height, within a share of the window
+    expect(map.height / size.height, `${at}: the map's share`).toBeGreaterThan(0.3)
+    expect(map.height / size.height, `${at}: the map's share`).toBeLessThan(0.6)
+    const floor = await page
+      .locator('.floor-bg')
+      .first()
+      .evaluate((el) => {
+        const stage = el.closest('.map-stage')?.getBoundingClientRect()
+        // the office: its team areas and its meeting rooms
+        const drawn = [...document.querySelectorAll('[data-testid="map"] :is(.zone, .room)')].map(
+          (z) => z.getBoundingClientRect(),
+        )
+        return {
+          stageHeight: stage?.height ?? 0,
+          top: Math.min(...drawn.map((z) => z.top)) - (stage?.top ?? 0),
+          bottom: (stage?.bottom ?? 0) - Math.max(...drawn.map((z) => z.bottom)),
+        }
+      })
+    // no empty band above or below the office wider than a tenth of the map
+    expect(floor.top, `${at}: empty floor above`).toBeLessThan(floor.stageHeight / 10)
+    expect(floor.bottom, `${at}: empty floor below`).toBeLessThan(floor.stageHeight / 10)
+    expect(await handle.isVisible(), `${at}: no width handle`).toBe(false)
+  } else {
+    expect(panel.x, `${at}: the panel beside the map`).toBeGreaterThan(map.x + map.width)
+    expect(Math.abs(panel.y - map.y), `${at}: level with the map`).toBeLessThan(4)
+    expect(await handle.isVisible(), `${at}: the width handle`).toBe(true)
+  }
 }
 
 /** Closes the first login's welcome card, if it is there, so the Hands tab shows hands. */
@@ -359,7 +416,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     for (const page of [dana, gus]) await page.close()
   })
 
-  it('[3][10] alerts never move the map nor cover the tabs or the open panel, at three sizes', async () => {
+  it('[3][10] alerts never move the map nor cover the tabs or the open panel, at four sizes', async () => {
     for (const b of stage.browsers) await b.context.clearCookies()
     // whatever an earlier test left up comes down first
     await stage.flare.app.inject({
@@ -472,7 +529,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await expectNoViolations(page)
   })
 
-  it('[10.5][10] from a 360 px phone to 1440 px nothing runs off the side, and the account menu works by keyboard and logs you out', async () => {
+  it('[10.5][10] from a 360 px phone to 1440 px nothing runs off the side, an upright tablet stacks the panel under the map, and the account menu works by keyboard and logs you out', async () => {
     await stage.browsers[0]!.context.clearCookies()
     const spaceId = await spaceIdOf(stage.flare)
     const manager = await cookieOf(stage.flare, 'manager@flare.test')
@@ -510,6 +567,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
       await page.locator('.bottom-nav').waitFor({ state: phone ? 'visible' : 'detached' })
       await page.locator('.hand-item').first().waitFor()
       await expectNoOverflow(page, `${at}, the space`)
+      if (!phone) await expectWorkspaceLayout(page, size)
       // the Hands heading whole and on one line, its count and "Lower all" beside or under it
       const heading = await page.locator('#hands-heading').evaluate((el) => ({
         clipped: el.scrollWidth > el.clientWidth,

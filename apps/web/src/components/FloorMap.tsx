@@ -188,6 +188,21 @@ function usePlan(space: SpaceDto): FloorPlan {
   )
 }
 
+/**
+ * The width-to-height ratio of what the office's floor uses (zones and rooms; people walking
+ * about do not change it), for a layout that gives the map the height its shape needs.
+ */
+export function useFloorRatio(space: SpaceDto): number {
+  const plan = usePlan(space)
+  const rooms = useFlare((s) => s.snapshot?.rooms)
+  const bounds = usedBounds(plan, rooms ?? [], [], {
+    width: space.mapWidth,
+    height: space.mapHeight,
+  })
+  // rounded: a style that changes only when the floor does
+  return Math.round((bounds.width / bounds.height) * 100) / 100
+}
+
 /** The content size of an element, kept current as it resizes; zero until measured. */
 function useSize(ref: RefObject<HTMLElement | null>): Size {
   const [size, setSize] = useState<Size>({ width: 0, height: 0 })

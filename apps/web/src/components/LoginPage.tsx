@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { logIn } from '../actions.js'
+import { BrandMark } from './BrandMark.js'
 
 export function LoginPage() {
   const [email, setEmail] = useState('')
@@ -20,7 +21,7 @@ export function LoginPage() {
     <main className="centered">
       <form className="card login" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">
-          <span aria-hidden="true">🔥</span> Flare
+          <BrandMark /> Flare
         </h1>
         <p className="muted">The virtual office where nobody gets missed.</p>
         <label>

@@ -17,7 +17,7 @@ import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
 import { openLinkedTicket, ticketLinkedIn } from '../notifications/linked-ticket.js'
 import { useFlare } from '../store/index.js'
-import { FloorMap } from './FloorMap.js'
+import { FloorMap, useFloorRatio } from './FloorMap.js'
 import { SidePanel } from './SidePanel.js'
 import { TopBar } from './TopBar.js'
 
@@ -35,11 +35,13 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
   // the supervisor's view is for admins and managers; anyone else sees the map
   const mainView = stored === 'supervisor' && role === 'agent' ? 'space' : stored
   const panelWidth = useFlare((s) => s.panelWidth)
+  // an upright tablet stacks the panel under the map and sizes the map by the floor's shape
+  const floorRatio = useFloorRatio(space)
   return (
     <main
       className="workspace"
       data-main={mainView}
-      style={{ '--panel-width': `${panelWidth}px` } as CSSProperties}
+      style={{ '--panel-width': `${panelWidth}px`, '--floor-ratio': floorRatio } as CSSProperties}
     >
       <div className="main-pane">
         {mainView === 'inbox' ? (
@@ -98,7 +100,9 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
  * The workspace people keep open all shift. Places never move: the top bar; the main pane
  * (the map, or the inbox with the map as a mini-map) with its toolbar; the alert rail and the
  * resizable side panel in their own column. Alerts come and go in the rail without moving or
- * covering anything else. On a phone: alerts and hands first, bottom navigation.
+ * covering anything else. On an upright tablet (`styles.css`) the map is on top, as tall as the
+ * floor's shape needs, and the rail and panel are stacked under it. On a phone: alerts and
+ * hands first, bottom navigation.
  */
 export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto }) {
   const space = useFlare((s) => s.space)
