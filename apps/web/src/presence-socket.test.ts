@@ -1,5 +1,6 @@
 import {
   type MemberPresence,
+  type PresenceRow,
   PresenceRowKind,
   type PresenceUpdate,
   presenceRow,
@@ -31,6 +32,27 @@ const snapshot: SpaceSnapshot = {
   members: [member('a'), member('b')],
   rooms: [],
   escalations: [],
+}
+
+/**
+ * Applies `batch` as a `presence:batch` and, from the same start, `rows` as a `presence:rows`,
+ * and expects the same space and announcement from both; answers the space after the batch.
+ */
+function expectRowsActLikeBatch(batch: PresenceUpdate[], rows: PresenceRow[]) {
+  const one = fakeSocket()
+  registerPresenceEvents(one.socket)
+  one.fire('presence:batch', batch)
+  const batched = useFlare.getState().snapshot
+  const announced = useFlare.getState().announcement.text
+
+  useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
+  const two = fakeSocket()
+  registerPresenceEvents(two.socket)
+  two.fire('presence:rows', rows)
+
+  expect(useFlare.getState().snapshot).toEqual(batched)
+  expect(useFlare.getState().announcement.text).toBe(announced)
+  return batched
 }
 
 beforeEach(() => {
@@ -74,19 +96,7 @@ describe('presence events in the browser', () => {
       { kind: 'back', userId: 'b', connected: true },
       { kind: 'left', userId: 'a' },
     ]
-    const one = fakeSocket()
-    registerPresenceEvents(one.socket)
-    one.fire('presence:batch', batch)
-    const batched = useFlare.getState().snapshot
-    const announced = useFlare.getState().announcement.text
-
-    useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
-    const two = fakeSocket()
-    registerPresenceEvents(two.socket)
-    two.fire('presence:rows', batch.map(presenceRow))
-
-    expect(useFlare.getState().snapshot).toEqual(batched)
-    expect(useFlare.getState().announcement.text).toBe(announced)
+    const batched = expectRowsActLikeBatch(batch, batch.map(presenceRow))
     expect(batched?.members.find((m) => m.userId === 'c')).toMatchObject({
       role: 'manager',
       status: 'away',
@@ -102,22 +112,10 @@ describe('presence events in the browser', () => {
       { kind: 'joined', member: member('d', { status: 'away', roomId: 'r1', connected: false }) },
       { kind: 'joined', member: member('e', { displayName: 'Eve, "the" agent' }) },
     ]
-    const one = fakeSocket()
-    registerPresenceEvents(one.socket)
-    one.fire('presence:batch', batch)
-    const batched = useFlare.getState().snapshot
-    const announced = useFlare.getState().announcement.text
-
-    useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
-    const two = fakeSocket()
-    registerPresenceEvents(two.socket)
     const rows = presenceRows(batch)
     // the three joins travel together, where the first of them was
     expect(rows.map((r) => r[0])).toEqual([PresenceRowKind.joinedMany, PresenceRowKind.status])
-    two.fire('presence:rows', JSON.parse(JSON.stringify(rows)))
-
-    expect(useFlare.getState().snapshot).toEqual(batched)
-    expect(useFlare.getState().announcement.text).toBe(announced)
+    const batched = expectRowsActLikeBatch(batch, JSON.parse(JSON.stringify(rows)))
     expect(batched?.members.map((m) => m.userId)).toEqual(['a', 'b', 'c', 'd', 'e'])
   })
 

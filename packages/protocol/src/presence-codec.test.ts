@@ -49,6 +49,18 @@ const update: fc.Arbitrary<PresenceUpdate> = fc.oneof(
   fc.uuid().map((userId) => ({ kind: 'back' as const, userId, connected: true as const })),
 )
 
+/** A member as a storm sends them: a bench-like name, a desk, no room. */
+const AGENT_42: MemberPresence = {
+  userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  displayName: 'Agent 00042',
+  role: 'agent',
+  x: 412,
+  y: 318,
+  status: 'available',
+  roomId: null,
+  connected: true,
+}
+
 describe('presence as rows', () => {
   it('[2.5.2] a member survives the row and back, and the row matches its schema', () => {
     fc.assert(
@@ -117,16 +129,7 @@ describe('presence as rows', () => {
   })
 
   it('[2.5.2] changes naming a member twice keep their order, a row each', () => {
-    const m: MemberPresence = {
-      userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-      displayName: 'Ana',
-      role: 'agent',
-      x: 1,
-      y: 2,
-      status: 'available',
-      roomId: null,
-      connected: true,
-    }
+    const m = AGENT_42
     const other = { ...m, userId: '1f8fad5b-d9cb-469f-a165-70867728950e', displayName: 'Ben' }
     const updates: PresenceUpdate[] = [
       { kind: 'left', userId: m.userId },
@@ -148,16 +151,7 @@ describe('presence as rows', () => {
   })
 
   it('[2.5.2] a row is less than half the bytes of the same member as an object', () => {
-    const m: MemberPresence = {
-      userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-      displayName: 'Agent 00042',
-      role: 'agent',
-      x: 412,
-      y: 318,
-      status: 'available',
-      roomId: null,
-      connected: true,
-    }
+    const m = AGENT_42
     const asObject = JSON.stringify({ kind: 'joined', member: m }).length
     const asRow = JSON.stringify(presenceRow({ kind: 'joined', member: m })).length
     expect(asRow * 2).toBeLessThan(asObject)
