@@ -190,19 +190,15 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
                 <fieldset className="menu-group">
                   <legend className="menu-label">Your status</legend>
                   {STATUS_CHOICES.map((choice) => (
-                    <button
+                    <MenuRadioItem
                       key={choice}
-                      type="button"
-                      role="menuitemradio"
-                      aria-checked={status === choice}
-                      tabIndex={-1}
-                      className={`menu-item status-${choice}`}
-                      onClick={() => activate(() => void chooseStatus(choice))}
+                      checked={status === choice}
+                      className={`status-${choice}`}
+                      onSelect={() => activate(() => void chooseStatus(choice))}
                     >
-                      <CheckMark checked={status === choice} />
                       <span className="menu-status-dot" />
                       <span className="menu-item-text">{STATUS_LABELS[choice]}</span>
-                    </button>
+                    </MenuRadioItem>
                   ))}
                 </fieldset>
                 <hr className="menu-separator" />
@@ -222,18 +218,13 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
             <fieldset className="menu-group">
               <legend className="menu-label">Theme</legend>
               {THEME_CHOICES.map(([value, name]) => (
-                <button
+                <MenuRadioItem
                   key={value}
-                  type="button"
-                  role="menuitemradio"
-                  aria-checked={theme === value}
-                  tabIndex={-1}
-                  className="menu-item"
-                  onClick={() => activate(() => setTheme(value))}
+                  checked={theme === value}
+                  onSelect={() => activate(() => setTheme(value))}
                 >
-                  <CheckMark checked={theme === value} />
                   <span className="menu-item-text">{name}</span>
-                </button>
+                </MenuRadioItem>
               ))}
             </fieldset>
             <hr className="menu-separator" />
@@ -260,6 +251,29 @@ export function AccountMenu({ user, statusInMenu }: { user: UserDto; statusInMen
 }
 
 /** A radio item's place for the tick: drawn on the chosen one, since aria-checked is not seen. */
-function CheckMark({ checked }: { checked: boolean }) {
-  return <span className="menu-check">{checked && <CheckIcon />}</span>
+/** One choice of a group in the menu (a status, a theme), ticked when it is the current one. */
+function MenuRadioItem({
+  checked,
+  className,
+  onSelect,
+  children,
+}: {
+  checked: boolean
+  className?: string
+  onSelect: () => void
+  children: ReactNode
+}) {
+  return (
+    <button
+      type="button"
+      role="menuitemradio"
+      aria-checked={checked}
+      tabIndex={-1}
+      className={className ? `menu-item ${className}` : 'menu-item'}
+      onClick={onSelect}
+    >
+      <span className="menu-check">{checked && <CheckIcon />}</span>
+      {children}
+    </button>
+  )
 }
