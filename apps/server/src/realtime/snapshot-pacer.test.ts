@@ -29,9 +29,9 @@ describe('the snapshot pacer', () => {
     expect(pacer.room(10_000)).toBe(2)
     const a = new SlowConnection()
     const b = new SlowConnection()
-    pacer.write(a, { text: 'x'.repeat(2 * MB) })
+    pacer.write(a, { text: 'x'.repeat(2 * MB) }, 10)
     // a WebSocket's frame counts its buffers' bytes
-    pacer.write(b, { frame: [Buffer.alloc(10), Buffer.alloc(MB - 10)] })
+    pacer.write(b, { frame: [Buffer.alloc(10), Buffer.alloc(MB - 10)] }, 10)
     expect(pacer.room(10_000)).toBe(0)
     let woken = 0
     pacer.whenRoom(() => {
@@ -44,7 +44,7 @@ describe('the snapshot pacer', () => {
     a.close()
     expect(pacer.room(10_000)).toBe(2)
     // and a closed connection is not written to, so it cannot hold the budget
-    pacer.write(a, { text: 'x'.repeat(3 * MB) })
+    pacer.write(a, { text: 'x'.repeat(3 * MB) }, 10)
     expect(pacer.room(10_000)).toBe(2)
   })
 
@@ -53,8 +53,8 @@ describe('the snapshot pacer', () => {
     const ws = new SlowConnection()
     const polling = new SlowConnection()
     const frame = [Buffer.from('head'), Buffer.from('members')]
-    pacer.write(ws, { frame })
-    pacer.write(polling, { text: '2["space:snapshot",{}]' })
+    pacer.write(ws, { frame }, 0)
+    pacer.write(polling, { text: '2["space:snapshot",{}]' }, 0)
     expect(ws.written).toEqual([{ data: '', frame }])
     expect(polling.written).toEqual([{ data: '2["space:snapshot",{}]', frame: undefined }])
   })
@@ -62,5 +62,24 @@ describe('the snapshot pacer', () => {
   it('[2.5.1] always lets one go when nothing is in flight, however large', () => {
     const pacer = new SnapshotPacer(MB)
     expect(pacer.room(100_000)).toBe(1)
+  })
+
+  it('[2.5.1] learns what a member takes from the snapshots it writes, so columns get the room they need', () => {
+    const pacer = new SnapshotPacer(32 * MB)
+    // first guessed as objects (about 170 bytes a member): 98 snapshots of 2,000
+    expect(pacer.room(2_000)).toBe(98)
+    // a storm of `rows` clients: 2,000 members in 140 kB (70 bytes each)
+    const clients = Array.from({ length: 40 }, () => new SlowConnection())
+    for (const c of clients) {
+      pacer.write(c, { frame: [Buffer.alloc(1_024 + 2_000 * 70)] }, 2_000)
+      c.read()
+    }
+    expect(pacer.room(2_000)).toBeGreaterThanOrEqual(225)
+    expect(pacer.room(2_000)).toBeLessThanOrEqual(Math.floor((32 * MB) / (1_024 + 2_000 * 70)))
+    // small spaces teach nothing (their head outweighs their members)
+    const small = new SlowConnection()
+    for (let i = 0; i < 40; i++) pacer.write(small, { text: 'x'.repeat(5_000) }, 3)
+    small.read()
+    expect(pacer.room(2_000)).toBeGreaterThanOrEqual(225)
   })
 })

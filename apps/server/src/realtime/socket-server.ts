@@ -273,9 +273,11 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         // connection's own send so the pacer hears when it is written out; on a WebSocket as
         // its frame, made of the flush's shared member bytes (long polling takes the string)
         const format = socket.data.presenceFormat
-        if (socket.conn.transport.name === 'websocket')
-          pacer.write(socket.conn, { frame: snapshotFrame(snapshot, format) })
-        else pacer.write(socket.conn, { text: snapshotPacket(snapshot, format) })
+        const packet =
+          socket.conn.transport.name === 'websocket'
+            ? { frame: snapshotFrame(snapshot, format) }
+            : { text: snapshotPacket(snapshot, format) }
+        pacer.write(socket.conn, packet, snapshot.members.length)
       },
     } satisfies Realtime)
 
