@@ -18,6 +18,22 @@ interface SchedulerHook {
   scheduler?: { runDue(now?: Date): Promise<unknown[]> }
 }
 
+/** The zones and rooms of the map the escalated-tickets chip lies over (by their labels). */
+async function roomsUnderChip(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const chip = document.querySelector('.ticket-chip')?.getBoundingClientRect()
+    if (!chip) return ['no chip']
+    return [...document.querySelectorAll('.floor .zone, .floor .room')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect()
+        return (
+          r.left < chip.right && chip.left < r.right && r.top < chip.bottom && chip.top < r.bottom
+        )
+      })
+      .map((el) => el.querySelector('text')?.textContent ?? el.getAttribute('class') ?? '?')
+  })
+}
+
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
   { name: 'laptop', width: 1024, height: 768 },
@@ -401,6 +417,19 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     )
     await gus.getByRole('button', { name: /^\d+ tickets? escalated$/ }).waitFor()
     await expectNoViolations(gus)
+    // the count floats in the map's corner without covering the office, also where the floor
+    // is fitted to the pane's height (a short window) rather than its width
+    for (const size of [
+      { width: 1600, height: 700 },
+      { width: 1280, height: 600 },
+      { width: 1280, height: 720 },
+    ]) {
+      await gus.setViewportSize(size)
+      await expect
+        .poll(() => roomsUnderChip(gus), { message: `${size.width}×${size.height}` })
+        .toEqual([])
+    }
+    await gus.setViewportSize({ width: 1440, height: 900 })
     // Dana, the target, has the card and the same flare on her own avatar
     await dana.getByRole('article', { name: /Charged twice for one order/ }).waitFor()
     await dana.locator(`.ticket-flare[data-user-id="${danaId}"] .ticket-flare-badge`).waitFor()

@@ -30,7 +30,16 @@ import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
 import { FloorArt } from './FloorArt.js'
-import { fitScale, nextZoom, type Size, usedBounds, type View, viewAround } from './map-view.js'
+import {
+  type CornerBox,
+  fitClearOf,
+  fitScale,
+  nextZoom,
+  type Size,
+  usedBounds,
+  type View,
+  viewAround,
+} from './map-view.js'
 
 export { initialsOf }
 
@@ -40,6 +49,16 @@ const ZOOMS = [0.5, 0.75, 1, 1.5, 2] as const
 type Zoom = number | 'fit'
 /** The fitted scale assumed before the pane has been measured (first paint, tests). */
 const UNMEASURED_FIT = 0.6
+/**
+ * What floats in the map's corners, as pixels from the corner's edges with a little air: the
+ * count of escalated tickets at the top left (up to "99 tickets escalated"), the zoom at the
+ * bottom right. A fitted floor keeps its office clear of both, chip or no chip, so a chip's
+ * coming never moves the map.
+ */
+const CORNER_BOXES: readonly CornerBox[] = [
+  { corner: 'top-left', width: 200, height: 46 },
+  { corner: 'bottom-right', width: 140, height: 50 },
+]
 const KEY_STEPS: Record<string, [number, number]> = {
   ArrowUp: [0, -STEP],
   ArrowDown: [0, STEP],
@@ -278,7 +297,16 @@ export function FloorMap({
   const map: Size = { width: space.mapWidth, height: space.mapHeight }
   // what the office uses: fitted, it fills the pane; the floor runs on to the pane's edges
   const bounds = usedBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map)
-  const fitted = measured ? fitScale(bounds, pane) : UNMEASURED_FIT
+  const fitted = measured
+    ? mini
+      ? fitScale(bounds, pane)
+      : fitClearOf(
+          bounds,
+          usedBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map, 0),
+          pane,
+          CORNER_BOXES,
+        )
+    : UNMEASURED_FIT
   let view: View
   let stage: Size | null
   if (mini || zoom === 'fit') {

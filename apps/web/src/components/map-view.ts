@@ -19,14 +19,15 @@ const MARGIN = 24
 
 /**
  * The part of the map in use: the zones, the meeting rooms and everyone present, with a small
- * margin, never beyond the map. Fitting this (not the whole map) makes the office as large as
- * the pane allows.
+ * margin (none with `margin` 0: the office itself), never beyond the map. Fitting this (not the
+ * whole map) makes the office as large as the pane allows.
  */
 export function usedBounds(
   plan: FloorPlan,
   rooms: readonly RoomDto[],
   people: ReadonlyArray<{ x: number; y: number }>,
   map: Size,
+  margin = MARGIN,
 ): View {
   const boxes: View[] = [
     ...plan.zones,
@@ -34,16 +35,63 @@ export function usedBounds(
     ...people.map((p) => ({ x: p.x - 40, y: p.y - 40, width: 80, height: 110 })),
   ]
   if (boxes.length === 0) return { x: 0, y: 0, width: map.width, height: map.height }
-  const left = Math.max(0, Math.min(...boxes.map((b) => b.x)) - MARGIN)
-  const top = Math.max(0, Math.min(...boxes.map((b) => b.y)) - MARGIN)
-  const right = Math.min(map.width, Math.max(...boxes.map((b) => b.x + b.width)) + MARGIN)
-  const bottom = Math.min(map.height, Math.max(...boxes.map((b) => b.y + b.height)) + MARGIN)
+  const left = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin)
+  const top = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin)
+  const right = Math.min(map.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin)
+  const bottom = Math.min(map.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin)
   return { x: left, y: top, width: right - left, height: bottom - top }
 }
 
 /** The scale at which `bounds` just fits a stage of `stage` pixels. */
 export function fitScale(bounds: View, stage: Size): number {
   return Math.min(stage.width / bounds.width, stage.height / bounds.height)
+}
+
+/** A box floating in one corner of the map's pane: how far it reaches from that corner's edges, in pixels. */
+export interface CornerBox {
+  corner: 'top-left' | 'bottom-right'
+  width: number
+  height: number
+}
+
+/**
+ * The scale at which `bounds`, centred on a stage of `stage` pixels, fits it and keeps the
+ * office drawn in it (`office`) clear of boxes floating in the stage's corners: beside each box,
+ * or above or below it, whichever costs the floor less. Never below half the plain fit, where a
+ * pane too small for both would leave no floor to see.
+ *
+ * @example
+ * // a 1,200 × 600 pane, a 1,000 × 500 floor: fitted at 1.2 it would run under a 200 × 46 chip
+ * const floor = { x: 0, y: 0, width: 1_000, height: 500 }
+ * fitClearOf(floor, floor, { width: 1_200, height: 600 }, [
+ *   { corner: 'top-left', width: 200, height: 46 },
+ * ]) // 1.016: 46 pixels kept free above (and, centred, below)
+ */
+export function fitClearOf(
+  bounds: View,
+  office: View,
+  stage: Size,
+  corners: readonly CornerBox[],
+): number {
+  const plain = fitScale(bounds, stage)
+  const cx = bounds.x + bounds.width / 2
+  const cy = bounds.y + bounds.height / 2
+  // how far the office reaches from the stage's centre towards each side, in world units
+  const reach = {
+    left: cx - office.x,
+    top: cy - office.y,
+    right: office.x + office.width - cx,
+    bottom: office.y + office.height - cy,
+  }
+  let scale = plain
+  for (const box of corners) {
+    const [across, along] =
+      box.corner === 'top-left' ? [reach.left, reach.top] : [reach.right, reach.bottom]
+    const beside = across > 0 ? (stage.width / 2 - box.width) / across : plain
+    const aboveOrBelow = along > 0 ? (stage.height / 2 - box.height) / along : plain
+    scale = Math.min(scale, Math.max(beside, aboveOrBelow))
+  }
+  return Math.max(scale, plain / 2)
 }
 
 /**
