@@ -437,8 +437,10 @@ export const tickets = pgTable(
       .where(sql`${t.status} = 'on_hold' and ${t.holdUntil} is not null`),
     index('tickets_inbox_phone_idx').on(t.inboxId, t.customerPhone),
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
-    // the background recompute walks a space's open tickets in id order
-    index('tickets_space_open_idx').on(t.spaceId, t.id).where(sql`${t.status} = 'open'`),
+    // the background recompute walks a space's live (open and held) tickets in id order
+    index('tickets_space_live_idx')
+      .on(t.spaceId, t.id)
+      .where(sql`${t.status} in ('open', 'on_hold')`),
     // live counts of tickets at risk or breached (the wallboard)
     index('tickets_space_sla_idx')
       .on(t.spaceId, t.slaStatus)
