@@ -4,6 +4,7 @@ import { hashPassword } from '../src/auth/passwords.js'
 import { users } from '../src/db/schema.js'
 import { DEMO_PASSWORD } from '../src/demo/seed.js'
 import { createRule } from './automation-support.js'
+import { Clients } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 
 // SPEC §1.5.5: admins add members and manage groups; everyone else is refused.
@@ -403,5 +404,83 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
     expect(gone).toMatchObject({ action: 'delete', entityId: hana, label: 'Hana Ito' })
     expect(changed).toMatchObject({ action: 'update', entityId: hana })
     expect(changed?.changes).toEqual([{ path: 'role', before: 'agent', after: 'manager' }])
+  })
+
+  it('[1.5.5] every open page of the space hears members and groups change, with the whole member or group', async () => {
+    const url = await t.listen()
+    const clients = new Clients(() => url)
+    try {
+      const { client: dana } = await clients.join(t.spaceId, agent)
+      const heard: Array<[string, unknown]> = []
+      dana.on('member:updated', (m) => heard.push(['member:updated', m]))
+      dana.on('member:removed', (m) => heard.push(['member:removed', m]))
+      dana.on('group:updated', (g) => heard.push(['group:updated', g]))
+      dana.on('group:deleted', (g) => heard.push(['group:deleted', g]))
+      const next = async (): Promise<[string, unknown]> => {
+        await expect.poll(() => heard.length).toBeGreaterThan(0)
+        const first = heard.shift()
+        if (!first) throw new Error('nothing heard')
+        return first
+      }
+
+      const ines = await newAccount('ines@flare.test', 'Ines Park')
+      const added = await t.app.inject({
+        method: 'POST',
+        url: members(),
+        headers: { cookie: admin },
+        payload: { email: 'ines@flare.test', role: 'agent' },
+      })
+      expect(added.statusCode).toBe(201)
+      expect(await next()).toEqual(['member:updated', added.json().member])
+
+      const promoted = await t.app.inject({
+        method: 'PATCH',
+        url: `${members()}/${ines}`,
+        headers: { cookie: admin },
+        payload: { role: 'manager' },
+      })
+      expect(promoted.statusCode).toBe(200)
+      expect(await next()).toEqual(['member:updated', promoted.json().member])
+
+      const group = await createGroup({ name: 'Night shift', handle: 'night', memberIds: [ines] })
+      expect(await next()).toEqual(['group:updated', group])
+      const renamed = await t.app.inject({
+        method: 'PATCH',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+        payload: { name: 'Late shift' },
+      })
+      expect(renamed.statusCode).toBe(200)
+      expect(await next()).toEqual(['group:updated', renamed.json().group])
+
+      const removed = await t.app.inject({
+        method: 'DELETE',
+        url: `${members()}/${ines}`,
+        headers: { cookie: admin },
+      })
+      expect(removed.statusCode).toBe(204)
+      expect(await next()).toEqual(['member:removed', { userId: ines }])
+
+      const deleted = await t.app.inject({
+        method: 'DELETE',
+        url: `${groupsUrl()}/${group.id}`,
+        headers: { cookie: admin },
+      })
+      expect(deleted.statusCode).toBe(200)
+      expect(await next()).toEqual(['group:deleted', { groupId: group.id }])
+
+      // a refused change tells no one
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: groupsUrl(),
+        headers: { cookie: agent },
+        payload: { name: 'Sneaky', handle: 'sneaky', memberIds: [] },
+      })
+      expect(refused.statusCode).toBe(403)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(heard).toEqual([])
+    } finally {
+      clients.closeAll()
+    }
   })
 })

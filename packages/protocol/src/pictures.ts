@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { SpaceMemberDto, Uuid } from './api.js'
+import { GroupDto, SpaceMemberDto, Uuid } from './api.js'
 import { literals } from './literals.js'
 import { MAX_PICTURE_BYTES, PICTURE_TYPES } from './picture-limits.js'
 
@@ -38,7 +38,18 @@ export type PictureParams = Static<typeof PictureParams>
 export const PictureQuery = Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) })
 export type PictureQuery = Static<typeof PictureQuery>
 
-/** A member's name, role or picture changed: every space they are in hears it. */
+/**
+ * The space's directory (its members and groups, as `GET /api/spaces/:spaceId` lists them)
+ * changed: every connection of the space hears it, in every process, so the recipient picker,
+ * mentions and names stay current without a reload (SPEC §1.5.5).
+ */
 export const ProfileServerEvents = {
+  /** A member was added, or their name, role or picture changed: the whole member, to add or replace. */
   'member:updated': SpaceMemberDto,
+  /** A member was removed from the space (and so from its groups). */
+  'member:removed': Type.Object({ userId: Uuid }),
+  /** A group was created or changed (name, handle, members): the whole group, to add or replace. */
+  'group:updated': GroupDto,
+  /** A group was deleted. */
+  'group:deleted': Type.Object({ groupId: Uuid }),
 }

@@ -144,6 +144,8 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           field: 'email',
         })
       }
+      // every open page of the space can pick the new member at once (SPEC §1.5.5)
+      app.broadcast.toSpace(spaceId, 'member:updated', result)
       return reply.code(201).send({ member: result })
     },
   )
@@ -177,6 +179,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         request.log.warn({ err: error }, 'the new role could not reach presence now')
       }
+      app.broadcast.toSpace(spaceId, 'member:updated', result)
       return { member: result }
     },
   )
@@ -202,6 +205,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await removeMember(app.database.db, spaceId, userId, actorOf(request))
       if (result !== true) throw refusalError(result)
       await app.authority.memberRemoved(spaceId, userId)
+      app.broadcast.toSpace(spaceId, 'member:removed', { userId })
       return reply.code(204).send(null)
     },
   )
@@ -228,6 +232,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = { ...request.body, name: groupName(request.body.name) }
       const result = await createGroup(app.database.db, spaceId, input, actorOf(request))
       if ('refusal' in result) throw groupRefusalError(result)
+      app.broadcast.toSpace(spaceId, 'group:updated', result)
       return reply.code(201).send({ group: result })
     },
   )
@@ -260,6 +265,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorOf(request),
       )
       if ('refusal' in result) throw groupRefusalError(result)
+      app.broadcast.toSpace(spaceId, 'group:updated', result)
       return { group: result }
     },
   )
@@ -288,6 +294,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorOf(request),
       )
       if (result !== true) throw groupRefusalError(result)
+      app.broadcast.toSpace(spaceId, 'group:deleted', { groupId: request.params.groupId })
       return { deleted: true as const }
     },
   )

@@ -1,26 +1,60 @@
-import type { SpaceMemberDto } from '@flare/protocol/client'
+import type { GroupDto, SpaceMemberDto, SpaceResponse } from '@flare/protocol/client'
 import { useFlare } from '../store/index.js'
 
-/** A member's picture changed (here or in another tab, or someone else's): show it everywhere. */
+/** The open space's directory with `change` applied; nothing while it is not loaded. */
+function changeDirectory(
+  change: (space: SpaceResponse) => Partial<Pick<SpaceResponse, 'members' | 'groups'>>,
+): void {
+  useFlare.setState((s) =>
+    s.space.status === 'ready'
+      ? { space: { ...s.space, value: { ...s.space.value, ...change(s.space.value) } } }
+      : {},
+  )
+}
+
+/** `list` with `item` in place of the one with the same key, or added at the end. */
+function upsert<T>(list: readonly T[], item: T, same: (a: T) => boolean): T[] {
+  return list.some(same) ? list.map((x) => (same(x) ? item : x)) : [...list, item]
+}
+
+/**
+ * A member was added to the space, or their name, role or picture changed (here or in another
+ * tab, or someone else's): the pickers, mentions and names show it at once.
+ */
 export function applyMemberUpdate(member: SpaceMemberDto): void {
-  useFlare.setState((s) => {
-    const space =
-      s.space.status === 'ready'
-        ? {
-            ...s.space,
-            value: {
-              ...s.space.value,
-              members: s.space.value.members.map((m) => (m.userId === member.userId ? member : m)),
-            },
-          }
-        : s.space
-    const me =
-      s.me.status === 'ready' && s.me.value?.user.id === member.userId
-        ? {
+  changeDirectory((space) => ({
+    members: upsert(space.members, member, (m) => m.userId === member.userId),
+  }))
+  useFlare.setState((s) =>
+    s.me.status === 'ready' && s.me.value?.user.id === member.userId
+      ? {
+          me: {
             ...s.me,
             value: { ...s.me.value, user: { ...s.me.value.user, pictureUrl: member.pictureUrl } },
-          }
-        : s.me
-    return { space, me }
-  })
+          },
+        }
+      : {},
+  )
+}
+
+/** A member was removed from the space, and so from its groups. */
+export function applyMemberRemoved(userId: string): void {
+  changeDirectory((space) => ({
+    members: space.members.filter((m) => m.userId !== userId),
+    groups: space.groups.map((g) =>
+      g.memberIds.includes(userId)
+        ? { ...g, memberIds: g.memberIds.filter((id) => id !== userId) }
+        : g,
+    ),
+  }))
+}
+
+/** A group was created or changed. */
+export function applyGroupUpdate(group: GroupDto): void {
+  changeDirectory((space) => ({ groups: upsert(space.groups, group, (g) => g.id === group.id) }))
+}
+
+/** A group was deleted. */
+export function applyGroupDeleted(groupId: string): void {
+  changeDirectory((space) => ({ groups: space.groups.filter((g) => g.id !== groupId) }))
 }

@@ -1,0 +1,99 @@
+import type { SpaceResponse } from '@flare/protocol/client'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { resetStore, useFlare } from '../store/index.js'
+import {
+  applyGroupDeleted,
+  applyGroupUpdate,
+  applyMemberRemoved,
+  applyMemberUpdate,
+} from './member-update.js'
+
+const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
+
+const space: SpaceResponse = {
+  space: { id: U(9), name: 'Contact Center', mapWidth: 1600, mapHeight: 1000, timezone: 'UTC' },
+  role: 'agent',
+  rooms: [],
+  groups: [
+    { id: U(7), name: 'Tier 1 support', handle: 'tier1', memberIds: [U(1), U(2)] },
+    { id: U(8), name: 'Supervisors', handle: 'supervisors', memberIds: [U(3)] },
+  ],
+  members: [
+    {
+      userId: U(1),
+      displayName: 'Dana Reyes',
+      role: 'agent',
+      managerUserId: null,
+      pictureUrl: null,
+    },
+    {
+      userId: U(2),
+      displayName: 'Eli Novak',
+      role: 'agent',
+      managerUserId: null,
+      pictureUrl: null,
+    },
+    {
+      userId: U(3),
+      displayName: 'Max Manager',
+      role: 'manager',
+      managerUserId: null,
+      pictureUrl: null,
+    },
+  ],
+}
+
+function directory(): Pick<SpaceResponse, 'members' | 'groups'> {
+  const s = useFlare.getState().space
+  if (s.status !== 'ready') throw new Error('no space')
+  return { members: s.value.members, groups: s.value.groups }
+}
+
+describe("the space's members and groups, kept live (SPEC §1.5.5)", () => {
+  beforeEach(() => useFlare.setState({ space: { status: 'ready', value: space } }))
+  afterEach(() => resetStore())
+
+  it('[1.5.5] a new member is added, a changed one replaced in place', () => {
+    const ines = {
+      userId: U(4),
+      displayName: 'Ines Park',
+      role: 'agent' as const,
+      managerUserId: null,
+      pictureUrl: null,
+    }
+    applyMemberUpdate(ines)
+    expect(directory().members.map((m) => m.displayName)).toEqual([
+      'Dana Reyes',
+      'Eli Novak',
+      'Max Manager',
+      'Ines Park',
+    ])
+    applyMemberUpdate({ ...ines, role: 'manager' })
+    expect(directory().members.filter((m) => m.userId === U(4))).toEqual([
+      { ...ines, role: 'manager' },
+    ])
+  })
+
+  it('[1.5.5] a removed member leaves the list and every group', () => {
+    applyMemberRemoved(U(2))
+    expect(directory().members.map((m) => m.userId)).toEqual([U(1), U(3)])
+    expect(directory().groups.map((g) => g.memberIds)).toEqual([[U(1)], [U(3)]])
+  })
+
+  it('[1.5.5] groups are created, replaced and deleted', () => {
+    const night = { id: U(10), name: 'Night shift', handle: 'night', memberIds: [U(1)] }
+    applyGroupUpdate(night)
+    expect(directory().groups.map((g) => g.handle)).toEqual(['tier1', 'supervisors', 'night'])
+    applyGroupUpdate({ ...night, name: 'Late shift', memberIds: [U(1), U(3)] })
+    expect(directory().groups[2]).toEqual({ ...night, name: 'Late shift', memberIds: [U(1), U(3)] })
+    applyGroupDeleted(U(7))
+    expect(directory().groups.map((g) => g.handle)).toEqual(['supervisors', 'night'])
+  })
+
+  it('[1.5.5] changes before the space has loaded are left to its answer', () => {
+    useFlare.setState({ space: { status: 'loading' } })
+    applyGroupDeleted(U(7))
+    applyMemberRemoved(U(1))
+    expect(useFlare.getState().space).toEqual({ status: 'loading' })
+  })
+})
