@@ -107,4 +107,47 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     await eli.getByRole('tab', { name: 'Chat', selected: true }).waitFor()
     await screenshot(eli, 'escalation-chat-opened')
   })
+
+  it("[1.5.5] a group an admin creates is in an open page's recipient picker at once, and goes when deleted", async () => {
+    for (const b of stage.browsers) await b.context.clearCookies()
+    // Fatima, whose hand is not up (Dana's still is, from the test before)
+    const browser = stage.browsers[2]
+    if (!browser) throw new Error('browser')
+    const fatima = await browser.context.newPage()
+    await logInAs(fatima, stage.flare.url, 'fatima@flare.test')
+    // the admin works through the API meanwhile; Fatima's page is not reloaded
+    const { app } = stage.flare
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'admin@flare.test', password: 'flare-demo' },
+    })
+    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
+    const me = (await app.inject({ url: '/api/me', headers: { cookie } })).json()
+    const spaceId: string = me.spaces[0].id
+    const fatimaId = (await fatima.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
+    const created = await app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/groups`,
+      headers: { cookie },
+      payload: { name: 'Night shift', handle: 'night', memberIds: [fatimaId] },
+    })
+    expect(created.statusCode).toBe(201)
+
+    await fatima.getByRole('button', { name: 'Escalation' }).click()
+    await fatima.getByRole('switch', { name: 'Notify users in the space' }).check()
+    const picker = fatima.getByRole('combobox', { name: 'Add people or groups to notify' })
+    await picker.fill('@nig')
+    const option = fatima.getByRole('option', { name: /@night Night shift · 1 person/ })
+    await option.waitFor()
+
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/spaces/${spaceId}/groups/${created.json().group.id}`,
+      headers: { cookie },
+    })
+    expect(deleted.statusCode).toBe(200)
+    await option.waitFor({ state: 'detached' })
+    await fatima.close()
+  })
 })

@@ -1,5 +1,6 @@
 import type { EscalationRecipients, SpaceResponse } from '@flare/protocol'
 import { type KeyboardEvent, useId, useState } from 'react'
+import { countOf } from '../layout/words.js'
 import { type Mentionable, searchMentionables } from '../mentions.js'
 
 interface Props {
@@ -154,7 +155,7 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
               <>
                 <strong>@{m.handle}</strong>{' '}
                 <span className="muted">
-                  {m.label} · {m.memberCount} people
+                  {m.label} · {countOf(m.memberCount, 'person', 'people')}
                 </span>
               </>
             ) : (
