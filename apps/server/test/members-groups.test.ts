@@ -17,6 +17,8 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
   let outsider = ''
   const members = () => `/api/spaces/${t.spaceId}/members`
   const groupsUrl = () => `/api/spaces/${t.spaceId}/groups`
+  /** Where sockets connect: the app listens once, for the first test that needs it. */
+  let url = ''
 
   beforeAll(async () => {
     t = await startTestApp(kind)
@@ -407,8 +409,8 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
   })
 
   it('[1.5.5] every open page of the space hears members and groups change, with the whole member or group', async () => {
-    const url = await t.listen()
     const clients = new Clients(() => url)
+    url ||= await t.listen()
     try {
       const { client: dana } = await clients.join(t.spaceId, agent)
       const heard: Array<[string, unknown]> = []
@@ -479,6 +481,41 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
       expect(refused.statusCode).toBe(403)
       await new Promise((resolve) => setTimeout(resolve, 200))
       expect(heard).toEqual([])
+    } finally {
+      clients.closeAll()
+    }
+  })
+
+  it('[1.5.5] the space and every snapshot count changes to members and groups, so a page away meanwhile can tell', async () => {
+    const clients = new Clients(() => url)
+    url ||= await t.listen()
+    try {
+      const before = (await space(agent)).directoryVersion ?? -1
+      expect(before).toBeGreaterThanOrEqual(0)
+      const first = await clients.join(t.spaceId, agent)
+      expect(first.snapshot.directoryVersion).toBe(before)
+      first.client.disconnect()
+
+      // while Dana is away: a group, and a role that does not change (counts nothing)
+      const group = await createGroup({
+        name: 'Weekend cover',
+        handle: 'weekend-cover',
+        memberIds: [],
+      })
+      const dana = await t.userId('dana@flare.test')
+      const same = await t.app.inject({
+        method: 'PATCH',
+        url: `${members()}/${dana}`,
+        headers: { cookie: admin },
+        payload: { role: 'agent' },
+      })
+      expect(same.statusCode).toBe(200)
+
+      const again = await clients.join(t.spaceId, agent)
+      expect(again.snapshot.directoryVersion).toBe(before + 1)
+      const read = await space(agent)
+      expect(read.directoryVersion).toBe(before + 1)
+      expect(read.groups.map((g) => g.id)).toContain(group.id)
     } finally {
       clients.closeAll()
     }

@@ -1,4 +1,5 @@
 import { ApiRequestError, api } from './api.js'
+import { followDirectoryVersion } from './layout/member-update.js'
 import { followOwnRole, ownRoleIn } from './own-role.js'
 import { connectToSpace, disconnectFromSpace } from './socket.js'
 import { resetStore, useFlare } from './store/index.js'
@@ -55,6 +56,8 @@ export async function openSpace(spaceId: string): Promise<void> {
     const snapshot = useFlare.getState().snapshot
     const live = snapshot ? ownRoleIn(snapshot) : null
     if (live) followOwnRole(live, { quietly: true })
+    // and a snapshot that came first may count a change of members or groups this answer missed
+    followDirectoryVersion(snapshot?.directoryVersion)
   } catch (error) {
     if (useFlare.getState().spaceId === spaceId)
       useFlare.setState({ space: { status: 'error', message: messageOf(error) } })

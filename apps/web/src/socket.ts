@@ -16,6 +16,7 @@ import { registerAutomationEvents } from './automation/automation-socket.js'
 import { registerChatEvents } from './chat/chat-socket.js'
 import { registerHandEvents } from './hands/hand-socket.js'
 import { registerInboxEvents } from './inbox/inbox-socket.js'
+import { followDirectoryVersion } from './layout/member-update.js'
 import { registerProfileEvents } from './layout/profile-socket.js'
 import { followOwnRole, ownRoleIn } from './own-role.js'
 import { applyPresence, throttleLatest } from './presence.js'
@@ -125,6 +126,8 @@ export function connectToSpace(spaceId: string): void {
     // a reconnect brings a role changed while we were away (SPEC §1.5.5)
     const role = ownRoleIn(applied)
     if (role) followOwnRole(role)
+    // and members or groups changed while we were away (SPEC §1.5.5)
+    followDirectoryVersion(snapshot.directoryVersion)
   })
   registerPresenceEvents(s)
   registerHandEvents(s)

@@ -208,6 +208,11 @@ export const SpaceResponse = Type.Object({
   rooms: Type.Array(RoomDto),
   groups: Type.Array(GroupDto),
   members: Type.Array(SpaceMemberDto),
+  /**
+   * How many changes the space's members and groups have had when these were read: a
+   * `space:snapshot` with a larger one means a change this page may have missed (SPEC §1.5.5).
+   */
+  directoryVersion: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type SpaceResponse = Static<typeof SpaceResponse>
 

@@ -120,6 +120,11 @@ export const SpaceSnapshot = Type.Object({
   /** The members as columns, for a connection with `presenceFormat: 'rows'` only. */
   memberColumns: Type.Optional(MemberColumns),
   rooms: Type.Array(RoomDto),
+  /**
+   * How many changes the space's members and groups have had (`GET /api/spaces/:spaceId`'s
+   * `directoryVersion`): larger than the page's own, it reads the space again (SPEC §1.5.5).
+   */
+  directoryVersion: Type.Optional(Type.Integer({ minimum: 0 })),
   escalations: Type.Array(EscalationDto),
   /**
    * Automatic escalations that reached you in the app and that no client of yours has shown yet

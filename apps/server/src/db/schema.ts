@@ -91,6 +91,9 @@ export const spaces = pgTable('spaces', {
   createdAt: createdAt(),
   // the space's default business hours (SPEC §5); null = Mon–Fri 09:00–17:00 in `timezone`
   calendar: jsonb('calendar').$type<BusinessCalendar>(),
+  // one more whenever its members or groups change (SPEC §1.5.5): a snapshot carries it, so a
+  // page that missed a change while away reads the space again
+  directoryVersion: integer('directory_version').notNull().default(0),
 })
 
 export const memberships = pgTable(

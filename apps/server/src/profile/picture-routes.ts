@@ -17,7 +17,7 @@ import { pictureUrlOf } from '../auth/identity.js'
 import { memberships, userPictures, users } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
-import { listMembers, listSpacesOf } from '../spaces/space-repository.js'
+import { countDirectoryChange, listMembers, listSpacesOf } from '../spaces/space-repository.js'
 import { imageFacts } from './image-facts.js'
 
 const KB = 1024
@@ -32,9 +32,13 @@ export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
   const errors = { 400: ApiErrorBody, 401: ApiErrorBody }
 
-  /** Every space the user is in hears their new picture, with the member as it is now. */
+  /**
+   * Every space the user is in hears their new picture, with the member as it is now, and
+   * counts it as a change of its directory (a page away meanwhile reads the space again).
+   */
   async function tellSpaces(userId: string): Promise<void> {
     for (const space of await listSpacesOf(db, userId)) {
+      await countDirectoryChange(db, space.id)
       const member = (await listMembers(db, space.id)).find((m) => m.userId === userId)
       if (member) app.broadcast.toSpace(space.id, 'member:updated', member)
     }

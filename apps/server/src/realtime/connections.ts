@@ -8,6 +8,7 @@ import {
   unreceivedSlaWarningsOf,
   unreceivedTicketAlertsOf,
 } from '../notifications/in-app-receipts.js'
+import { directoryVersionOf } from '../spaces/space-repository.js'
 import { presenceRoom, spaceRoom, userRoom } from './broadcaster.js'
 import { createPresenceHandlers } from './presence-handlers.js'
 import { seatOf } from './seats.js'
@@ -41,11 +42,12 @@ export const connectionsPlugin = fp(
       void (async () => {
         const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
         const userIds = sockets.map((s) => s.data.userId)
-        const [hub, , alerts, warnings] = await Promise.all([
+        const [hub, , alerts, warnings, directoryVersion] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
           unreceivedTicketAlertsOf(db, spaceId, userIds, app.clock()),
           unreceivedSlaWarningsOf(db, spaceId, userIds, app.clock()),
+          directoryVersionOf(db, spaceId),
         ])
         // the hands again, from memory now that they are read: one raised while the alerts
         // were queried reached these sockets already, and must be in their snapshot too
@@ -57,6 +59,7 @@ export const connectionsPlugin = fp(
           // synchronously before the sends below: no flush can come between
           members: hub.sendingSnapshots(socketIds),
           rooms: [...hub.rooms],
+          directoryVersion,
           escalations,
         }
         for (const socket of sockets) {

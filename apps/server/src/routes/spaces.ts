@@ -24,6 +24,7 @@ import {
   changeRole,
   createGroup,
   deleteGroup,
+  directoryVersionOf,
   findSpace,
   type GroupChangeRefusal,
   listGroups,
@@ -87,6 +88,9 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { spaceId, role } = membershipOf(request)
       const db = app.database.db
+      // read before the lists: a change committed in between makes the lists newer than the
+      // count (a page reads them once more for nothing), never the count newer than the lists
+      const directoryVersion = await directoryVersionOf(db, spaceId)
       const [space, rooms, groups, members] = await Promise.all([
         findSpace(db, spaceId),
         listRooms(db, spaceId),
@@ -94,7 +98,7 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         listMembers(db, spaceId),
       ])
       if (!space) throw notFound('No such space.')
-      return { space, role, rooms, groups, members }
+      return { space, role, rooms, groups, members, directoryVersion }
     },
   )
 

@@ -7,7 +7,7 @@ import type {
   SpaceDto,
   SpaceMemberDto,
 } from '@flare/protocol'
-import { and, asc, eq, inArray, max, ne, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, max, ne, or, sql } from 'drizzle-orm'
 import { normaliseEmail, pictureUrlOf } from '../auth/identity.js'
 import { writeAuditEntry } from '../db/audit-log.js'
 import type { Db } from '../db/database.js'
@@ -108,6 +108,26 @@ export async function findSpace(db: Db, spaceId: string): Promise<SpaceDto | nul
     .from(spaces)
     .where(eq(spaces.id, spaceId))
   return row ?? null
+}
+
+/**
+ * Counts one more change to the space's members or groups, in the transaction that makes it
+ * (SPEC §1.5.5): snapshots carry the count, and a page whose count is older reads the space again.
+ */
+export async function countDirectoryChange(tx: Db | Tx, spaceId: string): Promise<void> {
+  await tx
+    .update(spaces)
+    .set({ directoryVersion: sql`${spaces.directoryVersion} + 1` })
+    .where(eq(spaces.id, spaceId))
+}
+
+/** How many changes the space's members and groups have had (`countDirectoryChange`). */
+export async function directoryVersionOf(db: Db, spaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ version: spaces.directoryVersion })
+    .from(spaces)
+    .where(eq(spaces.id, spaceId))
+  return row?.version ?? 0
 }
 
 export async function listRooms(db: Db, spaceId: string): Promise<RoomDto[]> {
@@ -256,6 +276,7 @@ export async function changeRole(
     const member = await findMemberDto(tx, spaceId, userId)
     if (!member) return 'not_member'
     if (current.role !== role) {
+      await countDirectoryChange(tx, spaceId)
       await writeAuditEntry(tx, {
         spaceId,
         actorUserId: actor.userId,
@@ -311,6 +332,7 @@ export async function removeMember(
     await tx
       .delete(memberships)
       .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
+    await countDirectoryChange(tx, spaceId)
     await writeAuditEntry(tx, {
       spaceId,
       actorUserId: actor.userId,
@@ -355,6 +377,7 @@ export async function addMember(
     if (!added) return 'already_member'
     const member = await findMemberDto(tx, spaceId, user.id)
     if (!member) throw new Error('the new membership vanished in its own transaction')
+    await countDirectoryChange(tx, spaceId)
     await writeAuditEntry(tx, {
       spaceId,
       actorUserId: actor.userId,
@@ -451,6 +474,7 @@ export async function createGroup(
         .values(input.memberIds.map((userId) => ({ groupId: row.id, userId })))
     }
     const group: GroupDto = { id: row.id, ...input }
+    await countDirectoryChange(tx, spaceId)
     await writeAuditEntry(tx, {
       spaceId,
       actorUserId: actor.userId,
@@ -495,6 +519,7 @@ export async function updateGroup(
         await tx.insert(groupMembers).values(patch.memberIds.map((userId) => ({ groupId, userId })))
       }
     }
+    await countDirectoryChange(tx, spaceId)
     await writeAuditEntry(tx, {
       spaceId,
       actorUserId: actor.userId,
@@ -537,6 +562,7 @@ export async function deleteGroup(
       .map((r) => r.definition.name)
     if (users.length > 0) return { refusal: 'used_by_rules', rules: users }
     await tx.delete(groups).where(eq(groups.id, groupId))
+    await countDirectoryChange(tx, spaceId)
     await writeAuditEntry(tx, {
       spaceId,
       actorUserId: actor.userId,

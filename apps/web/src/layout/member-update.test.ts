@@ -1,11 +1,13 @@
 import type { SpaceResponse } from '@flare/protocol/client'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { api } from '../api.js'
 import { resetStore, useFlare } from '../store/index.js'
 import {
   applyGroupDeleted,
   applyGroupUpdate,
   applyMemberRemoved,
   applyMemberUpdate,
+  followDirectoryVersion,
 } from './member-update.js'
 
 const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -95,5 +97,40 @@ describe("the space's members and groups, kept live (SPEC §1.5.5)", () => {
     applyGroupDeleted(U(7))
     applyMemberRemoved(U(1))
     expect(useFlare.getState().space).toEqual({ status: 'loading' })
+  })
+
+  it('[1.5.5] a snapshot counting more changes than the page has reads the space again, once at a time', async () => {
+    useFlare.setState({
+      spaceId: U(9),
+      space: { status: 'ready', value: { ...space, directoryVersion: 4 } },
+    })
+    const newer: SpaceResponse = { ...space, groups: [], directoryVersion: 6 }
+    let answer: (value: SpaceResponse) => void = () => {}
+    const read = vi.spyOn(api, 'space').mockImplementation(
+      () =>
+        new Promise<SpaceResponse>((resolve) => {
+          answer = resolve
+        }),
+    )
+    try {
+      // the same count, or an older one: nothing to read
+      followDirectoryVersion(4)
+      followDirectoryVersion(3)
+      followDirectoryVersion(undefined)
+      expect(read).not.toHaveBeenCalled()
+      // newer: one read, however many snapshots say so meanwhile
+      followDirectoryVersion(5)
+      followDirectoryVersion(6)
+      expect(read).toHaveBeenCalledTimes(1)
+      expect(read).toHaveBeenCalledWith(U(9))
+      answer(newer)
+      await vi.waitFor(() => expect(directory().groups).toEqual([]))
+      // the answer counts 6: the snapshot that asked again is already covered
+      useFlare.setState({ snapshot: null })
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(read).toHaveBeenCalledTimes(1)
+    } finally {
+      read.mockRestore()
+    }
   })
 })

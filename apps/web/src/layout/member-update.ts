@@ -1,4 +1,5 @@
 import type { GroupDto, SpaceMemberDto, SpaceResponse } from '@flare/protocol/client'
+import { api } from '../api.js'
 import { useFlare } from '../store/index.js'
 
 /** The open space's directory with `change` applied; nothing while it is not loaded. */
@@ -57,4 +58,39 @@ export function applyGroupUpdate(group: GroupDto): void {
 /** A group was deleted. */
 export function applyGroupDeleted(groupId: string): void {
   changeDirectory((space) => ({ groups: space.groups.filter((g) => g.id !== groupId) }))
+}
+
+let reading: Promise<void> | null = null
+let readAgain = false
+
+/**
+ * A snapshot (or the space's own answer arriving after one) counts more changes to the members
+ * and groups than this page has seen: one happened while it was away or loading, so it reads the
+ * space again, one read at a time (SPEC §1.5.5). Events applied since the page read the space
+ * leave its count behind, so a reconnect after a change reads once more, for nothing.
+ */
+export function followDirectoryVersion(version: number | undefined): void {
+  const s = useFlare.getState()
+  if (version === undefined || s.spaceId === null || s.space.status !== 'ready') return
+  if (version <= (s.space.value.directoryVersion ?? 0)) return
+  if (reading) {
+    readAgain = true
+    return
+  }
+  const spaceId = s.spaceId
+  reading = api
+    .space(spaceId)
+    .then((value) => {
+      const now = useFlare.getState()
+      if (now.spaceId === spaceId && now.space.status === 'ready')
+        useFlare.setState({ space: { status: 'ready', value } })
+    })
+    // the next snapshot tries again
+    .catch(() => {})
+    .finally(() => {
+      reading = null
+      if (!readAgain) return
+      readAgain = false
+      followDirectoryVersion(useFlare.getState().snapshot?.directoryVersion)
+    })
 }

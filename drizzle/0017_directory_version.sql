@@ -1,0 +1,1 @@
+ALTER TABLE "spaces" ADD COLUMN "directory_version" integer DEFAULT 0 NOT NULL;
