@@ -92,11 +92,26 @@ describe("the space's members and groups, kept live (SPEC §1.5.5)", () => {
     expect(directory().groups.map((g) => g.handle)).toEqual(['supervisors', 'night'])
   })
 
-  it('[1.5.5] changes before the space has loaded are left to its answer', () => {
-    useFlare.setState({ space: { status: 'loading' } })
+  it('[1.5.5] a change while the space is loading reads the space once more when it lands', async () => {
+    useFlare.setState({ spaceId: U(9), space: { status: 'loading' } })
     applyGroupDeleted(U(7))
     applyMemberRemoved(U(1))
     expect(useFlare.getState().space).toEqual({ status: 'loading' })
+    const read = vi
+      .spyOn(api, 'space')
+      .mockResolvedValue({ ...space, groups: [], directoryVersion: 2 })
+    try {
+      // the answer lands, read before the change, and no snapshot counts it yet
+      useFlare.setState({ space: { status: 'ready', value: { ...space, directoryVersion: 2 } } })
+      followDirectoryVersion(2)
+      expect(read).toHaveBeenCalledTimes(1)
+      await vi.waitFor(() => expect(directory().groups).toEqual([]))
+      // once only
+      followDirectoryVersion(2)
+      expect(read).toHaveBeenCalledTimes(1)
+    } finally {
+      read.mockRestore()
+    }
   })
 
   it('[1.5.5] a snapshot counting more changes than the page has reads the space again, once at a time', async () => {

@@ -2,10 +2,17 @@ import type { GroupDto, SpaceMemberDto, SpaceResponse } from '@flare/protocol/cl
 import { api } from '../api.js'
 import { useFlare } from '../store/index.js'
 
+/**
+ * A change arrived while the space was still loading: its answer may have been read before the
+ * change, and so may the snapshot's count, so the space is read once more when it lands.
+ */
+let changedWhileLoading = false
+
 /** The open space's directory with `change` applied; nothing while it is not loaded. */
 function changeDirectory(
   change: (space: SpaceResponse) => Partial<Pick<SpaceResponse, 'members' | 'groups'>>,
 ): void {
+  if (useFlare.getState().space.status === 'loading') changedWhileLoading = true
   useFlare.setState((s) =>
     s.space.status === 'ready'
       ? { space: { ...s.space, value: { ...s.space.value, ...change(s.space.value) } } }
@@ -65,14 +72,17 @@ let readAgain = false
 
 /**
  * A snapshot (or the space's own answer arriving after one) counts more changes to the members
- * and groups than this page has seen: one happened while it was away or loading, so it reads the
- * space again, one read at a time (SPEC §1.5.5). Events applied since the page read the space
+ * and groups than this page has seen, or one arrived while the space was loading: it happened
+ * while the page was away or loading, so it reads the space again, one read at a time (SPEC
+ * §1.5.5). Events applied since the page read the space
  * leave its count behind, so a reconnect after a change reads once more, for nothing.
  */
 export function followDirectoryVersion(version: number | undefined): void {
   const s = useFlare.getState()
-  if (version === undefined || s.spaceId === null || s.space.status !== 'ready') return
-  if (version <= (s.space.value.directoryVersion ?? 0)) return
+  if (s.spaceId === null || s.space.status !== 'ready') return
+  const behind = version !== undefined && version > (s.space.value.directoryVersion ?? 0)
+  if (!behind && !changedWhileLoading) return
+  changedWhileLoading = false
   if (reading) {
     readAgain = true
     return
