@@ -42,7 +42,8 @@ describe.each(databaseKinds())('/api/health on $name', (kind) => {
         expect(res.statusCode).toBe(503)
         expect(res.json()).toMatchObject({ status: 'unavailable', database: 'down', redis: 'off' })
       } finally {
-        await closed.app.close().catch(() => {})
+        // closing an app whose database is gone may fail; its database is dropped all the same
+        await closed.close().catch(() => {})
       }
     },
   )
