@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, hasChromium, logInAs, screenshot } from './support/browser.js'
+import { demoSession } from './support/demo.js'
 import { useStage } from './support/stage.js'
 
 async function position(page: Page, userId: string): Promise<{ x: number; y: number }> {
@@ -117,14 +118,7 @@ describe.skipIf(!hasChromium())('the raised hand in three browsers', () => {
     await logInAs(fatima, stage.flare.url, 'fatima@flare.test')
     // the admin works through the API meanwhile; Fatima's page is not reloaded
     const { app } = stage.flare
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: 'admin@flare.test', password: 'flare-demo' },
-    })
-    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
-    const me = (await app.inject({ url: '/api/me', headers: { cookie } })).json()
-    const spaceId: string = me.spaces[0].id
+    const { cookie, spaceId } = await demoSession(stage.flare, 'admin@flare.test')
     const fatimaId = (await fatima.locator('.avatar.me').getAttribute('data-user-id')) ?? ''
     const created = await app.inject({
       method: 'POST',

@@ -1,6 +1,7 @@
 import type { MemberRole } from '@flare/protocol'
 import { describe, expect, it } from 'vitest'
 import { hasChromium, logInAs } from './support/browser.js'
+import { demoSession } from './support/demo.js'
 import { useStage } from './support/stage.js'
 
 describe.skipIf(!hasChromium())("a member's own page and a change of their role", () => {
@@ -9,14 +10,7 @@ describe.skipIf(!hasChromium())("a member's own page and a change of their role"
   /** The demo admin changes Dana's role through the API, as an admin's tool would. */
   async function adminMakesDana(role: MemberRole): Promise<void> {
     const { app } = stage.flare
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: 'admin@flare.test', password: 'flare-demo' },
-    })
-    const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
-    const me = (await app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json()
-    const spaceId: string = me.spaces[0].id
+    const { cookie, spaceId } = await demoSession(stage.flare, 'admin@flare.test')
     const space = (
       await app.inject({ method: 'GET', url: `/api/spaces/${spaceId}`, headers: { cookie } })
     ).json() as { members: Array<{ userId: string; displayName: string }> }

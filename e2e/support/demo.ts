@@ -8,19 +8,32 @@ export interface DemoInboxView {
   inbox: { id: string; channelAddress: string; webhookSecret: string }
 }
 
-/** Logs in as the demo manager through the API and reads the demo space and inbox. */
-export async function demoInboxAsManager(flare: RunningFlare) {
+/**
+ * Logs a demo account in through the API, as an admin's tool would: its session cookie and
+ * the demo space's id.
+ */
+export async function demoSession(
+  flare: RunningFlare,
+  email: string,
+): Promise<{ cookie: string; spaceId: string }> {
   const login = await flare.app.inject({
     method: 'POST',
     url: '/api/auth/login',
-    payload: { email: 'manager@flare.test', password: 'flare-demo' },
+    payload: { email, password: 'flare-demo' },
   })
   const cookie = `flare_session=${login.cookies.find((c) => c.name === 'flare_session')?.value}`
+  const me = (
+    await flare.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })
+  ).json() as { spaces: Array<{ id: string }> }
+  return { cookie, spaceId: me.spaces[0]?.id ?? '' }
+}
+
+/** Logs in as the demo manager through the API and reads the demo space and inbox. */
+export async function demoInboxAsManager(flare: RunningFlare) {
+  const { cookie, spaceId } = await demoSession(flare, 'manager@flare.test')
   // GET an API path as the manager: the parsed JSON body, loosely typed as tests read it
   const get = async (url: string) =>
     (await flare.app.inject({ method: 'GET', url, headers: { cookie } })).json()
-  const me = (await get('/api/me')) as { spaces: Array<{ id: string }> }
-  const spaceId = me.spaces[0]?.id ?? ''
   const { inboxes } = (await get(`/api/spaces/${spaceId}/inboxes`)) as {
     inboxes: DemoInboxView['inbox'][]
   }

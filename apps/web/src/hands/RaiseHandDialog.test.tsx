@@ -1,8 +1,9 @@
-import type { SpaceResponse, SpaceSnapshot } from '@flare/protocol'
+import type { SpaceSnapshot } from '@flare/protocol'
 import { act, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
+import { demoSpace, U } from '../test/demo-space.js'
 import { RaiseHandDialog } from './RaiseHandDialog.js'
 
 // a socket that records what is requested and acknowledges like the server would
@@ -14,21 +15,7 @@ vi.mock('../socket.js', () => ({
   },
 }))
 
-const U = (n: number) => `00000000-0000-4000-8000-00000000000${n}`
-const space: SpaceResponse = {
-  space: { id: U(9), name: 'Contact Center', mapWidth: 1600, mapHeight: 1000, timezone: 'UTC' },
-  role: 'agent',
-  rooms: [],
-  groups: [
-    { id: U(7), name: 'Tier 1 support', handle: 'tier1', memberIds: [U(1), U(2)] },
-    { id: U(8), name: 'Supervisors', handle: 'supervisors', memberIds: [U(3)] },
-  ],
-  members: [
-    { userId: U(1), displayName: 'Dana Reyes', role: 'agent', managerUserId: null },
-    { userId: U(2), displayName: 'Eli Novak', role: 'agent', managerUserId: null },
-    { userId: U(3), displayName: 'Max Manager', role: 'manager', managerUserId: null },
-  ],
-}
+const space = demoSpace
 const snapshot: SpaceSnapshot = {
   protocolVersion: 1,
   spaceId: U(9),

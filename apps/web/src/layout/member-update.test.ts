@@ -2,6 +2,7 @@ import type { SpaceResponse } from '@flare/protocol/client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { api } from '../api.js'
 import { resetStore, useFlare } from '../store/index.js'
+import { demoSpace, U } from '../test/demo-space.js'
 import {
   applyGroupDeleted,
   applyGroupUpdate,
@@ -10,40 +11,7 @@ import {
   followDirectoryVersion,
 } from './member-update.js'
 
-const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-
-const space: SpaceResponse = {
-  space: { id: U(9), name: 'Contact Center', mapWidth: 1600, mapHeight: 1000, timezone: 'UTC' },
-  role: 'agent',
-  rooms: [],
-  groups: [
-    { id: U(7), name: 'Tier 1 support', handle: 'tier1', memberIds: [U(1), U(2)] },
-    { id: U(8), name: 'Supervisors', handle: 'supervisors', memberIds: [U(3)] },
-  ],
-  members: [
-    {
-      userId: U(1),
-      displayName: 'Dana Reyes',
-      role: 'agent',
-      managerUserId: null,
-      pictureUrl: null,
-    },
-    {
-      userId: U(2),
-      displayName: 'Eli Novak',
-      role: 'agent',
-      managerUserId: null,
-      pictureUrl: null,
-    },
-    {
-      userId: U(3),
-      displayName: 'Max Manager',
-      role: 'manager',
-      managerUserId: null,
-      pictureUrl: null,
-    },
-  ],
-}
+const space = demoSpace
 
 function directory(): Pick<SpaceResponse, 'members' | 'groups'> {
   const s = useFlare.getState().space
