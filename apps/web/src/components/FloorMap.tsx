@@ -35,10 +35,12 @@ import {
   fitClearOf,
   fitScale,
   nextZoom,
+  officeBounds,
   type Size,
   usedBounds,
   type View,
   viewAround,
+  withMargin,
 } from './map-view.js'
 
 export { initialsOf }
@@ -296,16 +298,12 @@ export function FloorMap({
 
   const map: Size = { width: space.mapWidth, height: space.mapHeight }
   // what the office uses: fitted, it fills the pane; the floor runs on to the pane's edges
-  const bounds = usedBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map)
+  const office = officeBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map)
+  const bounds = withMargin(office, map)
   const fitted = measured
     ? mini
       ? fitScale(bounds, pane)
-      : fitClearOf(
-          bounds,
-          usedBounds(plan, snapshot?.rooms ?? [], snapshot?.members ?? [], map, 0),
-          pane,
-          CORNER_BOXES,
-        )
+      : fitClearOf(bounds, office, pane, CORNER_BOXES)
     : UNMEASURED_FIT
   let view: View
   let stage: Size | null

@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type CornerBox, fitClearOf, fitScale, type Size, type View } from './map-view.js'
+import {
+  type CornerBox,
+  fitClearOf,
+  fitScale,
+  type Size,
+  type View,
+  withMargin,
+} from './map-view.js'
 
 const CHIP: CornerBox = { corner: 'top-left', width: 200, height: 46 }
 const ZOOM: CornerBox = { corner: 'bottom-right', width: 140, height: 50 }
@@ -77,5 +84,22 @@ describe('fitting the floor clear of the map corners (SPEC §6.6.2)', () => {
         },
       ),
     )
+  })
+
+  it('[6.6.2] the fitted bounds are the office with a 24-unit margin, never beyond the map', () => {
+    const map = { width: 1_600, height: 1_000 }
+    expect(withMargin({ x: 100, y: 50, width: 1_000, height: 600 }, map)).toEqual({
+      x: 76,
+      y: 26,
+      width: 1_048,
+      height: 648,
+    })
+    // an office at the map's edges gets no margin past them
+    expect(withMargin({ x: 10, y: 0, width: 1_580, height: 1_000 }, map)).toEqual({
+      x: 0,
+      y: 0,
+      width: 1_600,
+      height: 1_000,
+    })
   })
 })

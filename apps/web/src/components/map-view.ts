@@ -18,16 +18,14 @@ export interface Size {
 const MARGIN = 24
 
 /**
- * The part of the map in use: the zones, the meeting rooms and everyone present, with a small
- * margin (none with `margin` 0: the office itself), never beyond the map. Fitting this (not the
- * whole map) makes the office as large as the pane allows.
+ * The office itself: the zones, the meeting rooms and everyone present, never beyond the map
+ * (the whole map when there is nothing on it).
  */
-export function usedBounds(
+export function officeBounds(
   plan: FloorPlan,
   rooms: readonly RoomDto[],
   people: ReadonlyArray<{ x: number; y: number }>,
   map: Size,
-  margin = MARGIN,
 ): View {
   const boxes: View[] = [
     ...plan.zones,
@@ -35,11 +33,33 @@ export function usedBounds(
     ...people.map((p) => ({ x: p.x - 40, y: p.y - 40, width: 80, height: 110 })),
   ]
   if (boxes.length === 0) return { x: 0, y: 0, width: map.width, height: map.height }
-  const left = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin)
-  const top = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin)
-  const right = Math.min(map.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin)
-  const bottom = Math.min(map.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin)
+  const left = Math.max(0, Math.min(...boxes.map((b) => b.x)))
+  const top = Math.max(0, Math.min(...boxes.map((b) => b.y)))
+  const right = Math.min(map.width, Math.max(...boxes.map((b) => b.x + b.width)))
+  const bottom = Math.min(map.height, Math.max(...boxes.map((b) => b.y + b.height)))
   return { x: left, y: top, width: right - left, height: bottom - top }
+}
+
+/** `view` with a small margin around it, so nothing touches the pane's edge; never beyond the map. */
+export function withMargin(view: View, map: Size): View {
+  const left = Math.max(0, view.x - MARGIN)
+  const top = Math.max(0, view.y - MARGIN)
+  const right = Math.min(map.width, view.x + view.width + MARGIN)
+  const bottom = Math.min(map.height, view.y + view.height + MARGIN)
+  return { x: left, y: top, width: right - left, height: bottom - top }
+}
+
+/**
+ * The part of the map in use: the office with a small margin, never beyond the map. Fitting
+ * this (not the whole map) makes the office as large as the pane allows.
+ */
+export function usedBounds(
+  plan: FloorPlan,
+  rooms: readonly RoomDto[],
+  people: ReadonlyArray<{ x: number; y: number }>,
+  map: Size,
+): View {
+  return withMargin(officeBounds(plan, rooms, people, map), map)
 }
 
 /** The scale at which `bounds` just fits a stage of `stage` pixels. */
