@@ -9,7 +9,7 @@ import type {
 } from '@flare/protocol'
 import { and, asc, eq, inArray, max, ne, or, sql } from 'drizzle-orm'
 import { normaliseEmail, pictureUrlOf } from '../auth/identity.js'
-import { writeAuditEntry } from '../db/audit-log.js'
+import { type AuditEntry, writeAuditEntry } from '../db/audit-log.js'
 import type { Db } from '../db/database.js'
 import {
   escalationRules,
@@ -119,6 +119,19 @@ export async function countDirectoryChange(tx: Db | Tx, spaceId: string): Promis
     .update(spaces)
     .set({ directoryVersion: sql`${spaces.directoryVersion} + 1` })
     .where(eq(spaces.id, spaceId))
+}
+
+/**
+ * Records a change to the space's members or groups in the transaction that makes it: its
+ * audit entry, and one more in the space's count of such changes (`countDirectoryChange`), so
+ * the two never part.
+ */
+async function recordDirectoryChange(
+  tx: Tx,
+  entry: AuditEntry & { kind: 'member' | 'group' },
+): Promise<void> {
+  await countDirectoryChange(tx, entry.spaceId)
+  await writeAuditEntry(tx, entry)
 }
 
 /** How many changes the space's members and groups have had (`countDirectoryChange`). */
@@ -276,8 +289,7 @@ export async function changeRole(
     const member = await findMemberDto(tx, spaceId, userId)
     if (!member) return 'not_member'
     if (current.role !== role) {
-      await countDirectoryChange(tx, spaceId)
-      await writeAuditEntry(tx, {
+      await recordDirectoryChange(tx, {
         spaceId,
         actorUserId: actor.userId,
         action: 'update',
@@ -332,8 +344,7 @@ export async function removeMember(
     await tx
       .delete(memberships)
       .where(and(eq(memberships.spaceId, spaceId), eq(memberships.userId, userId)))
-    await countDirectoryChange(tx, spaceId)
-    await writeAuditEntry(tx, {
+    await recordDirectoryChange(tx, {
       spaceId,
       actorUserId: actor.userId,
       action: 'delete',
@@ -377,8 +388,7 @@ export async function addMember(
     if (!added) return 'already_member'
     const member = await findMemberDto(tx, spaceId, user.id)
     if (!member) throw new Error('the new membership vanished in its own transaction')
-    await countDirectoryChange(tx, spaceId)
-    await writeAuditEntry(tx, {
+    await recordDirectoryChange(tx, {
       spaceId,
       actorUserId: actor.userId,
       action: 'create',
@@ -474,8 +484,7 @@ export async function createGroup(
         .values(input.memberIds.map((userId) => ({ groupId: row.id, userId })))
     }
     const group: GroupDto = { id: row.id, ...input }
-    await countDirectoryChange(tx, spaceId)
-    await writeAuditEntry(tx, {
+    await recordDirectoryChange(tx, {
       spaceId,
       actorUserId: actor.userId,
       action: 'create',
@@ -519,8 +528,7 @@ export async function updateGroup(
         await tx.insert(groupMembers).values(patch.memberIds.map((userId) => ({ groupId, userId })))
       }
     }
-    await countDirectoryChange(tx, spaceId)
-    await writeAuditEntry(tx, {
+    await recordDirectoryChange(tx, {
       spaceId,
       actorUserId: actor.userId,
       action: 'update',
@@ -562,8 +570,7 @@ export async function deleteGroup(
       .map((r) => r.definition.name)
     if (users.length > 0) return { refusal: 'used_by_rules', rules: users }
     await tx.delete(groups).where(eq(groups.id, groupId))
-    await countDirectoryChange(tx, spaceId)
-    await writeAuditEntry(tx, {
+    await recordDirectoryChange(tx, {
       spaceId,
       actorUserId: actor.userId,
       action: 'delete',
