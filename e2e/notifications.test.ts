@@ -166,7 +166,9 @@ describe.skipIf(!hasChromium())(
       try {
         await until('the worker to receive the push', received, 10_000)
       } catch {
-        process.stdout.write('[e2e push] the worker did not receive a push in 10 s; delivering again\n')
+        process.stdout.write(
+          '[e2e push] the worker did not receive a push in 10 s; delivering again\n',
+        )
         await pushInto(cdp, flare.url, registrationId, text)
         await until('the worker to receive the push, delivered twice', received, 10_000)
       }
