@@ -17,7 +17,7 @@ import { pictureUrlOf } from '../auth/identity.js'
 import { memberships, userPictures, users } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
-import { countDirectoryChange, listMembers, listSpacesOf } from '../spaces/space-repository.js'
+import { countDirectoryChange, findMemberDto, listSpacesOf } from '../spaces/space-repository.js'
 import { imageFacts } from './image-facts.js'
 
 const KB = 1024
@@ -39,7 +39,7 @@ export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function tellSpaces(userId: string): Promise<void> {
     for (const space of await listSpacesOf(db, userId)) {
       await countDirectoryChange(db, space.id)
-      const member = (await listMembers(db, space.id)).find((m) => m.userId === userId)
+      const member = await findMemberDto(db, space.id, userId)
       if (member) app.broadcast.toSpace(space.id, 'member:updated', member)
     }
   }

@@ -166,7 +166,7 @@ export async function listMembers(
 }
 
 /** One member as the space's member list shows them, or null when they are not a member. */
-async function findMemberDto(
+export async function findMemberDto(
   db: Pick<Db, 'select'>,
   spaceId: string,
   userId: string,
