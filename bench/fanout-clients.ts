@@ -255,11 +255,6 @@ function storm(command: Extract<Command, { type: 'storm' }>): void {
       view.apply(u)
       if (view.settledAt) check()
     })
-    c.on('presence:batch', (us: PresenceUpdate[]) => {
-      messages += 1
-      for (const u of us) view.apply(u)
-      if (view.settledAt) check()
-    })
     c.on('presence:rows', (rows: PresenceRow[]) => {
       messages += 1
       for (const u of presenceUpdatesOfRows(rows)) view.apply(u)

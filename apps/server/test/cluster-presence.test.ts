@@ -124,7 +124,6 @@ describe.skipIf(!redisUrl || !postgres)('[12.1] presence across processes throug
     const { client: watcher } = await a.clients.join(spaceId, cookie('gus@flare.test'))
     const seen: PresenceUpdate[] = []
     watcher.on('presence:update', (u) => seen.push(u))
-    watcher.on('presence:batch', (us) => seen.push(...us))
     const { client: tabA } = await a.clients.join(spaceId, cookie('fatima@flare.test'))
     await b.clients.join(spaceId, cookie('fatima@flare.test'))
     // a network drop of the tab on A: Fatima is still connected on B

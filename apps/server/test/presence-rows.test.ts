@@ -18,7 +18,6 @@ function recordRows(c: Client): { decoded: PresenceUpdate[]; objects: unknown[] 
     seen.decoded.push(...presenceUpdatesOfRows(rows))
   })
   c.on('presence:update', (u) => seen.objects.push(u))
-  c.on('presence:batch', (us) => seen.objects.push(...us))
   return seen
 }
 

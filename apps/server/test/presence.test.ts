@@ -1,4 +1,9 @@
-import { floorPlan, type PresenceUpdate, type SpaceResponse } from '@flare/protocol'
+import {
+  floorPlan,
+  type PresenceRow,
+  type PresenceUpdate,
+  type SpaceResponse,
+} from '@flare/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Clients, emitAck, nextPresence, recordPresence } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
@@ -124,6 +129,37 @@ describe('presence in the space', () => {
     dana.emit('presence:move', { x: 1, y: 1, pad: 'x'.repeat(200_000) } as never, () => {})
     expect(await closed).toBe('transport close')
     expect(seen.every((u) => u.kind !== 'moved')).toBe(true)
+  })
+
+  it('[2.5] a flush of several changes reaches an objects client as one presence:update each, in order', async () => {
+    const { client: dana } = await clients.join(t.spaceId, await t.login('dana@flare.test'))
+    const { client: eli } = await clients.join(t.spaceId, await t.login('eli@flare.test'))
+    const { client: watcher } = await clients.join(t.spaceId, await t.login('gus@flare.test'))
+    const { client: rows } = await clients.join(t.spaceId, await t.login('admin@flare.test'), {
+      presenceFormat: 'rows',
+    })
+    const events: string[] = []
+    watcher.onAny((event: string) => events.push(event))
+    const flushes: PresenceRow[][] = []
+    rows.on('presence:rows', (r: PresenceRow[]) => flushes.push(r))
+    const seen = recordPresence(watcher)
+    const [danaId, eliId] = [await t.userId('dana@flare.test'), await t.userId('eli@flare.test')]
+
+    // at the same moment: one flush carries both
+    await Promise.all([
+      emitAck(dana, 'presence:status', { status: 'busy' }),
+      emitAck(eli, 'presence:move', { x: 720, y: 610 }),
+    ])
+    await nextPresence(watcher, (u) => u.kind === 'moved' && u.userId === eliId)
+    for (const deadline = Date.now() + 5_000; flushes.length === 0 && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(flushes.map((f) => f.length)).toEqual([2])
+
+    expect(seen.map((u) => ('userId' in u ? [u.kind, u.userId] : [u.kind]))).toEqual([
+      ['status', danaId],
+      ['moved', eliId],
+    ])
+    expect(events).toEqual(['presence:update', 'presence:update'])
   })
 
   it('[2] coalesces a flood: 1,000 moves a second reach the others at no more than the flush rate', async () => {

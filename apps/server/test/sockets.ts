@@ -72,19 +72,11 @@ export function refusalOf(c: Client): Promise<ConnectErrorData> {
   })
 }
 
-/**
- * Calls `listener` with every presence update a client receives, one by one, whether it came
- * alone (`presence:update`) or in a batch (`presence:batch`). Returns how to stop.
- */
+/** Calls `listener` with every presence update a client receives. Returns how to stop. */
 export function onPresence(c: Client, listener: (u: PresenceUpdate) => void): () => void {
-  const batch = (updates: PresenceUpdate[]) => {
-    for (const u of updates) listener(u)
-  }
   c.on('presence:update', listener)
-  c.on('presence:batch', batch)
   return () => {
     c.off('presence:update', listener)
-    c.off('presence:batch', batch)
   }
 }
 

@@ -35,24 +35,22 @@ const snapshot: SpaceSnapshot = {
 }
 
 /**
- * Applies `batch` as a `presence:batch` and, from the same start, `rows` as a `presence:rows`,
- * and expects the same space and announcement from both; answers the space after the batch.
+ * Applies `rows` as a `presence:rows` and, from the same start, `updates` as one
+ * `presence:update` each, and expects the same space from both; answers the space after them.
  */
-function expectRowsActLikeBatch(batch: PresenceUpdate[], rows: PresenceRow[]) {
+function expectRowsActLikeUpdates(updates: PresenceUpdate[], rows: PresenceRow[]) {
   const one = fakeSocket()
   registerPresenceEvents(one.socket)
-  one.fire('presence:batch', batch)
-  const batched = useFlare.getState().snapshot
-  const announced = useFlare.getState().announcement.text
+  one.fire('presence:rows', rows)
+  const fromRows = useFlare.getState().snapshot
 
   useFlare.setState({ snapshot, announcement: { text: '', seq: 0 } })
   const two = fakeSocket()
   registerPresenceEvents(two.socket)
-  two.fire('presence:rows', rows)
+  for (const update of updates) two.fire('presence:update', update)
 
-  expect(useFlare.getState().snapshot).toEqual(batched)
-  expect(useFlare.getState().announcement.text).toBe(announced)
-  return batched
+  expect(fromRows).toEqual(useFlare.getState().snapshot)
+  return fromRows
 }
 
 beforeEach(() => {
@@ -60,8 +58,8 @@ beforeEach(() => {
 })
 
 describe('presence events in the browser', () => {
-  it('[2.1] applies a presence:batch in order, as the same updates one by one would', () => {
-    const batch: PresenceUpdate[] = [
+  it('[2.1] applies a flush in order, as the same presence:update events one by one would', () => {
+    const updates: PresenceUpdate[] = [
       { kind: 'joined', member: member('c') },
       { kind: 'moved', userId: 'c', x: 50, y: 60, roomId: 'r1' },
       { kind: 'status', userId: 'b', status: 'busy' },
@@ -69,26 +67,16 @@ describe('presence events in the browser', () => {
       { kind: 'joined', member: member('d') },
       { kind: 'left', userId: 'd' },
     ]
-    const one = fakeSocket()
-    registerPresenceEvents(one.socket)
-    one.fire('presence:batch', batch)
-    const batched = useFlare.getState().snapshot
-
-    useFlare.setState({ snapshot })
-    const two = fakeSocket()
-    registerPresenceEvents(two.socket)
-    for (const update of batch) two.fire('presence:update', update)
-
-    expect(batched).toEqual(useFlare.getState().snapshot)
-    expect(batched?.members.map((m) => [m.userId, m.x, m.status, m.connected])).toEqual([
+    const after = expectRowsActLikeUpdates(updates, presenceRows(updates))
+    expect(after?.members.map((m) => [m.userId, m.x, m.status, m.connected])).toEqual([
       ['a', 10, 'available', true],
       ['b', 10, 'busy', false],
       ['c', 50, 'available', true],
     ])
   })
 
-  it('[2.5.2] applies presence:rows as the same updates in a presence:batch', () => {
-    const batch: PresenceUpdate[] = [
+  it('[2.5.2] applies presence:rows as the same updates one by one', () => {
+    const updates: PresenceUpdate[] = [
       { kind: 'joined', member: member('c', { role: 'manager', status: 'away', roomId: 'r1' }) },
       { kind: 'moved', userId: 'c', x: 50, y: 60, roomId: null },
       { kind: 'status', userId: 'b', status: 'busy' },
@@ -96,8 +84,8 @@ describe('presence events in the browser', () => {
       { kind: 'back', userId: 'b', connected: true },
       { kind: 'left', userId: 'a' },
     ]
-    const batched = expectRowsActLikeBatch(batch, batch.map(presenceRow))
-    expect(batched?.members.find((m) => m.userId === 'c')).toMatchObject({
+    const after = expectRowsActLikeUpdates(updates, updates.map(presenceRow))
+    expect(after?.members.find((m) => m.userId === 'c')).toMatchObject({
       role: 'manager',
       status: 'away',
       x: 50,
@@ -105,26 +93,26 @@ describe('presence events in the browser', () => {
     })
   })
 
-  it('[2.5.2] applies a join storm sent as columns as the same joins in a presence:batch', () => {
-    const batch: PresenceUpdate[] = [
+  it('[2.5.2] applies a join storm sent as columns as the same joins one by one', () => {
+    const updates: PresenceUpdate[] = [
       { kind: 'joined', member: member('c', { role: 'manager', x: 30 }) },
       { kind: 'status', userId: 'b', status: 'busy' },
       { kind: 'joined', member: member('d', { status: 'away', roomId: 'r1', connected: false }) },
       { kind: 'joined', member: member('e', { displayName: 'Eve, "the" agent' }) },
     ]
-    const rows = presenceRows(batch)
+    const rows = presenceRows(updates)
     // the three joins travel together, where the first of them was
     expect(rows.map((r) => r[0])).toEqual([PresenceRowKind.joinedMany, PresenceRowKind.status])
-    const batched = expectRowsActLikeBatch(batch, JSON.parse(JSON.stringify(rows)))
-    expect(batched?.members.map((m) => m.userId)).toEqual(['a', 'b', 'c', 'd', 'e'])
+    const after = expectRowsActLikeUpdates(updates, JSON.parse(JSON.stringify(rows)))
+    expect(after?.members.map((m) => m.userId)).toEqual(['a', 'b', 'c', 'd', 'e'])
   })
 
   it('[10.4] announces a join storm once, with how many joined', () => {
     const { socket, fire } = fakeSocket()
     registerPresenceEvents(socket)
     fire(
-      'presence:batch',
-      ['c', 'd', 'e'].map((id) => ({ kind: 'joined', member: member(id) })),
+      'presence:rows',
+      presenceRows(['c', 'd', 'e'].map((id) => ({ kind: 'joined', member: member(id) }))),
     )
     expect(useFlare.getState().announcement.text).toBe('3 people joined the space')
     fire('presence:update', { kind: 'left', userId: 'c' })
@@ -135,7 +123,7 @@ describe('presence events in the browser', () => {
     useFlare.setState({ snapshot: null })
     const { socket, fire } = fakeSocket()
     registerPresenceEvents(socket)
-    fire('presence:batch', [{ kind: 'joined', member: member('c') }])
+    fire('presence:rows', presenceRows([{ kind: 'joined', member: member('c') }]))
     expect(useFlare.getState().snapshot).toBeNull()
   })
 })

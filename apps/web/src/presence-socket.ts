@@ -38,8 +38,6 @@ export function registerPresenceEvents(socket: FlareClientSocket): void {
     if (role) followOwnRole(role)
   }
   socket.on('presence:update', (update) => onPresence([update]))
-  // a join storm or many walkers at once arrive as one batch per flush
-  socket.on('presence:batch', onPresence)
   // what this app asks for (auth.presenceFormat 'rows'): each flush as rows
   socket.on('presence:rows', (rows) => onPresence(presenceUpdatesOfRows(rows)))
 }

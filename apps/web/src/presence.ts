@@ -28,7 +28,7 @@ export function applyPresence(snapshot: SpaceSnapshot, update: PresenceUpdate): 
 }
 
 /**
- * Applies a batch of presence updates in order (`presence:batch`): one new snapshot however
+ * Applies a flush's presence updates in order (one `presence:rows`): one new snapshot however
  * many changes a join storm brings.
  */
 export function applyPresenceBatch(

@@ -174,15 +174,11 @@ export const PresenceClientEvents = {
 export const PresenceServerEvents = {
   /** On every (re)connection: the whole live state of the space; it replaces what the client had. */
   'space:snapshot': SpaceSnapshot,
+  /** One presence change; a flush's changes come as one of these each, in order. */
   'presence:update': PresenceUpdate,
   /**
-   * Several presence changes at once, in order: what changed in the space during one flush
-   * (a join storm, many walkers) arrives as one message. Applied like `presence:update`s.
-   */
-  'presence:batch': Type.Array(PresenceUpdate),
-  /**
-   * A `rows` connection's presence (instead of `presence:update` and `presence:batch`): one
-   * flush's changes, in order, as `PresenceRow`s.
+   * A `rows` connection's presence (instead of `presence:update`): one flush's changes, in
+   * order, as `PresenceRow`s in one message.
    */
   'presence:rows': Type.Array(PresenceRow),
 }

@@ -5,7 +5,7 @@ import { PRESENCE_FORMATS, PresenceRowKind, ROW_ROLES, ROW_STATUSES } from './pr
 
 /**
  * How a Socket.IO client wants presence (`auth.presenceFormat`): `objects` (the default, the
- * contract's shape: `space:snapshot`'s `members`, `presence:update` and `presence:batch`) or
+ * contract's shape: `space:snapshot`'s `members`, a `presence:update` a change) or
  * `rows`, the same facts as arrays: `members` empty and `memberColumns` in the snapshot, and
  * every flush as one `presence:rows`. Everyone sees everyone, so a join storm of N members
  * sends N² member entries; as columns they are 2.4–2.8× fewer bytes than as objects, and parse

@@ -182,12 +182,12 @@ export const socketServerPlugin = fp<SocketServerOptions>(
      */
     function deliver(spaceId: string, changes: readonly PresenceChange[], to: FlushDelivery): void {
       const updates = changes.map((c) => c.update)
-      const [only] = updates
-      if (only) {
+      if (updates.length > 0) {
         const except = [...to.snapshots, ...to.waiting, ...to.movers.keys()]
-        if (updates.length === 1)
-          broadcast.toPresenceFormat(spaceId, 'objects', 'presence:update', () => only, except)
-        else broadcast.toPresenceFormat(spaceId, 'objects', 'presence:batch', () => updates, except)
+        // the contract's one event, a change each, in order: a client that listens to
+        // `presence:update` alone misses nothing however many changes a flush holds
+        for (const update of updates)
+          broadcast.toPresenceFormat(spaceId, 'objects', 'presence:update', () => update, except)
         broadcast.toPresenceFormat(
           spaceId,
           'rows',
@@ -198,13 +198,12 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       }
       for (const [socketId, mover] of to.movers) {
         const list = changesFor(changes, mover)
-        const [first] = list
-        if (!first) continue
+        if (list.length === 0) continue
         const local = { local: true }
         if (io.sockets.sockets.get(socketId)?.data.presenceFormat === 'rows')
           broadcast.toSocket(socketId, 'presence:rows', presenceRows(list), local)
-        else if (list.length === 1) broadcast.toSocket(socketId, 'presence:update', first, local)
-        else broadcast.toSocket(socketId, 'presence:batch', list, local)
+        else
+          for (const update of list) broadcast.toSocket(socketId, 'presence:update', update, local)
       }
       if (to.snapshots.length > 0) {
         for (const listener of snapshotListeners) listener(spaceId, to.snapshots)
