@@ -1,6 +1,8 @@
 import type { StreamEvent } from '@flare/protocol'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { memberships } from '../src/db/schema.js'
 import { Clients, emitAck } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 
@@ -57,9 +59,11 @@ describe('the integration stream, GET /api/stream', () => {
     await t.close()
   })
 
-  function open(spaceId: string, headers: Record<string, string>): StreamClient {
+  /** The stream of `spaceId`, or with `null` of the caller's only space (no `?spaceId=`). */
+  function open(spaceId: string | null, headers: Record<string, string>): StreamClient {
+    const query = spaceId === null ? '' : `?spaceId=${spaceId}`
     return new StreamClient(
-      new WebSocket(`${url.replace('http', 'ws')}/api/stream?spaceId=${spaceId}`, { headers }),
+      new WebSocket(`${url.replace('http', 'ws')}/api/stream${query}`, { headers }),
     )
   }
 
@@ -90,6 +94,33 @@ describe('the integration stream, GET /api/stream', () => {
       ended: { reason: 'raiser' },
     })
     stream.ws.close()
+  })
+
+  it('[9.2.1] without ?spaceId= it is the stream of the caller’s only space; a member of several must name one', async () => {
+    const stream = open(null, { authorization: `Bearer ${token}` })
+    await stream.opened
+    expect(await stream.next()).toMatchObject({ type: 'snapshot', spaceId: t.spaceId })
+    stream.ws.close()
+
+    const managerId = await t.userId('manager@flare.test')
+    await t.database.db
+      .insert(memberships)
+      .values({ spaceId: t.otherSpace.spaceId, userId: managerId, role: 'agent' })
+    try {
+      await expect(open(null, { authorization: `Bearer ${token}` }).opened).rejects.toThrow(
+        'HTTP 400',
+      )
+      const named = open(t.otherSpace.spaceId, { authorization: `Bearer ${token}` })
+      await named.opened
+      expect(await named.next()).toMatchObject({ type: 'snapshot', spaceId: t.otherSpace.spaceId })
+      named.ws.close()
+    } finally {
+      await t.database.db
+        .delete(memberships)
+        .where(
+          and(eq(memberships.userId, managerId), eq(memberships.spaceId, t.otherSpace.spaceId)),
+        )
+    }
   })
 
   it('refuses no credentials with 401 and a non-member with 404, before any upgrade', async () => {

@@ -119,7 +119,11 @@ export const TokenParams = Type.Object({ tokenId: Uuid })
 export type TokenParams = Static<typeof TokenParams>
 export const SpaceParams = Type.Object({ spaceId: Uuid })
 export type SpaceParams = Static<typeof SpaceParams>
-export const StreamQuery = Type.Object({ spaceId: Uuid }, { additionalProperties: false })
+/** `GET /api/stream`: `spaceId` may be left out by a member of one space only. */
+export const StreamQuery = Type.Object(
+  { spaceId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+)
 export type StreamQuery = Static<typeof StreamQuery>
 
 export const RoomDto = Type.Object({

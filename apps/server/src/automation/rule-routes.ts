@@ -11,10 +11,9 @@ import {
   parse,
 } from '@flare/protocol'
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
-import { badRequest, notFound } from '../errors.js'
-import { membershipOf } from '../plugins/auth.js'
+import { notFound } from '../errors.js'
+import { callerSpace, membershipOf } from '../plugins/auth.js'
 import type { Membership } from '../spaces/space-repository.js'
-import { listSpacesOf } from '../spaces/space-repository.js'
 import { type RuleService, requireSettingsRole } from './rule-service.js'
 
 const SPACE_NOTE =
@@ -38,22 +37,7 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<{ rules: RuleService }> = asy
     // read before the query is validated: a spaceId that is no id names no space of theirs
     const query = parse(EscalationRuleQuery, request.query)
     if (!query.ok) throw notFound('No such space.')
-    const wanted = query.value.spaceId
-    const spaces = await listSpacesOf(db, userId)
-    if (wanted) {
-      const space = spaces.find((s) => s.id === wanted)
-      if (!space) throw notFound('No such space.')
-      return { spaceId: space.id, userId, role: space.role }
-    }
-    const [only, ...others] = spaces
-    if (!only) throw notFound('You are not a member of any space.')
-    if (others.length > 0) {
-      throw badRequest(
-        'spaceId: you are a member of several spaces; name one with ?spaceId=',
-        'spaceId',
-      )
-    }
-    return { spaceId: only.id, userId, role: only.role }
+    return callerSpace(db, userId, query.value.spaceId)
   }
 
   // before the body is validated: who may not write learns that first, not what was wrong

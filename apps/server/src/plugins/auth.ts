@@ -12,10 +12,12 @@ import {
   SESSION_COOKIE,
 } from '../auth/identity.js'
 import { createBatchLookup } from '../db/batch-lookup.js'
-import { forbidden, notFound, unauthenticated } from '../errors.js'
+import type { Db } from '../db/database.js'
+import { badRequest, forbidden, notFound, unauthenticated } from '../errors.js'
 import {
   findMembership,
   findSpaceMembers,
+  listSpacesOf,
   type Membership,
   type SpaceMember,
   spaceMemberKey,
@@ -60,6 +62,33 @@ export function identityOf(request: FastifyRequest): Identity {
 export function membershipOf(request: FastifyRequest): Membership {
   if (!request.membership) throw notFound('No such space.')
   return request.membership
+}
+
+/**
+ * The space a request that names none acts in (`/api/tickets/escalation-rules`,
+ * `/api/stream`): the one `wanted` names, or else the caller's only space. 404 when they are
+ * not a member of it (or of any); 400 naming `spaceId` when they are in several and named none.
+ */
+export async function callerSpace(
+  db: Db,
+  userId: string,
+  wanted: string | undefined,
+): Promise<Membership> {
+  const spaces = await listSpacesOf(db, userId)
+  if (wanted) {
+    const space = spaces.find((s) => s.id === wanted)
+    if (!space) throw notFound('No such space.')
+    return { spaceId: space.id, userId, role: space.role }
+  }
+  const [only, ...others] = spaces
+  if (!only) throw notFound('You are not a member of any space.')
+  if (others.length > 0) {
+    throw badRequest(
+      'spaceId: you are a member of several spaces; name one with ?spaceId=',
+      'spaceId',
+    )
+  }
+  return { spaceId: only.id, userId, role: only.role }
 }
 
 export const authPlugin = fp<{ cookieSecret: string; secureCookies: boolean }>(

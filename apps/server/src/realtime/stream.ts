@@ -3,8 +3,7 @@ import websocket from '@fastify/websocket'
 import { ErrorCode, type StreamEvent, StreamQuery } from '@flare/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { notFound } from '../errors.js'
-import { findMembership } from '../spaces/space-repository.js'
+import { callerSpace } from '../plugins/auth.js'
 
 /**
  * Registers @fastify/websocket so that it shares the HTTP server's upgrades with Socket.IO:
@@ -26,9 +25,10 @@ export const websocketPlugin = fp(
 )
 
 /**
- * `GET /api/stream?spaceId=…`: a plain WebSocket that pushes the space's escalation events as
- * JSON, for wallboards and contact-center systems that do not speak Socket.IO. Authenticated
- * like the REST API (Bearer token or session cookie), members only.
+ * `GET /api/stream`: a plain WebSocket that pushes the space's escalation events as JSON, for
+ * wallboards and contact-center systems that do not speak Socket.IO. Authenticated like the
+ * REST API (Bearer token or session cookie), members only. The space is the caller's only one,
+ * or the one `?spaceId=` names (required of a member of several).
  */
 export const streamPlugin = fp(
   async (app) => {
@@ -44,10 +44,11 @@ export const streamPlugin = fp(
         },
         preHandler: async (request) => {
           request.identity ??= await app.identify(request.headers)
-          const { spaceId } = request.query
-          const membership = await findMembership(app.database.db, spaceId, request.identity.userId)
-          if (!membership) throw notFound('No such space.')
-          request.membership = membership
+          request.membership = await callerSpace(
+            app.database.db,
+            request.identity.userId,
+            request.query.spaceId,
+          )
         },
       },
       async (socket, request) => {
