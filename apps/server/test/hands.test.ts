@@ -1,6 +1,6 @@
 import type { EscalationDto, EscalationEnded, EscalationNotification } from '@flare/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, Clients, emitAck, nextPresence } from './sockets.js'
+import { type Client, Clients, emitAck, nextPresence, snapshotOf } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 
 const GRACE_MS = 400
@@ -124,6 +124,54 @@ describe.each(databaseKinds())('manual escalations on $name', (kind) => {
     await ended
     expect(notifications.dana).toEqual([])
     expect(notifications.ada).toEqual([])
+  })
+
+  it('[3.3.1] a recipient who connects while a red hand is up gets its card after the snapshot, until they answer', async () => {
+    /** Connects `name` and answers, once the card had time to follow, what came in order. */
+    async function arrive(name: string): Promise<{ client: Client; events: string[] }> {
+      const client = clients.connect({
+        spaceId: t.spaceId,
+        cookie: await t.login(`${name}@flare.test`),
+      })
+      const events: string[] = []
+      client.onAny((event: string, payload: { escalation?: { id: string } }) => {
+        if (event === 'space:snapshot') events.push(event)
+        if (event === 'escalation:notify') events.push(`notify ${payload.escalation?.id}`)
+      })
+      await snapshotOf(client)
+      // a ping round trip: anything sent right after the snapshot has arrived by then
+      await emitAck(client, 'presence:status', { status: 'available' })
+      return { client, events }
+    }
+
+    const { client: dana } = await join('dana')
+    const { client: eli } = await join('eli')
+    const raised = await emitAck<{ escalation: EscalationDto }>(dana, 'escalation:raise', {
+      message: 'Refund over limit',
+      notify: true,
+      recipients: { userIds: [ids.manager], groupIds: [groupIds.tier1] },
+    })
+    if (!raised.ok) throw new Error('not raised')
+    const { id } = raised.escalation
+    // a yellow hand alongside: it notifies no one, late or not
+    const { client: fatima } = await join('fatima')
+    await emitAck(fatima, 'escalation:raise', { message: 'FYI', notify: false, recipients: none })
+
+    // Max and Gus (of @tier1) were not there when it went up; the admin is not a recipient
+    expect((await arrive('manager')).events).toEqual(['space:snapshot', `notify ${id}`])
+    expect((await arrive('gus')).events).toEqual(['space:snapshot', `notify ${id}`])
+    expect((await arrive('admin')).events).toEqual(['space:snapshot'])
+    // nor is the raiser, whatever tab she opens
+    expect((await arrive('dana')).events).toEqual(['space:snapshot'])
+
+    // Eli answers: a page of his that connects later shows no card for it
+    expect((await arrive('eli')).events).toEqual(['space:snapshot', `notify ${id}`])
+    await emitAck(eli, 'escalation:respond', { escalationId: id, action: 'chat' })
+    expect((await arrive('eli')).events).toEqual(['space:snapshot'])
+
+    // ended: no one gets it any more
+    await emitAck(dana, 'escalation:end', {})
+    expect((await arrive('manager')).events).toEqual(['space:snapshot'])
   })
 
   it('[3] refuses 51 characters with MESSAGE_TOO_LONG and never cuts; an emoji counts once', async () => {

@@ -7,7 +7,7 @@ import type {
 } from '@flare/protocol'
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
-import { escalationResponses, escalations, groupMembers, groups } from '../db/schema.js'
+import { escalationResponses, escalations, groupMembers, groups, users } from '../db/schema.js'
 
 type Row = typeof escalations.$inferSelect
 
@@ -63,6 +63,53 @@ async function responsesOf(db: Db, ids: string[]): Promise<Map<string, Escalatio
     byId.set(r.escalationId, list)
   }
   return byId
+}
+
+/**
+ * The red hands up in a space that each of `userIds` was notified of and has not answered
+ * (neither Approach nor Chat), each with its raiser's name: the cards a recipient whose page
+ * was closed, reloaded or offline when the hand went up still has to see (SPEC §3.3.1). One
+ * query for a flush's snapshots, on the partial index of active hands.
+ */
+export async function unansweredRedHandsOf(
+  db: Db,
+  spaceId: string,
+  userIds: readonly string[],
+): Promise<Map<string, Array<{ escalationId: string; raiserName: string }>>> {
+  const byUser = new Map<string, Array<{ escalationId: string; raiserName: string }>>()
+  if (userIds.length === 0) return byUser
+  const rows = await db
+    .select({
+      id: escalations.id,
+      notified: escalations.notifiedUserIds,
+      raiserName: users.displayName,
+    })
+    .from(escalations)
+    .innerJoin(users, eq(users.id, escalations.raisedBy))
+    .where(
+      and(
+        eq(escalations.spaceId, spaceId),
+        isNull(escalations.endedAt),
+        eq(escalations.color, 'red'),
+      ),
+    )
+    .orderBy(asc(escalations.startedAt), asc(escalations.id))
+  if (rows.length === 0) return byUser
+  const responses = await responsesOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  const wanted = new Set(userIds)
+  for (const row of rows) {
+    const answered = new Set((responses.get(row.id) ?? []).map((r) => r.userId))
+    for (const userId of row.notified) {
+      if (!wanted.has(userId) || answered.has(userId)) continue
+      const list = byUser.get(userId) ?? []
+      list.push({ escalationId: row.id, raiserName: row.raiserName })
+      byUser.set(userId, list)
+    }
+  }
+  return byUser
 }
 
 /** The space's active escalations, oldest first (SPEC §3: the list beside the map). */

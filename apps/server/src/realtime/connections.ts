@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { createAcknowledgeHandlers } from '../automation/acknowledgements.js'
 import { createChatHandlers } from '../chat/chat-handlers.js'
 import { createHandHandlers } from '../hands/hand-handlers.js'
+import { unansweredRedHandsOf } from '../hands/hand-repository.js'
 import {
   createReceiptHandlers,
   unreceivedSlaWarningsOf,
@@ -42,12 +43,13 @@ export const connectionsPlugin = fp(
       void (async () => {
         const sockets = socketIds.flatMap((id) => io.sockets.sockets.get(id) ?? [])
         const userIds = sockets.map((s) => s.data.userId)
-        const [hub, , alerts, warnings, directoryVersion] = await Promise.all([
+        const [hub, , alerts, warnings, directoryVersion, unanswered] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
           unreceivedTicketAlertsOf(db, spaceId, userIds, app.clock()),
           unreceivedSlaWarningsOf(db, spaceId, userIds, app.clock()),
           directoryVersionOf(db, spaceId),
+          unansweredRedHandsOf(db, spaceId, userIds),
         ])
         // the hands again, from memory now that they are read: one raised while the alerts
         // were queried reached these sockets already, and must be in their snapshot too
@@ -71,6 +73,18 @@ export const connectionsPlugin = fp(
             slaWarnings: warnings.get(userId) ?? [],
           }
           app.realtime.sendSnapshot(socket, snapshot)
+          // a red hand this person was notified of and has not answered: its card again,
+          // right after the snapshot (a page reloaded or away when it went up misses nothing)
+          for (const { escalationId, raiserName } of unanswered.get(userId) ?? []) {
+            const escalation = escalations.find((e) => e.id === escalationId)
+            if (!escalation || escalation.responses.some((r) => r.userId === userId)) continue
+            app.broadcast.toSocket(
+              socket.id,
+              'escalation:notify',
+              { escalation, raiserName },
+              { local: true },
+            )
+          }
         }
       })().catch((err: unknown) => {
         // the database is away: the sockets stay, and ask again in a moment (they get no

@@ -40,7 +40,19 @@ export function respondToHand(
   return request('escalation:respond', { escalationId, action })
 }
 
+/**
+ * Cards dismissed in this page. The server sends an unanswered red hand's card again with
+ * every snapshot (SPEC §3.3.1), so a reload or a new tab shows it; this page, which was shown
+ * it and put it away, keeps it away across its own reconnects.
+ */
+const dismissed = new Set<string>()
+
+export function wasDismissed(escalationId: string): boolean {
+  return dismissed.has(escalationId)
+}
+
 export function dismissNotification(escalationId: string): void {
+  dismissed.add(escalationId)
   useFlare.setState((s) => ({
     notifications: s.notifications.filter((n) => n.escalation.id !== escalationId),
   }))

@@ -2,6 +2,7 @@ import type { EscalationDto, MeResponse, SpaceSnapshot } from '@flare/protocol'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
 import { fakeSocket } from '../test/fake-socket.js'
+import { dismissNotification } from './hand-actions.js'
 import { registerHandEvents } from './hand-socket.js'
 
 const played = vi.hoisted(() => ({ count: 0 }))
@@ -55,6 +56,25 @@ describe('escalation events in the browser', () => {
     fire('escalation:notify', { escalation: escalation('e1'), raiserName: 'Dana' })
     expect(played.count).toBe(1)
     expect(useFlare.getState().notifications.map((n) => n.escalation.id)).toEqual(['e1'])
+  })
+
+  it('[3.3.1] a card dismissed in this page stays away when a reconnect sends it again', () => {
+    useFlare.setState({ me: { status: 'ready', value: me(true) }, notifications: [] })
+    const { socket, fire } = fakeSocket()
+    registerHandEvents(socket)
+    fire('escalation:notify', { escalation: escalation('gone'), raiserName: 'Dana' })
+    fire('escalation:notify', { escalation: escalation('kept'), raiserName: 'Gus' })
+    dismissNotification('gone')
+    expect(useFlare.getState().notifications.map((n) => n.escalation.id)).toEqual(['kept'])
+    // the reconnect's snapshot, then the server's cards of the unanswered hands again
+    fire('space:snapshot', {
+      ...snapshot,
+      escalations: [escalation('gone'), escalation('kept')],
+    })
+    fire('escalation:notify', { escalation: escalation('gone'), raiserName: 'Dana' })
+    fire('escalation:notify', { escalation: escalation('kept'), raiserName: 'Gus' })
+    expect(useFlare.getState().notifications.map((n) => n.escalation.id)).toEqual(['kept'])
+    expect(played.count).toBe(2)
   })
 
   it("[3] respects the person's own sound-off preference, and still shows the card", () => {

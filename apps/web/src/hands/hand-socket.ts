@@ -1,6 +1,7 @@
 import type { EscalationDto, SpaceSnapshot } from '@flare/protocol'
 import type { FlareClientSocket } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
+import { wasDismissed } from './hand-actions.js'
 import { playAlert } from './sound.js'
 
 function nameOf(snapshot: SpaceSnapshot, userId: string): string {
@@ -82,6 +83,7 @@ export function registerHandEvents(socket: FlareClientSocket): void {
 
   socket.on('escalation:notify', (notification) => {
     const { id } = notification.escalation
+    if (wasDismissed(id)) return
     useFlare.setState((s) => ({
       notifications: [...s.notifications.filter((n) => n.escalation.id !== id), notification],
     }))
