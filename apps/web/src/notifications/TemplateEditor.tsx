@@ -35,6 +35,8 @@ export function TemplateEditor({
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState(false)
+  // what the server holds now: Save is for a change, and "Saved" only while nothing changed
+  const [stored, setStored] = useState({ subject: template.subject ?? '', body: template.body })
   const hasSubject = template.channel === 'email' || template.channel === 'push'
   const values = templatePreviewValues(window.location.origin)
   const unknown = [
@@ -44,6 +46,7 @@ export function TemplateEditor({
   const preview = renderTemplate(body, values)
   const length = template.channel === 'sms' ? smsLength(preview) : null
   const tooLong = length !== null && length.units > length.limit
+  const changed = body !== stored.body || (hasSubject && subject !== stored.subject)
 
   async function save() {
     setSaving(true)
@@ -52,6 +55,7 @@ export function TemplateEditor({
     setSaving(false)
     setError(problem)
     setSaved(problem === null)
+    if (problem === null) setStored({ subject, body })
   }
 
   return (
@@ -110,12 +114,16 @@ export function TemplateEditor({
           <button
             type="button"
             className="small"
-            disabled={saving || unknown.length > 0 || tooLong}
+            disabled={saving || !changed || unknown.length > 0 || tooLong}
             onClick={() => void save()}
           >
             {saving ? 'Saving…' : 'Save'}
           </button>
-          {saved && <span className="muted small">Saved</span>}
+          {saved && !changed && (
+            <span className="muted small" role="status">
+              Saved
+            </span>
+          )}
         </div>
       )}
     </fieldset>

@@ -186,6 +186,29 @@ describe('the template editor', () => {
     customized: false,
   }
 
+  it('[7.4] offers Save only for a change, and says Saved until the next one', async () => {
+    const onSave = vi.fn(async () => null)
+    render(
+      <TemplateEditor
+        template={sms}
+        variables={['customer_name', 'link']}
+        canEdit
+        onSave={onSave}
+      />,
+    )
+    const save = () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement
+    expect(save().disabled).toBe(true)
+    await userEvent.type(screen.getByLabelText('Text'), ' now')
+    expect(save().disabled).toBe(false)
+    await userEvent.click(save())
+    expect(onSave).toHaveBeenCalledWith({ subject: null, body: '{customer_name}: {link} now' })
+    expect(screen.getByRole('status').textContent).toBe('Saved')
+    expect(save().disabled).toBe(true)
+    await userEvent.type(screen.getByLabelText('Text'), '!')
+    expect(save().disabled).toBe(false)
+    expect(screen.queryByRole('status')).toBeNull()
+  })
+
   it('[7.4] previews an SMS live, counts it as the provider does and will not save one too long', async () => {
     const onSave = vi.fn(async () => null)
     render(
