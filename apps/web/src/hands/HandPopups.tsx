@@ -2,40 +2,13 @@ import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
 import type { CSSProperties } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
 import { placeOn, useStageWidth, type View } from '../components/map-view.js'
-import { displayNameOf } from '../layout/people.js'
+import { displayNameOf, mapLabelOf } from '../layout/people.js'
 import { firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
 import { ESCALATION_KIND, responseText } from './labels.js'
-
-/** How high each pop-up is lifted (in rows) so neighbours' pop-ups never cover each other. */
-export function popupLevels(
-  popups: ReadonlyArray<{ id: string; x: number; y: number; width: number }>,
-  rowHeight: number,
-): Map<string, number> {
-  const placed: Array<{ left: number; right: number; y: number; level: number }> = []
-  const levels = new Map<string, number>()
-  for (const p of popups) {
-    const left = p.x - p.width / 2
-    const right = p.x + p.width / 2
-    let level = 0
-    while (
-      placed.some(
-        (q) =>
-          q.level === level &&
-          Math.abs(q.y - p.y) < rowHeight * 1.5 &&
-          left < q.right + 4 &&
-          q.left < right + 4,
-      )
-    ) {
-      level += 1
-    }
-    placed.push({ left, right, y: p.y, level })
-    levels.set(p.id, level)
-  }
-  return levels
-}
+import { memberBoxes, POPUP_GEOMETRY, type PopupPlace, placePopups } from './popup-layout.js'
 
 // a pop-up's width as drawn: icon and padding, then about 7 px a character up to its maximum
 function estimateWidth(text: string): number {
@@ -60,17 +33,28 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
       const raiser = snapshot.members.find((m) => m.userId === e.raisedBy)
       return raiser ? [{ e, raiser }] : []
     })
-  // the longest-waiting hand keeps the lowest place; later neighbours rise above it
-  const levels = compact
-    ? new Map<string, number>()
-    : popupLevels(
+  // the longest-waiting hand keeps the best place; later ones go round it and round people
+  const onStage = (m: { x: number; y: number }) => ({
+    x: (m.x - view.x) * scale,
+    y: (m.y - view.y) * scale,
+  })
+  const places = compact
+    ? new Map<string, PopupPlace>()
+    : placePopups(
         shown.map(({ e, raiser }) => ({
           id: e.id,
-          x: raiser.x * scale,
-          y: raiser.y * scale,
+          ...onStage(raiser),
           width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
         })),
-        34,
+        snapshot.members.flatMap((m) =>
+          memberBoxes(
+            { ...onStage(m), label: mapLabelOf(m.displayName), hasNote: m.status !== 'available' },
+            scale,
+          ),
+        ),
+        { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
+        POPUP_GEOMETRY,
+        scale,
       )
   return (
     <div className={compact ? 'popups compact' : 'popups'} ref={ref}>
@@ -78,10 +62,12 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
         const kind = ESCALATION_KIND[e.color]
         const own = e.raisedBy === snapshot.you
         const icon = e.color === 'red' ? <UrgentIcon /> : <HandIcon />
+        const placed = places.get(e.id)
         const place = {
           // the pointer's tip rests just above the avatar's ring
-          ...placeOn(view, raiser.x, raiser.y - 30),
-          '--lift': `${(levels.get(e.id) ?? 0) * 34}px`,
+          ...placeOn(view, raiser.x, raiser.y - POPUP_GEOMETRY.tipAbove),
+          '--lift': `${placed?.lift ?? 0}px`,
+          '--shift': `${placed?.shift ?? 0}px`,
         } as CSSProperties
         if (compact) {
           return (

@@ -1,0 +1,100 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  type Box,
+  memberBoxes,
+  POPUP_GEOMETRY,
+  type PopupToPlace,
+  placePopups,
+  popupBoxes,
+} from './popup-layout.js'
+
+const STAGE: Box = { left: 0, top: 0, right: 1200, bottom: 800 }
+
+function overlaps(a: Box, b: Box): boolean {
+  return (
+    Math.min(a.right, b.right) > Math.max(a.left, b.left) &&
+    Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top)
+  )
+}
+
+function laidOut(popups: PopupToPlace[], obstacles: Box[] = [], stage = STAGE, scale = 1) {
+  const places = placePopups(popups, obstacles, stage, POPUP_GEOMETRY, scale)
+  return popups.map((p) => {
+    const place = places.get(p.id) ?? { lift: 0, shift: 0 }
+    return {
+      id: p.id,
+      place,
+      ...popupBoxes(p, place, POPUP_GEOMETRY, POPUP_GEOMETRY.tipAbove * scale),
+    }
+  })
+}
+
+describe('placing the raised hands’ pop-ups', () => {
+  it('[3.5] a lone pop-up sits right above its raiser, centred', () => {
+    const [only] = laidOut([{ id: 'a', x: 400, y: 300, width: 180 }])
+    expect(only?.place).toEqual({ lift: 0, shift: 0 })
+    expect(only?.body).toEqual({ left: 310, right: 490, top: 231, bottom: 261 })
+  })
+
+  it('[3.5] no pop-up covers another, nor the stem of another, nor is crossed by one (neighbours on a desk grid)', () => {
+    // raisers at desks of a 3-by-2 block, 75 px apart, each pop-up as wide as its message
+    const seat = fc.record({
+      col: fc.integer({ min: 0, max: 2 }),
+      row: fc.integer({ min: 0, max: 1 }),
+    })
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(seat, { minLength: 1, maxLength: 5, selector: (s) => `${s.col},${s.row}` }),
+        fc.array(fc.integer({ min: 60, max: 272 }), { minLength: 5, maxLength: 5 }),
+        (seats, widths) => {
+          const popups = seats.map((s, i) => ({
+            id: `p${i}`,
+            x: 400 + s.col * 75,
+            y: 400 + s.row * 120,
+            width: widths[i] ?? 120,
+          }))
+          const placed = laidOut(popups)
+          for (const a of placed) {
+            for (const b of placed) {
+              if (a === b) continue
+              expect(overlaps(a.body, b.body)).toBe(false)
+              if (b.stem) expect(overlaps(a.body, b.stem)).toBe(false)
+            }
+          }
+        },
+      ),
+    )
+  })
+
+  it('[3.5] keeps off a neighbour’s name below it, and leads a lifted stem round another pop-up (the review’s three hands)', () => {
+    // Dana and Eli side by side, Gus a desk row under Dana: as on the demo floor
+    const member = (x: number, y: number, label: string) =>
+      memberBoxes({ x, y, label, hasNote: false }, 1)
+    const dana = member(300, 260, 'Dana Reyes')
+    const people = [...dana, ...member(450, 260, 'Eli Novak'), ...member(300, 445, 'Gus Okafor')]
+    const placed = laidOut(
+      [
+        { id: 'dana', x: 300, y: 260, width: 250 },
+        { id: 'eli', x: 450, y: 260, width: 250 },
+        { id: 'gus', x: 300, y: 445, width: 250 },
+      ],
+      people,
+    )
+    const byId = new Map(placed.map((p) => [p.id, p]))
+    const danaLabel = dana[1]
+    if (!danaLabel) throw new Error('no label box')
+    expect(overlaps(byId.get('gus')!.body, danaLabel)).toBe(false)
+    const eli = byId.get('eli')!
+    if (eli.stem) expect(overlaps(eli.stem, byId.get('dana')!.body)).toBe(false)
+    expect(overlaps(eli.body, byId.get('dana')!.body)).toBe(false)
+  })
+
+  it('[3.5] a raiser near the stage’s edge gets a pop-up moved inside it, pointer still on them', () => {
+    const [near] = laidOut([{ id: 'a', x: 40, y: 300, width: 200 }])
+    expect(near?.body.left).toBeGreaterThanOrEqual(0)
+    expect(near?.place.shift).toBeGreaterThan(0)
+    // the pointer (the raiser's x) stays inside the body, clear of its rounded ends
+    expect(near!.body.left).toBeLessThanOrEqual(40 - 18)
+  })
+})

@@ -1,0 +1,254 @@
+/** A rectangle on the stage, in pixels: `left < right`, `top < bottom` (y grows downwards). */
+export interface Box {
+  left: number
+  right: number
+  top: number
+  bottom: number
+}
+
+/** A pop-up to place: its raiser's centre on the stage and the pop-up's drawn width, in pixels. */
+export interface PopupToPlace {
+  id: string
+  x: number
+  y: number
+  width: number
+}
+
+/** Where a pop-up goes: lifted `lift` px above its usual place, its body moved `shift` px sideways. */
+export interface PopupPlace {
+  lift: number
+  shift: number
+}
+
+export interface PopupGeometry {
+  /** From the raiser's centre up to the pointer's tip (the avatar's ring and a little air). */
+  tipAbove: number
+  /** The pointer, from the body's bottom edge down to its tip. */
+  pointer: number
+  /** The body's height (one line of text). */
+  bodyHeight: number
+  /** One step of lifting: a body's height and a gap. */
+  rowHeight: number
+}
+
+/** How the map draws a pop-up at a scale of 1 (CSS pixels: the body does not zoom). */
+export const POPUP_GEOMETRY: PopupGeometry = {
+  tipAbove: 30,
+  pointer: 9,
+  bodyHeight: 30,
+  rowHeight: 34,
+}
+
+const LIFTS = [0, 1, 2, 3, 4]
+/** Kept between the pointer and the body's rounded end, so the pointer never leaves the body. */
+const POINTER_MARGIN = 18
+
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.right, b.right) - Math.max(a.left, b.left)
+  const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top)
+  return w > 0 && h > 0 ? w * h : 0
+}
+
+function area(box: Box): number {
+  return (box.right - box.left) * (box.bottom - box.top)
+}
+
+function overlapWithAll(box: Box, others: readonly Box[]): number {
+  let sum = 0
+  for (const other of others) sum += overlap(box, other)
+  return sum
+}
+
+/**
+ * The body and the stem (the line from a lifted body down to the pointer's tip) of a pop-up
+ * placed at `place`, in stage pixels. `tipAbove` is already scaled to the stage.
+ */
+export function popupBoxes(
+  popup: PopupToPlace,
+  place: PopupPlace,
+  geometry: PopupGeometry,
+  tipAbove: number,
+): { body: Box; stem: Box | null } {
+  const tip = popup.y - tipAbove
+  const bottom = tip - geometry.pointer - place.lift
+  const left = popup.x - popup.width / 2 + place.shift
+  return {
+    body: { left, right: left + popup.width, top: bottom - geometry.bodyHeight, bottom },
+    stem:
+      place.lift > 0
+        ? { left: popup.x - 1, right: popup.x + 1, top: bottom, bottom: tip - geometry.pointer }
+        : null,
+  }
+}
+
+/**
+ * Places the raised hands' pop-ups over the map, oldest first, so that none covers another
+ * pop-up or another's stem, and each covers as little as it can of the avatars and name labels
+ * around it (`obstacles`), inside the `stage` where it can. Each pop-up stays above its raiser
+ * with its pointer on them; it may be lifted a row or more (a stem then leads down) and its
+ * body moved sideways (the pointer stays over the raiser). Among equal places the lowest and
+ * most centred wins.
+ *
+ * @example
+ * placePopups([{ id, x: 300, y: 400, width: 180 }], [], stage, POPUP_GEOMETRY, 1)
+ * // Map { id => { lift: 0, shift: 0 } }
+ */
+export function placePopups(
+  popups: readonly PopupToPlace[],
+  obstacles: readonly Box[],
+  stage: Box,
+  geometry: PopupGeometry,
+  scale: number,
+): Map<string, PopupPlace> {
+  const tipAbove = geometry.tipAbove * scale
+  interface Placed {
+    place: PopupPlace
+    body: Box
+    stem: Box | null
+    /** How much it covers of other pop-ups or their stems (0: nothing). */
+    clash: number
+    cost: number
+  }
+
+  // each pop-up weighs only the people it could cover (a space may have thousands)
+  const near = new Map<PopupToPlace, Box[]>()
+  for (const popup of popups) {
+    const reachable: Box = {
+      left: popup.x - popup.width,
+      right: popup.x + popup.width,
+      top:
+        popup.y -
+        tipAbove -
+        geometry.pointer -
+        (LIFTS.length - 1) * geometry.rowHeight -
+        geometry.bodyHeight,
+      bottom: popup.y - tipAbove,
+    }
+    near.set(
+      popup,
+      obstacles.filter((o) => overlap(o, reachable) > 0),
+    )
+  }
+
+  /** The best place for `popup` among `others` already placed. */
+  function best(popup: PopupToPlace, others: readonly Placed[]): Placed {
+    const people = near.get(popup) ?? []
+    const reach = Math.max(0, popup.width / 2 - POINTER_MARGIN)
+    const shifts = [0, -reach / 2, reach / 2, -reach, reach]
+    let chosen: Placed | null = null
+    for (const level of LIFTS) {
+      for (const shift of shifts) {
+        const place = { lift: level * geometry.rowHeight, shift }
+        const { body, stem } = popupBoxes(popup, place, geometry, tipAbove)
+        let clash = 0
+        for (const other of others) {
+          clash += overlap(body, other.body)
+          if (other.stem) clash += overlap(body, other.stem)
+          if (stem) clash += overlap(stem, other.body)
+        }
+        const cost =
+          // another pop-up or its stem: never, whatever else it costs
+          1_000 * clash +
+          // cut off by the stage's edge
+          100 * (area(body) - overlap(body, stage)) +
+          // people and their names: as little as may be
+          10 * overlapWithAll(body, people) +
+          place.lift +
+          Math.abs(shift) / 4
+        if (!chosen || cost < chosen.cost) chosen = { place, body, stem, clash, cost }
+      }
+    }
+    if (!chosen) throw new Error('no place tried')
+    return chosen
+  }
+
+  /**
+   * Places the pop-ups in `order`, each round those placed before it; then, while any clashes,
+   * each again round all the others (an older pop-up may stand where a younger one's stem must
+   * go, and it is the older one that has to move).
+   */
+  function layout(order: readonly number[]): Placed[] {
+    const placed: Placed[] = new Array(popups.length)
+    const done: Placed[] = []
+    for (const i of order) {
+      const popup = popups[i]
+      if (!popup) continue
+      placed[i] = best(popup, done)
+      done.push(placed[i])
+    }
+    for (let round = 0; round < 4 && placed.some((p) => p.clash > 0); round++) {
+      for (const i of order) {
+        const popup = popups[i]
+        if (popup)
+          placed[i] = best(
+            popup,
+            placed.filter((_, j) => j !== i),
+          )
+      }
+    }
+    return placed
+  }
+
+  const oldestFirst = popups.map((_, i) => i)
+  const orders =
+    popups.length > 12
+      ? [oldestFirst]
+      : [
+          oldestFirst,
+          // the widest first (they have the fewest places), then from either side
+          [...oldestFirst].sort((a, b) => (popups[b]?.width ?? 0) - (popups[a]?.width ?? 0)),
+          [...oldestFirst].sort((a, b) => (popups[a]?.x ?? 0) - (popups[b]?.x ?? 0)),
+          [...oldestFirst].sort((a, b) => (popups[b]?.x ?? 0) - (popups[a]?.x ?? 0)),
+        ]
+  let placed: Placed[] = []
+  let least = Number.POSITIVE_INFINITY
+  for (const order of orders) {
+    const tried = layout(order)
+    const clash = tried.reduce((sum, p) => sum + p.clash, 0)
+    const cost = tried.reduce((sum, p) => sum + p.cost, 0)
+    const total = clash * 1_000_000 + cost
+    if (total < least) {
+      least = total
+      placed = tried
+    }
+    if (clash === 0 && order === oldestFirst) break
+  }
+  return new Map(popups.map((popup, i) => [popup.id, placed[i]?.place ?? { lift: 0, shift: 0 }]))
+}
+
+/**
+ * What a member takes on the stage (their avatar's ring, their name under it and, when they
+ * have one, the note under that), for pop-ups to keep off. `x`, `y` are the member's centre
+ * on the stage; sizes are the map's own (`FloorMap`'s ring of 25, a 16 px name at 46 and a
+ * 13 px note at 62), scaled.
+ */
+export function memberBoxes(
+  member: { x: number; y: number; label: string; hasNote: boolean },
+  scale: number,
+): Box[] {
+  const ring = 25 * scale
+  const half = ((member.label.length * 9 + 10) / 2) * scale
+  const boxes: Box[] = [
+    {
+      left: member.x - ring,
+      right: member.x + ring,
+      top: member.y - ring,
+      bottom: member.y + ring,
+    },
+    {
+      left: member.x - half,
+      right: member.x + half,
+      top: member.y + 32 * scale,
+      bottom: member.y + 51 * scale,
+    },
+  ]
+  if (member.hasNote) {
+    boxes.push({
+      left: member.x - half,
+      right: member.x + half,
+      top: member.y + 51 * scale,
+      bottom: member.y + 66 * scale,
+    })
+  }
+  return boxes
+}
