@@ -15,6 +15,7 @@ import { PanelResizer } from '../layout/PanelResizer.js'
 import { PhoneNav } from '../layout/PhoneNav.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
+import { useMoreBelow } from '../layout/useMoreBelow.js'
 import { openLinkedTicket, ticketLinkedIn } from '../notifications/linked-ticket.js'
 import { useFlare } from '../store/index.js'
 import { FloorMap, useFloorRatio } from './FloorMap.js'
@@ -72,11 +73,25 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
 
 function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
   const tab = useFlare((s) => s.phoneTab)
+  const top = useRef<HTMLDivElement>(null)
+  const below = useMoreBelow(top, '.alert-card, .hand-item')
   return (
     <main className="phone" data-tab={tab}>
-      <div className="phone-top">
+      <div className="phone-top" ref={top}>
         <AlertRail />
         {tab === 'space' && <HandsPanel />}
+        {below.more && (
+          <button
+            type="button"
+            className="more-below secondary small"
+            onClick={() =>
+              top.current?.scrollBy({ top: top.current.clientHeight * 0.8, behavior: 'smooth' })
+            }
+          >
+            {below.hidden > 0 ? `${below.hidden} more below` : 'More below'}
+            <span aria-hidden="true"> ↓</span>
+          </button>
+        )}
       </div>
       <div className="phone-main">
         {tab === 'space' ? (

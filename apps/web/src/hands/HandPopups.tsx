@@ -1,5 +1,5 @@
 import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
-import type { CSSProperties } from 'react'
+import { type CSSProperties, type RefObject, useEffect, useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
 import { placeOn, useStageWidth, type View } from '../components/map-view.js'
 import { displayNameOf, mapLabelOf } from '../layout/people.js'
@@ -8,7 +8,62 @@ import { useFlare } from '../store/index.js'
 import { respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
 import { ESCALATION_KIND, responseText } from './labels.js'
-import { memberBoxes, POPUP_GEOMETRY, type PopupPlace, placePopups } from './popup-layout.js'
+import {
+  type Box,
+  memberBoxes,
+  POPUP_GEOMETRY,
+  type PopupPlace,
+  placePopups,
+} from './popup-layout.js'
+
+/**
+ * The part of the stage its scrolling viewport shows, in the stage's own pixels (zoomed in,
+ * the stage is larger than the pane): pop-ups keep inside it, so a scrolled map does not cut
+ * one off at its edge. Null until measured. Follows scrolling and resizing, one frame at a time.
+ */
+function useShownPart(ref: RefObject<HTMLElement | null>): Box | null {
+  const [part, setPart] = useState<Box | null>(null)
+  useEffect(() => {
+    const layer = ref.current
+    const viewport = layer?.closest<HTMLElement>('.viewport')
+    if (!layer || !viewport) return
+    let frame = 0
+    const measure = () => {
+      frame = 0
+      const shown = viewport.getBoundingClientRect()
+      const stage = layer.getBoundingClientRect()
+      const next = {
+        left: Math.max(0, shown.left - stage.left),
+        top: Math.max(0, shown.top - stage.top),
+        right: Math.min(stage.width, shown.right - stage.left),
+        bottom: Math.min(stage.height, shown.bottom - stage.top),
+      }
+      setPart((p) =>
+        p &&
+        Math.abs(p.left - next.left) < 1 &&
+        Math.abs(p.top - next.top) < 1 &&
+        Math.abs(p.right - next.right) < 1 &&
+        Math.abs(p.bottom - next.bottom) < 1
+          ? p
+          : next,
+      )
+    }
+    const soon = () => {
+      if (!frame) frame = requestAnimationFrame(measure)
+    }
+    measure()
+    viewport.addEventListener('scroll', soon, { passive: true })
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(soon)
+    resized?.observe(viewport)
+    resized?.observe(layer)
+    return () => {
+      viewport.removeEventListener('scroll', soon)
+      resized?.disconnect()
+      if (frame) cancelAnimationFrame(frame)
+    }
+  }, [ref])
+  return part
+}
 
 // a pop-up's width as drawn: icon and padding, then about 7 px a character up to its maximum
 function estimateWidth(text: string): number {
@@ -24,6 +79,7 @@ function estimateWidth(text: string): number {
 export function HandPopups({ view, compact = false }: { view: View; compact?: boolean }) {
   const snapshot = useFlare((s) => s.snapshot)
   const [ref, stageWidth] = useStageWidth()
+  const shownPart = useShownPart(ref)
   if (!snapshot) return <div className="popups" ref={ref} />
   const nameOf = displayNameOf
   const scale = stageWidth / view.width
@@ -52,7 +108,7 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
             scale,
           ),
         ),
-        { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
+        shownPart ?? { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
         POPUP_GEOMETRY,
         scale,
       )
@@ -89,7 +145,7 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
           // biome-ignore lint/a11y/useSemanticElements: a pop-up over an avatar, not a form fieldset
           <div
             key={e.id}
-            className={`popup popup-${e.color}`}
+            className={`popup popup-${e.color}${placed && placed.lift > 0 ? ' lifted' : ''}`}
             data-escalation-id={e.id}
             style={place}
             role="group"

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useFlare } from '../store/index.js'
 import { BellIcon } from './icons.js'
 import { hasBeenWelcomed, markWelcomed } from './layout-actions.js'
+import { PHONE_QUERY, useMediaQuery } from './useMediaQuery.js'
 
 type Permission = NotificationPermission | 'unsupported'
 
@@ -18,6 +19,7 @@ export function WelcomeCard() {
   const user = useFlare((s) => (s.me.status === 'ready' ? (s.me.value?.user ?? null) : null))
   const [closed, setClosed] = useState(() => (user ? hasBeenWelcomed(user.id) : true))
   const [permission, setPermission] = useState<Permission>(currentPermission)
+  const phone = useMediaQuery(PHONE_QUERY)
   if (!user || closed) return null
 
   function close() {
@@ -36,19 +38,32 @@ export function WelcomeCard() {
       <h3 id="welcome-heading" className="welcome-title">
         Welcome to Flare, {user.displayName.split(' ')[0]}
       </h3>
-      <ul>
-        <li>
-          You start at your desk. Click the floor, or focus the map and use the arrow keys, to walk.
-        </li>
-        <li>
-          Need help? Press <strong>Escalation</strong> to raise your hand. An urgent hand also
-          notifies the people you choose, with a sound.
-        </li>
-        <li>
-          Alerts for you appear at the top right. <kbd>Alt+1</kbd> reaches the newest, even while
-          you type.
-        </li>
-      </ul>
+      {phone ? (
+        // a phone has no keyboard to learn and no top right: the same, said for a thumb
+        <ul>
+          <li>Tap the floor to walk; you start at your desk.</li>
+          <li>
+            Need help? <strong>Escalation</strong> raises your hand; an urgent one also alerts the
+            people you choose.
+          </li>
+          <li>Alerts for you appear here, at the top.</li>
+        </ul>
+      ) : (
+        <ul>
+          <li>
+            You start at your desk. Click the floor, or focus the map and use the arrow keys, to
+            walk.
+          </li>
+          <li>
+            Need help? Press <strong>Escalation</strong> to raise your hand. An urgent hand also
+            notifies the people you choose, with a sound.
+          </li>
+          <li>
+            Alerts for you appear at the top right. <kbd>Alt+1</kbd> reaches the newest, even while
+            you type.
+          </li>
+        </ul>
+      )}
       {permission === 'default' ? (
         <>
           <p className="small">
