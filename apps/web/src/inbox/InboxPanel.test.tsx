@@ -265,6 +265,43 @@ describe('InboxPanel', () => {
     ).not.toContain('Waiting')
   })
 
+  it('[4] asks for a hold\'s date only once "Put on hold…" is pressed, and holds until then', async () => {
+    const open = ticket(T1, { subject: 'Where is my order?' })
+    const calls = fakeServer({
+      [`GET ${base}/inboxes`]: inboxes,
+      [`GET ${base}/tickets`]: () => ({ status: 200, body: { tickets: [open], nextCursor: null } }),
+      [`GET ${base}/tickets/${T1}`]: () => ({
+        status: 200,
+        body: { ticket: open, messages: [] },
+      }),
+      [`PATCH ${base}/tickets/${T1}`]: (init) => {
+        const change = JSON.parse(String(init?.body))
+        return { status: 200, body: { ticket: { ...open, ...change } } }
+      },
+    })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    render(<InboxPanel />)
+    await user.click(await screen.findByRole('button', { name: /Where is my order/ }))
+    await screen.findByRole('heading', { name: 'Where is my order?' })
+    // no date on show until a hold is chosen: a proposed one read as a hold already set
+    expect(screen.queryByLabelText('Hold until')).toBeNull()
+    await user.click(screen.getByRole('button', { name: 'Put on hold…' }))
+    const date = screen.getByLabelText('Hold until') as HTMLInputElement
+    expect(document.activeElement).toBe(date)
+    // Cancel puts it away again and changes nothing
+    await user.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByLabelText('Hold until')).toBeNull()
+    await user.click(screen.getByRole('button', { name: 'Put on hold…' }))
+    await user.clear(screen.getByLabelText('Hold until'))
+    await user.type(screen.getByLabelText('Hold until'), '2026-11-24T09:30')
+    await user.click(screen.getByRole('button', { name: 'Put on hold' }))
+    await screen.findByRole('button', { name: 'Take off hold' })
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([
+      { status: 'on_hold', holdUntil: new Date('2026-11-24T09:30').toISOString() },
+    ])
+    expect(screen.queryByLabelText('Hold until')).toBeNull()
+  })
+
   it('[4] shows a reply the server refuses, and keeps the text', async () => {
     const open = ticket(T1, { subject: 'Refund' })
     fakeServer({

@@ -36,11 +36,16 @@ function Controls({
     toLocalInput(new Date(Date.now() + 24 * 60 * 60_000)),
   )
   const [busy, setBusy] = useState(false)
+  // the hold's date is asked for only once someone chooses to hold: shown all the time, a
+  // proposed date read as a hold already set
+  const [holding, setHolding] = useState(false)
 
   async function change(update: TicketUpdate) {
     setBusy(true)
-    onError(await updateTicket(ticket.id, update))
+    const problem = await updateTicket(ticket.id, update)
+    onError(problem)
     setBusy(false)
+    if (problem === null) setHolding(false)
   }
 
   const active = ticket.status === 'open' || ticket.status === 'on_hold'
@@ -82,7 +87,7 @@ function Controls({
           </label>
         </>
       )}
-      {ticket.status === 'open' && (
+      {ticket.status === 'open' && holding && (
         <form
           className="ticket-hold"
           onSubmit={(e: FormEvent) => {
@@ -99,16 +104,31 @@ function Controls({
             <input
               type="datetime-local"
               value={holdUntil}
+              // biome-ignore lint/a11y/noAutofocus: opened by pressing "Put on hold…", the date is what comes next
+              autoFocus
               onChange={(e) => setHoldUntil(e.target.value)}
             />
           </label>
           <button type="submit" className="secondary" disabled={busy}>
             Put on hold
           </button>
+          <button type="button" className="secondary" onClick={() => setHolding(false)}>
+            Cancel
+          </button>
         </form>
       )}
       {/* only what the ticket's state allows: a resolved ticket can be reopened, nothing more */}
       <div className="ticket-status-actions">
+        {ticket.status === 'open' && !holding && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => setHolding(true)}
+          >
+            Put on hold…
+          </button>
+        )}
         {(ticket.status === 'on_hold' || ticket.status === 'resolved') && (
           <button
             type="button"
