@@ -31,7 +31,8 @@ export function HandsPanel() {
 
   return (
     <section className="hands" aria-labelledby="hands-heading">
-      <WelcomeCard />
+      {/* with nobody's hand up the welcome leads; once hands are up, they do */}
+      {sorted.length === 0 && <WelcomeCard />}
       <div className="hands-head">
         <h2 id="hands-heading">Raised hands</h2>
         <span className="muted small">{countOf(sorted.length, 'hand up', 'hands up')}</span>
@@ -116,6 +117,7 @@ export function HandsPanel() {
           })}
         </ol>
       )}
+      {sorted.length > 0 && <WelcomeCard />}
     </section>
   )
 }

@@ -14,7 +14,7 @@ const PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const
 function Figure({ label, value, children }: { label: string; value: string; children: ReactNode }) {
   return (
     <div className="metric-card">
-      <h3>{label}</h3>
+      <h4>{label}</h4>
       <p className="metric-value">{value}</p>
       <p className="metric-counts">{children}</p>
     </div>
@@ -25,40 +25,53 @@ function Figures({ m }: { m: MetricsResponse }) {
   const sla = m.slaCompliance
   const late = sla.denominator - sla.numerator
   return (
-    <section className="metric-cards" aria-label="Figures">
-      <Figure label="Escalation rate" value={formatShare(m.escalationRate)}>
-        {m.escalationRate.numerator} of {countOf(m.tickets, 'ticket', 'tickets')} escalated
-      </Figure>
-      <Figure label="Time to escalate" value={formatDuration(m.timeToEscalate.medianMs)}>
-        median; 90 % within {formatDuration(m.timeToEscalate.p90Ms)} ·{' '}
-        {countOf(m.timeToEscalate.count, 'escalated ticket', 'escalated tickets')}
-      </Figure>
-      <Figure
-        label="Resolution after escalation"
-        value={formatDuration(m.resolutionAfterEscalation.medianMs)}
-      >
-        median; 90 % within {formatDuration(m.resolutionAfterEscalation.p90Ms)} ·{' '}
-        {countOf(m.resolutionAfterEscalation.count, 'resolved', 'resolved')},{' '}
-        {m.resolutionAfterEscalation.unresolved} still open
-      </Figure>
-      <Figure label="Repeat escalation rate" value={formatShare(m.repeatEscalationRate)}>
-        {m.repeatEscalationRate.numerator} of{' '}
-        {countOf(m.repeatEscalationRate.denominator, 'escalated ticket', 'escalated tickets')}{' '}
-        escalated more than once
-      </Figure>
-      <Figure label="SLA compliance" value={formatShare(sla)}>
-        {sla.denominator === 0 && sla.pending === 0
-          ? 'no first-response targets in this period'
-          : `${sla.numerator} of ${countOf(sla.denominator, 'first response', 'first responses')} within target · ${late} late · ${sla.pending} pending`}
-      </Figure>
-      <Figure label="Raised hands" value={String(m.hands.raised)}>
-        {m.hands.responded.numerator} answered ({formatShare(m.hands.responded)})
-      </Figure>
-      <Figure label="Time to answer a hand" value={formatDuration(m.hands.timeToResponse.medianMs)}>
-        median; 90 % within {formatDuration(m.hands.timeToResponse.p90Ms)} ·{' '}
-        {countOf(m.hands.timeToResponse.count, 'answered hand', 'answered hands')}
-      </Figure>
-    </section>
+    <div className="metric-groups">
+      <section className="metric-cards" aria-labelledby="metric-tickets">
+        <h3 className="metric-group" id="metric-tickets">
+          Tickets
+        </h3>
+        <Figure label="Escalation rate" value={formatShare(m.escalationRate)}>
+          {m.escalationRate.numerator} of {countOf(m.tickets, 'ticket', 'tickets')} escalated
+        </Figure>
+        <Figure label="Time to escalate" value={formatDuration(m.timeToEscalate.medianMs)}>
+          median; 90 % within {formatDuration(m.timeToEscalate.p90Ms)} ·{' '}
+          {countOf(m.timeToEscalate.count, 'escalated ticket', 'escalated tickets')}
+        </Figure>
+        <Figure
+          label="Resolution after escalation"
+          value={formatDuration(m.resolutionAfterEscalation.medianMs)}
+        >
+          median; 90 % within {formatDuration(m.resolutionAfterEscalation.p90Ms)} ·{' '}
+          {countOf(m.resolutionAfterEscalation.count, 'resolved', 'resolved')},{' '}
+          {m.resolutionAfterEscalation.unresolved} still open
+        </Figure>
+        <Figure label="Repeat escalation rate" value={formatShare(m.repeatEscalationRate)}>
+          {m.repeatEscalationRate.numerator} of{' '}
+          {countOf(m.repeatEscalationRate.denominator, 'escalated ticket', 'escalated tickets')}{' '}
+          escalated more than once
+        </Figure>
+        <Figure label="SLA compliance" value={formatShare(sla)}>
+          {sla.denominator === 0 && sla.pending === 0
+            ? 'no first-response targets in this period'
+            : `${sla.numerator} of ${countOf(sla.denominator, 'first response', 'first responses')} within target · ${late} late · ${sla.pending} pending`}
+        </Figure>
+      </section>
+      <section className="metric-cards" aria-labelledby="metric-hands">
+        <h3 className="metric-group" id="metric-hands">
+          Raised hands
+        </h3>
+        <Figure label="Raised hands" value={String(m.hands.raised)}>
+          {m.hands.responded.numerator} answered ({formatShare(m.hands.responded)})
+        </Figure>
+        <Figure
+          label="Time to answer a hand"
+          value={formatDuration(m.hands.timeToResponse.medianMs)}
+        >
+          median; 90 % within {formatDuration(m.hands.timeToResponse.p90Ms)} ·{' '}
+          {countOf(m.hands.timeToResponse.count, 'answered hand', 'answered hands')}
+        </Figure>
+      </section>
+    </div>
   )
 }
 
