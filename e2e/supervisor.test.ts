@@ -148,6 +148,30 @@ describe.skipIf(!hasChromium())("the supervisor's view and the wallboard in the 
     await logInAs(page, stage.flare.url, 'dana@flare.test')
     await page.getByRole('button', { name: 'Inbox' }).waitFor()
     expect(await page.getByRole('button', { name: 'Supervisor', exact: true }).count()).toBe(0)
+    // nor on a phone's bottom navigation
+    await page.setViewportSize({ width: 390, height: 844 })
+    const sections = page.getByRole('navigation', { name: 'Sections' })
+    await sections.getByRole('button', { name: 'Me' }).waitFor()
+    expect(await sections.getByRole('button', { name: 'Supervisor' }).count()).toBe(0)
+    await page.close()
+  })
+
+  it('[8.2][10.5] on a phone a manager reaches the figures from the bottom navigation, and the Inbox tab counts who waits', async () => {
+    await customerWaitsTooLong('Phone charger missing', '+15554440102')
+    // the browser the manager logged in with in the first test
+    const page = await stage.browsers[0]!.context.newPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(stage.flare.url)
+    const sections = page.getByRole('navigation', { name: 'Sections' })
+    await expect
+      .poll(() => sections.getByRole('button', { name: /^Inbox/ }).textContent())
+      .toMatch(/Inbox\s*\d+\s*waiting/)
+    await sections.getByRole('button', { name: 'Supervisor' }).click()
+    await page.getByRole('heading', { name: 'Escalation rate', exact: true }).waitFor()
+    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    expect(width).toBeLessThanOrEqual(390)
+    await screenshot(page, 'phone-supervisor-metrics')
+    await expectNoViolations(page)
     await page.close()
   })
 })

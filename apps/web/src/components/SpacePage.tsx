@@ -72,7 +72,10 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
 }
 
 function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
-  const tab = useFlare((s) => s.phoneTab)
+  const stored = useFlare((s) => s.phoneTab)
+  const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
+  // the supervisor's view is for admins and managers; anyone else (a role taken away) the map
+  const tab = stored === 'supervisor' && role === 'agent' ? 'space' : stored
   const top = useRef<HTMLDivElement>(null)
   const below = useMoreBelow(top, '.alert-card, .hand-item')
   return (
@@ -103,6 +106,16 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
           <InboxPanel />
         ) : tab === 'chat' ? (
           <ChatPanel />
+        ) : tab === 'supervisor' ? (
+          <Suspense
+            fallback={
+              <p className="muted centered" aria-busy="true">
+                Loading the supervisor's view…
+              </p>
+            }
+          >
+            <SupervisorWorkspace space={space} />
+          </Suspense>
         ) : (
           <MePanel spaceId={space.id} user={user} />
         )}

@@ -1,22 +1,38 @@
+import type { CSSProperties } from 'react'
+import { useWaitingCustomers } from '../components/TopBar.js'
 import { useFlare } from '../store/index.js'
 import type { PhoneTab } from '../store/layout-slice.js'
-import { ChatIcon, InboxIcon, MapIcon, PersonIcon } from './icons.js'
+import { ChartIcon, ChatIcon, InboxIcon, MapIcon, PersonIcon } from './icons.js'
 import { setPhoneTab } from './layout-actions.js'
 
 const ITEMS = [
   { id: 'space', label: 'Space', Icon: MapIcon },
   { id: 'inbox', label: 'Inbox', Icon: InboxIcon },
   { id: 'chat', label: 'Chat', Icon: ChatIcon },
+  { id: 'supervisor', label: 'Supervisor', Icon: ChartIcon },
   { id: 'me', label: 'Me', Icon: PersonIcon },
 ] as const satisfies ReadonlyArray<{ id: PhoneTab; label: string; Icon: () => unknown }>
 
-/** The phone's bottom navigation: always in reach of a thumb, never covered by alerts. */
+/**
+ * The phone's bottom navigation: always in reach of a thumb, never covered by alerts. The
+ * Inbox carries how many customers wait, Chat how many messages are unread; Supervisor is
+ * there for admins and managers only.
+ */
 export function PhoneNav() {
   const tab = useFlare((s) => s.phoneTab)
   const unread = useFlare((s) => Object.values(s.chatThreads).reduce((sum, t) => sum + t.unread, 0))
+  const waiting = useWaitingCustomers()
+  const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
+  const items = ITEMS.filter(
+    ({ id }) => id !== 'supervisor' || role === 'admin' || role === 'manager',
+  )
   return (
-    <nav className="bottom-nav" aria-label="Sections">
-      {ITEMS.map(({ id, label, Icon }) => (
+    <nav
+      className="bottom-nav"
+      aria-label="Sections"
+      style={{ '--items': items.length } as CSSProperties}
+    >
+      {items.map(({ id, label, Icon }) => (
         <button
           key={id}
           type="button"
@@ -29,6 +45,11 @@ export function PhoneNav() {
           {id === 'chat' && unread > 0 && (
             <span className="badge">
               {unread} <span className="sr-only">unread</span>
+            </span>
+          )}
+          {id === 'inbox' && waiting > 0 && (
+            <span className="badge badge-waiting">
+              {new Intl.NumberFormat().format(waiting)} <span className="sr-only">waiting</span>
             </span>
           )}
         </button>

@@ -8,7 +8,8 @@ import type { FlareState } from './index.js'
  */
 export type MainView = 'space' | 'inbox' | 'supervisor'
 /** The phone's bottom navigation. */
-export type PhoneTab = 'space' | 'inbox' | 'chat' | 'me'
+/** The phone's sections; `supervisor` only for admins and managers. */
+export type PhoneTab = 'space' | 'inbox' | 'chat' | 'supervisor' | 'me'
 export type ThemeChoice = 'system' | 'light' | 'dark'
 
 /** The workspace's layout and what the raiser is told. Owned by `layout/`. */
