@@ -178,10 +178,11 @@ describe('InboxPanel', () => {
       expect.stringContaining('Change of address'),
     ])
     expect(rows[0]?.textContent).toContain('Urgent')
-    expect(rows[0]?.textContent).toContain('Unassigned')
+    expect(rows[0]?.textContent).toContain('Priya Shah · unassigned')
     expect(rows[0]?.textContent).toContain('Waiting 5m 00s')
     expect(rows[1]?.textContent).toContain('On hold')
-    expect(rows[1]?.textContent).toContain('Eli Novak')
+    // the customer, then who has the ticket (the arrow is for the eye, the words for a reader)
+    expect(rows[1]?.textContent).toContain('Priya Shah →  assigned to Eli Novak')
     expect(rows[1]?.textContent).not.toContain('Waiting')
     act(() => {
       vi.advanceTimersByTime(3_000)

@@ -160,11 +160,18 @@ export function TicketList() {
                   <SlaBadge ticket={t} />
                   <EscalationLevel ticket={t} />
                   <OnItBadge ticket={t} />
-                  <span className="muted">{customerName(t.customer)}</span>
-                  <span className="muted">
-                    {t.assignedToUserId
-                      ? (names.get(t.assignedToUserId) ?? 'Someone')
-                      : 'Unassigned'}
+                  {/* who wrote, then who has it: two names side by side read as two customers */}
+                  <span className="ticket-people muted">
+                    {customerName(t.customer)}
+                    {t.assignedToUserId ? (
+                      <>
+                        <span aria-hidden="true"> → </span>
+                        <span className="sr-only"> assigned to </span>
+                        {names.get(t.assignedToUserId) ?? 'Someone'}
+                      </>
+                    ) : (
+                      ' · unassigned'
+                    )}
                   </span>
                   <WaitingTime since={t.waitingSince} />
                 </span>
