@@ -174,6 +174,39 @@ describe.each(databaseKinds())('manual escalations on $name', (kind) => {
     expect((await arrive('manager')).events).toEqual(['space:snapshot'])
   })
 
+  it('[9] escalation:end as the contract lists it, with no payload: the callback alone, null, or nothing at all', async () => {
+    const { client: dana } = await join('dana')
+    const { client: eli } = await join('eli')
+    const raise = () =>
+      emitAck<{ escalation: EscalationDto }>(dana, 'escalation:raise', {
+        message: 'end me',
+        notify: false,
+        recipients: none,
+      })
+    type Ended = { ok: boolean; ended?: EscalationEnded }
+    const untyped = dana as unknown as {
+      emit(event: string, ...args: unknown[]): void
+    }
+
+    await raise()
+    const alone = await new Promise<Ended>((resolve) => untyped.emit('escalation:end', resolve))
+    expect(alone).toMatchObject({ ok: true, ended: { reason: 'raiser' } })
+
+    await raise()
+    const withNull = await new Promise<Ended>((resolve) =>
+      untyped.emit('escalation:end', null, resolve),
+    )
+    expect(withNull).toMatchObject({ ok: true, ended: { reason: 'raiser' } })
+
+    // no payload and no callback: still ended, as everyone in the space hears
+    const raised = await raise()
+    if (!raised.ok) throw new Error('not raised')
+    const { escalation } = raised
+    const heard = next<EscalationEnded>(eli, 'escalation:ended', (e) => e.id === escalation.id)
+    untyped.emit('escalation:end')
+    expect(await heard).toMatchObject({ id: escalation.id, reason: 'raiser' })
+  })
+
   it('[3] refuses 51 characters with MESSAGE_TOO_LONG and never cuts; an emoji counts once', async () => {
     const { client: dana } = await join('dana')
     const { client: eli } = await join('eli')

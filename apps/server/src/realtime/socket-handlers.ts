@@ -40,7 +40,7 @@ export function refused(code: ApiError['code'], message: string, field?: string)
  * bad payload with `VALIDATION`, a thrown `HttpError` with its body, anything else with
  * `INTERNAL`, whose insides go to the log, never to the client); an event sent without an
  * acknowledgement callback is still handled. A client may send the callback as the only
- * argument of an event that carries nothing.
+ * argument of an event that carries nothing, or nothing at all, or `null` in its place.
  *
  * @example
  * registerHandlers(socket, createChatHandlers(deps), log)
@@ -62,7 +62,10 @@ export function registerHandlers(
       const callback =
         typeof second === 'function' ? second : typeof first === 'function' ? first : null
       const answer: Answer = (result) => callback?.(result)
-      const parsed = parse(schema, typeof first === 'function' ? {} : first)
+      // nothing sent (no argument, `undefined`, `null`, or the callback alone) is an empty
+      // payload: `escalation:end` written as the contract lists it, with no payload, works
+      const sent = typeof first === 'function' || first === undefined || first === null ? {} : first
+      const parsed = parse(schema, sent)
       if (!parsed.ok) return answer({ ok: false, error: parsed.error })
       void run(handler, parsed.value, answer)
     })
