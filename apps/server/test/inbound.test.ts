@@ -166,6 +166,43 @@ describe.each(databaseKinds())('inbound customer messages on $name', (kind) => {
     expect(res.statusCode).toBe(200)
   })
 
+  it('[4.4] an API token of an admin or manager of the inbox’s space is accepted as a Bearer token; an agent’s, an outsider’s or a session cookie is not', async () => {
+    const tokenOf = async (email: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/tokens',
+          headers: { cookie: await cookieOf(t, email) },
+          payload: { name: 'integration' },
+        })
+      ).json().secret as string
+    const post = (headers: Record<string, string>, body: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/inbound/inboxes/${inbox.id}/messages`,
+        headers,
+        payload: { customer: { phone: '+15553330077' }, body },
+      })
+
+    const manager = await post(
+      { authorization: `Bearer ${await tokenOf('manager@flare.test')}` },
+      'by token',
+    )
+    expect(manager.statusCode).toBe(201)
+    for (const refused of [
+      { authorization: `Bearer ${await tokenOf('dana@flare.test')}` },
+      { authorization: `Bearer ${await tokenOf(t.otherSpace.email)}` },
+      { authorization: 'Bearer not-a-token' },
+      { cookie: await cookieOf(t, 'manager@flare.test') },
+    ]) {
+      const res = await post(refused, 'refused')
+      expect(res.statusCode).toBe(401)
+      expect(res.json().error.code).toBe('UNAUTHENTICATED')
+    }
+    const { messages } = await readTicket(t, manager.json().ticketId)
+    expect(messages.map((m: { body: string }) => m.body)).toEqual(['by token'])
+  })
+
   it('[10] refuses a wrong or missing secret, another inbox’s secret and an unknown number alike, storing nothing', async () => {
     const demo = await demoInbox(t)
     const before = await t.database.query<{ n: number }>(

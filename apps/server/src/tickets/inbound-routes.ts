@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import { inboxes } from '../db/schema.js'
 import { unauthenticated } from '../errors.js'
+import { findMembership } from '../spaces/space-repository.js'
 import { type InboxRow, normalizeAddress } from './ticket-repository.js'
 import type { TicketService } from './ticket-service.js'
 
@@ -61,7 +62,8 @@ function sameSecret(given: string | null, expected: string): boolean {
 function refuse() {
   return unauthenticated(
     `No inbox accepts this delivery: check the inbox's address and send its webhook secret in ` +
-      `the ${INBOX_SECRET_HEADER} header or as the password of HTTP Basic auth.`,
+      `the ${INBOX_SECRET_HEADER} header or as the password of HTTP Basic auth (or an API ` +
+      `token of an admin or manager of its space as a Bearer token).`,
   )
 }
 
@@ -85,9 +87,21 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
     },
   )
 
+  /**
+   * The inbox's own secret; or, for an integration that holds one, a personal API token
+   * (`Authorization: Bearer`) of an admin or manager of the inbox's space. Never a session
+   * cookie: these routes take no browser's word, so no other site can post through one.
+   */
   async function authorize(request: FastifyRequest, inbox: InboxRow | undefined) {
-    if (!inbox || !sameSecret(secretOf(request), inbox.webhookSecret)) throw refuse()
-    return inbox
+    if (!inbox) throw refuse()
+    if (sameSecret(secretOf(request), inbox.webhookSecret)) return inbox
+    const { authorization } = request.headers
+    if (authorization && /^Bearer\s/i.test(authorization)) {
+      const identity = await app.identify({ authorization }).catch(() => null)
+      const member = identity && (await findMembership(db, inbox.spaceId, identity.userId))
+      if (member && (member.role === 'admin' || member.role === 'manager')) return inbox
+    }
+    throw refuse()
   }
 
   app.post(
@@ -97,7 +111,8 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
         tags: ['inbound'],
         summary:
           "A customer message as JSON, authenticated by the inbox's webhook secret; opens a ticket or appends to the customer's open one",
-        security: [],
+        // the inbox's secret (no scheme OpenAPI names), or an admin's or manager's API token
+        security: [{}, { bearer: [] }],
         params: InboundParams,
         body: InboundMessage,
         response: {
@@ -137,7 +152,8 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
           'of bot fallbacks in a row (default 2) or `handoff: true`; its keyword and sentiment ' +
           'triggers read the customer turns. With `conversationId`, a second delivery adds only ' +
           'the turns not stored yet (answers 200 with `turnsStored: 0` when there are none).',
-        security: [],
+        // the inbox's secret (no scheme OpenAPI names), or an admin's or manager's API token
+        security: [{}, { bearer: [] }],
         params: InboundParams,
         body: InboundConversation,
         response: {
@@ -163,7 +179,8 @@ export const inboundRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }
         tags: ['inbound'],
         summary:
           "SMS provider webhook (form fields From, To, Body, MessageSid): `To` picks the inbox; answers empty TwiML. A member's reply code to an escalation forward takes that escalation instead, answered with a TwiML message.",
-        security: [],
+        // the inbox's secret (no scheme OpenAPI names), or an admin's or manager's API token
+        security: [{}, { bearer: [] }],
         body: SmsWebhookForm,
         response: {
           200: {
