@@ -189,12 +189,13 @@ describe.each(databaseKinds())('inbound customer messages on $name', (kind) => {
       'by token',
     )
     expect(manager.statusCode).toBe(201)
-    for (const refused of [
+    const refusals: Array<Record<string, string>> = [
       { authorization: `Bearer ${await tokenOf('dana@flare.test')}` },
       { authorization: `Bearer ${await tokenOf(t.otherSpace.email)}` },
       { authorization: 'Bearer not-a-token' },
       { cookie: await cookieOf(t, 'manager@flare.test') },
-    ]) {
+    ]
+    for (const refused of refusals) {
       const res = await post(refused, 'refused')
       expect(res.statusCode).toBe(401)
       expect(res.json().error.code).toBe('UNAUTHENTICATED')
