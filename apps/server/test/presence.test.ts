@@ -138,8 +138,13 @@ describe('presence in the space', () => {
     const { client: rows } = await clients.join(t.spaceId, await t.login('admin@flare.test'), {
       presenceFormat: 'rows',
     })
+    // long polling gets them too (a WebSocket gets the flush's frames written in one go)
+    const { client: polling } = await clients.join(t.spaceId, await t.login('fatima@flare.test'), {
+      transports: ['polling'],
+    })
     const events: string[] = []
     watcher.onAny((event: string) => events.push(event))
+    const polled = recordPresence(polling)
     const flushes: PresenceRow[][] = []
     rows.on('presence:rows', (r: PresenceRow[]) => flushes.push(r))
     const seen = recordPresence(watcher)
@@ -160,6 +165,12 @@ describe('presence in the space', () => {
       ['moved', eliId],
     ])
     expect(events).toEqual(['presence:update', 'presence:update'])
+    for (
+      const deadline = Date.now() + 5_000;
+      !polled.some((u) => u.kind === 'moved') && Date.now() < deadline;
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(polled.filter((u) => u.kind !== 'joined')).toEqual(seen)
   })
 
   it('[2] coalesces a flood: 1,000 moves a second reach the others at no more than the flush rate', async () => {

@@ -109,6 +109,25 @@ export function snapshotFrame(
 }
 
 /**
+ * One WebSocket frame a payload, back to back in one buffer, each the Engine.IO message of a
+ * Socket.IO event `event` (what `socket.emit(event, payload)` writes, one frame each): a
+ * flush's changes to every `objects` connection, encoded once for all of them instead of
+ * once a change a connection.
+ *
+ * @example
+ * eventFrames('presence:update', [moved, joined]) // two frames, "42[\"presence:update\",…]"
+ */
+export function eventFrames(event: string, payloads: readonly unknown[]): Buffer {
+  const frames: Buffer[] = []
+  const name = JSON.stringify(event)
+  for (const payload of payloads) {
+    const text = Buffer.from(`4${parser.PacketType.EVENT}[${name},${JSON.stringify(payload)}]`)
+    frames.push(textFrameHeader(text.length), text)
+  }
+  return Buffer.concat(frames)
+}
+
+/**
  * The JSON of a snapshot, exactly as `JSON.stringify` writes it but with `members` last and
  * each member's JSON taken from the cache; for `rows`, `members` empty and `memberColumns` last.
  *
