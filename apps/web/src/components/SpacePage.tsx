@@ -27,6 +27,21 @@ const SupervisorWorkspace = lazy(() =>
   import('../supervisor/SupervisorWorkspace.js').then((m) => ({ default: m.SupervisorWorkspace })),
 )
 
+/** The supervisor's view, loaded when first opened, with word while it loads. */
+function SupervisorView({ space }: { space: SpaceDto }) {
+  return (
+    <Suspense
+      fallback={
+        <p className="muted centered" aria-busy="true">
+          Loading the supervisor's view…
+        </p>
+      }
+    >
+      <SupervisorWorkspace space={space} />
+    </Suspense>
+  )
+}
+
 /** The phone's readable zoom: names legible, the map scrolled to your own avatar. */
 const PHONE_ZOOM = 0.5
 
@@ -48,15 +63,7 @@ function DesktopWorkspace({ space }: { space: SpaceDto }) {
         {mainView === 'inbox' ? (
           <InboxWorkspace space={space} />
         ) : mainView === 'supervisor' ? (
-          <Suspense
-            fallback={
-              <p className="muted centered" aria-busy="true">
-                Loading the supervisor's view…
-              </p>
-            }
-          >
-            <SupervisorWorkspace space={space} />
-          </Suspense>
+          <SupervisorView space={space} />
         ) : (
           <FloorMap space={space} />
         )}
@@ -107,15 +114,7 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
         ) : tab === 'chat' ? (
           <ChatPanel />
         ) : tab === 'supervisor' ? (
-          <Suspense
-            fallback={
-              <p className="muted centered" aria-busy="true">
-                Loading the supervisor's view…
-              </p>
-            }
-          >
-            <SupervisorWorkspace space={space} />
-          </Suspense>
+          <SupervisorView space={space} />
         ) : (
           <MePanel spaceId={space.id} user={user} />
         )}

@@ -186,7 +186,8 @@ describe('the template editor', () => {
     customized: false,
   }
 
-  it('[7.4] offers Save only for a change, and says Saved until the next one', async () => {
+  /** The SMS template's editor, editable; answers its save callback to check. */
+  function renderSmsEditor() {
     const onSave = vi.fn(async () => null)
     render(
       <TemplateEditor
@@ -196,6 +197,11 @@ describe('the template editor', () => {
         onSave={onSave}
       />,
     )
+    return onSave
+  }
+
+  it('[7.4] offers Save only for a change, and says Saved until the next one', async () => {
+    const onSave = renderSmsEditor()
     const save = () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement
     expect(save().disabled).toBe(true)
     await userEvent.type(screen.getByLabelText('Text'), ' now')
@@ -210,15 +216,7 @@ describe('the template editor', () => {
   })
 
   it('[7.4] previews an SMS live, counts it as the provider does and will not save one too long', async () => {
-    const onSave = vi.fn(async () => null)
-    render(
-      <TemplateEditor
-        template={sms}
-        variables={['customer_name', 'link']}
-        canEdit
-        onSave={onSave}
-      />,
-    )
+    const onSave = renderSmsEditor()
     expect(screen.getByText(/^Maria Lopez: http/)).toBeTruthy()
     expect(screen.getByText(/of 160 characters \(GSM-7\)/)).toBeTruthy()
     const text = screen.getByLabelText('Text')
