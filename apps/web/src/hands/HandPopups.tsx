@@ -94,24 +94,30 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
     x: (m.x - view.x) * scale,
     y: (m.y - view.y) * scale,
   })
-  const places = compact
-    ? new Map<string, PopupPlace>()
-    : placePopups(
-        shown.map(({ e, raiser }) => ({
-          id: e.id,
-          ...onStage(raiser),
-          width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
-        })),
-        snapshot.members.flatMap((m) =>
-          memberBoxes(
-            { ...onStage(m), label: mapLabelOf(m.displayName), hasNote: m.status !== 'available' },
-            scale,
+  // nothing to place (most of the time): no walk over everyone present at every presence change
+  const places =
+    compact || shown.length === 0
+      ? new Map<string, PopupPlace>()
+      : placePopups(
+          shown.map(({ e, raiser }) => ({
+            id: e.id,
+            ...onStage(raiser),
+            width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
+          })),
+          snapshot.members.flatMap((m) =>
+            memberBoxes(
+              {
+                ...onStage(m),
+                label: mapLabelOf(m.displayName),
+                hasNote: m.status !== 'available',
+              },
+              scale,
+            ),
           ),
-        ),
-        shownPart ?? { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
-        POPUP_GEOMETRY,
-        scale,
-      )
+          shownPart ?? { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
+          POPUP_GEOMETRY,
+          scale,
+        )
   return (
     <div className={compact ? 'popups compact' : 'popups'} ref={ref}>
       {shown.map(({ e, raiser }) => {
