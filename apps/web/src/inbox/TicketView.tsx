@@ -324,7 +324,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               <WaitingTime since={ticket.waitingSince} />
             </span>
           </p>
-          <Controls ticket={ticket} onError={setError} />
+          {/* keyed: a hold half chosen on one ticket is not carried to the next */}
+          <Controls key={ticket.id} ticket={ticket} onError={setError} />
           <OnItBar ticket={ticket} />
           <EscalationHistory history={ticket.escalationHistory} names={names} />
           {error && (
