@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { PresenceFormat, ServerToClientEvents, StreamEvent } from '@flare/protocol'
+import { eventFrames } from './snapshot-encoder.js'
+import type { PacedConnection } from './snapshot-pacer.js'
 import type { FlareServer } from './socket-server.js'
 
 export type ServerEventName = keyof ServerToClientEvents
@@ -61,6 +63,19 @@ export interface Broadcaster {
     event: E,
     payload: () => ServerEventPayload<E>,
     exceptSocketIds: string[],
+  ): void
+  /**
+   * As `toPresenceFormat`, several payloads, one event each, in order: a flush's changes. On a
+   * WebSocket the frames are made once and written to each connection in one go (a join
+   * storm's flush holds hundreds of changes for thousands of connections: one emit a change a
+   * connection was most of such a storm's CPU and memory); long polling gets ordinary emits.
+   */
+  eachToPresenceFormat<E extends ServerEventName>(
+    spaceId: string,
+    format: PresenceFormat,
+    event: E,
+    payloads: readonly ServerEventPayload<E>[],
+    exceptSocketIds: readonly string[],
   ): void
   /** One connection only (its own snapshot). */
   toSocket<E extends ServerEventName>(
@@ -137,6 +152,22 @@ export function createBroadcaster(io: FlareServer, options: { clustered: boolean
       if (!io.sockets.adapter.rooms.get(room)?.size) return
       const target = io.local.to(room)
       emitTo(exceptSocketIds.length > 0 ? target.except(exceptSocketIds) : target, event, payload())
+    },
+    eachToPresenceFormat(spaceId, format, event, payloads, exceptSocketIds) {
+      const room = io.sockets.adapter.rooms.get(presenceRoom(spaceId, format))
+      if (!room?.size || payloads.length === 0) return
+      const skip = new Set(exceptSocketIds)
+      let frames: Buffer | null = null
+      for (const socketId of room) {
+        if (skip.has(socketId)) continue
+        const socket = io.sockets.sockets.get(socketId)
+        if (!socket?.connected) continue
+        if (socket.conn.transport.name === 'websocket') {
+          frames ??= eventFrames(event, payloads)
+          const conn: PacedConnection = socket.conn
+          conn.write('', { compress: true, wsPreEncodedFrame: [frames] }, () => {})
+        } else for (const payload of payloads) emitTo(io.local.to(socketId), event, payload)
+      }
     },
     toSocket(socketId, event, payload, options) {
       emitTo((options?.local ? io.local : io).to(socketId), event, payload)

@@ -4,7 +4,6 @@ import {
   ErrorCode,
   type MemberRole,
   type PresenceFormat,
-  type PresenceUpdate,
   parse,
   presenceRows,
   type ServerToClientEvents,
@@ -19,17 +18,11 @@ import { Server, type Socket } from 'socket.io'
 import { HttpError, isUnavailable } from '../errors.js'
 import { findSpace, listRooms } from '../spaces/space-repository.js'
 import type { Revocation } from './authority.js'
-import {
-  type Broadcaster,
-  createBroadcaster,
-  presenceRoom,
-  spaceRoom,
-  userRoom,
-} from './broadcaster.js'
+import { type Broadcaster, createBroadcaster, spaceRoom, userRoom } from './broadcaster.js'
 import { PresenceCluster } from './presence-cluster.js'
 import { RedisLink } from './redis-link.js'
-import { eventFrames, flareParser, snapshotFrame, snapshotPacket } from './snapshot-encoder.js'
-import { type PacedConnection, SnapshotPacer } from './snapshot-pacer.js'
+import { flareParser, snapshotFrame, snapshotPacket } from './snapshot-encoder.js'
+import { SnapshotPacer } from './snapshot-pacer.js'
 import { changesFor, type FlushDelivery, type PresenceChange, SpaceHub } from './space-hub.js'
 
 export interface SocketData {
@@ -193,7 +186,7 @@ export const socketServerPlugin = fp<SocketServerOptions>(
         const except = [...to.snapshots, ...to.waiting, ...to.movers.keys()]
         // the contract's one event, a change each, in order: a client that listens to
         // `presence:update` alone misses nothing however many changes a flush holds
-        sendEachUpdate(spaceId, updates, except)
+        broadcast.eachToPresenceFormat(spaceId, 'objects', 'presence:update', updates, except)
         broadcast.toPresenceFormat(
           spaceId,
           'rows',
@@ -213,34 +206,6 @@ export const socketServerPlugin = fp<SocketServerOptions>(
       }
       if (to.snapshots.length > 0) {
         for (const listener of snapshotListeners) listener(spaceId, to.snapshots)
-      }
-    }
-
-    /**
-     * A flush's changes to this process's `objects` connections of a space but `except`, a
-     * `presence:update` each, in order. On a WebSocket the flush's frames are made once and
-     * written in one go (a join storm's flush holds hundreds of changes, for thousands of
-     * connections: one emit a change a connection was most of the storm's CPU and memory);
-     * long polling gets them as ordinary emits.
-     */
-    function sendEachUpdate(
-      spaceId: string,
-      updates: readonly PresenceUpdate[],
-      except: readonly string[],
-    ): void {
-      const room = io.sockets.adapter.rooms.get(presenceRoom(spaceId, 'objects'))
-      if (!room?.size) return
-      const skip = new Set(except)
-      let frames: Buffer | null = null
-      for (const socketId of room) {
-        if (skip.has(socketId)) continue
-        const socket = io.sockets.sockets.get(socketId)
-        if (!socket?.connected) continue
-        if (socket.conn.transport.name === 'websocket') {
-          frames ??= eventFrames('presence:update', updates)
-          const conn: PacedConnection = socket.conn
-          conn.write('', { compress: true, wsPreEncodedFrame: [frames] }, () => {})
-        } else for (const update of updates) socket.emit('presence:update', update)
       }
     }
 
