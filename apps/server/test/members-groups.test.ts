@@ -58,6 +58,11 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
     return res.json()
   }
 
+  /** `POST …/members` as `cookie` (the admin's unless given): the answer, to check. */
+  function addMember(payload: Record<string, unknown>, cookie = admin) {
+    return t.app.inject({ method: 'POST', url: members(), headers: { cookie }, payload })
+  }
+
   async function createGroup(payload: Record<string, unknown>): Promise<GroupDto> {
     const res = await t.app.inject({
       method: 'POST',
@@ -72,12 +77,7 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
   describe('adding a member', () => {
     it('[1.5.5] an admin adds an existing account by email, in any case; it is a member at once and can connect', async () => {
       const userId = await newAccount('hana@flare.test', 'Hana Ito')
-      const res = await t.app.inject({
-        method: 'POST',
-        url: members(),
-        headers: { cookie: admin },
-        payload: { email: '  Hana@FLARE.test ', role: 'agent' },
-      })
+      const res = await addMember({ email: '  Hana@FLARE.test ', role: 'agent' })
       expect(res.statusCode).toBe(201)
       expect(res.json().member).toMatchObject({
         userId,
@@ -95,23 +95,13 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
     })
 
     it('[1.5.5] someone already a member is 409 CONFLICT; an unknown email is 404 naming email', async () => {
-      const again = await t.app.inject({
-        method: 'POST',
-        url: members(),
-        headers: { cookie: admin },
-        payload: { email: 'dana@flare.test', role: 'manager' },
-      })
+      const again = await addMember({ email: 'dana@flare.test', role: 'manager' })
       expect(again.statusCode).toBe(409)
       expect(again.json().error).toMatchObject({ code: 'CONFLICT', field: 'email' })
       const dana = (await space()).members.find((m) => m.displayName === 'Dana Reyes')
       expect(dana?.role).toBe('agent')
 
-      const unknown = await t.app.inject({
-        method: 'POST',
-        url: members(),
-        headers: { cookie: admin },
-        payload: { email: 'nobody@flare.test', role: 'agent' },
-      })
+      const unknown = await addMember({ email: 'nobody@flare.test', role: 'agent' })
       expect(unknown.statusCode).toBe(404)
       expect(unknown.json().error).toMatchObject({ code: 'NOT_FOUND', field: 'email' })
       expect(unknown.json().error.message).toMatch(/no flare account/i)
@@ -123,12 +113,7 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
         [{ email: 'hana@flare.test', role: 'agent', password: 'x' }, 'password'],
         [{ role: 'agent' }, 'email'],
       ] as const) {
-        const res = await t.app.inject({
-          method: 'POST',
-          url: members(),
-          headers: { cookie: admin },
-          payload,
-        })
+        const res = await addMember(payload)
         expect(res.statusCode, JSON.stringify(payload)).toBe(400)
         expect(res.json().error.code).toBe('VALIDATION')
         expect(res.json().error.field ?? res.json().error.message).toContain(field)
@@ -142,12 +127,7 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
         [agent, 403],
         [outsider, 404],
       ] as const) {
-        const res = await t.app.inject({
-          method: 'POST',
-          url: members(),
-          headers: { cookie },
-          payload: { email: 'ivo@flare.test', role: 'admin' },
-        })
+        const res = await addMember({ email: 'ivo@flare.test', role: 'admin' }, cookie)
         expect(res.statusCode).toBe(status)
       }
       expect((await space()).members.map((m) => m.displayName)).not.toContain('Ivo Petrov')
@@ -426,12 +406,7 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
       }
 
       const ines = await newAccount('ines@flare.test', 'Ines Park')
-      const added = await t.app.inject({
-        method: 'POST',
-        url: members(),
-        headers: { cookie: admin },
-        payload: { email: 'ines@flare.test', role: 'agent' },
-      })
+      const added = await addMember({ email: 'ines@flare.test', role: 'agent' })
       expect(added.statusCode).toBe(201)
       expect(await next()).toEqual(['member:updated', added.json().member])
 
