@@ -1,7 +1,7 @@
 import type { TicketAcknowledgedEvent, TicketEscalatedEvent } from '@flare/protocol'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { groups, rotations } from '../src/db/schema.js'
+import { groups, memberships, rotations, users } from '../src/db/schema.js'
 import {
   createRule,
   customerWrites,
@@ -173,6 +173,56 @@ describe.each(databaseKinds())('escalation targets and in-app delivery on $name'
       .from(rotations)
       .where(eq(rotations.id, rotationId))
     expect(stored!.nextIndex).toBe(1)
+  })
+
+  it('[1.5.6] a firing goes to current members only: a stored assignee, named user, rotation turn or inbox admin who is no longer one is passed over', async () => {
+    // a member whose removal left something behind (a crash before the tickets were freed,
+    // or a row written around the API): the firing must not reach them
+    const [leaver] = await t.database.db
+      .insert(users)
+      .values({ email: 'leaver@flare.test', displayName: 'Lee Vermont', passwordHash: 'x' })
+      .returning({ id: users.id })
+    const leaverId = leaver!.id
+    await t.database.db
+      .insert(memberships)
+      .values({ spaceId: t.spaceId, userId: leaverId, role: 'agent' })
+    const rotation = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/rotations`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: { name: 'Leaver only', memberIds: [leaverId] },
+    })
+    expect(rotation.statusCode).toBe(201)
+    const assigned = await ticketWith({ escalateTo: 'assigned' }, 'leaver@flare.test')
+    const named = await ticketWith({ escalateTo: 'specific_user', escalateToUserId: leaverId })
+    const turn = await ticketWith({
+      escalateTo: 'rotation',
+      escalateToRotationId: rotation.json().rotation.id,
+    })
+    const managed = await ticketWith({ escalateTo: 'manager' }, 'leaver@flare.test')
+    // the leaver is an inbox admin of one of them too
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/spaces/${t.spaceId}/inboxes/${turn.inbox.id}`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: { adminUserIds: [await t.userId('fatima@flare.test'), leaverId] },
+    })
+    await t.database.db
+      .delete(memberships)
+      .where(and(eq(memberships.spaceId, t.spaceId), eq(memberships.userId, leaverId)))
+
+    const start = assigned.start
+    await fireAt(t, start, 10)
+    const fatima = await ids('fatima@flare.test')
+    for (const { ticketId } of [assigned, named, turn, managed]) {
+      expect(await targetsOf(ticketId)).toEqual(fatima)
+    }
+    const rows = await outboxOf(
+      t,
+      [assigned, named, turn, managed].map((x) => x.ticketId),
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.filter((r) => r.target === `user:${leaverId}`)).toEqual([])
   })
 
   it('[7] ticket:escalated reaches an online target, not others; acknowledging tells every target', async () => {

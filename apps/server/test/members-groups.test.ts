@@ -1,9 +1,10 @@
 import type { AuditResponse, GroupDto, SpaceResponse } from '@flare/protocol'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { hashPassword } from '../src/auth/passwords.js'
-import { users } from '../src/db/schema.js'
+import { escalations, rotations, tickets, users } from '../src/db/schema.js'
 import { DEMO_PASSWORD } from '../src/demo/seed.js'
-import { createRule } from './automation-support.js'
+import { createRule, customerWrites, isolatedInbox } from './automation-support.js'
 import { Clients } from './sockets.js'
 import { databaseKinds, startTestApp, type TestApp } from './support.js'
 
@@ -386,6 +387,158 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
     expect(gone).toMatchObject({ action: 'delete', entityId: hana, label: 'Hana Ito' })
     expect(changed).toMatchObject({ action: 'update', entityId: hana })
     expect(changed?.changes).toEqual([{ path: 'role', before: 'agent', after: 'manager' }])
+  })
+
+  describe('removing a member', () => {
+    it('[1.5.6] a member a rule sends to by name (target or fallback) is 409 naming the rules; once changed, removed', async () => {
+      const ivo = await newAccount('ivor.brandt@flare.test', 'Ivo Brandt')
+      expect((await addMember({ email: 'ivor.brandt@flare.test', role: 'agent' })).statusCode).toBe(
+        201,
+      )
+      const named = await createRule(t, {
+        name: 'Straight to Ivo',
+        escalateTo: 'specific_user',
+        escalateToUserId: ivo,
+      })
+      const fallback = await createRule(t, {
+        name: 'Ivo if nobody answers',
+        acknowledgeWithinMinutes: 5,
+        fallback: { escalateTo: 'specific_user', escalateToUserId: ivo },
+      })
+      const remove = () =>
+        t.app.inject({ method: 'DELETE', url: `${members()}/${ivo}`, headers: { cookie: admin } })
+      const refused = await remove()
+      expect(refused.statusCode).toBe(409)
+      expect(refused.json().error.code).toBe('CONFLICT')
+      expect(refused.json().error.message).toContain('Straight to Ivo')
+      expect(refused.json().error.message).toContain('Ivo if nobody answers')
+      expect((await space()).members.map((m) => m.userId)).toContain(ivo)
+      for (const rule of [named, fallback]) {
+        const res = await t.app.inject({
+          method: 'DELETE',
+          url: `/api/tickets/escalation-rules/${rule.id}`,
+          headers: { cookie: manager },
+        })
+        expect(res.statusCode).toBe(200)
+      }
+      expect((await remove()).statusCode).toBe(204)
+      expect((await space()).members.map((m) => m.userId)).not.toContain(ivo)
+    })
+
+    it('[1.5.6] their hands come down, their open tickets are freed, rotations skip them and keep whose turn is next', async () => {
+      url ||= await t.listen()
+      const clients = new Clients(() => url)
+      try {
+        const jo = await newAccount('jo@flare.test', 'Jo Lindqvist')
+        expect((await addMember({ email: 'jo@flare.test', role: 'agent' })).statusCode).toBe(201)
+        const joCookie = await t.login('jo@flare.test')
+        const [dana, max] = [
+          await t.userId('dana@flare.test'),
+          await t.userId('manager@flare.test'),
+        ]
+
+        // Jo's hand raised by an integration: no presence whose grace would end it
+        const raised = await t.app.inject({
+          method: 'POST',
+          url: `/api/spaces/${t.spaceId}/escalations`,
+          headers: { cookie: joCookie },
+          payload: {
+            message: 'Caller on hold',
+            notify: false,
+            recipients: { userIds: [], groupIds: [] },
+          },
+        })
+        expect(raised.statusCode).toBe(201)
+        const handId: string = raised.json().escalation.id
+
+        const inbox = await isolatedInbox(t)
+        const open = await customerWrites(t, inbox, 'first')
+        const held = await customerWrites(t, inbox, 'second')
+        const done = await customerWrites(t, inbox, 'third')
+        for (const [ticketId, extra] of [
+          [open, {}],
+          [held, { status: 'on_hold' }],
+          [done, { status: 'resolved' }],
+        ] as const) {
+          const res = await t.app.inject({
+            method: 'PATCH',
+            url: `/api/spaces/${t.spaceId}/tickets/${ticketId}`,
+            headers: { cookie: manager },
+            payload: { assignedToUserId: jo, ...extra },
+          })
+          expect(res.statusCode, res.body).toBe(200)
+        }
+
+        // Jo sits between Dana and Max, and Max is next
+        const created = await t.app.inject({
+          method: 'POST',
+          url: `/api/spaces/${t.spaceId}/rotations`,
+          headers: { cookie: manager },
+          payload: { name: 'Weekend', memberIds: [dana, jo, max] },
+        })
+        expect(created.statusCode).toBe(201)
+        const rotationId: string = created.json().rotation.id
+        await t.database.db
+          .update(rotations)
+          .set({ nextIndex: 2 })
+          .where(eq(rotations.id, rotationId))
+
+        const { client: watcher } = await clients.join(t.spaceId, agent)
+        const ended: unknown[] = []
+        const updated: Array<{ id: string; assignedToUserId: string | null }> = []
+        watcher.on('escalation:ended', (e) => ended.push(e))
+        watcher.on('ticket:updated', (ticket) => updated.push(ticket))
+
+        t.clock.advance(1000)
+        const removed = await t.app.inject({
+          method: 'DELETE',
+          url: `${members()}/${jo}`,
+          headers: { cookie: admin },
+        })
+        expect(removed.statusCode).toBe(204)
+
+        // done by the time the removal answers
+        const hands = await t.app.inject({
+          url: `/api/spaces/${t.spaceId}/escalations`,
+          headers: { cookie: admin },
+        })
+        expect(hands.json().escalations.map((e: { id: string }) => e.id)).not.toContain(handId)
+        const [row] = await t.database.db
+          .select()
+          .from(escalations)
+          .where(eq(escalations.id, handId))
+        expect(row).toMatchObject({
+          endReason: 'ended_by_manager',
+          endedBy: await t.userId('admin@flare.test'),
+        })
+        const assignee = async (ticketId: string) =>
+          (await t.database.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]
+            ?.assignedToUserId
+        expect(await assignee(open)).toBeNull()
+        expect(await assignee(held)).toBeNull()
+        expect(await assignee(done)).toBe(jo)
+        const [rotation] = await t.database.db
+          .select()
+          .from(rotations)
+          .where(eq(rotations.id, rotationId))
+        expect(rotation?.memberIds).toEqual([dana, max])
+        expect(rotation?.memberIds[rotation.nextIndex]).toBe(max)
+
+        // and everyone present heard of it
+        await expect.poll(() => ended.length).toBe(1)
+        expect(ended[0]).toMatchObject({ id: handId, reason: 'ended_by_manager' })
+        await expect
+          .poll(() =>
+            updated
+              .filter((u) => u.assignedToUserId === null)
+              .map((u) => u.id)
+              .sort(),
+          )
+          .toEqual([open, held].sort())
+      } finally {
+        clients.closeAll()
+      }
+    })
   })
 
   it('[1.5.5] every open page of the space hears members and groups change, with the whole member or group', async () => {

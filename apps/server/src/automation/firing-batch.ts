@@ -113,8 +113,39 @@ class Lookups {
   private readonly managers = new Map<string, Promise<string | null>>()
   private readonly teams = new Map<string, Promise<{ ids: string[]; name: string }>>()
   private readonly people = new Map<string, { name: string; preferences: UserPreferences }>()
+  private readonly members = new Map<string, Promise<ReadonlySet<string>>>()
 
   constructor(private readonly tx: Tx) {}
+
+  /** The inbox's admins who are members of its space now. */
+  async memberAdmins(spaceId: string, inboxId: string): Promise<string[]> {
+    const [members, admins] = await Promise.all([
+      this.memberIds(spaceId),
+      this.inboxAdmins(inboxId),
+    ])
+    return admins.filter((id) => members.has(id))
+  }
+
+  /** The ticket's assignee while a member of its space, else its inbox's admins who are. */
+  async assigneeOrAdmins(ticket: TicketRow): Promise<string[]> {
+    const assignee = ticket.assignedToUserId
+    if (assignee && (await this.memberIds(ticket.spaceId)).has(assignee)) return [assignee]
+    return this.memberAdmins(ticket.spaceId, ticket.inboxId)
+  }
+
+  /** Who is a member of the space now: nobody else is sent a firing. */
+  memberIds(spaceId: string): Promise<ReadonlySet<string>> {
+    let found = this.members.get(spaceId)
+    if (!found) {
+      found = this.tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(eq(memberships.spaceId, spaceId))
+        .then((rows) => new Set(rows.map((r) => r.userId)))
+      this.members.set(spaceId, found)
+    }
+    return found
+  }
 
   inboxAdmins(inboxId: string): Promise<string[]> {
     let found = this.admins.get(inboxId)
@@ -177,32 +208,37 @@ class Lookups {
   }
 }
 
-/** SPEC §6.1's targets, resolved at the moment of firing; a rotation moves on by one. */
+/**
+ * SPEC §6.1's targets, resolved at the moment of firing; a rotation moves on by one. Only
+ * current members of the space are sent anything: a person who is not one (an assignee
+ * removed a moment ago) is replaced by the inbox's admins, as an unassigned ticket's.
+ */
 async function resolveTargets(
   tx: Tx,
   lookups: Lookups,
   ticket: TicketRow,
   rule: Rule,
 ): Promise<Targets> {
+  const members = await lookups.memberIds(ticket.spaceId)
+  const isMember = (id: string | null): id is string => id !== null && members.has(id)
   const people = (userIds: string[], escalatedTo: string | null): Targets => ({
-    userIds: [...new Set(userIds)],
+    userIds: [...new Set(userIds.filter(isMember))],
     addresses: [],
     escalatedTo,
     label: null,
   })
   const admins = async (): Promise<Targets> => {
-    const ids = await lookups.inboxAdmins(ticket.inboxId)
+    const ids = await lookups.memberAdmins(ticket.spaceId, ticket.inboxId)
     return people(ids, ids[0] ?? null)
   }
+  const person = (id: string | null): Promise<Targets> | Targets =>
+    isMember(id) ? people([id], id) : admins()
   switch (rule.escalateTo) {
     case 'assigned':
-      return ticket.assignedToUserId
-        ? people([ticket.assignedToUserId], ticket.assignedToUserId)
-        : admins()
+      return person(ticket.assignedToUserId)
     case 'manager': {
-      if (!ticket.assignedToUserId) return admins()
-      const manager = await lookups.managerOf(ticket.spaceId, ticket.assignedToUserId)
-      return manager ? people([manager], manager) : admins()
+      if (!isMember(ticket.assignedToUserId)) return admins()
+      return person(await lookups.managerOf(ticket.spaceId, ticket.assignedToUserId))
     }
     case 'team': {
       const teamId = rule.escalateToTeamId ?? ''
@@ -210,7 +246,7 @@ async function resolveTargets(
       return { ...people(team.ids, teamId), label: team.name }
     }
     case 'specific_user':
-      return people(rule.escalateToUserId ? [rule.escalateToUserId] : [], rule.escalateToUserId)
+      return person(rule.escalateToUserId)
     case 'rotation': {
       // one step per firing, in the firing's transaction: a rolled-back firing moves nothing
       const [row] = await tx
@@ -227,8 +263,7 @@ async function resolveTargets(
         .returning({ memberIds: rotations.memberIds, nextIndex: rotations.nextIndex })
       if (!row || row.memberIds.length === 0) return people([], null)
       const length = row.memberIds.length
-      const picked = row.memberIds[(row.nextIndex - 1 + length) % length]!
-      return people([picked], picked)
+      return person(row.memberIds[(row.nextIndex - 1 + length) % length] ?? null)
     }
     case 'email':
       return {
@@ -533,9 +568,7 @@ async function claimSlaWarnings(
 ): Promise<CommittedSlaWarning[]> {
   const atRisk = targets.filter((t) => t.pending && t.state === 'at_risk')
   if (atRisk.length === 0) return []
-  const userIds = row.assignedToUserId
-    ? [row.assignedToUserId]
-    : await lookups.inboxAdmins(row.inboxId)
+  const userIds = await lookups.assigneeOrAdmins(row)
   const claimed: CommittedSlaWarning[] = []
   for (const target of atRisk) {
     const [stored] = await tx

@@ -38,6 +38,11 @@ export interface DomainEvents {
   'member.joined': { spaceId: string; userId: string; role: MemberRole }
   /** A member is gone: they left, or stayed disconnected past the grace. */
   'member.left': { spaceId: string; userId: string; reason: 'left' | 'disconnected' }
+  /**
+   * An admin removed a member from the space (committed; their connections are closed): their
+   * hands come down and their open tickets are unassigned.
+   */
+  'member.removed': { spaceId: string; userId: string; removedBy: string }
   /** A member's avatar walked into a meeting room. */
   'member.enteredRoom': { spaceId: string; userId: string; roomId: string }
   'member.statusChanged': { spaceId: string; userId: string; status: PresenceStatus }

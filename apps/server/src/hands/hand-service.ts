@@ -244,6 +244,16 @@ export function createHandService({
     broadcastEnded(spaceId, ended)
   }
 
+  /**
+   * Ends every hand of a member an admin removed from the space, raised in the space or by an
+   * integration alike: nobody is left to lower it. Recorded as ended by that admin.
+   */
+  async function endRemoved(spaceId: string, raisedBy: string, removedBy: string): Promise<void> {
+    const reason = EndReason.ENDED_BY_MANAGER
+    const ended = await endHands(db, spaceId, { raisedBy }, reason, removedBy, clock())
+    broadcastEnded(spaceId, ended)
+  }
+
   async function respond(
     spaceId: string,
     responder: Actor,
@@ -283,7 +293,7 @@ export function createHandService({
     return position ? { response, position } : { response }
   }
 
-  return { raise, end, lowerAll, endBecause, respond }
+  return { raise, end, lowerAll, endBecause, endRemoved, respond }
 }
 
 export type HandService = ReturnType<typeof createHandService>

@@ -67,6 +67,9 @@ export const handsPlugin = fp<HandsPluginOptions>(
     app.events.on('member.statusChanged', async ({ spaceId, userId, status }) => {
       if (status === 'away') await service.endBecause(spaceId, userId, EndReason.AWAY)
     })
+    app.events.on('member.removed', ({ spaceId, userId, removedBy }) =>
+      service.endRemoved(spaceId, userId, removedBy),
+    )
     app.events.on('member.left', ({ spaceId, userId, reason }) =>
       service.endBecause(
         spaceId,

@@ -30,13 +30,19 @@ import {
   listGroups,
   listMembers,
   listRooms,
-  type MembershipChangeRefusal,
+  type MemberRemovalRefusal,
   removeMember,
   updateGroup,
 } from '../spaces/space-repository.js'
 
-function refusalError(refusal: MembershipChangeRefusal): HttpError {
+function refusalError(refusal: MemberRemovalRefusal): HttpError {
   if (refusal === 'not_member') return notFound('No such member in this space.')
+  if (typeof refusal === 'object') {
+    return new HttpError(409, {
+      code: ErrorCode.CONFLICT,
+      message: `Rules send to this member by name: ${refusal.usedByRules.join(', ')}. Change them first.`,
+    })
+  }
   return new HttpError(409, {
     code: ErrorCode.CONFLICT,
     message: 'A space keeps at least one admin: make someone else an admin first.',
@@ -210,6 +216,12 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result !== true) throw refusalError(result)
       await app.authority.memberRemoved(spaceId, userId)
       app.broadcast.toSpace(spaceId, 'member:removed', { userId })
+      // their hands come down and their tickets are freed before the answer says it is done
+      await app.events.publish('member.removed', {
+        spaceId,
+        userId,
+        removedBy: membershipOf(request).userId,
+      })
       return reply.code(204).send(null)
     },
   )

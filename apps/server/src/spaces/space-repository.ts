@@ -19,6 +19,7 @@ import {
   inboxes,
   meetingRooms,
   memberships,
+  rotations,
   spaces,
   users,
 } from '../db/schema.js'
@@ -253,6 +254,9 @@ function memberAudit(member: SpaceMemberDto): { userId: string; name: string; ro
 /** Why a membership change was refused: there is no such member, or it would leave no admin. */
 export type MembershipChangeRefusal = 'not_member' | 'last_admin'
 
+/** Why removing a member was refused: as a role change, or rules send to them by name. */
+export type MemberRemovalRefusal = MembershipChangeRefusal | { usedByRules: string[] }
+
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 /**
@@ -304,22 +308,72 @@ export async function changeRole(
   })
 }
 
+type RuleDefinition = (typeof escalationRules.$inferSelect)['definition']
+
+/** The names of the space's rules whose target (or fallback target) `sendsTo` picks, oldest first. */
+async function rulesSendingTo(
+  tx: Tx,
+  spaceId: string,
+  sendsTo: (definition: RuleDefinition) => boolean,
+): Promise<string[]> {
+  const rules = await tx
+    .select({ definition: escalationRules.definition })
+    .from(escalationRules)
+    .where(eq(escalationRules.spaceId, spaceId))
+    .orderBy(asc(escalationRules.createdAt))
+  return rules.filter((r) => sendsTo(r.definition)).map((r) => r.definition.name)
+}
+
 /**
- * Removes a member from a space with what made them part of it: their groups and inbox admin
- * rights there, and being someone's manager there. A space always keeps at least one admin.
+ * Takes a member out of the space's on-call rotations, locked. Whoever was next stays next
+ * (the turn moves back one when someone before it leaves); a rotation left empty sends to
+ * nobody, as one created empty.
+ */
+async function leaveRotations(tx: Tx, spaceId: string, userId: string): Promise<void> {
+  const rows = await tx
+    .select()
+    .from(rotations)
+    .where(
+      and(
+        eq(rotations.spaceId, spaceId),
+        sql`${rotations.memberIds} @> ${JSON.stringify([userId])}::jsonb`,
+      ),
+    )
+    .for('update')
+  for (const row of rows) {
+    const memberIds = row.memberIds.filter((id) => id !== userId)
+    const before = row.memberIds.slice(0, row.nextIndex).filter((id) => id === userId).length
+    const next = memberIds.length === 0 ? 0 : (row.nextIndex - before) % memberIds.length
+    await tx.update(rotations).set({ memberIds, nextIndex: next }).where(eq(rotations.id, row.id))
+  }
+}
+
+/**
+ * Removes a member from a space with what made them part of it: their groups, on-call
+ * rotations and inbox admin rights there, and being someone's manager there. A space always
+ * keeps at least one admin, and a rule that sends to the member by name must be changed first
+ * (as for a group). Their hands and assigned tickets are the `member.removed` subscribers' to
+ * end and free, after the commit.
  */
 export async function removeMember(
   db: Db,
   spaceId: string,
   userId: string,
   actor: Actor,
-): Promise<true | MembershipChangeRefusal> {
+): Promise<true | MemberRemovalRefusal> {
   return db.transaction(async (tx) => {
     const current = await findMemberDto(tx, spaceId, userId)
     if (!current) return 'not_member'
     if (current.role === 'admin' && !(await otherAdminExists(tx, spaceId, userId))) {
       return 'last_admin'
     }
+    const naming = await rulesSendingTo(
+      tx,
+      spaceId,
+      (d) => d.escalateToUserId === userId || d.fallback?.escalateToUserId === userId,
+    )
+    if (naming.length > 0) return { usedByRules: naming }
+    await leaveRotations(tx, spaceId, userId)
     const spaceGroups = tx.select({ id: groups.id }).from(groups).where(eq(groups.spaceId, spaceId))
     await tx
       .delete(groupMembers)
@@ -557,17 +611,11 @@ export async function deleteGroup(
     await lockSpaceGroups(tx, spaceId)
     const before = await findGroup(tx, spaceId, groupId)
     if (!before) return { refusal: 'not_found' }
-    const rules = await tx
-      .select({ definition: escalationRules.definition })
-      .from(escalationRules)
-      .where(eq(escalationRules.spaceId, spaceId))
-      .orderBy(asc(escalationRules.createdAt))
-    const users = rules
-      .filter(
-        ({ definition: d }) =>
-          d.escalateToTeamId === groupId || d.fallback?.escalateToTeamId === groupId,
-      )
-      .map((r) => r.definition.name)
+    const users = await rulesSendingTo(
+      tx,
+      spaceId,
+      (d) => d.escalateToTeamId === groupId || d.fallback?.escalateToTeamId === groupId,
+    )
     if (users.length > 0) return { refusal: 'used_by_rules', rules: users }
     await tx.delete(groups).where(eq(groups.id, groupId))
     await recordDirectoryChange(tx, {

@@ -390,6 +390,43 @@ export function createTicketService(deps: TicketServiceDeps) {
     return ticket
   }
 
+  /**
+   * Unassigns the open and held tickets of a member removed from the space, each in its own
+   * transaction with its next due instant (a rule may look at the assignee); one reassigned
+   * meanwhile is left as it is. Resolved and closed tickets keep who handled them.
+   */
+  async function unassignRemoved(spaceId: string, userId: string): Promise<number> {
+    const assigned = await db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.spaceId, spaceId),
+          eq(tickets.assignedToUserId, userId),
+          inArray(tickets.status, ['open', 'on_hold']),
+        ),
+      )
+    let freed = 0
+    for (const { id } of assigned) {
+      const now = clock()
+      const row = await db.transaction(async (tx) => {
+        const current = await lockTicket(tx, spaceId, id)
+        if (current.assignedToUserId !== userId) return null
+        const [updated] = await tx
+          .update(tickets)
+          .set({ assignedToUserId: null, updatedAt: now })
+          .where(eq(tickets.id, id))
+          .returning()
+        if (!updated) throw new Error('ticket vanished while locked')
+        return withDueInstant(tx, updated, now)
+      })
+      if (!row) continue
+      freed += 1
+      changed(spaceId, [{ kind: 'updated', ticket: toTicketDto(row) }])
+    }
+    return freed
+  }
+
   /** A staff reply (material) or internal note (not material). */
   async function addStaffMessage(
     spaceId: string,
@@ -777,6 +814,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     list,
     create,
     update,
+    unassignRemoved,
     addStaffMessage,
     receiveInbound,
     receiveConversation,

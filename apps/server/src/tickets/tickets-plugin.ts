@@ -37,6 +37,10 @@ export const ticketsPlugin = fp(
       reopenEndedHolds: service.reopenEndedHolds,
     })
     app.events.on('ticket.held', ({ until }) => holds.wake(until))
+    // a removed member's open tickets go back to the inbox (its admins are told from then on)
+    app.events.on('member.removed', async ({ spaceId, userId }) => {
+      await service.unassignRemoved(spaceId, userId)
+    })
     app.timerSignals.attach('holds', holds)
     const demoTraffic = createDemoTraffic({ db: app.database.db, log: app.log, service })
 
