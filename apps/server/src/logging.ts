@@ -1,5 +1,5 @@
 import { DrizzleQueryError } from 'drizzle-orm'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 
 /**
  * What an error becomes in a log line: enough to find the bug (kind, code, where it was
@@ -123,14 +123,36 @@ export function serializeError(error: unknown, depth = 0): LoggedError {
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
 
 /**
+ * A request's path as logged: an "I'm on it" link's token is a credential for a day (it takes
+ * the escalation in its recipient's name), so `/ack/<token>` is logged without it.
+ *
+ * @example
+ * loggedUrl('/ack/abc.def?x=1') // '/ack/[redacted]?x=1'
+ */
+export function loggedUrl(url: string): string {
+  return url.replace(/^\/ack\/(?!page\.css(?:[?#]|$))[^/?#]+/, '/ack/[redacted]')
+}
+
+/** What a request line says of its request: Fastify's own fields, the path through `loggedUrl`. */
+function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: loggedUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
+
+/**
  * The app's logger options with what keeps secrets out of every line: errors through
- * `serializeError`, and the credential headers censored wherever a request or reply is logged
+ * `serializeError`, request paths through `loggedUrl`, and the credential headers censored wherever a request or reply is logged
  * with its headers.
  */
 export function safeLoggerOptions(options: LoggerOptions): LoggerOptions {
   return {
     ...options,
-    serializers: { ...options.serializers, err: serializeError },
+    serializers: { ...options.serializers, err: serializeError, req: serializeRequest },
     redact: {
       paths: [
         'req.headers.authorization',

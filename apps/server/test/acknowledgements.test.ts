@@ -463,6 +463,56 @@ describe.each(databaseKinds())('"I\'m on it" and acknowledgement timeouts on $na
     expect((await t.app.inject({ method: 'GET', url: path })).statusCode).toBe(410)
   })
 
+  it('[1.5.6] the link of a member removed from the space since shows nothing of the ticket', async () => {
+    const [leaver] = await t.database.db
+      .insert(users)
+      .values({ email: 'lena@flare.test', displayName: 'Lena Park', passwordHash: 'x' })
+      .returning({ id: users.id })
+    const added = await post(`/api/spaces/${t.spaceId}/members`, 'admin@flare.test', {
+      email: 'lena@flare.test',
+      role: 'agent',
+    })
+    expect(added.statusCode).toBe(201)
+    const inbox = await isolatedInbox(t)
+    await createRule(t, {
+      inboxId: inbox.id,
+      escalateAfterMinutes: 5,
+      escalateTo: 'assigned',
+      notificationChannels: ['email'],
+    })
+    const start = t.clock.now()
+    const ticketId = await customerWrites(t, inbox, 'Private: my card ends 4242')
+    const assigned = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/spaces/${t.spaceId}/tickets/${ticketId}`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+      payload: { assignedToUserId: leaver!.id },
+    })
+    expect(assigned.statusCode).toBe(200)
+    await fireAt(t, start, 5)
+    await t.app.notifications.runDue(t.clock.now())
+    const [email] = (await outboxOf(t, [ticketId])).filter((r) => r.channel === 'email')
+    expect(email?.target).toBe(`user:${leaver!.id}`)
+    const path = ackPathIn(email!.captured!.text)
+    const subject = (await ticketRow(t, ticketId)).subject
+    const before = await t.app.inject({ method: 'GET', url: path })
+    expect(before.statusCode).toBe(200)
+    expect(before.body).toContain(subject)
+
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/spaces/${t.spaceId}/members/${leaver!.id}`,
+      headers: { cookie: await cookieOf(t, 'admin@flare.test') },
+    })
+    expect(removed.statusCode).toBe(204)
+    const after = await t.app.inject({ method: 'GET', url: path })
+    expect(after.statusCode).toBe(410)
+    expect(after.body).not.toContain(subject)
+    const pressed = await t.app.inject({ method: 'POST', url: path })
+    expect(pressed.body).not.toContain('You’re on it.')
+    expect((await ticketRow(t, ticketId)).acknowledgements).toEqual([])
+  })
+
   it("[11.2.1] the Slack message's link takes it for the member who signs in, not for a scanner", async () => {
     const { first, start, ticketId } = await chain({ notificationChannels: ['slack'] })
     await fireAt(t, start, 5)

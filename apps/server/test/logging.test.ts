@@ -152,6 +152,19 @@ describe.each(databaseKinds())('[12] error logs on $name', (kind) => {
     expect(log.text()).not.toContain(cookie.split('=')[1])
   })
 
+  it('[12] an "I\'m on it" link\'s token is not in the request log (the path is)', async () => {
+    const token = 'probeTokenAbc123.probeSignatureXyz789'
+    const res = await app.inject({ method: 'GET', url: `/ack/${token}?via=email` })
+    expect(res.statusCode).toBe(410)
+    const urls = log.parsed().flatMap((l) => (l.req?.url?.startsWith('/ack/') ? [l.req.url] : []))
+    expect(urls).toContain('/ack/[redacted]?via=email')
+    expect(log.text()).not.toContain('probeTokenAbc123')
+    expect(log.text()).not.toContain('probeSignatureXyz789')
+    // the page's own stylesheet keeps its name
+    await app.inject({ method: 'GET', url: '/ack/page.css' })
+    expect(log.parsed().some((l) => l.req?.url === '/ack/page.css')).toBe(true)
+  })
+
   it('[12] a value PostgreSQL quotes back in a data error is masked', async () => {
     const error = await database.query(sql`select ${'Zelda Quintrell 4417'}::uuid as id`).then(
       () => null,

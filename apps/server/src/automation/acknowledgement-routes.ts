@@ -209,6 +209,8 @@ export const acknowledgementLinkRoutes: FastifyPluginAsyncTypebox<{ publicUrl: s
         if (error instanceof HttpError && error.statusCode === 404) return expired(reply)
         throw error
       }
+      // a member removed from the space since is shown nothing of it
+      if (!(await app.acknowledgements.linkOpen(preview.spaceId, recipient))) return expired(reply)
       const heading = `<p class="level">Ticket escalation, level ${preview.level}</p><h1>${escapeHtml(preview.subject)}</h1>`
       if (preview.takenBy) {
         return send(

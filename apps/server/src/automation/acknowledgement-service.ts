@@ -413,6 +413,11 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     return recipient ? { firingId: row.firingId, recipient } : null
   }
 
+  /** Whether a link still shows its ticket: one sent to a member, while they are a member. */
+  async function linkOpen(spaceId: string, recipient: LinkRecipient): Promise<boolean> {
+    return recipient.kind !== 'user' || isMember(spaceId, recipient.userId)
+  }
+
   /** What the confirm page of a link shows (GET changes nothing). */
   async function previewLink(firingId: string): Promise<LinkPreview> {
     const firing = await firingOf(firingId, null)
@@ -520,6 +525,7 @@ export function createAcknowledgements(deps: AcknowledgementDeps) {
     snooze,
     letGo,
     linkTarget,
+    linkOpen,
     previewLink,
     acknowledgeByLink,
     acknowledgeBySms,
