@@ -23,6 +23,9 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
+  // NAT64 for local use (RFC 8215) and Teredo: gateways into networks we cannot see
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -30,16 +33,45 @@ for (const [net, prefix] of [
   PRIVATE.addSubnet(net, prefix, 'ipv6')
 }
 
+/** An IPv6 address (as `isIP` accepts it, a dotted IPv4 tail too) as its eight 16-bit groups. */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '')
+  const dotted = text.match(/^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/)
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(2).map(Number) as [number, number, number, number]
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head = '', tail] = text.split('::')
+  const part = (s: string) => (s === '' ? [] : s.split(':').map((g) => Number.parseInt(g, 16)))
+  const front = part(head)
+  const back = tail === undefined ? [] : part(tail)
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back]
+}
+
+/**
+ * The IPv4 address an IPv6 address reaches, when it embeds one: IPv4-mapped (`::ffff:0:0/96`),
+ * IPv4-compatible (`::/96`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`). In whatever form
+ * it is written: `new URL` turns `[64:ff9b::10.0.0.1]` into `[64:ff9b::a00:1]`.
+ */
+function embeddedIpv4(address: string): string | null {
+  const g = ipv6Groups(address)
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0)
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6] ?? 0, g[7] ?? 0)
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6] ?? 0, g[7] ?? 0)
+  if (g[0] === 0x2002) return v4(g[1] ?? 0, g[2] ?? 0)
+  return null
+}
+
 /** Whether an IP address is loopback, private or otherwise not on the public internet. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address)
   if (family === 4) return PRIVATE.check(address, 'ipv4')
   if (family !== 6) return true
-  const lower = address.toLowerCase()
-  // IPv4-mapped and NAT64 addresses reach the IPv4 address inside them
-  const mapped = lower.match(/^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/)?.[1]
-  if (mapped) return PRIVATE.check(mapped, 'ipv4')
-  return PRIVATE.check(lower, 'ipv6')
+  if (PRIVATE.check(address, 'ipv6')) return true
+  // an address that carries an IPv4 address reaches that address
+  const inside = embeddedIpv4(address)
+  return inside !== null && PRIVATE.check(inside, 'ipv4')
 }
 
 /** A refusal or failure of an outbound request, with whether trying again may help. */
