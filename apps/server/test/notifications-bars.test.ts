@@ -200,12 +200,27 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     expect(body.length).toBeLessThanOrEqual(160)
   })
 
-  it('[7.4] the short link in a notification opens the ticket in its space', async () => {
+  it('[7.4] the short link in a notification opens the ticket in its space for its members, and tells nobody else where it is', async () => {
     const inbox = await isolatedInbox(t)
     const ticketId = await customerWrites(t, inbox)
-    const res = await t.app.inject({ method: 'GET', url: `/t/${ticketId}` })
-    expect(res.statusCode).toBe(302)
-    expect(res.headers.location).toBe(`/spaces/${t.spaceId}?ticket=${ticketId}`)
+    const open = async (id: string, cookie?: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/t/${id}`,
+        ...(cookie ? { headers: { cookie } } : {}),
+      })
+      expect(res.statusCode).toBe(302)
+      return res.headers.location
+    }
+    const member = await cookieOf(t, 'dana@flare.test')
+    expect(await open(ticketId, member)).toBe(`/spaces/${t.spaceId}?ticket=${ticketId}`)
+    // signed out, or a member of another space: the same answer as for a ticket that does not exist
+    const unknown = '00000000-0000-4000-8000-000000000000'
+    expect(await open(ticketId)).toBe(`/?ticket=${ticketId}`)
+    expect(await open(unknown)).toBe(`/?ticket=${unknown}`)
+    const stranger = await t.login(t.otherSpace.email)
+    expect(await open(ticketId, stranger)).toBe(`/?ticket=${ticketId}`)
+    expect(await open(unknown, member)).toBe(`/?ticket=${unknown}`)
   })
 
   it('[7.2.3] a staff reply on an SMS ticket reaches the provider as one POST …/Messages.json from the inbox number', async () => {

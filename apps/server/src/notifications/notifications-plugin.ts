@@ -1,6 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import fp from 'fastify-plugin'
-import { escalations, notificationOutbox, ticketMessages, tickets, users } from '../db/schema.js'
+import {
+  escalations,
+  memberships,
+  notificationOutbox,
+  ticketMessages,
+  tickets,
+  users,
+} from '../db/schema.js'
 import { createWakeTimer, type WakeTimer } from '../scheduling/wake-timer.js'
 import { toMessageDto, toTicketDto } from '../tickets/ticket-repository.js'
 import type { RetryPolicy } from './backoff.js'
@@ -209,19 +216,31 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
       vapidPublicKey: async () => (await vapidKeys()).publicKey,
     } satisfies Notifications)
 
-    // the short link in every notification: `/t/:ticketId` opens the ticket in its space
+    // the short link in every notification: `/t/:ticketId` opens the ticket in its space for a
+    // signed-in member of that space; anyone else goes to `/?ticket=…`, where signing in opens
+    // it, and learns nothing of whether the ticket exists or where (SPEC §7.4)
     app.get<{ Params: { ticketId: string } }>(
       '/t/:ticketId',
       { schema: { hide: true } },
       async (request, reply) => {
         const id = request.params.ticketId
-        const [ticket] = /^[0-9a-f-]{36}$/i.test(id)
+        if (!/^[0-9a-f-]{36}$/i.test(id)) return reply.redirect('/', 302)
+        const userId = await app.identify(request.headers).then(
+          (identity) => identity.userId,
+          () => null,
+        )
+        const [ticket] = userId
           ? await db
               .select({ spaceId: tickets.spaceId })
               .from(tickets)
-              .where(and(eq(tickets.id, id)))
+              .innerJoin(
+                memberships,
+                and(eq(memberships.spaceId, tickets.spaceId), eq(memberships.userId, userId)),
+              )
+              .where(eq(tickets.id, id))
           : []
-        return reply.redirect(ticket ? `/spaces/${ticket.spaceId}?ticket=${id}` : '/', 302)
+        const to = ticket ? `/spaces/${ticket.spaceId}?ticket=${id}` : `/?ticket=${id}`
+        return reply.header('cache-control', 'no-store').redirect(to, 302)
       },
     )
 
