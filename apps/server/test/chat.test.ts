@@ -334,6 +334,16 @@ describe.each(databaseKinds())('chat on $name', (kind) => {
       expect((await history('dana', 'space', '?limit=0')).status).toBe(400)
       expect((await history('dana', 'space', '?limit=101')).status).toBe(400)
       expect((await history('dana', 'space', '?before=yesterday')).status).toBe(400)
+      // shaped like a cursor, but no instant: named, not a database error
+      for (const at of ['2024-13-45T99:99:99.999Z', '2024-02-30T10:00:00.000Z']) {
+        const res = await history(
+          'dana',
+          'space',
+          `?before=${encodeURIComponent(`${at}_00000000-0000-4000-8000-000000000000`)}`,
+        )
+        expect(res.status, at).toBe(400)
+        expect(res.body).toMatchObject({ error: { code: 'VALIDATION', field: 'before' } })
+      }
       expect((await history('dana', 'space', '?sort=asc')).status).toBe(400)
     })
 

@@ -11,11 +11,25 @@ import {
   SPACE_THREAD,
   SpaceParams,
 } from '@flare/protocol'
-import { notFound } from '../errors.js'
+import { badRequest, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { listMessages, listThreads } from './chat-repository.js'
 
 /** Chat history over REST (members only): the threads with unread counts, and paged messages. */
+/**
+ * A `before` cursor as `nextCursor` gave it out (`<ISO instant>_<message id>`): one that only
+ * looks like it (the 45th of a month) is 400 naming `before`, not a database error.
+ */
+function chatCursorOf(cursor: string): { createdAt: string; id: string } {
+  const cut = cursor.indexOf('_')
+  const createdAt = cursor.slice(0, cut)
+  const at = Date.parse(createdAt)
+  if (Number.isNaN(at) || new Date(at).toISOString() !== createdAt) {
+    throw badRequest('before: not a cursor this API gave out', 'before')
+  }
+  return { createdAt, id: cursor.slice(cut + 1) }
+}
+
 export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
 
@@ -85,12 +99,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!thread || (thread.kind === 'direct' && !thread.userIds.includes(userId))) {
         throw notFound('No such chat.')
       }
-      const before = query.before
-        ? {
-            createdAt: query.before.slice(0, query.before.indexOf('_')),
-            id: query.before.slice(query.before.indexOf('_') + 1),
-          }
-        : null
+      const before = query.before ? chatCursorOf(query.before) : null
       return listMessages(app.database.db, spaceId, threadKey, {
         before,
         limit: query.limit ? Number(query.limit) : CHAT_PAGE_DEFAULT,
