@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { imageFacts } from './image-facts.js'
 
@@ -7,11 +8,12 @@ const TINY_PNG = Buffer.from(
   'base64',
 )
 
-/** A PNG header claiming any size (the bytes after it do not matter to the check). */
+/** The tiny PNG claiming any size, its header's CRC made right (the pixels do not matter). */
 function pngHeader(width: number, height: number): Buffer {
   const bytes = Buffer.from(TINY_PNG)
   bytes.writeUInt32BE(width, 16)
   bytes.writeUInt32BE(height, 20)
+  bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29)
   return bytes
 }
 
@@ -58,6 +60,17 @@ describe('what a picture really is', () => {
     expect(imageFacts(Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'))).toBeNull()
     expect(imageFacts(TINY_PNG.subarray(0, 20))).toBeNull()
     expect(imageFacts(jpegHeader(10, 10).subarray(0, 14))).toBeNull()
+    // cut anywhere short of its end: the header alone, or part of the image data
+    for (const length of [24, 33, 40, TINY_PNG.length - 1]) {
+      expect(imageFacts(TINY_PNG.subarray(0, length)), `PNG cut at ${length}`).toBeNull()
+    }
+    const forged = Buffer.from(TINY_PNG)
+    forged.writeUInt32BE(4000, 16) // a size the header's CRC does not vouch for
+    expect(imageFacts(forged)).toBeNull()
+    // a JPEG whose frame segment runs past the end, or 12 bytes of one
+    expect(imageFacts(jpegHeader(10, 10).subarray(0, 22))).toBeNull()
+    expect(imageFacts(jpegHeader(10, 10).subarray(0, 12))).toBeNull()
+    expect(imageFacts(webpLossless(10, 10).subarray(0, 36))).toBeNull()
     expect(imageFacts(Buffer.alloc(0))).toBeNull()
   })
 })

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib'
 import type { PictureType } from '@flare/protocol'
 
 // What a picture really is, read from its bytes rather than trusted from its declared type:
@@ -21,9 +22,26 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
 }
 
 function png(bytes: Buffer): ImageFacts | null {
-  // the first chunk is always IHDR: width and height, big-endian
-  if (bytes.length < 24 || ascii(bytes, 12, 4) !== 'IHDR') return null
-  return { type: 'image/png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+  // the first chunk is always IHDR (13 bytes: width and height, big-endian, first), whole and
+  // with its CRC; then the file's chunks must run, each whole, through image data to IEND
+  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || ascii(bytes, 12, 4) !== 'IHDR') {
+    return null
+  }
+  if (crc32(bytes.subarray(12, 29)) !== bytes.readUInt32BE(29)) return null
+  let at = 8
+  let data = false
+  for (;;) {
+    if (at + 12 > bytes.length) return null
+    const length = bytes.readUInt32BE(at)
+    const type = ascii(bytes, at + 4, 4)
+    if (at + 12 + length > bytes.length) return null
+    if (type === 'IDAT') data = true
+    if (type === 'IEND') break
+    at += 12 + length
+  }
+  const width = bytes.readUInt32BE(16)
+  const height = bytes.readUInt32BE(20)
+  return data && width > 0 && height > 0 ? { type: 'image/png', width, height } : null
 }
 
 // start-of-frame markers carry the size; C4 (huffman), C8 (reserved) and CC (arithmetic) do not
@@ -40,7 +58,10 @@ function jpeg(bytes: Buffer): ImageFacts | null {
     }
     if (marker === 0xd9 || marker === 0xda) return null // end, or the scan before any frame
     const length = bytes.readUInt16BE(at + 2)
+    // a segment cut short by the end of the file: not a whole picture
+    if (at + 2 + length > bytes.length) return null
     if (SOF.has(marker)) {
+      if (length < 8) return null
       return {
         type: 'image/jpeg',
         height: bytes.readUInt16BE(at + 5),
@@ -55,6 +76,10 @@ function jpeg(bytes: Buffer): ImageFacts | null {
 
 function webp(bytes: Buffer): ImageFacts | null {
   if (bytes.length < 30 || ascii(bytes, 8, 4) !== 'WEBP') return null
+  // the RIFF size and the first chunk's own size both fit in what arrived
+  if (bytes.readUInt32LE(4) + 8 > bytes.length || bytes.readUInt32LE(16) + 20 > bytes.length) {
+    return null
+  }
   const chunk = ascii(bytes, 12, 4)
   if (chunk === 'VP8 ') {
     if (!startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) return null
