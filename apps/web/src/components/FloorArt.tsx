@@ -24,6 +24,31 @@ function Desk({ desk }: { desk: FloorDesk }) {
   )
 }
 
+const LEAF_ANGLES = [0, 60, 120, 180, 240, 300]
+
+/**
+ * A potted plant seen from above: a ring of pointed leaves over the pot's rim, so at a glance
+ * it never reads as a person or a status dot (both are round and green).
+ */
+function Plant({ cx, cy, r }: { cx: number; cy: number; r: number }) {
+  return (
+    <g className="plant">
+      <circle className="plant-pot" cx={cx} cy={cy} r={r * 0.62} />
+      {LEAF_ANGLES.map((angle) => (
+        <ellipse
+          key={angle}
+          className="plant-leaf"
+          cx={cx + r * 0.52}
+          cy={cy}
+          rx={r * 0.5}
+          ry={r * 0.2}
+          transform={`rotate(${angle} ${cx} ${cy})`}
+        />
+      ))}
+    </g>
+  )
+}
+
 function Lounge({ zone }: { zone: FloorZone }) {
   const { x, y, width, height } = zone
   return (
@@ -46,8 +71,8 @@ function Lounge({ zone }: { zone: FloorZone }) {
         height={44}
         rx={10}
       />
-      <circle className="plant" cx={x + width - 40} cy={y + height - 40} r={18} />
-      <circle className="plant" cx={x + width - 36} cy={y + 70} r={12} />
+      <Plant cx={x + width - 40} cy={y + height - 40} r={18} />
+      <Plant cx={x + width - 36} cy={y + 70} r={12} />
     </g>
   )
 }
@@ -115,8 +140,8 @@ function Booths({ zone }: { zone: FloorZone }) {
           </g>
         )
       })}
-      <circle className="plant" cx={x + 44} cy={y + 222} r={14} />
-      <circle className="plant" cx={x + 308} cy={y + 222} r={14} />
+      <Plant cx={x + 44} cy={y + 222} r={14} />
+      <Plant cx={x + 308} cy={y + 222} r={14} />
     </g>
   )
 }
@@ -136,7 +161,7 @@ function Coaching({ zone }: { zone: FloorZone }) {
       <circle className="chair" cx={cx} cy={cy + 56} r={13} />
       <rect className="sofa" x={x + width - 86} y={y + 96} width={52} height={48} rx={14} />
       <rect className="sofa" x={x + width - 86} y={y + 164} width={52} height={48} rx={14} />
-      <circle className="plant" cx={x + 36} cy={y + 222} r={14} />
+      <Plant cx={x + 36} cy={y + 222} r={14} />
     </g>
   )
 }

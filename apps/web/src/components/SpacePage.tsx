@@ -87,9 +87,12 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
   const below = useMoreBelow(top, '.alert-card, .hand-item')
   return (
     <main className="phone" data-tab={tab}>
-      <div className="phone-top" ref={top}>
-        <AlertRail />
-        {tab === 'space' && <HandsPanel />}
+      <div className="phone-top">
+        <div className="phone-top-scroll" ref={top}>
+          <AlertRail />
+          {tab === 'space' && <HandsPanel />}
+        </div>
+        {/* its own row under the strip: it never covers a card's buttons */}
         {below.more && (
           <button
             type="button"

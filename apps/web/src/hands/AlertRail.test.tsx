@@ -172,6 +172,10 @@ describe('handEndedText', () => {
     expect(handEndedText({ ...ended, reason: 'lowered_all', endedBy: 'max' }, null)).toBe(
       'Max Manager lowered every hand, yours included.',
     )
+    // the one who lowered them all reads it as their own doing
+    expect(handEndedText({ ...ended, reason: 'lowered_all', endedBy: 'max' }, null, 'max')).toBe(
+      'You lowered every hand, yours included.',
+    )
     expect(handEndedText({ ...ended, reason: 'entered_room', endedBy: null }, 'Huddle Room')).toBe(
       'Your hand was lowered: you walked into Huddle Room.',
     )

@@ -7,7 +7,7 @@ import { firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
-import { ESCALATION_KIND, responseText } from './labels.js'
+import { ESCALATION_KIND, respondingTexts } from './labels.js'
 import {
   type Box,
   memberBoxes,
@@ -143,9 +143,7 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
             </span>
           )
         }
-        const responding = e.responses.map((r) =>
-          responseText(firstName(nameOf(r.userId)), r.action, r.userId === snapshot.you),
-        )
+        const responding = respondingTexts(e.responses, (id) => firstName(nameOf(id)), snapshot.you)
         const text = e.message || kind.label
         return (
           // biome-ignore lint/a11y/useSemanticElements: a pop-up over an avatar, not a form fieldset

@@ -8,8 +8,16 @@ import { useFlare } from '../store/index.js'
 import { setSoundPreference, toggleHand } from './hand-actions.js'
 import { HandIcon } from './icons.js'
 
-/** Why your hand went down, in words, naming who did it when it was someone. */
-export function handEndedText(ended: EscalationEnded, roomName: string | null): string {
+/**
+ * Why your hand went down, in words, naming who did it when it was someone (`you`: your own
+ * user id, so lowering every hand yourself reads as you did it).
+ */
+export function handEndedText(
+  ended: EscalationEnded,
+  roomName: string | null,
+  you: string | null = null,
+): string {
+  const yourself = ended.endedBy !== null && ended.endedBy === you
   const by = ended.endedBy ? displayNameOf(ended.endedBy) : 'A manager'
   switch (ended.reason) {
     case 'entered_room':
@@ -20,9 +28,11 @@ export function handEndedText(ended: EscalationEnded, roomName: string | null): 
     case 'disconnected':
       return 'Your hand was lowered: you were disconnected for more than 30 seconds.'
     case 'ended_by_manager':
-      return `${by} lowered your hand.`
+      return yourself ? 'You lowered your hand.' : `${by} lowered your hand.`
     case 'lowered_all':
-      return `${by} lowered every hand, yours included.`
+      return yourself
+        ? 'You lowered every hand, yours included.'
+        : `${by} lowered every hand, yours included.`
     default:
       return 'Your hand was lowered.'
   }
@@ -38,6 +48,7 @@ export function HandToolbar() {
     s.me.status === 'ready' ? (s.me.value?.user.preferences.sound ?? true) : true,
   )
   const ended = useFlare((s) => s.handEnded)
+  const you = useFlare((s) => s.snapshot?.you ?? null)
   const roomName = useFlare((s) => {
     const me = s.snapshot?.members.find((m) => m.userId === s.snapshot?.you)
     return me?.roomId ? (s.snapshot?.rooms.find((r) => r.id === me.roomId)?.name ?? null) : null
@@ -69,7 +80,7 @@ export function HandToolbar() {
         {ended && (
           <>
             <span>
-              {handEndedText(ended, roomName)}{' '}
+              {handEndedText(ended, roomName, you)}{' '}
               <span className="muted">
                 <RelativeTime iso={ended.endedAt} />
               </span>

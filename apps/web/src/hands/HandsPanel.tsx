@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
 import { Face } from '../layout/Face.js'
 import { displayNameOf } from '../layout/people.js'
@@ -7,7 +8,51 @@ import { countOf, firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { endHand, lowerAllHands, respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
-import { ESCALATION_KIND, responseText } from './labels.js'
+import { ESCALATION_KIND, respondingTexts } from './labels.js'
+
+/**
+ * "Lower all", asked once more before it ends everyone's hand (urgent ones too, and nothing
+ * brings them back): the question names how many, Escape or Cancel keeps them up.
+ */
+function LowerAll({ count }: { count: number }) {
+  const [asking, setAsking] = useState(false)
+  if (!asking) {
+    return (
+      <button type="button" className="secondary small" onClick={() => setAsking(true)}>
+        Lower all
+      </button>
+    )
+  }
+  return (
+    <fieldset
+      className="lower-all-confirm"
+      aria-label="Lower every hand?"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation()
+          setAsking(false)
+        }
+      }}
+    >
+      <span className="small">Lower {countOf(count, 'hand', 'hands')} for everyone?</span>
+      <button
+        type="button"
+        className="small danger"
+        // biome-ignore lint/a11y/noAutofocus: the question just asked is where the answer goes
+        autoFocus
+        onClick={() => {
+          setAsking(false)
+          void lowerAllHands()
+        }}
+      >
+        Lower all
+      </button>
+      <button type="button" className="secondary small" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </fieldset>
+  )
+}
 
 /**
  * The Hands tab: every raised hand in the space, oldest first (the one waiting longest on
@@ -36,11 +81,7 @@ export function HandsPanel() {
       <div className="hands-head">
         <h2 id="hands-heading">Raised hands</h2>
         <span className="muted small">{countOf(sorted.length, 'hand up', 'hands up')}</span>
-        {managing && sorted.length > 0 && (
-          <button type="button" className="secondary small" onClick={() => void lowerAllHands()}>
-            Lower all
-          </button>
-        )}
+        {managing && sorted.length > 0 && <LowerAll count={sorted.length} />}
       </div>
       {sorted.length === 0 ? (
         <p className="muted empty">
@@ -52,8 +93,10 @@ export function HandsPanel() {
             const kind = ESCALATION_KIND[e.color]
             const own = e.raisedBy === snapshot.you
             const raiser = name(e.raisedBy)
-            const responding = e.responses.map((r) =>
-              responseText(firstName(name(r.userId)), r.action, r.userId === snapshot.you),
+            const responding = respondingTexts(
+              e.responses,
+              (id) => firstName(name(id)),
+              snapshot.you,
             )
             return (
               <li key={e.id} className={`hand-item hand-${e.color}`} data-escalation-id={e.id}>

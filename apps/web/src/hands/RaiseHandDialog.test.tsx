@@ -61,6 +61,11 @@ describe('RaiseHandDialog', () => {
     await user.clear(input)
     await user.type(input, 'x'.repeat(51))
     expect(screen.getByText('51/50')).toBeTruthy()
+    // under the field, and read with it
+    const said = input.getAttribute('aria-describedby') ?? ''
+    expect(document.getElementById(said)?.textContent).toContain(
+      '1 too many: shorten it to raise your hand',
+    )
     expect(execute().disabled).toBe(true)
     expect(screen.getByText('The message is 51 characters; at most 50 fit.')).toBeTruthy()
     // nothing was cut

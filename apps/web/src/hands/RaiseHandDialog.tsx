@@ -99,8 +99,17 @@ function RaiseHandForm({ space, you }: { space: SpaceResponse; you: string }) {
             onChange={(e) => setMessage(e.target.value)}
             placeholder="What do you need help with?"
           />
+          {/* said where the eye is, under the field, not only by the disabled button */}
           <span id={ids.counter} className={tooLong ? 'counter over' : 'counter'}>
-            {length}/{ESCALATION_MESSAGE_MAX}
+            <span>
+              {length}/{ESCALATION_MESSAGE_MAX}
+            </span>
+            {tooLong && (
+              <span>
+                {' '}
+                · {length - ESCALATION_MESSAGE_MAX} too many: shorten it to raise your hand
+              </span>
+            )}
           </span>
           {showRecent && message === '' && recent.length > 0 && (
             <ul className="recent" aria-label="Recent messages">
@@ -147,7 +156,8 @@ function RaiseHandForm({ space, you }: { space: SpaceResponse; you: string }) {
           />
         )}
         {reason && (
-          <p id={ids.reason} className="reason">
+          // a message too long is said under its field already: here it stays for the button
+          <p id={ids.reason} className={!room && tooLong ? 'reason sr-only' : 'reason'}>
             {reason}
           </p>
         )}

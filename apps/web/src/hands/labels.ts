@@ -10,8 +10,26 @@ export const ESCALATION_KIND = {
   red: { label: 'Urgent hand' },
 } as const satisfies Record<EscalationDto['color'], { label: string }>
 
-/** `Eli is approaching`, `You are chatting`: `you` makes the verb agree. */
-export function responseText(name: string, action: 'approach' | 'chat', you = false): string {
-  const verb = you ? 'are' : 'is'
-  return `${you ? 'You' : name} ${verb} ${action === 'approach' ? 'approaching' : 'chatting'}`
+/**
+ * Who is responding to a hand, one phrase a person in the order they first responded:
+ * `Eli is approaching`, `You are approaching and chatting` (`you`: your user id, for the verb).
+ */
+export function respondingTexts(
+  responses: EscalationDto['responses'],
+  nameOf: (userId: string) => string,
+  you: string | null,
+): string[] {
+  const actions = new Map<string, Set<'approach' | 'chat'>>()
+  for (const r of responses) {
+    const mine = actions.get(r.userId) ?? new Set()
+    mine.add(r.action)
+    actions.set(r.userId, mine)
+  }
+  return [...actions].map(([userId, did]) => {
+    const doing = (['approach', 'chat'] as const)
+      .filter((a) => did.has(a))
+      .map((a) => (a === 'approach' ? 'approaching' : 'chatting'))
+      .join(' and ')
+    return userId === you ? `You are ${doing}` : `${nameOf(userId)} is ${doing}`
+  })
 }

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { useFlare } from '../store/index.js'
 import { BellIcon } from './icons.js'
 import { hasBeenWelcomed, markWelcomed } from './layout-actions.js'
-import { PHONE_QUERY, useMediaQuery } from './useMediaQuery.js'
+import { PHONE_QUERY, STACKED_QUERY, useMediaQuery } from './useMediaQuery.js'
 
 type Permission = NotificationPermission | 'unsupported'
 
@@ -20,6 +20,7 @@ export function WelcomeCard() {
   const [closed, setClosed] = useState(() => (user ? hasBeenWelcomed(user.id) : true))
   const [permission, setPermission] = useState<Permission>(currentPermission)
   const phone = useMediaQuery(PHONE_QUERY)
+  const stacked = useMediaQuery(STACKED_QUERY)
   if (!user || closed) return null
 
   function close() {
@@ -59,8 +60,8 @@ export function WelcomeCard() {
             notifies the people you choose, with a sound.
           </li>
           <li>
-            Alerts for you appear at the top right. <kbd>Alt+1</kbd> reaches the newest, even while
-            you type.
+            Alerts for you appear {stacked ? 'under the map' : 'at the top right'}. <kbd>Alt+1</kbd>{' '}
+            reaches the newest, even while you type.
           </li>
         </ul>
       )}

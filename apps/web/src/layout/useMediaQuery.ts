@@ -16,5 +16,8 @@ export function useMediaQuery(query: string): boolean {
 /** The phone layout: one column, alerts first, bottom navigation. */
 export const PHONE_QUERY = '(max-width: 700px)'
 
+/** An upright tablet: the map on top, the alerts and the panel stacked under it (styles.css). */
+export const STACKED_QUERY = '(width > 700px) and (width <= 1100px) and (orientation: portrait)'
+
 /** A top bar too narrow for the status picker: your status moves into the account menu. */
 export const NARROW_BAR_QUERY = '(width < 1000px)'
