@@ -13,7 +13,7 @@ import {
   validateRuleInput,
 } from '@flare/protocol'
 import { findUnknownTemplateVariables, NOTE_TEMPLATE_VARIABLES } from '@flare/rules'
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { createRule, deleteRule, updateRule } from './automation-actions.js'
 import { ConditionsEditor } from './ConditionsEditor.js'
 import { ConfirmDialog } from './ConfirmDialog.js'
@@ -150,6 +150,13 @@ export function RuleForm({
   const [saving, setSaving] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const [saved, setSaved] = useState(false)
+  // bumped by each refused save: the effect below then takes the person to what to fix
+  const [refusals, setRefusals] = useState(0)
+  const formRef = useRef<HTMLFormElement>(null)
+
+  useEffect(() => {
+    if (refusals > 0 && formRef.current) showFirstInvalid(formRef.current)
+  }, [refusals])
 
   function change(next: Partial<RuleDraft>) {
     setDraft((d) => ({ ...d, ...next }))
@@ -182,10 +189,12 @@ export function RuleForm({
     const checked = validateRuleInput(body)
     if (!checked.ok) {
       setErrors(fieldErrorsOf(withChannelWording(checked.error)))
+      setRefusals((n) => n + 1)
       return
     }
     if (unknownVariables.length > 0) {
       setErrors({ internalNoteTemplate: unknownText(unknownVariables) })
+      setRefusals((n) => n + 1)
       return
     }
     setSaving(true)
@@ -194,8 +203,10 @@ export function RuleForm({
       : await createRule(checked.value as EscalationRuleCreate)
     setSaving(false)
     if ('problem' in result) {
-      if (result.problem.field) setErrors(fieldErrorsOf(result.problem))
-      else setProblem(result.problem.message)
+      if (result.problem.field) {
+        setErrors(fieldErrorsOf(result.problem))
+        setRefusals((n) => n + 1)
+      } else setProblem(result.problem.message)
       return
     }
     setErrors({})
@@ -204,13 +215,18 @@ export function RuleForm({
   }
 
   const err = (field: string) => errorAt(errors, field)
-  const unplaced = Object.entries(errors).find(
-    ([field]) => !KNOWN_FIELDS.some((f) => field === f || field.startsWith(`${f}.`)),
-  )
+  const unplaced = Object.entries(errors).find(([field]) => labelOfField(field) === null)
+  const placed = Object.keys(errors).filter((field) => labelOfField(field) !== null)
+  // the fallback's own team, person… shows its error under its own field, not here as well
+  const fallbackError = Object.entries(errors).find(
+    ([field]) =>
+      (field === 'fallback' || field.startsWith('fallback.')) && !isFallbackDetail(field),
+  )?.[1]
   const heading = rule ? `Rule: ${rule.name}` : 'New rule'
 
   return (
     <form
+      ref={formRef}
       className="settings-form rule-form"
       aria-label={heading}
       noValidate
@@ -360,7 +376,7 @@ export function RuleForm({
             <SelectField
               id={`${uid}-fallback`}
               label="With no next level, go to"
-              error={err('fallback')}
+              error={fallbackError}
               hint="Once, when the top level of the chain goes unacknowledged."
               value={draft.fallback.escalateTo}
               options={[
@@ -439,6 +455,22 @@ export function RuleForm({
           </Field>
         )}
       </fieldset>
+      {placed.length > 0 && (
+        // beside the button that was pressed: the field itself may be a screen further up
+        <p className="form-summary">
+          Not saved.{' '}
+          {placed.length === 1
+            ? 'Fix the field marked above: '
+            : `Fix the ${placed.length} fields marked above, first `}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => formRef.current && showFirstInvalid(formRef.current)}
+          >
+            {labelOfField(placed[0] ?? '')}
+          </button>
+        </p>
+      )}
       {unplaced && (
         <p role="alert" className="error">
           {unplaced[1]}
@@ -489,25 +521,61 @@ export function RuleForm({
   )
 }
 
-const KNOWN_FIELDS = [
-  'name',
-  'description',
-  'inboxId',
-  'priority',
-  'conditions',
-  'escalateAfterMinutes',
-  'repeatEveryMinutes',
-  'escalateTo',
-  'escalateToTeamId',
-  'escalateToUserId',
-  'escalateToRotationId',
-  'recipientEmail',
-  'recipientPhone',
-  'notificationChannels',
-  'internalNoteTemplate',
-  'acknowledgeWithinMinutes',
-  'fallback',
-]
+/** Each field the form shows an error beside, named as its label names it. */
+const FIELD_LABEL: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  inboxId: 'Inbox',
+  priority: 'Ticket priority',
+  conditions: 'Conditions',
+  escalateAfterMinutes: 'Threshold',
+  repeatEveryMinutes: 'Repeat every',
+  escalateTo: 'Escalate to',
+  escalateToTeamId: 'Team',
+  escalateToUserId: 'Person',
+  escalateToRotationId: 'Rotation',
+  recipientEmail: 'Email address',
+  recipientPhone: 'Phone number',
+  notificationChannels: 'Channels',
+  internalNoteTemplate: 'Internal note',
+  acknowledgeWithinMinutes: 'Acknowledge within',
+  fallback: 'With no next level, go to',
+}
+
+/** `fallback.escalateToUserId` and the like: asked for by the fallback's `TargetDetail`. */
+function isFallbackDetail(field: string): boolean {
+  return Object.values(TARGET_REQUIRED_FIELD).some((f) => field === `fallback.${f}`)
+}
+
+/** The label of the field an error belongs to (`conditions.0.value` is Conditions), or null. */
+function labelOfField(field: string): string | null {
+  if (field === 'fallback' || field.startsWith('fallback.')) {
+    // the fallback's own team, person… is asked for under its own label; the rest of it sits
+    // under the fallback's select
+    const own = field.slice('fallback.'.length)
+    const label = isFallbackDetail(field) ? FIELD_LABEL[own] : undefined
+    return label ? `Fallback: ${label.toLowerCase()}` : (FIELD_LABEL.fallback ?? null)
+  }
+  const known = Object.keys(FIELD_LABEL).find((f) => field === f || field.startsWith(`${f}.`))
+  return known ? (FIELD_LABEL[known] ?? null) : null
+}
+
+/**
+ * Takes the person to the first field marked with an error: focus on its control (so a screen
+ * reader reads the label and the error tied to it) and the whole field, label to error, on
+ * screen.
+ */
+function showFirstInvalid(form: HTMLFormElement): void {
+  const error = form.querySelector('.field-error')
+  const holder = error?.closest<HTMLElement>('.stacked, .condition-row, fieldset')
+  if (!holder) return
+  const control =
+    holder.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+    holder.querySelector<HTMLElement>('input, select, textarea')
+  control?.focus({ preventScroll: true })
+  // jsdom has no scrollIntoView
+  holder.scrollIntoView?.({ block: 'center' })
+}
 
 function unknownText(names: string[]): string {
   return `Unknown variable${names.length > 1 ? 's' : ''}: ${names.map((n) => `{${n}}`).join(', ')}.`

@@ -170,6 +170,39 @@ describe('RulesPanel', () => {
     expect(calls.filter((c) => c.method !== 'GET')).toEqual([])
   })
 
+  it('[6.1] a refused save takes you to the field to fix and says so beside the button', async () => {
+    const user = userEvent.setup()
+    renderPanel([])
+    await user.click(screen.getByRole('button', { name: 'Add rule' }))
+    const form = screen.getByRole('form', { name: 'New rule' })
+    const submit = within(form).getByRole('button', { name: 'Add rule' })
+    await user.click(submit)
+    const name = within(form).getByRole('textbox', { name: 'Name' })
+    expect(document.activeElement).toBe(name)
+    expect(form.querySelector('.form-summary')?.textContent).toBe(
+      'Not saved. Fix the field marked above: Name',
+    )
+
+    // from the summary, back to the field
+    submit.focus()
+    await user.click(within(form).getByRole('button', { name: 'Name' }))
+    expect(document.activeElement).toBe(name)
+
+    // the fallback's own person, under its own label; the summary goes once it is fixed
+    await user.type(name, 'Tier 2 after 2 hours')
+    await user.type(within(form).getByRole('spinbutton', { name: /Acknowledge within/ }), '5')
+    await user.selectOptions(
+      within(form).getByLabelText('With no next level, go to'),
+      'specific_user',
+    )
+    await user.click(submit)
+    const person = within(form).getByLabelText('Fallback: person')
+    expect(document.activeElement).toBe(person)
+    expect(within(form).getByRole('button', { name: 'Fallback: person' })).toBeTruthy()
+    await user.selectOptions(person, U(1))
+    expect(form.querySelector('.form-summary')).toBeNull()
+  })
+
   it('[6.1] warns about unknown template variables and refuses to save them', async () => {
     const user = userEvent.setup()
     renderPanel([])

@@ -1,5 +1,5 @@
-import type { UserDto } from '@flare/protocol'
-import { useEffect, useState } from 'react'
+import type { MemberRole, UserDto } from '@flare/protocol'
+import { type ReactNode, useEffect, useState } from 'react'
 import { openSpace } from '../actions.js'
 import { BrandMark } from '../components/BrandMark.js'
 import { AlertRail } from '../hands/AlertRail.js'
@@ -8,7 +8,7 @@ import { ArrowBackIcon } from '../layout/icons.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
 import { GroupsPanel } from '../members/GroupsPanel.js'
 import { MembersPanel } from '../members/MembersPanel.js'
-import { NotificationSettings } from '../notifications/NotificationSettings.js'
+import { MyPreferences, NotificationSettings } from '../notifications/NotificationSettings.js'
 import { useFlare } from '../store/index.js'
 import { loadAutomationSettings, saveBusinessHours, watchRecompute } from './automation-actions.js'
 import { BusinessHoursEditor } from './BusinessHoursEditor.js'
@@ -16,6 +16,7 @@ import { InboxSettings } from './InboxSettings.js'
 import { followLink } from './navigation.js'
 import { RotationsPanel } from './RotationsPanel.js'
 import { RulesPanel } from './RulesPanel.js'
+import { SettingsNav, type SettingsSection } from './SettingsNav.js'
 import { SlaPoliciesPanel } from './SlaPoliciesPanel.js'
 import './automation.css'
 
@@ -48,6 +49,48 @@ function Failed({ message }: { message: string }) {
       >
         Try again
       </button>
+    </div>
+  )
+}
+
+/**
+ * The page's sections in order, as the person's role sees them: their own preferences first
+ * (what most people come to change), then what the space shares, marked read only for those
+ * who cannot change it. Each id is its section's heading.
+ */
+export function settingsSections(role: MemberRole): SettingsSection[] {
+  const canEdit = role === 'admin' || role === 'manager'
+  const shared: Array<[string, string]> = [
+    ['bh-heading', 'Business hours'],
+    ['sla-heading', 'SLA policies'],
+    ['rules-heading', 'Escalation rules'],
+    ['rotations-heading', 'On-call rotations'],
+    ['inboxes-heading', 'Inboxes'],
+  ]
+  return [
+    { id: 'my-preferences-heading', label: 'Your notifications', readOnly: false },
+    ...shared.map(([id, label]) => ({ id, label, readOnly: !canEdit })),
+    ...(canEdit ? [{ id: 'notifications-heading', label: 'Notifications', readOnly: false }] : []),
+    ...(role === 'admin'
+      ? [{ id: 'members-and-groups', label: 'Members & groups', readOnly: false }]
+      : []),
+  ]
+}
+
+/** A section's heading, with a "Read only" tag beside it for who can only read it. */
+function SectionHeading({
+  id,
+  readOnly,
+  children,
+}: {
+  id: string
+  readOnly: boolean
+  children: ReactNode
+}) {
+  return (
+    <div className="section-heading">
+      <h2 id={id}>{children}</h2>
+      {readOnly && <span className="tag tag-read-only">Read only</span>}
     </div>
   )
 }
@@ -91,6 +134,7 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
   }
   const inboxList = inboxes.status === 'ready' ? inboxes.value : []
   const timezone = ready ? space.value.space.timezone : 'UTC'
+  const readOnly = !canEdit
 
   return (
     <div className="settings-page">
@@ -121,138 +165,159 @@ export function SettingsPage({ spaceId, user }: { spaceId: string; user: UserDto
         ) : !ready ? (
           <Loading what="the space" />
         ) : (
-          <>
-            <h2 className="settings-title">Escalations</h2>
-            {!canEdit && (
-              <p className="note" role="note">
-                You can read these settings. Only admins and managers can change them.
-              </p>
-            )}
-            {recompute?.state === 'running' && (
-              <p className="note" role="status">
-                Updating {recompute.done.toLocaleString('en')} of{' '}
-                {recompute.total.toLocaleString('en')} tickets for the new settings…
-              </p>
-            )}
-            <section className="settings-card" aria-labelledby="bh-heading">
-              <h2 id="bh-heading">Business hours</h2>
-              <p className="muted small">
-                Escalation timers count only these minutes, so a ticket that arrives on Friday
-                evening does not escalate over the weekend. Inboxes may have their own.
-              </p>
-              {businessHours.status === 'error' ? (
-                <Failed message={businessHours.message} />
-              ) : spaceCalendar ? (
-                <BusinessHoursEditor
-                  title="Business hours of the space"
-                  saved={spaceCalendar}
-                  canEdit={canEdit}
-                  onSave={saveBusinessHours}
-                />
-              ) : (
-                <Loading what="the business hours" />
-              )}
+          <div className="settings-layout">
+            <section
+              className="settings-card settings-own"
+              aria-labelledby="my-preferences-heading"
+            >
+              <h2 id="my-preferences-heading">Your notifications</h2>
+              <p className="muted small">Only for you: how Flare lets you know.</p>
+              <MyPreferences labelledBy="my-preferences-heading" />
             </section>
-            <section className="settings-card" aria-labelledby="sla-heading">
-              <h2 id="sla-heading">SLA policies</h2>
-              <p className="muted small">
-                How soon each priority must get a first reply and be resolved. Tickets show whether
-                they are on track, at risk or breached, and rules can escalate on it.
-              </p>
-              {slaPolicies.status === 'error' ? (
-                <Failed message={slaPolicies.message} />
-              ) : slaPolicies.status === 'ready' && inboxes.status === 'ready' ? (
-                <SlaPoliciesPanel
-                  policies={slaPolicies.value}
-                  inboxes={inboxList}
-                  canEdit={canEdit}
-                />
-              ) : (
-                <Loading what="the SLA policies" />
+            <SettingsNav sections={settingsSections(space.value.role)} />
+            <div className="settings-sections">
+              <h2 className="settings-title">Escalations</h2>
+              {!canEdit && (
+                <p className="note" role="note">
+                  You can read these settings. Only admins and managers can change them.
+                </p>
               )}
-            </section>
-            <section className="settings-card" aria-labelledby="rules-heading">
-              <h2 id="rules-heading">Escalation rules</h2>
-              <p className="muted small">
-                Among the rules a waiting ticket has passed, only the one with the latest threshold
-                fires; lower ones stay quiet once a higher one has fired.
-              </p>
-              {rules.status === 'error' ? (
-                <Failed message={rules.message} />
-              ) : rules.status === 'ready' ? (
-                <RulesPanel
-                  rules={rules.value}
-                  directory={directory}
-                  inboxes={inboxList}
-                  spaceCalendar={spaceCalendar}
-                  spaceTimezone={timezone}
-                  canEdit={canEdit}
-                  now={now}
-                />
-              ) : (
-                <Loading what="the rules" />
+              {recompute?.state === 'running' && (
+                <p className="note" role="status">
+                  Updating {recompute.done.toLocaleString('en')} of{' '}
+                  {recompute.total.toLocaleString('en')} tickets for the new settings…
+                </p>
               )}
-            </section>
-            <section className="settings-card" aria-labelledby="rotations-heading">
-              <h2 id="rotations-heading">On-call rotations</h2>
-              {rotations.status === 'error' ? (
-                <Failed message={rotations.message} />
-              ) : rotations.status === 'ready' ? (
-                <RotationsPanel
-                  rotations={rotations.value}
-                  members={directory.members}
-                  canEdit={canEdit}
-                />
-              ) : (
-                <Loading what="the rotations" />
-              )}
-            </section>
-            <section className="settings-inboxes" aria-labelledby="inboxes-heading">
-              <h2 id="inboxes-heading">Inboxes</h2>
-              {inboxes.status === 'error' ? (
-                <Failed message={inboxes.message} />
-              ) : inboxes.status !== 'ready' ? (
-                <Loading what="the inboxes" />
-              ) : inboxList.length === 0 ? (
-                <p className="muted">No inboxes yet.</p>
-              ) : (
-                inboxList.map((inbox) => (
-                  <InboxSettings
-                    key={inbox.id}
-                    inbox={inbox}
-                    phone={inboxPhone[inbox.id]}
-                    triggers={inboxTriggers[inbox.id]}
-                    spaceCalendar={spaceCalendar}
+              <section className="settings-card" aria-labelledby="bh-heading">
+                <SectionHeading id="bh-heading" readOnly={readOnly}>
+                  Business hours
+                </SectionHeading>
+                <p className="muted small">
+                  Escalation timers count only these minutes, so a ticket that arrives on Friday
+                  evening does not escalate over the weekend. Inboxes may have their own.
+                </p>
+                {businessHours.status === 'error' ? (
+                  <Failed message={businessHours.message} />
+                ) : spaceCalendar ? (
+                  <BusinessHoursEditor
+                    title="Business hours of the space"
+                    saved={spaceCalendar}
+                    canEdit={canEdit}
+                    onSave={saveBusinessHours}
+                  />
+                ) : (
+                  <Loading what="the business hours" />
+                )}
+              </section>
+              <section className="settings-card" aria-labelledby="sla-heading">
+                <SectionHeading id="sla-heading" readOnly={readOnly}>
+                  SLA policies
+                </SectionHeading>
+                <p className="muted small">
+                  How soon each priority must get a first reply and be resolved. Tickets show
+                  whether they are on track, at risk or breached, and rules can escalate on it.
+                </p>
+                {slaPolicies.status === 'error' ? (
+                  <Failed message={slaPolicies.message} />
+                ) : slaPolicies.status === 'ready' && inboxes.status === 'ready' ? (
+                  <SlaPoliciesPanel
+                    policies={slaPolicies.value}
+                    inboxes={inboxList}
                     canEdit={canEdit}
                   />
-                ))
+                ) : (
+                  <Loading what="the SLA policies" />
+                )}
+              </section>
+              <section className="settings-card" aria-labelledby="rules-heading">
+                <SectionHeading id="rules-heading" readOnly={readOnly}>
+                  Escalation rules
+                </SectionHeading>
+                <p className="muted small">
+                  Among the rules a waiting ticket has passed, only the one with the latest
+                  threshold fires; lower ones stay quiet once a higher one has fired.
+                </p>
+                {rules.status === 'error' ? (
+                  <Failed message={rules.message} />
+                ) : rules.status === 'ready' ? (
+                  <RulesPanel
+                    rules={rules.value}
+                    directory={directory}
+                    inboxes={inboxList}
+                    spaceCalendar={spaceCalendar}
+                    spaceTimezone={timezone}
+                    canEdit={canEdit}
+                    now={now}
+                  />
+                ) : (
+                  <Loading what="the rules" />
+                )}
+              </section>
+              <section className="settings-card" aria-labelledby="rotations-heading">
+                <SectionHeading id="rotations-heading" readOnly={readOnly}>
+                  On-call rotations
+                </SectionHeading>
+                {rotations.status === 'error' ? (
+                  <Failed message={rotations.message} />
+                ) : rotations.status === 'ready' ? (
+                  <RotationsPanel
+                    rotations={rotations.value}
+                    members={directory.members}
+                    canEdit={canEdit}
+                  />
+                ) : (
+                  <Loading what="the rotations" />
+                )}
+              </section>
+              <section className="settings-inboxes" aria-labelledby="inboxes-heading">
+                <SectionHeading id="inboxes-heading" readOnly={readOnly}>
+                  Inboxes
+                </SectionHeading>
+                {inboxes.status === 'error' ? (
+                  <Failed message={inboxes.message} />
+                ) : inboxes.status !== 'ready' ? (
+                  <Loading what="the inboxes" />
+                ) : inboxList.length === 0 ? (
+                  <p className="muted">No inboxes yet.</p>
+                ) : (
+                  inboxList.map((inbox) => (
+                    <InboxSettings
+                      key={inbox.id}
+                      inbox={inbox}
+                      phone={inboxPhone[inbox.id]}
+                      triggers={inboxTriggers[inbox.id]}
+                      spaceCalendar={spaceCalendar}
+                      canEdit={canEdit}
+                    />
+                  ))
+                )}
+              </section>
+              {canEdit && <NotificationSettings spaceId={spaceId} />}
+              {role === 'admin' && (
+                <>
+                  <h2 className="settings-title" id="members-and-groups">
+                    Members &amp; groups
+                  </h2>
+                  <section className="settings-card" aria-labelledby="members-heading">
+                    <h2 id="members-heading">Members</h2>
+                    <p className="muted small">
+                      Admins manage members and groups; managers and agents see them on the map and
+                      in pickers. A change takes effect at once.
+                    </p>
+                    <MembersPanel members={space.value.members} myUserId={user.id} />
+                  </section>
+                  <section className="settings-card" aria-labelledby="groups-heading">
+                    <h2 id="groups-heading">Groups</h2>
+                    <p className="muted small">
+                      A group is a team people mention with its @handle in chat, and escalate to
+                      from a raised hand or a rule.
+                    </p>
+                    <GroupsPanel groups={space.value.groups} members={space.value.members} />
+                  </section>
+                </>
               )}
-            </section>
-            <NotificationSettings spaceId={spaceId} canEdit={canEdit} />
-            {role === 'admin' && (
-              <>
-                <h2 className="settings-title" id="members-and-groups">
-                  Members &amp; groups
-                </h2>
-                <section className="settings-card" aria-labelledby="members-heading">
-                  <h2 id="members-heading">Members</h2>
-                  <p className="muted small">
-                    Admins manage members and groups; managers and agents see them on the map and in
-                    pickers. A change takes effect at once.
-                  </p>
-                  <MembersPanel members={space.value.members} myUserId={user.id} />
-                </section>
-                <section className="settings-card" aria-labelledby="groups-heading">
-                  <h2 id="groups-heading">Groups</h2>
-                  <p className="muted small">
-                    A group is a team people mention with its @handle in chat, and escalate to from
-                    a raised hand or a rule.
-                  </p>
-                  <GroupsPanel groups={space.value.groups} members={space.value.members} />
-                </section>
-              </>
-            )}
-          </>
+            </div>
+          </div>
         )}
       </main>
       <div className="settings-rail">

@@ -37,14 +37,17 @@ async function savePreferences(change: PreferencesUpdate): Promise<string | null
   }
 }
 
-/** Email, push and sound, each on or off, for the person looking (SPEC §7). */
-function MyPreferences() {
+/**
+ * Email, push and sound, each on or off, for the person looking (SPEC §7): the first thing on
+ * the settings page, for everyone. `labelledBy` is the id of the heading that names it.
+ */
+export function MyPreferences({ labelledBy }: { labelledBy: string }) {
   const preferences = useFlare((s) =>
     s.me.status === 'ready' ? s.me.value?.user.preferences : null,
   )
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  if (!preferences) return null
+  if (!preferences) return <p className="muted">Loading your preferences…</p>
 
   async function toggle(change: PreferencesUpdate) {
     setBusy(true)
@@ -60,8 +63,7 @@ function MyPreferences() {
   }
 
   return (
-    <fieldset className="my-preferences" aria-busy={busy}>
-      <legend>Your notifications</legend>
+    <fieldset className="my-preferences" aria-labelledby={labelledBy} aria-busy={busy}>
       <label>
         <input
           type="checkbox"
@@ -352,30 +354,25 @@ function Templates({ spaceId, canEdit }: { spaceId: string; canEdit: boolean }) 
 }
 
 /**
- * Settings → Notifications: everyone's own preferences; for admins and managers, Slack,
- * webhooks, the escalation templates and the delivery log.
+ * Settings → Notifications, for admins and managers: Slack, webhooks, the escalation templates
+ * and the delivery log. Each person's own preferences are `MyPreferences`, at the top.
  */
-export function NotificationSettings({ spaceId, canEdit }: { spaceId: string; canEdit: boolean }) {
+export function NotificationSettings({ spaceId }: { spaceId: string }) {
   return (
     <section className="settings-card" aria-labelledby="notifications-heading">
       <h2 id="notifications-heading">Notifications</h2>
-      <MyPreferences />
-      {canEdit && (
-        <>
-          <p className="notifications-link">
-            <a href={`/spaces/${spaceId}/deliveries`} onClick={followLink}>
-              Delivery log
-            </a>{' '}
-            <span className="muted small">
-              — every email, SMS, Slack post, webhook and push, with retries
-            </span>
-          </p>
-          <SlackSettings spaceId={spaceId} />
-          <WebhookSettings spaceId={spaceId} />
-          <h3>Escalation messages</h3>
-          <Templates spaceId={spaceId} canEdit={canEdit} />
-        </>
-      )}
+      <p className="notifications-link">
+        <a href={`/spaces/${spaceId}/deliveries`} onClick={followLink}>
+          Delivery log
+        </a>{' '}
+        <span className="muted small">
+          — every email, SMS, Slack post, webhook and push, with retries
+        </span>
+      </p>
+      <SlackSettings spaceId={spaceId} />
+      <WebhookSettings spaceId={spaceId} />
+      <h3>Escalation messages</h3>
+      <Templates spaceId={spaceId} canEdit />
     </section>
   )
 }
