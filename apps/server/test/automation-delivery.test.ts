@@ -78,6 +78,22 @@ describe.each(databaseKinds())('escalation targets and in-app delivery on $name'
     expect(await targetsOf(b.ticketId)).toEqual(await ids('fatima@flare.test'))
     const entry = (await ticketRow(t, b.ticketId)).escalationHistory[0]!
     expect(entry.escalatedTo).toBe(await t.userId('fatima@flare.test'))
+    // the entry names its firing, chain and targets: a ticket view offers "I'm on it" from it
+    const [firing] = await firingsOf(t, b.ticketId)
+    expect(entry).toMatchObject({
+      firingId: firing!.id,
+      chain: firing!.chain,
+      targetUserIds: await ids('fatima@flare.test'),
+    })
+    const read = await t.app.inject({
+      url: `/api/spaces/${t.spaceId}/tickets/${b.ticketId}`,
+      headers: { cookie: await cookieOf(t, 'dana@flare.test') },
+    })
+    expect(read.statusCode).toBe(200)
+    expect(read.json().ticket.escalationHistory[0]).toMatchObject({
+      firingId: firing!.id,
+      targetUserIds: await ids('fatima@flare.test'),
+    })
   })
 
   it("[6.1] manager: the assignee's manager; unassigned: the inbox admins", async () => {

@@ -111,6 +111,14 @@ export const EscalationHistoryEntryDto = Type.Object({
    * fallback target.
    */
   cause: Type.Optional(Type.Union([Type.Literal('acknowledge_timeout'), Type.Literal('fallback')])),
+  /**
+   * The firing this entry records, its rule's chain and the members it went to (SPEC §11.2):
+   * what a ticket view needs to offer "I'm on it" to a target on any device. Absent on entries
+   * written before 2026-12-03.
+   */
+  firingId: Type.Optional(Uuid),
+  chain: Type.Optional(Type.String()),
+  targetUserIds: Type.Optional(Type.Array(Type.String())),
 })
 export type EscalationHistoryEntryDto = Static<typeof EscalationHistoryEntryDto>
 

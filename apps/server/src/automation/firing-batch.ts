@@ -498,6 +498,9 @@ export async function fireBatch(
         level,
         ...(cause.kind === 'trigger' ? { trigger: cause.trigger.kind } : {}),
         ...(ackCause ? { cause: ackCause } : {}),
+        firingId,
+        chain: rule.chain,
+        targetUserIds: targets.userIds,
       })
       snapshot = recordFiring(snapshot, rule, now, ackCause ?? undefined)
     }

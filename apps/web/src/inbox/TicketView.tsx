@@ -1,5 +1,13 @@
 import type { TicketDto, TicketMessageDto, TicketPriority, TicketUpdate } from '@flare/protocol'
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react'
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type RefObject,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react'
 import { EscalationHistory } from '../automation/EscalationHistory.js'
 import { OnItBar } from '../automation/OnItBadge.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
@@ -9,6 +17,7 @@ import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
 import { SlaBadge } from './SlaBadge.js'
+import { TakeEscalation } from './TakeEscalation.js'
 import { WaitingTime } from './WaitingTime.js'
 
 const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
@@ -207,7 +216,7 @@ function Message({
   )
 }
 
-function Composer({ ticketId }: { ticketId: string }) {
+function Composer({ ticketId, onSent }: { ticketId: string; onSent(): void }) {
   const [body, setBody] = useState('')
   const [sending, setSending] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -219,7 +228,11 @@ function Composer({ ticketId }: { ticketId: string }) {
     const failure = await sendTicketMessage(ticketId, body, internal)
     setSending(false)
     setError(failure)
-    if (!failure) setBody('')
+    if (!failure) {
+      setBody('')
+      // what you just wrote is where you look next, even from further up the conversation
+      onSent()
+    }
     field.current?.focus()
   }
 
@@ -248,10 +261,6 @@ function Composer({ ticketId }: { ticketId: string }) {
         onKeyDown={onKeyDown}
         aria-describedby="ticket-message-hint"
       />
-      <span id="ticket-message-hint" className="muted ticket-hint">
-        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) sends the reply.
-        Internal notes are seen by staff only.
-      </span>
       {error && (
         <p role="alert" className="error">
           {error}
@@ -269,29 +278,115 @@ function Composer({ ticketId }: { ticketId: string }) {
         >
           Add internal note
         </button>
+        <span id="ticket-message-hint" className="muted ticket-hint">
+          <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) sends the reply.
+          Internal notes are seen by staff only.
+        </span>
       </div>
     </form>
   )
 }
 
-/** One ticket: its conversation, a reply box and what staff can change about it. */
+/**
+ * Keeps a scrolling box at its newest end: when `newest` first appears, and when it changes
+ * while the reader is at the end; one reading older messages is left where they are. Answers
+ * the box's scroll handler and a way to go to the end (after sending).
+ */
+function useFollowNewest(
+  box: RefObject<HTMLElement | null>,
+  newest: string | undefined,
+): { onScroll(): void; toEnd(): void } {
+  const atEnd = useRef(true)
+
+  useLayoutEffect(() => {
+    const element = box.current
+    if (!newest || !element || !atEnd.current) return
+    element.scrollTop = element.scrollHeight
+  }, [box, newest])
+
+  return {
+    onScroll() {
+      const element = box.current
+      if (element) {
+        atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48
+      }
+    },
+    toEnd() {
+      const element = box.current
+      if (element) element.scrollTop = element.scrollHeight
+      atEnd.current = true
+    },
+  }
+}
+
+/**
+ * One ticket as a column: what it is and what can be done about it at the top, the escalations
+ * and the conversation scrolling in between (opened at the newest message), and the reply box
+ * always in view at the bottom, as in any helpdesk.
+ */
 export function TicketView({ ticketId }: { ticketId: string }) {
   const ticket = useFlare((s) => s.tickets[ticketId])
   const conversation = useFlare((s) => s.ticketConversation)
   const names = useMemberNames()
   const [error, setError] = useState<string | null>(null)
   const heading = useRef<HTMLHeadingElement>(null)
+  const scroller = useRef<HTMLElement>(null)
+  const messages =
+    conversation.status === 'ready' && conversation.value.ticketId === ticketId
+      ? conversation.value.messages
+      : null
+  const follow = useFollowNewest(scroller, messages ? (messages.at(-1)?.id ?? 'none') : undefined)
 
-  // keyboard and screen reader users land on what they opened
+  // keyboard and screen reader users land on what they opened; the conversation keeps its place
   useEffect(() => {
-    heading.current?.focus()
+    heading.current?.focus({ preventScroll: true })
   }, [])
 
   return (
     <section className="ticket-view" aria-labelledby="ticket-heading">
-      <button type="button" className="secondary ticket-back" onClick={closeTicket}>
-        ← All tickets
-      </button>
+      <div className="ticket-head">
+        {/* the way back beside the subject: a line less between the top and the conversation */}
+        <div className="ticket-title">
+          <button type="button" className="secondary small ticket-back" onClick={closeTicket}>
+            ← All tickets
+          </button>
+          {ticket && (
+            <h2 id="ticket-heading" ref={heading} tabIndex={-1}>
+              {ticket.subject}
+            </h2>
+          )}
+        </div>
+        {ticket && (
+          <>
+            <p className="ticket-meta">
+              <span className={`ticket-badge status-${ticket.status}`} data-testid="ticket-status">
+                {STATUS_LABEL[ticket.status]}
+                {ticket.status === 'on_hold' && ticket.holdUntil
+                  ? ` until ${formatFullDate(ticket.holdUntil)}`
+                  : ''}
+              </span>
+              <SlaBadge ticket={ticket} />
+              <span className="muted">
+                {customerName(ticket.customer)}
+                {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}
+                {ticket.customer.email ? ` · ${ticket.customer.email}` : ''}
+              </span>
+              <span data-testid="ticket-waiting">
+                <WaitingTime since={ticket.waitingSince} />
+              </span>
+            </p>
+            {/* keyed: a hold half chosen on one ticket is not carried to the next */}
+            <Controls key={ticket.id} ticket={ticket} onError={setError} />
+            <OnItBar ticket={ticket} />
+            <TakeEscalation ticket={ticket} />
+            {error && (
+              <p role="alert" className="error">
+                {error}
+              </p>
+            )}
+          </>
+        )}
+      </div>
       {!ticket ? (
         conversation.status === 'error' ? (
           <p role="alert" className="error">
@@ -304,55 +399,37 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         )
       ) : (
         <>
-          <h2 id="ticket-heading" ref={heading} tabIndex={-1}>
-            {ticket.subject}
-          </h2>
-          <p className="ticket-meta">
-            <span className={`ticket-badge status-${ticket.status}`} data-testid="ticket-status">
-              {STATUS_LABEL[ticket.status]}
-              {ticket.status === 'on_hold' && ticket.holdUntil
-                ? ` until ${formatFullDate(ticket.holdUntil)}`
-                : ''}
-            </span>
-            <SlaBadge ticket={ticket} />
-            <span className="muted">
-              {customerName(ticket.customer)}
-              {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}
-              {ticket.customer.email ? ` · ${ticket.customer.email}` : ''}
-            </span>
-            <span data-testid="ticket-waiting">
-              <WaitingTime since={ticket.waitingSince} />
-            </span>
-          </p>
-          {/* keyed: a hold half chosen on one ticket is not carried to the next */}
-          <Controls key={ticket.id} ticket={ticket} onError={setError} />
-          <OnItBar ticket={ticket} />
-          <EscalationHistory history={ticket.escalationHistory} names={names} />
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
-          {conversation.status === 'ready' && conversation.value.ticketId === ticketId ? (
-            conversation.value.messages.length === 0 ? (
-              <p className="muted">No messages yet.</p>
+          <section
+            ref={scroller}
+            className="ticket-scroll"
+            aria-label="Escalations and conversation"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+            tabIndex={0}
+            data-testid="ticket-scroll"
+            onScroll={follow.onScroll}
+          >
+            <EscalationHistory history={ticket.escalationHistory} names={names} />
+            {messages ? (
+              messages.length === 0 ? (
+                <p className="muted">No messages yet.</p>
+              ) : (
+                <ol className="ticket-conversation" aria-label="Conversation">
+                  {messages.map((m) => (
+                    <Message key={m.id} message={m} ticket={ticket} names={names} />
+                  ))}
+                </ol>
+              )
+            ) : conversation.status === 'error' ? (
+              <p role="alert" className="error">
+                {conversation.message}
+              </p>
             ) : (
-              <ol className="ticket-conversation" aria-label="Conversation">
-                {conversation.value.messages.map((m) => (
-                  <Message key={m.id} message={m} ticket={ticket} names={names} />
-                ))}
-              </ol>
-            )
-          ) : conversation.status === 'error' ? (
-            <p role="alert" className="error">
-              {conversation.message}
-            </p>
-          ) : (
-            <p className="muted" aria-busy="true">
-              Loading the conversation…
-            </p>
-          )}
-          <Composer ticketId={ticketId} />
+              <p className="muted" aria-busy="true">
+                Loading the conversation…
+              </p>
+            )}
+          </section>
+          <Composer ticketId={ticketId} onSent={follow.toEnd} />
         </>
       )}
     </section>
