@@ -2,7 +2,7 @@ import { useEffect } from 'react'
 import { useFlare } from '../store/index.js'
 import { loadInbox } from './inbox-actions.js'
 import { TicketList } from './TicketList.js'
-import { TicketView } from './TicketView.js'
+import { LazyTicketView, preloadTicketView } from './LazyTicketView.js'
 import './inbox.css'
 
 /** The inbox side panel: tickets and the ticket view. Owned by the inbox feature. */
@@ -13,6 +13,8 @@ export function InboxPanel() {
   useEffect(() => {
     if (listStatus === 'idle') void loadInbox()
   }, [listStatus])
+  // the list is on show: the ticket view's code is fetched before the first ticket is opened
+  useEffect(preloadTicketView, [])
 
-  return selected ? <TicketView ticketId={selected} /> : <TicketList />
+  return selected ? <LazyTicketView ticketId={selected} /> : <TicketList />
 }

@@ -7,7 +7,7 @@ import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { loadInbox } from './inbox-actions.js'
 import { TicketList } from './TicketList.js'
-import { TicketView } from './TicketView.js'
+import { LazyTicketView, preloadTicketView } from './LazyTicketView.js'
 import './inbox.css'
 
 /**
@@ -27,6 +27,8 @@ export function InboxWorkspace({ space }: { space: SpaceDto }) {
   useEffect(() => {
     if (listStatus === 'idle') void loadInbox()
   }, [listStatus])
+  // the list is on show: the ticket view's code is fetched before the first ticket is opened
+  useEffect(preloadTicketView, [])
 
   return (
     <div className="inbox-main" data-ticket={selected ? 'open' : 'none'}>
@@ -46,7 +48,7 @@ export function InboxWorkspace({ space }: { space: SpaceDto }) {
       </div>
       <div className="inbox-ticket-column">
         {selected ? (
-          <TicketView key={selected} ticketId={selected} />
+          <LazyTicketView key={selected} ticketId={selected} />
         ) : (
           <p className="muted empty">Choose a ticket to read the conversation and reply.</p>
         )}
