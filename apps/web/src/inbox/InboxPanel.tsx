@@ -1,8 +1,8 @@
 import { useEffect } from 'react'
 import { useFlare } from '../store/index.js'
 import { loadInbox } from './inbox-actions.js'
-import { TicketList } from './TicketList.js'
 import { LazyTicketView, preloadTicketView } from './LazyTicketView.js'
+import { TicketList } from './TicketList.js'
 import './inbox.css'
 
 /** The inbox side panel: tickets and the ticket view. Owned by the inbox feature. */

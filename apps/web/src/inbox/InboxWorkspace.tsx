@@ -6,8 +6,8 @@ import { showMain } from '../layout/layout-actions.js'
 import { countOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { loadInbox } from './inbox-actions.js'
-import { TicketList } from './TicketList.js'
 import { LazyTicketView, preloadTicketView } from './LazyTicketView.js'
+import { TicketList } from './TicketList.js'
 import './inbox.css'
 
 /**
