@@ -201,9 +201,11 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['spaces'],
         summary: 'Remove a member from the space (admins only)',
         description:
-          "Also takes them out of the space's groups and inbox admins. Their open connections and " +
-          'streams of this space close at once, in every server process. A space keeps at least ' +
-          'one admin (else 409 CONFLICT).',
+          "Also takes them out of the space's groups, on-call rotations and inbox admins. Their " +
+          'open connections and streams of this space close at once, in every server process; ' +
+          'before the answer their hands end (`ended_by_manager`) and their open and held tickets ' +
+          'are unassigned. A space keeps at least one admin, and a member a rule sends to by name ' +
+          '(target or fallback) stays until the rule changes (else 409 CONFLICT).',
         params: MemberParams,
         response: { 204: Type.Null({ description: 'Removed' }), ...errors },
       },
