@@ -146,8 +146,8 @@ function serializeRequest(request: FastifyRequest) {
 
 /**
  * The app's logger options with what keeps secrets out of every line: errors through
- * `serializeError`, request paths through `loggedUrl`, and the credential headers censored wherever a request or reply is logged
- * with its headers.
+ * `serializeError`, request paths through `loggedUrl`, and the credential headers censored
+ * wherever a request or reply is logged with its headers.
  */
 export function safeLoggerOptions(options: LoggerOptions): LoggerOptions {
   return {

@@ -15,7 +15,6 @@ import { badRequest, notFound } from '../errors.js'
 import { membershipOf } from '../plugins/auth.js'
 import { listMessages, listThreads } from './chat-repository.js'
 
-/** Chat history over REST (members only): the threads with unread counts, and paged messages. */
 /**
  * A `before` cursor as `nextCursor` gave it out (`<ISO instant>_<message id>`): one that only
  * looks like it (the 45th of a month) is 400 naming `before`, not a database error.
@@ -30,6 +29,7 @@ function chatCursorOf(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id: cursor.slice(cut + 1) }
 }
 
+/** Chat history over REST (members only): the threads with unread counts, and paged messages. */
 export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
 
