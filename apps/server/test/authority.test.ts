@@ -44,7 +44,7 @@ describe.each(databaseKinds())('authority at use on $name', (kind) => {
 
   beforeAll(async () => {
     t = await startTestApp(kind, {
-      realtimeLimits: { chat: { limit: 5, windowMs: 10_000 }, connectionsPerUser: 3 },
+      realtimeLimits: { chat: { limit: 5, windowMs: 10_000 }, connectionsPerUser: 4 },
     })
     url = await t.listen()
   })
@@ -285,9 +285,44 @@ describe.each(databaseKinds())('authority at use on $name', (kind) => {
     )
   })
 
-  it('[2] limits connections per user: the 4th is refused with RATE_LIMITED; closing one frees a place', async () => {
+  it('[12.6] plain streams count with sockets: over the limit a stream is refused 429 RATE_LIMITED, and a stream holds a socket out', async () => {
+    const cookie = await t.login('fatima@flare.test')
+    const first = clients.connect({ spaceId: t.spaceId, cookie })
+    const second = clients.connect({ spaceId: t.spaceId, cookie })
+    const other = clients.connect({ spaceId: t.spaceId, cookie })
+    await Promise.all([snapshotOf(first), snapshotOf(second), snapshotOf(other)])
+    const headers = { cookie, origin: url }
+    await openStream(url, t.spaceId, headers)
+
+    const refusedStream = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/api/stream?spaceId=${t.spaceId}`, {
+        headers,
+      })
+      ws.once('unexpected-response', (_req, res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString()
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      ws.once('open', () => reject(new Error('a fifth connection opened')))
+    })
+    expect(refusedStream.status).toBe(429)
+    expect(JSON.parse(refusedStream.body).error).toMatchObject({ code: 'RATE_LIMITED' })
+    const third = clients.connect({ spaceId: t.spaceId, cookie })
+    expect(await refusalOf(third)).toMatchObject({ code: 'RATE_LIMITED' })
+
+    // closing a socket frees a place for a stream
+    second.disconnect()
+    await emitAck(first, 'presence:status', { status: 'available' })
+    const again = await openStream(url, t.spaceId, headers)
+    expect(again.received[0]).toMatchObject({ type: 'snapshot' })
+  })
+
+  it('[2] limits connections per user: the 5th is refused with RATE_LIMITED; closing one frees a place', async () => {
     const cookie = await t.login('eli@flare.test')
     const open = [
+      clients.connect({ spaceId: t.spaceId, cookie }),
       clients.connect({ spaceId: t.spaceId, cookie }),
       clients.connect({ spaceId: t.spaceId, cookie }),
       clients.connect({ spaceId: t.spaceId, cookie }),
@@ -305,7 +340,7 @@ describe.each(databaseKinds())('authority at use on $name', (kind) => {
           }),
       ),
     )
-    expect(outcomes.filter((o) => o === 'in')).toHaveLength(3)
+    expect(outcomes.filter((o) => o === 'in')).toHaveLength(4)
     expect(outcomes.filter((o) => o === 'RATE_LIMITED')).toHaveLength(2)
     const inside = open.filter((_, i) => outcomes[i] === 'in')
     inside[0]?.disconnect()

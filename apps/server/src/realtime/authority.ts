@@ -75,6 +75,11 @@ export interface Authority {
   tokenRevoked(tokenId: string): Promise<void>
   /** A member was removed from a space: their sockets and streams there close, in every process. */
   memberRemoved(spaceId: string, userId: string): Promise<void>
+  /**
+   * Why one more connection of this user is refused (`RATE_LIMITED`: Socket.IO sockets and
+   * plain streams together are at `connectionsPerUser`), or null when it may open.
+   */
+  connectionRefusal(userId: string): ApiError | null
   /** A wallboard link was revoked: its live connections close, in every process. */
   wallboardRevoked(wallboardId: string): Promise<void>
   /**
@@ -187,6 +192,7 @@ export const authorityPlugin = fp<AuthorityOptions>(
       tokenRevoked: (tokenId) => revoke({ kind: 'token', tokenId }, tokenRoom(tokenId)),
       memberRemoved: (spaceId, userId) =>
         revoke({ kind: 'member', spaceId, userId }, userRoom(spaceId, userId)),
+      connectionRefusal,
       // a board has no Socket.IO connection: its plain WebSocket is among the streams
       wallboardRevoked: (wallboardId) => revoke({ kind: 'wallboard', wallboardId }, null),
       guard,
@@ -208,7 +214,18 @@ export const authorityPlugin = fp<AuthorityOptions>(
      */
     function openConnections(userId: string): number {
       const here = io.sockets.adapter.rooms.get(personRoom(userId))?.size ?? 0
-      return here + app.realtime.remoteConnections(userId)
+      let streamsHere = 0
+      for (const holder of streams.keys()) {
+        if (holder.userId === userId && !holder.wallboardId) streamsHere += 1
+      }
+      return here + streamsHere + app.realtime.remoteConnections(userId)
+    }
+    function connectionRefusal(userId: string): ApiError | null {
+      if (openConnections(userId) < limits.connectionsPerUser) return null
+      return {
+        code: ErrorCode.RATE_LIMITED,
+        message: `At most ${limits.connectionsPerUser} connections at once: close another tab or device first.`,
+      }
     }
 
     // registered after the handshake's authentication, which fills socket.data
@@ -218,14 +235,8 @@ export const authorityPlugin = fp<AuthorityOptions>(
       app.realtime.hub(spaceId).then(
         () => {
           // counted and joined in one turn: the next handshake of the same user counts this one
-          if (openConnections(userId) >= limits.connectionsPerUser) {
-            return next(
-              refusal({
-                code: ErrorCode.RATE_LIMITED,
-                message: `At most ${limits.connectionsPerUser} connections at once: close another tab or device first.`,
-              }),
-            )
-          }
+          const refused = connectionRefusal(userId)
+          if (refused) return next(refusal(refused))
           const rooms = [personRoom(userId)]
           if (sessionId) rooms.push(sessionRoom(sessionId))
           if (tokenId) rooms.push(tokenRoom(tokenId))

@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket'
 import { ErrorCode, type StreamEvent, StreamQuery } from '@flare/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { HttpError } from '../errors.js'
 import { callerSpace } from '../plugins/auth.js'
 
 /**
@@ -40,6 +41,9 @@ export const streamPlugin = fp(
           tags: ['escalations'],
           summary:
             'WebSocket: a snapshot of active escalations, then every escalation event, as JSON',
+          description:
+            "Counts with the user's Socket.IO connections against 20 open at once: over it, " +
+            '429 RATE_LIMITED before the upgrade.',
           querystring: StreamQuery,
         },
         preHandler: async (request) => {
@@ -49,12 +53,20 @@ export const streamPlugin = fp(
             request.identity.userId,
             request.query.spaceId,
           )
+          // streams count with the user's sockets against the same limit (SPEC §12.6)
+          const refused = app.authority.connectionRefusal(request.identity.userId)
+          if (refused) throw new HttpError(429, refused)
         },
       },
       async (socket, request) => {
         const spaceId = request.membership?.spaceId
         if (!spaceId) {
           socket.close(1008, ErrorCode.NOT_FOUND)
+          return
+        }
+        // several upgrades may pass the check before any is counted: the last ones close
+        if (app.authority.connectionRefusal(request.membership?.userId ?? '')) {
+          socket.close(1008, ErrorCode.RATE_LIMITED)
           return
         }
         const send = (event: StreamEvent) => {
