@@ -221,6 +221,10 @@ describe.each(databaseKinds())('[7] the issue bars, with the worker running, on 
     const stranger = await t.login(t.otherSpace.email)
     expect(await open(ticketId, stranger)).toBe(`/?ticket=${ticketId}`)
     expect(await open(unknown, member)).toBe(`/?ticket=${unknown}`)
+    // shaped like an id but none: home, not a database error
+    for (const bad of ['-'.repeat(36), '0'.repeat(36), 'g'.repeat(36)]) {
+      expect(await open(bad, member), bad).toBe('/')
+    }
   })
 
   it('[7.2.3] a staff reply on an SMS ticket reaches the provider as one POST …/Messages.json from the inbox number', async () => {

@@ -1,3 +1,4 @@
+import { parse, Uuid } from '@flare/protocol'
 import { and, eq, inArray } from 'drizzle-orm'
 import fp from 'fastify-plugin'
 import {
@@ -224,7 +225,7 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
       { schema: { hide: true } },
       async (request, reply) => {
         const id = request.params.ticketId
-        if (!/^[0-9a-f-]{36}$/i.test(id)) return reply.redirect('/', 302)
+        if (!parse(Uuid, id).ok) return reply.redirect('/', 302)
         const userId = await app.identify(request.headers).then(
           (identity) => identity.userId,
           () => null,
