@@ -94,6 +94,15 @@ describe('[12] security headers, on pages and API answers alike', () => {
     },
   )
 
+  it('[12.8] API answers, an error too, are not kept by caches; the app page is revalidated instead', async () => {
+    for (const url of ['/api/health', '/api/me', '/api/nothing-here']) {
+      const res = await app.inject({ method: 'GET', url })
+      expect(res.headers['cache-control'], url).toBe('no-store')
+    }
+    const page = await app.inject({ method: 'GET', url: '/' })
+    expect(page.headers['cache-control']).not.toBe('no-store')
+  })
+
   it('[12] lets the web app open its Socket.IO WebSocket to its own origin', () => {
     expect(contentSecurityPolicy('http://localhost:3000')['connect-src']).toEqual([
       "'self'",
