@@ -261,10 +261,14 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<WallboardRoutesOptions> 
             // a wallboard link has no login that expires (SPEC §8.5): only revoking ends it
             null,
           )
-          await db
+          // a revoke committed between the lookup above and the registration closed nothing
+          // here: the board must still be open once this connection can be found
+          const [seen] = await db
             .update(wallboards)
             .set({ lastSeenAt: app.clock() })
-            .where(eq(wallboards.id, row.id))
+            .where(and(eq(wallboards.id, row.id), isNull(wallboards.revokedAt)))
+            .returning({ id: wallboards.id })
+          if (!seen) return closeWith('revoked')
           await feeds.add(client)
         })().catch((err: unknown) => {
           app.log.error({ err }, 'wallboard connection failed')
