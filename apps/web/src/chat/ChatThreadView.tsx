@@ -47,11 +47,14 @@ export function ChatThreadView({ threadKey }: { threadKey: string }) {
   const name = threadName(thread, spaceValue)
   const list = useRef<HTMLOListElement>(null)
   const newest = thread.messages.at(-1)?.id
+  const loaded = thread.history === 'ready'
 
-  // follow the conversation: a new message at the bottom scrolls into view, older pages do not
+  // follow the conversation: a new message at the bottom scrolls into view, and so does the
+  // end when the history first arrives (it adds older messages above ones already here, which
+  // left a chat opened at its oldest); a page loaded with "Load earlier" moves nothing
   useLayoutEffect(() => {
     if (newest && list.current) list.current.scrollTop = list.current.scrollHeight
-  }, [newest])
+  }, [newest, loaded])
 
   useEffect(() => {
     document.getElementById(`chat-composer-${threadKey}`)?.focus()

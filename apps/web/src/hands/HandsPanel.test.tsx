@@ -54,8 +54,12 @@ describe('HandsPanel', () => {
     const question = screen.getByRole('group', { name: 'Lower every hand?' })
     expect(question.textContent).toContain('Lower 2 hands for everyone?')
     expect(emitted).toEqual([])
-    // the answer has the focus: Escape keeps every hand up
-    expect(document.activeElement?.textContent).toBe('Lower all')
+    // the safe answer has the focus: Enter pressed again keeps every hand up
+    expect(document.activeElement?.textContent).toBe('Cancel')
+    await user.keyboard('{Enter}')
+    expect(screen.queryByRole('group', { name: 'Lower every hand?' })).toBeNull()
+    expect(emitted).toEqual([])
+    await user.click(screen.getByRole('button', { name: 'Lower all' }))
     await user.keyboard('{Escape}')
     expect(screen.queryByRole('group', { name: 'Lower every hand?' })).toBeNull()
     expect(emitted).toEqual([])
@@ -65,7 +69,7 @@ describe('HandsPanel', () => {
     expect(emitted).toEqual([])
 
     await user.click(screen.getByRole('button', { name: 'Lower all' }))
-    await user.click(screen.getByRole('button', { name: 'Lower all' }))
+    await user.click(screen.getByRole('button', { name: 'Lower 2 hands' }))
     expect(emitted).toEqual(['escalation:lower-all'])
   })
 

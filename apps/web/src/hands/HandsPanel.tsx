@@ -12,7 +12,8 @@ import { ESCALATION_KIND, respondingTexts } from './labels.js'
 
 /**
  * "Lower all", asked once more before it ends everyone's hand (urgent ones too, and nothing
- * brings them back): the question names how many, Escape or Cancel keeps them up.
+ * brings them back): the question and its button name how many; Cancel has the focus, so
+ * Enter pressed twice, Escape or Cancel keeps them up.
  */
 function LowerAll({ count }: { count: number }) {
   const [asking, setAsking] = useState(false)
@@ -38,16 +39,21 @@ function LowerAll({ count }: { count: number }) {
       <button
         type="button"
         className="small danger"
-        // biome-ignore lint/a11y/noAutofocus: the question just asked is where the answer goes
-        autoFocus
         onClick={() => {
           setAsking(false)
           void lowerAllHands()
         }}
       >
-        Lower all
+        Lower {countOf(count, 'hand', 'hands')}
       </button>
-      <button type="button" className="secondary small" onClick={() => setAsking(false)}>
+      {/* the safe answer has the focus: Enter pressed twice keeps every hand up */}
+      <button
+        type="button"
+        className="secondary small"
+        // biome-ignore lint/a11y/noAutofocus: the question just asked is where the answer goes
+        autoFocus
+        onClick={() => setAsking(false)}
+      >
         Cancel
       </button>
     </fieldset>
