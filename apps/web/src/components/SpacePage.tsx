@@ -9,6 +9,7 @@ import { RaiseHandDialog } from '../hands/RaiseHandDialog.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import { InboxWorkspace } from '../inbox/InboxWorkspace.js'
 import { loadInbox } from '../inbox/inbox-actions.js'
+import { ConnectionLost } from '../layout/ConnectionLost.js'
 import { loadLayoutPreferences, setPhoneTab, showMain } from '../layout/layout-actions.js'
 import { MePanel } from '../layout/MePanel.js'
 import { PanelResizer } from '../layout/PanelResizer.js'
@@ -185,6 +186,7 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
       <div className="sr-only" aria-live="polite" key={announcement.seq}>
         {announcement.text}
       </div>
+      <ConnectionLost />
       {connection.state === 'refused' && connection.message && (
         <p role="alert" className="error banner">
           {connection.message}

@@ -62,6 +62,7 @@ export function HandToolbar() {
         className={raised ? 'escalation-button raised' : 'escalation-button'}
         aria-pressed={raised}
         disabled={!connected}
+        title={connected ? undefined : 'Not connected: wait until the connection is back'}
         onClick={() => void toggleHand()}
       >
         <HandIcon />
