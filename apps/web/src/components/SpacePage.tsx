@@ -1,5 +1,5 @@
 import type { SpaceDto, UserDto } from '@flare/protocol/client'
-import { type CSSProperties, lazy, Suspense, useEffect, useRef } from 'react'
+import { type CSSProperties, lazy, Suspense, useEffect, useRef, useState } from 'react'
 import { openSpace } from '../actions.js'
 import { ChatPanel } from '../chat/ChatPanel.js'
 import { AlertRail } from '../hands/AlertRail.js'
@@ -84,12 +84,12 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
   const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
   // the supervisor's view is for admins and managers; anyone else (a role taken away) the map
   const tab = stored === 'supervisor' && role === 'agent' ? 'space' : stored
-  const top = useRef<HTMLDivElement>(null)
+  const [top, setTop] = useState<HTMLDivElement | null>(null)
   const below = useMoreBelow(top, '.alert-card, .hand-item')
   return (
     <main className="phone" data-tab={tab}>
       <div className="phone-top">
-        <div className="phone-top-scroll" ref={top}>
+        <div className="phone-top-scroll" ref={setTop}>
           <AlertRail />
           {tab === 'space' && <HandsPanel />}
         </div>
@@ -98,9 +98,7 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
           <button
             type="button"
             className="more-below secondary small"
-            onClick={() =>
-              top.current?.scrollBy({ top: top.current.clientHeight * 0.8, behavior: 'smooth' })
-            }
+            onClick={() => top?.scrollBy({ top: top.clientHeight * 0.8, behavior: 'smooth' })}
           >
             {below.hidden > 0 ? `${below.hidden} more below` : 'More below'}
             <span aria-hidden="true"> ↓</span>

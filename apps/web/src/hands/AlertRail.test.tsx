@@ -54,6 +54,25 @@ beforeEach(() => {
 })
 
 describe('AlertRail', () => {
+  it('[3] says there is more below when its list of cards scrolls, the list mounting with the first alert', () => {
+    const scroll = vi.spyOn(HTMLElement.prototype, 'scrollHeight', 'get').mockReturnValue(1_000)
+    const client = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300)
+    try {
+      act(() => useFlare.setState({ notifications: [], snapshot: snapshot([]) }))
+      render(<AlertRail />)
+      expect(screen.queryByRole('button', { name: /below/ })).toBeNull()
+      notify(
+        hand('a', 'Dana Reyes', minutesAgo(3)),
+        hand('b', 'Fatima Khan', minutesAgo(2)),
+        hand('c', 'Gus Okafor', minutesAgo(1)),
+      )
+      expect(screen.getByRole('button', { name: /below/ })).toBeTruthy()
+    } finally {
+      scroll.mockRestore()
+      client.mockRestore()
+    }
+  })
+
   it('[3] announces a new alert without taking focus from the field being typed in', async () => {
     const user = userEvent.setup()
     render(

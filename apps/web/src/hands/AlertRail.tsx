@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react'
 import { alertTitle } from '../automation/alert-text.js'
 import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
+import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
+import { useMoreBelow } from '../layout/useMoreBelow.js'
 import { countOf } from '../layout/words.js'
 import { type Alert, useAlerts } from './alerts.js'
 import { HandAlertCard } from './HandAlertCard.js'
@@ -29,6 +31,11 @@ function isAltOne(event: KeyboardEvent): boolean {
 export function AlertRail() {
   const alerts = useAlerts()
   const rail = useRef<HTMLElement>(null)
+  // beside the map the list scrolls in its share of the column: what it hides is said (on a
+  // phone the whole strip scrolls, and says it there)
+  const [list, setList] = useState<HTMLOListElement | null>(null)
+  const phone = useMediaQuery(PHONE_QUERY)
+  const below = useMoreBelow(list, '.alert-list > li')
   const returnTo = useRef<HTMLElement | null>(null)
   const focusAfter = useRef<number | null>(null)
   const seen = useRef<Set<string>>(new Set())
@@ -98,7 +105,7 @@ export function AlertRail() {
               Alt+1
             </kbd>
           </h2>
-          <ol className="alert-list">
+          <ol className="alert-list" ref={setList}>
             {alerts.map((a, index) => {
               const collapsed = isFolded(a)
               const expand = () => setOpened((o) => new Set(o).add(a.key))
@@ -130,6 +137,18 @@ export function AlertRail() {
               )
             })}
           </ol>
+          {!phone && below.more && (
+            <button
+              type="button"
+              className="more-below secondary small"
+              onClick={() => list?.scrollBy({ top: list.clientHeight * 0.8, behavior: 'smooth' })}
+            >
+              {below.hidden > 0
+                ? `${countOf(below.hidden, 'more alert', 'more alerts')} below`
+                : 'More below'}
+              <span aria-hidden="true"> ↓</span>
+            </button>
+          )}
         </section>
       )}
     </>

@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 
 /** What a scrolling strip keeps below its fold: how many of its `items` start there. */
 export interface MoreBelow {
@@ -9,15 +9,19 @@ export interface MoreBelow {
 }
 
 /**
- * Watches a scrolling element (the phone's strip of alerts and hands) and tells what it hides
- * below its fold, so a person is shown there is more rather than left to guess. Follows
- * scrolling, resizing and content coming and going.
+ * Watches a scrolling element (the phone's strip of alerts and hands, the alert rail's list)
+ * and tells what it hides below its fold, so a person is shown there is more rather than left
+ * to guess. Follows scrolling, resizing and content coming and going. Takes the element itself
+ * (a callback ref's state), so one that mounts later, as the rail's list does with its first
+ * alert, is watched too.
  */
-export function useMoreBelow(ref: RefObject<HTMLElement | null>, items: string): MoreBelow {
+export function useMoreBelow(element: HTMLElement | null, items: string): MoreBelow {
   const [state, setState] = useState<MoreBelow>({ more: false, hidden: 0 })
   useEffect(() => {
-    const element = ref.current
-    if (!element) return
+    if (!element) {
+      setState((s) => (s.more ? { more: false, hidden: 0 } : s))
+      return
+    }
     const measure = () => {
       const fold = element.scrollTop + element.clientHeight
       const more = element.scrollHeight - fold > 4
@@ -38,6 +42,6 @@ export function useMoreBelow(ref: RefObject<HTMLElement | null>, items: string):
       resized?.disconnect()
       changed.disconnect()
     }
-  }, [ref, items])
+  }, [element, items])
   return state
 }
