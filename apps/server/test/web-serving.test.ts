@@ -94,7 +94,7 @@ describe('[12] security headers, on pages and API answers alike', () => {
     },
   )
 
-  it('[12.8] API answers, an error too, are not kept by caches; the app page is revalidated instead', async () => {
+  it('[12.8] API reads, an error too, are not kept by caches; the app page is revalidated instead', async () => {
     for (const url of ['/api/health', '/api/me', '/api/nothing-here']) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.headers['cache-control'], url).toBe('no-store')

@@ -48,8 +48,8 @@ export function docsContentSecurityPolicy(header: string): string {
 
 /**
  * Security headers on every answer, pages and API alike: the CSP above, no framing, nosniff,
- * a same-origin referrer policy, and HSTS when Flare is reached over https; API answers are
- * not stored by caches (`no-store`) unless their route sets its own `Cache-Control`.
+ * a same-origin referrer policy, and HSTS when Flare is reached over https; API reads (GET)
+ * are not stored by caches (`no-store`) unless their route sets its own `Cache-Control`.
  */
 export const securityHeadersPlugin = fp<SecurityHeadersOptions>(
   async (app, { publicUrl }) => {
@@ -64,11 +64,13 @@ export const securityHeadersPlugin = fp<SecurityHeadersOptions>(
       // without includeSubDomains: Flare may sit beside other hosts of a company's domain
       strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     })
-    // API answers are one person's data and sometimes a secret shown once (a new token, an
-    // inbox's webhook secret): no browser or proxy keeps them, unless a route says otherwise
-    // (a picture names its own caching)
+    // what the API reads out is one person's data and sometimes a secret (an inbox's webhook
+    // secret): no browser or proxy keeps a GET's answer, unless its route says otherwise (a
+    // picture names its own caching). Answers to other methods are not stored by caches anyway
+    // (HTTP gives them no freshness).
     app.addHook('onSend', async (request, reply) => {
-      if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
+      const read = request.method === 'GET' || request.method === 'HEAD'
+      if (read && request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
         reply.header('cache-control', 'no-store')
       }
     })
