@@ -53,7 +53,7 @@ export function ChatThreadView({ threadKey }: { threadKey: string }) {
   // end when the history first arrives (it adds older messages above ones already here, which
   // left a chat opened at its oldest); a page loaded with "Load earlier" moves nothing
   useLayoutEffect(() => {
-    if (newest && list.current) list.current.scrollTop = list.current.scrollHeight
+    if ((newest || loaded) && list.current) list.current.scrollTop = list.current.scrollHeight
   }, [newest, loaded])
 
   useEffect(() => {
