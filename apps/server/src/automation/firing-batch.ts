@@ -126,10 +126,12 @@ class Lookups {
     return admins.filter((id) => members.has(id))
   }
 
-  /** The ticket's assignee while a member of its space, else its inbox's admins who are. */
-  async assigneeOrAdmins(ticket: TicketRow): Promise<string[]> {
-    const assignee = ticket.assignedToUserId
-    if (assignee && (await this.memberIds(ticket.spaceId)).has(assignee)) return [assignee]
+  /**
+   * `userId` while a member of the ticket's space, else the ticket's inbox's admins who are
+   * (null: nobody named, the admins at once).
+   */
+  async memberOrAdmins(ticket: TicketRow, userId: string | null): Promise<string[]> {
+    if (userId && (await this.memberIds(ticket.spaceId)).has(userId)) return [userId]
     return this.memberAdmins(ticket.spaceId, ticket.inboxId)
   }
 
@@ -227,17 +229,16 @@ async function resolveTargets(
     escalatedTo,
     label: null,
   })
-  const admins = async (): Promise<Targets> => {
-    const ids = await lookups.memberAdmins(ticket.spaceId, ticket.inboxId)
+  // one person, or the inbox's admins in their stead (null: nobody named)
+  const person = async (id: string | null): Promise<Targets> => {
+    const ids = await lookups.memberOrAdmins(ticket, id)
     return people(ids, ids[0] ?? null)
   }
-  const person = (id: string | null): Promise<Targets> | Targets =>
-    isMember(id) ? people([id], id) : admins()
   switch (rule.escalateTo) {
     case 'assigned':
       return person(ticket.assignedToUserId)
     case 'manager': {
-      if (!isMember(ticket.assignedToUserId)) return admins()
+      if (!isMember(ticket.assignedToUserId)) return person(null)
       return person(await lookups.managerOf(ticket.spaceId, ticket.assignedToUserId))
     }
     case 'team': {
@@ -571,7 +572,7 @@ async function claimSlaWarnings(
 ): Promise<CommittedSlaWarning[]> {
   const atRisk = targets.filter((t) => t.pending && t.state === 'at_risk')
   if (atRisk.length === 0) return []
-  const userIds = await lookups.assigneeOrAdmins(row)
+  const userIds = await lookups.memberOrAdmins(row, row.assignedToUserId)
   const claimed: CommittedSlaWarning[] = []
   for (const target of atRisk) {
     const [stored] = await tx
