@@ -12,6 +12,7 @@ import { loadInbox } from '../inbox/inbox-actions.js'
 import { ConnectionLost } from '../layout/ConnectionLost.js'
 import { loadLayoutPreferences, setPhoneTab, showMain } from '../layout/layout-actions.js'
 import { MePanel } from '../layout/MePanel.js'
+import { MoreBelowButton } from '../layout/MoreBelowButton.js'
 import { PanelResizer } from '../layout/PanelResizer.js'
 import { PhoneNav } from '../layout/PhoneNav.js'
 import { useAlertBadge } from '../layout/useAlertBadge.js'
@@ -94,16 +95,7 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
           {tab === 'space' && <HandsPanel />}
         </div>
         {/* its own row under the strip: it never covers a card's buttons */}
-        {below.more && (
-          <button
-            type="button"
-            className="more-below secondary small"
-            onClick={() => top?.scrollBy({ top: top.clientHeight * 0.8, behavior: 'smooth' })}
-          >
-            {below.hidden > 0 ? `${below.hidden} more below` : 'More below'}
-            <span aria-hidden="true"> ↓</span>
-          </button>
-        )}
+        <MoreBelowButton scroller={top} below={below} noun={['more', 'more']} />
       </div>
       <div className="phone-main">
         {tab === 'space' ? (

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { alertTitle } from '../automation/alert-text.js'
 import { SlaWarningCard } from '../automation/SlaWarningCard.js'
 import { TicketAlertCard } from '../automation/TicketAlertCard.js'
+import { MoreBelowButton } from '../layout/MoreBelowButton.js'
 import { PHONE_QUERY, useMediaQuery } from '../layout/useMediaQuery.js'
 import { useMoreBelow } from '../layout/useMoreBelow.js'
 import { countOf } from '../layout/words.js'
@@ -137,17 +138,8 @@ export function AlertRail() {
               )
             })}
           </ol>
-          {!phone && below.more && (
-            <button
-              type="button"
-              className="more-below secondary small"
-              onClick={() => list?.scrollBy({ top: list.clientHeight * 0.8, behavior: 'smooth' })}
-            >
-              {below.hidden > 0
-                ? `${countOf(below.hidden, 'more alert', 'more alerts')} below`
-                : 'More below'}
-              <span aria-hidden="true"> ↓</span>
-            </button>
+          {!phone && (
+            <MoreBelowButton scroller={list} below={below} noun={['more alert', 'more alerts']} />
           )}
         </section>
       )}
