@@ -81,6 +81,36 @@ describe.each(databaseKinds())(
       expect(inbox.channelAddress).not.toBe(phone.inbox.channelAddress)
     })
 
+    it('[7.3] a captured message to someone else shows their "I’m on it" link hidden; one’s own, whole', async () => {
+      const ack = /https:\/\/flare\.example\.com\/ack\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/
+      const toGus = await fire({
+        escalateTo: 'specific_user',
+        escalateToUserId: await t.userId('gus@flare.test'),
+        notificationChannels: ['email'],
+      })
+      const toMax = await fire({
+        escalateTo: 'specific_user',
+        escalateToUserId: await t.userId('manager@flare.test'),
+        notificationChannels: ['email'],
+      })
+      await t.app.notifications.runDue(t.clock.now())
+      const [gus] = (await deliveries(`?ticketId=${toGus.ticketId}&channel=email`)).json()
+        .deliveries
+      // the link is in what was sent (the outbox keeps it), but not in what the manager reads
+      const [stored] = await t.database.db
+        .select()
+        .from(notificationOutbox)
+        .where(eq(notificationOutbox.id, gus.id))
+      expect(stored?.captured?.text).toMatch(ack)
+      expect(gus.captured.text).not.toMatch(ack)
+      expect(gus.captured.html).not.toMatch(ack)
+      expect(gus.captured.text).toContain('https://flare.example.com/ack/[personal link hidden]')
+      const [max] = (await deliveries(`?ticketId=${toMax.ticketId}&channel=email`)).json()
+        .deliveries
+      expect(max.captured.text).toMatch(ack)
+      expect(max.captured.html).toMatch(ack)
+    })
+
     it('[7.3] the log filters by state, channel and ticket, pages, and is for admins and managers only', async () => {
       await fire({ escalateTo: 'assigned', notificationChannels: ['slack'] })
       await t.app.notifications.runDue(t.clock.now())

@@ -92,7 +92,27 @@ function labelOf(row: OutboxRow, labels: Map<string, string>): string {
   return row.channel === 'slack' ? 'Slack' : 'the space'
 }
 
-export function toDeliveryDto(row: OutboxRow, label: string): DeliveryDto {
+// an "I'm on it" link's token: its payload and signature, both base64url
+const ACK_TOKEN = /\/ack\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g
+
+/**
+ * A captured message as `viewerId` may read it: a message to someone else has its personal
+ * "I'm on it" links hidden (each acknowledges as its recipient for a day: a credential, which
+ * the log would otherwise hand to every admin and manager).
+ */
+function capturedFor(row: OutboxRow, viewerId: string): DeliveryDto['captured'] {
+  const captured = row.captured ?? null
+  if (!captured || row.target === `user:${viewerId}`) return captured
+  const hide = (text: string) => text.replace(ACK_TOKEN, '/ack/[personal link hidden]')
+  return {
+    ...captured,
+    text: hide(captured.text),
+    ...(captured.html === undefined ? {} : { html: hide(captured.html) }),
+  }
+}
+
+/** A delivery log row as `viewerId` (an admin or manager of its space) reads it. */
+export function toDeliveryDto(row: OutboxRow, label: string, viewerId: string): DeliveryDto {
   return {
     id: row.id,
     event: row.event,
@@ -108,7 +128,7 @@ export function toDeliveryDto(row: OutboxRow, label: string): DeliveryDto {
     lastAttemptAt: iso(row.lastAttemptAt),
     nextAttemptAt: row.state === 'pending' ? row.nextAttemptAt.toISOString() : null,
     sentAt: iso(row.sentAt),
-    captured: row.captured ?? null,
+    captured: capturedFor(row, viewerId),
     idempotencyKey: row.idempotencyKey,
   }
 }
@@ -190,7 +210,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       preHandler: app.requireSpaceRole('admin', 'manager'),
     },
     async (request) => {
-      const { spaceId } = membershipOf(request)
+      const { spaceId, userId } = membershipOf(request)
       const query = request.query
       const where: SQL[] = [eq(notificationOutbox.spaceId, spaceId)]
       if (query.state) {
@@ -219,7 +239,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       const labels = await labelsOf(db, page)
       const last = page.at(-1)
       return {
-        deliveries: page.map((row) => toDeliveryDto(row, labelOf(row, labels))),
+        deliveries: page.map((row) => toDeliveryDto(row, labelOf(row, labels), userId)),
         nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
         sink: app.notifications.sink,
       }
@@ -238,7 +258,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       preHandler: app.requireSpaceRole('admin', 'manager'),
     },
     async (request) => {
-      const { spaceId } = membershipOf(request)
+      const { spaceId, userId } = membershipOf(request)
       const { deliveryId } = request.params
       const [row] = await db
         .select()
@@ -248,7 +268,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
       const updated = await requeue(db, row, app.clock())
       wake()
       const labels = await labelsOf(db, [updated])
-      return { delivery: toDeliveryDto(updated, labelOf(updated, labels)) }
+      return { delivery: toDeliveryDto(updated, labelOf(updated, labels), userId) }
     },
   )
 
