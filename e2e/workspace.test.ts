@@ -320,7 +320,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     // on the map, too: the approaching avatar says so under its name
     await dana
       .locator(`.avatar-label[data-user-id="${eliId}"] .note-label`, {
-        hasText: 'approaching Dana',
+        hasText: 'approaching',
       })
       .waitFor()
     await eli.keyboard.press('Escape')

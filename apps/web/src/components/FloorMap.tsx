@@ -1,5 +1,4 @@
 import {
-  type EscalationDto,
   type FloorPlan,
   floorPlan,
   type MemberPresence,
@@ -18,18 +17,18 @@ import {
 } from 'react'
 import { EscalatedTicketsChip, TicketFlares } from '../automation/TicketFlares.js'
 import { HandPopups } from '../hands/HandPopups.js'
-import {
-  avatarColor,
-  initialsOf,
-  mapLabelOf,
-  STATUS_WORD,
-  useMemberIds,
-  usePictures,
-} from '../layout/people.js'
+import { avatarColor, initialsOf, useMemberIds, usePictures } from '../layout/people.js'
 import { firstName } from '../layout/words.js'
 import { moveTo } from '../socket.js'
 import { useFlare } from '../store/index.js'
 import { FloorArt } from './FloorArt.js'
+import {
+  type Activity,
+  activities,
+  labelRooms,
+  type MapLabelTexts,
+  mapLabelTexts,
+} from './map-labels.js'
 import {
   type CornerBox,
   fitClearOf,
@@ -80,12 +79,6 @@ function StatusGlyph({ status }: { status: MemberPresence['status'] }) {
   if (status === 'available') return <path d="M-4.5 0.5 -1.5 3.5 4.5 -3" className="glyph" />
   if (status === 'busy') return <path d="M-4.5 0 H4.5" className="glyph" />
   return <path d="M1.5 -5 A5 5 0 1 0 5 1.5 A4 4 0 0 1 1.5 -5 Z" className="glyph filled" />
-}
-
-/** What a member is doing about someone's raised hand, shown under their name on the map. */
-export interface Activity {
-  action: 'approach' | 'chat'
-  raiserName: string
 }
 
 function Avatar({
@@ -163,12 +156,7 @@ function Avatar({
  * (an approacher beside a raiser) never hides a name. Decorative: the avatar itself carries
  * the same words as its accessible name.
  */
-function AvatarLabel({ member, activity }: { member: MemberPresence; activity: Activity | null }) {
-  const doing = activity
-    ? `${activity.action === 'approach' ? 'approaching' : 'chatting with'} ${firstName(activity.raiserName)}`
-    : null
-  // the word under the name: what they are doing about a hand, else a status that is not the usual
-  const note = doing ?? (member.status === 'available' ? null : STATUS_WORD[member.status])
+function AvatarLabel({ member, texts }: { member: MemberPresence; texts: MapLabelTexts }) {
   return (
     // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group with no tabindex is not focusable; the avatar carries these words
     <g
@@ -178,11 +166,11 @@ function AvatarLabel({ member, activity }: { member: MemberPresence; activity: A
       aria-hidden="true"
     >
       <text className="name-label" textAnchor="middle" y={46}>
-        {mapLabelOf(member.displayName)}
+        {texts.name}
       </text>
-      {note && (
-        <text className={`note-label${doing ? ' doing' : ''}`} textAnchor="middle" y={62}>
-          {note}
+      {texts.note && (
+        <text className={`note-label${texts.doing ? ' doing' : ''}`} textAnchor="middle" y={62}>
+          {texts.note}
         </text>
       )}
     </g>
@@ -250,19 +238,6 @@ function drawOrder(members: readonly MemberPresence[], raisers: ReadonlySet<stri
   return [...members].sort((a, b) => Number(raisers.has(a.userId)) - Number(raisers.has(b.userId)))
 }
 
-/** Who is approaching or chatting with whom, from the active escalations' responses. */
-function activities(escalations: readonly EscalationDto[], nameOf: (id: string) => string) {
-  const byResponder = new Map<string, Activity>()
-  for (const e of escalations) {
-    for (const r of e.responses) {
-      // approaching says more than chatting: it wins when someone did both
-      if (byResponder.get(r.userId)?.action === 'approach') continue
-      byResponder.set(r.userId, { action: r.action, raiserName: nameOf(e.raisedBy) })
-    }
-  }
-  return byResponder
-}
-
 /**
  * The office floor: team areas, desks, meeting rooms, and an avatar for everyone present.
  * Click to walk there, or focus the map and use the arrow keys; zoom floats inside the map.
@@ -295,6 +270,8 @@ export function FloorMap({
   const doing = activities(snapshot?.escalations ?? [], nameOf)
   const meAt = me ? `${me.x},${me.y}` : null
   const raisers = new Set(snapshot?.escalations.map((e) => e.raisedBy) ?? [])
+  const present = snapshot?.members
+  const labelRoom = useMemo(() => labelRooms(present ?? []), [present])
 
   const map: Size = { width: space.mapWidth, height: space.mapHeight }
   // what the office uses: fitted, it fills the pane; the floor runs on to the pane's edges
@@ -422,7 +399,11 @@ export function FloorMap({
           <AvatarLabel
             key={member.userId}
             member={member}
-            activity={doing.get(member.userId) ?? null}
+            texts={mapLabelTexts(
+              member,
+              doing.get(member.userId) ?? null,
+              labelRoom.get(member.userId) ?? Number.POSITIVE_INFINITY,
+            )}
           />
         ))}
     </svg>

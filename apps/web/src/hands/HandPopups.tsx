@@ -1,18 +1,20 @@
 import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
 import { type CSSProperties, type RefObject, useEffect, useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
+import { activities, labelRooms, mapLabelTexts } from '../components/map-labels.js'
 import { placeOn, useStageWidth, type View } from '../components/map-view.js'
-import { displayNameOf, mapLabelOf } from '../layout/people.js'
+import { displayNameOf } from '../layout/people.js'
 import { firstName, listOf } from '../layout/words.js'
 import { useFlare } from '../store/index.js'
 import { respondToHand } from './hand-actions.js'
 import { HandIcon, UrgentIcon } from './icons.js'
-import { ESCALATION_KIND, respondingTexts } from './labels.js'
+import { ESCALATION_KIND, respondingLine, respondingTexts } from './labels.js'
 import {
   type Box,
   memberBoxes,
   POPUP_GEOMETRY,
   type PopupPlace,
+  type PopupToPlace,
   placePopups,
 } from './popup-layout.js'
 
@@ -70,6 +72,30 @@ function estimateWidth(text: string): number {
   return Math.min(272, 44 + 7.2 * [...text].length)
 }
 
+/** Everyone's avatar, name and note on the stage, as the map draws them, for pop-ups to keep off. */
+function peopleBoxes(
+  members: readonly MemberPresence[],
+  escalations: readonly EscalationDto[],
+  onStage: (m: { x: number; y: number }) => { x: number; y: number },
+  scale: number,
+): Box[] {
+  const rooms = labelRooms(members)
+  const doing = activities(escalations, displayNameOf)
+  return members.flatMap((m) =>
+    memberBoxes(
+      {
+        ...onStage(m),
+        ...mapLabelTexts(
+          m,
+          doing.get(m.userId) ?? null,
+          rooms.get(m.userId) ?? Number.POSITIVE_INFINITY,
+        ),
+      },
+      scale,
+    ),
+  )
+}
+
 /**
  * The pop-ups over raisers' avatars, placed over the part of the map the stage shows (`view`). Each sits above its raiser
  * with a pointer down to them, so it never hides the person who asked. The first words show
@@ -94,26 +120,27 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
     x: (m.x - view.x) * scale,
     y: (m.y - view.y) * scale,
   })
+  const responding = new Map(
+    shown.map(({ e }) => [
+      e.id,
+      respondingTexts(e.responses, (id) => firstName(nameOf(id)), snapshot.you),
+    ]),
+  )
+  const toPlace = shown.map(
+    ({ e, raiser }): PopupToPlace => ({
+      id: e.id,
+      ...onStage(raiser),
+      width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
+      lines: responding.get(e.id)?.length ? 2 : 1,
+    }),
+  )
   // nothing to place (most of the time): no walk over everyone present at every presence change
   const places =
     compact || shown.length === 0
       ? new Map<string, PopupPlace>()
       : placePopups(
-          shown.map(({ e, raiser }) => ({
-            id: e.id,
-            ...onStage(raiser),
-            width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
-          })),
-          snapshot.members.flatMap((m) =>
-            memberBoxes(
-              {
-                ...onStage(m),
-                label: mapLabelOf(m.displayName),
-                hasNote: m.status !== 'available',
-              },
-              scale,
-            ),
-          ),
+          toPlace,
+          peopleBoxes(snapshot.members, snapshot.escalations, onStage, scale),
           shownPart ?? { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
           POPUP_GEOMETRY,
           scale,
@@ -143,7 +170,8 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
             </span>
           )
         }
-        const responding = respondingTexts(e.responses, (id) => firstName(nameOf(id)), snapshot.you)
+        const responders = responding.get(e.id) ?? []
+        const line = respondingLine(responders)
         const text = e.message || kind.label
         return (
           // biome-ignore lint/a11y/useSemanticElements: a pop-up over an avatar, not a form fieldset
@@ -172,8 +200,15 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
               <span className="popup-icon">{icon}</span>
               <span className="popup-text">
                 <span className="popup-message">{text}</span>
-                {responding.length > 0 && (
-                  <span className="popup-responding">{listOf(responding)}</span>
+                {line && (
+                  <span className="popup-responding">
+                    <span className={responders.length > 1 ? 'popup-responding-short' : undefined}>
+                      {line}
+                    </span>
+                    {responders.length > 1 && (
+                      <span className="popup-responding-all">{listOf(responders)}</span>
+                    )}
+                  </span>
                 )}
               </span>
             </div>

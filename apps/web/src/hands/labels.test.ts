@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { respondingTexts } from './labels.js'
+import { respondingLine, respondingTexts } from './labels.js'
 
 const at = '2026-12-03T10:00:00.000Z'
 const names: Record<string, string> = { eli: 'Eli', fatima: 'Fatima' }
@@ -32,5 +32,13 @@ describe('who is responding to a hand', () => {
       ),
     ).toEqual(['Eli is approaching and chatting'])
     expect(respondingTexts([], nameOf, null)).toEqual([])
+  })
+
+  it('[3.5] a pop-up says who responds in one line: the one phrase, or how many', () => {
+    expect(respondingLine([])).toBeNull()
+    expect(respondingLine(['Eli is approaching'])).toBe('Eli is approaching')
+    expect(respondingLine(['Eli is approaching', 'Fatima is chatting', 'Gus is approaching'])).toBe(
+      '3 people responding',
+    )
   })
 })

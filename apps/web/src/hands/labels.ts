@@ -1,4 +1,5 @@
 import type { EscalationDto } from '@flare/protocol/client'
+import { countOf } from '../layout/words.js'
 
 /**
  * One vocabulary: a person raises a **hand** (yellow "Hand raised", or red "Urgent hand" that
@@ -32,4 +33,14 @@ export function respondingTexts(
       .join(' and ')
     return userId === you ? `You are ${doing}` : `${nameOf(userId)} is ${doing}`
   })
+}
+
+/**
+ * Who is responding, in the one line a pop-up gives it: `Eli is approaching` for one person,
+ * `3 responding` for more (the hands panel and the pop-up, hovered or focused, name them all).
+ */
+export function respondingLine(responding: readonly string[]): string | null {
+  if (responding.length === 0) return null
+  if (responding.length === 1) return responding[0] ?? null
+  return `${countOf(responding.length, 'person', 'people')} responding`
 }

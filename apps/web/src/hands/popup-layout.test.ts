@@ -70,7 +70,7 @@ describe('placing the raised hands’ pop-ups', () => {
   it('[3.5] keeps off a neighbour’s name below it, and leads a lifted stem round another pop-up (the review’s three hands)', () => {
     // Dana and Eli side by side, Gus a desk row under Dana: as on the demo floor
     const member = (x: number, y: number, label: string) =>
-      memberBoxes({ x, y, label, hasNote: false }, 1)
+      memberBoxes({ x, y, name: label, note: null }, 1)
     const dana = member(300, 260, 'Dana Reyes')
     const people = [...dana, ...member(450, 260, 'Eli Novak'), ...member(300, 445, 'Gus Okafor')]
     const placed = laidOut(
@@ -88,6 +88,58 @@ describe('placing the raised hands’ pop-ups', () => {
     const eli = byId.get('eli')!
     if (eli.stem) expect(overlaps(eli.stem, byId.get('dana')!.body)).toBe(false)
     expect(overlaps(eli.body, byId.get('dana')!.body)).toBe(false)
+  })
+
+  it('[3.5] a pop-up with a line of who responds is that much taller, and is placed as tall as it is', () => {
+    const one = popupBoxes(
+      { id: 'a', x: 400, y: 300, width: 180 },
+      { lift: 0, shift: 0 },
+      POPUP_GEOMETRY,
+      30,
+    )
+    const two = popupBoxes(
+      { id: 'a', x: 400, y: 300, width: 180, lines: 2 },
+      { lift: 0, shift: 0 },
+      POPUP_GEOMETRY,
+      30,
+    )
+    expect(two.body.bottom).toBe(one.body.bottom)
+    expect(one.body.top - two.body.top).toBe(POPUP_GEOMETRY.lineHeight)
+    // side by side, the taller one's neighbour is lifted clear of all of it
+    const placed = laidOut([
+      { id: 'tall', x: 300, y: 300, width: 250, lines: 2 },
+      { id: 'next', x: 420, y: 300, width: 250, lines: 2 },
+    ])
+    const [a, b] = placed
+    expect(a && b && overlaps(a.body, b.body)).toBe(false)
+  })
+
+  it('[3.5] a lifted pop-up’s stem goes round a person rather than through them', () => {
+    // three raisers side by side, someone standing a little above one of them
+    for (const [x, y] of [
+      [420, 150],
+      [420, 170],
+      [420, 190],
+      [300, 190],
+      [540, 190],
+    ] as const) {
+      const above = memberBoxes({ x, y, name: 'Gus Okafor', note: null }, 1)
+      const placed = laidOut(
+        [
+          { id: 'a', x: 300, y: 300, width: 250 },
+          { id: 'b', x: 420, y: 300, width: 250 },
+          { id: 'c', x: 540, y: 300, width: 250 },
+        ],
+        above,
+      )
+      const face = above[0]
+      if (!face) throw new Error('no face box')
+      expect(placed.some((p) => p.stem)).toBe(true)
+      for (const p of placed) {
+        if (p.stem) expect(overlaps(p.stem, face), `a stem through Gus at ${x},${y}`).toBe(false)
+        for (const q of placed) if (p !== q) expect(overlaps(p.body, q.body)).toBe(false)
+      }
+    }
   })
 
   it('[3.5] a raiser near the stage’s edge gets a pop-up moved inside it, pointer still on them', () => {

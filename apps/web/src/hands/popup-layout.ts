@@ -1,3 +1,5 @@
+import { labelWidth, NAME_CHAR_WIDTH, NOTE_CHAR_WIDTH } from '../components/map-labels.js'
+
 /** A rectangle on the stage, in pixels: `left < right`, `top < bottom` (y grows downwards). */
 export interface Box {
   left: number
@@ -12,6 +14,8 @@ export interface PopupToPlace {
   x: number
   y: number
   width: number
+  /** Lines of text in its body: 1, or 2 with a line saying who is responding. */
+  lines?: number
 }
 
 /** Where a pop-up goes: lifted `lift` px above its usual place, its body moved `shift` px sideways. */
@@ -27,6 +31,8 @@ export interface PopupGeometry {
   pointer: number
   /** The body's height (one line of text). */
   bodyHeight: number
+  /** What each further line of text adds to the body's height. */
+  lineHeight: number
   /** One step of lifting: a body's height and a gap. */
   rowHeight: number
 }
@@ -36,6 +42,7 @@ export const POPUP_GEOMETRY: PopupGeometry = {
   tipAbove: 30,
   pointer: 9,
   bodyHeight: 30,
+  lineHeight: 16,
   rowHeight: 34,
 }
 
@@ -51,6 +58,22 @@ function overlap(a: Box, b: Box): number {
 
 function area(box: Box): number {
   return (box.right - box.left) * (box.bottom - box.top)
+}
+
+/**
+ * What a stem (a thin line) passing through `box` costs: as much as covering the box's whole
+ * width for the height it passes, since a line through a face spoils it as much as a cover.
+ */
+function crossing(stem: Box, box: Box): number {
+  const across = Math.min(stem.right, box.right) - Math.max(stem.left, box.left)
+  const h = Math.min(stem.bottom, box.bottom) - Math.max(stem.top, box.top)
+  return across > 0 && h > 0 ? h * (box.right - box.left) : 0
+}
+
+function crossingAll(stem: Box, others: readonly Box[]): number {
+  let sum = 0
+  for (const other of others) sum += crossing(stem, other)
+  return sum
 }
 
 function overlapWithAll(box: Box, others: readonly Box[]): number {
@@ -72,8 +95,9 @@ export function popupBoxes(
   const tip = popup.y - tipAbove
   const bottom = tip - geometry.pointer - place.lift
   const left = popup.x - popup.width / 2 + place.shift
+  const height = geometry.bodyHeight + ((popup.lines ?? 1) - 1) * geometry.lineHeight
   return {
-    body: { left, right: left + popup.width, top: bottom - geometry.bodyHeight, bottom },
+    body: { left, right: left + popup.width, top: bottom - height, bottom },
     stem:
       place.lift > 0
         ? { left: popup.x - 1, right: popup.x + 1, top: bottom, bottom: tip - geometry.pointer }
@@ -107,6 +131,8 @@ export function placePopups(
     stem: Box | null
     /** How much it covers of other pop-ups or their stems (0: nothing). */
     clash: number
+    /** How much of anyone its stem passes through (0: nobody). */
+    crossed: number
     cost: number
   }
 
@@ -121,7 +147,8 @@ export function placePopups(
         tipAbove -
         geometry.pointer -
         (LIFTS.length - 1) * geometry.rowHeight -
-        geometry.bodyHeight,
+        geometry.bodyHeight -
+        ((popup.lines ?? 1) - 1) * geometry.lineHeight,
       bottom: popup.y - tipAbove,
     }
     near.set(
@@ -146,16 +173,19 @@ export function placePopups(
           if (other.stem) clash += overlap(body, other.stem)
           if (stem) clash += overlap(stem, other.body)
         }
+        const crossed = stem ? crossingAll(stem, people) : 0
         const cost =
           // another pop-up or its stem: never, whatever else it costs
           1_000 * clash +
           // cut off by the stage's edge
           100 * (area(body) - overlap(body, stage)) +
-          // people and their names: as little as may be
+          // people and their names: as little as may be; a stem through someone is as bad as
+          // covering them
           10 * overlapWithAll(body, people) +
+          10 * crossed +
           place.lift +
           Math.abs(shift) / 4
-        if (!chosen || cost < chosen.cost) chosen = { place, body, stem, clash, cost }
+        if (!chosen || cost < chosen.cost) chosen = { place, body, stem, clash, crossed, cost }
       }
     }
     if (!chosen) throw new Error('no place tried')
@@ -205,13 +235,14 @@ export function placePopups(
   for (const order of orders) {
     const tried = layout(order)
     const clash = tried.reduce((sum, p) => sum + p.clash, 0)
+    const crossed = tried.reduce((sum, p) => sum + p.crossed, 0)
     const cost = tried.reduce((sum, p) => sum + p.cost, 0)
     const total = clash * 1_000_000 + cost
     if (total < least) {
       least = total
       placed = tried
     }
-    if (clash === 0 && order === oldestFirst) break
+    if (clash === 0 && crossed === 0 && order === oldestFirst) break
   }
   return new Map(popups.map((popup, i) => [popup.id, placed[i]?.place ?? { lift: 0, shift: 0 }]))
 }
@@ -219,15 +250,16 @@ export function placePopups(
 /**
  * What a member takes on the stage (their avatar's ring, their name under it and, when they
  * have one, the note under that), for pop-ups to keep off. `x`, `y` are the member's centre
- * on the stage; sizes are the map's own (`FloorMap`'s ring of 25, a 16 px name at 46 and a
- * 13 px note at 62), scaled.
+ * on the stage; `name` and `note` as the map draws them (`mapLabelTexts`); sizes are the map's
+ * own (`FloorMap`'s ring of 25, a 16 px name at 46 and a 13 px note at 62), scaled.
  */
 export function memberBoxes(
-  member: { x: number; y: number; label: string; hasNote: boolean },
+  member: { x: number; y: number; name: string; note: string | null },
   scale: number,
 ): Box[] {
   const ring = 25 * scale
-  const half = ((member.label.length * 9 + 10) / 2) * scale
+  const half = (text: string, charWidth: number) => ((labelWidth(text, charWidth) + 10) / 2) * scale
+  const name = half(member.name, NAME_CHAR_WIDTH)
   const boxes: Box[] = [
     {
       left: member.x - ring,
@@ -236,16 +268,17 @@ export function memberBoxes(
       bottom: member.y + ring,
     },
     {
-      left: member.x - half,
-      right: member.x + half,
+      left: member.x - name,
+      right: member.x + name,
       top: member.y + 32 * scale,
       bottom: member.y + 51 * scale,
     },
   ]
-  if (member.hasNote) {
+  if (member.note) {
+    const note = half(member.note, NOTE_CHAR_WIDTH)
     boxes.push({
-      left: member.x - half,
-      right: member.x + half,
+      left: member.x - note,
+      right: member.x + note,
       top: member.y + 51 * scale,
       bottom: member.y + 66 * scale,
     })
