@@ -667,6 +667,22 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
         for (const d of all) if (d instanceof HTMLDetailsElement) d.open = true
       })
       await expectNoOverflow(page, `${at}, settings`)
+      // "On this page" stays in view however far down the page goes (a column beside the
+      // sections, or a strip along the top), and a section it leads to is not under it
+      const nav = page.getByRole('navigation', { name: 'On this page' })
+      await nav.getByRole('link', { name: 'Members & groups' }).click()
+      await expect
+        .poll(() => page.evaluate(() => window.scrollY), { message: at })
+        .toBeGreaterThan(500)
+      const navBox = await boxOf(nav)
+      expect(navBox.y, `${at}: "On this page" scrolled away`).toBeGreaterThanOrEqual(0)
+      expect(navBox.y, `${at}: "On this page" scrolled away`).toBeLessThan(size.height / 4)
+      const members = await boxOf(page.locator('#members-and-groups'))
+      if (size.width < 1100) {
+        expect(members.y, `${at}: the section is under the strip`).toBeGreaterThanOrEqual(
+          navBox.y + navBox.height,
+        )
+      }
 
       await page.goto(`${spaceUrl}/deliveries`)
       await page.locator('tr.delivery').first().waitFor()
