@@ -93,7 +93,12 @@ export function TopBar({
           </a>
         </nav>
       )}
-      <span className={`connection connection-${connection.state}`} role="status">
+      <span
+        className={`connection connection-${connection.state}`}
+        role="status"
+        // a narrow bar shows "Live" as its dot alone: the word on hover
+        title={CONNECTION_TEXT[connection.state]}
+      >
         {CONNECTION_TEXT[connection.state]}
       </span>
       {!compact && !narrow && <StatusPicker />}

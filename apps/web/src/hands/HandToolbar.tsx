@@ -59,8 +59,9 @@ export function HandToolbar() {
     <div className="control-toolbar" role="toolbar" aria-label="Controls">
       <button
         type="button"
+        // the label says what pressing does ("Escalation", "Lower hand"), so no pressed state
+        // besides it: a screen reader would read "Lower hand, pressed"
         className={raised ? 'escalation-button raised' : 'escalation-button'}
-        aria-pressed={raised}
         disabled={!connected}
         title={connected ? undefined : 'Not connected: wait until the connection is back'}
         onClick={() => void toggleHand()}
