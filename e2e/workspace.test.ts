@@ -526,6 +526,69 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     }
   })
 
+  it('[3.5][10] on a phone, a hand beyond the part of the map on show is pinned to the edge that leads to it', async () => {
+    for (const b of stage.browsers) await b.context.clearCookies()
+    const manager = await cookieOf(stage.flare, 'manager@flare.test')
+    const spaceId = await spaceIdOf(stage.flare)
+    await stage.flare.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/escalations/lower-all`,
+      headers: { cookie: manager },
+    })
+    const [dana, max] = await Promise.all(stage.browsers.map((b) => b.context.newPage()))
+    if (!dana || !max) throw new Error('pages')
+    await max.setViewportSize({ width: 390, height: 844 })
+    await logInAs(dana, stage.flare.url, 'dana@flare.test')
+    await logInAs(max, stage.flare.url, 'manager@flare.test')
+    await max.locator('.avatar.me').waitFor()
+    const raised = await stage.flare.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/escalations`,
+      headers: { cookie: await cookieOf(stage.flare, 'dana@flare.test') },
+      payload: {
+        message: 'Need a second look',
+        notify: false,
+        recipients: { userIds: [], groupIds: [] },
+      },
+    })
+    expect(raised.statusCode).toBe(201)
+    const escalationId = raised.json().escalation.id as string
+
+    // the phone's map shows the floor round Max: Dana's desk is beyond it, so her hand is a pin
+    // at the edge, inside the map, naming her and the way to go
+    const map = max.getByTestId('map')
+    const pin = max.getByRole('button', {
+      name: /^Hand raised by Dana Reyes, off the map (to the left|to the right|above|below): show$/,
+    })
+    await pin.waitFor()
+    const shown = await boxOf(map)
+    const pinBox = await boxOf(pin)
+    expect(pinBox.x).toBeGreaterThanOrEqual(shown.x)
+    expect(pinBox.x + pinBox.width).toBeLessThanOrEqual(shown.x + shown.width)
+    expect(pinBox.height).toBeGreaterThanOrEqual(32)
+    await screenshot(max, 'phone-hand-pin')
+
+    // pressing it brings her into view, with her pop-up, and the pin goes
+    await pin.click()
+    const popup = max.locator(`.popup[data-escalation-id="${escalationId}"]`)
+    await popup.waitFor()
+    await pin.waitFor({ state: 'detached' })
+    const danaId = raised.json().escalation.raisedBy as string
+    await expect
+      .poll(async () => {
+        const face = await boxOf(max.locator(`.avatar[data-user-id="${danaId}"] .ring`))
+        return face.x >= shown.x && face.x + face.width <= shown.x + shown.width
+      })
+      .toBe(true)
+    await stage.flare.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${spaceId}/escalations/lower-all`,
+      headers: { cookie: manager },
+    })
+    await dana.close()
+    await max.close()
+  })
+
   it('[4][10] the inbox takes the main pane with a live mini-map; space, inbox, ticket and settings pass axe in both themes', async () => {
     await stage.browsers[0]!.context.clearCookies()
     const page = await stage.browsers[0]!.context.newPage()

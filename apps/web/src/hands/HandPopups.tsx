@@ -11,7 +11,10 @@ import { HandIcon, UrgentIcon } from './icons.js'
 import { ESCALATION_KIND, respondingLine, respondingTexts } from './labels.js'
 import {
   type Box,
+  type EdgePin,
+  edgePins,
   memberBoxes,
+  type OffSide,
   POPUP_GEOMETRY,
   type PopupPlace,
   type PopupToPlace,
@@ -72,6 +75,28 @@ function estimateWidth(text: string): number {
   return Math.min(272, 44 + 7.2 * [...text].length)
 }
 
+const SIDE_ARROWS: Record<OffSide, string> = { left: '←', right: '→', up: '↑', down: '↓' }
+const SIDE_WORDS: Record<OffSide, string> = {
+  left: 'off the map to the left',
+  right: 'off the map to the right',
+  up: 'off the map above',
+  down: 'off the map below',
+}
+
+/** Scrolls the map's viewport so that `point` (stage pixels) is in its middle. */
+function scrollStageTo(layer: HTMLElement | null, point: { x: number; y: number }) {
+  const viewport = layer?.closest<HTMLElement>('.viewport')
+  if (!layer || !viewport) return
+  const stage = layer.getBoundingClientRect()
+  const shown = viewport.getBoundingClientRect()
+  const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false
+  viewport.scrollTo({
+    left: viewport.scrollLeft + stage.left - shown.left + point.x - viewport.clientWidth / 2,
+    top: viewport.scrollTop + stage.top - shown.top + point.y - viewport.clientHeight / 2,
+    behavior: reduced ? 'auto' : 'smooth',
+  })
+}
+
 /** Everyone's avatar, name and note on the stage, as the map draws them, for pop-ups to keep off. */
 function peopleBoxes(
   members: readonly MemberPresence[],
@@ -126,14 +151,27 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
       respondingTexts(e.responses, (id) => firstName(nameOf(id)), snapshot.you),
     ]),
   )
-  const toPlace = shown.map(
-    ({ e, raiser }): PopupToPlace => ({
-      id: e.id,
-      ...onStage(raiser),
-      width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
-      lines: responding.get(e.id)?.length ? 2 : 1,
-    }),
+  // zoomed in (a phone), a raiser beyond the part on show gets a pin at its edge instead
+  // (a part not measured yet, or of no size while its tab is hidden, pins nobody)
+  const measured = shownPart && shownPart.right > shownPart.left && shownPart.bottom > shownPart.top
+  const pins = new Map<string, EdgePin>(
+    compact || !measured
+      ? []
+      : edgePins(
+          shown.map(({ e, raiser }) => ({ id: e.id, ...onStage(raiser) })),
+          shownPart,
+        ).map((pin) => [pin.id, pin]),
   )
+  const toPlace = shown
+    .filter(({ e }) => !pins.has(e.id))
+    .map(
+      ({ e, raiser }): PopupToPlace => ({
+        id: e.id,
+        ...onStage(raiser),
+        width: estimateWidth(e.message || ESCALATION_KIND[e.color].label),
+        lines: responding.get(e.id)?.length ? 2 : 1,
+      }),
+    )
   // nothing to place (most of the time): no walk over everyone present at every presence change
   const places =
     compact || shown.length === 0
@@ -168,6 +206,26 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
             >
               <span className="popup-body">{icon}</span>
             </span>
+          )
+        }
+        const pin = pins.get(e.id)
+        if (pin) {
+          return (
+            <button
+              key={e.id}
+              type="button"
+              className={`hand-pin hand-pin-${e.color} hand-pin-${pin.side}`}
+              data-escalation-id={e.id}
+              style={{ left: pin.x, top: pin.y }}
+              aria-label={`${kind.label} by ${raiser.displayName}, ${SIDE_WORDS[pin.side]}: show`}
+              onClick={() => scrollStageTo(ref.current, onStage(raiser))}
+            >
+              <span aria-hidden="true" className="hand-pin-arrow">
+                {SIDE_ARROWS[pin.side]}
+              </span>
+              {icon}
+              <span>{firstName(raiser.displayName)}</span>
+            </button>
           )
         }
         const responders = responding.get(e.id) ?? []

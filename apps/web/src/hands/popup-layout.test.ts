@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   type Box,
+  edgePins,
   memberBoxes,
   POPUP_GEOMETRY,
   type PopupToPlace,
@@ -148,5 +149,26 @@ describe('placing the raised hands’ pop-ups', () => {
     expect(near?.place.shift).toBeGreaterThan(0)
     // the pointer (the raiser's x) stays inside the body, clear of its rounded ends
     expect(near!.body.left).toBeLessThanOrEqual(40 - 18)
+  })
+
+  it('[3.5] a zoomed map pins each raiser it does not show to the edge that leads to them', () => {
+    const shown: Box = { left: 400, top: 200, right: 790, bottom: 600 }
+    const pins = edgePins(
+      [
+        { id: 'in view', x: 600, y: 400 },
+        { id: 'left', x: 100, y: 300 },
+        { id: 'left too', x: 150, y: 310 },
+        { id: 'right', x: 1000, y: 900 },
+        { id: 'above', x: 500, y: 50 },
+      ],
+      shown,
+    )
+    const byId = new Map(pins.map((p) => [p.id, p]))
+    expect(byId.has('in view')).toBe(false)
+    expect(byId.get('left')).toEqual({ id: 'left', side: 'left', x: 406, y: 300 })
+    // two on one edge are moved apart along it, never on top of each other
+    expect(byId.get('left too')).toEqual({ id: 'left too', side: 'left', x: 406, y: 338 })
+    expect(byId.get('right')).toEqual({ id: 'right', side: 'right', x: 784, y: 580 })
+    expect(byId.get('above')).toEqual({ id: 'above', side: 'up', x: 500, y: 206 })
   })
 })

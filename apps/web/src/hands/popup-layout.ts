@@ -285,3 +285,79 @@ export function memberBoxes(
   }
   return boxes
 }
+
+/** Which way a raiser outside the part of the map on show is, from that part. */
+export type OffSide = 'left' | 'right' | 'up' | 'down'
+
+/**
+ * A pin at the edge of the part of the map on show, pointing to a raiser beyond it: `x`, `y`
+ * the middle of its side that stands against the edge `side` names.
+ */
+export interface EdgePin {
+  id: string
+  x: number
+  y: number
+  side: OffSide
+}
+
+/** Kept between a pin and the edge of the part on show it stands at. */
+const PIN_GAP = 6
+/** Kept between a pin's middle and the ends of its edge: half a pin, tall or wide. */
+const PIN_HALF = { across: 20, along: 56 }
+/** A pin's height (or width) and a gap: pins on one edge closer than this are moved apart. */
+const PIN_STEP = { y: 38, x: 120 }
+
+/**
+ * Pins for the raisers a zoomed map does not show (a phone shows a part of the floor round
+ * you): each at the edge of the part on show nearest its raiser (`x`, `y`: the middle of the
+ * pin's side against that edge), saying which way the raiser is; pins on one edge that would
+ * overlap are moved apart along it. Raisers whose centre is on show get no pin (their pop-up
+ * shows). In stage pixels.
+ *
+ * @example
+ * edgePins([{ id, x: -200, y: 300 }], { left: 0, top: 0, right: 390, bottom: 400 })
+ * // [{ id, x: 6, y: 300, side: 'left' }]
+ */
+export function edgePins(
+  raisers: ReadonlyArray<{ id: string; x: number; y: number }>,
+  shown: Box,
+): EdgePin[] {
+  const clamp = (v: number, low: number, high: number) =>
+    low > high ? (low + high) / 2 : Math.min(high, Math.max(low, v))
+  const pins: EdgePin[] = []
+  for (const r of raisers) {
+    const inside =
+      r.x >= shown.left && r.x <= shown.right && r.y >= shown.top && r.y <= shown.bottom
+    if (inside) continue
+    if (r.x < shown.left || r.x > shown.right) {
+      const side = r.x < shown.left ? 'left' : 'right'
+      pins.push({
+        id: r.id,
+        side,
+        x: side === 'left' ? shown.left + PIN_GAP : shown.right - PIN_GAP,
+        y: clamp(r.y, shown.top + PIN_HALF.across, shown.bottom - PIN_HALF.across),
+      })
+    } else {
+      const side = r.y < shown.top ? 'up' : 'down'
+      pins.push({
+        id: r.id,
+        side,
+        x: clamp(r.x, shown.left + PIN_HALF.along, shown.right - PIN_HALF.along),
+        y: side === 'up' ? shown.top + PIN_GAP : shown.bottom - PIN_GAP,
+      })
+    }
+  }
+  // on one edge, in order along it, each at least a step from the one before
+  for (const side of ['left', 'right', 'up', 'down'] as const) {
+    const along = side === 'left' || side === 'right' ? 'y' : 'x'
+    const onEdge = pins.filter((p) => p.side === side).sort((a, b) => a[along] - b[along])
+    for (let i = 1; i < onEdge.length; i++) {
+      const before = onEdge[i - 1]
+      const pin = onEdge[i]
+      if (before && pin && pin[along] - before[along] < PIN_STEP[along]) {
+        pin[along] = before[along] + PIN_STEP[along]
+      }
+    }
+  }
+  return pins
+}
