@@ -25,7 +25,9 @@ import { FloorArt } from './FloorArt.js'
 import {
   type Activity,
   activities,
+  LABEL_TOP,
   labelRooms,
+  labelScaleFor,
   type MapLabelTexts,
   mapLabelTexts,
 } from './map-labels.js'
@@ -156,7 +158,16 @@ function Avatar({
  * (an approacher beside a raiser) never hides a name. Decorative: the avatar itself carries
  * the same words as its accessible name.
  */
-function AvatarLabel({ member, texts }: { member: MemberPresence; texts: MapLabelTexts }) {
+function AvatarLabel({
+  member,
+  texts,
+  enlarged,
+}: {
+  member: MemberPresence
+  texts: MapLabelTexts
+  /** How much larger than at a scale of 1 (`labelScaleFor`), from the ring's edge down. */
+  enlarged: number
+}) {
   return (
     // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group with no tabindex is not focusable; the avatar carries these words
     <g
@@ -165,14 +176,22 @@ function AvatarLabel({ member, texts }: { member: MemberPresence; texts: MapLabe
       data-user-id={member.userId}
       aria-hidden="true"
     >
-      <text className="name-label" textAnchor="middle" y={46}>
-        {texts.name}
-      </text>
-      {texts.note && (
-        <text className={`note-label${texts.doing ? ' doing' : ''}`} textAnchor="middle" y={62}>
-          {texts.note}
+      <g
+        transform={
+          enlarged === 1
+            ? undefined
+            : `translate(0 ${LABEL_TOP}) scale(${enlarged}) translate(0 ${-LABEL_TOP})`
+        }
+      >
+        <text className="name-label" textAnchor="middle" y={46}>
+          {texts.name}
         </text>
-      )}
+        {texts.note && (
+          <text className={`note-label${texts.doing ? ' doing' : ''}`} textAnchor="middle" y={62}>
+            {texts.note}
+          </text>
+        )}
+      </g>
     </g>
   )
 }
@@ -270,8 +289,6 @@ export function FloorMap({
   const doing = activities(snapshot?.escalations ?? [], nameOf)
   const meAt = me ? `${me.x},${me.y}` : null
   const raisers = new Set(snapshot?.escalations.map((e) => e.raisedBy) ?? [])
-  const present = snapshot?.members
-  const labelRoom = useMemo(() => labelRooms(present ?? []), [present])
 
   const map: Size = { width: space.mapWidth, height: space.mapHeight }
   // what the office uses: fitted, it fills the pane; the floor runs on to the pane's edges
@@ -295,6 +312,10 @@ export function FloorMap({
     view = viewAround({ x: 0, y: 0, ...map }, stage, zoom)
   }
   const scale = zoom === 'fit' ? fitted : zoom
+  // a small map draws its labels larger, and fits them to neighbours at that size
+  const labelScale = labelScaleFor(scale)
+  const present = snapshot?.members
+  const labelRoom = useMemo(() => labelRooms(present ?? [], labelScale), [present, labelScale])
 
   // zoomed in (the phone's readable zoom), keep your own avatar in view on first paint
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when zoom changes or we first appear
@@ -399,6 +420,7 @@ export function FloorMap({
           <AvatarLabel
             key={member.userId}
             member={member}
+            enlarged={labelScale}
             texts={mapLabelTexts(
               member,
               doing.get(member.userId) ?? null,

@@ -5,9 +5,8 @@ import {
   fittedDoing,
   fittedName,
   labelRooms,
+  labelScaleFor,
   labelWidth,
-  NAME_CHAR_WIDTH,
-  NOTE_CHAR_WIDTH,
 } from './map-labels.js'
 
 const at = (userId: string, x: number, y: number) => ({ userId, x, y })
@@ -37,7 +36,7 @@ describe('names and notes under avatars', () => {
     expect(fittedDoing('chat', 'Dana Reyes', 240)).toBe('chatting with Dana')
     expect(fittedDoing('approach', 'Dana Reyes', 92)).toBe('approaching')
     expect(fittedDoing('chat', 'Dana Reyes', 92)).toBe('chatting')
-    expect(fitLabel(['away'], 92, NOTE_CHAR_WIDTH)).toBe('away')
+    expect(fitLabel(['away'], 92, 'note')).toBe('away')
   })
 
   it('[3.5.1] no two labels on a line overlap, wherever people stand (never closer than two avatars touching)', () => {
@@ -59,8 +58,8 @@ describe('names and notes under avatars', () => {
           const room = rooms.get(p.userId) ?? 0
           return {
             ...p,
-            name: labelWidth(fittedName(p.name, room), NAME_CHAR_WIDTH),
-            note: labelWidth(fittedDoing('chat', 'Someone Long', room), NOTE_CHAR_WIDTH),
+            name: labelWidth(fittedName(p.name, room), 'name'),
+            note: labelWidth(fittedDoing('chat', 'Someone Long', room), 'note'),
           }
         })
         for (const a of widths) {
@@ -82,5 +81,22 @@ describe('names and notes under avatars', () => {
     const rooms = labelRooms(people)
     expect(rooms.size).toBe(5000)
     expect(rooms.get('u150')).toBe(82)
+  })
+
+  it('[3.5.1] a small map draws names at least 12 px where it can, and fits them at that size', () => {
+    // a scale of 1 or more: as the map draws them
+    expect(labelScaleFor(1)).toBe(1)
+    expect(labelScaleFor(2)).toBe(1)
+    // a fitted tablet map at about half size: 16 units would be 8.8 px; drawn 12 px
+    expect(labelScaleFor(0.55) * 16 * 0.55).toBeCloseTo(12)
+    // never more than 1.6 times (a tiny map keeps its names short rather than huge)
+    expect(labelScaleFor(0.2)).toBe(1.6)
+    expect(labelScaleFor(0)).toBe(1)
+    // drawn 1.5 times larger, two people 150 apart have the room of 100 at a scale of 1
+    const rooms = labelRooms([at('a', 0, 0), at('b', 150, 0)], 1.5)
+    expect(rooms.get('a')).toBe(92)
+    // and a line is taller: 50 apart vertically is the same line at 1.5, not at 1
+    expect(labelRooms([at('a', 0, 0), at('b', 100, 50)], 1.5).get('a')).toBe(100 / 1.5 - 8)
+    expect(labelRooms([at('a', 0, 0), at('b', 100, 50)], 1).get('a')).toBe(240)
   })
 })

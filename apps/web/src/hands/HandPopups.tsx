@@ -1,7 +1,7 @@
 import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
 import { type CSSProperties, type RefObject, useEffect, useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
-import { activities, labelRooms, mapLabelTexts } from '../components/map-labels.js'
+import { activities, labelRooms, labelScaleFor, mapLabelTexts } from '../components/map-labels.js'
 import { placeOn, useStageWidth, type View } from '../components/map-view.js'
 import { displayNameOf } from '../layout/people.js'
 import { firstName, listOf } from '../layout/words.js'
@@ -104,7 +104,8 @@ function peopleBoxes(
   onStage: (m: { x: number; y: number }) => { x: number; y: number },
   scale: number,
 ): Box[] {
-  const rooms = labelRooms(members)
+  const enlarged = labelScaleFor(scale)
+  const rooms = labelRooms(members, enlarged)
   const doing = activities(escalations, displayNameOf)
   return members.flatMap((m) =>
     memberBoxes(
@@ -117,6 +118,7 @@ function peopleBoxes(
         ),
       },
       scale,
+      enlarged,
     ),
   )
 }

@@ -1,4 +1,4 @@
-import { labelWidth, NAME_CHAR_WIDTH, NOTE_CHAR_WIDTH } from '../components/map-labels.js'
+import { LABEL_TOP, type LabelFont, labelWidth } from '../components/map-labels.js'
 
 /** A rectangle on the stage, in pixels: `left < right`, `top < bottom` (y grows downwards). */
 export interface Box {
@@ -251,15 +251,20 @@ export function placePopups(
  * What a member takes on the stage (their avatar's ring, their name under it and, when they
  * have one, the note under that), for pop-ups to keep off. `x`, `y` are the member's centre
  * on the stage; `name` and `note` as the map draws them (`mapLabelTexts`); sizes are the map's
- * own (`FloorMap`'s ring of 25, a 16 px name at 46 and a 13 px note at 62), scaled.
+ * own (`FloorMap`'s ring of 25, a 16 px name and a 13 px note from `LABEL_TOP` down, each
+ * `enlarged` as on a small map, `labelScaleFor`), scaled.
  */
 export function memberBoxes(
   member: { x: number; y: number; name: string; note: string | null },
   scale: number,
+  enlarged = 1,
 ): Box[] {
   const ring = 25 * scale
-  const half = (text: string, charWidth: number) => ((labelWidth(text, charWidth) + 10) / 2) * scale
-  const name = half(member.name, NAME_CHAR_WIDTH)
+  const half = (text: string, font: LabelFont) =>
+    ((labelWidth(text, font) * enlarged + 10) / 2) * scale
+  const top = member.y + LABEL_TOP * scale
+  const nameBottom = top + 19 * enlarged * scale
+  const name = half(member.name, 'name')
   const boxes: Box[] = [
     {
       left: member.x - ring,
@@ -267,20 +272,15 @@ export function memberBoxes(
       top: member.y - ring,
       bottom: member.y + ring,
     },
-    {
-      left: member.x - name,
-      right: member.x + name,
-      top: member.y + 32 * scale,
-      bottom: member.y + 51 * scale,
-    },
+    { left: member.x - name, right: member.x + name, top, bottom: nameBottom },
   ]
   if (member.note) {
-    const note = half(member.note, NOTE_CHAR_WIDTH)
+    const note = half(member.note, 'note')
     boxes.push({
       left: member.x - note,
       right: member.x + note,
-      top: member.y + 51 * scale,
-      bottom: member.y + 66 * scale,
+      top: nameBottom,
+      bottom: nameBottom + 15 * enlarged * scale,
     })
   }
   return boxes
