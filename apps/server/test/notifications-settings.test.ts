@@ -109,6 +109,15 @@ describe.each(databaseKinds())(
         .deliveries
       expect(max.captured.text).toMatch(ack)
       expect(max.captured.html).toMatch(ack)
+      // one minute is a minute, in the reason every channel and the history give
+      const ticket = await t.app.inject({
+        method: 'GET',
+        url: `/api/spaces/${t.spaceId}/tickets/${toMax.ticketId}`,
+        headers: { cookie: manager },
+      })
+      expect(ticket.json().ticket.escalationHistory[0].reason).toMatch(
+        /^Customer waiting 1 (business )?minute without a reply/,
+      )
     })
 
     it('[7.3] the log filters by state, channel and ticket, pages, and is for admins and managers only', async () => {

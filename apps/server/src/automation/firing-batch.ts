@@ -307,10 +307,10 @@ function clockReason(
       ? `${nobody}: sent to its fallback`
       : `${nobody}: on to the next level (rule "${rule.name}")`
   }
-  const unit = rule.businessHoursOnly ? 'business minutes' : 'minutes'
+  const waited = minutesText(minutes, rule.businessHoursOnly)
   return rule.clock === 'age'
-    ? `Open for ${minutes} ${unit} (rule "${rule.name}")`
-    : `Customer waiting ${minutes} ${unit} without a reply (rule "${rule.name}")`
+    ? `Open for ${waited} (rule "${rule.name}")`
+    : `Customer waiting ${waited} without a reply (rule "${rule.name}")`
 }
 
 /** A note of the batch, its text rendered once the batch's transcripts are loaded. */
