@@ -91,7 +91,8 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
     <main className="phone" data-tab={tab}>
       <div className="phone-top">
         <div className="phone-top-scroll" ref={setTop}>
-          <AlertRail />
+          {/* beside the map a card shows whole; over a ticket or a chat, its one line */}
+          <AlertRail folded={tab !== 'space'} />
           {tab === 'space' && <HandsPanel />}
         </div>
         {/* its own row under the strip: it never covers a card's buttons */}

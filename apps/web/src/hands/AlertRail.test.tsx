@@ -162,6 +162,18 @@ describe('AlertRail', () => {
         .classList.contains('collapsed'),
     ).toBe(false)
   })
+
+  it('[3][10.5] folded (a phone over a ticket or a chat), every card starts as its one line and opens on request', async () => {
+    const user = userEvent.setup()
+    render(<AlertRail folded />)
+    notify(hand('a', 'Dana Reyes', minutesAgo(1)))
+    const card = screen.getByRole('article', { name: 'Urgent hand: Dana Reyes needs help' })
+    expect(card.classList.contains('collapsed')).toBe(true)
+    expect(within(card).queryByRole('button', { name: 'Approach' })).toBeNull()
+    await user.click(within(card).getByRole('button', { name: 'Show' }))
+    expect(card.classList.contains('collapsed')).toBe(false)
+    expect(within(card).getByRole('button', { name: 'Approach' })).toBeTruthy()
+  })
 })
 
 describe('handEndedText', () => {

@@ -27,9 +27,12 @@ function isAltOne(event: KeyboardEvent): boolean {
  * The alert rail: raised hands that notified you and ticket escalations that reached you, in
  * one column of their own, newest first. It never takes focus by itself (you may be typing);
  * Alt+1 brings you to the newest card, Escape dismisses it and takes you back to where you
- * were. At most three cards are open; a card you responded to folds to one line.
+ * were. At most three cards are open; a card you responded to folds to one line. `folded`
+ * (a phone showing a ticket, chat or your settings under the strip) starts every card as its
+ * one line, so the strip does not take the screen from what you are doing; each opens on
+ * request.
  */
-export function AlertRail() {
+export function AlertRail({ folded: foldAll = false }: { folded?: boolean }) {
   const alerts = useAlerts()
   const rail = useRef<HTMLElement>(null)
   // beside the map the list scrolls in its share of the column: what it hides is said (on a
@@ -78,7 +81,10 @@ export function AlertRail() {
   })
 
   const waiting = alerts.filter((a) => !a.responded)
-  const open = new Set([...waiting.slice(0, EXPANDED_MAX).map((a) => a.key), ...opened])
+  const open = new Set([
+    ...waiting.slice(0, foldAll ? 0 : EXPANDED_MAX).map((a) => a.key),
+    ...opened,
+  ])
   const isFolded = (a: Alert) => Boolean(a.responded) || !open.has(a.key)
   const folded = alerts.filter(isFolded).length
 
@@ -99,7 +105,8 @@ export function AlertRail() {
             {waiting.length > 0 && (
               <span className="rail-count">{countOf(waiting.length, 'waiting', 'waiting')}</span>
             )}
-            {folded > 0 && (
+            {/* folded all together, the count would only repeat how many there are */}
+            {folded > 0 && !foldAll && (
               <span className="rail-folded">{countOf(folded, 'folded', 'folded')}</span>
             )}
             <kbd className="rail-key" title="Alt+1 reaches the newest alert">
