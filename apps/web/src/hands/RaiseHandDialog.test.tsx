@@ -142,6 +142,23 @@ describe('RaiseHandDialog', () => {
     })
   })
 
+  it('[3] the picker says when nobody matches, and ArrowDown in the empty field lists everyone', async () => {
+    const user = userEvent.setup()
+    render(<RaiseHandDialog />)
+    await user.click(screen.getByRole('switch', { name: 'Notify users in the space' }))
+    const picker = screen.getByRole('combobox', { name: 'Add people or groups to notify' })
+    await user.type(picker, 'zorro')
+    expect(screen.queryAllByRole('option')).toHaveLength(0)
+    expect(screen.getByRole('status').textContent).toBe('No one you can notify matches “zorro”.')
+    await user.clear(picker)
+    expect(screen.queryAllByRole('option')).toHaveLength(0)
+    await user.keyboard('{ArrowDown}')
+    expect(picker.getAttribute('aria-expanded')).toBe('true')
+    expect(screen.getAllByRole('option').length).toBeGreaterThan(1)
+    await user.keyboard('{Enter}')
+    expect(screen.getAllByRole('button', { name: /^Remove / })).toHaveLength(1)
+  })
+
   it('closes on Escape', async () => {
     const user = userEvent.setup()
     render(<RaiseHandDialog />)

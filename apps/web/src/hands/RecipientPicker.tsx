@@ -20,6 +20,8 @@ interface Props {
 export function RecipientPicker({ space, value, onChange, selfId, describedBy }: Props) {
   const [query, setQuery] = useState('')
   const [open, setOpen] = useState(false)
+  // ArrowDown in an empty field lists everyone, for whoever does not know whom to type
+  const [browsing, setBrowsing] = useState(false)
   const [active, setActive] = useState(0)
   const listId = useId()
 
@@ -27,6 +29,11 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
   const suggestions = searchMentionables(space, query, { excludeUserIds: [selfId] }).filter(
     (m) => !chosen.has(m.id),
   )
+  // suggestions appear once something is typed (or ArrowDown asks), so they never cover the
+  // dialog's buttons unasked
+  const typed = query.trim() !== ''
+  const showList = open && (typed || browsing) && suggestions.length > 0
+  const nobody = open && typed && suggestions.length === 0
   const chips: Mentionable[] = [
     ...value.groupIds.flatMap((id) => {
       const g = space.groups.find((x) => x.id === id)
@@ -57,6 +64,7 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
     setQuery('')
     setActive(0)
     setOpen(false)
+    setBrowsing(false)
   }
 
   function remove(m: Mentionable) {
@@ -69,7 +77,13 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown') {
       event.preventDefault()
-      setOpen(true)
+      if (!showList) {
+        // the first press opens the list on its first suggestion
+        setOpen(true)
+        setBrowsing(true)
+        setActive(0)
+        return
+      }
       setActive((a) => Math.min(a + 1, suggestions.length - 1))
     } else if (event.key === 'ArrowUp') {
       event.preventDefault()
@@ -82,14 +96,12 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
     } else if (event.key === 'Backspace' && query === '' && chips.length > 0) {
       const last = chips[chips.length - 1]
       if (last) remove(last)
-    } else if (event.key === 'Escape' && open) {
+    } else if (event.key === 'Escape' && showList) {
       event.stopPropagation()
       setOpen(false)
+      setBrowsing(false)
     }
   }
-
-  // suggestions appear once something is typed, so they never cover the dialog's buttons unasked
-  const showList = open && query.trim() !== '' && suggestions.length > 0
   return (
     <div className="recipient-picker">
       {chips.length > 0 && (
@@ -124,7 +136,10 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
           setOpen(true)
           setActive(0)
         }}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          setOpen(false)
+          setBrowsing(false)
+        }}
         onKeyDown={onKeyDown}
       />
       {/* the WAI-ARIA combobox pattern: focus stays in the field, options are pointed at by aria-activedescendant */}
@@ -166,6 +181,9 @@ export function RecipientPicker({ space, value, onChange, selfId, describedBy }:
           </li>
         ))}
       </ul>
+      <p className="picker-empty muted" role="status">
+        {nobody ? `No one you can notify matches “${query.trim().replace(/^@/, '')}”.` : ''}
+      </p>
     </div>
   )
 }
