@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium())('instant triggers in the browser', () => {
     const scores = dana.getByTestId('message-sentiment')
     await scores.first().waitFor()
     expect(await scores.count()).toBe(2)
-    expect(await scores.nth(1).textContent()).toMatch(/^Sentiment −\d+ \(negative\)$/)
+    expect(await scores.nth(1).textContent()).toMatch(/^Unhappy −\d+$/)
     const history = dana.getByRole('list', { name: 'Escalation history' })
     expect(await history.textContent()).toContain('Keyword trigger')
     await screenshot(dana, 'trigger-ticket-view')

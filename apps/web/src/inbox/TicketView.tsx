@@ -165,14 +165,15 @@ function Controls({
  */
 function SentimentBadge({ score }: { score: number }) {
   const mood = score < 0 ? 'negative' : score > 0 ? 'positive' : 'neutral'
-  const shown = score < 0 ? `−${-score}` : score > 0 ? `+${score}` : '0'
+  // in the words an agent uses ("Sentiment 0 (neutral)" was the scorer's own), the score beside
+  const text = score < 0 ? `Unhappy −${-score}` : score > 0 ? `Happy +${score}` : 'Neutral'
   return (
     <span
       className={`ticket-badge sentiment sentiment-${mood}`}
       data-testid="message-sentiment"
-      title="Lexicon score: each word weighs −5 to +5; below zero reads unhappy"
+      title="The customer's tone, from the words they used: each weighs −5 to +5, and below zero reads unhappy"
     >
-      Sentiment {shown} ({mood})
+      {text}
     </span>
   )
 }
