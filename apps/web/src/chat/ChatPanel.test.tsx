@@ -96,6 +96,24 @@ describe('ChatPanel', () => {
     expect(screen.getByRole('button', { name: /^# Everyone 2 unread/ })).toBeTruthy()
   })
 
+  it('[2] a thread whose last message is yours says You, as the thread does', async () => {
+    const mine = message({ body: 'On my way', authorId: DANA, authorName: 'Dana Reyes' })
+    fakeServer({
+      [threadsUrl()]: () => ({
+        status: 200,
+        body: {
+          threads: [
+            { threadKey: 'space', kind: 'space', otherUserId: null, unread: 0, lastMessage: mine },
+          ],
+        },
+      }),
+    })
+    render(<ChatPanel />)
+    const everyone = await screen.findByRole('button', { name: /# Everyone/ })
+    expect(everyone.textContent).toContain('You: On my way')
+    expect(everyone.textContent).not.toContain('Dana Reyes')
+  })
+
   it('[2] pages backwards with "Load earlier", newest page first', async () => {
     const oldest = message({ body: 'first ever' })
     const middle = message({ body: 'second' })

@@ -12,6 +12,7 @@ export function ChatThreadList() {
   const threads = useFlare((s) => s.chatThreads)
   const space = useFlare((s) => s.space)
   const spaceValue = space.status === 'ready' ? space.value : null
+  const you = useFlare((s) => (s.me.status === 'ready' ? (s.me.value?.user.id ?? null) : null))
   const ordered = Object.values(threads).sort(
     (a, b) =>
       Number(b.threadKey === SPACE_THREAD) - Number(a.threadKey === SPACE_THREAD) ||
@@ -44,7 +45,10 @@ export function ChatThreadList() {
                   </span>
                 )}{' '}
                 <span className="chat-thread-last muted">
-                  {last ? `${last.authorName}: ${last.body}` : 'No messages yet'}
+                  {/* your own last message says You, as the thread itself does */}
+                  {last
+                    ? `${last.authorId === you ? 'You' : last.authorName}: ${last.body}`
+                    : 'No messages yet'}
                 </span>
               </button>
             </li>
