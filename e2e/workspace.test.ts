@@ -351,6 +351,10 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await dialog
       .getByTestId('picture-input')
       .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: portrait() })
+    // shown first as everyone will see it; nothing is saved until Dana says so
+    await dialog.getByRole('img', { name: 'Your new picture, as others will see it' }).waitFor()
+    await screenshot(dana, 'profile-picture-preview')
+    await dialog.getByRole('button', { name: 'Save picture' }).click()
     await dialog.getByText('Your picture is saved.').waitFor()
     await screenshot(dana, 'profile-picture')
     await expectNoViolations(dana)

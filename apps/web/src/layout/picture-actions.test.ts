@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { setProfilePicture } from './picture-actions.js'
+import { cropOf, setProfilePicture } from './picture-actions.js'
 
 afterEach(() => vi.unstubAllGlobals())
 
@@ -17,5 +17,15 @@ describe('choosing a profile picture', () => {
     expect(await setProfilePicture(huge)).toBe('That picture is larger than 10 MB.')
     expect(bitmap).not.toHaveBeenCalled()
     expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('[2.6] the square is as large as the shorter side, placed along the longer one', () => {
+    expect(cropOf(400, 200, 0)).toEqual({ x: 0, y: 0, side: 200 })
+    expect(cropOf(400, 200, 0.5)).toEqual({ x: 100, y: 0, side: 200 })
+    expect(cropOf(400, 200, 1)).toEqual({ x: 200, y: 0, side: 200 })
+    expect(cropOf(200, 500, 0.2)).toEqual({ x: 0, y: 60, side: 200 })
+    // out of range or not a number: kept inside the picture, centred
+    expect(cropOf(400, 200, 7)).toEqual({ x: 200, y: 0, side: 200 })
+    expect(cropOf(400, 200, Number.NaN)).toEqual({ x: 100, y: 0, side: 200 })
   })
 })

@@ -9,8 +9,8 @@ import { useFlare } from '../store/index.js'
 import { applyMemberUpdate } from './member-update.js'
 import { pictureApi } from './picture-api.js'
 
-// A profile picture (SPEC §2.6): whatever picture a person chooses is cut to a centred square
-// and drawn at 256 pixels in the browser, then sent as WebP (or PNG where WebP cannot be
+// A profile picture (SPEC §2.6): whatever picture a person chooses is cut to a square (centred,
+// or where they moved it along the picture's longer side) and drawn at 256 pixels in the browser, then sent as WebP (or PNG where WebP cannot be
 // written); the server checks the bytes again. SVG is never read: it can carry script.
 
 /** What the file picker offers; the server stores only PNG, JPEG and WebP. */
@@ -39,26 +39,34 @@ async function base64Of(blob: Blob): Promise<string> {
   return btoa(binary)
 }
 
-/** The chosen picture as a centred square of PICTURE_UPLOAD_SIDE pixels, ready to send. */
-async function squareOf(file: File): Promise<PictureUpload> {
+/**
+ * The square cut from a `width` by `height` picture: as large as its shorter side, at `focus`
+ * along its longer one (0 the left or top edge, 0.5 the middle, 1 the right or bottom edge).
+ *
+ * @example
+ * cropOf(400, 200, 0) // { x: 0, y: 0, side: 200 }
+ * cropOf(400, 200, 1) // { x: 200, y: 0, side: 200 }
+ */
+export function cropOf(
+  width: number,
+  height: number,
+  focus: number,
+): { x: number; y: number; side: number } {
+  const side = Math.min(width, height)
+  const at = Math.min(1, Math.max(0, Number.isFinite(focus) ? focus : 0.5))
+  return { x: (width - side) * at, y: (height - side) * at, side }
+}
+
+/** The chosen picture as a square of PICTURE_UPLOAD_SIDE pixels (`cropOf`), ready to send. */
+async function squareOf(file: File, focus: number): Promise<PictureUpload> {
   const bitmap = await createImageBitmap(file)
-  const side = Math.min(bitmap.width, bitmap.height)
+  const { x, y, side } = cropOf(bitmap.width, bitmap.height, focus)
   const canvas = document.createElement('canvas')
   canvas.width = PICTURE_UPLOAD_SIDE
   canvas.height = PICTURE_UPLOAD_SIDE
   const context = canvas.getContext('2d')
   if (!context) throw new Error('no canvas')
-  context.drawImage(
-    bitmap,
-    (bitmap.width - side) / 2,
-    (bitmap.height - side) / 2,
-    side,
-    side,
-    0,
-    0,
-    PICTURE_UPLOAD_SIDE,
-    PICTURE_UPLOAD_SIDE,
-  )
+  context.drawImage(bitmap, x, y, side, side, 0, 0, PICTURE_UPLOAD_SIDE, PICTURE_UPLOAD_SIDE)
   bitmap.close()
   // a browser that cannot write WebP answers PNG instead: send what it really wrote
   for (const [type, quality] of [
@@ -93,13 +101,23 @@ function applyOwn(pictureUrl: string | null): void {
     )
 }
 
-/** Sets your picture from a chosen file; resolves to what went wrong, or null. */
-export async function setProfilePicture(file: File): Promise<PictureProblem> {
+/** Why a chosen file cannot be a picture (checked before it is read or shown), or null. */
+export function pickProblem(file: File): PictureProblem {
   if (!isPickable(file.type)) return 'Choose a PNG, JPEG, WebP or GIF picture.'
   if (file.size > MAX_CHOSEN_BYTES) return 'That picture is larger than 10 MB.'
+  return null
+}
+
+/**
+ * Sets your picture from a chosen file, cut at `focus` (`cropOf`); resolves to what went
+ * wrong, or null.
+ */
+export async function setProfilePicture(file: File, focus = 0.5): Promise<PictureProblem> {
+  const refused = pickProblem(file)
+  if (refused) return refused
   let upload: PictureUpload
   try {
-    upload = await squareOf(file)
+    upload = await squareOf(file, focus)
   } catch {
     return 'That picture could not be read. Try another one.'
   }
