@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useRef } from 'react'
-import { ChatPanel } from '../chat/ChatPanel.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
+import { LazyChatPanel } from '../chat/LazyChatPanel.js'
 import { HandsPanel } from '../hands/HandsPanel.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import type { SidePanelTab } from '../store/chat-slice.js'
@@ -10,7 +10,7 @@ import { MemberList } from './MemberList.js'
 const TABS = [
   { id: 'hands', label: 'Hands', Panel: HandsPanel },
   { id: 'people', label: 'People', Panel: MemberList },
-  { id: 'chat', label: 'Chat', Panel: ChatPanel },
+  { id: 'chat', label: 'Chat', Panel: LazyChatPanel },
   { id: 'inbox', label: 'Inbox', Panel: InboxPanel },
 ] as const satisfies ReadonlyArray<{ id: SidePanelTab; label: string; Panel: () => unknown }>
 type TabId = SidePanelTab

@@ -1,11 +1,11 @@
 import type { SpaceDto, UserDto } from '@flare/protocol/client'
 import { type CSSProperties, lazy, Suspense, useEffect, useRef, useState } from 'react'
 import { openSpace } from '../actions.js'
-import { ChatPanel } from '../chat/ChatPanel.js'
+import { LazyChatPanel, useChatPreload } from '../chat/LazyChatPanel.js'
 import { AlertRail } from '../hands/AlertRail.js'
 import { HandsPanel } from '../hands/HandsPanel.js'
 import { HandToolbar } from '../hands/HandToolbar.js'
-import { RaiseHandDialog } from '../hands/RaiseHandDialog.js'
+import { LazyRaiseHandDialog } from '../hands/LazyRaiseHandDialog.js'
 import { InboxPanel } from '../inbox/InboxPanel.js'
 import { InboxWorkspace } from '../inbox/InboxWorkspace.js'
 import { loadInbox } from '../inbox/inbox-actions.js'
@@ -107,7 +107,7 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
         ) : tab === 'inbox' ? (
           <InboxPanel />
         ) : tab === 'chat' ? (
-          <ChatPanel />
+          <LazyChatPanel />
         ) : tab === 'supervisor' ? (
           <SupervisorView space={space} />
         ) : (
@@ -134,6 +134,8 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
   const sideTab = useFlare((s) => s.sidePanelTab)
   const ticketList = useFlare((s) => s.ticketList.status)
   const phone = useMediaQuery(PHONE_QUERY)
+  // the chat's code is not in the first load: fetched once the page is idle
+  useChatPreload()
   const ready = space.status === 'ready' ? space.value : null
   useAlertBadge(ready?.space.name ?? null)
 
@@ -199,7 +201,7 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         <DesktopWorkspace space={ready.space} />
       )}
       {phone && ready && <PhoneNav />}
-      <RaiseHandDialog />
+      <LazyRaiseHandDialog />
     </div>
   )
 }
