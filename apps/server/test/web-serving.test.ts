@@ -83,6 +83,8 @@ describe('[12] security headers, on pages and API answers alike', () => {
       expect(csp['script-src-attr']).toBe("'none'")
       expect(csp['frame-ancestors']).toBe("'none'")
       expect(csp['object-src']).toBe("'none'")
+      // pictures from this origin, inline data, and the page's own preview of a chosen file
+      expect(csp['img-src']).toBe("'self' data: blob:")
       // Swagger UI alone injects <style> elements at run time
       const docs = url.startsWith('/api/docs')
       expect(csp['style-src']).toBe(docs ? "'self' 'unsafe-inline'" : "'self'")

@@ -27,7 +27,9 @@ export function contentSecurityPolicy(publicUrl: string): Record<string, string[
     'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
-    'img-src': ["'self'", 'data:'],
+    // blob: the preview of a picture chosen from disk before it is sent (the page makes the
+    // URL itself; no other origin can)
+    'img-src': ["'self'", 'data:', 'blob:'],
     'font-src': ["'self'", 'data:'],
     'connect-src': ["'self'", socketOrigin],
     'object-src': ["'none'"],
