@@ -7,6 +7,7 @@ export const AUDIT_KINDS = [
   'business_hours',
   'inbox',
   'inbox_phone_escalation',
+  'inbox_triggers',
   'sla_policies',
   'notification_template',
   'slack_integration',

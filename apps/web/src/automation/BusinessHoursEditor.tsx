@@ -15,12 +15,7 @@ import {
   WEEKDAY_LABEL,
 } from './calendar-draft.js'
 import { errorAt, type FieldErrors, fieldErrorsOf } from './field-errors.js'
-
-const MODES = [
-  { id: 'same', label: 'Same hours on chosen days' },
-  { id: 'per-day', label: 'Different hours per day' },
-  { id: 'always', label: '24 / 7' },
-] as const
+import { CALENDAR_MODES } from './settings-words.js'
 
 let zones: string[] | null = null
 function timezones(): string[] {
@@ -143,7 +138,7 @@ export function BusinessHoursEditor({
         {canEdit ? (
           <fieldset className="mode-picker">
             <legend>Mode</legend>
-            {MODES.map((m) => (
+            {CALENDAR_MODES.map((m) => (
               <label key={m.id} className="radio">
                 <input
                   type="radio"
@@ -158,7 +153,7 @@ export function BusinessHoursEditor({
           </fieldset>
         ) : (
           <p className="read-only-mode">
-            <strong>Mode:</strong> {MODES.find((m) => m.id === draft.mode)?.label}
+            <strong>Mode:</strong> {CALENDAR_MODES.find((m) => m.id === draft.mode)?.label}
           </p>
         )}
 

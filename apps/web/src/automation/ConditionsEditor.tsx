@@ -10,25 +10,7 @@ import {
 import { errorAt, type FieldErrors } from './field-errors.js'
 import type { ConditionDraft } from './rule-draft.js'
 import { Options } from './rule-fields.js'
-
-const FIELD_LABEL: Record<ConditionField, string> = {
-  status: 'Status',
-  priority: 'Priority',
-  categoryId: 'Category',
-  assignedToUserId: 'Assignee',
-  escalationLevel: 'Escalation level',
-  slaStatus: 'SLA status',
-  firstResponseTime: 'First response time (minutes)',
-  customerTag: 'Customer tag',
-  trigger: 'Instant trigger',
-}
-const OPERATOR_LABEL: Record<ConditionOperator, string> = {
-  equals: 'is',
-  not_equals: 'is not',
-  in: 'is one of',
-  not_in: 'is none of',
-  contains: 'contains',
-}
+import { CONDITION_FIELD_LABEL, OPERATOR_LABEL } from './settings-words.js'
 
 /** The conditions of a rule: all must hold. */
 export function ConditionsEditor({
@@ -69,7 +51,7 @@ export function ConditionsEditor({
               value={c.field}
               onChange={(e) => set(i, { field: e.target.value as ConditionField })}
             >
-              <Options values={CONDITION_FIELDS} labels={FIELD_LABEL} />
+              <Options values={CONDITION_FIELDS} labels={CONDITION_FIELD_LABEL} />
             </select>
             <select
               aria-label={`Condition ${i + 1} operator`}

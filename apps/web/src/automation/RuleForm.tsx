@@ -7,7 +7,6 @@ import {
   type EscalationTarget,
   type InboxDto,
   NOTIFICATION_CHANNELS,
-  type NotificationChannel,
   RULE_PRIORITIES,
   TARGET_REQUIRED_FIELD,
   validateRuleInput,
@@ -21,23 +20,9 @@ import { errorAt, type FieldErrors, fieldErrorsOf, friendlyMessage } from './fie
 import { RulePreview } from './RulePreview.js'
 import { bodyOfDraft, draftOfRule, newRuleDraft, type RuleDraft } from './rule-draft.js'
 import { Field, Flag, MinutesField, SelectField } from './rule-fields.js'
+import { CHANNEL_LABEL, RULE_FIELD_LABEL, RULE_PRIORITY_TEXT } from './settings-words.js'
 import { type Directory, describeTarget, TARGET_LABEL } from './targets.js'
 
-const PRIORITY_TEXT = {
-  all: 'Every priority',
-  urgent: 'Urgent',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-}
-const CHANNEL_LABEL: Record<NotificationChannel, string> = {
-  in_app: 'In-app pop-up',
-  email: 'Email',
-  sms: 'SMS',
-  slack: 'Slack',
-  webhook: 'Webhook',
-  push: 'Push',
-}
 type DetailTarget = keyof typeof TARGET_REQUIRED_FIELD
 
 /** How each target that needs one asks for its own field (`escalateToTeamId` for a team…). */
@@ -289,7 +274,7 @@ export function RuleForm({
             label="Ticket priority"
             error={err('priority')}
             value={draft.priority}
-            options={RULE_PRIORITIES.map((x) => [x, PRIORITY_TEXT[x]] as const)}
+            options={RULE_PRIORITIES.map((x) => [x, RULE_PRIORITY_TEXT[x]] as const)}
             onChange={(priority) => change({ priority })}
           />
         </div>
@@ -521,27 +506,6 @@ export function RuleForm({
   )
 }
 
-/** Each field the form shows an error beside, named as its label names it. */
-const FIELD_LABEL: Record<string, string> = {
-  name: 'Name',
-  description: 'Description',
-  inboxId: 'Inbox',
-  priority: 'Ticket priority',
-  conditions: 'Conditions',
-  escalateAfterMinutes: 'Threshold',
-  repeatEveryMinutes: 'Repeat every',
-  escalateTo: 'Escalate to',
-  escalateToTeamId: 'Team',
-  escalateToUserId: 'Person',
-  escalateToRotationId: 'Rotation',
-  recipientEmail: 'Email address',
-  recipientPhone: 'Phone number',
-  notificationChannels: 'Channels',
-  internalNoteTemplate: 'Internal note',
-  acknowledgeWithinMinutes: 'Acknowledge within',
-  fallback: 'With no next level, go to',
-}
-
 /** `fallback.escalateToUserId` and the like: asked for by the fallback's `TargetDetail`. */
 function isFallbackDetail(field: string): boolean {
   return Object.values(TARGET_REQUIRED_FIELD).some((f) => field === `fallback.${f}`)
@@ -553,11 +517,11 @@ function labelOfField(field: string): string | null {
     // the fallback's own team, person… is asked for under its own label; the rest of it sits
     // under the fallback's select
     const own = field.slice('fallback.'.length)
-    const label = isFallbackDetail(field) ? FIELD_LABEL[own] : undefined
-    return label ? `Fallback: ${label.toLowerCase()}` : (FIELD_LABEL.fallback ?? null)
+    const label = isFallbackDetail(field) ? RULE_FIELD_LABEL[own] : undefined
+    return label ? `Fallback: ${label.toLowerCase()}` : (RULE_FIELD_LABEL.fallback ?? null)
   }
-  const known = Object.keys(FIELD_LABEL).find((f) => field === f || field.startsWith(`${f}.`))
-  return known ? (FIELD_LABEL[known] ?? null) : null
+  const known = Object.keys(RULE_FIELD_LABEL).find((f) => field === f || field.startsWith(`${f}.`))
+  return known ? (RULE_FIELD_LABEL[known] ?? null) : null
 }
 
 /**

@@ -3,13 +3,8 @@ import type { ApiError, MemberRole, SpaceMemberDto } from '@flare/protocol/clien
 import { useId, useState } from 'react'
 import { ConfirmDialog } from '../automation/ConfirmDialog.js'
 import { friendlyMessage } from '../automation/field-errors.js'
+import { ROLE_WORDS } from '../automation/settings-words.js'
 import { addMember, changeMemberRole, removeMember } from './members-actions.js'
-
-const ROLE_WORDS: Record<MemberRole, string> = {
-  admin: 'Admin',
-  manager: 'Manager',
-  agent: 'Agent',
-}
 
 function RoleOptions() {
   return MEMBER_ROLES.map((r) => (

@@ -1,7 +1,8 @@
 import { AUDIT_KINDS, type AuditEntryDto, type AuditKind } from '@flare/protocol/client'
-import { useCallback, useEffect, useState } from 'react'
-import { nameOf } from '../automation/automation-socket.js'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { RelativeTime } from '../layout/RelativeTime.js'
+import { useFlare } from '../store/index.js'
+import { type AuditDirectory, type AuditRow, auditRows } from './audit-words.js'
 import { fetchAudit } from './supervisor-actions.js'
 
 export const KIND_LABELS: Record<AuditKind, string> = {
@@ -10,6 +11,7 @@ export const KIND_LABELS: Record<AuditKind, string> = {
   business_hours: 'Business hours',
   inbox: 'Inbox settings',
   inbox_phone_escalation: 'Escalation to a phone',
+  inbox_triggers: 'Instant triggers',
   sla_policies: 'SLA policies',
   notification_template: 'Notification template',
   slack_integration: 'Slack',
@@ -26,82 +28,116 @@ const ACTION_WORDS: Record<AuditEntryDto['action'], string> = {
 }
 
 function kindLabel(kind: string): string {
-  return (KIND_LABELS as Record<string, string>)[kind] ?? kind
+  const known: Record<string, string> = KIND_LABELS
+  return known[kind] ?? 'Setting'
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** How many fields a new or removed thing shows before "Show all fields": its name and gist. */
+const FIELDS_AT_FIRST = 4
 
 /**
- * A JSON value as a person reads it: text as it is, lists joined, yes/no, a member's name for
- * their id, a dash for nothing.
+ * Rows of setting and value. A change shows before and after; a creation or a removal has
+ * one side only, so it shows that side alone rather than a column of dashes.
  */
-export function readable(value: unknown, path = ''): string {
-  if (value === null || value === undefined || value === '') return '—'
-  if (typeof value === 'boolean') return value ? 'yes' : 'no'
-  if (Array.isArray(value)) {
-    return value.length === 0 ? '(none)' : value.map((v) => readable(v, path)).join(', ')
-  }
-  if (typeof value === 'string' && UUID.test(value) && /user|member|admin/i.test(path)) {
-    return nameOf(value)
-  }
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+function DiffTable({
+  rows,
+  action,
+  caption,
+}: {
+  rows: AuditRow[]
+  action: AuditEntryDto['action']
+  caption: string
+}) {
+  return (
+    <table className={action === 'update' ? 'audit-diff two-sides' : 'audit-diff one-side'}>
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Setting</th>
+          {action === 'update' ? (
+            <>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+            </>
+          ) : (
+            <th scope="col">{action === 'create' ? 'Set to' : 'Was'}</th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.label}</th>
+            {action === 'update' ? (
+              <>
+                <td className="audit-before" data-label="Before">
+                  <del>{row.before}</del>
+                </td>
+                <td className="audit-after" data-label="After">
+                  <ins>{row.after}</ins>
+                </td>
+              </>
+            ) : (
+              <td>{action === 'create' ? row.after : row.before}</td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
 }
 
-/** The dotted path of a change, as words: `conditions.0.value` → `conditions › 1 › value`. */
-function pathLabel(path: string): string {
-  if (!path) return 'value'
-  return path
-    .split('.')
-    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part))
-    .join(' › ')
-}
-
-function Entry({ entry }: { entry: AuditEntryDto }) {
+/**
+ * One change: who, what, when, then only the fields it changed; the fields it left alone (or,
+ * for something new or removed, all but its first few) wait behind "Show all fields", so one
+ * rule saved with a new name is one line, not the whole rule.
+ */
+export function AuditEntryView({
+  entry,
+  directory,
+}: {
+  entry: AuditEntryDto
+  directory: AuditDirectory
+}) {
   const who = entry.actor?.displayName ?? 'Someone no longer here'
+  const kind = kindLabel(entry.kind)
+  const { changed, rest } = auditRows(entry, directory)
+  const update = entry.action === 'update'
+  // a first save over the defaults has no stored before: its values alone, like a creation
+  const layout = update && entry.before === null ? 'create' : entry.action
+  const shown = update ? changed : changed.slice(0, FIELDS_AT_FIRST)
+  const hidden = update ? rest : changed.slice(FIELDS_AT_FIRST)
+  const caption = `${update ? 'What changed' : 'Its fields'}: ${kind} ${entry.label ?? ''}`.trim()
   return (
     <li className="audit-entry">
       <p className="audit-head">
         <strong>{who}</strong> {ACTION_WORDS[entry.action]}{' '}
-        <span className="audit-kind">{kindLabel(entry.kind)}</span>
-        {entry.label && entry.label !== kindLabel(entry.kind) && <> “{entry.label}”</>}{' '}
-        <span className="muted">
+        <span className="audit-kind">{kind}</span>
+        {entry.label && entry.label !== kind && <> “{entry.label}”</>}{' '}
+        <span className="muted audit-when">
           <RelativeTime iso={entry.at} />
         </span>
       </p>
-      {entry.action === 'update' && entry.before === null && (
+      {update && entry.before === null && (
         <p className="muted audit-note">Before this change, the default applied.</p>
       )}
-      {entry.changes.length > 0 ? (
-        <div className="table-scroll">
-          <table className="audit-diff">
-            <caption className="sr-only">
-              What changed: {kindLabel(entry.kind)} {entry.label ?? ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Setting</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entry.changes.map((change) => (
-                <tr key={change.path}>
-                  <th scope="row">{pathLabel(change.path)}</th>
-                  <td className="audit-before">
-                    <del>{readable(change.before, change.path)}</del>
-                  </td>
-                  <td className="audit-after">
-                    <ins>{readable(change.after, change.path)}</ins>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {shown.length > 0 ? (
+        <DiffTable rows={shown} action={layout} caption={caption} />
       ) : (
-        <p className="muted">Saved without a change.</p>
+        <p className="muted audit-note">Saved without a change.</p>
+      )}
+      {hidden.length > 0 && (
+        <details className="audit-more">
+          <summary>
+            Show all fields <span className="muted">({hidden.length} more)</span>
+          </summary>
+          {update ? (
+            // unchanged: one value says it all, before and after are the same
+            <DiffTable rows={hidden} action="create" caption={`Unchanged: ${kind}`} />
+          ) : (
+            <DiffTable rows={hidden} action={entry.action} caption={`More fields: ${kind}`} />
+          )}
+        </details>
       )}
     </li>
   )
@@ -117,6 +153,20 @@ export function AuditPanel() {
   const [cursor, setCursor] = useState<string | null>(null)
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading')
   const [message, setMessage] = useState<string | null>(null)
+  const space = useFlare((s) => s.space)
+  const inboxes = useFlare((s) => s.inboxes)
+  const rotations = useFlare((s) => s.rotations)
+  // names for the ids the entries hold, from what the page has already loaded
+  const directory = useMemo<AuditDirectory>(
+    () => ({
+      members: space.status === 'ready' ? space.value.members : [],
+      groups: space.status === 'ready' ? space.value.groups : [],
+      rotations: rotations.status === 'ready' ? rotations.value : [],
+      rotationsLoaded: rotations.status === 'ready',
+      inboxes: inboxes.status === 'ready' ? inboxes.value : null,
+    }),
+    [space, inboxes, rotations],
+  )
 
   const load = useCallback(
     async (more: string | null) => {
@@ -174,7 +224,7 @@ export function AuditPanel() {
           aria-label="Changes, newest first"
         >
           {entries.map((entry) => (
-            <Entry key={entry.id} entry={entry} />
+            <AuditEntryView key={entry.id} entry={entry} directory={directory} />
           ))}
         </ol>
       )}

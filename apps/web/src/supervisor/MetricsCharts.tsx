@@ -22,7 +22,16 @@ interface ChartSpec {
   /** What a screen reader hears instead of the drawing. */
   summary: string
   unit: { left: string; right?: string }
+  /** The right-hand axis holds a share: 0 to 100, never more. */
+  rightIsPercent?: boolean
+  /** Said in place of the chart when the period has nothing to draw. */
+  empty: string
   series: Series[]
+}
+
+/** Nothing to draw: every value of every series is zero or missing. */
+export function isEmptyChart(spec: Pick<ChartSpec, 'series'>): boolean {
+  return spec.series.every((s) => s.values.every((v) => v === null || v === 0))
 }
 
 /** One chart: a canvas with its caption, a spoken summary, and its numbers as a table. */
@@ -36,9 +45,10 @@ function ChartFigure({
   charts: ChartsModule | null
 }) {
   const canvas = useRef<HTMLCanvasElement>(null)
+  const empty = isEmptyChart(spec)
 
   useEffect(() => {
-    if (!charts || !canvas.current) return
+    if (empty || !charts || !canvas.current) return
     const colors = charts.themeColors(canvas.current)
     const color = (name: string) => colors[name] ?? name
     let drawn: Drawn | null = charts.drawChart(canvas.current, {
@@ -55,6 +65,8 @@ function ChartFigure({
           yAxisID: s.right ? 'right' : 'left',
           ...(s.stack ? { stack: s.stack } : {}),
           spanGaps: true,
+          // a point on the top line (100 %) is drawn whole, not cut in half by the edge
+          clip: false,
         })),
       },
       options: {
@@ -62,6 +74,8 @@ function ChartFigure({
         maintainAspectRatio: false,
         animation: false,
         interaction: { mode: 'index', intersect: false },
+        // room above the top gridline for a point drawn there
+        layout: { padding: { top: 8 } },
         color: colors.text,
         plugins: { legend: { labels: { color: colors.text } } },
         scales: {
@@ -74,6 +88,8 @@ function ChartFigure({
             position: 'left',
             beginAtZero: true,
             stacked: spec.series.some((s) => s.stack),
+            // headroom: the highest bar or point never touches the top edge
+            grace: '5%',
             title: { display: true, text: spec.unit.left, color: colors.muted },
             ticks: { color: colors.muted, precision: 0 },
             grid: { color: colors.line },
@@ -83,6 +99,7 @@ function ChartFigure({
                 right: {
                   position: 'right' as const,
                   beginAtZero: true,
+                  ...(spec.rightIsPercent ? { min: 0, max: 100 } : { grace: '5%' }),
                   title: { display: true, text: spec.unit.right, color: colors.muted },
                   ticks: { color: colors.muted },
                   grid: { display: false },
@@ -96,7 +113,17 @@ function ChartFigure({
       drawn?.destroy()
       drawn = null
     }
-  }, [charts, spec, labels])
+  }, [empty, charts, spec, labels])
+
+  if (empty) {
+    // empty axes from 0 to 1 say nothing; a sentence says why there is no chart
+    return (
+      <figure className="metrics-chart">
+        <figcaption id={`${spec.id}-caption`}>{spec.title}</figcaption>
+        <p className="chart-empty">{spec.empty}</p>
+      </figure>
+    )
+  }
 
   return (
     <figure className="metrics-chart">
@@ -156,6 +183,8 @@ function chartSpecs(metrics: MetricsResponse): ChartSpec[] {
           : ''
       }.`,
       unit: { left: 'tickets', right: '% escalated' },
+      rightIsPercent: true,
+      empty: 'No tickets in this period',
       series: [
         { label: 'Tickets', kind: 'bar', color: 'info', values: series.map((b) => b.tickets) },
         {
@@ -178,6 +207,7 @@ function chartSpecs(metrics: MetricsResponse): ChartSpec[] {
       title: 'Median time to escalate and to answer a hand',
       summary: `median time to escalate ${formatDuration(metrics.timeToEscalate.medianMs)}, to answer a raised hand ${formatDuration(metrics.hands.timeToResponse.medianMs)}.`,
       unit: { left: 'minutes' },
+      empty: 'No escalations and no answered hands in this period',
       series: [
         {
           label: 'Time to escalate (min)',
@@ -200,6 +230,7 @@ function chartSpecs(metrics: MetricsResponse): ChartSpec[] {
         metrics.slaCompliance.denominator - metrics.slaCompliance.numerator
       } late.`,
       unit: { left: 'first responses' },
+      empty: 'No first responses against an SLA target in this period',
       series: [
         {
           label: 'Within target',
@@ -222,6 +253,7 @@ function chartSpecs(metrics: MetricsResponse): ChartSpec[] {
       title: 'Raised hands',
       summary: `${metrics.hands.raised} raised, ${metrics.hands.responded.numerator} answered.`,
       unit: { left: 'hands' },
+      empty: 'No raised hands in this period',
       series: [
         { label: 'Raised', kind: 'bar', color: 'hand', values: series.map((b) => b.handsRaised) },
         {

@@ -24,7 +24,7 @@ function Row({ item, inboxName }: { item: PerspectiveItem; inboxName: string }) 
   const { ticket } = item
   return (
     <tr className={item.acknowledgedBy ? 'perspective-row acknowledged' : 'perspective-row'}>
-      <td>
+      <td className="card-title">
         <button type="button" className="link" onClick={() => void openTicket(ticket.id)}>
           {ticket.subject}
         </button>
@@ -33,22 +33,22 @@ function Row({ item, inboxName }: { item: PerspectiveItem; inboxName: string }) 
           {ticket.assignedToUserId ? ` · ${nameOf(ticket.assignedToUserId)}` : ' · unassigned'}
         </span>
       </td>
-      <td>
+      <td data-label="Level">
         <span className="level-chip">Level {item.level}</span>
         {ticket.escalationLevel === 0 && ticket.status === 'open' && (
           <span className="muted perspective-sub">answered since</span>
         )}
       </td>
-      <td>
+      <td data-label="Rule">
         {item.ruleName}
         {ticket.escalationCount > 1 && (
           <span className="muted perspective-sub">{ticket.escalationCount} escalations in all</span>
         )}
       </td>
-      <td>
+      <td data-label="Notified">
         <Notified item={item} />
       </td>
-      <td>
+      <td data-label="Acknowledged">
         {item.acknowledgedBy && item.acknowledgedAt ? (
           <>
             {nameOf(item.acknowledgedBy)}{' '}
@@ -60,7 +60,7 @@ function Row({ item, inboxName }: { item: PerspectiveItem; inboxName: string }) 
           <span className="not-acknowledged">Not yet</span>
         )}
       </td>
-      <td>
+      <td data-label="Escalated">
         <RelativeTime iso={item.escalatedAt} />
       </td>
     </tr>
@@ -74,8 +74,11 @@ function Row({ item, inboxName }: { item: PerspectiveItem; inboxName: string }) 
  */
 export function PerspectivePanel() {
   const perspective = useFlare((s) => s.perspective)
-  const inboxes = useFlare((s) => (s.inboxes.status === 'ready' ? s.inboxes.value : []))
-  const members = useFlare((s) => (s.space.status === 'ready' ? s.space.value.members : []))
+  // the loadable itself, not a list made here: a new [] on each read would render forever
+  const inboxState = useFlare((s) => s.inboxes)
+  const inboxes = inboxState.status === 'ready' ? inboxState.value : []
+  const space = useFlare((s) => s.space)
+  const members = space.status === 'ready' ? space.value.members : []
   const [rules, setRules] = useState<EscalationRule[]>([])
   const { filter } = perspective
 
@@ -169,8 +172,9 @@ export function PerspectivePanel() {
             : 'No ticket has been escalated yet.'}
         </p>
       ) : (
+        // below 600 px of pane each row becomes a card of labelled values (supervisor.css)
         <div className="table-scroll">
-          <table className="perspective" aria-busy={perspective.status === 'loading'}>
+          <table className="perspective cards" aria-busy={perspective.status === 'loading'}>
             <caption className="sr-only">
               Escalated tickets, newest escalation first; the list updates by itself
             </caption>

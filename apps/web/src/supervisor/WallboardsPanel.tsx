@@ -47,7 +47,9 @@ function NewLink({ created, onDone }: { created: WallboardCreated; onDone(): voi
  * link an admin or manager makes here and can revoke, which closes the board at once.
  */
 export function WallboardsPanel() {
-  const inboxes = useFlare((s) => (s.inboxes.status === 'ready' ? s.inboxes.value : []))
+  // the loadable itself, not a list made here: a new [] on each read would render forever
+  const inboxState = useFlare((s) => s.inboxes)
+  const inboxes = inboxState.status === 'ready' ? inboxState.value : []
   const [boards, setBoards] = useState<WallboardDto[] | null>(null)
   const [message, setMessage] = useState<string | null>(null)
   const [name, setName] = useState('')
@@ -124,7 +126,7 @@ export function WallboardsPanel() {
         <p className="muted empty">No wallboard links yet.</p>
       ) : (
         <div className="table-scroll">
-          <table className="wallboards">
+          <table className="wallboards cards">
             <caption className="sr-only">Wallboard links</caption>
             <thead>
               <tr>
@@ -141,20 +143,23 @@ export function WallboardsPanel() {
             <tbody>
               {boards.map((board) => (
                 <tr key={board.id}>
-                  <td>{board.name}</td>
-                  <td>{inboxName(board.inboxId)}</td>
-                  <td>
+                  <td className="card-title">{board.name}</td>
+                  <td data-label="Counts">{inboxName(board.inboxId)}</td>
+                  <td data-label="Link starts with">
                     <code>{board.prefix}…</code>
                   </td>
-                  <td>
+                  <td data-label="Made">
                     <RelativeTime iso={board.createdAt} />
                     {board.createdBy && <> by {nameOf(board.createdBy)}</>}
                   </td>
-                  <td>{board.lastSeenAt ? <RelativeTime iso={board.lastSeenAt} /> : 'Never'}</td>
-                  <td>
+                  <td data-label="Last opened">
+                    {board.lastSeenAt ? <RelativeTime iso={board.lastSeenAt} /> : 'Never'}
+                  </td>
+                  <td className="card-actions">
                     <button
                       type="button"
                       className="danger small"
+                      aria-label={`Revoke ${board.name}`}
                       onClick={() => setRevoking(board)}
                     >
                       Revoke
