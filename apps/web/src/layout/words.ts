@@ -29,16 +29,6 @@ export function formatElapsed(ms: number): string {
   return unit(Math.floor(hours / 24), 'day')
 }
 
-/** A ticking wait, exact to the second: `0:42`, `12:05`, `3:04:05`, `2 days 5 hr`. */
-export function formatTicking(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  const pad = (n: number) => String(n).padStart(2, '0')
-  const h = Math.floor(s / 3600)
-  if (h >= 24) return `${unit(Math.floor(h / 24), 'day')} ${unit(h % 24, 'hour')}`
-  if (h > 0) return `${h}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`
-  return `${Math.floor(s / 60)}:${pad(s % 60)}`
-}
-
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'long' })
 
 /** When something happened, from now: `now`, `4 minutes ago`, `yesterday`. */

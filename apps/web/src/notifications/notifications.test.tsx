@@ -4,11 +4,13 @@ import type {
   TicketMessageDto,
   UserDto,
 } from '@flare/protocol'
-import { render, screen, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DeliveryLogPage } from './DeliveryLogPage.js'
 import { DeliveryState } from './DeliveryState.js'
+import { remedyFor } from './delivery-remedy.js'
+import { formatLogTime, formatLogTimeFull } from './log-time.js'
 import { TemplateEditor } from './TemplateEditor.js'
 
 const SPACE = '0b6c7a52-0000-4000-8000-000000000090'
@@ -51,7 +53,43 @@ function json(body: unknown, status = 200): Response {
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  window.history.replaceState(null, '', '/')
 })
+
+const TICKET = '0b6c7a52-0000-4000-8000-0000000000c1'
+const OTHER_TICKET = '0b6c7a52-0000-4000-8000-0000000000c2'
+
+/**
+ * A server for the log: `deliveries` for the list (the request's `ticketId` honoured), the
+ * escalated tickets with `subjects`, and each call recorded as `METHOD url`.
+ */
+function serveLog(deliveries: DeliveryDto[], subjects: Record<string, string> = {}) {
+  const calls: string[] = []
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      calls.push(`${init.method ?? 'GET'} ${url}`)
+      const { pathname, searchParams } = new URL(url, 'http://flare.test')
+      if (pathname.endsWith('/tickets')) {
+        return json({
+          tickets: Object.entries(subjects).map(([id, subject]) => ({ id, subject })),
+          nextCursor: null,
+        })
+      }
+      if (pathname.includes('/tickets/')) {
+        const id = pathname.split('/').at(-1) ?? ''
+        return json({ ticket: { id, subject: subjects[id] ?? 'Unknown' }, messages: [] })
+      }
+      const ticketId = searchParams.get('ticketId')
+      return json({
+        deliveries: deliveries.filter((d) => !ticketId || d.ticketId === ticketId),
+        nextCursor: null,
+        sink: { email: false, sms: false },
+      })
+    }),
+  )
+  return calls
+}
 
 describe('the delivery log', () => {
   it('[7.3] lists each delivery with its state, attempts and error, marks captured ones, and retries', async () => {
@@ -61,7 +99,8 @@ describe('the delivery log', () => {
       targetLabel: 'Slack',
       state: 'failed',
       attempts: 3,
-      lastError: 'Slack answered HTTP 404: no_service',
+      // gave up after its attempts: a retry may find Slack back
+      lastError: 'Slack answered HTTP 503: service unavailable',
       sentAt: null,
     })
     const captured = delivery({
@@ -87,6 +126,7 @@ describe('the delivery log', () => {
       'fetch',
       vi.fn(async (url: string, init: RequestInit) => {
         calls.push([init.method ?? 'GET', url])
+        if (url.includes('/tickets')) return json({ tickets: [], nextCursor: null })
         if (url.endsWith('/retry')) {
           return json({
             delivery: { ...failed, state: 'pending', attempts: 0, nextAttemptAt: failed.createdAt },
@@ -100,7 +140,7 @@ describe('the delivery log', () => {
       }),
     )
     render(<DeliveryLogPage spaceId={SPACE} user={user} />)
-    await screen.findByText('Slack answered HTTP 404: no_service')
+    await screen.findByText('Slack answered HTTP 503: service unavailable')
     const rows = screen.getAllByRole('row')
     expect(rows).toHaveLength(4)
     const popUp = within(rows[3]!)
@@ -109,10 +149,16 @@ describe('the delivery log', () => {
     expect(popUp.queryByRole('button', { name: 'Retry now' })).toBeNull()
     const slack = within(rows[1]!)
     expect(slack.getByText('Failed')).toBeTruthy()
-    expect(slack.getByText('Slack answered HTTP 404: no_service')).toBeTruthy()
-    expect(slack.getByText('3')).toBeTruthy()
-    expect(within(rows[2]!).getByText('Captured, not sent outside')).toBeTruthy()
-    expect(screen.getByRole('note').textContent).toMatch(/Email and SMS are captured/)
+    expect(slack.getByText('Slack answered HTTP 503: service unavailable')).toBeTruthy()
+    expect(slack.getByText('3 attempts')).toBeTruthy()
+    expect(within(rows[2]!).getByText('Captured, not sent')).toBeTruthy()
+    // in a manager's words; the server's variables are for whoever runs it, on a line of its own
+    const note = screen.getByRole('note')
+    expect(note.textContent).toMatch(/^Demo mode: email and SMS are captured here, not sent\./)
+    expect(note.textContent).toMatch(/Whoever runs Flare can connect an email and SMS provider/)
+    expect(within(note).getByText('SMTP_URL').closest('p')?.textContent).toMatch(
+      /^For whoever runs the server/,
+    )
     // a sent delivery has nothing to retry
     expect(within(rows[2]!).queryByRole('button', { name: 'Retry now' })).toBeNull()
 
@@ -124,6 +170,134 @@ describe('the delivery log', () => {
     expect(screen.getByText(/did not leave the server/)).toBeTruthy()
     // a busy machine: rendering and clicking through the table is slow, not wrong
   }, 15_000)
+
+  it('[7.3] names and links each delivery’s ticket, and shows one ticket’s deliveries', async () => {
+    const calls = serveLog(
+      [
+        delivery({ ticketId: TICKET }),
+        delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a4', ticketId: OTHER_TICKET }),
+        delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a5', event: 'hand.raised' }),
+      ],
+      { [TICKET]: 'Printer on fire' },
+    )
+    render(<DeliveryLogPage spaceId={SPACE} user={user} />)
+    const named = await screen.findByRole('link', { name: 'Printer on fire' })
+    expect(named.getAttribute('href')).toBe(`/t/${TICKET}`)
+    // a ticket the page could not name is still one click away
+    expect(screen.getByRole('link', { name: 'Open ticket' }).getAttribute('href')).toBe(
+      `/t/${OTHER_TICKET}`,
+    )
+    expect(screen.getByText('Raised hand')).toBeTruthy()
+
+    await userEvent.click(screen.getByRole('button', { name: 'Only this ticket: Printer on fire' }))
+    expect(calls).toContain(`GET /api/spaces/${SPACE}/deliveries?ticketId=${TICKET}`)
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(2))
+    expect(window.location.search).toBe(`?ticket=${TICKET}`)
+    // the filter names the ticket once, and undoes itself
+    expect(screen.getByRole('link', { name: 'Printer on fire' }).getAttribute('href')).toBe(
+      `/t/${TICKET}`,
+    )
+    await userEvent.click(screen.getByRole('button', { name: 'All tickets' }))
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(4))
+    expect(window.location.search).toBe('')
+  }, 15_000)
+
+  it('[7.3] opens filtered to the ticket in its address', async () => {
+    window.history.replaceState(null, '', `/spaces/${SPACE}/deliveries?ticket=${TICKET}`)
+    const calls = serveLog([delivery({ ticketId: TICKET })], { [TICKET]: 'Printer on fire' })
+    render(<DeliveryLogPage spaceId={SPACE} user={user} />)
+    expect(await screen.findByRole('link', { name: 'Printer on fire' })).toBeTruthy()
+    expect(calls).toContain(`GET /api/spaces/${SPACE}/deliveries?ticketId=${TICKET}`)
+    expect(calls).toContain(`GET /api/spaces/${SPACE}/tickets/${TICKET}`)
+  })
+
+  it('[7.3] offers no "Retry now" where a retry cannot help, and says what to fix', async () => {
+    serveLog([
+      delivery({
+        channel: 'sms',
+        target: 'user:0b6c7a52-0000-4000-8000-000000000002',
+        state: 'failed',
+        lastError: 'Dana Reyes has no phone number in their profile',
+        sentAt: null,
+      }),
+      delivery({
+        id: '0b6c7a52-0000-4000-8000-0000000000a6',
+        state: 'failed',
+        lastError: 'the recipient is no longer a user',
+        sentAt: null,
+      }),
+    ])
+    render(<DeliveryLogPage spaceId={SPACE} user={user} />)
+    await screen.findByText('Dana Reyes has no phone number in their profile')
+    const [, sms, gone] = screen.getAllByRole('row')
+    expect(within(sms!).queryByRole('button', { name: 'Retry now' })).toBeNull()
+    expect(
+      within(sms!).getByText('Ask Dana Reyes to add a phone number to their profile, then retry.'),
+    ).toBeTruthy()
+    // once the number is there, the retry is the second step
+    expect(within(sms!).getByRole('button', { name: 'Retry' }).className).toContain('secondary')
+    expect(within(gone!).queryByRole('button', { name: /Retry/ })).toBeNull()
+    expect(within(gone!).getByText(/Nothing to retry/)).toBeTruthy()
+  })
+
+  it('[7.3] writes its times as the app does, with the full instant on hover', async () => {
+    serveLog([delivery({})])
+    render(<DeliveryLogPage spaceId={SPACE} user={user} />)
+    const queued = (await screen.findByText('Queued')).nextElementSibling?.querySelector('time')
+    expect(queued?.dateTime).toBe('2026-11-23T10:00:00.000Z')
+    expect(queued?.textContent).not.toBe(new Date('2026-11-23T10:00:00.000Z').toLocaleString())
+    expect(queued?.title).toBe(formatLogTimeFull('2026-11-23T10:00:00.000Z'))
+  })
+})
+
+describe('the delivery log’s words', () => {
+  it('[7.3] a time: alone on its day, with the weekday that week, with the year after it', () => {
+    const at = new Date(2026, 11, 3, 14, 32, 5)
+    const iso = at.toISOString()
+    expect(formatLogTime(iso, new Date(2026, 11, 3, 18, 0))).toBe(
+      at.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }),
+    )
+    const otherDay = formatLogTime(iso, new Date(2026, 11, 4, 9, 0))
+    expect(otherDay).toContain('Thu')
+    expect(otherDay).toContain('Dec 3')
+    expect(otherDay).not.toContain('2026')
+    expect(formatLogTime(iso, new Date(2027, 0, 2))).toContain('2026')
+    // never the ambiguous "12/3/2026, 2:32:05 PM", and the tooltip has the seconds
+    expect(otherDay).not.toContain('12/3')
+    expect(formatLogTimeFull(iso)).toContain(':05')
+  })
+
+  it('[7.3] a retry is offered after a failure that may pass, a fix after one that will not', () => {
+    const failed = (lastError: string, fields: Partial<DeliveryDto> = {}) =>
+      remedyFor(delivery({ state: 'failed', sentAt: null, lastError, ...fields }), user.id)
+    expect(failed('SMTP: ETIMEDOUT: connection timed out')).toEqual({ kind: 'retry' })
+    expect(failed('webhook: ECONNRESET: socket hang up', { channel: 'webhook' })).toEqual({
+      kind: 'retry',
+    })
+    expect(failed('the SMS API answered HTTP 429: slow down', { channel: 'sms' })).toEqual({
+      kind: 'retry',
+    })
+    expect(failed('Slack answered HTTP 404: no_service', { channel: 'slack' }).kind).toBe('fix')
+    expect(
+      failed(
+        'Slack is not connected for this space (PUT /api/spaces/:spaceId/integrations/slack)',
+        { channel: 'slack' },
+      ),
+    ).toEqual({ kind: 'fix', fix: 'Connect Slack in Settings → Notifications, then retry.' })
+    // the reader's own profile is theirs to fix
+    expect(
+      failed('Max Manager has no phone number in their profile', {
+        channel: 'sms',
+        target: `user:${user.id}`,
+      }),
+    ).toEqual({ kind: 'fix', fix: 'Add a phone number to your profile, then retry.' })
+    expect(failed('the webhook endpoint was deleted', { channel: 'webhook' }).kind).toBe('gone')
+    // sent, and in-app pop-ups, have nothing to retry
+    expect(remedyFor(delivery({}), user.id)).toEqual({ kind: 'none' })
+    expect(
+      remedyFor(delivery({ channel: 'in_app', state: 'failed', lastError: 'x' }), user.id),
+    ).toEqual({ kind: 'none' })
+  })
 })
 
 describe('a staff reply to an SMS customer', () => {
