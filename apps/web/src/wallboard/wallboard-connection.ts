@@ -1,17 +1,27 @@
 import type { WallboardMessage } from '@flare/protocol/client'
 
+type Counts = Extract<WallboardMessage, { type: 'counts' }>
+
+/** The counts as received, `receivedAt` on this machine's clock. */
+export interface Received {
+  message: Counts
+  receivedAt: number
+}
+
 export type BoardState =
   | { kind: 'connecting' }
-  | { kind: 'live'; message: Extract<WallboardMessage, { type: 'counts' }>; receivedAt: number }
-  | { kind: 'reconnecting'; last: Extract<WallboardMessage, { type: 'counts' }> | null }
+  | ({ kind: 'live' } & Received)
+  /** `lostAt`: when the connection dropped (this machine's clock); the counts stop there. */
+  | { kind: 'reconnecting'; last: Received | null; lostAt: number }
   | { kind: 'closed'; reason: 'revoked' | 'unknown' }
 
-const MAX_RETRY_MS = 30_000
+// a TV nobody touches: once the server is back, the board should be within seconds too
+const MAX_RETRY_MS = 15_000
 
 /**
  * A wallboard's live connection (`GET /api/wallboard/live`): says which board it is with the
  * token from the link's fragment (never sent in a URL), then follows the counts. A dropped
- * connection comes back by itself, waiting 1 s doubling to 30 s; a revoked or unknown link is
+ * connection comes back by itself, waiting 1 s doubling to 15 s; a revoked or unknown link is
  * final. Answers the function that stops it.
  */
 export function connectWallboard(token: string, onState: (state: BoardState) => void): () => void {
@@ -19,7 +29,9 @@ export function connectWallboard(token: string, onState: (state: BoardState) => 
   let retryMs = 1000
   let timer: ReturnType<typeof setTimeout> | null = null
   let stopped = false
-  let last: Extract<WallboardMessage, { type: 'counts' }> | null = null
+  let last: Received | null = null
+  // the first drop of a run of failed attempts: every retry fails again, the loss stays put
+  let lostAt: number | null = null
 
   function open(): void {
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
@@ -40,13 +52,15 @@ export function connectWallboard(token: string, onState: (state: BoardState) => 
         return
       }
       retryMs = 1000
-      last = message
-      onState({ kind: 'live', message, receivedAt: Date.now() })
+      lostAt = null
+      last = { message, receivedAt: Date.now() }
+      onState({ kind: 'live', ...last })
     }
     ws.onclose = () => {
       socket = null
       if (stopped || final) return
-      onState({ kind: 'reconnecting', last })
+      lostAt ??= Date.now()
+      onState({ kind: 'reconnecting', last, lostAt })
       timer = setTimeout(open, retryMs)
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS)
     }
