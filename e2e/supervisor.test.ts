@@ -88,7 +88,12 @@ describe.skipIf(!hasChromium())("the supervisor's view and the wallboard in the 
     const entry = page.locator('.audit-entry').filter({ hasText: 'Business hours' }).first()
     await entry.waitFor()
     expect(await entry.textContent()).toContain('Max Manager')
-    expect(await entry.getByRole('row', { name: /^Closes/ }).first().textContent()).toMatch(/18:00/)
+    expect(
+      await entry
+        .getByRole('row', { name: /^Closes/ })
+        .first()
+        .textContent(),
+    ).toMatch(/18:00/)
     await screenshot(page, 'supervisor-audit')
     await expectNoViolations(page)
 
