@@ -1,20 +1,12 @@
-import { lazy, Suspense, useEffect } from 'react'
+import { lazy, Suspense } from 'react'
+import { useIdlePreload } from '../layout/useIdlePreload.js'
 
 const load = () => import('./ChatPanel.js').then((m) => ({ default: m.ChatPanel }))
 const ChatPanel = lazy(load)
 
 /** Fetches the chat's code once the page is idle, so opening Chat does not wait for it. */
 export function useChatPreload(): void {
-  useEffect(() => {
-    const soon =
-      typeof requestIdleCallback === 'function'
-        ? requestIdleCallback(() => void load(), { timeout: 3000 })
-        : window.setTimeout(() => void load(), 1000)
-    return () => {
-      if (typeof cancelIdleCallback === 'function') cancelIdleCallback(soon)
-      else window.clearTimeout(soon)
-    }
-  }, [])
+  useIdlePreload(load)
 }
 
 /**

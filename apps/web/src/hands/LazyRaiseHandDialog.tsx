@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react'
+import { lazy, Suspense } from 'react'
+import { useIdlePreload } from '../layout/useIdlePreload.js'
 import { useFlare } from '../store/index.js'
 
 const load = () => import('./RaiseHandDialog.js').then((m) => ({ default: m.RaiseHandDialog }))
@@ -11,16 +12,7 @@ const RaiseHandDialog = lazy(load)
  */
 export function LazyRaiseHandDialog() {
   const open = useFlare((s) => s.escalationDialogOpen)
-  useEffect(() => {
-    const soon =
-      typeof requestIdleCallback === 'function'
-        ? requestIdleCallback(() => void load(), { timeout: 3000 })
-        : window.setTimeout(() => void load(), 1000)
-    return () => {
-      if (typeof cancelIdleCallback === 'function') cancelIdleCallback(soon)
-      else window.clearTimeout(soon)
-    }
-  }, [])
+  useIdlePreload(load)
   if (!open) return null
   return (
     <Suspense fallback={null}>

@@ -1,8 +1,9 @@
-import type { PerspectiveItem, WallboardDto } from '@flare/protocol/client'
+import type { WallboardDto } from '@flare/protocol/client'
 import { render, screen, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { useFlare } from '../store/index.js'
 import { NO_PERSPECTIVE_FILTER } from '../store/supervisor-slice.js'
+import { perspectiveRow } from './perspective-fixtures.js'
 
 const board: WallboardDto = {
   id: 'w1',
@@ -28,29 +29,10 @@ vi.mock('./supervisor-actions.js', () => ({
 const { PerspectivePanel } = await import('./PerspectivePanel.js')
 const { WallboardsPanel } = await import('./WallboardsPanel.js')
 
-const item: PerspectiveItem = {
+const item = perspectiveRow('t1', '2026-11-23T10:00:00.000Z', {
   firingId: 'f1',
-  ticket: {
-    id: 't1',
-    inboxId: 'inbox-1',
-    subject: 'Parcel never arrived',
-    customerName: null,
-    priority: 'medium',
-    status: 'open',
-    assignedToUserId: null,
-    escalationLevel: 1,
-    escalationCount: 1,
-  },
-  ruleId: 'rule-1',
-  ruleName: 'Waiting 30',
-  level: 1,
-  reason: 'waiting',
-  escalatedAt: '2026-11-23T10:00:00.000Z',
-  notifiedUserIds: [],
-  notifiedAddress: null,
-  acknowledgedBy: null,
-  acknowledgedAt: null,
-}
+  ticket: { ...perspectiveRow('t1', '').ticket, subject: 'Parcel never arrived' },
+})
 
 /**
  * On a phone each row is a card whose cells say what they are (supervisor.css reads the

@@ -1,37 +1,13 @@
-import type { MetricsResponse, PerspectiveItem } from '@flare/protocol/client'
+import type { MetricsResponse } from '@flare/protocol/client'
 import { describe, expect, it } from 'vitest'
 import { NO_PERSPECTIVE_FILTER } from '../store/supervisor-slice.js'
 import { metricsCsv } from './csv.js'
 import { formatDuration } from './format.js'
 import { presetRange } from './period.js'
+import { perspectiveRow } from './perspective-fixtures.js'
 import { applyPerspectiveItem } from './perspective-rows.js'
 
-function row(ticketId: string, escalatedAt: string, change: Partial<PerspectiveItem> = {}) {
-  return {
-    firingId: `f-${ticketId}-${escalatedAt}`,
-    ticket: {
-      id: ticketId,
-      inboxId: 'inbox-1',
-      subject: `Ticket ${ticketId}`,
-      customerName: null,
-      priority: 'medium',
-      status: 'open',
-      assignedToUserId: null,
-      escalationLevel: 1,
-      escalationCount: 1,
-    },
-    ruleId: 'rule-1',
-    ruleName: 'Waiting 30',
-    level: 1,
-    reason: 'waiting',
-    escalatedAt,
-    notifiedUserIds: [],
-    notifiedAddress: null,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    ...change,
-  } satisfies PerspectiveItem
-}
+const row = perspectiveRow
 
 describe('the perspective, live', () => {
   const rows = [row('a', '2026-11-23T10:30:00.000Z'), row('b', '2026-11-23T10:00:00.000Z')]
