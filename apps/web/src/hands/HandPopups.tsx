@@ -176,7 +176,7 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
     )
   // nothing to place (most of the time): no walk over everyone present at every presence change
   const places =
-    compact || shown.length === 0
+    compact || toPlace.length === 0
       ? new Map<string, PopupPlace>()
       : placePopups(
           toPlace,
