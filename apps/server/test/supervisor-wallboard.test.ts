@@ -35,6 +35,10 @@ class Board {
       this.waiting = resolve
     })
   }
+  /** How many messages arrived that nobody has read yet. */
+  unread(): number {
+    return this.queue.length
+  }
   /** The next counts message that satisfies `match` (earlier ones are passed over). */
   async counts(match: (m: Extract<WallboardMessage, { type: 'counts' }>) => boolean) {
     for (;;) {
@@ -172,6 +176,25 @@ describe.each(databaseKinds())('wallboards on $name', (kind) => {
     await t.app.scheduler.runDue(t.clock.now())
     await t.app.wallboards.tick()
     await board.counts((m) => m.counts.atRisk === 0 && m.counts.breached === 1)
+    board.ws.close()
+  })
+
+  it('[8.5.5] a quiet board hears the same counts again every 30 s, and nothing more often', async () => {
+    const created: WallboardCreated = (await create({ name: 'Quiet corner' })).json()
+    const board = await open(created.token)
+    const first = await board.counts(() => true)
+    const start = t.clock.now().getTime()
+    // nothing changed and 10 s passed: the refresh sends nothing
+    t.clock.current = new Date(start + 10_000)
+    await t.app.wallboards.tick()
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(board.unread()).toBe(0)
+    // 30 s without a message: the counts again, as they were, with the time they were read
+    t.clock.current = new Date(start + 31_000)
+    await t.app.wallboards.tick()
+    const again = await board.counts(() => true)
+    expect(again.counts).toEqual(first.counts)
+    expect(again.serverTime).toBe(new Date(start + 31_000).toISOString())
     board.ws.close()
   })
 

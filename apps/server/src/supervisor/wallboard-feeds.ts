@@ -23,6 +23,8 @@ interface Feed {
   clients: Set<BoardClient>
   /** The counts last sent, to send only changes. */
   last: string | null
+  /** When the counts last went to its boards (the clock's ms), changed or not. */
+  sentAt: number
   pending: ReturnType<typeof setTimeout> | null
 }
 
@@ -38,18 +40,28 @@ export interface WallboardFeedsDeps {
    * other processes changed, and links revoked where no Redis carried the word.
    */
   refreshMs?: number
+  /**
+   * The longest a board goes without a message: the counts are sent again, unchanged, so a TV
+   * can tell a quiet floor from a connection that died without closing (its Wi-Fi dropped).
+   */
+  keepAliveMs?: number
 }
+
+/** How often a board hears from the server at least (SPEC §8.5.5); the page allows 2.5 times it. */
+export const WALLBOARD_KEEPALIVE_MS = 30_000
 
 /**
  * The live counts of open wallboards (SPEC §8.5). Boards showing the same scope (a space, or
  * one of its inboxes) share one feed: one query per change, however many TVs watch it.
  * Changes in this process (the domain-event bus) and raised hands anywhere (the broadcaster's
- * stream) recount within `settleMs`; everything else within `refreshMs`.
+ * stream) recount within `settleMs`; everything else within `refreshMs`; a board that heard
+ * nothing for `keepAliveMs` gets the same counts again.
  */
 export function createWallboardFeeds(deps: WallboardFeedsDeps) {
   const { database, clock, log } = deps
   const settleMs = deps.settleMs ?? 250
   const refreshMs = deps.refreshMs ?? 5_000
+  const keepAliveMs = deps.keepAliveMs ?? WALLBOARD_KEEPALIVE_MS
   const feeds = new Map<string, Feed>()
   const streams = new Map<string, () => void>()
   let interval: ReturnType<typeof setInterval> | null = null
@@ -95,6 +107,7 @@ export function createWallboardFeeds(deps: WallboardFeedsDeps) {
     const text = JSON.stringify(counts)
     if (!force && text === feed.last) return
     feed.last = text
+    feed.sentAt = clock().getTime()
     for (const client of feed.clients) {
       client.send({
         type: 'counts',
@@ -135,7 +148,9 @@ export function createWallboardFeeds(deps: WallboardFeedsDeps) {
 
   async function tick(): Promise<void> {
     await closeRevoked()
-    for (const feed of feeds.values()) await refresh(feed, false)
+    const now = clock().getTime()
+    // unchanged counts go again once a board has heard nothing for keepAliveMs
+    for (const feed of feeds.values()) await refresh(feed, now - feed.sentAt >= keepAliveMs)
   }
 
   function watchSpace(spaceId: string): void {
@@ -171,6 +186,7 @@ export function createWallboardFeeds(deps: WallboardFeedsDeps) {
           inboxId: client.inboxId,
           clients: new Set(),
           last: null,
+          sentAt: clock().getTime(),
           pending: null,
         }
         feeds.set(key, feed)
@@ -187,6 +203,11 @@ export function createWallboardFeeds(deps: WallboardFeedsDeps) {
         serverTime: clock().toISOString(),
         counts,
       })
+      // the board alone in its feed has what the feed last sent: the next tick sends only news
+      if (feed.clients.size === 1) {
+        feed.last = JSON.stringify(counts)
+        feed.sentAt = clock().getTime()
+      }
     },
     remove(client: BoardClient): void {
       const key = keyOf(client.spaceId, client.inboxId)

@@ -58,7 +58,9 @@ function longestWait(): string {
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout'] })
+  vi.useFakeTimers({
+    toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  })
   vi.setSystemTime(AT)
   FakeWebSocket.all = []
   vi.stubGlobal('WebSocket', FakeWebSocket)
@@ -91,8 +93,8 @@ describe('the wallboard', () => {
     expect(screen.getByRole('status').textContent).toBe('Live')
     expect(screen.getByText(`Updated ${clock.format(AT)}`)).toBeTruthy()
     expect(longestWait()).toBe('16 min')
-    act(() => vi.advanceTimersByTime(2 * 60_000))
-    expect(longestWait()).toBe('18 min')
+    act(() => vi.advanceTimersByTime(60_000))
+    expect(longestWait()).toBe('17 min')
 
     first.drop()
     const banner = screen.getByRole('alert')
@@ -103,7 +105,7 @@ describe('the wallboard', () => {
     expect(screen.queryByText(/^Updated/)).toBeNull()
     // stale numbers stand still, however long the server stays away
     act(() => vi.advanceTimersByTime(10 * 60_000))
-    expect(longestWait()).toBe('18 min')
+    expect(longestWait()).toBe('17 min')
     expect(screen.getByRole('alert').textContent).toContain(clock.format(AT))
 
     // the retries found the server again: live, bright and ticking from the new counts
@@ -117,6 +119,25 @@ describe('the wallboard', () => {
     expect(longestWait()).toBe('16 min')
     act(() => vi.advanceTimersByTime(60_000))
     expect(longestWait()).toBe('17 min')
+  })
+
+  it('[8.5.5] a connection that goes silent past 75 s is taken for dead: the board says so and reconnects', () => {
+    render(<WallboardPage />)
+    const first = FakeWebSocket.all[0]!
+    first.receive(counts(AT))
+    // the server's keep-alive every 30 s keeps it live
+    act(() => vi.advanceTimersByTime(30_000))
+    act(() => first.onmessage?.({ data: JSON.stringify(counts(new Date(Date.now()))) }))
+    act(() => vi.advanceTimersByTime(60_000))
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(FakeWebSocket.all).toHaveLength(1)
+    // then nothing, not even a close: after 75 s of silence it is lost and tried again
+    act(() => vi.advanceTimersByTime(15_000))
+    expect(screen.getByRole('alert').textContent).toMatch(/^Connection lost/)
+    act(() => vi.advanceTimersByTime(1_000))
+    expect(FakeWebSocket.all).toHaveLength(2)
+    // the old connection, should it speak after all, is not listened to
+    expect(first.onmessage).toBeNull()
   })
 
   it('[8.5] keeps every tile’s label level: a wait with two units is smaller in a line as tall', () => {
