@@ -201,7 +201,8 @@ export const wallboardRoutes: FastifyPluginAsyncTypebox<WallboardRoutesOptions> 
           'WebSocket for a wallboard: send `{token}` first, then receive its live counts as JSON',
         description:
           'No login: the first message must be `{"token": "flw_…"}` (within 10 s). The server answers ' +
-          '`{type: "counts", board, serverTime, counts}` at once and after every change; a revoked ' +
+          '`{type: "counts", board, serverTime, counts}` at once, after every change and at least ' +
+          'every 30 s (the same counts again, so a board can tell silence from a dead line); a revoked ' +
           'or unknown token gets `{type: "closed", reason}` and close code 1008.',
       },
     },
