@@ -316,6 +316,19 @@ export function FloorMap({
   const labelScale = labelScaleFor(scale)
   const present = snapshot?.members
   const labelRoom = useMemo(() => labelRooms(present ?? [], labelScale), [present, labelScale])
+  // what is written under each person: drawn here, and kept clear of by the pop-ups
+  const labels = new Map<string, MapLabelTexts>(
+    mini
+      ? []
+      : (present ?? []).map((m) => [
+          m.userId,
+          mapLabelTexts(
+            m,
+            doing.get(m.userId) ?? null,
+            labelRoom.get(m.userId) ?? Number.POSITIVE_INFINITY,
+          ),
+        ]),
+  )
 
   // zoomed in (the phone's readable zoom), keep your own avatar in view on first paint
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when zoom changes or we first appear
@@ -421,11 +434,9 @@ export function FloorMap({
             key={member.userId}
             member={member}
             enlarged={labelScale}
-            texts={mapLabelTexts(
-              member,
-              doing.get(member.userId) ?? null,
-              labelRoom.get(member.userId) ?? Number.POSITIVE_INFINITY,
-            )}
+            texts={
+              labels.get(member.userId) ?? { name: member.displayName, note: null, doing: false }
+            }
           />
         ))}
     </svg>
@@ -458,7 +469,7 @@ export function FloorMap({
         <div className="map-stage" style={stageStyle}>
           {svg}
           <TicketFlares view={view} plan={plan} />
-          <HandPopups view={view} />
+          <HandPopups view={view} labels={labels} labelScale={labelScale} />
         </div>
       </div>
       <EscalatedTicketsChip />

@@ -1,7 +1,7 @@
 import type { EscalationDto, MemberPresence } from '@flare/protocol/client'
 import { type CSSProperties, type RefObject, useEffect, useState } from 'react'
 import { openDirectChat } from '../chat/chat-actions.js'
-import { activities, labelRooms, labelScaleFor, mapLabelTexts } from '../components/map-labels.js'
+import type { MapLabelTexts } from '../components/map-labels.js'
 import { placeOn, useStageWidth, type View } from '../components/map-view.js'
 import { displayNameOf } from '../layout/people.js'
 import { firstName, listOf } from '../layout/words.js'
@@ -97,26 +97,22 @@ function scrollStageTo(layer: HTMLElement | null, point: { x: number; y: number 
   })
 }
 
-/** Everyone's avatar, name and note on the stage, as the map draws them, for pop-ups to keep off. */
+const NO_LABELS: ReadonlyMap<string, MapLabelTexts> = new Map()
+
+/**
+ * Everyone's avatar, name and note on the stage, as the map draws them (`labels`, drawn
+ * `enlarged`), for pop-ups to keep off.
+ */
 function peopleBoxes(
   members: readonly MemberPresence[],
-  escalations: readonly EscalationDto[],
+  labels: ReadonlyMap<string, MapLabelTexts>,
+  enlarged: number,
   onStage: (m: { x: number; y: number }) => { x: number; y: number },
   scale: number,
 ): Box[] {
-  const enlarged = labelScaleFor(scale)
-  const rooms = labelRooms(members, enlarged)
-  const doing = activities(escalations, displayNameOf)
   return members.flatMap((m) =>
     memberBoxes(
-      {
-        ...onStage(m),
-        ...mapLabelTexts(
-          m,
-          doing.get(m.userId) ?? null,
-          rooms.get(m.userId) ?? Number.POSITIVE_INFINITY,
-        ),
-      },
+      { ...onStage(m), ...(labels.get(m.userId) ?? { name: '', note: null }) },
       scale,
       enlarged,
     ),
@@ -129,7 +125,19 @@ function peopleBoxes(
  * (at least 24 characters); hovering or focusing shows all of it and offers a chat.
  * `compact` (the mini-map) shows just the flare: icon and colour, no text, nothing to press.
  */
-export function HandPopups({ view, compact = false }: { view: View; compact?: boolean }) {
+export function HandPopups({
+  view,
+  compact = false,
+  labels = NO_LABELS,
+  labelScale = 1,
+}: {
+  view: View
+  compact?: boolean
+  /** The names and notes the map writes under people (`mapLabelTexts`), to keep clear of. */
+  labels?: ReadonlyMap<string, MapLabelTexts>
+  /** How much larger than at a scale of 1 the map draws them (`labelScaleFor`). */
+  labelScale?: number
+}) {
   const snapshot = useFlare((s) => s.snapshot)
   const [ref, stageWidth] = useStageWidth()
   const shownPart = useShownPart(ref)
@@ -180,7 +188,7 @@ export function HandPopups({ view, compact = false }: { view: View; compact?: bo
       ? new Map<string, PopupPlace>()
       : placePopups(
           toPlace,
-          peopleBoxes(snapshot.members, snapshot.escalations, onStage, scale),
+          peopleBoxes(snapshot.members, labels, labelScale, onStage, scale),
           shownPart ?? { left: 0, top: 0, right: stageWidth, bottom: view.height * scale },
           POPUP_GEOMETRY,
           scale,
