@@ -741,6 +741,11 @@ export const notificationOutbox = pgTable(
     index('notification_outbox_unreceived_idx')
       .on(t.target, t.spaceId)
       .where(sql`${t.state} = 'pending' and ${t.channel} = 'in_app'`),
+    // a member's in-app escalations of the last hours, shown or not: a snapshot brings back
+    // the cards of those still live (SPEC §7.2.1.1)
+    index('notification_outbox_in_app_idx')
+      .on(t.target, t.spaceId, t.queuedAt)
+      .where(sql`${t.channel} = 'in_app'`),
   ],
 )
 

@@ -1,0 +1,1 @@
+CREATE INDEX "notification_outbox_in_app_idx" ON "notification_outbox" USING btree ("target","space_id","queued_at") WHERE "notification_outbox"."channel" = 'in_app';
