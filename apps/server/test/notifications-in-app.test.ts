@@ -9,10 +9,16 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { type Database, openDatabase } from '../src/db/database.js'
-import { groups, notificationOutbox, spaces, users } from '../src/db/schema.js'
+import { groups, notificationOutbox, spaces, tickets, users } from '../src/db/schema.js'
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js'
 import { NOT_RECEIVED } from '../src/notifications/in-app-receipts.js'
-import { createRule, customerWrites, fireAt, isolatedInbox } from './automation-support.js'
+import {
+  createRule,
+  customerWrites,
+  fireAt,
+  isolatedInbox,
+  ticketRow,
+} from './automation-support.js'
 import { type Client, Clients, emitAck, snapshotOf } from './sockets.js'
 import {
   databaseKinds,
@@ -22,7 +28,7 @@ import {
   TestClock,
   testConfig,
 } from './support.js'
-import { cookieOf } from './tickets-support.js'
+import { cookieOf, customerTexts } from './tickets-support.js'
 
 const HOUR = 60 * 60_000
 
@@ -67,7 +73,7 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
     const processed = await fireAt(t, start, 10)
     const firing = processed.flatMap((p) => p.firings).find((f) => f.ticket.id === ticketId)
     if (!firing) throw new Error('the rule did not fire')
-    return { rule: stored, ticketId, firingId: firing.firingId }
+    return { rule: stored, inbox, ticketId, firingId: firing.firingId }
   }
 
   it('[7.2.1.1] a pop-up is sent only once a client of its target says it showed it', async () => {
@@ -93,9 +99,12 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
     expect(row).toMatchObject({ state: 'sent', attempts: 1 })
     expect(row?.sentAt?.toISOString()).toBe(t.clock.now().toISOString())
 
-    // a second tab of hers: nothing left to show, and its receipt changes nothing
+    // a second tab of hers has the card too, as one she was shown (no sound), and its
+    // receipt changes nothing
     const { client: second, snapshot } = await clients.join(t.spaceId, danaCookie)
-    expect(alertsOf(snapshot, firingId)).toEqual([])
+    expect(alertsOf(snapshot, firingId)).toEqual([
+      expect.objectContaining({ received: true, acknowledged: null }),
+    ])
     expect(await emitAck(second, 'ticket:receipt', { firingId })).toMatchObject({
       ok: true,
       first: false,
@@ -113,7 +122,7 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
     })
   })
 
-  it('[7.2.1.1][9.4.2] a late joiner gets the pop-up from the snapshot, again after a drop, and not after its receipt', async () => {
+  it('[7.2.1.1][7.2.1.1.1][9.4.2] a late joiner gets the pop-up from the snapshot, again after a drop, quietly after its receipt, not once taken', async () => {
     const [supervisors] = await t.database.db
       .select()
       .from(groups)
@@ -154,11 +163,16 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
     // the connection dropped before the client showed it: the next snapshot offers it again
     first.client.disconnect()
     const again = await clients.join(t.spaceId, maxCookie)
-    expect(alertsOf(again.snapshot, firingId)).toHaveLength(1)
+    expect(alertsOf(again.snapshot, firingId)).toEqual([
+      expect.not.objectContaining({ received: true }),
+    ])
     await emitAck(again.client, 'ticket:receipt', { firingId })
     again.client.disconnect()
+    // shown, and nobody has taken it yet: a new page has the card back, without its sound
     const after = await clients.join(t.spaceId, maxCookie)
-    expect(alertsOf(after.snapshot, firingId)).toEqual([])
+    expect(alertsOf(after.snapshot, firingId)).toEqual([
+      expect.objectContaining({ received: true, acknowledged: null }),
+    ])
 
     // each target's pop-up is their own: Ada's still waits, now saying who took it
     const taken = await emitAck<{ acknowledged: TicketAcknowledgedEvent }>(
@@ -174,6 +188,50 @@ describe.each(databaseKinds())('[7.2.1.1] in-app delivery receipts on $name', (k
       }),
     ])
     expect((await inAppRows(t.database, firingId)).get(`user:${ada}`)?.state).toBe('pending')
+    // Max took it: his next page has no card for it
+    const taker = await clients.join(t.spaceId, maxCookie)
+    expect(alertsOf(taker.snapshot, firingId)).toEqual([])
+  })
+
+  it('[7.2.1.1.1] a shown pop-up comes back on a new page only while the customer still waits for a reply', async () => {
+    const gus = await t.userId('gus@flare.test')
+    const gusCookie = await cookieOf(t, 'gus@flare.test')
+    const { inbox, ticketId, firingId } = await fire({
+      escalateTo: 'specific_user',
+      escalateToUserId: gus,
+    })
+    const page = await clients.join(t.spaceId, gusCookie)
+    expect(alertsOf(page.snapshot, firingId)).toHaveLength(1)
+    await emitAck(page.client, 'ticket:receipt', { firingId })
+    page.client.disconnect()
+    const reload = await clients.join(t.spaceId, gusCookie)
+    expect(alertsOf(reload.snapshot, firingId)).toEqual([
+      expect.objectContaining({ received: true }),
+    ])
+    reload.client.disconnect()
+
+    // a colleague answers the customer: the escalation has done its job
+    const replied = await t.app.inject({
+      method: 'POST',
+      url: `/api/spaces/${t.spaceId}/tickets/${ticketId}/replies`,
+      headers: { cookie: await cookieOf(t, 'dana@flare.test') },
+      payload: { body: 'Your refund went out this morning.' },
+    })
+    expect(replied.statusCode).toBe(201)
+    const answered = await clients.join(t.spaceId, gusCookie)
+    expect(alertsOf(answered.snapshot, firingId)).toEqual([])
+    answered.client.disconnect()
+
+    // the customer writes again a minute later: a new wait, which this firing was not about
+    t.clock.advance(60_000)
+    const [ticket] = await t.database.db
+      .select({ phone: tickets.customerPhone })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId))
+    expect(await customerTexts(t, inbox, ticket?.phone ?? '', 'Still nothing here')).toBe(ticketId)
+    expect((await ticketRow(t, ticketId))?.waitingSince).not.toBeNull()
+    const later = await clients.join(t.spaceId, gusCookie)
+    expect(alertsOf(later.snapshot, firingId)).toEqual([])
   })
 
   it("[7.2.1.1][11.1] a trigger's pop-up from the snapshot names the trigger; its words are in the reason", async () => {

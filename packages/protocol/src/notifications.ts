@@ -170,11 +170,15 @@ export type WebhookTestResult = Static<typeof WebhookTestResult>
 
 /**
  * An automatic escalation that reached you in the app (`ticket:escalated`) and who took it, if
- * anyone has: what the snapshot carries for each one no client of yours has shown yet.
+ * anyone has: what the snapshot carries for each one no client of yours has shown yet, and for
+ * each one a client of yours showed that is still live (nobody on its chain, the customer
+ * still waiting since before it, within 6 h: SPEC §7.2.1.1), so a new page has its card back.
+ * `received` says a client of yours showed it already: the card comes back without its sound.
  */
 export const TicketAlertDto = Type.Object({
   event: TicketEscalatedEvent,
   acknowledged: Nullable(TicketAcknowledgedEvent),
+  received: Type.Optional(Type.Boolean()),
 })
 export type TicketAlertDto = Static<typeof TicketAlertDto>
 
@@ -182,8 +186,9 @@ export type TicketAlertDto = Static<typeof TicketAlertDto>
  * `ticket:receipt` (client → server): the delivery receipt of an in-app escalation
  * (`{firingId}`) or SLA pre-breach warning (`{warningId}`). The client sends it when it has
  * shown the pop-up or the amber card; the `in_app` row for you becomes `sent`, and your next
- * snapshot no longer carries it. Not "I'm on it" (`ticket:acknowledge`): a receipt says the
- * pop-up reached you, not that you took the ticket.
+ * snapshot carries it only while it is live, as `received` (`TicketAlertDto`). Not "I'm on
+ * it" (`ticket:acknowledge`): a receipt says the pop-up reached you, not that you took the
+ * ticket.
  */
 export const TicketReceipt = Type.Union([
   Type.Object({ firingId: Uuid }, { additionalProperties: false }),

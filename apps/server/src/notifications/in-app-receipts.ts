@@ -4,7 +4,7 @@ import type {
   TicketReceiptResult,
   TicketSlaWarningEvent,
 } from '@flare/protocol'
-import { and, desc, eq, gt, inArray } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, lte, or } from 'drizzle-orm'
 import type { Clock } from '../auth/identity.js'
 import { loadTranscripts, transcriptFields } from '../automation/transcripts.js'
 import type { Db } from '../db/database.js'
@@ -28,35 +28,29 @@ const SNAPSHOT_LIMIT = 50
 export const NOT_RECEIVED = `no client of the target showed it within ${IN_APP_MAX_AGE_MS / 3_600_000} h`
 
 /**
- * The in-app escalations for `userId` in the space that no client of theirs has shown yet
- * (their `in_app` rows still `pending`, queued less than `IN_APP_MAX_AGE_MS` ago), oldest
- * first, with who took each one if anyone has.
+ * The `in_app` outbox rows of `userIds` in the space queued less than `IN_APP_MAX_AGE_MS`
+ * before `now`, shown or not (`notification_outbox_in_app_idx`): the escalations whose cards a
+ * snapshot may bring back.
  */
-export async function unreceivedTicketAlerts(
-  db: Db,
-  spaceId: string,
-  userId: string,
-  now: Date,
-): Promise<TicketAlertDto[]> {
-  return (await unreceivedTicketAlertsOf(db, spaceId, [userId], now)).get(userId) ?? []
-}
-
-/**
- * The `in_app` outbox rows of `userIds` in the space that no client of theirs has shown yet:
- * still `pending` and queued less than `IN_APP_MAX_AGE_MS` before `now` (the partial
- * `notification_outbox_unreceived_idx`). Escalations and SLA warnings both wait on it.
- */
-function unreceivedInApp(spaceId: string, userIds: readonly string[], now: Date) {
+function recentInApp(spaceId: string, userIds: readonly string[], now: Date) {
   return and(
     inArray(
       notificationOutbox.target,
       [...new Set(userIds)].map((id) => `user:${id}`),
     ),
     eq(notificationOutbox.spaceId, spaceId),
-    eq(notificationOutbox.state, 'pending'),
     eq(notificationOutbox.channel, 'in_app'),
     gt(notificationOutbox.queuedAt, new Date(now.getTime() - IN_APP_MAX_AGE_MS)),
   )
+}
+
+/**
+ * The `in_app` outbox rows of `userIds` in the space that no client of theirs has shown yet:
+ * still `pending` and queued less than `IN_APP_MAX_AGE_MS` before `now` (the partial
+ * `notification_outbox_unreceived_idx`): the SLA warnings a snapshot brings.
+ */
+function unreceivedInApp(spaceId: string, userIds: readonly string[], now: Date) {
+  return and(recentInApp(spaceId, userIds, now), eq(notificationOutbox.state, 'pending'))
 }
 
 /** The ticket fields a pop-up or an amber card shows (`TicketSummary`). */
@@ -86,12 +80,16 @@ function newestOfEach<R extends { target: string }>(rows: readonly R[]): Map<str
 }
 
 /**
- * `unreceivedTicketAlerts` for everyone whose snapshot goes out in one presence flush, in one
- * indexed query (the partial `notification_outbox_unreceived_idx`) and one for the
- * transcripts: a join storm's snapshots cost two queries per flush, not two per connection.
- * At most `SNAPSHOT_LIMIT` (the newest) per person.
+ * The escalations whose pop-ups each of `userIds` should have on a page that opens now (their
+ * `space:snapshot`'s `ticketAlerts`, SPEC §7.2.1.1): every in-app one that no client of theirs
+ * has shown yet, and every one a client of theirs showed that is still live: nobody on its
+ * chain, and the customer still waiting since before it fired (no reply, hold or resolve
+ * since), within `IN_APP_MAX_AGE_MS`. Those come `received`, so the page shows the card again
+ * without its sound. One indexed query for everyone whose snapshot goes out in one presence
+ * flush, and one for the transcripts: a join storm's snapshots cost two queries per flush, not
+ * two per connection. At most `SNAPSHOT_LIMIT` (the newest) per person.
  */
-export async function unreceivedTicketAlertsOf(
+export async function ticketAlertsOf(
   db: Db,
   spaceId: string,
   userIds: readonly string[],
@@ -102,6 +100,7 @@ export async function unreceivedTicketAlertsOf(
   const found = await db
     .select({
       target: notificationOutbox.target,
+      state: notificationOutbox.state,
       firing: escalationFirings,
       ticket: {
         ...ticketSummary,
@@ -113,20 +112,37 @@ export async function unreceivedTicketAlertsOf(
     .from(notificationOutbox)
     .innerJoin(escalationFirings, eq(escalationFirings.id, notificationOutbox.firingId))
     .innerJoin(tickets, eq(tickets.id, escalationFirings.ticketId))
-    .where(unreceivedInApp(spaceId, userIds, now))
+    .where(
+      and(
+        recentInApp(spaceId, userIds, now),
+        or(
+          eq(notificationOutbox.state, 'pending'),
+          // shown, and the waiting it was about still runs
+          and(
+            eq(notificationOutbox.state, 'sent'),
+            lte(tickets.waitingSince, escalationFirings.escalatedAt),
+          ),
+        ),
+      ),
+    )
     .orderBy(desc(escalationFirings.escalatedAt))
-  const kept = newestOfEach(found)
+  // who is on the firing's chain now (SPEC §11.2)
+  const holderOf = ({ firing, ticket }: (typeof found)[number]) =>
+    ticket.acknowledgements.find(
+      (a) => a.chain === (firing.chain ?? 'default') && isInForce(a, now, ticket.openSince),
+    )
+  // a shown one somebody took has done its job (its flare says who is on it)
+  const kept = newestOfEach(found.filter((row) => row.state === 'pending' || !holderOf(row)))
   const rows = [...kept.values()].flat()
   // the pop-up from a snapshot says what the live one said: the trigger (its words are in the
   // reason) and the end of the conversation
   const transcripts = await loadTranscripts(db, [...new Set(rows.map((r) => r.ticket.id))])
-  const alertOf = ({ firing, ticket }: (typeof rows)[number]): TicketAlertDto => {
+  const alertOf = (row: (typeof rows)[number]): TicketAlertDto => {
+    const { firing, ticket, state } = row
     const entry = historyEntryOf(ticket.escalationHistory, firing)
     const chain = firing.chain ?? 'default'
-    // who is on the firing's chain now (SPEC §11.2), as `ticket:acknowledged` said it
-    const held = ticket.acknowledgements.find(
-      (a) => a.chain === chain && isInForce(a, now, ticket.openSince),
-    )
+    // as `ticket:acknowledged` said it
+    const held = holderOf(row)
     return {
       event: {
         firingId: firing.id,
@@ -160,6 +176,7 @@ export async function unreceivedTicketAlertsOf(
             via: held.via,
           }
         : null,
+      ...(state === 'sent' ? { received: true } : {}),
     }
   }
   for (const [userId, mine] of kept) byUser.set(userId, mine.map(alertOf))

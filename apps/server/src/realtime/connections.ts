@@ -6,8 +6,8 @@ import { createHandHandlers } from '../hands/hand-handlers.js'
 import { unansweredRedHandsOf } from '../hands/hand-repository.js'
 import {
   createReceiptHandlers,
+  ticketAlertsOf,
   unreceivedSlaWarningsOf,
-  unreceivedTicketAlertsOf,
 } from '../notifications/in-app-receipts.js'
 import { directoryVersionOf } from '../spaces/space-repository.js'
 import { presenceRoom, spaceRoom, userRoom } from './broadcaster.js'
@@ -46,7 +46,7 @@ export const connectionsPlugin = fp(
         const [hub, , alerts, warnings, directoryVersion, unanswered] = await Promise.all([
           app.realtime.hub(spaceId),
           app.hands.listActive(spaceId, { reload }),
-          unreceivedTicketAlertsOf(db, spaceId, userIds, app.clock()),
+          ticketAlertsOf(db, spaceId, userIds, app.clock()),
           unreceivedSlaWarningsOf(db, spaceId, userIds, app.clock()),
           directoryVersionOf(db, spaceId),
           unansweredRedHandsOf(db, spaceId, userIds),

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AlertRail } from '../hands/AlertRail.js'
 import { useFlare } from '../store/index.js'
 import { fakeSocket as fakeFlareSocket } from '../test/fake-socket.js'
+import { ticketFixture } from '../test/ticket-fixture.js'
 import { registerAutomationEvents } from './automation-socket.js'
 
 const played = { count: 0 }
@@ -306,6 +307,70 @@ describe('a ticket escalation in the alert rail', () => {
     fire('ticket:escalated', waiting)
     expect(screen.getAllByRole('article')).toHaveLength(2)
     expect(played.count).toBe(1)
+  })
+
+  it('[7.2.1.1.1] a card shown before comes back from a snapshot (a reload) without its sound or a second receipt', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    const shown = { ...escalated, firingId: U(64) }
+    fire('space:snapshot', {
+      ...useFlare.getState().snapshot,
+      ticketAlerts: [{ event: shown, acknowledged: null, received: true }],
+    })
+    expect(screen.getByRole('article').textContent).toContain('Refund not received')
+    expect(played.count).toBe(0)
+    expect(emitted).toEqual([])
+  })
+
+  it('[7.2.1.1.1] a card put away in this page stays away when a reconnect brings it back', async () => {
+    const fire = fakeSocket()
+    const user = userEvent.setup()
+    render(<AlertRail />)
+    const event = { ...escalated, firingId: U(65) }
+    fire('ticket:escalated', event)
+    await user.click(
+      screen.getByRole('button', { name: 'Dismiss the ticket escalation of Refund not received' }),
+    )
+    fire('space:snapshot', {
+      ...useFlare.getState().snapshot,
+      ticketAlerts: [{ event, acknowledged: null, received: true }],
+    })
+    expect(screen.queryByRole('article')).toBeNull()
+    expect(played.count).toBe(1)
+  })
+
+  it('[7.2.1.1.1] a card says when the customer has been answered, and folds: nothing more to do', () => {
+    const fire = fakeSocket()
+    render(<AlertRail />)
+    const id = U(67)
+    const waiting = ticketFixture({
+      id,
+      waitingSince: new Date(Date.now() - 30 * 60_000).toISOString(),
+    })
+    act(() => useFlare.setState((s) => ({ tickets: { ...s.tickets, [id]: waiting } })))
+    fire('ticket:escalated', { ...escalated, firingId: U(66), ticket: { ...escalated.ticket, id } })
+    expect(screen.getByRole('button', { name: /I’m on it/ })).toBeTruthy()
+    expect(screen.queryByTestId('ticket-alert-taken')).toBeNull()
+
+    // a colleague replies (\`ticket:updated\`): the wait it was about is over
+    act(() =>
+      useFlare.setState((s) => ({
+        tickets: { ...s.tickets, [id]: { ...waiting, waitingSince: null } },
+      })),
+    )
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe(
+      'The customer has been answered.',
+    )
+    expect(screen.queryByRole('button', { name: /I’m on it/ })).toBeNull()
+    expect(screen.getByRole('button', { name: /Open ticket/ })).toBeTruthy()
+
+    // put on hold instead, it says so
+    act(() =>
+      useFlare.setState((s) => ({
+        tickets: { ...s.tickets, [id]: { ...waiting, status: 'on_hold', waitingSince: null } },
+      })),
+    )
+    expect(screen.getByTestId('ticket-alert-taken').textContent).toBe('The ticket is on hold.')
   })
 
   it('dismisses a card', async () => {

@@ -470,7 +470,19 @@ export function openSlaWarningTicket(warningId: string, ticketId: string): void 
   void openTicket(ticketId)
 }
 
+/**
+ * Pop-ups put away in this page. A snapshot brings back the card of an escalation you were
+ * shown while it is still live (SPEC §7.2.1.1), so a reload or a new tab has it; this page,
+ * which showed it and put it away, keeps it away across its own reconnects.
+ */
+const dismissedTicketAlerts = new Set<string>()
+
+export function wasTicketAlertDismissed(firingId: string): boolean {
+  return dismissedTicketAlerts.has(firingId)
+}
+
 export function dismissTicketAlert(firingId: string): void {
+  dismissedTicketAlerts.add(firingId)
   useFlare.setState((s) => ({
     ticketAlerts: s.ticketAlerts.filter((a) => a.event.firingId !== firingId),
   }))

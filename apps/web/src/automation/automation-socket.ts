@@ -3,7 +3,11 @@ import { playAlert } from '../hands/sound.js'
 import { type FlareClientSocket, request } from '../socket.js'
 import { announce, useFlare } from '../store/index.js'
 import { describeAlert } from './alert-text.js'
-import { applyAcknowledgement, applyRelease } from './automation-actions.js'
+import {
+  applyAcknowledgement,
+  applyRelease,
+  wasTicketAlertDismissed,
+} from './automation-actions.js'
 
 // each firing alerts once, even if a reconnect or a second tab's echo delivers it again
 const alerted = new Set<string>()
@@ -11,14 +15,21 @@ const alerted = new Set<string>()
 const warned = new Set<string>()
 
 /**
- * Shows an automatic escalation that reached you: the red card, and the first time in this
- * tab the sound, the announcement and (tab hidden) a browser notification. Then the delivery
- * receipt: the server marks the in-app delivery sent and stops offering it in snapshots. A
- * receipt lost with the connection is harmless: the next snapshot offers the alert again and
- * this tab does not alert twice.
+ * Shows an automatic escalation that reached you: the red card, and the first time it reaches
+ * any client of yours the sound, the announcement and (tab hidden) a browser notification. Then
+ * the delivery receipt: the server marks the in-app delivery sent. A receipt lost with the
+ * connection is harmless: the next snapshot offers the alert again and this tab does not alert
+ * twice. One a client of yours showed already (`received`: a reload, a new tab, while nobody
+ * has taken it and the customer still waits) comes back as its card alone; one put away in this
+ * page stays away.
  */
 function showTicketAlert(alert: TicketAlertDto): void {
   const { event } = alert
+  const received = alert.received === true
+  if (wasTicketAlertDismissed(event.firingId)) {
+    if (!received) void request('ticket:receipt', { firingId: event.firingId })
+    return
+  }
   useFlare.setState((s) => {
     const known = s.ticketAlerts.find((a) => a.event.firingId === event.firingId)
     return {
@@ -28,6 +39,10 @@ function showTicketAlert(alert: TicketAlertDto): void {
       ],
     }
   })
+  if (received) {
+    alerted.add(event.firingId)
+    return
+  }
   if (!alerted.has(event.firingId)) {
     alerted.add(event.firingId)
     const state = useFlare.getState()
