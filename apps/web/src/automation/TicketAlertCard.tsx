@@ -11,7 +11,7 @@ import { ChatIcon, PersonIcon, TicketClockIcon } from '../layout/icons.js'
 import { displayNameOf } from '../layout/people.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { useFlare } from '../store/index.js'
-import { alertTitle } from './alert-text.js'
+import { alertTitle, waitOverText } from './alert-text.js'
 import {
   acknowledgeTicketAlert,
   dismissTicketAlert,
@@ -104,6 +104,9 @@ export function TicketAlertCard({
       ? `You are on it.${snoozed}`
       : `${displayNameOf(acknowledged.userId)} is on it.${snoozed}`
     : null
+  // answered (or held, resolved) since it fired: the card has done its job
+  const waitOver = acknowledged ? null : waitOverText(known, event.escalatedAt)
+  const settled = takenBy ?? waitOver
 
   async function acknowledge() {
     setBusy(true)
@@ -123,7 +126,7 @@ export function TicketAlertCard({
   const open: CardAction = {
     label: 'Open ticket',
     shortcut: 'T',
-    primary: acknowledged !== null,
+    primary: settled !== null,
     run: () => {
       onDone()
       openEscalatedTicket(event.firingId, ticket.id)
@@ -164,9 +167,11 @@ export function TicketAlertCard({
     ? yours
       ? [open, letGo, snooze, dismiss]
       : [open, dismiss]
-    : collapsed
-      ? [dismiss]
-      : [onIt, open, dismiss]
+    : waitOver
+      ? [open, dismiss]
+      : collapsed
+        ? [dismiss]
+        : [onIt, open, dismiss]
 
   return (
     <AlertCard
@@ -177,14 +182,14 @@ export function TicketAlertCard({
       title={alertTitle(event)}
       meta={<RelativeTime iso={event.escalatedAt} mode="elapsed" />}
       collapsed={collapsed}
-      onExpand={acknowledged ? undefined : onExpand}
+      onExpand={settled ? undefined : onExpand}
       actions={actions}
       status={
-        (takenBy || error) && (
+        (settled || error) && (
           <>
-            {takenBy && (
+            {settled && (
               <span className="ticket-alert-taken" data-testid="ticket-alert-taken">
-                {takenBy}
+                {settled}
               </span>
             )}
             {snoozing && yours && (

@@ -2,6 +2,7 @@ import type { EscalationHistoryEntryDto, FloorPlan, TicketDto } from '@flare/pro
 import { render, screen } from '@testing-library/react'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { resetStore, useFlare } from '../store/index.js'
+import { ticketFixture } from '../test/ticket-fixture.js'
 import { EscalatedTicketsChip, escalatedTickets, TicketFlares } from './TicketFlares.js'
 
 const SPACE = '0b6c7a52-0000-4000-8000-000000000001'
@@ -14,34 +15,14 @@ function firing(escalatedTo: string, level: number, at: string): EscalationHisto
 }
 
 function ticket(id: string, subject: string, fields: Partial<TicketDto>): TicketDto {
-  return {
+  return ticketFixture({
     id,
     spaceId: SPACE,
     inboxId: 'inbox',
     subject,
     customer: { name: null, email: null, phone: '+15550111' },
-    status: 'open',
-    holdUntil: null,
-    priority: 'medium',
-    category: null,
-    assignedToUserId: null,
-    createdAt: '2026-11-23T10:00:00.000Z',
-    updatedAt: '2026-11-23T10:00:00.000Z',
-    openSince: '2026-11-23T10:00:00.000Z',
-    waitingSince: '2026-11-23T10:00:00.000Z',
-    escalationLevel: 0,
-    lastEscalatedAt: null,
-    escalationHistory: [],
-    acknowledgements: [],
-    lastMessageAt: null,
-    preview: '',
-    firstResponseAt: null,
-    resolvedAt: null,
-    slaStatus: null,
-    firstResponseTime: null,
-    slaDueAt: null,
     ...fields,
-  }
+  })
 }
 
 const plan: FloorPlan = {

@@ -1,4 +1,4 @@
-import type { TicketEscalatedEvent, TriggerKind } from '@flare/protocol'
+import type { TicketDto, TicketEscalatedEvent, TriggerKind } from '@flare/protocol'
 import { PRIORITY_LABEL } from '../inbox/format.js'
 
 /** What an instant trigger's card says happened (SPEC §11.1): words, not only its red. */
@@ -21,4 +21,29 @@ export function describeAlert(event: TicketEscalatedEvent): string {
     ? `${TRIGGER_ALERT[event.trigger.kind]}, escalated to you at once, level ${event.level}`
     : `Ticket escalated to you, level ${event.level}`
   return `${what}, ${PRIORITY_LABEL[event.ticket.priority]}: ${event.ticket.subject}${customer}. ${event.reason}`
+}
+
+/**
+ * What a ticket escalation's card says once the wait it was about is over (SPEC §7.2.1.1.1):
+ * the customer answered, or the ticket put on hold, resolved or closed since it fired. Null
+ * while the customer still waits, or while the page does not know the ticket yet.
+ */
+export function waitOverText(
+  ticket: Pick<TicketDto, 'status' | 'waitingSince'> | undefined,
+  escalatedAt: string,
+): string | null {
+  if (!ticket) return null
+  if (ticket.waitingSince !== null && Date.parse(ticket.waitingSince) <= Date.parse(escalatedAt)) {
+    return null
+  }
+  switch (ticket.status) {
+    case 'on_hold':
+      return 'The ticket is on hold.'
+    case 'resolved':
+      return 'The ticket is resolved.'
+    case 'closed':
+      return 'The ticket is closed.'
+    case 'open':
+      return 'The customer has been answered.'
+  }
 }

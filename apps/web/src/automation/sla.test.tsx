@@ -7,6 +7,7 @@ import { SlaBadge } from '../inbox/SlaBadge.js'
 import { useFlare } from '../store/index.js'
 import { fakeServer } from '../test/fake-server.js'
 import { fakeSocket } from '../test/fake-socket.js'
+import { ticketFixture } from '../test/ticket-fixture.js'
 import { registerAutomationEvents } from './automation-socket.js'
 import { SlaPoliciesPanel } from './SlaPoliciesPanel.js'
 
@@ -15,34 +16,15 @@ const SPACE = U(90)
 const INBOX = U(80)
 
 function ticket(fields: Partial<TicketDto> = {}): TicketDto {
-  return {
+  return ticketFixture({
     id: U(1),
     spaceId: SPACE,
     inboxId: INBOX,
-    subject: 'Payment page down',
-    customer: { name: 'Priya Shah', email: null, phone: '+15550111' },
-    status: 'open',
-    holdUntil: null,
     priority: 'urgent',
-    category: null,
-    assignedToUserId: null,
-    createdAt: '2026-11-23T10:00:00.000Z',
-    updatedAt: '2026-11-23T10:00:00.000Z',
-    openSince: '2026-11-23T10:00:00.000Z',
-    waitingSince: '2026-11-23T10:00:00.000Z',
-    escalationLevel: 0,
-    lastEscalatedAt: null,
-    escalationHistory: [],
-    acknowledgements: [],
-    lastMessageAt: null,
-    preview: '',
-    firstResponseAt: null,
-    resolvedAt: null,
     slaStatus: 'on_track',
-    firstResponseTime: null,
     slaDueAt: '2026-11-23T10:15:00.000Z',
     ...fields,
-  }
+  })
 }
 
 const warning: TicketSlaWarningEvent = {

@@ -4,6 +4,7 @@ import type {
   TicketSlaWarningEvent,
 } from '@flare/protocol/client'
 import { useMemo } from 'react'
+import { waitOverText } from '../automation/alert-text.js'
 import type { TicketAlert } from '../store/automation-slice.js'
 import { type FlareState, useFlare } from '../store/index.js'
 
@@ -22,7 +23,10 @@ export type Alert =
   | { kind: 'ticket'; key: string; at: string; alert: TicketAlert; responded: boolean }
   | { kind: 'sla'; key: string; at: string; warning: TicketSlaWarningEvent; responded: false }
 
-type AlertSources = Pick<FlareState, 'notifications' | 'ticketAlerts' | 'slaWarnings' | 'snapshot'>
+type AlertSources = Pick<
+  FlareState,
+  'notifications' | 'ticketAlerts' | 'slaWarnings' | 'snapshot' | 'tickets'
+>
 
 function alertsOf(s: AlertSources): Alert[] {
   const you = s.snapshot?.you
@@ -47,7 +51,10 @@ function alertsOf(s: AlertSources): Alert[] {
     key: `ticket-${alert.event.firingId}`,
     at: alert.event.escalatedAt,
     alert,
-    responded: alert.acknowledged !== null,
+    // taken, or the wait it was about is over: nothing more to do for it
+    responded:
+      alert.acknowledged !== null ||
+      waitOverText(s.tickets[alert.event.ticket.id], alert.event.escalatedAt) !== null,
   }))
   const warnings: Alert[] = s.slaWarnings.map((warning) => ({
     kind: 'sla',
@@ -66,9 +73,10 @@ export function useAlerts(): Alert[] {
   const ticketAlerts = useFlare((s) => s.ticketAlerts)
   const slaWarnings = useFlare((s) => s.slaWarnings)
   const snapshot = useFlare((s) => s.snapshot)
+  const tickets = useFlare((s) => s.tickets)
   return useMemo(
-    () => alertsOf({ notifications, ticketAlerts, slaWarnings, snapshot }),
-    [notifications, ticketAlerts, slaWarnings, snapshot],
+    () => alertsOf({ notifications, ticketAlerts, slaWarnings, snapshot, tickets }),
+    [notifications, ticketAlerts, slaWarnings, snapshot, tickets],
   )
 }
 

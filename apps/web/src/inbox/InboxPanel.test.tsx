@@ -4,6 +4,7 @@ import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FlareClientSocket } from '../socket.js'
 import { useFlare } from '../store/index.js'
+import { ticketFixture } from '../test/ticket-fixture.js'
 import { InboxPanel } from './InboxPanel.js'
 import { registerInboxEvents } from './inbox-socket.js'
 
@@ -13,34 +14,14 @@ const DANA = '0b6c7a52-0000-4000-8000-0000000000d1'
 const ELI = '0b6c7a52-0000-4000-8000-0000000000e1'
 
 function ticket(id: string, fields: Partial<TicketDto> = {}): TicketDto {
-  return {
+  return ticketFixture({
     id,
     spaceId: SPACE,
     inboxId: INBOX,
     subject: `Subject ${id.slice(-2)}`,
-    customer: { name: 'Priya Shah', email: null, phone: '+15550111' },
-    status: 'open',
-    holdUntil: null,
-    priority: 'medium',
-    category: null,
-    assignedToUserId: null,
-    createdAt: '2026-11-23T10:00:00.000Z',
-    updatedAt: '2026-11-23T10:00:00.000Z',
-    openSince: '2026-11-23T10:00:00.000Z',
     waitingSince: null,
-    escalationLevel: 0,
-    lastEscalatedAt: null,
-    escalationHistory: [],
-    acknowledgements: [],
-    lastMessageAt: null,
-    preview: '',
-    firstResponseAt: null,
-    resolvedAt: null,
-    slaStatus: null,
-    firstResponseTime: null,
-    slaDueAt: null,
     ...fields,
-  }
+  })
 }
 
 const T1 = '0b6c7a52-0000-4000-8000-0000000000a1'

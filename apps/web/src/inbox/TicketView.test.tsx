@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerAutomationEvents } from '../automation/automation-socket.js'
 import { useFlare } from '../store/index.js'
 import { fakeSocket } from '../test/fake-socket.js'
+import { ticketFixture } from '../test/ticket-fixture.js'
 import { registerInboxEvents } from './inbox-socket.js'
 import { TicketView } from './TicketView.js'
 
@@ -60,19 +61,13 @@ const space: SpaceResponse = {
 }
 
 function ticket(fields: Partial<TicketDto> = {}): TicketDto {
-  return {
+  return ticketFixture({
     id: T,
     spaceId: SPACE,
     inboxId: INBOX,
     subject: 'Order #4821 still processing',
-    customer: { name: 'Priya Shah', email: null, phone: '+15550111' },
-    status: 'open',
-    holdUntil: null,
     priority: 'high',
-    category: null,
-    assignedToUserId: null,
     createdAt: '2026-11-23T09:40:00.000Z',
-    updatedAt: '2026-11-23T10:00:00.000Z',
     openSince: '2026-11-23T09:40:00.000Z',
     waitingSince: '2026-11-23T09:40:00.000Z',
     escalationLevel: 2,
@@ -90,16 +85,10 @@ function ticket(fields: Partial<TicketDto> = {}): TicketDto {
         targetUserIds: [DANA, ELI],
       },
     ],
-    acknowledgements: [],
     lastMessageAt: '2026-11-23T09:40:00.000Z',
     preview: 'Hi, my order',
-    firstResponseAt: null,
-    resolvedAt: null,
-    slaStatus: null,
-    firstResponseTime: null,
-    slaDueAt: null,
     ...fields,
-  }
+  })
 }
 
 function message(n: number, fields: Partial<TicketMessageDto> = {}): TicketMessageDto {
