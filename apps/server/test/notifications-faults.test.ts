@@ -1,8 +1,11 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { DeliveryListResponse } from '@flare/protocol'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
-import { type Database, openDatabase } from '../src/db/database.js'
+import { type Database, MIGRATIONS_FOLDER, openDatabase } from '../src/db/database.js'
 import {
   notificationOutbox,
   slackIntegrations,
@@ -10,6 +13,7 @@ import {
   webhookEndpoints,
 } from '../src/db/schema.js'
 import { seedDemo } from '../src/demo/seed.js'
+import { NOT_RECEIVED } from '../src/notifications/in-app-receipts.js'
 import {
   createRule,
   customerWrites,
@@ -76,6 +80,18 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
       .select()
       .from(notificationOutbox)
       .where(inArray(notificationOutbox.id, ids))
+  }
+
+  /** One ticket's deliveries in the log, as a manager reads it. */
+  async function logOf(ticketId: string): Promise<DeliveryListResponse['deliveries']> {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/spaces/${t.spaceId}/deliveries?ticketId=${ticketId}`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+    })
+    expect(res.statusCode).toBe(200)
+    const body: DeliveryListResponse = res.json()
+    return body.deliveries
   }
 
   it('[7.1][12.2] SMTP down for 5 minutes, then back: every mail arrives within a minute of its return, once', async () => {
@@ -199,7 +215,7 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     await t.database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.spaceId, t.spaceId))
   })
 
-  it('[7.1][7.3] a URL that answers 404 fails at once, with the reason; "retry now" queues it again', async () => {
+  it('[7.1][7.3.1] a URL that answers 404 fails at once, with the reason; "retry now" queues it again', async () => {
     await t.database.db
       .insert(slackIntegrations)
       .values({ spaceId: t.spaceId, webhookUrl: `${hooks.url}/services/gone` })
@@ -212,8 +228,10 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     const id = rows[0]!.id
     await t.app.notifications.runDue(t.clock.now())
     const [row] = await rowsById([id])
-    expect(row).toMatchObject({ state: 'failed', attempts: 1 })
+    expect(row).toMatchObject({ state: 'failed', attempts: 1, lastErrorPermanent: true })
     expect(row!.lastError).toBe('Slack answered HTTP 404: no_service')
+    const [logged] = (await logOf(rows[0]!.ticketId!)).filter((d) => d.id === id)
+    expect(logged).toMatchObject({ state: 'failed', retryable: false })
 
     const agent = await t.app.inject({
       method: 'POST',
@@ -227,9 +245,12 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
       headers: { cookie: await cookieOf(t, 'manager@flare.test') },
     })
     expect(retry.statusCode).toBe(200)
-    expect(retry.json().delivery).toMatchObject({ state: 'pending', attempts: 0 })
+    // queued afresh, the error is no longer final: the next try decides again
+    expect(retry.json().delivery).toMatchObject({ state: 'pending', attempts: 0, retryable: true })
+    expect((await rowsById([id]))[0]).toMatchObject({ lastErrorPermanent: false })
     await t.app.notifications.runDue(t.clock.now())
     expect((await rowsById([id]))[0]).toMatchObject({ state: 'sent', attempts: 1 })
+    expect((await logOf(rows[0]!.ticketId!)).find((d) => d.id === id)?.retryable).toBe(false)
     const again = await t.app.inject({
       method: 'POST',
       url: `/api/spaces/${t.spaceId}/deliveries/${id}/retry`,
@@ -329,10 +350,10 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     const late = await t.app.notifications.worker.deliver(claimed.slice(0, 1), t.clock.now())
     expect(late[0]?.result).toBe('lease-lost')
   })
-  it('[7.1] a row that keeps failing gives up after 6 hours: failed, with the last error', async () => {
+  it('[7.1][7.3.1] a row that keeps failing gives up after 6 hours: failed, with the last error, retryable', async () => {
     sms.answers = []
     sms.fallback = { status: 503, body: 'maintenance window' }
-    const { rows } = await fired({
+    const { ticketIds, rows } = await fired({
       escalateTo: 'phone',
       recipientPhone: '+14155550144',
       notificationChannels: ['sms'],
@@ -340,13 +361,133 @@ describe.each(databaseKinds())('[7] delivery through outages and bad answers on 
     const id = rows[0]!.id
     await t.app.notifications.runDue(t.clock.now())
     expect((await rowsById([id]))[0]).toMatchObject({ state: 'pending', attempts: 1 })
+    expect((await logOf(ticketIds[0]!))[0]).toMatchObject({ state: 'pending', retryable: true })
     // still failing when it is six hours old: no further try would be in time
     t.clock.advance(6 * 60 * MINUTE)
     await t.app.notifications.runDue(t.clock.now())
     const [row] = await rowsById([id])
-    expect(row).toMatchObject({ state: 'failed', attempts: 2 })
+    expect(row).toMatchObject({ state: 'failed', attempts: 2, lastErrorPermanent: false })
     expect(row!.lastError).toBe('the SMS API answered HTTP 503: maintenance window')
+    // the provider may be back by now: the log offers a retry as it is
+    expect((await logOf(ticketIds[0]!)).find((d) => d.id === id)).toMatchObject({
+      state: 'failed',
+      retryable: true,
+    })
     sms.fallback = twilioAccepted('SM0000000000000000000000000000000d')
+  })
+
+  it('[7.3.1][7.3.2] the log names each delivery’s ticket and says whether a retry as it is can help', async () => {
+    smtp.unknown.add('nobody@flare.test')
+    const inbox = await isolatedInbox(t)
+    await createRule(t, {
+      inboxId: inbox.id,
+      escalateAfterMinutes: 1,
+      escalateTo: 'email',
+      recipientEmail: 'nobody@flare.test',
+      notificationChannels: ['email'],
+    })
+    const ticketId = await customerWrites(t, inbox, 'The printer in room 4 is on fire')
+    const { ticket } = await readTicket(t, ticketId)
+    t.clock.advance(MINUTE)
+    await t.app.scheduler.runDue(t.clock.now())
+    await t.app.notifications.runDue(t.clock.now())
+    // an unknown mailbox (SMTP 550) fails at once, and stays failed however often it is tried
+    const [email] = await logOf(ticketId)
+    expect(email).toMatchObject({
+      channel: 'email',
+      target: 'email:nobody@flare.test',
+      state: 'failed',
+      attempts: 1,
+      retryable: false,
+      ticketSubject: ticket.subject,
+    })
+    expect(email!.lastError).toMatch(/^SMTP: .*550/)
+    expect(ticket.subject).toMatch(/printer/)
+
+    // a pop-up no client showed in 6 h may still be shown (a late receipt marks it sent): not
+    // a failure a fix must answer
+    const gus = await t.userId('gus@flare.test')
+    const popUp = await fired({ escalateTo: 'specific_user', escalateToUserId: gus })
+    t.clock.advance(6 * 60 * MINUTE)
+    await t.app.notifications.runDue(t.clock.now())
+    expect(await logOf(popUp.ticketIds[0]!)).toMatchObject([
+      { channel: 'in_app', state: 'failed', lastError: NOT_RECEIVED, retryable: true },
+    ])
+
+    // about no ticket (a raised hand): no subject; sent, nothing is left to try
+    const [hand] = await t.database.db
+      .insert(notificationOutbox)
+      .values({
+        spaceId: t.spaceId,
+        event: 'hand.raised',
+        target: 'space',
+        channel: 'webhook',
+        idempotencyKey: 'hand:log-test:webhook',
+        state: 'sent',
+        createdAt: t.clock.now(),
+        sentAt: t.clock.now(),
+      })
+      .returning()
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/spaces/${t.spaceId}/deliveries?channel=webhook&state=sent&limit=1`,
+      headers: { cookie: await cookieOf(t, 'manager@flare.test') },
+    })
+    expect(res.json().deliveries).toMatchObject([
+      { id: hand!.id, event: 'hand.raised', ticketId: null, ticketSubject: null, retryable: false },
+    ])
+  })
+
+  it('[7.3.1] rows that failed before the worker kept it are read from their attempts and age', async () => {
+    const migration = await readFile(
+      path.join(MIGRATIONS_FOLDER, '0019_permanent_delivery_errors.sql'),
+      'utf8',
+    )
+    const backfill = migration.split('--> statement-breakpoint')[1]
+    expect(backfill).toMatch(/^\s*-- Rows that failed before/)
+    const queuedAt = t.clock.now()
+    const after = (ms: number) => new Date(queuedAt.getTime() + ms)
+    const cases = {
+      refused: { channel: 'webhook', attempts: 1, lastAttemptAt: after(1_000) },
+      'refused after an outage': {
+        channel: 'sms',
+        attempts: 30,
+        lastAttemptAt: after(40 * MINUTE),
+      },
+      'out of attempts': { channel: 'sms', attempts: 50, lastAttemptAt: after(45 * MINUTE) },
+      'out of time': { channel: 'email', attempts: 12, lastAttemptAt: after(6 * 60 * MINUTE) },
+      'not received': { channel: 'in_app', attempts: 0, lastAttemptAt: null },
+    }
+    const inserted = await t.database.db
+      .insert(notificationOutbox)
+      .values(
+        Object.entries(cases).map(([name, fields]) => ({
+          ...fields,
+          spaceId: t.spaceId,
+          target: 'space',
+          idempotencyKey: `backfill:${name}`,
+          state: 'failed' as const,
+          lastError: name,
+          createdAt: queuedAt,
+          queuedAt,
+        })),
+      )
+      .returning({ id: notificationOutbox.id })
+    await t.database.query(sql.raw(backfill!))
+    const rows = await rowsById(inserted.map((r) => r.id))
+    expect(Object.fromEntries(rows.map((r) => [r.lastError, r.lastErrorPermanent]))).toEqual({
+      refused: true,
+      'refused after an outage': true,
+      'out of attempts': false,
+      'out of time': false,
+      'not received': false,
+    })
+    await t.database.db.delete(notificationOutbox).where(
+      inArray(
+        notificationOutbox.id,
+        inserted.map((r) => r.id),
+      ),
+    )
   })
 })
 

@@ -28,6 +28,8 @@ export interface ReceivedMail {
  */
 export class LocalSmtp {
   readonly mails: ReceivedMail[] = []
+  /** Addresses refused at `RCPT TO` with 550, as a server refuses an unknown mailbox. */
+  readonly unknown = new Set<string>()
   private server: SMTPServer | null = null
   private waiters: Array<() => void> = []
   port = 0
@@ -41,6 +43,10 @@ export class LocalSmtp {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.unknown.has(address.address.toLowerCase())) return callback()
+        callback(Object.assign(new Error('5.1.1 no such mailbox here'), { responseCode: 550 }))
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((parsed) => {

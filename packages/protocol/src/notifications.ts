@@ -57,7 +57,24 @@ export const DeliveryDto = Type.Object({
   state: literals(DELIVERY_STATES),
   attempts: Type.Integer({ minimum: 0 }),
   lastError: Nullable(Type.String()),
+  /**
+   * Whether it may still go through with nothing changed. A `failed` one: false when its error
+   * is permanent (a provider's 4xx, an SMTP 5xx, an invalid address, a missing phone number or
+   * configuration: fix the cause, then retry), true when a transient one outlasted its attempts
+   * (a retry may find the provider back) and for an in-app pop-up not received (a client that
+   * shows it later still marks it sent; in-app rows are never retried by
+   * `POST …/deliveries/:id/retry`). A `pending` one: true (it will be tried again; a retry brings
+   * that forward). A `sent` one: false, nothing is left to try.
+   */
+  retryable: Type.Boolean({
+    description:
+      'Whether it may still go through with nothing changed: false for a permanent failure (fix the cause first) and for a sent delivery; true for a pending one, an exhausted transient failure and an in-app pop-up not received.',
+  }),
   ticketId: Nullable(Uuid),
+  /** The subject of the ticket it is about (`ticketId`), or null when it is about none. */
+  ticketSubject: Nullable(
+    Type.String({ description: 'The subject of the ticket `ticketId`; null without one.' }),
+  ),
   firingId: Nullable(Uuid),
   createdAt: DateTime,
   lastAttemptAt: Nullable(DateTime),

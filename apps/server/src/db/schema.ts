@@ -717,6 +717,10 @@ export const notificationOutbox = pgTable(
     // attempts since the row was (re)queued; a manual retry starts again from 0
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    // a failed row's error cannot pass by trying again as it is (a provider's 4xx, an SMTP 5xx,
+    // a missing phone number): the log offers a fix rather than a retry. False while pending,
+    // after an exhausted transient error, and once a manual retry queues the row again
+    lastErrorPermanent: boolean('last_error_permanent').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),

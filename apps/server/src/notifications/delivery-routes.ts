@@ -111,18 +111,35 @@ function capturedFor(row: OutboxRow, viewerId: string): DeliveryDto['captured'] 
   }
 }
 
+/**
+ * Whether a row may still go through with nothing changed (`DeliveryDto.retryable`): a failed
+ * one unless its error was permanent, a pending one always, a sent one never.
+ */
+function retryableOf(row: OutboxRow): boolean {
+  if (row.state === 'failed') return !row.lastErrorPermanent
+  return row.state === 'pending'
+}
+
+/** What the log shows of a row beyond the row itself, read with it. */
+interface DeliveryNames {
+  label: string
+  ticketSubject: string | null
+}
+
 /** A delivery log row as `viewerId` (an admin or manager of its space) reads it. */
-export function toDeliveryDto(row: OutboxRow, label: string, viewerId: string): DeliveryDto {
+export function toDeliveryDto(row: OutboxRow, names: DeliveryNames, viewerId: string): DeliveryDto {
   return {
     id: row.id,
     event: row.event,
     channel: isChannel(row.channel) ? row.channel : 'in_app',
     target: row.target,
-    targetLabel: label,
+    targetLabel: names.label,
     state: row.state,
     attempts: row.attempts,
     lastError: row.lastError,
+    retryable: retryableOf(row),
     ticketId: row.ticketId,
+    ticketSubject: names.ticketSubject,
     firingId: row.firingId,
     createdAt: row.createdAt.toISOString(),
     lastAttemptAt: iso(row.lastAttemptAt),
@@ -131,6 +148,14 @@ export function toDeliveryDto(row: OutboxRow, label: string, viewerId: string): 
     captured: capturedFor(row, viewerId),
     idempotencyKey: row.idempotencyKey,
   }
+}
+
+/** Outbox rows with the subject of the ticket each is about (null when about none). */
+function withTicketSubject(db: Db) {
+  return db
+    .select({ row: notificationOutbox, ticketSubject: tickets.subject })
+    .from(notificationOutbox)
+    .leftJoin(tickets, eq(tickets.id, notificationOutbox.ticketId))
 }
 
 /**
@@ -156,6 +181,8 @@ async function requeue(db: Db, row: OutboxRow, now: Date): Promise<OutboxRow> {
       .set({
         state: 'pending',
         attempts: 0,
+        // its error stays to read until the next try; whether it was final no longer holds
+        lastErrorPermanent: false,
         queuedAt: now,
         nextAttemptAt: now,
         leaseToken: null,
@@ -229,18 +256,20 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
         if (before) where.push(before)
       }
       const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE
-      const rows = await db
-        .select()
-        .from(notificationOutbox)
+      // each row's ticket subject in the same query: a page costs one query plus the labels'
+      const found = await withTicketSubject(db)
         .where(and(...where))
         .orderBy(desc(notificationOutbox.createdAt), desc(notificationOutbox.id))
         .limit(limit + 1)
-      const page = rows.slice(0, limit)
-      const labels = await labelsOf(db, page)
-      const last = page.at(-1)
+      const page = found.slice(0, limit)
+      const rows = page.map(({ row }) => row)
+      const labels = await labelsOf(db, rows)
+      const last = rows.at(-1)
       return {
-        deliveries: page.map((row) => toDeliveryDto(row, labelOf(row, labels), userId)),
-        nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
+        deliveries: page.map(({ row, ticketSubject }) =>
+          toDeliveryDto(row, { label: labelOf(row, labels), ticketSubject }, userId),
+        ),
+        nextCursor: found.length > limit && last ? encodePageCursor(last) : null,
         sink: app.notifications.sink,
       }
     },
@@ -260,15 +289,15 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ wake(): void }> = async
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
       const { deliveryId } = request.params
-      const [row] = await db
-        .select()
-        .from(notificationOutbox)
-        .where(and(eq(notificationOutbox.id, deliveryId), eq(notificationOutbox.spaceId, spaceId)))
-      if (!row) throw notFound('No such delivery in this space.')
-      const updated = await requeue(db, row, app.clock())
+      const [found] = await withTicketSubject(db).where(
+        and(eq(notificationOutbox.id, deliveryId), eq(notificationOutbox.spaceId, spaceId)),
+      )
+      if (!found) throw notFound('No such delivery in this space.')
+      const updated = await requeue(db, found.row, app.clock())
       wake()
       const labels = await labelsOf(db, [updated])
-      return { delivery: toDeliveryDto(updated, labelOf(updated, labels), userId) }
+      const names = { label: labelOf(updated, labels), ticketSubject: found.ticketSubject }
+      return { delivery: toDeliveryDto(updated, names, userId) }
     },
   )
 

@@ -154,7 +154,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   async function expireUnreceived(now: Date): Promise<Outcome[]> {
     const rows = await db
       .update(notificationOutbox)
-      .set({ state: 'failed', lastError: NOT_RECEIVED, updatedAt: now })
+      // not permanent: a receipt that comes later still marks the row sent
+      .set({ state: 'failed', lastError: NOT_RECEIVED, lastErrorPermanent: false, updatedAt: now })
       .where(
         and(
           eq(notificationOutbox.state, 'pending'),
@@ -259,6 +260,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         sentAt: finishedAt,
         providerId: outcome.delivered.providerId ?? null,
         captured: outcome.delivered.captured ?? null,
+        lastErrorPermanent: false,
       }
       messageState = { deliveryState: 'sent', deliveryError: null }
       result = { id: row.id, result: 'sent', captured: Boolean(outcome.delivered.captured) }
@@ -272,11 +274,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         !outcome.error.retryable ||
         shouldGiveUp(policy, row.attempts, row.queuedAt, nextAttemptAt)
       ) {
-        change = { state: 'failed', lastError: error }
+        // the log offers "Retry now" only where trying again as it is may pass
+        change = { state: 'failed', lastError: error, lastErrorPermanent: !outcome.error.retryable }
         messageState = { deliveryState: 'failed', deliveryError: error }
         result = { id: row.id, result: 'failed', error }
       } else {
-        change = { lastError: error, nextAttemptAt }
+        change = { lastError: error, lastErrorPermanent: false, nextAttemptAt }
         messageState = { deliveryState: 'sending', deliveryError: error }
         result = { id: row.id, result: 'retry', error, nextAttemptAt }
       }

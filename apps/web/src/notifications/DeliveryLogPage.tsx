@@ -9,7 +9,6 @@ import { countOf } from '../layout/words.js'
 import { type DeliveryRemedy, remedyFor } from './delivery-remedy.js'
 import { formatLogTime, formatLogTimeFull } from './log-time.js'
 import { type DeliveryFilter, notificationsApi } from './notifications-api.js'
-import { useTicketSubjects } from './ticket-subjects.js'
 import './notifications.css'
 
 const CHANNEL_NAMES: Record<DeliveryDto['channel'], string> = {
@@ -68,7 +67,6 @@ function When({ at, reference }: { at: string; reference: Date }) {
 function DeliveryRow({
   delivery,
   remedy,
-  subject,
   filtered,
   onRetry,
   onFilter,
@@ -76,7 +74,6 @@ function DeliveryRow({
 }: {
   delivery: DeliveryDto
   remedy: DeliveryRemedy
-  subject: string | undefined
   filtered: boolean
   onRetry(id: string): void
   onFilter(ticketId: string): void
@@ -88,6 +85,7 @@ function DeliveryRow({
   const queued = new Date(delivery.createdAt)
   const showAttempts =
     delivery.attempts > 1 || (delivery.state === 'failed' && delivery.channel !== 'in_app')
+  const subject = delivery.ticketSubject
   const ticketName = subject ?? 'Open ticket'
   return (
     <>
@@ -296,8 +294,6 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
     [spaceId, filter],
   )
 
-  const subjects = useTicketSubjects(spaceId, filter.ticketId)
-
   useEffect(() => {
     void load(null)
   }, [load])
@@ -315,6 +311,9 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
       document.title = 'Flare'
     }
   }, [])
+
+  // each row names its ticket; filtered to one, any of its rows names it
+  const filteredSubject = rows.find((r) => r.ticketId === filter.ticketId)?.ticketSubject
 
   async function retry(id: string) {
     setBusy(true)
@@ -379,8 +378,7 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
           </label>
           {filter.ticketId && (
             <span className="delivery-ticket-filter">
-              Ticket{' '}
-              <a href={`/t/${filter.ticketId}`}>{subjects.get(filter.ticketId) ?? 'Open ticket'}</a>
+              Ticket <a href={`/t/${filter.ticketId}`}>{filteredSubject ?? 'Open ticket'}</a>
               <button
                 type="button"
                 className="secondary small"
@@ -427,7 +425,6 @@ export function DeliveryLogPage({ spaceId, user }: { spaceId: string; user: User
                   key={delivery.id}
                   delivery={delivery}
                   remedy={remedyFor(delivery, user.id)}
-                  subject={delivery.ticketId ? subjects.get(delivery.ticketId) : undefined}
                   filtered={filter.ticketId !== undefined}
                   busy={busy}
                   onRetry={retry}

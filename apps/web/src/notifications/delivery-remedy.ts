@@ -4,7 +4,7 @@ import type { DeliveryDto } from '@flare/protocol'
 export type DeliveryRemedy =
   /** Sent, or an in-app pop-up (its target's connections deliver it): nothing to do. */
   | { kind: 'none' }
-  /** It may go through as it is: a timeout, a provider that was down, a rate limit. */
+  /** It may go through as it is (`retryable`): a timeout, a provider down, a rate limit. */
   | { kind: 'retry' }
   /** It fails the same way until someone changes something; then a retry sends it. */
   | { kind: 'fix'; fix: string }
@@ -13,15 +13,15 @@ export type DeliveryRemedy =
 
 const SETTINGS = 'Settings → Notifications'
 
-// the server's channel errors whose cause a plain retry cannot remove, as it words them
-// (apps/server/src/notifications/channels/): the server knows (`DeliveryError.retryable`) but
-// does not yet say so in the log's rows, so the log reads it back from the words
+// what to do about a permanent failure, read from how the server words its error
+// (apps/server/src/notifications/channels/). Only the explanation comes from the words: whether
+// a retry as it is can help is the server's `retryable`, whatever they say
 type Reader = (match: RegExpMatchArray, delivery: DeliveryDto, you: boolean) => DeliveryRemedy
 
 const fix = (text: string): DeliveryRemedy => ({ kind: 'fix', fix: text })
 const gone = (why: string): DeliveryRemedy => ({ kind: 'gone', why })
 
-const PERMANENT: ReadonlyArray<readonly [RegExp, Reader]> = [
+const EXPLANATIONS: ReadonlyArray<readonly [RegExp, Reader]> = [
   [
     /^(.+) has no phone number in their profile$/,
     (m, _d, you) =>
@@ -75,14 +75,16 @@ const PERMANENT: ReadonlyArray<readonly [RegExp, Reader]> = [
               `Check the ${d.channel === 'slack' ? 'Slack' : 'webhook'} URL in ${SETTINGS}, then retry.`,
             ),
   ],
-  // a refusal: any status but 408, 425, 429 and 5xx, which the server retries (`checkHttpAnswer`)
-  [/answered HTTP (?!408|425|429|5\d\d)(\d{3})/, refused],
-  // SMTP: a 5xx reply is final (an unknown mailbox, a refused sender)
-  [
-    /^SMTP: .*\b5[0-5]\d\b/,
-    () => fix('The mail server refused it (see the error); fix that, then retry.'),
-  ],
+  // a provider's refusal (a 4xx; the server keeps retrying 408, 425, 429 and 5xx)
+  [/answered HTTP (\d{3})/, refused],
+  // a mail server's final no: an unknown mailbox, a refused sender
+  [/^SMTP: /, () => fix('The mail server refused it (see the error); fix that, then retry.')],
 ]
+
+/** A permanent failure whose words the log does not know: the error says what went wrong. */
+const UNKNOWN_CAUSE = fix(
+  'This fails the same way until its cause is fixed (see the error); then retry.',
+)
 
 function refused(match: RegExpMatchArray, delivery: DeliveryDto): DeliveryRemedy {
   const status = match[1]
@@ -107,21 +109,21 @@ function refused(match: RegExpMatchArray, delivery: DeliveryDto): DeliveryRemedy
 }
 
 /**
- * Whether "Retry now" can help a delivery, and if not what to do instead. `viewerId` is who
- * reads the log: a fix in their own profile is theirs to make.
+ * Whether "Retry now" can help a delivery (the server says so: `retryable`), and if not what
+ * to do instead. `viewerId` is who reads the log: a fix in their own profile is theirs to make.
  *
- * @example remedyFor({ ...failed, lastError: 'Dana Reyes has no phone number in their profile' }, me)
+ * @example remedyFor({ ...failed, retryable: false, lastError: 'Dana Reyes has no phone number in their profile' }, me)
  *   // { kind: 'fix', fix: 'Ask Dana Reyes to add a phone number to their profile, then retry.' }
  */
 export function remedyFor(delivery: DeliveryDto, viewerId: string): DeliveryRemedy {
   // an in-app pop-up is sent when a client of its target shows it, never retried
   if (delivery.channel === 'in_app' || delivery.state === 'sent') return { kind: 'none' }
-  // a pending delivery will be tried again anyway; "now" only brings that forward
-  if (delivery.state === 'pending' || !delivery.lastError) return { kind: 'retry' }
+  // pending (a retry brings the next try forward), or failed in a way that may pass now
+  if (delivery.retryable) return { kind: 'retry' }
   const you = delivery.target === `user:${viewerId}`
-  for (const [pattern, read] of PERMANENT) {
-    const match = delivery.lastError.match(pattern)
+  for (const [pattern, read] of EXPLANATIONS) {
+    const match = delivery.lastError?.match(pattern)
     if (match) return read(match, delivery, you)
   }
-  return { kind: 'retry' }
+  return UNKNOWN_CAUSE
 }

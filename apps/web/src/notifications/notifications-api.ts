@@ -7,9 +7,7 @@ import type {
   PushSubscriptionCreate,
   SlackIntegrationResponse,
   TemplateChannel,
-  TicketListResponse,
   TicketMessageResponse,
-  TicketResponse,
   WebhookCreated,
   WebhookEvent,
   WebhookListResponse,
@@ -47,12 +45,6 @@ export const notificationsApi = {
       'POST',
       `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}/messages/${encodeURIComponent(messageId)}/retry`,
     ),
-  // the log names each delivery's ticket: most deliveries are escalations, so the newest
-  // escalated tickets name most rows in one request
-  escalatedTickets: (spaceId: string) =>
-    fetchApi<TicketListResponse>('GET', `${space(spaceId)}/tickets?escalated=true&limit=100`),
-  ticket: (spaceId: string, ticketId: string) =>
-    fetchApi<TicketResponse>('GET', `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`),
   slack: (spaceId: string) =>
     fetchApi<SlackIntegrationResponse>('GET', `${space(spaceId)}/integrations/slack`),
   setSlack: (spaceId: string, webhookUrl: string) =>

@@ -32,7 +32,9 @@ function delivery(fields: Partial<DeliveryDto>): DeliveryDto {
     state: 'sent',
     attempts: 1,
     lastError: null,
+    retryable: false,
     ticketId: null,
+    ticketSubject: null,
     firingId: null,
     createdAt: '2026-11-23T10:00:00.000Z',
     lastAttemptAt: '2026-11-23T10:00:01.000Z',
@@ -60,26 +62,16 @@ const TICKET = '0b6c7a52-0000-4000-8000-0000000000c1'
 const OTHER_TICKET = '0b6c7a52-0000-4000-8000-0000000000c2'
 
 /**
- * A server for the log: `deliveries` for the list (the request's `ticketId` honoured), the
- * escalated tickets with `subjects`, and each call recorded as `METHOD url`.
+ * A server for the log: `deliveries` for the list (the request's `ticketId` honoured), each
+ * call recorded as `METHOD url`.
  */
-function serveLog(deliveries: DeliveryDto[], subjects: Record<string, string> = {}) {
+function serveLog(deliveries: DeliveryDto[]) {
   const calls: string[] = []
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
       calls.push(`${init.method ?? 'GET'} ${url}`)
-      const { pathname, searchParams } = new URL(url, 'http://flare.test')
-      if (pathname.endsWith('/tickets')) {
-        return json({
-          tickets: Object.entries(subjects).map(([id, subject]) => ({ id, subject })),
-          nextCursor: null,
-        })
-      }
-      if (pathname.includes('/tickets/')) {
-        const id = pathname.split('/').at(-1) ?? ''
-        return json({ ticket: { id, subject: subjects[id] ?? 'Unknown' }, messages: [] })
-      }
+      const { searchParams } = new URL(url, 'http://flare.test')
       const ticketId = searchParams.get('ticketId')
       return json({
         deliveries: deliveries.filter((d) => !ticketId || d.ticketId === ticketId),
@@ -101,6 +93,7 @@ describe('the delivery log', () => {
       attempts: 3,
       // gave up after its attempts: a retry may find Slack back
       lastError: 'Slack answered HTTP 503: service unavailable',
+      retryable: true,
       sentAt: null,
     })
     const captured = delivery({
@@ -126,7 +119,6 @@ describe('the delivery log', () => {
       'fetch',
       vi.fn(async (url: string, init: RequestInit) => {
         calls.push([init.method ?? 'GET', url])
-        if (url.includes('/tickets')) return json({ tickets: [], nextCursor: null })
         if (url.endsWith('/retry')) {
           return json({
             delivery: { ...failed, state: 'pending', attempts: 0, nextAttemptAt: failed.createdAt },
@@ -171,19 +163,16 @@ describe('the delivery log', () => {
     // a busy machine: rendering and clicking through the table is slow, not wrong
   }, 15_000)
 
-  it('[7.3] names and links each delivery’s ticket, and shows one ticket’s deliveries', async () => {
-    const calls = serveLog(
-      [
-        delivery({ ticketId: TICKET }),
-        delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a4', ticketId: OTHER_TICKET }),
-        delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a5', event: 'hand.raised' }),
-      ],
-      { [TICKET]: 'Printer on fire' },
-    )
+  it('[7.3][7.3.2] names and links each delivery’s ticket, and shows one ticket’s deliveries', async () => {
+    const calls = serveLog([
+      delivery({ ticketId: TICKET, ticketSubject: 'Printer on fire' }),
+      delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a4', ticketId: OTHER_TICKET }),
+      delivery({ id: '0b6c7a52-0000-4000-8000-0000000000a5', event: 'hand.raised' }),
+    ])
     render(<DeliveryLogPage spaceId={SPACE} user={user} />)
     const named = await screen.findByRole('link', { name: 'Printer on fire' })
     expect(named.getAttribute('href')).toBe(`/t/${TICKET}`)
-    // a ticket the page could not name is still one click away
+    // a ticket the server could not name is still one click away
     expect(screen.getByRole('link', { name: 'Open ticket' }).getAttribute('href')).toBe(
       `/t/${OTHER_TICKET}`,
     )
@@ -200,15 +189,55 @@ describe('the delivery log', () => {
     await userEvent.click(screen.getByRole('button', { name: 'All tickets' }))
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(4))
     expect(window.location.search).toBe('')
+    // the rows name their tickets themselves: the log asks for nothing but its pages
+    expect(calls.every((call) => call.startsWith(`GET /api/spaces/${SPACE}/deliveries`))).toBe(true)
   }, 15_000)
 
   it('[7.3] opens filtered to the ticket in its address', async () => {
     window.history.replaceState(null, '', `/spaces/${SPACE}/deliveries?ticket=${TICKET}`)
-    const calls = serveLog([delivery({ ticketId: TICKET })], { [TICKET]: 'Printer on fire' })
+    const calls = serveLog([delivery({ ticketId: TICKET, ticketSubject: 'Printer on fire' })])
     render(<DeliveryLogPage spaceId={SPACE} user={user} />)
     expect(await screen.findByRole('link', { name: 'Printer on fire' })).toBeTruthy()
-    expect(calls).toContain(`GET /api/spaces/${SPACE}/deliveries?ticketId=${TICKET}`)
-    expect(calls).toContain(`GET /api/spaces/${SPACE}/tickets/${TICKET}`)
+    expect(calls).toEqual([`GET /api/spaces/${SPACE}/deliveries?ticketId=${TICKET}`])
+  })
+
+  it('[7.3.1] offers "Retry now" as the server says a retry may pass, whatever the error’s words', async () => {
+    const failed = (id: string, fields: Partial<DeliveryDto>) =>
+      delivery({ id, channel: 'sms', state: 'failed', sentAt: null, ...fields })
+    serveLog([
+      // a refusal the provider is over by now (the server's word): worth a retry as it is
+      failed('0b6c7a52-0000-4000-8000-0000000000b1', {
+        targetLabel: 'Dana Reyes',
+        lastError: 'the SMS API answered HTTP 400: Invalid To number',
+        retryable: true,
+      }),
+      // a timeout the server knows to be final: a fix first
+      failed('0b6c7a52-0000-4000-8000-0000000000b2', {
+        targetLabel: 'Eli Novak',
+        lastError: 'SMS API: no answer within 10000 ms',
+        retryable: false,
+      }),
+      failed('0b6c7a52-0000-4000-8000-0000000000b3', {
+        targetLabel: 'Gus Field',
+        lastError: 'the SMS API answered HTTP 400: Invalid To number',
+        retryable: false,
+      }),
+    ])
+    render(<DeliveryLogPage spaceId={SPACE} user={user} />)
+    await screen.findByText('Dana Reyes')
+    const [, passes, timeout, refused] = screen.getAllByRole('row')
+    expect(within(passes!).getByRole('button', { name: 'Retry now' })).toBeTruthy()
+    expect(within(passes!).queryByText(/then retry/)).toBeNull()
+    for (const row of [timeout!, refused!]) {
+      expect(within(row).queryByRole('button', { name: 'Retry now' })).toBeNull()
+      expect(within(row).getByRole('button', { name: 'Retry' }).className).toContain('secondary')
+    }
+    expect(within(timeout!).getByText(/fails the same way until its cause is fixed/)).toBeTruthy()
+    expect(
+      within(refused!).getByText(
+        'The SMS provider refused this message (see the error): fix that, then retry.',
+      ),
+    ).toBeTruthy()
   })
 
   it('[7.3] offers no "Retry now" where a retry cannot help, and says what to fix', async () => {
@@ -270,14 +299,31 @@ describe('the delivery log’s words', () => {
   it('[7.3] a retry is offered after a failure that may pass, a fix after one that will not', () => {
     const failed = (lastError: string, fields: Partial<DeliveryDto> = {}) =>
       remedyFor(delivery({ state: 'failed', sentAt: null, lastError, ...fields }), user.id)
-    expect(failed('SMTP: ETIMEDOUT: connection timed out')).toEqual({ kind: 'retry' })
-    expect(failed('webhook: ECONNRESET: socket hang up', { channel: 'webhook' })).toEqual({
+    const transient = { retryable: true }
+    expect(failed('SMTP: ETIMEDOUT: connection timed out', transient)).toEqual({ kind: 'retry' })
+    expect(
+      failed('webhook: ECONNRESET: socket hang up', { channel: 'webhook', ...transient }),
+    ).toEqual({
       kind: 'retry',
     })
-    expect(failed('the SMS API answered HTTP 429: slow down', { channel: 'sms' })).toEqual({
+    expect(
+      failed('the SMS API answered HTTP 429: slow down', { channel: 'sms', ...transient }),
+    ).toEqual({
+      kind: 'retry',
+    })
+    // a pending one will be tried anyway: "now" brings it forward
+    expect(
+      remedyFor(delivery({ state: 'pending', sentAt: null, retryable: true }), user.id),
+    ).toEqual({
       kind: 'retry',
     })
     expect(failed('Slack answered HTTP 404: no_service', { channel: 'slack' }).kind).toBe('fix')
+    expect(
+      failed("SMTP: Can't send mail - all recipients were rejected: 550 5.1.1 no such mailbox"),
+    ).toEqual({
+      kind: 'fix',
+      fix: 'The mail server refused it (see the error); fix that, then retry.',
+    })
     expect(
       failed(
         'Slack is not connected for this space (PUT /api/spaces/:spaceId/integrations/slack)',
@@ -295,7 +341,10 @@ describe('the delivery log’s words', () => {
     // sent, and in-app pop-ups, have nothing to retry
     expect(remedyFor(delivery({}), user.id)).toEqual({ kind: 'none' })
     expect(
-      remedyFor(delivery({ channel: 'in_app', state: 'failed', lastError: 'x' }), user.id),
+      remedyFor(
+        delivery({ channel: 'in_app', state: 'failed', lastError: 'x', retryable: true }),
+        user.id,
+      ),
     ).toEqual({ kind: 'none' })
   })
 })
