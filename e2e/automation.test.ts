@@ -172,6 +172,12 @@ describe.skipIf(!hasChromium())('automatic escalations in the browser', () => {
     await screenshot(dana, 'ticket-escalated-popup')
     await expectNoViolations(dana)
 
+    // a reload while nobody has taken it and Priya still waits: the card is back, quietly
+    // (SPEC §7.2.1.1.1)
+    await dana.reload()
+    await card.waitFor({ timeout: 5000 })
+    expect(await dana.evaluate(() => document.documentElement.dataset.alertsPlayed)).toBeUndefined()
+
     await card.getByRole('button', { name: 'I’m on it' }).click()
     await card.getByText('You are on it').waitFor()
     await card.getByRole('button', { name: 'Open ticket' }).click()
