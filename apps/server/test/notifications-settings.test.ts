@@ -1,6 +1,11 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { notificationOutbox, slackIntegrations, users } from '../src/db/schema.js'
+import {
+  notificationOutbox,
+  notificationTemplates,
+  slackIntegrations,
+  users,
+} from '../src/db/schema.js'
 import {
   createRule,
   customerWrites,
@@ -81,8 +86,19 @@ describe.each(databaseKinds())(
       expect(inbox.channelAddress).not.toBe(phone.inbox.channelAddress)
     })
 
-    it('[7.3] a captured message to someone else shows their "I’m on it" link hidden; one’s own, whole', async () => {
+    it('[7.3] a captured message to someone else shows their "I’m on it" link hidden, the subject too; one’s own, whole', async () => {
       const ack = /https:\/\/flare\.example\.com\/ack\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/
+      // a template may put the link anywhere, the subject included
+      const template = await t.app.inject({
+        method: 'PUT',
+        url: `/api/spaces/${t.spaceId}/notification-templates/email`,
+        headers: { cookie: manager },
+        payload: {
+          subject: 'Escalated {subject} {ack_link}',
+          body: 'Open {link} or take it: {ack_link}',
+        },
+      })
+      expect(template.statusCode).toBe(200)
       const toGus = await fire({
         escalateTo: 'specific_user',
         escalateToUserId: await t.userId('gus@flare.test'),
@@ -102,13 +118,21 @@ describe.each(databaseKinds())(
         .from(notificationOutbox)
         .where(eq(notificationOutbox.id, gus.id))
       expect(stored?.captured?.text).toMatch(ack)
+      expect(stored?.captured?.subject).toMatch(ack)
       expect(gus.captured.text).not.toMatch(ack)
       expect(gus.captured.html).not.toMatch(ack)
+      expect(gus.captured.subject).not.toMatch(ack)
       expect(gus.captured.text).toContain('https://flare.example.com/ack/[personal link hidden]')
+      expect(gus.captured.subject).toContain('https://flare.example.com/ack/[personal link hidden]')
       const [max] = (await deliveries(`?ticketId=${toMax.ticketId}&channel=email`)).json()
         .deliveries
       expect(max.captured.text).toMatch(ack)
       expect(max.captured.html).toMatch(ack)
+      expect(max.captured.subject).toMatch(ack)
+      // back to the default for the tests after this one
+      await t.database.db
+        .delete(notificationTemplates)
+        .where(eq(notificationTemplates.spaceId, t.spaceId))
       // one minute is a minute, in the reason every channel and the history give
       const ticket = await t.app.inject({
         method: 'GET',

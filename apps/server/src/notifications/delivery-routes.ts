@@ -97,15 +97,18 @@ const ACK_TOKEN = /\/ack\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g
 
 /**
  * A captured message as `viewerId` may read it: a message to someone else has its personal
- * "I'm on it" links hidden (each acknowledges as its recipient for a day: a credential, which
- * the log would otherwise hand to every admin and manager).
+ * "I'm on it" links hidden wherever a template put them, the subject too (each acknowledges as
+ * its recipient for a day: a credential, which the log would otherwise hand to every admin and
+ * manager).
  */
 function capturedFor(row: OutboxRow, viewerId: string): DeliveryDto['captured'] {
   const captured = row.captured ?? null
   if (!captured || row.target === `user:${viewerId}`) return captured
   const hide = (text: string) => text.replace(ACK_TOKEN, '/ack/[personal link hidden]')
   return {
-    ...captured,
+    from: hide(captured.from),
+    to: hide(captured.to),
+    ...(captured.subject === undefined ? {} : { subject: hide(captured.subject) }),
     text: hide(captured.text),
     ...(captured.html === undefined ? {} : { html: hide(captured.html) }),
   }
