@@ -27,6 +27,11 @@ export function notFound(message: string): HttpError {
   return new HttpError(404, { code: ErrorCode.NOT_FOUND, message })
 }
 
+/** The request is well formed but clashes with what is stored: 409 `CONFLICT`. */
+export function conflict(message: string): HttpError {
+  return new HttpError(409, { code: ErrorCode.CONFLICT, message })
+}
+
 export function unavailable(
   message = 'The database is not answering right now. Try again in a moment.',
 ): HttpError {

@@ -17,7 +17,7 @@ import {
   tickets,
   users,
 } from '../db/schema.js'
-import { HttpError, notFound } from '../errors.js'
+import { conflict, HttpError, notFound } from '../errors.js'
 import type { EventBus } from '../events/domain-events.js'
 import type { Broadcaster } from '../realtime/broadcaster.js'
 import { storeDueInstants } from '../scheduling/due-instants.js'
@@ -56,10 +56,6 @@ const FROM: Record<AcknowledgeChannel, string> = {
   email: 'the email',
   slack: 'Slack',
   sms: 'a text message',
-}
-
-function conflict(message: string): HttpError {
-  return new HttpError(409, { code: ErrorCode.CONFLICT, message })
 }
 
 function notYours(): HttpError {

@@ -6,10 +6,11 @@ import {
   PushSubscriptionDelete,
 } from '@flare/protocol'
 import { Type } from '@sinclair/typebox'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, notInArray, or, sql } from 'drizzle-orm'
 import { pushSubscriptions, users } from '../db/schema.js'
-import { badRequest } from '../errors.js'
+import { badRequest, conflict } from '../errors.js'
 import { identityOf } from '../plugins/auth.js'
+import { MAX_PUSH_SUBSCRIPTIONS } from './channels/push.js'
 import { outboundUrlProblem } from './outbound-http.js'
 
 /** Web Push (SPEC §7): the server's public key and each user's browsers. */
@@ -40,7 +41,11 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }
         tags: ['notifications'],
         summary: "Keep this browser's push subscription, and turn push notifications on",
         body: PushSubscriptionCreate,
-        response: { 201: Type.Object({ subscribed: Type.Boolean() }), ...errors },
+        response: {
+          201: Type.Object({ subscribed: Type.Boolean() }),
+          ...errors,
+          409: ApiErrorBody,
+        },
       },
       preHandler: app.requireUser,
     },
@@ -50,8 +55,10 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }
       const problem = await outboundUrlProblem(body.endpoint, allowPrivateUrls)
       if (problem) throw badRequest(`endpoint: ${problem}`, 'endpoint')
       await db.transaction(async (tx) => {
-        // one browser has one subscription: a new login on it takes it over
-        await tx
+        // one browser has one subscription: a new login on it takes it over, and proves it is
+        // that browser by the subscription's keys (which only it and this server know); the
+        // endpoint alone, a URL that can leak, takes over nobody's notifications
+        const [stored] = await tx
           .insert(pushSubscriptions)
           .values({
             userId,
@@ -62,8 +69,30 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ allowPrivateUrls: boolean }
           })
           .onConflictDoUpdate({
             target: pushSubscriptions.endpoint,
-            set: { userId, p256dh: body.keys.p256dh, auth: body.keys.auth },
+            // subscribed again: the newest of their browsers, the last the cap forgets
+            set: { userId, p256dh: body.keys.p256dh, auth: body.keys.auth, createdAt: app.clock() },
+            setWhere: or(
+              eq(pushSubscriptions.userId, userId),
+              and(
+                eq(pushSubscriptions.p256dh, body.keys.p256dh),
+                eq(pushSubscriptions.auth, body.keys.auth),
+              ),
+            ),
           })
+          .returning({ id: pushSubscriptions.id })
+        if (!stored) {
+          throw conflict('This push endpoint belongs to another browser; subscribe again from it.')
+        }
+        // beyond the cap, their oldest browsers go
+        const kept = tx
+          .select({ id: pushSubscriptions.id })
+          .from(pushSubscriptions)
+          .where(eq(pushSubscriptions.userId, userId))
+          .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
+          .limit(MAX_PUSH_SUBSCRIPTIONS)
+        await tx
+          .delete(pushSubscriptions)
+          .where(and(eq(pushSubscriptions.userId, userId), notInArray(pushSubscriptions.id, kept)))
         await tx
           .update(users)
           .set({ preferences: sql`${users.preferences} || '{"push": true}'::jsonb` })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { PushPayload } from '@flare/protocol'
-import { eq, inArray } from 'drizzle-orm'
+import { desc, eq, inArray } from 'drizzle-orm'
 import webpush from 'web-push'
 import { pushSubscriptions } from '../../db/schema.js'
 import { OutboundError } from '../outbound-http.js'
@@ -11,6 +11,14 @@ import {
   type OutboxRow,
   userIdOf,
 } from './channel.js'
+
+/**
+ * The browsers one person keeps push subscriptions for: a desk, a laptop, a phone or two and
+ * room to spare. Subscribing one more forgets their oldest (`POST /me/push-subscriptions`) and a
+ * delivery goes to the newest this many at most, so nobody can make one delivery fan out to
+ * thousands of endpoints (each send may take the whole send timeout).
+ */
+export const MAX_PUSH_SUBSCRIPTIONS = 10
 
 /** How long a push service keeps a message for a browser that is offline. */
 const TTL_SECONDS = 60 * 60
@@ -62,6 +70,8 @@ export const pushChannel: Channel = {
       .select()
       .from(pushSubscriptions)
       .where(eq(pushSubscriptions.userId, userId))
+      .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
+      .limit(MAX_PUSH_SUBSCRIPTIONS)
     if (subscriptions.length === 0) {
       throw new DeliveryError('no browser of this user has allowed push notifications', false)
     }
@@ -72,7 +82,9 @@ export const pushChannel: Channel = {
     const gone: string[] = []
     const failures: DeliveryError[] = []
     let sent = 0
-    for (const subscription of subscriptions) {
+    // every browser at once: one that never answers costs the send timeout once, not once per
+    // browser after it (at most MAX_PUSH_SUBSCRIPTIONS of them)
+    const sendTo = async (subscription: (typeof subscriptions)[number]): Promise<void> => {
       const request = webpush.generateRequestDetails(
         {
           endpoint: subscription.endpoint,
@@ -96,7 +108,7 @@ export const pushChannel: Channel = {
         })
         if (answer.status === 404 || answer.status === 410) {
           gone.push(subscription.id)
-          continue
+          return
         }
         if (answer.status >= 200 && answer.status < 300) sent += 1
         else {
@@ -113,6 +125,7 @@ export const pushChannel: Channel = {
         )
       }
     }
+    await Promise.all(subscriptions.map(sendTo))
     if (gone.length > 0) {
       await context.db.delete(pushSubscriptions).where(inArray(pushSubscriptions.id, gone))
     }
