@@ -12,10 +12,10 @@ import { databaseKinds, freshDatabase, TestClock, testConfig } from './support.j
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const ROWS = 40
-// the worker's defaults, which the child runs with
+// the worker's defaults, which the child runs with: at most this many rows in flight
 const BATCH = 16
 const LEASE_MS = 120_000
-// of the child's first batch, the receiver answers this many and holds the rest unanswered
+// the receiver answers the child's first this many posts and holds every later one unanswered
 const ANSWERED = 10
 
 /** Polls `check` until it answers true, or fails after `timeoutMs`. */
@@ -127,13 +127,14 @@ describe.skipIf(!postgresKind)(
       receiver.answers = Array.from({ length: ANSWERED }, () => ({ status: 204 }))
       receiver.fallback = { status: 204, hang: true }
 
-      // a real server process drains the outbox at start, one batch at a time
+      // a real server process drains the outbox at start, BATCH rows in flight at most: each
+      // answered one's place is taken by the next, until BATCH hang unanswered
       server = startServerProcess(databaseUrl)
       const exited = new Promise<void>((resolve) => server!.child.once('exit', () => resolve()))
       await until(
-        `the child's first batch (output: ${server.output()})`,
+        `the child's sends (output: ${server.output()})`,
         async () =>
-          keysReceived().length >= BATCH &&
+          keysReceived().length >= ANSWERED + BATCH &&
           (await rows()).filter((r) => r.state === 'sent').length === ANSWERED,
       )
       server.child.kill('SIGKILL')
@@ -149,9 +150,9 @@ describe.skipIf(!postgresKind)(
       // the documented window: the receiver got these, the process died before recording it
       const window = new Set(keysReceived().filter((k) => !recordedSent.has(k)))
       expect(recordedSent.size).toBe(ANSWERED)
-      expect(leased).toHaveLength(BATCH - ANSWERED)
+      expect(leased).toHaveLength(BATCH)
       expect(new Set(leased.map((r) => r.idempotencyKey))).toEqual(window)
-      expect(untouched).toHaveLength(ROWS - BATCH)
+      expect(untouched).toHaveLength(ROWS - ANSWERED - BATCH)
 
       // another process takes over (this test's own, on its own connection)
       receiver.fallback = { status: 204 }
@@ -168,7 +169,7 @@ describe.skipIf(!postgresKind)(
 
       // before the lease ends it sends what was never claimed, and leaves the leased rows alone
       const before = await second.notifications.runDue(clock.now())
-      expect(before.map((o) => o.result)).toEqual(Array(ROWS - BATCH).fill('sent'))
+      expect(before.map((o) => o.result)).toEqual(Array(ROWS - ANSWERED - BATCH).fill('sent'))
       expect(before.some((o) => leased.some((r) => r.id === o.id))).toBe(false)
 
       // after the lease: the rows the dead process never recorded

@@ -345,18 +345,50 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     return Promise.all(rows.map((row) => deliverOne(row, context, at)))
   }
 
+  /** Wakes a run that waits on slow sends, so that a row queued meanwhile is claimed at once. */
+  let nudged: (() => void) | null = null
+
   /**
-   * Sends everything due at `at` (default: the clock's time at each round), round after round
-   * until nothing is due. Tests pass their clock's time; the wake timer passes nothing.
+   * Sends everything due at `at` (default: the clock's time at each claim) until nothing is due
+   * and nothing is in flight, at most `batchSize` rows at once. A slot that frees is filled at
+   * once, and a row queued meanwhile (`nudge`) is claimed at once: a send that hangs until its
+   * timeout holds up only itself, never the rows behind it. Tests pass their clock's time; the
+   * wake timer passes nothing. Rejects, once what is in flight has finished, if recording an
+   * outcome failed (the database went away): the rows not recorded are due again after their
+   * lease.
    */
   async function runDue(at?: Date): Promise<Outcome[]> {
     const all: Outcome[] = await expireUnreceived(at ?? clock())
+    const inFlight = new Set<Promise<void>>()
+    const failures: unknown[] = []
     for (;;) {
       const now = at ?? clock()
-      const rows = await claim(now)
-      if (rows.length === 0) break
-      all.push(...(await deliver(rows, now, at)))
+      const free = failures.length > 0 ? 0 : batchSize - inFlight.size
+      const rows = free > 0 ? await claim(now, free) : []
+      if (rows.length > 0) {
+        const context = contextFor(now)
+        for (const row of rows) {
+          const sending: Promise<void> = deliverOne(row, context, at)
+            .then((outcome) => {
+              all.push(outcome)
+            })
+            .catch((error: unknown) => {
+              failures.push(error)
+            })
+            .finally(() => inFlight.delete(sending))
+          inFlight.add(sending)
+        }
+        // a full claim: more may be due, and there is room for it
+        if (rows.length === free && inFlight.size < batchSize) continue
+      }
+      if (inFlight.size === 0) break
+      await new Promise<void>((resolve) => {
+        nudged = resolve
+        void Promise.race(inFlight).then(resolve)
+      })
+      nudged = null
     }
+    if (failures.length > 0) throw failures[0]
     return all
   }
 
@@ -364,6 +396,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     claim,
     deliver,
     runDue,
+    /** A row was queued: a run waiting on slow sends claims it now rather than after them. */
+    nudge: (): void => nudged?.(),
     earliest,
     stats: (): Readonly<typeof stats> => ({ ...stats }),
   }

@@ -122,7 +122,10 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
       timer = wakeTimer
       app.addHook('onReady', async () => {
         try {
-          unlisten = await listenOn(app.database, OUTBOX_CHANNEL, () => wakeTimer.wake())
+          unlisten = await listenOn(app.database, OUTBOX_CHANNEL, () => {
+            worker.nudge()
+            wakeTimer.wake()
+          })
         } catch (error) {
           log.warn({ err: error }, 'LISTEN failed: other processes wake this one only by polling')
         }
@@ -135,7 +138,11 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
         await unlisten?.().catch(() => {})
       })
     }
-    const wake = () => timer?.wake()
+    // a run busy with slow sends claims the new row at once; an idle worker wakes
+    const wake = () => {
+      if (timer) worker.nudge()
+      timer?.wake()
+    }
     app.events.on('outbox.queued', () => wake())
 
     /**
