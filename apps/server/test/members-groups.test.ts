@@ -1,8 +1,8 @@
 import type { AuditResponse, GroupDto, SpaceResponse } from '@flare/protocol'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { hashPassword } from '../src/auth/passwords.js'
-import { escalations, rotations, tickets, users } from '../src/db/schema.js'
+import { escalations, memberships, rotations, tickets, users } from '../src/db/schema.js'
 import { DEMO_PASSWORD } from '../src/demo/seed.js'
 import { createRule, customerWrites, isolatedInbox } from './automation-support.js'
 import { Clients } from './sockets.js'
@@ -106,6 +106,66 @@ describe.each(databaseKinds())('members and groups on $name', (kind) => {
       expect(unknown.statusCode).toBe(404)
       expect(unknown.json().error).toMatchObject({ code: 'NOT_FOUND', field: 'email' })
       expect(unknown.json().error.message).toMatch(/no flare account/i)
+    })
+
+    it("[1.5.5] another tenant's people are not an admin's to take, nor to find out about", async () => {
+      const otherSpace = `/api/spaces/${t.otherSpace.spaceId}/members`
+      const addToOther = (email: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: otherSpace,
+          headers: { cookie: outsider },
+          payload: { email, role: 'agent' },
+        })
+      // Dana is in this space only: the other space's admin gets what an unknown email gets
+      const taken = await addToOther('dana@flare.test')
+      const unknown = await addToOther('nobody-at-all@flare.test')
+      expect(taken.statusCode).toBe(404)
+      expect(taken.json()).toEqual(unknown.json())
+      const dana = await t.userId('dana@flare.test')
+      const theirs = await t.app.inject({
+        url: `/api/spaces/${t.otherSpace.spaceId}`,
+        headers: { cookie: outsider },
+      })
+      expect(theirs.json().members.map((m: { userId: string }) => m.userId)).not.toContain(dana)
+
+      // someone in no space yet joins the other space; then this space's admin, who shares no
+      // space with them, cannot take them either
+      const kim = await newAccount('kim@flare.test', 'Kim Lund')
+      expect((await addToOther('kim@flare.test')).statusCode).toBe(201)
+      const refused = await addMember({ email: 'kim@flare.test', role: 'agent' })
+      expect(refused.statusCode).toBe(404)
+      expect((await space()).members.map((m) => m.userId)).not.toContain(kim)
+    })
+
+    it('[1.5.5] an admin in two spaces adds a colleague of one to the other', async () => {
+      // the other space's admin joins this one too (as an admin of it), then brings Dana over
+      const outsiderId = await t.userId(t.otherSpace.email)
+      await t.database.db
+        .insert(memberships)
+        .values({ spaceId: t.spaceId, userId: outsiderId, role: 'admin' })
+      try {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/spaces/${t.otherSpace.spaceId}/members`,
+          headers: { cookie: outsider },
+          payload: { email: 'dana@flare.test', role: 'agent' },
+        })
+        expect(res.statusCode).toBe(201)
+        expect(res.json().member).toMatchObject({ displayName: 'Dana Reyes', role: 'agent' })
+      } finally {
+        await t.database.db
+          .delete(memberships)
+          .where(and(eq(memberships.userId, outsiderId), eq(memberships.spaceId, t.spaceId)))
+        await t.database.db
+          .delete(memberships)
+          .where(
+            and(
+              eq(memberships.userId, await t.userId('dana@flare.test')),
+              eq(memberships.spaceId, t.otherSpace.spaceId),
+            ),
+          )
+      }
     })
 
     it('[1.5.5] a bad role or extra fields are 400 VALIDATION naming the field', async () => {

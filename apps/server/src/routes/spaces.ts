@@ -128,8 +128,10 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Add an existing account to the space by its email (admins only)',
         description:
           'The email is matched as logins match it (trimmed, any case). No account is created: ' +
-          'an unknown email is 404 NOT_FOUND, and someone already a member is 409 CONFLICT. The ' +
-          'new member is in the space at once and may connect.',
+          'an unknown email is 404 NOT_FOUND, and someone already a member is 409 CONFLICT. An ' +
+          'account already in other spaces is added only by an admin who shares one of them ' +
+          "with it; another tenant's account is answered as an unknown email. The new member " +
+          'is in the space at once and may connect.',
         params: SpaceParams,
         body: MemberCreate,
         response: { 201: MemberResponse, ...errors },
@@ -143,7 +145,9 @@ export const spaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result === 'no_account') {
         throw new HttpError(404, {
           code: ErrorCode.NOT_FOUND,
-          message: 'No Flare account has that email; accounts are not created here yet.',
+          message:
+            'No Flare account you can add has that email (accounts are not created here yet; ' +
+            'one in spaces of another organisation is added by an admin of theirs).',
           field: 'email',
         })
       }

@@ -412,12 +412,18 @@ export async function removeMember(
   })
 }
 
-/** Why adding a member was refused: no account has that email, or it is a member already. */
+/**
+ * Why adding a member was refused: no account the admin may add has that email (none has it,
+ * or it is another tenant's: the two are answered alike), or it is a member already.
+ */
 export type MemberAddRefusal = 'no_account' | 'already_member'
 
 /**
  * Adds an existing account, found by its email in the normal form logins use, to the space.
- * Creates no account: whoever is added already has a password.
+ * Creates no account: whoever is added already has a password. An account already in other
+ * spaces is added only by an admin who shares one of them with it (a colleague from another
+ * team of theirs); another tenant's people are not an admin's to take, nor to find out about
+ * (decision 0016). An account in no space yet is anyone's to add: that is how people join.
  */
 export async function addMember(
   db: Db,
@@ -432,6 +438,26 @@ export async function addMember(
       .from(users)
       .where(eq(users.email, normaliseEmail(email)))
     if (!user) return 'no_account'
+    const theirs = await tx
+      .select({ spaceId: memberships.spaceId })
+      .from(memberships)
+      .where(eq(memberships.userId, user.id))
+    if (theirs.length > 0) {
+      const [shared] = await tx
+        .select({ spaceId: memberships.spaceId })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.userId, actor.userId),
+            inArray(
+              memberships.spaceId,
+              theirs.map((m) => m.spaceId),
+            ),
+          ),
+        )
+        .limit(1)
+      if (!shared) return 'no_account'
+    }
     // the primary key decides, not a read before it: two admins adding the same person at once
     // get one member and one 409
     const [added] = await tx

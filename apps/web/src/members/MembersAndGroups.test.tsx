@@ -88,7 +88,7 @@ describe('Members', () => {
         body: {
           error: {
             code: 'NOT_FOUND',
-            message: 'No Flare account has that email; accounts are not created here yet.',
+            message: 'No Flare account you can add has that email.',
             field: 'email',
           },
         },
