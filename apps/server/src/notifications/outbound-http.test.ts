@@ -36,6 +36,13 @@ describe('[12.5] outbound URLs reach public addresses only', () => {
       '2002:7f00:1::1',
       '::127.0.0.1',
       '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      // IPv4-translated (SIIT), site-local, discard-only and documentation prefixes
+      '::ffff:0:7f00:1',
+      '::ffff:0:a00:1',
+      'fec0::1',
+      'feff::1',
+      '100::1',
+      '2001:db8::1',
     ]) {
       expect(isPrivateAddress(address), address).toBe(true)
     }
@@ -43,6 +50,7 @@ describe('[12.5] outbound URLs reach public addresses only', () => {
       '2606:4700:4700::1111',
       '64:ff9b::808:808',
       '::ffff:8.8.8.8',
+      '::ffff:0:808:808',
       '2002:808:808::1',
     ]) {
       expect(isPrivateAddress(address), address).toBe(false)

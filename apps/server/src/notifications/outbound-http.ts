@@ -26,8 +26,13 @@ for (const [net, prefix] of [
   // NAT64 for local use (RFC 8215) and Teredo: gateways into networks we cannot see
   ['64:ff9b:1::', 48],
   ['2001::', 32],
+  // discard-only and documentation prefixes: never a real destination
+  ['100::', 64],
+  ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  // site-local, deprecated (RFC 3879) but still routed inside some networks
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
   PRIVATE.addSubnet(net, prefix, 'ipv6')
@@ -50,7 +55,8 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address reaches, when it embeds one: IPv4-mapped (`::ffff:0:0/96`),
- * IPv4-compatible (`::/96`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`). In whatever form
+ * IPv4-translated (`::ffff:0:0:0/96`, SIIT), IPv4-compatible (`::/96`), NAT64
+ * (`64:ff9b::/96`) and 6to4 (`2002::/16`). In whatever form
  * it is written: `new URL` turns `[64:ff9b::10.0.0.1]` into `[64:ff9b::a00:1]`.
  */
 function embeddedIpv4(address: string): string | null {
@@ -58,6 +64,7 @@ function embeddedIpv4(address: string): string | null {
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0)
   if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6] ?? 0, g[7] ?? 0)
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6] ?? 0, g[7] ?? 0)
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6] ?? 0, g[7] ?? 0)
   if (g[0] === 0x2002) return v4(g[1] ?? 0, g[2] ?? 0)
   return null
