@@ -26,6 +26,9 @@ const NOT_A_MEMBER = '0b6c7a52-0000-4000-8000-000000000091'
 /** A space whose server cannot check the first connection (its database is away). */
 const UNAVAILABLE_ONCE = '0b6c7a52-0000-4000-8000-000000000092'
 let unavailableAnswered = false
+/** A space whose server closes the first connection itself, as a server shutting down does. */
+const RESTARTING = '0b6c7a52-0000-4000-8000-000000000094'
+let restartClosed = false
 /** A space whose server says you are a manager now (an admin promoted you while away). */
 const PROMOTED = '0b6c7a52-0000-4000-8000-000000000093'
 const YOU = '0b6c7a52-0000-4000-8000-000000000001'
@@ -56,6 +59,11 @@ beforeAll(async () => {
     )
   })
   server.on('connection', (socket) => {
+    if (socket.handshake.auth.spaceId === RESTARTING && !restartClosed) {
+      restartClosed = true
+      socket.disconnect(true)
+      return
+    }
     // answers status changes at once, and never answers a raised hand: a lost acknowledgement
     socket.on('presence:status', (payload: unknown, ack: (result: unknown) => void) => {
       received.push('presence:status')
@@ -193,6 +201,27 @@ describe('request(): the one way the web sends a client event', () => {
     expect(states).not.toContain(
       'refused: The server cannot check this connection right now: try again.',
     )
+  })
+})
+
+describe('a server that closes the connection itself', () => {
+  it('[10.3] is a restart until it says otherwise: the page says so and connects again', async () => {
+    const states: string[] = []
+    const stop = useFlare.subscribe((state) => {
+      states.push(`${state.connection.state}: ${state.connection.message ?? ''}`)
+    })
+    connectToSpace(RESTARTING)
+    await vi.waitFor(() => expect(restartClosed).toBe(true), { timeout: 5_000 })
+    await new Promise<void>((resolve) => {
+      const done = useFlare.subscribe((state) => {
+        if (state.connection.state !== 'connected') return
+        done()
+        resolve()
+      })
+    })
+    stop()
+    expect(states).toContain('reconnecting: The server closed the connection.')
+    expect(states.some((s) => s.startsWith('refused'))).toBe(false)
   })
 })
 

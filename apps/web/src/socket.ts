@@ -37,6 +37,8 @@ export function currentSocket(): FlareClientSocket | null {
 
 const MOVE_INTERVAL_MS = 100
 const UNAVAILABLE_RETRY_MS = 2_000
+/** After the server closed us (a restart): about this long, spread ±50 %, before trying again. */
+const SERVER_CLOSE_RETRY_MS = 2_000
 
 /** How long an acknowledgement may take before the request is reported as failed. */
 export const REQUEST_TIMEOUT_MS = 10_000
@@ -92,14 +94,23 @@ export function connectToSpace(spaceId: string): void {
   socket = s
   s.on('connect', () => useFlare.setState({ connection: { state: 'connected', message: null } }))
   s.on('disconnect', (reason) => {
-    // the server closing us on purpose is final; anything else reconnects by itself
-    const state = reason === 'io server disconnect' ? 'refused' : 'reconnecting'
-    useFlare.setState({
-      connection: {
-        state,
-        message: state === 'refused' ? 'The server closed the connection.' : null,
-      },
-    })
+    if (reason === 'io server disconnect') {
+      // the server closed us: it is restarting, or it let us go (logged out, removed). Try
+      // again after a moment, spread out so a restart is not met by everyone at once; a server
+      // that let us go refuses the handshake, saying why (`connect_error` below)
+      useFlare.setState({
+        connection: { state: 'reconnecting', message: 'The server closed the connection.' },
+      })
+      setTimeout(
+        () => {
+          if (socket === s && !s.connected) s.connect()
+        },
+        SERVER_CLOSE_RETRY_MS * (0.5 + Math.random()),
+      )
+      return
+    }
+    // anything else (a network drop) Socket.IO reconnects by itself
+    useFlare.setState({ connection: { state: 'reconnecting', message: null } })
   })
   s.on('connect_error', (error) => {
     const refusal = 'data' in error ? error.data : null

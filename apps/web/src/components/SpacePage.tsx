@@ -128,7 +128,6 @@ function PhoneWorkspace({ space, user }: { space: SpaceDto; user: UserDto }) {
  */
 export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto }) {
   const space = useFlare((s) => s.space)
-  const connection = useFlare((s) => s.connection)
   const announcement = useFlare((s) => s.announcement)
   const selectedTicket = useFlare((s) => s.selectedTicketId)
   const sideTab = useFlare((s) => s.sidePanelTab)
@@ -180,11 +179,6 @@ export function SpacePage({ spaceId, user }: { spaceId: string; user: UserDto })
         {announcement.text}
       </div>
       <ConnectionLost />
-      {connection.state === 'refused' && connection.message && (
-        <p role="alert" className="error banner">
-          {connection.message}
-        </p>
-      )}
       {space.status === 'error' ? (
         <main className="centered">
           <p role="alert" className="error banner">

@@ -15,4 +15,16 @@ describe('ConnectionLost', () => {
     act(() => useFlare.setState({ connection: { state: 'connected', message: null } }))
     expect(region.textContent).toBe('')
   })
+
+  it('[10.3] a refusal says why, in one floating line with a Reload button, not a banner over the workspace', () => {
+    act(() =>
+      useFlare.setState({
+        connection: { state: 'refused', message: 'You are no longer a member of this space.' },
+      }),
+    )
+    render(<ConnectionLost />)
+    const region = screen.getByRole('status')
+    expect(region.textContent).toContain('Not connected. You are no longer a member of this space.')
+    expect(screen.getByRole('button', { name: 'Reload' })).toBeTruthy()
+  })
 })
