@@ -5,7 +5,7 @@ import type {
   TicketEscalatedEvent,
   TicketMessageDto,
 } from '@flare/protocol'
-import { act, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import { userEvent } from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerAutomationEvents } from '../automation/automation-socket.js'
@@ -181,6 +181,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   vi.useRealTimers()
+  vi.unstubAllGlobals()
 })
 
 describe('the ticket view as a column', () => {
@@ -218,6 +219,98 @@ describe('the ticket view as a column', () => {
       height.mockRestore()
       client.mockRestore()
     }
+  })
+})
+
+describe('the ticket controls by keyboard', () => {
+  /** PATCHes of the ticket as the server would answer them: the ticket with the change. */
+  function serverTakingPatches() {
+    const patches: unknown[] = []
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (init?.method !== 'PATCH') throw new Error(`unexpected ${url}`)
+      const change = JSON.parse(String(init.body))
+      patches.push(change)
+      const updated = {
+        ...useFlare.getState().tickets[T]!,
+        ...change,
+        updatedAt: new Date().toISOString(),
+      }
+      return new Response(JSON.stringify({ ticket: updated }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      })
+    })
+    return patches
+  }
+
+  it('[4] stepping through the assignees saves the one settled on, once, and keeps focus', async () => {
+    const patches = serverTakingPatches()
+    openTicket(ticket({ assignedToUserId: null }))
+    render(<TicketView ticketId={T} />)
+    const assignee = screen.getByRole('combobox', { name: 'Assignee' })
+    assignee.focus()
+    // ArrowDown twice on a closed select: a change at every step
+    fireEvent.change(assignee, { target: { value: DANA } })
+    fireEvent.change(assignee, { target: { value: ELI } })
+    expect(patches).toEqual([])
+    expect((assignee as HTMLSelectElement).value).toBe(ELI)
+    // it settles after a moment without a change
+    await vi.waitFor(() => expect(patches).toEqual([{ assignedToUserId: ELI }]), {
+      timeout: 3_000,
+    })
+    await vi.waitFor(() => expect(useFlare.getState().tickets[T]?.assignedToUserId).toBe(ELI))
+    expect(document.activeElement).toBe(assignee)
+    expect((assignee as HTMLSelectElement).disabled).toBe(false)
+
+    // leaving the select saves at once
+    fireEvent.change(assignee, { target: { value: '' } })
+    fireEvent.blur(assignee)
+    await vi.waitFor(() => expect(patches).toHaveLength(2))
+    expect(patches[1]).toEqual({ assignedToUserId: null })
+  })
+
+  it('[4] Resolve leaves focus on what took its place, and says so', async () => {
+    const patches = serverTakingPatches()
+    openTicket(ticket())
+    const user = userEvent.setup()
+    render(<TicketView ticketId={T} />)
+    await user.click(screen.getByRole('button', { name: 'Resolve' }))
+    await vi.waitFor(() => expect(patches).toEqual([{ status: 'resolved' }]))
+    const reopen = await screen.findByRole('button', { name: 'Reopen' })
+    await vi.waitFor(() => expect(document.activeElement).toBe(reopen))
+    expect(useFlare.getState().announcement.text).toBe('Ticket resolved')
+  })
+})
+
+describe('the customer line', () => {
+  it('[4] keeps a right-to-left name from turning the phone number around', () => {
+    openTicket(
+      ticket({
+        customer: { name: 'نادية حداد 🌙', phone: '+15557770001', email: 'n@example.com' },
+      }),
+    )
+    const { container } = render(<TicketView ticketId={T} />)
+    const meta = container.querySelector('.ticket-meta')
+    expect(meta?.querySelector('bdi')?.textContent).toBe('نادية حداد 🌙')
+    const ltr = [...(meta?.querySelectorAll('[dir="ltr"]') ?? [])].map((e) => e.textContent)
+    expect(ltr).toEqual(['+15557770001', 'n@example.com'])
+  })
+})
+
+describe('a reply being written', () => {
+  it('[4] stays with its ticket while another is open, and goes when emptied', async () => {
+    const user = userEvent.setup()
+    openTicket(ticket())
+    const { unmount } = render(<TicketView ticketId={T} />)
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'Your refund is on its way')
+    // another ticket opens in its place (the inbox remounts the view), then this one again
+    unmount()
+    openTicket(ticket())
+    render(<TicketView ticketId={T} />)
+    const field = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement
+    expect(field.value).toBe('Your refund is on its way')
+    await user.clear(field)
+    expect(window.sessionStorage.length).toBe(0)
   })
 })
 

@@ -13,9 +13,11 @@ import { OnItBar } from '../automation/OnItBadge.js'
 import { RelativeTime } from '../layout/RelativeTime.js'
 import { formatFullDate } from '../layout/words.js'
 import { DeliveryState } from '../notifications/DeliveryState.js'
-import { useFlare } from '../store/index.js'
+import { announce, useFlare } from '../store/index.js'
+import { CustomerContact } from './CustomerContact.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL, toLocalInput } from './format.js'
 import { closeTicket, sendTicketMessage, updateTicket } from './inbox-actions.js'
+import { readReplyDraft, writeReplyDraft } from './reply-drafts.js'
 import { SlaBadge } from './SlaBadge.js'
 import { TakeEscalation } from './TakeEscalation.js'
 import { WaitingTime } from './WaitingTime.js'
@@ -30,6 +32,64 @@ function useMemberNames(): Map<string, string> {
     ...space.value.members.map((m): [string, string] => [m.userId, m.displayName]),
     ...space.value.groups.map((g): [string, string] => [g.id, `${g.name} (@${g.handle})`]),
   ])
+}
+
+/** What a screen reader hears once a status change is saved. */
+const STATUS_SAID: Record<TicketDto['status'], string> = {
+  open: 'Ticket open again',
+  on_hold: 'Ticket on hold',
+  resolved: 'Ticket resolved',
+  closed: 'Ticket closed',
+}
+
+/** How long a select waits after its last change before saving (arrow keys step through it). */
+const CHOICE_SETTLE_MS = 700
+
+/**
+ * A select's choice that is saved once it settles: arrow keys on a closed select change it at
+ * every step, and each step must not reassign the ticket (nor tell each assignee). The choice
+ * shows at once; it is saved `CHOICE_SETTLE_MS` after the last change, or at once when focus
+ * leaves the select, and given up if the ticket meanwhile says the same.
+ */
+function useSettledChoice<T extends string>(
+  stored: T,
+  save: (value: T) => Promise<void>,
+): { value: T; choose(value: T): void; settle(): void } {
+  const [draft, setDraft] = useState<T | null>(null)
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const pending = useRef<T | null>(null)
+  const saveRef = useRef(save)
+  saveRef.current = save
+
+  function settle() {
+    if (timer.current) clearTimeout(timer.current)
+    timer.current = null
+    const value = pending.current
+    pending.current = null
+    if (value === null) return
+    void saveRef.current(value).finally(() => setDraft((d) => (d === value ? null : d)))
+  }
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current)
+    },
+    [],
+  )
+  // the ticket came to say the same (saved, or by someone else): nothing left to show apart
+  useEffect(() => {
+    if (draft === stored && pending.current === null) setDraft(null)
+  }, [draft, stored])
+
+  return {
+    value: draft ?? stored,
+    choose(value: T) {
+      setDraft(value)
+      pending.current = value === stored ? null : value
+      if (timer.current) clearTimeout(timer.current)
+      timer.current = pending.current === null ? null : setTimeout(settle, CHOICE_SETTLE_MS)
+    },
+    settle,
+  }
 }
 
 function Controls({
@@ -48,6 +108,7 @@ function Controls({
   // the hold's date is asked for only once someone chooses to hold: shown all the time, a
   // proposed date read as a hold already set
   const [holding, setHolding] = useState(false)
+  const statusActions = useRef<HTMLDivElement>(null)
 
   async function change(update: TicketUpdate) {
     setBusy(true)
@@ -55,7 +116,27 @@ function Controls({
     onError(problem)
     setBusy(false)
     if (problem === null) setHolding(false)
+    return problem
   }
+
+  /**
+   * A status change: the button pressed goes (Resolve becomes Reopen), so focus moves to what
+   * took its place rather than falling to the page, and the change is said.
+   */
+  async function changeStatus(update: TicketUpdate & { status: TicketDto['status'] }) {
+    if (busy) return
+    const problem = await change(update)
+    if (problem !== null) return
+    announce(STATUS_SAID[update.status])
+    requestAnimationFrame(() => statusActions.current?.querySelector('button')?.focus())
+  }
+
+  const assignee = useSettledChoice(ticket.assignedToUserId ?? '', async (value) => {
+    await change({ assignedToUserId: value || null })
+  })
+  const priority = useSettledChoice(ticket.priority, async (value) => {
+    await change({ priority: value })
+  })
 
   const active = ticket.status === 'open' || ticket.status === 'on_hold'
   return (
@@ -64,10 +145,12 @@ function Controls({
         <>
           <label>
             Assignee
+            {/* never disabled while saving: a disabled select drops the keyboard's focus */}
             <select
-              value={ticket.assignedToUserId ?? ''}
-              disabled={busy}
-              onChange={(e) => void change({ assignedToUserId: e.target.value || null })}
+              value={assignee.value}
+              aria-busy={busy}
+              onChange={(e) => assignee.choose(e.target.value)}
+              onBlur={assignee.settle}
             >
               <option value="">Unassigned</option>
               {members.map((m) => (
@@ -80,12 +163,13 @@ function Controls({
           <label>
             Priority
             <select
-              value={ticket.priority}
-              disabled={busy}
+              value={priority.value}
+              aria-busy={busy}
               onChange={(e) => {
-                const priority = PRIORITIES.find((p) => p === e.target.value)
-                if (priority) void change({ priority })
+                const chosen = PRIORITIES.find((p) => p === e.target.value)
+                if (chosen) priority.choose(chosen)
               }}
+              onBlur={priority.settle}
             >
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
@@ -102,10 +186,16 @@ function Controls({
           onSubmit={(e: FormEvent) => {
             e.preventDefault()
             const until = holdUntil ? new Date(holdUntil) : null
-            void change({
+            void changeStatus({
               status: 'on_hold',
               holdUntil: until && !Number.isNaN(until.getTime()) ? until.toISOString() : null,
             })
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return
+            e.stopPropagation()
+            setHolding(false)
+            requestAnimationFrame(() => statusActions.current?.querySelector('button')?.focus())
           }}
         >
           <label>
@@ -118,7 +208,7 @@ function Controls({
               onChange={(e) => setHoldUntil(e.target.value)}
             />
           </label>
-          <button type="submit" className="secondary" disabled={busy}>
+          <button type="submit" className="secondary" aria-disabled={busy}>
             Put on hold
           </button>
           <button type="button" className="secondary" onClick={() => setHolding(false)}>
@@ -126,14 +216,17 @@ function Controls({
           </button>
         </form>
       )}
-      {/* only what the ticket's state allows: a resolved ticket can be reopened, nothing more */}
-      <div className="ticket-status-actions">
+      {/* only what the ticket's state allows: a resolved ticket can be reopened, nothing more;
+          buttons say they are busy rather than being disabled, which would drop focus */}
+      <div className="ticket-status-actions" ref={statusActions}>
         {ticket.status === 'open' && !holding && (
           <button
             type="button"
             className="secondary"
-            disabled={busy}
-            onClick={() => setHolding(true)}
+            aria-disabled={busy}
+            onClick={() => {
+              if (!busy) setHolding(true)
+            }}
           >
             Put on hold…
           </button>
@@ -142,14 +235,18 @@ function Controls({
           <button
             type="button"
             className="secondary"
-            disabled={busy}
-            onClick={() => void change({ status: 'open' })}
+            aria-disabled={busy}
+            onClick={() => void changeStatus({ status: 'open' })}
           >
             {ticket.status === 'on_hold' ? 'Take off hold' : 'Reopen'}
           </button>
         )}
         {active && (
-          <button type="button" disabled={busy} onClick={() => void change({ status: 'resolved' })}>
+          <button
+            type="button"
+            aria-disabled={busy}
+            onClick={() => void changeStatus({ status: 'resolved' })}
+          >
             Resolve
           </button>
         )}
@@ -218,7 +315,12 @@ function Message({
 }
 
 function Composer({ ticketId, onSent }: { ticketId: string; onSent(): void }) {
-  const [body, setBody] = useState('')
+  // a reply half written stays with its ticket while you look at another
+  const [body, setBodyState] = useState(() => readReplyDraft(ticketId))
+  const setBody = (text: string) => {
+    setBodyState(text)
+    writeReplyDraft(ticketId, text)
+  }
   const [sending, setSending] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const field = useRef<HTMLTextAreaElement>(null)
@@ -368,9 +470,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </span>
               <SlaBadge ticket={ticket} />
               <span className="muted">
-                {customerName(ticket.customer)}
-                {ticket.customer.phone && ticket.customer.name ? ` · ${ticket.customer.phone}` : ''}
-                {ticket.customer.email ? ` · ${ticket.customer.email}` : ''}
+                <CustomerContact customer={ticket.customer} />
               </span>
               <span data-testid="ticket-waiting">
                 <WaitingTime since={ticket.waitingSince} />
@@ -430,7 +530,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </p>
             )}
           </section>
-          <Composer ticketId={ticketId} onSent={follow.toEnd} />
+          <Composer key={ticketId} ticketId={ticketId} onSent={follow.toEnd} />
         </>
       )}
     </section>
