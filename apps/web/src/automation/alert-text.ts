@@ -47,3 +47,15 @@ export function waitOverText(
       return 'The customer has been answered.'
   }
 }
+
+/**
+ * Where an SLA warning's ticket stands now, as the space's ticket events keep it: still at risk
+ * (or not known yet), breached since the card came, or back on track (answered, resolved, held:
+ * the card has done its job).
+ */
+export function slaWarningNow(
+  ticket: Pick<TicketDto, 'slaStatus'> | undefined,
+): 'at_risk' | 'breached' | 'settled' {
+  if (!ticket || ticket.slaStatus === 'at_risk') return 'at_risk'
+  return ticket.slaStatus === 'breached' ? 'breached' : 'settled'
+}

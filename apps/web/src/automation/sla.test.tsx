@@ -93,6 +93,39 @@ describe('the SLA warning card', () => {
   })
 })
 
+describe('an SLA warning card as its ticket moves on', () => {
+  it('[8.1.5] says when the target was missed, and folds once the ticket is back on track', () => {
+    const { socket, fire } = fakeSocket()
+    registerAutomationEvents(socket)
+    render(<AlertRail />)
+    const atRisk = ticket({ id: U(52), subject: 'Invoice twice', slaStatus: 'at_risk' })
+    act(() => useFlare.setState((s) => ({ tickets: { ...s.tickets, [atRisk.id]: atRisk } })))
+    act(() =>
+      fire('ticket:sla-warning', {
+        ...warning,
+        warningId: U(53),
+        ticket: { ...warning.ticket, id: atRisk.id, subject: 'Invoice twice' },
+      }),
+    )
+    expect(screen.getByRole('article', { name: 'SLA at risk: Invoice twice' })).toBeTruthy()
+
+    const move = (slaStatus: TicketDto['slaStatus']) =>
+      act(() =>
+        useFlare.setState((s) => ({
+          tickets: { ...s.tickets, [atRisk.id]: { ...atRisk, slaStatus } },
+        })),
+      )
+    move('breached')
+    const breached = screen.getByRole('article', { name: 'SLA breached: Invoice twice' })
+    expect(within(breached).getByTestId('sla-warning-due').textContent).toMatch(
+      /^First response was due by/,
+    )
+    move('on_track')
+    const settled = screen.getByRole('article', { name: 'SLA no longer at risk: Invoice twice' })
+    expect(within(settled).getByTestId('sla-warning-settled').textContent).toBe('Back on track.')
+  })
+})
+
 describe('an SLA warning from the snapshot', () => {
   it('[8.1.5] a warning nobody saw live comes with the snapshot: one amber card, announced once', () => {
     const { socket, fire } = fakeSocket()

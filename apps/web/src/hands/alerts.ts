@@ -4,7 +4,7 @@ import type {
   TicketSlaWarningEvent,
 } from '@flare/protocol/client'
 import { useMemo } from 'react'
-import { waitOverText } from '../automation/alert-text.js'
+import { slaWarningNow, waitOverText } from '../automation/alert-text.js'
 import type { TicketAlert } from '../store/automation-slice.js'
 import { type FlareState, useFlare } from '../store/index.js'
 
@@ -21,7 +21,7 @@ export type Alert =
       responded: EscalationAction | null
     }
   | { kind: 'ticket'; key: string; at: string; alert: TicketAlert; responded: boolean }
-  | { kind: 'sla'; key: string; at: string; warning: TicketSlaWarningEvent; responded: false }
+  | { kind: 'sla'; key: string; at: string; warning: TicketSlaWarningEvent; responded: boolean }
 
 type AlertSources = Pick<
   FlareState,
@@ -61,7 +61,8 @@ function alertsOf(s: AlertSources): Alert[] {
     key: `sla-${warning.warningId}`,
     at: warning.at,
     warning,
-    responded: false,
+    // back on track: nothing more to do for it
+    responded: slaWarningNow(s.tickets[warning.ticket.id]) === 'settled',
   }))
   // newest first: the one that just arrived is the one Alt+1 reaches
   return [...hands, ...tickets, ...warnings].sort((a, b) => b.at.localeCompare(a.at))
