@@ -287,6 +287,8 @@ export type {
   MessageAuthorKind,
   SmsWebhookForm,
   TicketAcknowledgementDto,
+  TicketCounts,
+  TicketCountsResponse,
   TicketCreate,
   TicketCustomer,
   TicketDto,
@@ -299,6 +301,7 @@ export type {
   TicketOnlyResponse,
   TicketParams,
   TicketResponse,
+  TicketSort,
   TicketUpdate,
 } from './tickets.js'
 export type { BotOutcome, TriggerKind } from './trigger-kinds.js'

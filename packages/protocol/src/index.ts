@@ -346,7 +346,10 @@ export {
   MESSAGE_AUTHOR_KINDS,
   MessageAuthorKind,
   SmsWebhookForm,
+  TICKET_SORTS,
   TicketAcknowledgementDto,
+  TicketCounts,
+  TicketCountsResponse,
   TicketCreate,
   TicketCustomer,
   TicketCustomerInput,
@@ -362,6 +365,7 @@ export {
   TicketPrioritySchema,
   TicketResponse,
   TicketServerEvents,
+  type TicketSort,
   TicketStatusSchema,
   TicketUpdate,
 } from './tickets.js'

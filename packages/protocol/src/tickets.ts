@@ -4,7 +4,7 @@ import { DateTime, Uuid } from './api.js'
 import { BusinessCalendar } from './calendar.js'
 import { TICKET_PRIORITIES, TICKET_STATUSES } from './escalation-rule.js'
 import { literals } from './literals.js'
-import { SlaStatusSchema } from './sla.js'
+import { SLA_STATUSES, SlaStatusSchema } from './sla.js'
 import { Text } from './text.js'
 import { BOT_OUTCOMES, TRIGGER_KINDS } from './trigger-kinds.js'
 
@@ -232,6 +232,11 @@ export type TicketParams = Static<typeof TicketParams>
 
 const STATUS_LIST = `(?:${TICKET_STATUSES.join('|')})`
 const PRIORITY_LIST = `(?:${TICKET_PRIORITIES.join('|')})`
+const SLA_LIST = `(?:${SLA_STATUSES.join('|')})`
+
+/** The orders of the ticket list: newest first (the default), or longest waiting first. */
+export const TICKET_SORTS = ['newest', 'longest_waiting'] as const
+export type TicketSort = (typeof TICKET_SORTS)[number]
 
 /**
  * `GET /api/spaces/:spaceId/tickets` filters. Query values are strings: lists are
@@ -251,6 +256,14 @@ export const TicketListQuery = Type.Object(
     escalated: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
     /** `true`: tickets waiting on staff now. */
     waiting: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    /** SLA statuses, comma-separated (`at_risk,breached`); tickets without an SLA never match. */
+    slaStatus: Type.Optional(Type.String({ pattern: `^${SLA_LIST}(?:,${SLA_LIST})*$` })),
+    /**
+     * `newest` (the default): newest first. `longest_waiting`: the tickets waiting on staff,
+     * longest first (`waitingSince` oldest first), then the others newest first. A cursor
+     * belongs to the order that gave it out.
+     */
+    sort: Type.Optional(literals(TICKET_SORTS)),
     /** From the previous page's `nextCursor`. */
     cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
     limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$' })),
@@ -259,13 +272,30 @@ export const TicketListQuery = Type.Object(
 )
 export type TicketListQuery = Static<typeof TicketListQuery>
 
+/**
+ * The space's whole inbox at a glance, whatever the filters and page (SPEC §4.2): `open`
+ * tickets waiting on staff (`waitingSince` set), and `open` tickets escalated and unanswered
+ * since (`escalationLevel` above 0, the flares of §6.6).
+ */
+export const TicketCounts = Type.Object({
+  waiting: Type.Integer({ minimum: 0 }),
+  escalated: Type.Integer({ minimum: 0 }),
+})
+export type TicketCounts = Static<typeof TicketCounts>
+
 export const TicketListResponse = Type.Object({
-  /** Newest first. */
+  /** In the order asked for (`sort`): newest first by default. */
   tickets: Type.Array(TicketDto),
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  /** The counts of the whole space, not of the filters or the page. */
+  counts: TicketCounts,
 })
 export type TicketListResponse = Static<typeof TicketListResponse>
+
+/** `GET …/tickets/counts`: the list's `counts` alone, for a client keeping them current. */
+export const TicketCountsResponse = Type.Object({ counts: TicketCounts })
+export type TicketCountsResponse = Static<typeof TicketCountsResponse>
 
 /** `POST …/tickets` and `PATCH …/tickets/:ticketId`: the ticket as stored. */
 export const TicketOnlyResponse = Type.Object({ ticket: TicketDto })
@@ -400,4 +430,9 @@ export const TicketServerEvents = {
   'ticket:updated': TicketDto,
   /** A message was added to a ticket; `ticket` is the ticket after it. */
   'ticket:message': TicketMessageEvent,
+  /**
+   * The space's counts (as the list's `counts`) after tickets changed: at most about once a
+   * second per space, counted once by the server for everyone rather than asked for by each.
+   */
+  'ticket:counts': TicketCountsResponse,
 }

@@ -440,6 +440,10 @@ export const tickets = pgTable(
       .where(sql`${t.status} = 'on_hold' and ${t.holdUntil} is not null`),
     index('tickets_inbox_phone_idx').on(t.inboxId, t.customerPhone),
     index('tickets_inbox_email_idx').on(t.inboxId, t.customerEmail),
+    // the inbox's "longest waiting first" (SPEC §4.2.2): the customers waiting, oldest wait first
+    index('tickets_space_waiting_idx')
+      .on(t.spaceId, t.waitingSince)
+      .where(sql`${t.waitingSince} is not null`),
     // the background recompute walks a space's live (open and held) tickets in id order
     index('tickets_space_live_idx')
       .on(t.spaceId, t.id)

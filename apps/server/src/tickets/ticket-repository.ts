@@ -1,5 +1,5 @@
-import type { InboxDto, TicketDto, TicketMessageDto } from '@flare/protocol'
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { InboxDto, TicketCounts, TicketDto, TicketMessageDto } from '@flare/protocol'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/database.js'
 import { inboxAdmins, inboxes, memberships, ticketMessages, tickets } from '../db/schema.js'
 
@@ -127,6 +127,27 @@ export async function findTicket(
     .from(tickets)
     .where(and(eq(tickets.id, ticketId), eq(tickets.spaceId, spaceId)))
   return row ?? null
+}
+
+/**
+ * The space's waiting and escalated tickets (SPEC §4.2 `counts`), as the top bar and the map's
+ * corner show them (SPEC §4.2.1): one statement over the space's open tickets, which the
+ * partial index `tickets_space_live_idx` (open and held tickets by space) can find without
+ * reading the resolved and closed ones; the wallboard counts the same way.
+ */
+export async function countTickets(db: Tx, spaceId: string): Promise<TicketCounts> {
+  const [row] = await db
+    .select({
+      waiting: sql<number>`count(*) filter (where ${tickets.waitingSince} is not null)`.mapWith(
+        Number,
+      ),
+      escalated: sql<number>`count(*) filter (where ${tickets.escalationLevel} > 0)`.mapWith(
+        Number,
+      ),
+    })
+    .from(tickets)
+    .where(and(eq(tickets.spaceId, spaceId), eq(tickets.status, 'open')))
+  return { waiting: row?.waiting ?? 0, escalated: row?.escalated ?? 0 }
 }
 
 export async function listMessages(db: Tx, ticketId: string): Promise<MessageRow[]> {

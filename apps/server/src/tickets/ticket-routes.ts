@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   ApiErrorBody,
   SpaceParams,
+  TicketCountsResponse,
   TicketCreate,
   TicketListQuery,
   TicketListResponse,
@@ -28,7 +29,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }>
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Tickets of the space, newest first, filtered and paged by cursor',
+        summary:
+          'Tickets of the space, newest or longest waiting first, filtered and paged by cursor, with the space-wide counts',
         params: SpaceParams,
         querystring: TicketListQuery,
         response: { 200: TicketListResponse, ...errors },
@@ -38,6 +40,23 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ service: TicketService }>
     async (request) => {
       const { spaceId, userId } = membershipOf(request)
       return service.list(spaceId, userId, request.query)
+    },
+  )
+
+  app.get(
+    '/spaces/:spaceId/tickets/counts',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'How many customers wait and how many tickets are escalated, space-wide',
+        params: SpaceParams,
+        response: { 200: TicketCountsResponse, ...errors },
+      },
+      preHandler: app.requireSpaceRole(),
+    },
+    async (request) => {
+      const { spaceId } = membershipOf(request)
+      return { counts: await service.counts(spaceId) }
     },
   )
 

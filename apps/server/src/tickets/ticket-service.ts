@@ -4,6 +4,7 @@ import type {
   InboundConversationResponse,
   InboundResponse,
   MessageAuthorKind,
+  TicketCounts,
   TicketCreate,
   TicketDto,
   TicketListQuery,
@@ -13,6 +14,7 @@ import type {
   TicketStatus,
   TicketUpdate,
 } from '@flare/protocol'
+import { SLA_STATUSES } from '@flare/protocol'
 import {
   type ConversationLine,
   detectConversationTrigger,
@@ -36,6 +38,7 @@ import type { RunOutcome } from '../scheduling/wake-timer.js'
 import { triggerSettingsOf, withPendingTrigger } from '../triggers/detection.js'
 import { scoreMessage } from '../triggers/lexicon.js'
 import {
+  countTickets,
   findInbox,
   findTicket,
   type InboxRow,
@@ -49,6 +52,7 @@ import {
   toMessageDto,
   toTicketDto,
 } from './ticket-repository.js'
+import { afterWaitingCursor, encodeWaitingCursor, longestWaitingOrder } from './waiting-order.js'
 import {
   applyChange,
   type ClockState,
@@ -260,22 +264,45 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (query.escalated === 'false') where.push(isNull(tickets.lastEscalatedAt))
     if (query.waiting === 'true') where.push(isNotNull(tickets.waitingSince))
     if (query.waiting === 'false') where.push(isNull(tickets.waitingSince))
+    if (query.slaStatus) {
+      const wanted = query.slaStatus.split(',')
+      where.push(
+        inArray(
+          tickets.slaStatus,
+          SLA_STATUSES.filter((status) => wanted.includes(status)),
+        ),
+      )
+    }
+    const longestWaiting = query.sort === 'longest_waiting'
     if (query.cursor) {
-      const before = olderThanCursor(tickets.createdAt, tickets.id, query.cursor)
-      if (before) where.push(before)
+      const after = longestWaiting
+        ? afterWaitingCursor(query.cursor)
+        : olderThanCursor(tickets.createdAt, tickets.id, query.cursor)
+      if (after) where.push(after)
     }
     const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE
-    const rows = await db
-      .select()
-      .from(tickets)
-      .where(and(...where))
-      .orderBy(desc(tickets.createdAt), desc(tickets.id))
-      .limit(limit + 1)
+    const [rows, counts] = await Promise.all([
+      db
+        .select()
+        .from(tickets)
+        .where(and(...where))
+        .orderBy(
+          ...(longestWaiting ? longestWaitingOrder : [desc(tickets.createdAt), desc(tickets.id)]),
+        )
+        .limit(limit + 1),
+      countTickets(db, spaceId),
+    ])
     const page = rows.slice(0, limit)
     const last = page.at(-1)
+    const more = rows.length > limit && last
     return {
       tickets: page.map(toTicketDto),
-      nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
+      nextCursor: more
+        ? longestWaiting
+          ? encodeWaitingCursor(last)
+          : encodePageCursor(last)
+        : null,
+      counts,
     }
   }
 
@@ -804,6 +831,11 @@ export function createTicketService(deps: TicketServiceDeps) {
     }
   }
 
+  /** The space's counts of waiting and escalated tickets, whatever a list shows (§4.2). */
+  function counts(spaceId: string): Promise<TicketCounts> {
+    return countTickets(db, spaceId)
+  }
+
   async function read(spaceId: string, ticketId: string) {
     const row = await findTicket(db, spaceId, ticketId)
     if (!row) throw notFound('No such ticket in this space.')
@@ -812,6 +844,7 @@ export function createTicketService(deps: TicketServiceDeps) {
 
   return {
     list,
+    counts,
     create,
     update,
     unassignRemoved,

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { createCountsPush } from './counts-push.js'
 import { createDemoTraffic } from './demo-traffic.js'
 import { createHoldScheduler } from './hold-scheduler.js'
 import { inboundRoutes } from './inbound-routes.js'
@@ -42,6 +43,12 @@ export const ticketsPlugin = fp(
       await service.unassignRemoved(spaceId, userId)
     })
     app.timerSignals.attach('holds', holds)
+    const counts = createCountsPush({
+      count: (spaceId) => service.counts(spaceId),
+      push: (spaceId, value) => app.broadcast.toSpace(spaceId, 'ticket:counts', { counts: value }),
+      log: app.log.child({ feature: 'ticket-counts' }),
+    })
+    app.events.on('ticket.changed', ({ spaceId }) => counts.changed(spaceId))
     const demoTraffic = createDemoTraffic({ db: app.database.db, log: app.log, service })
 
     app.decorate('tickets', {
@@ -66,6 +73,7 @@ export const ticketsPlugin = fp(
     // stop timers before the database closes under them
     app.addHook('preClose', async () => {
       demoTraffic.stop()
+      counts.stop()
       await holds.stop()
     })
   },

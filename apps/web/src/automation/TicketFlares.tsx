@@ -189,13 +189,21 @@ export function TicketFlares({
 }
 
 /**
+ * How many tickets of the whole space are escalated and unanswered, as the server counts them
+ * (SPEC §4.2 `counts`, kept current by the inbox); only until the first list page brings that
+ * count, the ones this page has heard of. The flares themselves stay with the loaded tickets.
+ */
+export function useEscalatedTicketCount(): number {
+  return useFlare((s) => s.ticketCounts?.escalated ?? escalatedTickets(s.tickets).length)
+}
+
+/**
  * How many tickets are escalated and unanswered, in the map's corner, so everyone sees that a
  * customer is waiting too long, whoever the rule went to. It opens the inbox.
  */
 export function EscalatedTicketsChip() {
-  const tickets = useFlare((s) => s.tickets)
   const phone = useMediaQuery(PHONE_QUERY)
-  const count = escalatedTickets(tickets).length
+  const count = useEscalatedTicketCount()
   if (count === 0) return null
   return (
     <button

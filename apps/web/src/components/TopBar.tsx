@@ -15,10 +15,15 @@ const CONNECTION_TEXT = {
   refused: 'Disconnected',
 } as const
 
-/** Customers waiting on staff now, across the space's open tickets as loaded. */
+/**
+ * Customers waiting on staff now in the whole space, as the server counts them (SPEC §4.2
+ * `counts`, kept current by the inbox); only until the first list page brings that count,
+ * the open tickets this page has heard of.
+ */
 export function useWaitingCustomers(): number {
   return useFlare(
     (s) =>
+      s.ticketCounts?.waiting ??
       Object.values(s.tickets).filter((t) => t.status === 'open' && t.waitingSince !== null).length,
   )
 }

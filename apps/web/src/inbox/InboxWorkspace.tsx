@@ -1,6 +1,6 @@
 import type { SpaceDto } from '@flare/protocol/client'
 import { useEffect } from 'react'
-import { escalatedTickets } from '../automation/TicketFlares.js'
+import { useEscalatedTicketCount } from '../automation/TicketFlares.js'
 import { FloorMap } from '../components/FloorMap.js'
 import { showMain } from '../layout/layout-actions.js'
 import { countOf } from '../layout/words.js'
@@ -18,7 +18,7 @@ export function InboxWorkspace({ space }: { space: SpaceDto }) {
   const selected = useFlare((s) => s.selectedTicketId)
   const listStatus = useFlare((s) => s.ticketList.status)
   const hands = useFlare((s) => s.snapshot?.escalations.length ?? 0)
-  const tickets = useFlare((s) => escalatedTickets(s.tickets).length)
+  const tickets = useEscalatedTicketCount()
   const flaring = [
     countOf(hands, 'hand up', 'hands up'),
     ...(tickets > 0 ? [countOf(tickets, 'ticket escalated', 'tickets escalated')] : []),

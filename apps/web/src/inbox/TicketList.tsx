@@ -1,10 +1,12 @@
 import type { TicketDto, TicketPriority } from '@flare/protocol/client'
+import { useEffect, useId, useRef, useState } from 'react'
 import { OnItBadge } from '../automation/OnItBadge.js'
 import { TicketClockIcon } from '../layout/icons.js'
 import type { TicketFilter } from '../store/inbox-slice.js'
 import { useFlare } from '../store/index.js'
 import { customerName, PRIORITY_LABEL, STATUS_LABEL } from './format.js'
 import {
+  compareTickets,
   loadInbox,
   loadMoreTickets,
   matchesFilter,
@@ -74,6 +76,20 @@ function Filters() {
           <option value="none">Unassigned</option>
         </select>
       </label>
+      <label>
+        Sort
+        <select
+          value={filter.sort}
+          onChange={(e) =>
+            void setTicketFilter({
+              sort: e.target.value === 'longest_waiting' ? 'longest_waiting' : 'newest',
+            })
+          }
+        >
+          <option value="newest">Newest first</option>
+          <option value="longest_waiting">Longest waiting first</option>
+        </select>
+      </label>
       {inboxes.status === 'ready' && inboxes.value.length > 1 && (
         <label>
           Inbox
@@ -90,6 +106,32 @@ function Filters() {
           </select>
         </label>
       )}
+      <div className="ticket-toggles">
+        <label>
+          <input
+            type="checkbox"
+            checked={filter.escalated}
+            onChange={(e) => void setTicketFilter({ escalated: e.target.checked })}
+          />
+          Escalated
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={filter.waiting}
+            onChange={(e) => void setTicketFilter({ waiting: e.target.checked })}
+          />
+          Waiting for a reply
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={filter.slaAtRisk}
+            onChange={(e) => void setTicketFilter({ slaAtRisk: e.target.checked })}
+          />
+          SLA at risk or breached
+        </label>
+      </div>
     </fieldset>
   )
 }
@@ -106,7 +148,65 @@ function EscalationLevel({ ticket }: { ticket: TicketDto }) {
   )
 }
 
-/** The tickets of the space under the chosen filters, newest first, updating live. */
+/**
+ * One ticket in the list. Its name is its subject (two lines at most, the whole of it on
+ * hover); the badges, the people, the waiting time and the preview describe it, so a screen
+ * reader going down the list hears subjects first.
+ */
+function TicketRow({
+  ticket: t,
+  selected,
+  names,
+}: {
+  ticket: TicketDto
+  selected: boolean
+  names: ReadonlyMap<string, string>
+}) {
+  const id = useId()
+  return (
+    <button
+      type="button"
+      className={selected ? 'ticket-row selected' : 'ticket-row'}
+      aria-current={selected ? 'true' : undefined}
+      aria-labelledby={`${id}-subject`}
+      aria-describedby={t.preview ? `${id}-meta ${id}-preview` : `${id}-meta`}
+      data-ticket-id={t.id}
+      onClick={() => void openTicket(t.id)}
+    >
+      <span className="ticket-subject" id={`${id}-subject`} title={t.subject}>
+        {t.subject}
+      </span>
+      <span className="ticket-meta" id={`${id}-meta`}>
+        <span className={`ticket-badge status-${t.status}`}>{STATUS_LABEL[t.status]}</span>
+        <span className={`ticket-badge priority-${t.priority}`}>{PRIORITY_LABEL[t.priority]}</span>
+        <SlaBadge ticket={t} />
+        <EscalationLevel ticket={t} />
+        <OnItBadge ticket={t} />
+        {/* who wrote, then who has it: two names side by side read as two customers */}
+        <span className="ticket-people muted">
+          {customerName(t.customer)}
+          {t.assignedToUserId ? (
+            <>
+              <span aria-hidden="true"> → </span>
+              <span className="sr-only"> assigned to </span>
+              {names.get(t.assignedToUserId) ?? 'Someone'}
+            </>
+          ) : (
+            ' · unassigned'
+          )}
+        </span>
+        <WaitingTime since={t.waitingSince} />
+      </span>
+      {t.preview && (
+        <span className="ticket-preview muted" id={`${id}-preview`}>
+          {t.preview}
+        </span>
+      )}
+    </button>
+  )
+}
+
+/** The tickets of the space under the chosen filters, in the chosen order, updating live. */
 export function TicketList() {
   const list = useFlare((s) => s.ticketList)
   const tickets = useFlare((s) => s.tickets)
@@ -119,7 +219,32 @@ export function TicketList() {
   )
   const shown = Object.values(tickets)
     .filter((t) => matchesFilter(t, filter, me))
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+    .sort(compareTickets(filter.sort))
+  const listRef = useRef<HTMLUListElement>(null)
+  const moreRef = useRef<HTMLButtonElement>(null)
+  // the first ticket the last page brought, to be focused once it is drawn
+  const [focusTicket, setFocusTicket] = useState<string | null>(null)
+
+  useEffect(() => {
+    if (!focusTicket) return
+    listRef.current?.querySelector<HTMLButtonElement>(`[data-ticket-id="${focusTicket}"]`)?.focus()
+    setFocusTicket(null)
+  }, [focusTicket])
+
+  async function loadMore() {
+    const before = new Set(shown.map((t) => t.id))
+    await loadMoreTickets()
+    const s = useFlare.getState()
+    // the button stays while there is more (and keeps focus: it is never disabled); on the
+    // last page it goes, and focus goes to the first ticket that page brought, not to the body
+    if (s.ticketList.nextCursor || s.ticketList.message) return
+    const active = document.activeElement
+    if (active !== moreRef.current && active !== document.body && active !== null) return
+    const first = Object.values(s.tickets)
+      .filter((t) => matchesFilter(t, s.ticketFilter, me) && !before.has(t.id))
+      .sort(compareTickets(s.ticketFilter.sort))[0]
+    if (first) setFocusTicket(first.id)
+  }
 
   return (
     <section aria-labelledby="tickets-heading" className="ticket-list">
@@ -139,44 +264,10 @@ export function TicketList() {
       ) : shown.length === 0 ? (
         <p className="muted">No tickets here. New customer messages appear as they arrive.</p>
       ) : (
-        <ul className="tickets" aria-label="Tickets">
+        <ul className="tickets" aria-label="Tickets" ref={listRef}>
           {shown.map((t) => (
             <li key={t.id}>
-              <button
-                type="button"
-                className={t.id === selected ? 'ticket-row selected' : 'ticket-row'}
-                aria-current={t.id === selected ? 'true' : undefined}
-                data-ticket-id={t.id}
-                onClick={() => void openTicket(t.id)}
-              >
-                <span className="ticket-subject">{t.subject}</span>
-                <span className="ticket-meta">
-                  <span className={`ticket-badge status-${t.status}`}>
-                    {STATUS_LABEL[t.status]}
-                  </span>
-                  <span className={`ticket-badge priority-${t.priority}`}>
-                    {PRIORITY_LABEL[t.priority]}
-                  </span>
-                  <SlaBadge ticket={t} />
-                  <EscalationLevel ticket={t} />
-                  <OnItBadge ticket={t} />
-                  {/* who wrote, then who has it: two names side by side read as two customers */}
-                  <span className="ticket-people muted">
-                    {customerName(t.customer)}
-                    {t.assignedToUserId ? (
-                      <>
-                        <span aria-hidden="true"> → </span>
-                        <span className="sr-only"> assigned to </span>
-                        {names.get(t.assignedToUserId) ?? 'Someone'}
-                      </>
-                    ) : (
-                      ' · unassigned'
-                    )}
-                  </span>
-                  <WaitingTime since={t.waitingSince} />
-                </span>
-                {t.preview && <span className="ticket-preview muted">{t.preview}</span>}
-              </button>
+              <TicketRow ticket={t} selected={t.id === selected} names={names} />
             </li>
           ))}
         </ul>
@@ -190,8 +281,10 @@ export function TicketList() {
         <button
           type="button"
           className="secondary"
-          disabled={list.loadingMore}
-          onClick={() => void loadMoreTickets()}
+          ref={moreRef}
+          aria-disabled={list.loadingMore}
+          aria-busy={list.loadingMore}
+          onClick={() => void loadMore()}
         >
           {list.loadingMore ? 'Loading…' : 'Load more'}
         </button>

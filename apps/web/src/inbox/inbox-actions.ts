@@ -1,4 +1,10 @@
-import type { TicketDto, TicketMessageDto, TicketUpdate } from '@flare/protocol'
+import type {
+  TicketCounts,
+  TicketDto,
+  TicketMessageDto,
+  TicketSort,
+  TicketUpdate,
+} from '@flare/protocol'
 import { ApiRequestError } from '../api.js'
 import type { TicketFilter } from '../store/inbox-slice.js'
 import { useFlare } from '../store/index.js'
@@ -20,6 +26,10 @@ export function queryOf(filter: TicketFilter): Record<string, string> {
   if (filter.priority !== 'all') query.priority = filter.priority
   if (filter.assignee !== 'anyone') query.assignee = filter.assignee
   if (filter.inboxId !== 'all') query.inboxId = filter.inboxId
+  if (filter.escalated) query.escalated = 'true'
+  if (filter.waiting) query.waiting = 'true'
+  if (filter.slaAtRisk) query.slaStatus = 'at_risk,breached'
+  if (filter.sort !== 'newest') query.sort = filter.sort
   return query
 }
 
@@ -33,7 +43,31 @@ export function matchesFilter(ticket: TicketDto, filter: TicketFilter, me: strin
   if (filter.assignee === 'none' && ticket.assignedToUserId !== null) return false
   if (filter.assignee === 'me' && ticket.assignedToUserId !== me) return false
   if (filter.inboxId !== 'all' && ticket.inboxId !== filter.inboxId) return false
+  // as the server reads `escalated=true`, `waiting=true` and `slaStatus=at_risk,breached`
+  if (filter.escalated && ticket.lastEscalatedAt === null) return false
+  if (filter.waiting && ticket.waitingSince === null) return false
+  if (filter.slaAtRisk && ticket.slaStatus !== 'at_risk' && ticket.slaStatus !== 'breached')
+    return false
   return true
+}
+
+function newestFirst(a: TicketDto, b: TicketDto): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+function longestWaitingFirst(a: TicketDto, b: TicketDto): number {
+  if (a.waitingSince !== b.waitingSince) {
+    if (a.waitingSince === null) return 1
+    if (b.waitingSince === null) return -1
+    return a.waitingSince < b.waitingSince ? -1 : 1
+  }
+  return newestFirst(a, b)
+}
+
+/** The list's order, as the server pages it (SPEC §4.2), for the tickets it shows. */
+export function compareTickets(sort: TicketSort): (a: TicketDto, b: TicketDto) => number {
+  return sort === 'longest_waiting' ? longestWaitingFirst : newestFirst
 }
 
 /** Keeps the newer of two versions of a ticket: a list page may arrive after a live event. */
@@ -70,16 +104,39 @@ export function storeMessage(message: TicketMessageDto): void {
   })
 }
 
+// The space's counts (SPEC §4.2.1): the server tells every page after tickets change
+// (`ticket:counts`, counted once for everyone, about once a second at most), and every list
+// page carries them too. A page's answer is applied only if no newer word came while it was on
+// its way.
+let countsTold = 0
+
+/** Starts a request that carries the counts; its answer is applied by `applyCounts`. */
+function askCounts(): number {
+  return countsTold
+}
+
+function applyCounts(asked: number, counts: TicketCounts): void {
+  if (asked === countsTold) useFlare.setState({ ticketCounts: counts })
+}
+
+/** The server's word on the space's counts (`ticket:counts`). */
+export function receiveTicketCounts(counts: TicketCounts): void {
+  countsTold += 1
+  useFlare.setState({ ticketCounts: counts })
+}
+
 async function loadFirstPage(spaceId: string): Promise<void> {
   const filter = useFlare.getState().ticketFilter
   useFlare.setState((s) => ({
     ticketList: { ...s.ticketList, status: 'loading', message: null, loadingMore: false },
   }))
+  const asked = askCounts()
   try {
     const page = await inboxApi.tickets(spaceId, queryOf(filter))
     // a newer filter's answer wins
     if (useFlare.getState().ticketFilter !== filter) return
     for (const ticket of page.tickets) storeTicket(ticket)
+    applyCounts(asked, page.counts)
     useFlare.setState({
       ticketList: {
         status: 'ready',
@@ -124,6 +181,7 @@ export async function loadMoreTickets(): Promise<void> {
   const { spaceId, ticketList, ticketFilter } = useFlare.getState()
   if (!spaceId || !ticketList.nextCursor || ticketList.loadingMore) return
   useFlare.setState({ ticketList: { ...ticketList, loadingMore: true } })
+  const asked = askCounts()
   try {
     const page = await inboxApi.tickets(spaceId, {
       ...queryOf(ticketFilter),
@@ -131,6 +189,7 @@ export async function loadMoreTickets(): Promise<void> {
     })
     if (useFlare.getState().ticketFilter !== ticketFilter) return
     for (const ticket of page.tickets) storeTicket(ticket)
+    applyCounts(asked, page.counts)
     useFlare.setState({
       ticketList: {
         status: 'ready',

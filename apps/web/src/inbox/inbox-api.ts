@@ -1,5 +1,6 @@
 import type {
   InboxListResponse,
+  TicketCountsResponse,
   TicketListResponse,
   TicketMessageResponse,
   TicketOnlyResponse,
@@ -17,6 +18,8 @@ export const inboxApi = {
     const qs = new URLSearchParams(query).toString()
     return fetchApi<TicketListResponse>('GET', `${space(spaceId)}/tickets${qs ? `?${qs}` : ''}`)
   },
+  counts: (spaceId: string) =>
+    fetchApi<TicketCountsResponse>('GET', `${space(spaceId)}/tickets/counts`),
   ticket: (spaceId: string, ticketId: string) =>
     fetchApi<TicketResponse>('GET', `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`),
   update: (spaceId: string, ticketId: string, body: TicketUpdate) =>

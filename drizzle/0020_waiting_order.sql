@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_space_waiting_idx" ON "tickets" USING btree ("space_id","waiting_since") WHERE "tickets"."waiting_since" is not null;
