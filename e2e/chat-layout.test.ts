@@ -11,8 +11,8 @@ describe.skipIf(!hasChromium())('a chat as a column', () => {
     await logInAs(page, stage.flare.url, 'manager@flare.test')
     await page.getByRole('tab', { name: 'Chat' }).click()
     await page.getByRole('button', { name: /^# Everyone/ }).click()
-    const composer = page.getByRole('combobox', { name: 'Message Everyone' })
-    const messages = page.getByRole('list', { name: 'Messages with Everyone' })
+    const composer = page.getByRole('textbox', { name: 'Message Everyone' })
+    const messages = page.getByRole('log', { name: 'Messages with Everyone' })
     const gapUnder = async () => {
       const panel = await page.getByRole('tabpanel').boundingBox()
       const input = await composer.boundingBox()
@@ -32,7 +32,13 @@ describe.skipIf(!hasChromium())('a chat as a column', () => {
       await messages.getByText(`Update ${n}:`).waitFor()
     }
     // a long thread scrolls in its own box, the newest message in view, the composer still put
-    expect(await messages.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true)
+    // (the log sits in the box that scrolls, `.chat-messages`)
+    expect(
+      await messages.evaluate((el) => {
+        const box = el.closest('.chat-messages')
+        return box !== null && box.scrollHeight > box.clientHeight
+      }),
+    ).toBe(true)
     expect(await gapUnder()).toBeLessThan(40)
     const newest = await messages.getByText('Update 14:').boundingBox()
     const input = await composer.boundingBox()

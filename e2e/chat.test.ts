@@ -18,7 +18,7 @@ describe.skipIf(!hasChromium())('two people chatting', () => {
     // Dana writes in the space channel, mentioning Max through the autocomplete
     await dana.getByRole('tab', { name: 'Chat' }).click()
     await dana.getByRole('button', { name: /^# Everyone/ }).click()
-    const composer = dana.getByRole('combobox', { name: 'Message Everyone' })
+    const composer = dana.getByRole('textbox', { name: 'Message Everyone' })
     await composer.click()
     await composer.pressSequentially('Queue is long, @max')
     await dana.getByRole('option', { name: /Max Manager/ }).waitFor()
@@ -27,13 +27,14 @@ describe.skipIf(!hasChromium())('two people chatting', () => {
     await composer.pressSequentially('can you help?')
     await composer.press('Enter')
     await dana
-      .getByRole('list', { name: 'Messages with Everyone' })
+      .getByRole('log', { name: 'Messages with Everyone' })
       .getByText('can you help?')
       .waitFor()
 
     // Max sees the unread badge, then the message with the mention marked
-    await max.getByRole('button', { name: /^# Everyone 1 unread/ }).click()
-    const everyone = max.getByRole('list', { name: 'Messages with Everyone' })
+    // named with the mention, so it is not missed
+    await max.getByRole('button', { name: /^# Everyone mentions you 1 unread/ }).click()
+    const everyone = max.getByRole('log', { name: 'Messages with Everyone' })
     await everyone.getByText('Queue is long, @max.manager can you help?').waitFor()
     expect(await everyone.locator('strong.mention').textContent()).toBe('@max.manager')
 
@@ -42,18 +43,18 @@ describe.skipIf(!hasChromium())('two people chatting', () => {
     const who = dana.getByRole('combobox', { name: 'Message someone' })
     await who.fill('max')
     await dana.getByRole('option', { name: /Max Manager/ }).click()
-    const dm = dana.getByRole('combobox', { name: 'Message Max Manager' })
+    const dm = dana.getByRole('textbox', { name: 'Message Max Manager' })
     await dm.fill('Call on line 3 is yours')
     await dm.press('Enter')
     await dana
-      .getByRole('list', { name: 'Messages with Max Manager' })
+      .getByRole('log', { name: 'Messages with Max Manager' })
       .getByText('Call on line 3 is yours')
       .waitFor()
 
     await max.getByRole('button', { name: '← Chats' }).click()
     await max.getByRole('button', { name: /^Dana Reyes 1 unread/ }).click()
     await max
-      .getByRole('list', { name: 'Messages with Dana Reyes' })
+      .getByRole('log', { name: 'Messages with Dana Reyes' })
       .getByText('Call on line 3 is yours')
       .waitFor()
     await screenshot(max, 'chat-direct-message')
@@ -64,7 +65,7 @@ describe.skipIf(!hasChromium())('two people chatting', () => {
     await max.getByRole('tab', { name: 'Chat' }).click()
     await max.getByRole('button', { name: /^Dana Reyes/ }).click()
     await max
-      .getByRole('list', { name: 'Messages with Dana Reyes' })
+      .getByRole('log', { name: 'Messages with Dana Reyes' })
       .getByText('Call on line 3 is yours')
       .waitFor()
   })

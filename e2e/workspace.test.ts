@@ -239,7 +239,7 @@ describe.skipIf(!hasChromium())('the workspace people live in all day', () => {
     await eli.keyboard.press('Enter')
     await eli.getByRole('button', { name: /^# Everyone/ }).focus()
     await eli.keyboard.press('Enter')
-    const composer = eli.getByRole('combobox', { name: 'Message Everyone' })
+    const composer = eli.getByRole('textbox', { name: 'Message Everyone' })
     await composer.focus()
     await eli.keyboard.type('Checking the queue')
 

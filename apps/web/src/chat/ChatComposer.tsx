@@ -2,7 +2,7 @@ import { CHAT_BODY_MAX, countGraphemes } from '@flare/protocol/client'
 import { useState } from 'react'
 import { type Mentionable, searchMentionables } from '../mentions.js'
 import { useFlare } from '../store/index.js'
-import { sendChatMessage } from './chat-actions.js'
+import { sendChatMessage, updateChatDraft } from './chat-actions.js'
 import { splitMentions } from './chat-state.js'
 import { MentionInput } from './MentionInput.js'
 
@@ -16,12 +16,18 @@ function mentionsIn(body: string, picked: readonly Mentionable[]) {
   }
 }
 
-/** Where a message is written: Enter sends, `@` suggests people and groups to mention. */
+const NO_MENTIONS: Mentionable[] = []
+
+/**
+ * Where a message is written: a text box that grows with it, Enter sends and Shift+Enter starts
+ * a new line, `@` suggests people and groups to mention. What is written stays with the thread
+ * (its draft) until it is sent, whichever thread is looked at meanwhile.
+ */
 export function ChatComposer({ threadKey, threadName }: { threadKey: string; threadName: string }) {
   const space = useFlare((s) => s.space)
   const connected = useFlare((s) => s.connection.state === 'connected')
-  const [body, setBody] = useState('')
-  const [picked, setPicked] = useState<Mentionable[]>([])
+  const body = useFlare((s) => s.chatDrafts[threadKey]?.body ?? '')
+  const picked = useFlare((s) => s.chatDrafts[threadKey]?.picked ?? NO_MENTIONS)
   const [error, setError] = useState<string | null>(null)
   const [sending, setSending] = useState(false)
   const length = countGraphemes(body)
@@ -36,9 +42,8 @@ export function ChatComposer({ threadKey, threadName }: { threadKey: string; thr
     setSending(true)
     const result = await sendChatMessage(threadKey, body, mentionsIn(body, picked))
     setSending(false)
+    // the action has dropped the draft of a sent message
     if (result.ok) {
-      setBody('')
-      setPicked([])
       setError(null)
     } else {
       setError(result.error.message)
@@ -59,11 +64,14 @@ export function ChatComposer({ threadKey, threadName }: { threadKey: string; thr
       <MentionInput
         id={inputId}
         value={body}
+        multiline
         onChange={(next) => {
-          setBody(next)
+          updateChatDraft(threadKey, (draft) => ({ ...draft, body: next }))
           if (error) setError(null)
         }}
-        onPick={(m) => setPicked((p) => [...p, m])}
+        onPick={(m) =>
+          updateChatDraft(threadKey, (draft) => ({ ...draft, picked: [...draft.picked, m] }))
+        }
         onSubmit={() => void submit()}
         suggest={suggest}
         placeholder="Type @ to mention"

@@ -32,6 +32,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 const spaceLast = message({ body: 'Queue is long' })
@@ -78,7 +79,7 @@ describe('ChatPanel', () => {
 
     await user.click(eli)
     expect(await screen.findByRole('heading', { name: 'Eli Novak' })).toBeTruthy()
-    const list = await screen.findByRole('list', { name: 'Messages with Eli Novak' })
+    const list = await screen.findByRole('log', { name: 'Messages with Eli Novak' })
     expect(
       within(list)
         .getAllByRole('listitem')
@@ -89,7 +90,7 @@ describe('ChatPanel', () => {
       { event: 'chat:read', payload: { threadKey: DM_ELI }, ack: expect.any(Function) },
     ])
     // the composer is ready to write in
-    expect(document.activeElement).toBe(screen.getByRole('combobox', { name: 'Message Eli Novak' }))
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message Eli Novak' }))
 
     await user.click(screen.getByRole('button', { name: '← Chats' }))
     expect(screen.getByRole('button', { name: /^Eli Novak/ }).textContent).not.toContain('unread')
@@ -132,10 +133,10 @@ describe('ChatPanel', () => {
     useFlare.setState({ sidePanelTab: 'chat', chatOpenThread: 'space' })
     const user = userEvent.setup()
     render(<ChatPanel />)
-    const list = await screen.findByRole('list', { name: 'Messages with Everyone' })
-    await within(list).findByText('latest')
+    await screen.findByText('latest')
     await user.click(screen.getByRole('button', { name: 'Load earlier' }))
-    await within(list).findByText('first ever')
+    await screen.findByText('first ever')
+    const list = screen.getByRole('log', { name: 'Messages with Everyone' })
     expect(
       within(list)
         .getAllByRole('listitem')
@@ -171,13 +172,15 @@ describe('ChatPanel', () => {
     useFlare.setState({ sidePanelTab: 'chat', chatOpenThread: 'space' })
     const user = userEvent.setup()
     render(<ChatPanel />)
-    const input = await screen.findByRole('combobox', { name: 'Message Everyone' })
+    const input = (await screen.findByRole('textbox', {
+      name: 'Message Everyone',
+    })) as HTMLTextAreaElement
     await screen.findByText(/No messages yet/)
     await user.type(input, 'Hi @ti')
     const options = screen.getAllByRole('option')
     expect(options[0]?.textContent).toContain('Tier 1 support')
     await user.keyboard('{Enter}')
-    expect((input as HTMLInputElement).value).toBe('Hi @tier1 ')
+    expect(input.value).toBe('Hi @tier1 ')
     await user.type(input, 'please help{Enter}')
     const send = fake.emitted.find((e) => e.event === 'chat:send')
     expect(send?.payload).toEqual({
@@ -192,8 +195,8 @@ describe('ChatPanel', () => {
       mentions: { userIds: [], groupIds: [TIER1] },
     })
     await act(async () => send?.ack({ ok: true, message: sent }))
-    expect((input as HTMLInputElement).value).toBe('')
-    const list = screen.getByRole('list', { name: 'Messages with Everyone' })
+    expect(input.value).toBe('')
+    const list = screen.getByRole('log', { name: 'Messages with Everyone' })
     expect(within(list).getByText('You')).toBeTruthy()
     expect(within(list).getByText('@tier1').tagName).toBe('STRONG')
   })
@@ -206,9 +209,9 @@ describe('ChatPanel', () => {
     useFlare.setState({ sidePanelTab: 'chat', chatOpenThread: DM_ELI })
     const user = userEvent.setup()
     render(<ChatPanel />)
-    const input = (await screen.findByRole('combobox', {
+    const input = (await screen.findByRole('textbox', {
       name: 'Message Eli Novak',
-    })) as HTMLInputElement
+    })) as HTMLTextAreaElement
     await user.type(input, 'hello{Enter}')
     const send = fake.emitted.find((e) => e.event === 'chat:send')
     expect(send?.payload).toMatchObject({ to: { kind: 'direct', userId: ELI }, body: 'hello' })
@@ -269,5 +272,130 @@ describe('ChatPanel', () => {
     act(() => receiveChatMessage(message({ body: 'lunch?' })))
     expect(useFlare.getState().announcement.seq).toBe(seq)
     expect(useFlare.getState().chatThreads.space?.unread).toBe(2)
+  })
+
+  it('[2.3.1] keeps a half-written message per thread, back in the list and in another thread, until it is sent', async () => {
+    fakeServer({
+      ...twoThreads(),
+      [messagesUrl(DM_ELI)]: () => ({ status: 200, body: { messages: [], nextCursor: null } }),
+      [messagesUrl('space')]: () => ({ status: 200, body: { messages: [], nextCursor: null } }),
+    })
+    useFlare.setState({ sidePanelTab: 'chat' })
+    const user = userEvent.setup()
+    render(<ChatPanel />)
+    await user.click(await screen.findByRole('button', { name: /^Eli Novak/ }))
+    await user.type(await screen.findByRole('textbox', { name: 'Message Eli Novak' }), 'ask @ti')
+    await user.keyboard('{Enter}half a')
+
+    await user.click(screen.getByRole('button', { name: '← Chats' }))
+    expect(screen.getByRole('button', { name: 'Eli Novak Draft' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: /^# Everyone/ }).textContent).not.toContain('Draft')
+
+    // another thread has its own (empty) composer, and switching straight back finds the draft
+    await user.click(screen.getByRole('button', { name: /^# Everyone/ }))
+    const everyone = (await screen.findByRole('textbox', {
+      name: 'Message Everyone',
+    })) as HTMLTextAreaElement
+    expect(everyone.value).toBe('')
+    await user.type(everyone, 'hello all')
+    act(() => openDirectChat(ELI))
+    const eli = (await screen.findByRole('textbox', {
+      name: 'Message Eli Novak',
+    })) as HTMLTextAreaElement
+    expect(eli.value).toBe('ask @tier1 half a')
+
+    // sent, with the mention picked before leaving: the draft goes, the other thread's stays
+    await user.click(eli)
+    await user.keyboard('{Enter}')
+    const send = fake.emitted.find((e) => e.event === 'chat:send')
+    expect(send?.payload).toEqual({
+      to: { kind: 'direct', userId: ELI },
+      body: 'ask @tier1 half a',
+      mentions: { userIds: [], groupIds: [TIER1] },
+    })
+    const sent = message({
+      body: 'ask @tier1 half a',
+      kind: 'direct',
+      threadKey: DM_ELI,
+      authorId: DANA,
+      authorName: 'Dana Reyes',
+      mentions: { userIds: [], groupIds: [TIER1] },
+    })
+    await act(async () => send?.ack({ ok: true, message: sent }))
+    expect(eli.value).toBe('')
+    await user.click(screen.getByRole('button', { name: '← Chats' }))
+    expect(screen.getByRole('button', { name: /^Eli Novak/ }).textContent).not.toContain('Draft')
+    expect(screen.getByRole('button', { name: /^# Everyone.*Draft$/ })).toBeTruthy()
+  })
+
+  it('[2.3.3] the composer grows with its text; Shift+Enter starts a new line and Enter sends', async () => {
+    fakeServer({
+      ...twoThreads(),
+      [messagesUrl('space')]: () => ({ status: 200, body: { messages: [], nextCursor: null } }),
+    })
+    vi.spyOn(HTMLElement.prototype, 'scrollHeight', 'get').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      return this instanceof HTMLTextAreaElement ? 20 * this.value.split('\n').length : 0
+    })
+    useFlare.setState({ sidePanelTab: 'chat', chatOpenThread: 'space' })
+    const user = userEvent.setup()
+    render(<ChatPanel />)
+    const input = (await screen.findByRole('textbox', {
+      name: 'Message Everyone',
+    })) as HTMLTextAreaElement
+    expect(input.tagName).toBe('TEXTAREA')
+    await user.type(input, 'line one{Shift>}{Enter}{/Shift}line two')
+    expect(input.value).toBe('line one\nline two')
+    expect(input.style.height).toBe('40px')
+    expect(fake.emitted.filter((e) => e.event === 'chat:send')).toEqual([])
+    await user.keyboard('{Enter}')
+    expect(fake.emitted.find((e) => e.event === 'chat:send')?.payload).toMatchObject({
+      body: 'line one\nline two',
+    })
+  })
+
+  it('[2.3.4] the open thread is a log that reads what arrives, not the history it opens with', async () => {
+    const older = message({ body: 'earlier one' })
+    fakeServer({
+      ...twoThreads(),
+      [messagesUrl('space')]: () => ({
+        status: 200,
+        body: { messages: [spaceLast], nextCursor: 'cursor-1' },
+      }),
+      [messagesUrl('space', 'cursor-1')]: () => ({
+        status: 200,
+        body: { messages: [older], nextCursor: null },
+      }),
+    })
+    useFlare.setState({ sidePanelTab: 'chat', chatOpenThread: 'space' })
+    const user = userEvent.setup()
+    render(<ChatPanel />)
+    await screen.findByText('Load earlier')
+    const log = screen.getByRole('log', { name: 'Messages with Everyone' })
+    expect(log.getAttribute('aria-live')).toBe('polite')
+    expect(log.textContent).toContain('Queue is long')
+
+    // a message that arrives is added to this same log, so it is read out; no second
+    // announcement of a mention, which the log reads already
+    const seq = useFlare.getState().announcement.seq
+    act(() =>
+      receiveChatMessage(
+        message({
+          body: '@dana.reyes are you there?',
+          mentions: { userIds: [DANA], groupIds: [] },
+        }),
+      ),
+    )
+    expect(screen.getByRole('log', { name: 'Messages with Everyone' })).toBe(log)
+    expect(log.textContent).toContain('are you there?')
+    expect(useFlare.getState().announcement.seq).toBe(seq)
+
+    // older messages come in a new log, which reads nothing of what it starts with
+    await user.click(screen.getByRole('button', { name: 'Load earlier' }))
+    await screen.findByText('earlier one')
+    const after = screen.getByRole('log', { name: 'Messages with Everyone' })
+    expect(after).not.toBe(log)
+    expect(after.textContent).toContain('are you there?')
   })
 })

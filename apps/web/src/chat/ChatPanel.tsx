@@ -14,7 +14,8 @@ export function ChatPanel() {
     if (useFlare.getState().chatThreadList.status === 'idle') void loadChatThreads()
   }, [])
 
-  if (open) return <ChatThreadView threadKey={open} />
+  // one view per thread: another thread starts with its own scroll place and message log
+  if (open) return <ChatThreadView key={open} threadKey={open} />
   return (
     <section aria-labelledby="chat-heading" className="chat-panel">
       <h2 id="chat-heading">Chat</h2>

@@ -1,18 +1,23 @@
 import { SPACE_THREAD } from '@flare/protocol/client'
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { searchMentionables } from '../mentions.js'
+import type { ChatThreadState } from '../store/chat-slice.js'
 import { useFlare } from '../store/index.js'
 import { openChatThread, openDirectChat } from './chat-actions.js'
 import { threadName } from './chat-names.js'
-import { emptyThread } from './chat-state.js'
+import { emptyThread, previewOf } from './chat-state.js'
 import { MentionInput } from './MentionInput.js'
 
-/** The chats: the space channel first, then direct chats, latest first, with unread badges. */
+/**
+ * The chats: the space channel first, then direct chats, latest first, with unread badges, a
+ * mention mark and a draft mark.
+ */
 export function ChatThreadList() {
   const threads = useFlare((s) => s.chatThreads)
   const space = useFlare((s) => s.space)
   const spaceValue = space.status === 'ready' ? space.value : null
   const you = useFlare((s) => (s.me.status === 'ready' ? (s.me.value?.user.id ?? null) : null))
+  const drafts = useFlare((s) => s.chatDrafts)
   const ordered = Object.values(threads).sort(
     (a, b) =>
       Number(b.threadKey === SPACE_THREAD) - Number(a.threadKey === SPACE_THREAD) ||
@@ -24,39 +29,75 @@ export function ChatThreadList() {
   return (
     <>
       <ul className="chat-threads">
-        {ordered.map((thread) => {
-          const name = threadName(thread, spaceValue)
-          const last = thread.messages.at(-1)
-          return (
-            <li key={thread.threadKey}>
-              <button
-                type="button"
-                className="chat-thread secondary"
-                onClick={() => openChatThread(thread.threadKey)}
-              >
-                <span className="chat-thread-name">
-                  {thread.kind === 'space' ? '# ' : ''}
-                  {name}
-                </span>{' '}
-                {thread.unread > 0 && (
-                  <span className="badge">
-                    {thread.unread > 99 ? '99+' : thread.unread}{' '}
-                    <span className="sr-only">unread</span>
-                  </span>
-                )}{' '}
-                <span className="chat-thread-last muted">
-                  {/* your own last message says You, as the thread itself does */}
-                  {last
-                    ? `${last.authorId === you ? 'You' : last.authorName}: ${last.body}`
-                    : 'No messages yet'}
-                </span>
-              </button>
-            </li>
-          )
-        })}
+        {ordered.map((thread) => (
+          <li key={thread.threadKey}>
+            <ThreadButton
+              thread={thread}
+              name={threadName(thread, spaceValue)}
+              you={you}
+              draft={drafts[thread.threadKey] !== undefined}
+            />
+          </li>
+        ))}
       </ul>
       <NewChat />
     </>
+  )
+}
+
+/** How much of the last message the list shows (and a screen reader reads as the description). */
+const PREVIEW_LENGTH = 80
+
+/**
+ * One thread in the list, named by who it is with, how many are unread, whether you were
+ * mentioned and whether you left a draft there; the last message is its description, shortened.
+ */
+function ThreadButton({
+  thread,
+  name,
+  you,
+  draft,
+}: {
+  thread: ChatThreadState
+  name: string
+  you: string | null
+  draft: boolean
+}) {
+  const previewId = useId()
+  const last = thread.messages.at(-1)
+  return (
+    <button
+      type="button"
+      className="chat-thread secondary"
+      aria-describedby={previewId}
+      onClick={() => openChatThread(thread.threadKey)}
+    >
+      <span className="chat-thread-name">
+        {thread.kind === 'space' ? '# ' : ''}
+        {name}
+      </span>{' '}
+      <span className="chat-thread-marks">
+        {thread.mentioned && (
+          <span className="chat-mention-mark" title="You were mentioned">
+            <span aria-hidden="true">@</span>
+            <span className="sr-only">mentions you</span>
+          </span>
+        )}{' '}
+        {thread.unread > 0 && (
+          <span className="badge">
+            {thread.unread > 99 ? '99+' : thread.unread} <span className="sr-only">unread</span>
+          </span>
+        )}{' '}
+        {draft && <span className="chat-draft-mark">Draft</span>}
+      </span>
+      {/* hidden from the name, read as the description: a whole message is no name */}
+      <span id={previewId} className="chat-thread-last muted" aria-hidden="true">
+        {/* your own last message says You, as the thread itself does */}
+        {last
+          ? `${last.authorId === you ? 'You' : last.authorName}: ${previewOf(last.body, PREVIEW_LENGTH)}`
+          : 'No messages yet'}
+      </span>
+    </button>
   )
 }
 

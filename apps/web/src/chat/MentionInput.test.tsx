@@ -6,7 +6,15 @@ import { type Mentionable, searchMentionables } from '../mentions.js'
 import { space, TIER1 } from './chat-fixtures.js'
 import { MentionInput } from './MentionInput.js'
 
-function Harness({ onPick, onSubmit }: { onPick(m: Mentionable): void; onSubmit?(): void }) {
+function Harness({
+  onPick,
+  onSubmit,
+  multiline,
+}: {
+  onPick(m: Mentionable): void
+  onSubmit?(): void
+  multiline?: boolean
+}) {
   const [value, setValue] = useState('')
   return (
     <>
@@ -17,6 +25,7 @@ function Harness({ onPick, onSubmit }: { onPick(m: Mentionable): void; onSubmit?
         onChange={setValue}
         onPick={onPick}
         onSubmit={onSubmit}
+        multiline={multiline}
         suggest={(q) => searchMentionables(space, q)}
       />
     </>
@@ -80,5 +89,29 @@ describe('the @mention autocomplete', () => {
     await user.click(screen.getByRole('option', { name: /Tier 1 support/ }))
     expect(input.value).toBe('@tier1 ')
     expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ kind: 'group', id: TIER1 }))
+  })
+
+  it('[2.3.3] in a multi-line box: the same keys pick, the status says how many, Shift+Enter is a new line', async () => {
+    const onPick = vi.fn()
+    const onSubmit = vi.fn()
+    const user = userEvent.setup()
+    render(<Harness onPick={onPick} onSubmit={onSubmit} multiline />)
+    const input = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement
+    expect(input.tagName).toBe('TEXTAREA')
+    await user.type(input, 'first line{Shift>}{Enter}{/Shift}ask @e')
+    const options = screen.getAllByRole('option')
+    expect(screen.getByRole('status').textContent).toBe(
+      `${options.length} suggestions, arrows to choose, Enter to pick`,
+    )
+    expect(input.getAttribute('aria-autocomplete')).toBe('list')
+    expect(input.getAttribute('aria-activedescendant')).toBe(options[0]?.id)
+    await user.keyboard('{ArrowDown}{ArrowUp}{Enter}')
+    expect(input.value).toBe('first line\nask @eli.novak ')
+    expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ label: 'Eli Novak' }))
+    expect(onSubmit).not.toHaveBeenCalled()
+    expect(screen.getByRole('status').textContent).toBe('')
+    await user.keyboard('{Enter}')
+    expect(onSubmit).toHaveBeenCalledTimes(1)
+    expect(input.value).toBe('first line\nask @eli.novak ')
   })
 })

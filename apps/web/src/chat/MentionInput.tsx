@@ -1,4 +1,11 @@
-import { type ChangeEvent, type KeyboardEvent, useLayoutEffect, useRef, useState } from 'react'
+import {
+  type ChangeEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react'
 import type { Mentionable } from '../mentions.js'
 
 interface MentionInputProps {
@@ -13,6 +20,11 @@ interface MentionInputProps {
   suggest(query: string): Mentionable[]
   /** Suggest for the whole text, without waiting for an `@` (a "who" picker). */
   whole?: boolean
+  /**
+   * A text box of several lines that grows with its text (up to a limit, then scrolls): Enter
+   * still submits, Shift+Enter starts a new line.
+   */
+  multiline?: boolean
   placeholder?: string
   disabled?: boolean
   describedBy?: string
@@ -34,13 +46,18 @@ function tokenAt(value: string, caret: number, whole: boolean): Token | null {
   return { start: caret - query.length - 1, end: caret, query }
 }
 
+type Field = HTMLInputElement | HTMLTextAreaElement
+
 /**
  * A text field with `@` mention suggestions (users and groups): the ARIA combobox pattern, so
- * arrows move through the suggestions, Enter or Tab picks, Escape closes them.
+ * arrows move through the suggestions, Enter or Tab picks, Escape closes them. A `multiline`
+ * one is a textarea, whose role stays a (multi-line) text box, as ARIA in HTML allows no other:
+ * it keeps the combobox's keys, `aria-autocomplete` and the active option, and says in a status
+ * how many suggestions are open since a text box has no `aria-expanded`.
  */
 export function MentionInput(props: MentionInputProps) {
-  const { id, value, onChange, onPick, onSubmit, suggest, whole = false } = props
-  const input = useRef<HTMLInputElement>(null)
+  const { id, value, onChange, onPick, onSubmit, suggest, whole = false, multiline = false } = props
+  const input = useRef<Field | null>(null)
   const [token, setToken] = useState<Token | null>(null)
   const [active, setActive] = useState(0)
   const [dismissed, setDismissed] = useState(false)
@@ -57,6 +74,15 @@ export function MentionInput(props: MentionInputProps) {
     caretAfterPick.current = null
   })
 
+  // a multi-line box as tall as its text (CSS caps it, and then it scrolls)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height follows the text
+  useLayoutEffect(() => {
+    const box = input.current
+    if (!multiline || !box) return
+    box.style.height = 'auto'
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`
+  }, [multiline, value])
+
   function track(next: string, caret: number) {
     const found = next === '' && whole ? null : tokenAt(next, caret, whole)
     setToken(found)
@@ -64,7 +90,7 @@ export function MentionInput(props: MentionInputProps) {
     setDismissed(false)
   }
 
-  function onInput(event: ChangeEvent<HTMLInputElement>) {
+  function onInput(event: ChangeEvent<Field>) {
     const next = event.target.value
     onChange(next)
     track(next, event.target.selectionStart ?? next.length)
@@ -80,7 +106,9 @@ export function MentionInput(props: MentionInputProps) {
     setToken(null)
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+  function onKeyDown(event: KeyboardEvent<Field>) {
+    // Enter that ends an input method's composition (Japanese, Chinese…) only ends that
+    if (event.nativeEvent.isComposing) return
     if (open) {
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         event.preventDefault()
@@ -88,7 +116,7 @@ export function MentionInput(props: MentionInputProps) {
         setActive((a) => (a + delta + options.length) % options.length)
         return
       }
-      if (event.key === 'Enter' || event.key === 'Tab') {
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
         const option = options[Math.min(active, options.length - 1)]
         if (option) {
           event.preventDefault()
@@ -102,34 +130,49 @@ export function MentionInput(props: MentionInputProps) {
         return
       }
     }
-    if (event.key === 'Enter' && onSubmit) {
+    if (event.key === 'Enter' && !event.shiftKey && onSubmit) {
       event.preventDefault()
       onSubmit()
     }
   }
 
+  const shared = {
+    ref: (element: Field | null) => {
+      input.current = element
+    },
+    id,
+    autoComplete: 'off',
+    'aria-autocomplete': 'list',
+    'aria-controls': listId,
+    'aria-activedescendant': open ? optionId(active) : undefined,
+    'aria-describedby': props.describedBy,
+    placeholder: props.placeholder,
+    disabled: props.disabled,
+    maxLength: props.maxLength,
+    value,
+    onChange: onInput,
+    onKeyDown,
+    onClick: (event: { currentTarget: Field }) =>
+      track(value, event.currentTarget.selectionStart ?? value.length),
+    onBlur: () => setDismissed(true),
+  } as const
+  let field: ReactNode
+  if (multiline) {
+    field = <textarea {...shared} rows={1} enterKeyHint="send" />
+  } else {
+    field = <input {...shared} type="text" role="combobox" aria-expanded={open} />
+  }
+
   return (
     <div className="mention-input">
-      <input
-        ref={input}
-        id={id}
-        type="text"
-        autoComplete="off"
-        role="combobox"
-        aria-autocomplete="list"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-activedescendant={open ? optionId(active) : undefined}
-        aria-describedby={props.describedBy}
-        placeholder={props.placeholder}
-        disabled={props.disabled}
-        maxLength={props.maxLength}
-        value={value}
-        onChange={onInput}
-        onKeyDown={onKeyDown}
-        onClick={(event) => track(value, event.currentTarget.selectionStart ?? value.length)}
-        onBlur={() => setDismissed(true)}
-      />
+      {field}
+      {multiline && (
+        <span role="status" className="sr-only">
+          {open
+            ? `${options.length} ${options.length === 1 ? 'suggestion' : 'suggestions'}, arrows to choose, Enter to pick`
+            : ''}
+        </span>
+      )}
       <div
         id={listId}
         role="listbox"

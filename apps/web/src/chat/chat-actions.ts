@@ -10,10 +10,16 @@ import {
 } from '@flare/protocol/client'
 import { ApiRequestError } from '../api.js'
 import { request } from '../socket.js'
-import type { ChatThreadState, SidePanelTab } from '../store/chat-slice.js'
+import type { ChatDraft, ChatThreadState, SidePanelTab } from '../store/chat-slice.js'
 import { announce, useFlare } from '../store/index.js'
 import { chatApi } from './chat-api.js'
-import { emptyThread, mergeMessages, withLatestPage } from './chat-state.js'
+import {
+  emptyThread,
+  mentionsUser,
+  mergeMessages,
+  unreadTail,
+  withLatestPage,
+} from './chat-state.js'
 
 // The chat's actions: the only chat code that talks to the server. Components call these and
 // read the store; `chat-socket.ts` hands the server's events to `receiveChatMessage`.
@@ -36,6 +42,34 @@ function updateThread(threadKey: string, change: (thread: ChatThreadState) => Ch
   }))
 }
 
+function mentionsMe(message: ChatMessageDto): boolean {
+  const me = myId()
+  const space = useFlare.getState().space
+  return (
+    me !== null && mentionsUser(message, me, space.status === 'ready' ? space.value.groups : [])
+  )
+}
+
+/**
+ * Places the "New messages" divider once the messages it goes above are loaded, and finds a
+ * mention among the unread ones (the thread list only told us about the last message).
+ */
+function withUnreadPlaced(thread: ChatThreadState): ChatThreadState {
+  if (thread.history !== 'ready') return thread
+  const me = myId()
+  const placed =
+    thread.unreadOnOpen > 0
+      ? {
+          firstUnreadId: unreadTail(thread.messages, thread.unreadOnOpen, me)[0]?.id ?? null,
+          unreadOnOpen: 0,
+        }
+      : {}
+  const mentioned =
+    thread.unread > 0 &&
+    (thread.mentioned || unreadTail(thread.messages, thread.unread, me).some(mentionsMe))
+  return { ...thread, ...placed, mentioned }
+}
+
 /** Whether the person is looking at this thread right now. */
 function isWatching(threadKey: string): boolean {
   const s = useFlare.getState()
@@ -46,7 +80,11 @@ function isWatching(threadKey: string): boolean {
 export function setSidePanelTab(tab: SidePanelTab): void {
   useFlare.setState({ sidePanelTab: tab })
   const open = useFlare.getState().chatOpenThread
-  if (tab === 'chat' && open) markThreadRead(open)
+  if (tab === 'chat' && open) {
+    // what came in while the chat was hidden is new to the reader: the divider goes above it
+    if ((useFlare.getState().chatThreads[open]?.unread ?? 0) > 0) placeNewMessagesDivider(open)
+    markThreadRead(open)
+  }
 }
 
 /** Loads the threads with their unread counts (on every (re)connection, and on Retry). */
@@ -55,7 +93,7 @@ export async function loadChatThreads(): Promise<void> {
   if (!spaceId) return
   if (chatSpaceId !== null && chatSpaceId !== spaceId) {
     // another space: nothing of the previous one's chat carries over
-    useFlare.setState({ chatThreads: {}, chatOpenThread: null })
+    useFlare.setState({ chatThreads: {}, chatOpenThread: null, chatDrafts: {} })
   }
   useFlare.setState({ chatSpaceId: spaceId })
   useFlare.setState({ chatThreadList: { status: 'loading', message: null } })
@@ -70,6 +108,9 @@ export async function loadChatThreads(): Promise<void> {
           ...known,
           otherUserId: t.otherUserId,
           unread: t.unread,
+          mentioned:
+            t.unread > 0 &&
+            (known.mentioned || (t.lastMessage !== null && mentionsMe(t.lastMessage))),
           messages: t.lastMessage ? mergeMessages(known.messages, [t.lastMessage]) : known.messages,
         }
       }
@@ -97,7 +138,7 @@ export async function loadLatestMessages(threadKey: string): Promise<void> {
   }))
   try {
     const page = await chatApi.messages(spaceId, threadKey, null)
-    updateThread(threadKey, (t) => withLatestPage(t, page))
+    updateThread(threadKey, (t) => withUnreadPlaced(withLatestPage(t, page)))
   } catch (error) {
     updateThread(threadKey, (t) => ({ ...t, history: 'error', historyError: messageOf(error) }))
   }
@@ -126,8 +167,20 @@ export async function loadEarlierMessages(threadKey: string): Promise<void> {
   }
 }
 
-/** Shows a thread in the chat panel, loading its history the first time. */
+/**
+ * Remembers where the thread's unread messages start before they are marked read, so it opens
+ * there under a "New messages" divider; placed at once when the history is here, else when it
+ * arrives.
+ */
+function placeNewMessagesDivider(threadKey: string): void {
+  updateThread(threadKey, (t) =>
+    withUnreadPlaced({ ...t, firstUnreadId: null, unreadOnOpen: t.unread }),
+  )
+}
+
+/** Shows a thread in the chat panel at its first unread message, loading its history the first time. */
 export function openChatThread(threadKey: string): void {
+  placeNewMessagesDivider(threadKey)
   useFlare.setState({ chatOpenThread: threadKey })
   const thread = useFlare.getState().chatThreads[threadKey]
   if (!thread || thread.history === 'idle' || thread.history === 'error') {
@@ -156,23 +209,14 @@ export function openDirectChat(userId: string): void {
 export function markThreadRead(threadKey: string): void {
   const thread = useFlare.getState().chatThreads[threadKey]
   if (!thread || thread.unread === 0) return
-  updateThread(threadKey, (t) => ({ ...t, unread: 0 }))
+  updateThread(threadKey, (t) => ({ ...t, unread: 0, mentioned: false }))
   void request('chat:read', { threadKey })
 }
 
 /** Another tab of ours read a thread. */
 export function clearUnread(threadKey: string): void {
   if (useFlare.getState().chatThreads[threadKey])
-    updateThread(threadKey, (t) => ({ ...t, unread: 0 }))
-}
-
-function mentionsMe(message: ChatMessageDto, me: string): boolean {
-  if (message.mentions.userIds.includes(me)) return true
-  const space = useFlare.getState().space
-  if (space.status !== 'ready') return false
-  return space.value.groups.some(
-    (g) => message.mentions.groupIds.includes(g.id) && g.memberIds.includes(me),
-  )
+    updateThread(threadKey, (t) => ({ ...t, unread: 0, mentioned: false }))
 }
 
 /** A message from the server (ours echoed back included): stored, counted, announced. */
@@ -182,16 +226,21 @@ export function receiveChatMessage(message: ChatMessageDto): void {
   const isNew = !known?.messages.some((m) => m.id === message.id)
   const fromOther = message.authorId !== me
   const watching = isWatching(message.threadKey)
+  const counted = isNew && fromOther && !watching
+  const mention = counted && mentionsMe(message)
   updateThread(message.threadKey, (t) => ({
     ...t,
     messages: mergeMessages(t.messages, [message]),
-    unread: isNew && fromOther && !watching ? t.unread + 1 : t.unread,
+    unread: counted ? t.unread + 1 : t.unread,
+    mentioned: t.mentioned || mention,
   }))
   if (!isNew || !fromOther || !me) return
   if (watching) {
+    // the open thread's message log reads it out itself
     void request('chat:read', { threadKey: message.threadKey })
+    return
   }
-  if (mentionsMe(message, me)) {
+  if (mention) {
     const where = message.kind === 'space' ? 'in the space channel' : 'in a direct message'
     announce(`${message.authorName} mentioned you ${where}: ${message.body.slice(0, 140)}`)
   }
@@ -225,7 +274,22 @@ export function sendChatMessage(
     })
   }
   return request('chat:send', { to, body, mentions }).then((result) => {
-    if (result.ok) receiveChatMessage(result.message)
+    if (result.ok) {
+      receiveChatMessage(result.message)
+      // sent: the draft goes, unless more was written in the meantime
+      updateChatDraft(threadKey, (draft) =>
+        draft.body === body ? { body: '', picked: [] } : draft,
+      )
+    }
     return result
+  })
+}
+
+/** Changes what is written in a thread's composer; a draft whose text is empty is dropped. */
+export function updateChatDraft(threadKey: string, change: (draft: ChatDraft) => ChatDraft): void {
+  useFlare.setState((s) => {
+    const { [threadKey]: previous, ...others } = s.chatDrafts
+    const next = change(previous ?? { body: '', picked: [] })
+    return { chatDrafts: next.body === '' ? others : { ...others, [threadKey]: next } }
   })
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { DANA, ELI, message } from './chat-fixtures.js'
-import { emptyThread, mergeMessages, splitMentions, withLatestPage } from './chat-state.js'
+import {
+  emptyThread,
+  mergeMessages,
+  previewOf,
+  splitMentions,
+  unreadTail,
+  withLatestPage,
+} from './chat-state.js'
 
 describe('chat state', () => {
   it('keeps each message once, in the order written', () => {
@@ -40,5 +47,19 @@ describe('chat state', () => {
       { text: '@tier1', handle: 'tier1' },
       { text: '.', handle: null },
     ])
+  })
+
+  it('[2.3.3] the unread messages are the last ones others wrote', () => {
+    const [a, b, c] = [message({ body: 'a' }), message({ body: 'b' }), message({ body: 'c' })]
+    const mine = message({ body: 'mine', authorId: DANA })
+    expect(unreadTail([a!, b!, mine, c!], 2, DANA).map((m) => m.body)).toEqual(['b', 'c'])
+    expect(unreadTail([a!, c!], 5, DANA).map((m) => m.body)).toEqual(['a', 'c'])
+    expect(unreadTail([a!], 0, DANA)).toEqual([])
+  })
+
+  it('[2.3.2] a preview is one line, cut at whole characters with an ellipsis', () => {
+    expect(previewOf('Queue\n  is long', 80)).toBe('Queue is long')
+    expect(previewOf('Queue is long', 8)).toBe('Queue is…')
+    expect(previewOf('👍🏽👍🏽👍🏽', 2)).toBe('👍🏽👍🏽…')
   })
 })

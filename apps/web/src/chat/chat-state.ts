@@ -1,4 +1,9 @@
-import { type ChatMessageDto, chatCursor, parseThreadKey } from '@flare/protocol/client'
+import {
+  type ChatMessageDto,
+  chatCursor,
+  parseThreadKey,
+  type SpaceResponse,
+} from '@flare/protocol/client'
 import type { ChatThreadState } from '../store/chat-slice.js'
 
 /** A thread nothing is known of yet. */
@@ -10,6 +15,9 @@ export function emptyThread(threadKey: string, me: string | null): ChatThreadSta
     otherUserId:
       parsed?.kind === 'direct' ? (parsed.userIds.find((id) => id !== me) ?? null) : null,
     unread: 0,
+    mentioned: false,
+    firstUnreadId: null,
+    unreadOnOpen: 0,
     messages: [],
     history: 'idle',
     historyError: null,
@@ -70,4 +78,56 @@ export function splitMentions(body: string): Array<{ text: string; handle: strin
           ]
         : [{ text: part, handle }]
     })
+}
+
+/**
+ * The last `unread` messages of a thread that others wrote, oldest first: what the unread count
+ * counts (your own messages never are). Fewer when fewer are loaded.
+ *
+ * @example
+ * unreadTail([a, mine, b], 2, me) // [a, b]
+ */
+export function unreadTail(
+  messages: readonly ChatMessageDto[],
+  unread: number,
+  me: string | null,
+): ChatMessageDto[] {
+  const tail: ChatMessageDto[] = []
+  for (let i = messages.length - 1; i >= 0 && tail.length < unread; i -= 1) {
+    const message = messages[i]
+    if (message && message.authorId !== me) tail.unshift(message)
+  }
+  return tail
+}
+
+/** Whether a message mentions this person, by name or through a group of theirs. */
+export function mentionsUser(
+  message: ChatMessageDto,
+  userId: string,
+  groups: SpaceResponse['groups'],
+): boolean {
+  if (message.mentions.userIds.includes(userId)) return true
+  return groups.some(
+    (g) => message.mentions.groupIds.includes(g.id) && g.memberIds.includes(userId),
+  )
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/**
+ * A message shortened for the thread list: on one line, at most `max` user-perceived
+ * characters, an ellipsis where it was cut.
+ *
+ * @example
+ * previewOf('Queue\n is long', 8) // 'Queue is…'
+ */
+export function previewOf(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  const parts = [...graphemes.segment(line)]
+  if (parts.length <= max) return line
+  return `${parts
+    .slice(0, max)
+    .map((p) => p.segment)
+    .join('')
+    .trimEnd()}…`
 }

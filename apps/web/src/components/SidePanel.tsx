@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useRef } from 'react'
+import { ChatUnreadBadge } from '../chat/ChatUnreadBadge.js'
 import { setSidePanelTab } from '../chat/chat-actions.js'
 import { LazyChatPanel } from '../chat/LazyChatPanel.js'
 import { HandsPanel } from '../hands/HandsPanel.js'
@@ -32,7 +33,6 @@ function Badge({ count, label }: { count: number; label: string }) {
 export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) => void }) {
   const stored = useFlare((s) => s.sidePanelTab)
   const inboxInMain = useFlare((s) => s.mainView === 'inbox')
-  const unread = useFlare((s) => Object.values(s.chatThreads).reduce((sum, t) => sum + t.unread, 0))
   const hands = useFlare((s) => s.snapshot?.escalations.length ?? 0)
   const tabs = TABS.filter((t) => !(inboxInMain && t.id === 'inbox'))
   const wanted = tab ?? stored
@@ -70,7 +70,7 @@ export function SidePanel({ tab, onTab }: { tab?: TabId; onTab?: (tab: TabId) =>
             onClick={() => select(t.id)}
           >
             {t.label}
-            {t.id === 'chat' && <Badge count={unread} label="unread" />}
+            {t.id === 'chat' && <ChatUnreadBadge className="badge tab-badge" />}
             {t.id === 'hands' && <Badge count={hands} label="raised" />}
           </button>
         ))}

@@ -1,4 +1,5 @@
 import type { CSSProperties } from 'react'
+import { ChatUnreadBadge } from '../chat/ChatUnreadBadge.js'
 import { useWaitingCustomers } from '../components/TopBar.js'
 import { useFlare } from '../store/index.js'
 import type { PhoneTab } from '../store/layout-slice.js'
@@ -20,7 +21,6 @@ const ITEMS = [
  */
 export function PhoneNav() {
   const tab = useFlare((s) => s.phoneTab)
-  const unread = useFlare((s) => Object.values(s.chatThreads).reduce((sum, t) => sum + t.unread, 0))
   const waiting = useWaitingCustomers()
   const role = useFlare((s) => (s.space.status === 'ready' ? s.space.value.role : null))
   const items = ITEMS.filter(
@@ -42,11 +42,7 @@ export function PhoneNav() {
         >
           <Icon />
           <span>{label}</span>
-          {id === 'chat' && unread > 0 && (
-            <span className="badge">
-              {unread} <span className="sr-only">unread</span>
-            </span>
-          )}
+          {id === 'chat' && <ChatUnreadBadge />}
           {id === 'inbox' && waiting > 0 && (
             <span className="badge badge-waiting">
               {new Intl.NumberFormat().format(waiting)} <span className="sr-only">waiting</span>
