@@ -130,6 +130,22 @@ describe('ticket escalations on the map', () => {
     expect(screen.getByRole('button', { name: '3 tickets escalated' })).toBeTruthy()
   })
 
+  it('[6.6] a flare over many tickets is named by the newest few and how many more', () => {
+    const many = Array.from({ length: 6 }, (_, i) =>
+      ticket(`m${i}`, `Order ${i}`, {
+        escalationLevel: 1,
+        escalationHistory: [firing(DANA, 1, `2026-11-23T09:0${i}:00.000Z`)],
+      }),
+    )
+    useFlare.setState({ tickets: Object.fromEntries(many.map((t) => [t.id, t])) })
+    render(<TicketFlares view={{ x: 0, y: 0, width: 1600, height: 1000 }} plan={plan} />)
+    expect(
+      screen.getByRole('button', {
+        name: '6 ticket escalations to Dana Reyes: Order 5 (level 1), Order 4 (level 1), Order 3 (level 1), and 3 more. Open the newest.',
+      }),
+    ).toBeTruthy()
+  })
+
   it('[11.2.2] say on the map who is on a ticket, and stop pulsing', () => {
     const t1 = useFlare.getState().tickets.t1!
     useFlare.setState({

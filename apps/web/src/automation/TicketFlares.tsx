@@ -55,13 +55,21 @@ function onIt(ticket: TicketDto): string | null {
   return taken ? `${displayNameOf(taken.userId)} is on it.` : null
 }
 
+/** How many subjects a flare's name lists before "and N more". */
+const NAMED_SUBJECTS = 3
+
 function describe(escalated: readonly EscalatedTicket[], whom: string): string {
   const [first] = escalated
   if (escalated.length === 1 && first) {
     const taken = onIt(first.ticket)
     return `Ticket escalation, level ${first.ticket.escalationLevel}, to ${whom}: ${first.ticket.subject}.${taken ? ` ${taken}` : ''} Open the ticket.`
   }
-  const subjects = escalated.map((e) => `${e.ticket.subject} (level ${e.ticket.escalationLevel})`)
+  // the newest few by name: a name that lists 49 subjects is no name
+  const named = escalated
+    .slice(0, NAMED_SUBJECTS)
+    .map((e) => `${e.ticket.subject} (level ${e.ticket.escalationLevel})`)
+  const more = escalated.length - named.length
+  const subjects = more > 0 ? [...named, `${more} more`] : named
   return `${countOf(escalated.length, 'ticket escalation', 'ticket escalations')} to ${whom}: ${listOf(subjects)}. Open the newest.`
 }
 
