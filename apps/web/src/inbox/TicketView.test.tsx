@@ -297,6 +297,34 @@ describe('the customer line', () => {
   })
 })
 
+describe('a long subject', () => {
+  it('[4] shows two lines, the whole of it a press away', async () => {
+    const tall = vi
+      .spyOn(HTMLElement.prototype, 'scrollHeight', 'get')
+      .mockImplementation(function (this: HTMLElement) {
+        return this.tagName === 'H2' && this.classList.contains('clamped') ? 140 : 40
+      })
+    const shown = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(40)
+    try {
+      const user = userEvent.setup()
+      openTicket(ticket({ subject: 'Order '.repeat(40) }))
+      render(<TicketView ticketId={T} />)
+      const heading = screen.getByRole('heading', { level: 2 })
+      expect(heading.classList.contains('clamped')).toBe(true)
+      const whole = screen.getByRole('button', { name: 'Whole subject' })
+      expect(whole.getAttribute('aria-expanded')).toBe('false')
+      await user.click(whole)
+      expect(heading.classList.contains('clamped')).toBe(false)
+      expect(screen.getByRole('button', { name: 'Less' }).getAttribute('aria-expanded')).toBe(
+        'true',
+      )
+    } finally {
+      tall.mockRestore()
+      shown.mockRestore()
+    }
+  })
+})
+
 describe('a reply being written', () => {
   it('[4] stays with its ticket while another is open, and goes when emptied', async () => {
     const user = userEvent.setup()

@@ -445,6 +445,21 @@ export function TicketView({ ticketId }: { ticketId: string }) {
     heading.current?.focus({ preventScroll: true })
   }, [])
 
+  // a long subject shows two lines (on a phone a seven-line subject left the conversation a
+  // 60 px slit); the whole of it is a press away
+  const [subjectOpen, setSubjectOpen] = useState(false)
+  const [subjectCut, setSubjectCut] = useState(false)
+  const subject = ticket?.subject
+  useLayoutEffect(() => {
+    const h = heading.current
+    if (!h || subject === undefined) return
+    const measure = () => setSubjectCut(h.scrollHeight > h.clientHeight + 1)
+    measure()
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure)
+    observer?.observe(h)
+    return () => observer?.disconnect()
+  }, [subject])
+
   return (
     <section className="ticket-view" aria-labelledby="ticket-heading">
       <div className="ticket-head">
@@ -454,9 +469,26 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             ← All tickets
           </button>
           {ticket && (
-            <h2 id="ticket-heading" ref={heading} tabIndex={-1}>
-              {ticket.subject}
-            </h2>
+            <>
+              <h2
+                id="ticket-heading"
+                ref={heading}
+                tabIndex={-1}
+                className={subjectOpen ? undefined : 'clamped'}
+              >
+                {ticket.subject}
+              </h2>
+              {(subjectCut || subjectOpen) && (
+                <button
+                  type="button"
+                  className="ghost small"
+                  aria-expanded={subjectOpen}
+                  onClick={() => setSubjectOpen((open) => !open)}
+                >
+                  {subjectOpen ? 'Less' : 'Whole subject'}
+                </button>
+              )}
+            </>
           )}
         </div>
         {ticket && (
