@@ -98,6 +98,30 @@ afterAll(async () => {
   await server.close()
 })
 
+/**
+ * The connection's states (`state: message`) from `start` on, until it is connected after
+ * `start` has finished.
+ */
+async function statesUntilConnected(start: () => void | Promise<void>): Promise<string[]> {
+  const states: string[] = []
+  const stop = useFlare.subscribe((state) => {
+    states.push(`${state.connection.state}: ${state.connection.message ?? ''}`)
+  })
+  try {
+    await start()
+    await new Promise<void>((resolve) => {
+      const done = useFlare.subscribe((state) => {
+        if (state.connection.state !== 'connected') return
+        done()
+        resolve()
+      })
+    })
+    return states
+  } finally {
+    stop()
+  }
+}
+
 async function connected(): Promise<void> {
   connectToSpace(SPACE)
   const socket = currentSocket()
@@ -182,19 +206,7 @@ describe('request(): the one way the web sends a client event', () => {
   })
 
   it('[12.2.2] a server that cannot check the connection right now is asked again, and the wait is shown', async () => {
-    const states: string[] = []
-    const stop = useFlare.subscribe((state) => {
-      states.push(`${state.connection.state}: ${state.connection.message ?? ''}`)
-    })
-    connectToSpace(UNAVAILABLE_ONCE)
-    await new Promise<void>((resolve) => {
-      const done = useFlare.subscribe((state) => {
-        if (state.connection.state !== 'connected') return
-        done()
-        resolve()
-      })
-    })
-    stop()
+    const states = await statesUntilConnected(() => connectToSpace(UNAVAILABLE_ONCE))
     expect(states).toContain(
       'reconnecting: The server cannot check this connection right now: try again.',
     )
@@ -206,20 +218,11 @@ describe('request(): the one way the web sends a client event', () => {
 
 describe('a server that closes the connection itself', () => {
   it('[10.3] is a restart until it says otherwise: the page says so and connects again', async () => {
-    const states: string[] = []
-    const stop = useFlare.subscribe((state) => {
-      states.push(`${state.connection.state}: ${state.connection.message ?? ''}`)
+    const states = await statesUntilConnected(async () => {
+      connectToSpace(RESTARTING)
+      // connected once, then closed by the server: the wait is for the connection after that
+      await vi.waitFor(() => expect(restartClosed).toBe(true), { timeout: 5_000 })
     })
-    connectToSpace(RESTARTING)
-    await vi.waitFor(() => expect(restartClosed).toBe(true), { timeout: 5_000 })
-    await new Promise<void>((resolve) => {
-      const done = useFlare.subscribe((state) => {
-        if (state.connection.state !== 'connected') return
-        done()
-        resolve()
-      })
-    })
-    stop()
     expect(states).toContain('reconnecting: The server closed the connection.')
     expect(states.some((s) => s.startsWith('refused'))).toBe(false)
   })

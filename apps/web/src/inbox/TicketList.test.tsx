@@ -261,7 +261,7 @@ describe('TicketList', () => {
       path.join(path.dirname(new URL(import.meta.url).pathname), 'inbox.css'),
       'utf8',
     )
-    const rule = css.match(/\.ticket-row \.ticket-subject \{([^}]*)\}/)?.[1] ?? ''
+    const rule = css.match(/\.ticket-row \.ticket-subject,?[^{]*\{([^}]*)\}/)?.[1] ?? ''
     expect(rule).toContain('-webkit-line-clamp: 2;')
     expect(rule).toContain('overflow: hidden;')
   })
