@@ -175,7 +175,18 @@ describe('TicketList', () => {
     await user.click(screen.getByRole('checkbox', { name: 'Escalated' }))
     await user.click(screen.getByRole('checkbox', { name: 'Waiting for a reply' }))
     await user.click(screen.getByRole('checkbox', { name: 'SLA at risk or breached' }))
+    // the selects wait behind "Filters and order", which says what they are set to
+    const more = screen.getByText('Filters and order').closest('details')
+    expect(more?.open).toBe(false)
+    expect(more?.querySelector('summary')?.textContent).toBe(
+      'Filters and order Open and on hold · newest first',
+    )
+    await user.click(screen.getByText('Filters and order'))
+    expect(more?.open).toBe(true)
     await user.selectOptions(screen.getByRole('combobox', { name: 'Sort' }), 'longest_waiting')
+    expect(more?.querySelector('summary')?.textContent).toBe(
+      'Filters and order Open and on hold · longest waiting first',
+    )
     const last = () =>
       Object.fromEntries(calls.filter((c) => c.path.endsWith('/tickets')).at(-1)?.query ?? [])
     expect(last()).toEqual({

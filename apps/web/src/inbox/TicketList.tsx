@@ -26,86 +26,32 @@ const STATUS_OPTIONS: Array<[TicketFilter['status'], string]> = [
 ]
 const PRIORITIES: TicketPriority[] = ['urgent', 'high', 'medium', 'low']
 
+/** What the list's selects are set to, in a few words: the closed "Filters and order" says it. */
+function filterWords(filter: TicketFilter, inboxName: string | null): string {
+  const words = [STATUS_OPTIONS.find(([value]) => value === filter.status)?.[1] ?? 'All']
+  if (filter.priority !== 'all') words.push(PRIORITY_LABEL[filter.priority])
+  if (filter.assignee === 'me') words.push('mine')
+  if (filter.assignee === 'none') words.push('unassigned')
+  if (inboxName) words.push(inboxName)
+  words.push(filter.sort === 'longest_waiting' ? 'longest waiting first' : 'newest first')
+  return words.join(' · ')
+}
+
+/**
+ * The list's filters: the three that narrow to what needs someone always in view, the selects
+ * (status, priority, assignee, inbox, order) behind a disclosure that says what they are set
+ * to, so the tickets themselves keep the column's room.
+ */
 function Filters() {
   const filter = useFlare((s) => s.ticketFilter)
   const inboxes = useFlare((s) => s.inboxes)
+  const inboxName =
+    filter.inboxId === 'all' || inboxes.status !== 'ready'
+      ? null
+      : (inboxes.value.find((i) => i.id === filter.inboxId)?.name ?? null)
   return (
     <fieldset className="ticket-filters">
       <legend className="sr-only">Filter tickets</legend>
-      <label>
-        Status
-        <select
-          value={filter.status}
-          onChange={(e) =>
-            void setTicketFilter({ status: e.target.value as TicketFilter['status'] })
-          }
-        >
-          {STATUS_OPTIONS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Priority
-        <select
-          value={filter.priority}
-          onChange={(e) =>
-            void setTicketFilter({ priority: e.target.value as TicketFilter['priority'] })
-          }
-        >
-          <option value="all">Any</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABEL[p]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Assignee
-        <select
-          value={filter.assignee}
-          onChange={(e) =>
-            void setTicketFilter({ assignee: e.target.value as TicketFilter['assignee'] })
-          }
-        >
-          <option value="anyone">Anyone</option>
-          <option value="me">Me</option>
-          <option value="none">Unassigned</option>
-        </select>
-      </label>
-      <label>
-        Sort
-        <select
-          value={filter.sort}
-          onChange={(e) =>
-            void setTicketFilter({
-              sort: e.target.value === 'longest_waiting' ? 'longest_waiting' : 'newest',
-            })
-          }
-        >
-          <option value="newest">Newest first</option>
-          <option value="longest_waiting">Longest waiting first</option>
-        </select>
-      </label>
-      {inboxes.status === 'ready' && inboxes.value.length > 1 && (
-        <label>
-          Inbox
-          <select
-            value={filter.inboxId}
-            onChange={(e) => void setTicketFilter({ inboxId: e.target.value })}
-          >
-            <option value="all">All inboxes</option>
-            {inboxes.value.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
       <div className="ticket-toggles">
         <label>
           <input
@@ -132,6 +78,87 @@ function Filters() {
           SLA at risk or breached
         </label>
       </div>
+      <details className="ticket-filter-more">
+        <summary>
+          Filters and order <span className="muted">{filterWords(filter, inboxName)}</span>
+        </summary>
+        <div className="ticket-filter-selects">
+          <label>
+            Status
+            <select
+              value={filter.status}
+              onChange={(e) =>
+                void setTicketFilter({ status: e.target.value as TicketFilter['status'] })
+              }
+            >
+              {STATUS_OPTIONS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Priority
+            <select
+              value={filter.priority}
+              onChange={(e) =>
+                void setTicketFilter({ priority: e.target.value as TicketFilter['priority'] })
+              }
+            >
+              <option value="all">Any</option>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Assignee
+            <select
+              value={filter.assignee}
+              onChange={(e) =>
+                void setTicketFilter({ assignee: e.target.value as TicketFilter['assignee'] })
+              }
+            >
+              <option value="anyone">Anyone</option>
+              <option value="me">Me</option>
+              <option value="none">Unassigned</option>
+            </select>
+          </label>
+          <label>
+            Sort
+            <select
+              value={filter.sort}
+              onChange={(e) =>
+                void setTicketFilter({
+                  sort: e.target.value === 'longest_waiting' ? 'longest_waiting' : 'newest',
+                })
+              }
+            >
+              <option value="newest">Newest first</option>
+              <option value="longest_waiting">Longest waiting first</option>
+            </select>
+          </label>
+          {inboxes.status === 'ready' && inboxes.value.length > 1 && (
+            <label>
+              Inbox
+              <select
+                value={filter.inboxId}
+                onChange={(e) => void setTicketFilter({ inboxId: e.target.value })}
+              >
+                <option value="all">All inboxes</option>
+                {inboxes.value.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+      </details>
     </fieldset>
   )
 }
