@@ -16,7 +16,7 @@ async function settledRows(
   t: TestApp,
   escalationOrTicket: { ticketId?: string; escalationId?: string },
 ) {
-  const deadline = Date.now() + 10_000
+  const deadline = Date.now() + 20_000
   for (;;) {
     const rows = await t.database.db
       .select()
@@ -97,7 +97,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     const ticketId = await customerWrites(t, inbox, 'Please call me back')
     t.clock.advance(MINUTE)
     await t.app.scheduler.runDue(t.clock.now())
-    const [push] = await pushService.waitFor('/push/dana-browser', 1, 5_000)
+    const [push] = await pushService.waitFor('/push/dana-browser', 1, 15_000)
     const [row] = await settledRows(t, { ticketId })
     expect(row).toMatchObject({ state: 'sent', target: `user:${danaId}` })
 
@@ -150,7 +150,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     })
     expect(raised.statusCode).toBe(201)
     const escalationId = raised.json().escalation.id as string
-    const pushes = await pushService.waitFor('/push/dana-browser', before + 1, 5_000)
+    const pushes = await pushService.waitFor('/push/dana-browser', before + 1, 15_000)
     const rows = await settledRows(t, { escalationId })
     // Gus never allowed push: only Dana's browser gets one
     expect(rows.map((r) => r.target)).toEqual([`user:${await t.userId('dana@flare.test')}`])
@@ -308,7 +308,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     })
     expect(raised.statusCode).toBe(201)
     const handId = raised.json().escalation.id as string
-    const [hand] = await receiver.waitFor('/hooks/people', 1, 5_000)
+    const [hand] = await receiver.waitFor('/hooks/people', 1, 15_000)
     expect(hand!.headers['flare-event']).toBe('hand.raised')
     expect(
       signatureVerifies(people.secret, String(hand!.headers['flare-signature']), hand!.body),
@@ -337,7 +337,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
     const ticketId = await customerWrites(t, inbox, 'Nobody answers')
     t.clock.advance(MINUTE)
     await t.app.scheduler.runDue(t.clock.now())
-    const [escalated] = await receiver.waitFor('/hooks/tickets', 1, 5_000)
+    const [escalated] = await receiver.waitFor('/hooks/tickets', 1, 15_000)
     expect(escalated!.headers['flare-event']).toBe('ticket.escalated')
     const firingId = JSON.parse(escalated!.body).escalation.firingId as string
 
@@ -350,7 +350,7 @@ describe.each(databaseKinds())('[7] Web Push and webhook endpoints on $name', (k
       })
       expect(ack.statusCode).toBe(200)
     }
-    const calls = await receiver.waitFor('/hooks/people', 2, 5_000)
+    const calls = await receiver.waitFor('/hooks/people', 2, 15_000)
     const taken = calls[1]!
     expect(taken.headers['flare-event']).toBe('ticket.acknowledged')
     expect(

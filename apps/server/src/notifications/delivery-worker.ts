@@ -347,6 +347,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
 
   /** Wakes a run that waits on slow sends, so that a row queued meanwhile is claimed at once. */
   let nudged: (() => void) | null = null
+  /** A row was queued since the run last claimed: it claims again before it waits. */
+  let queuedSinceClaim = false
 
   /**
    * Sends everything due at `at` (default: the clock's time at each claim) until nothing is due
@@ -364,6 +366,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     for (;;) {
       const now = at ?? clock()
       const free = failures.length > 0 ? 0 : batchSize - inFlight.size
+      if (free > 0) queuedSinceClaim = false
       const rows = free > 0 ? await claim(now, free) : []
       if (rows.length > 0) {
         const context = contextFor(now)
@@ -382,6 +385,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
         if (rows.length === free && inFlight.size < batchSize) continue
       }
       if (inFlight.size === 0) break
+      // queued while that claim was on its way (it may not have seen the row): claim again
+      if (queuedSinceClaim && failures.length === 0 && inFlight.size < batchSize) continue
       await new Promise<void>((resolve) => {
         nudged = resolve
         void Promise.race(inFlight).then(resolve)
@@ -397,7 +402,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     deliver,
     runDue,
     /** A row was queued: a run waiting on slow sends claims it now rather than after them. */
-    nudge: (): void => nudged?.(),
+    nudge: (): void => {
+      queuedSinceClaim = true
+      nudged?.()
+    },
     earliest,
     stats: (): Readonly<typeof stats> => ({ ...stats }),
   }
