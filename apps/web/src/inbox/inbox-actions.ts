@@ -107,13 +107,8 @@ export function storeMessage(message: TicketMessageDto): void {
 // The space's counts (SPEC §4.2.1): the server tells every page after tickets change
 // (`ticket:counts`, counted once for everyone, about once a second at most), and every list
 // page carries them too. A page's answer is applied only if no newer word came while it was on
-// its way.
+// its way: a request notes `countsTold` when it starts, and `applyCounts` compares.
 let countsTold = 0
-
-/** Starts a request that carries the counts; its answer is applied by `applyCounts`. */
-function askCounts(): number {
-  return countsTold
-}
 
 function applyCounts(asked: number, counts: TicketCounts): void {
   if (asked === countsTold) useFlare.setState({ ticketCounts: counts })
@@ -130,7 +125,7 @@ async function loadFirstPage(spaceId: string): Promise<void> {
   useFlare.setState((s) => ({
     ticketList: { ...s.ticketList, status: 'loading', message: null, loadingMore: false },
   }))
-  const asked = askCounts()
+  const asked = countsTold
   try {
     const page = await inboxApi.tickets(spaceId, queryOf(filter))
     // a newer filter's answer wins
@@ -181,7 +176,7 @@ export async function loadMoreTickets(): Promise<void> {
   const { spaceId, ticketList, ticketFilter } = useFlare.getState()
   if (!spaceId || !ticketList.nextCursor || ticketList.loadingMore) return
   useFlare.setState({ ticketList: { ...ticketList, loadingMore: true } })
-  const asked = askCounts()
+  const asked = countsTold
   try {
     const page = await inboxApi.tickets(spaceId, {
       ...queryOf(ticketFilter),

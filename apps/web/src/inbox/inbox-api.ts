@@ -1,6 +1,5 @@
 import type {
   InboxListResponse,
-  TicketCountsResponse,
   TicketListResponse,
   TicketMessageResponse,
   TicketOnlyResponse,
@@ -18,8 +17,6 @@ export const inboxApi = {
     const qs = new URLSearchParams(query).toString()
     return fetchApi<TicketListResponse>('GET', `${space(spaceId)}/tickets${qs ? `?${qs}` : ''}`)
   },
-  counts: (spaceId: string) =>
-    fetchApi<TicketCountsResponse>('GET', `${space(spaceId)}/tickets/counts`),
   ticket: (spaceId: string, ticketId: string) =>
     fetchApi<TicketResponse>('GET', `${space(spaceId)}/tickets/${encodeURIComponent(ticketId)}`),
   update: (spaceId: string, ticketId: string, body: TicketUpdate) =>
